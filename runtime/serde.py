@@ -1,0 +1,108 @@
+"""Serialization on every process boundary.
+
+* Closures and RDD lineage travel with cloudpickle (functions defined in ``__main__`` and
+  lambdas included); plain data travels with pickle protocol 5, which is several times faster.
+* Records never cross a boundary one pickle each: :func:`dump_batches` writes a stream of
+  pickled *lists* of records (BATCH records per frame) and :func:`load_batches` streams them
+  back, so per-record overhead is a list append, not a pickle call.
+* Exceptions raised in a task travel as :class:`RemoteError` payloads (see
+  :func:`pack_exception` / :func:`unpack_exception`): the original class when it pickles,
+  plus the executor's formatted traceback, so ``except ValueError`` works on the driver.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import traceback
+from typing import IO, Iterable, Iterator
+
+import cloudpickle
+
+PROTOCOL = pickle.HIGHEST_PROTOCOL
+BATCH = 1024
+
+dumps = pickle.dumps
+loads = pickle.loads
+
+
+def dumps_closure(obj) -> bytes:
+    return cloudpickle.dumps(obj, protocol=PROTOCOL)
+
+
+def dump_batches(records: Iterable, f: IO[bytes], batch: int = BATCH) -> int:
+    """Write ``records`` to ``f`` as pickled lists of up to ``batch`` records; returns the count."""
+    n = 0
+    buf: list = []
+    dump = pickle.dump
+    for r in records:
+        buf.append(r)
+        if len(buf) >= batch:
+            dump(buf, f, PROTOCOL)
+            n += len(buf)
+            buf = []
+    if buf:
+        dump(buf, f, PROTOCOL)
+        n += len(buf)
+    return n
+
+
+def load_batches(f: IO[bytes]) -> Iterator:
+    """Stream back what :func:`dump_batches` wrote (until EOF)."""
+    load = pickle.load
+    while True:
+        try:
+            batch = load(f)
+        except EOFError:
+            return
+        yield from batch
+
+
+def load_batches_from_bytes(data: bytes) -> Iterator:
+    return load_batches(io.BytesIO(data))
+
+
+class RemoteTraceback(Exception):
+    """Carries the executor's traceback text as the ``__cause__`` of a re-raised task error."""
+
+    def __str__(self) -> str:
+        return "\n" + self.args[0]
+
+
+def pack_exception(exc: BaseException) -> dict:
+    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    try:
+        blob = cloudpickle.dumps(exc, protocol=PROTOCOL)
+        pickle.loads(blob)  # must also load on the other side
+    except Exception:
+        blob = None
+    return {"type": f"{type(exc).__module__}.{type(exc).__qualname__}", "msg": str(exc),
+            "traceback": tb, "pickled": blob}
+
+
+def unpack_exception(payload: dict, context: str = "") -> BaseException:
+    """Rebuild the task's exception with its original class; the message gains the executor's
+    traceback, and ``__cause__`` holds it as a RemoteTraceback."""
+    exc = None
+    if payload.get("pickled"):
+        try:
+            exc = pickle.loads(payload["pickled"])
+        except Exception:
+            exc = None
+    detail = f"\n{context}\n\nExecutor traceback (most recent call last):\n{payload['traceback']}"
+    if exc is not None:
+        try:
+            new = type(exc)(*exc.args)
+            if len(exc.args) <= 1:
+                new.args = (payload["msg"] + detail,)
+            elif hasattr(new, "add_note"):
+                new.add_note(detail.strip("\n"))
+            exc = new
+        except Exception:
+            if hasattr(exc, "add_note"):
+                exc.add_note(detail.strip("\n"))
+        exc.__cause__ = RemoteTraceback(payload["traceback"])
+        return exc
+    from runtime.errors import SparkException
+
+    return SparkException(f"{payload['type']}: {payload['msg']}{detail}")

@@ -1,0 +1,35 @@
+"""sparkcli: the Apache Spark developer experience in pure Python (PySpark-compatible API).
+
+``import pyspark`` resolves here under ``sparkcli submit``/``shell`` and inside executors.
+Names are imported lazily so that ``sparkcli --help`` and executors start fast.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "SparkConf": "sparkcli.conf",
+    "SparkContext": "sparkcli.context",
+    "RDD": "sparkcli.rdd",
+    "StorageLevel": "sparkcli.storagelevel",
+    "Broadcast": "sparkcli.shared",
+    "Accumulator": "sparkcli.shared",
+    "AccumulatorParam": "sparkcli.shared",
+    "SparkFiles": "sparkcli.files",
+    "TaskContext": "sparkcli.taskcontext",
+    "StatusTracker": "sparkcli.status",
+}
+
+__all__ = sorted(_LAZY) + ["__version__"]
+
+
+def __getattr__(name: str):
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'sparkcli' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(mod), name)
+    globals()[name] = value
+    return value
