@@ -1,0 +1,59 @@
+"""Per-application directories and state.
+
+work/app-YYYYMMDDHHMMSS-NNNN/ holds the driver's log, one directory per executor with its
+stdout and stderr, and ``app.json``: id, name, master, user, start/end time, state
+(RUNNING, FINISHED, FAILED, KILLED), exit code and executor ids, rewritten atomically on
+every change so ``sparkcli logs`` can tell a crashed driver from a finished one (a RUNNING
+state whose driver pid is gone is reported as failed).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import time
+
+
+def new_app_id(work_dir: str, now: float | None = None) -> tuple[str, str]:
+    """Allocate ``app-YYYYMMDDHHMMSS-NNNN`` by creating its directory (race-free)."""
+    os.makedirs(work_dir, exist_ok=True)
+    stamp = time.strftime("%Y%m%d%H%M%S", time.localtime(now or time.time()))
+    n = 0
+    while True:
+        app_id = f"app-{stamp}-{n:04d}"
+        path = os.path.join(work_dir, app_id)
+        try:
+            os.mkdir(path)
+            return app_id, path
+        except FileExistsError:
+            n += 1
+
+
+def write_state(app_dir: str, **fields) -> dict:
+    path = os.path.join(app_dir, "app.json")
+    state = read_state(app_dir) or {}
+    state.update(fields)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(state, f, indent=1, sort_keys=True)
+    os.replace(tmp, path)
+    return state
+
+
+def read_state(app_dir: str) -> dict | None:
+    try:
+        with open(os.path.join(app_dir, "app.json")) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def start_state(app_dir: str, app_id: str, name: str, master: str) -> dict:
+    try:
+        user = getpass.getuser()
+    except Exception:
+        user = "unknown"
+    return write_state(app_dir, id=app_id, name=name, master=master, user=user,
+                       start=time.time(), end=None, state="RUNNING", exit_code=None,
+                       driver_pid=os.getpid(), executors=[])

@@ -1,0 +1,1 @@
+"""Executor side: the long-lived process that runs tasks (see main.py and task.py)."""

@@ -1,0 +1,3 @@
+from runtime.executor.main import main
+
+main()

@@ -1,0 +1,102 @@
+"""Executor process entry point: ``python -m runtime.executor --driver HOST:PORT ...``.
+
+Started once per application (local mode: by the driver; cluster mode: by a worker), with
+stdout/stderr redirected to work/<app-id>/<executor-id>/{stdout,stderr}. It connects to the
+driver, registers, and then serves one message at a time:
+
+    binary  {key, data}          cache a stage binary (cloudpickled lineage + function)
+    launch  {task fields}        run the task, reply with a ``status`` message
+    remove_rdd {rdd_id}          drop persisted partitions of an RDD
+    stop                         exit cleanly
+
+State: the stage-binary cache (bounded, oldest dropped first), the BlockStore of persisted
+partitions, and the accumulator registry (runtime.taskcontext). One task runs at a time:
+an executor is one task slot, and local[N] starts N executors for real CPU parallelism.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pickle
+import socket
+import sys
+from collections import OrderedDict
+
+from runtime.rpc import frames
+
+MAX_BINARIES = 64
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="runtime.executor")
+    p.add_argument("--driver", required=True)
+    p.add_argument("--executor-id", required=True)
+    p.add_argument("--app-id", required=True)
+    p.add_argument("--local-dir", required=True)
+    p.add_argument("--log-level", default="WARN")
+    p.add_argument("--init", action="append", default=[])
+    p.add_argument("--path", action="append", default=[])
+    return p.parse_args(argv)
+
+
+def _configure_logging(level: str) -> None:
+    try:
+        from runtime import log
+
+        log.configure_executor(level)
+    except Exception:  # logging must never stop an executor
+        pass
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    for p in reversed(args.path):
+        if p not in sys.path:
+            sys.path.insert(0, p)
+    for hook in args.init:  # e.g. "sparkcli.compat:install" (the pyspark alias)
+        mod, _, fn = hook.partition(":")
+        getattr(importlib.import_module(mod), fn)()
+    _configure_logging(args.log_level)
+    host, port = args.driver.rsplit(":", 1)
+    sock = socket.create_connection((host, int(port)))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    frames.send(sock, {"op": "register", "executor_id": args.executor_id, "pid": os.getpid()})
+    serve(sock, args)
+
+
+def serve(sock: socket.socket, args: argparse.Namespace) -> None:
+    from runtime.executor.task import run_task
+    from runtime.taskcontext import BlockStore
+
+    shuffle_dir = os.path.join(args.local_dir, "shuffle")
+    os.makedirs(shuffle_dir, exist_ok=True)
+    blocks = BlockStore(os.path.join(args.local_dir, "blocks", args.executor_id))
+    binaries: OrderedDict[str, tuple] = OrderedDict()
+    while True:
+        msg = frames.recv(sock)
+        if msg is None or msg["op"] == "stop":
+            break
+        op = msg["op"]
+        if op == "launch":
+            if "binary" in msg:
+                binaries[msg["binary_key"]] = pickle.loads(msg["binary"])
+                while len(binaries) > MAX_BINARIES:
+                    binaries.popitem(last=False)
+            reply = run_task(msg, binaries[msg["binary_key"]], args.executor_id, blocks,
+                             shuffle_dir)
+            try:
+                frames.send(sock, reply)
+            except Exception as e:  # an unpicklable object in the reply
+                from runtime import serde
+
+                frames.send(sock, {"op": "status", "task_id": msg["task_id"], "ok": False,
+                                   "error": serde.pack_exception(e), "metrics": {},
+                                   "blocks": []})
+        elif op == "remove_rdd":
+            blocks.remove_rdd(msg["rdd_id"])
+        elif op == "forget_binary":
+            binaries.pop(msg["binary_key"], None)
+    sys.stdout.flush()
+    sock.close()

@@ -1,0 +1,1 @@
+"""Framed messages over TCP: each message is a dict with an ``op`` key (see frames.py)."""

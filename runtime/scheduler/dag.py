@@ -1,0 +1,253 @@
+"""The DAG scheduler: jobs -> stages cut at shuffle dependencies -> task sets.
+
+Pure state, no sockets or processes (STYLE.md item 2): callers feed events
+(``submit_job``, ``map_task_done``, ``result_task_done``, ``stage_aborted``,
+``executor_lost``) and get back a list of actions:
+
+    ("launch", stage)            start a task set for ``stage.pending_partitions()``
+    ("job_done", job)            every result partition of ``job`` arrived
+    ("job_failed", job, exc)     a stage the job needs was aborted
+
+Stage cutting. Starting from a job's final RDD we walk dependencies: narrow ones stay in
+the same stage (their computations are pipelined in one task), each ShuffleDependency
+becomes the boundary to a ShuffleMapStage. Map stages are registered by ``shuffle_id`` in
+``shuffle_stages`` and live as long as the application, so a later job that reads the same
+shuffle finds its outputs already there and does not recompute them (Spark's "skipped"
+stages).
+
+State:
+    shuffle_stages  shuffle_id -> ShuffleMapStage (outputs: one MapStatus per map partition)
+    waiting         stages whose parent map stages are not all available yet
+    running         stages with a task set in flight
+    jobs            job_id -> Job (results, finished flags)
+
+Invariants: a stage is in at most one of waiting/running; a map stage is "available" iff
+every partition has a MapStatus; a job's final stage is only launched once all its parents
+are available; a job finishes exactly once (job_done or job_failed).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Callable
+
+from runtime.dependency import NarrowDependency, ShuffleDependency
+
+
+class Stage:
+    def __init__(self, stage_id: int, rdd: Any, parents: list["ShuffleMapStage"],
+                 job_id: int):
+        self.id = stage_id
+        self.rdd = rdd
+        self.num_partitions: int = rdd.num_partitions
+        self.parents = parents
+        self.first_job_id = job_id
+        self.attempt = 0
+        self.jobs: set[int] = set()
+        self.shuffle_reads = shuffle_ids_read(rdd)
+        self.name = getattr(rdd, "creation_site", None) or f"{type(rdd).__name__} {rdd.id}"
+
+    def pending_partitions(self) -> list[int]:
+        raise NotImplementedError
+
+
+class ShuffleMapStage(Stage):
+    def __init__(self, stage_id: int, dep: ShuffleDependency, parents, job_id: int):
+        super().__init__(stage_id, dep.rdd, parents, job_id)
+        self.dep = dep
+        self.outputs: list[Any] = [None] * self.num_partitions
+
+    @property
+    def is_available(self) -> bool:
+        return all(o is not None for o in self.outputs)
+
+    def pending_partitions(self) -> list[int]:
+        return [i for i, o in enumerate(self.outputs) if o is None]
+
+
+class ResultStage(Stage):
+    def __init__(self, stage_id: int, rdd: Any, func: Callable, partitions: list[int],
+                 parents, job: "Job"):
+        super().__init__(stage_id, rdd, parents, job.id)
+        self.func = func
+        self.partitions = partitions
+        self.job = job
+
+    def pending_partitions(self) -> list[int]:
+        return [p for i, p in enumerate(self.partitions) if not self.job.finished[i]]
+
+
+class Job:
+    def __init__(self, job_id: int, partitions: list[int], props: dict | None):
+        self.id = job_id
+        self.partitions = partitions
+        self.index = {p: i for i, p in enumerate(partitions)}
+        self.results: list[Any] = [None] * len(partitions)
+        self.finished = [False] * len(partitions)
+        self.num_finished = 0
+        self.props = props or {}
+        self.final_stage: ResultStage | None = None
+        self.result_bytes = 0
+        self.done = False
+
+
+def shuffle_ids_read(rdd: Any) -> list[int]:
+    """Shuffle ids read by the narrow closure of ``rdd`` (what one stage's tasks read)."""
+    out: list[int] = []
+    seen: set[int] = set()
+    stack = [rdd]
+    while stack:
+        r = stack.pop()
+        if r.id in seen:
+            continue
+        seen.add(r.id)
+        if getattr(r, "checkpointed", False):
+            continue
+        for d in r.dependencies:
+            if isinstance(d, ShuffleDependency):
+                out.append(d.shuffle_id)
+            else:
+                stack.append(d.rdd)
+    return out
+
+
+def shuffle_deps_of(rdd: Any) -> list[ShuffleDependency]:
+    """The nearest ShuffleDependencies reachable from ``rdd`` through narrow dependencies."""
+    out: list[ShuffleDependency] = []
+    seen: set[int] = set()
+    stack = [rdd]
+    while stack:
+        r = stack.pop()
+        if r.id in seen:
+            continue
+        seen.add(r.id)
+        if getattr(r, "checkpointed", False):
+            continue
+        for d in r.dependencies:
+            if isinstance(d, ShuffleDependency):
+                out.append(d)
+            else:
+                stack.append(d.rdd)
+    return out
+
+
+class DAGScheduler:
+    def __init__(self) -> None:
+        self._stage_ids = itertools.count()
+        self._job_ids = itertools.count()
+        self.shuffle_stages: dict[int, ShuffleMapStage] = {}
+        self.waiting: set[Stage] = set()
+        self.running: set[Stage] = set()
+        self.jobs: dict[int, Job] = {}
+
+    # -- building stages ------------------------------------------------------------------
+    def _parent_stages(self, rdd: Any, job_id: int) -> list[ShuffleMapStage]:
+        return [self._map_stage(dep, job_id) for dep in shuffle_deps_of(rdd)]
+
+    def _map_stage(self, dep: ShuffleDependency, job_id: int) -> ShuffleMapStage:
+        stage = self.shuffle_stages.get(dep.shuffle_id)
+        if stage is None:
+            parents = self._parent_stages(dep.rdd, job_id)
+            stage = ShuffleMapStage(next(self._stage_ids), dep, parents, job_id)
+            self.shuffle_stages[dep.shuffle_id] = stage
+        return stage
+
+    # -- events -----------------------------------------------------------------------------
+    def submit_job(self, rdd: Any, func: Callable, partitions: list[int],
+                   props: dict | None = None) -> tuple[Job, list[tuple]]:
+        job = Job(next(self._job_ids), partitions, props)
+        self.jobs[job.id] = job
+        if not partitions:
+            job.done = True
+            return job, [("job_done", job)]
+        parents = self._parent_stages(rdd, job.id)
+        stage = ResultStage(next(self._stage_ids), rdd, func, partitions, parents, job)
+        job.final_stage = stage
+        return job, self._submit_stage(stage, job.id)
+
+    def _submit_stage(self, stage: Stage, job_id: int) -> list[tuple]:
+        stage.jobs.add(job_id)
+        if stage in self.running or stage in self.waiting:
+            return []
+        missing = [p for p in stage.parents if not p.is_available]
+        if not missing:
+            self.running.add(stage)
+            return [("launch", stage)]
+        self.waiting.add(stage)
+        actions: list[tuple] = []
+        for parent in missing:
+            actions += self._submit_stage(parent, job_id)
+        return actions
+
+    def _submit_waiting(self) -> list[tuple]:
+        actions: list[tuple] = []
+        for stage in sorted(self.waiting, key=lambda s: s.id):
+            if all(p.is_available for p in stage.parents):
+                self.waiting.discard(stage)
+                self.running.add(stage)
+                actions.append(("launch", stage))
+        return actions
+
+    def map_task_done(self, stage: ShuffleMapStage, partition: int, status: Any) -> list[tuple]:
+        stage.outputs[partition] = status
+        return []
+
+    def result_task_done(self, stage: ResultStage, partition: int, value: Any,
+                         nbytes: int = 0) -> list[tuple]:
+        job = stage.job
+        i = job.index[partition]
+        if job.done or job.finished[i]:
+            return []
+        job.results[i] = value
+        job.finished[i] = True
+        job.num_finished += 1
+        job.result_bytes += nbytes
+        if job.num_finished == len(job.partitions):
+            job.done = True
+            self.running.discard(stage)
+            self._forget_job(job)
+            return [("job_done", job)]
+        return []
+
+    def stage_finished(self, stage: Stage) -> list[tuple]:
+        """The task set of ``stage`` ended with every task successful."""
+        self.running.discard(stage)
+        if isinstance(stage, ShuffleMapStage) and not stage.is_available:
+            # outputs were lost meanwhile (executor loss): run the missing ones again
+            stage.attempt += 1
+            self.running.add(stage)
+            return [("launch", stage)]
+        return self._submit_waiting()
+
+    def stage_aborted(self, stage: Stage, exc: BaseException) -> list[tuple]:
+        self.running.discard(stage)
+        actions: list[tuple] = []
+        for job_id in sorted(stage.jobs):
+            job = self.jobs.get(job_id)
+            if job is not None and not job.done:
+                actions += self.fail_job(job, exc)
+        return actions
+
+    def fail_job(self, job: Job, exc: BaseException) -> list[tuple]:
+        job.done = True
+        self._forget_job(job)
+        return [("job_failed", job, exc)]
+
+    def _forget_job(self, job: Job) -> None:
+        self.jobs.pop(job.id, None)
+        live = set(self.jobs)
+        for stage in list(self.waiting) + list(self.running):
+            stage.jobs &= live
+            if not stage.jobs:
+                self.waiting.discard(stage)
+                self.running.discard(stage)
+
+    def lost_outputs(self, is_lost: Callable[[Any], bool]) -> None:
+        """Forget map outputs for which ``is_lost(status)`` (their executor/host is gone)."""
+        for stage in self.shuffle_stages.values():
+            for i, o in enumerate(stage.outputs):
+                if o is not None and is_lost(o):
+                    stage.outputs[i] = None
+
+    def is_active(self, stage: Stage) -> bool:
+        return stage in self.running

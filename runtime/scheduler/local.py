@@ -1,0 +1,128 @@
+"""local[N]: N long-lived executor processes on this machine, one task slot each.
+
+The launcher only starts, replaces and reaps processes; they connect back to the driver's
+loop (driver.py) like cluster executors do, so local and spark:// share one scheduler.
+
+Each executor runs ``python -m runtime.executor`` with stdout/stderr redirected to
+work/<app-id>/<executor-id>/{stdout,stderr} (a ``print()`` in a task lands there) and
+PYTHONHASHSEED=0 so string hashing, and therefore hash partitioning, agrees across processes.
+A lost executor is replaced by a new one with the next id, as Spark's standalone backend does.
+Shutdown: the driver sends ``stop``; processes that do not exit within the timeout are
+terminated, then killed; none is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+
+class LocalLauncher:
+    outputs_survive_executor_loss = True  # shuffle files stay on the shared local disk
+
+    def __init__(self, *, app_id: str, app_dir: str, local_dir: str, driver_address: str,
+                 num_executors: int, log_level: str = "WARN", python_paths: list[str] = (),
+                 init_hooks: list[str] = (), env: dict[str, str] | None = None):
+        self.app_id = app_id
+        self.app_dir = app_dir
+        self.local_dir = local_dir
+        self.driver_address = driver_address
+        self.num_executors = num_executors
+        self.log_level = log_level
+        self.python_paths = list(python_paths)
+        self.init_hooks = list(init_hooks)
+        self.env = dict(env or {})
+        self.procs: dict[str, subprocess.Popen] = {}
+        self._next_id = 0
+        self._stopped = False
+        self._registered: set[str] = set()
+
+    def start(self) -> None:
+        for _ in range(self.num_executors):
+            self.launch()
+
+    def launch(self) -> str:
+        eid = str(self._next_id)
+        self._next_id += 1
+        exec_dir = os.path.join(self.app_dir, eid)
+        os.makedirs(exec_dir, exist_ok=True)
+        cmd = [sys.executable, "-m", "runtime.executor", "--driver", self.driver_address,
+               "--executor-id", eid, "--app-id", self.app_id, "--local-dir", self.local_dir,
+               "--log-level", self.log_level]
+        for p in self.python_paths:
+            cmd += ["--path", p]
+        for h in self.init_hooks:
+            cmd += ["--init", h]
+        env = dict(os.environ)
+        env.update(self.env)
+        env["PYTHONHASHSEED"] = "0"
+        env["PYTHONUNBUFFERED"] = "1"
+        env["SPARKCLI_EXECUTOR_ID"] = eid
+        here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        env["PYTHONPATH"] = os.pathsep.join([here] + [p for p in env.get(
+            "PYTHONPATH", "").split(os.pathsep) if p])
+        with open(os.path.join(exec_dir, "stdout"), "ab") as out, \
+                open(os.path.join(exec_dir, "stderr"), "ab") as err:
+            self.procs[eid] = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                               stderr=err, env=env, cwd=os.getcwd(),
+                                               close_fds=True)
+        return eid
+
+    def registered(self, eid: str) -> None:
+        self._registered.add(eid)
+
+    def dead_before_registering(self, registered: set[str]) -> list[str]:
+        """Executors that exited without ever registering (reported once each)."""
+        out = []
+        for eid, proc in self.procs.items():
+            if eid not in self._registered and proc.poll() is not None:
+                self._registered.add(eid)  # report once
+                out.append(eid)
+        return out
+
+    def replace(self, eid: str) -> None:
+        if not self._stopped:
+            self.reap(eid)
+            self.launch()
+
+    def reap(self, eid: str, timeout: float = 2.0) -> int | None:
+        proc = self.procs.get(eid)
+        if proc is None:
+            return None
+        try:
+            return proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return proc.wait()
+
+    def exit_code(self, eid: str) -> int | None:
+        proc = self.procs.get(eid)
+        if proc is None:
+            return None
+        try:
+            return proc.wait(1.0)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def log_path(self, eid: str) -> str:
+        return os.path.join(self.app_dir, eid, "stderr")
+
+    def alive(self) -> list[str]:
+        return [eid for eid, p in self.procs.items() if p.poll() is None]
+
+    def stop(self, timeout: float = 3.0) -> None:
+        self._stopped = True
+        deadline = time.monotonic() + timeout
+        for proc in self.procs.values():
+            try:
+                proc.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.terminate()
+        for proc in self.procs.values():
+            try:
+                proc.wait(1.0)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

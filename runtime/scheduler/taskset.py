@@ -1,0 +1,94 @@
+"""One stage attempt's tasks: what is pending, running, done, and how often each failed.
+
+A :class:`TaskSetManager` hands out partitions to executors that have a free slot
+(``next_task``), preferring the executors that hold a persisted parent partition
+(``preferred``: partition -> executor ids). A partition with a preference waits up to
+``locality_wait`` seconds for one of those executors before it runs anywhere (Spark's delay
+scheduling). Failures are counted per partition; the ``max_failures``-th failure of one
+partition aborts the set (spark.task.maxFailures; local[N,F] gives F).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+_task_ids = itertools.count()
+
+
+@dataclass
+class Task:
+    id: int
+    tsm: "TaskSetManager"
+    partition: int
+    attempt: int
+    executor_id: str
+    launched: float = field(default_factory=time.monotonic)
+
+
+class TaskSetManager:
+    def __init__(self, stage: Any, partitions: list[int], max_failures: int,
+                 preferred: dict[int, set[str]] | None = None, locality_wait: float = 3.0):
+        self.stage = stage
+        self.stage_attempt = stage.attempt
+        self.pending: list[int] = list(partitions)
+        self.total = len(partitions)
+        self.running: dict[int, Task] = {}
+        self.succeeded: set[int] = set()
+        self.failures: dict[int, int] = {}
+        self.attempts: dict[int, int] = {}
+        self.max_failures = max(1, max_failures)
+        self.preferred = preferred or {}
+        self.locality_wait = locality_wait
+        self.created = time.monotonic()
+        self.zombie = False
+
+    def next_task(self, executor_id: str, alive: set[str]) -> Task | None:
+        if self.zombie or not self.pending:
+            return None
+        waited = time.monotonic() - self.created >= self.locality_wait
+        choice = None
+        for i, p in enumerate(self.pending):
+            prefs = self.preferred.get(p)
+            if prefs and executor_id in prefs:
+                choice = i
+                break
+            if choice is None and (not prefs or waited or not (prefs & alive)):
+                choice = i
+        if choice is None:
+            return None
+        p = self.pending.pop(choice)
+        attempt = self.attempts.get(p, 0)
+        self.attempts[p] = attempt + 1
+        task = Task(next(_task_ids), self, p, attempt, executor_id)
+        self.running[task.id] = task
+        return task
+
+    def task_succeeded(self, task: Task) -> bool:
+        """Record success; True when this was the first success of the partition."""
+        self.running.pop(task.id, None)
+        if task.partition in self.succeeded:
+            return False
+        self.succeeded.add(task.partition)
+        return True
+
+    def task_failed(self, task: Task, count: bool = True) -> bool:
+        """Record a failure; returns True when the partition may be retried."""
+        self.running.pop(task.id, None)
+        if task.partition in self.succeeded:
+            return True
+        if count:
+            self.failures[task.partition] = self.failures.get(task.partition, 0) + 1
+        if self.failures.get(task.partition, 0) >= self.max_failures:
+            return False
+        self.pending.insert(0, task.partition)
+        return True
+
+    @property
+    def done(self) -> bool:
+        return len(self.succeeded) == self.total
+
+    def failures_of(self, partition: int) -> int:
+        return self.failures.get(partition, 0)

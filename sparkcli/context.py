@@ -1,0 +1,435 @@
+"""SparkContext: the driver's entry point (PySpark's pyspark.context.SparkContext).
+
+Creating a context resolves the configuration (runtime.config layers with provenance),
+configures logging, allocates the application id and its work directory
+(work/app-YYYYMMDDHHMMSS-NNNN), a private local dir under spark.local.dir for shuffle files,
+broadcasts and added files, and starts the scheduler loop plus the executor processes
+(local[N]: N executors, started once, in the background while user code builds RDDs).
+``stop()`` stops executors, removes the local dir, and marks the application FINISHED.
+
+Only one SparkContext may be active per process, as in Spark.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from typing import Any, Callable, Iterable
+
+from runtime import appdir
+from runtime import config as rconfig
+from runtime.errors import SparkException
+
+_lock = threading.RLock()
+
+
+class SparkContext:
+    _active_spark_context: "SparkContext | None" = None
+    _next_ids = itertools.count()
+
+    def __init__(self, master: str | None = None, appName: str | None = None,
+                 sparkHome: str | None = None, pyFiles: list[str] | None = None,
+                 environment: dict | None = None, batchSize: int = 0, serializer: Any = None,
+                 conf: Any = None, gateway: Any = None, jsc: Any = None,
+                 profiler_cls: Any = None, udf_profiler_cls: Any = None,
+                 memory_profiler_cls: Any = None):
+        from runtime import log as rlog
+        from runtime.master import parse_master
+        from sparkcli.conf import SparkConf
+
+        with _lock:
+            active = SparkContext._active_spark_context
+            if active is not None:
+                raise ValueError(
+                    "Cannot run multiple SparkContexts at once; existing "
+                    f"SparkContext(app={active.appName}, master={active.master}); "
+                    "use SparkContext.getOrCreate() or stop() the existing one first")
+            config = (conf if conf is not None else SparkConf())._config.copy()
+            if master:
+                config.set("spark.master", master)
+            if appName:
+                config.set("spark.app.name", appName)
+            if sparkHome:
+                config.set("spark.home", sparkHome)
+            for k, v in (environment or {}).items():
+                config.set(f"spark.executorEnv.{k}", v)
+            if not config.get("spark.app.name"):
+                raise SparkException("An application name must be set in your configuration "
+                                     "(SparkConf.setAppName or builder.appName)")
+            self._config = config
+            self._spec = parse_master(config.get("spark.master"))
+            if self._spec.kind != "local":
+                raise SparkException(f"master {config.get('spark.master')!r}: standalone "
+                                     "cluster mode is not available yet; use local[N]")
+            rlog.configure(config)
+            self._log = rlog.get_logger("SparkContext")
+            self._started = time.time()
+            self._app_id, self._app_dir = appdir.new_app_id(rconfig.work_dir())
+            self._local_dir = tempfile.mkdtemp(
+                prefix=f"spark-{self._app_id}-",
+                dir=_first_local_dir(config.get("spark.local.dir")))
+            self._files_dir = os.path.join(self._local_dir, "files")
+            os.makedirs(self._files_dir)
+            from sparkcli.files import SparkFiles
+
+            SparkFiles._root_directory = self._files_dir
+            self._attach_driver_log(rlog)
+            self._log.info("Running Spark version %s (sparkcli)", _version())
+            self._log.info("Submitted application: %s", self.appName)
+            if config.get_bool("spark.submit.verbose"):
+                fmt = getattr(rconfig, "format_properties", None)
+                if fmt is not None:
+                    sys.stderr.write(fmt(config) + "\n")
+            self._stopped = False
+            self._py_files: list[str] = []
+            self._local_properties = threading.local()
+            self._checkpoint_dir: str | None = None
+            self._bcast_ids = itertools.count()
+            self._acc_ids = itertools.count()
+            self._shuffle_ids = itertools.count()
+            self._rdd_ids = itertools.count()
+            appdir.start_state(self._app_dir, self._app_id, self.appName, self.master)
+            self._start_runtime()
+            SparkContext._active_spark_context = self
+            atexit.register(self._atexit)
+        for path in pyFiles or ():
+            self.addPyFile(path)
+
+    # -- runtime ---------------------------------------------------------------------------
+    def _start_runtime(self) -> None:
+        from runtime.scheduler.driver import Driver
+        from runtime.scheduler.local import LocalLauncher
+        from sparkcli import shared
+
+        c = self._config
+        mem = c.get_memory("spark.executor.memory")
+        fraction = c.get_float("spark.shuffle.memoryFraction", 0.2)
+        max_result = c.get_memory("spark.driver.maxResultSize") or 0
+        c.get_memory("spark.driver.memory")  # validated like Spark does at launch
+        self._driver = Driver(
+            app_id=self._app_id, app_dir=self._app_dir, local_dir=self._local_dir,
+            launcher=None, max_failures=self._spec.max_failures,
+            max_result_size=max_result, memory_limit=max(1 << 16, int(mem * fraction)),
+            locality_wait=c.get_duration("spark.locality.wait", "3s"),
+            accumulator_sink=shared._apply_updates)
+        paths = [p for p in [os.getcwd()] + sys.path[:1] if p]
+        py_files = [p for p in (c.get("spark.submit.pyFiles") or "").split(",") if p]
+        env = {k[len("spark.executorEnv."):]: v for k, v in c.items()
+               if k.startswith("spark.executorEnv.")}
+        env["SPARKCLI_FILES_DIR"] = self._files_dir
+        level = c.get("spark.log.level") or _current_level()
+        self._launcher = LocalLauncher(
+            app_id=self._app_id, app_dir=self._app_dir, local_dir=self._local_dir,
+            driver_address=self._driver.address, num_executors=self._spec.threads,
+            log_level=level, python_paths=py_files + paths,
+            init_hooks=["sparkcli.compat:install"], env=env)
+        self._driver.launcher = self._launcher
+        self._driver.start()
+        self._launcher.start()
+
+    def _attach_driver_log(self, rlog: Any) -> None:
+        attach = getattr(rlog, "add_file_handler", None)
+        if attach is not None:
+            attach(os.path.join(self._app_dir, "driver.log"))
+
+    def runJob(self, rdd: Any, partitionFunc: Callable, partitions: Iterable[int] | None = None,
+               allowLocal: bool = False) -> list:
+        parts = list(range(rdd.getNumPartitions())) if partitions is None else list(partitions)
+        out: list = []
+        for chunk in self._run_job(rdd, lambda it: list(partitionFunc(it)), parts):
+            out.extend(chunk)
+        return out
+
+    def _run_job(self, rdd: Any, func: Callable, partitions: list[int] | None = None) -> list:
+        """Run ``func(iterator)`` on each partition; returns one result per partition."""
+        self._check_alive()
+        if partitions is None:
+            partitions = list(range(rdd.num_partitions))
+        props = dict(getattr(self._local_properties, "props", {}) or {})
+        results = self._driver.run_job(rdd, func, partitions, props)
+        rdd._after_job()
+        return results
+
+    def _check_alive(self) -> None:
+        if self._stopped:
+            raise SparkException("Cannot call methods on a stopped SparkContext. "
+                                 "Create a new one (SparkContext.getOrCreate()).")
+
+    # -- properties ------------------------------------------------------------------------
+    @property
+    def master(self) -> str:
+        return self._config.get("spark.master")
+
+    @property
+    def appName(self) -> str:
+        return self._config.get("spark.app.name")
+
+    @property
+    def applicationId(self) -> str:
+        return self._app_id
+
+    @property
+    def version(self) -> str:
+        return _version()
+
+    @property
+    def startTime(self) -> int:
+        return int(self._started * 1000)
+
+    @property
+    def sparkUser(self) -> Callable[[], str]:
+        return lambda: os.environ.get("SPARK_USER") or _user()
+
+    @property
+    def defaultParallelism(self) -> int:
+        return self._config.get_int("spark.default.parallelism") or self._spec.threads
+
+    @property
+    def defaultMinPartitions(self) -> int:
+        return min(self.defaultParallelism, 2)
+
+    @property
+    def uiWebUrl(self) -> str | None:
+        return None
+
+    @property
+    def resources(self) -> dict:
+        return {}
+
+    def getConf(self) -> Any:
+        from sparkcli.conf import SparkConf
+
+        return SparkConf._from_config(self._config.copy())
+
+    def setLogLevel(self, logLevel: str) -> None:
+        from runtime import log as rlog
+
+        rlog.set_level(logLevel)
+
+    def statusTracker(self) -> Any:
+        from sparkcli.status import StatusTracker
+
+        return StatusTracker(self._driver)
+
+    # -- job groups / local properties ----------------------------------------------------
+    def _props(self) -> dict:
+        props = getattr(self._local_properties, "props", None)
+        if props is None:
+            props = self._local_properties.props = {}
+        return props
+
+    def setLocalProperty(self, key: str, value: str | None) -> None:
+        if value is None:
+            self._props().pop(key, None)
+        else:
+            self._props()[key] = value
+
+    def getLocalProperty(self, key: str) -> str | None:
+        return self._props().get(key)
+
+    def setJobGroup(self, groupId: str, description: str,
+                    interruptOnCancel: bool = False) -> None:
+        self.setLocalProperty("spark.jobGroup.id", groupId)
+        self.setLocalProperty("spark.job.description", description)
+        self.setLocalProperty("spark.job.interruptOnCancel", str(interruptOnCancel).lower())
+
+    def setJobDescription(self, value: str) -> None:
+        self.setLocalProperty("spark.job.description", value)
+
+    def cancelJobGroup(self, groupId: str) -> None:
+        self._driver.cancel_jobs(groupId, f"part of cancelled job group {groupId}")
+
+    def cancelAllJobs(self) -> None:
+        self._driver.cancel_jobs(None, "cancelAllJobs")
+
+    # -- RDD creation ------------------------------------------------------------------------
+    def _new_rdd_id(self) -> int:
+        return next(self._rdd_ids)
+
+    def _new_shuffle_id(self) -> int:
+        return next(self._shuffle_ids)
+
+    def parallelize(self, c: Iterable, numSlices: int | None = None) -> Any:
+        from sparkcli.rdd import ParallelCollectionRDD
+
+        n = numSlices if numSlices is not None else self.defaultParallelism
+        if n < 1:
+            raise ValueError(f"Number of slices must be positive, got {n}")
+        return ParallelCollectionRDD(self, c, n)
+
+    def range(self, start: int, end: int | None = None, step: int = 1,
+              numSlices: int | None = None) -> Any:
+        if end is None:
+            start, end = 0, start
+        return self.parallelize(range(start, end, step), numSlices)
+
+    def emptyRDD(self) -> Any:
+        from sparkcli.rdd import ParallelCollectionRDD
+
+        return ParallelCollectionRDD(self, [], 0)
+
+    def textFile(self, name: str, minPartitions: int | None = None,
+                 use_unicode: bool = True) -> Any:
+        from sparkcli.rdd_sources import TextFileRDD
+
+        return TextFileRDD(self, name, minPartitions or self.defaultMinPartitions, use_unicode)
+
+    def wholeTextFiles(self, path: str, minPartitions: int | None = None,
+                       use_unicode: bool = True) -> Any:
+        from sparkcli.rdd_sources import WholeTextFilesRDD
+
+        return WholeTextFilesRDD(self, path, minPartitions or self.defaultMinPartitions,
+                                 use_unicode)
+
+    def pickleFile(self, name: str, minPartitions: int | None = None) -> Any:
+        from sparkcli.rdd_sources import PickleFileRDD
+
+        return PickleFileRDD(self, name, minPartitions or self.defaultMinPartitions)
+
+    def union(self, rdds: list) -> Any:
+        from sparkcli.rdd import UnionRDD
+
+        return UnionRDD(self, list(rdds))
+
+    # -- shared variables -------------------------------------------------------------------
+    def broadcast(self, value: Any) -> Any:
+        from sparkcli.shared import Broadcast
+
+        self._check_alive()
+        bid = next(self._bcast_ids)
+        d = os.path.join(self._local_dir, "broadcast")
+        os.makedirs(d, exist_ok=True)
+        path = os.path.join(d, f"broadcast_{bid}")
+        with open(path, "wb") as f:
+            from runtime import serde
+
+            f.write(serde.dumps_closure(value))
+        return Broadcast(bid, path, value, on_driver=True)
+
+    def accumulator(self, value: Any, accum_param: Any = None) -> Any:
+        from sparkcli import shared
+
+        if accum_param is None:
+            if isinstance(value, bool) or not isinstance(value, (int, float, complex)):
+                raise TypeError(f"No default accumulator param for type {type(value)}")
+            accum_param = {int: shared.INT_ACCUMULATOR_PARAM,
+                           float: shared.FLOAT_ACCUMULATOR_PARAM,
+                           complex: shared.COMPLEX_ACCUMULATOR_PARAM}[type(value)]
+        return shared.Accumulator(next(self._acc_ids), value, accum_param)
+
+    # -- files -------------------------------------------------------------------------------
+    def addFile(self, path: str, recursive: bool = False) -> None:
+        src = os.path.abspath(path)
+        if not os.path.exists(src):
+            raise FileNotFoundError(f"File {path} does not exist")
+        dst = os.path.join(self._files_dir, os.path.basename(src))
+        if os.path.isdir(src):
+            if not recursive:
+                raise ValueError(f"Added file {path} is a directory and recursive is not "
+                                 "turned on.")
+            shutil.copytree(src, dst, dirs_exist_ok=True)
+        else:
+            shutil.copy2(src, dst)
+
+    def addPyFile(self, path: str) -> None:
+        self.addFile(path)
+        name = os.path.basename(path)
+        target = os.path.join(self._files_dir, name)
+        if target not in sys.path:
+            sys.path.insert(0, target if name.endswith((".zip", ".egg")) else self._files_dir)
+        self._py_files.append(target)
+
+    def listFiles(self) -> list[str]:
+        return sorted(os.listdir(self._files_dir))
+
+    def setCheckpointDir(self, dirName: str) -> None:
+        path = os.path.join(os.path.abspath(dirName), _uuid())
+        os.makedirs(path, exist_ok=True)
+        self._checkpoint_dir = path
+
+    def getCheckpointDir(self) -> str | None:
+        return self._checkpoint_dir
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    @classmethod
+    def getOrCreate(cls, conf: Any = None) -> "SparkContext":
+        with _lock:
+            if cls._active_spark_context is None:
+                SparkContext(conf=conf)
+            return cls._active_spark_context  # type: ignore[return-value]
+
+    def stop(self, _state: str = "FINISHED", _exit_code: int | None = 0) -> None:
+        with _lock:
+            if self._stopped:
+                return
+            self._stopped = True
+            self._driver.stop()
+            self._launcher.stop()
+            self._driver.close_sockets()
+            shutil.rmtree(self._local_dir, ignore_errors=True)
+            appdir.write_state(self._app_dir, state=_state, exit_code=_exit_code,
+                               end=time.time(),
+                               executors=sorted(self._launcher.procs, key=int))
+            self._log.info("Successfully stopped SparkContext")
+            if SparkContext._active_spark_context is self:
+                SparkContext._active_spark_context = None
+
+    def _atexit(self) -> None:
+        if not self._stopped:
+            self.stop()
+
+    def __enter__(self) -> "SparkContext":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def __getstate__(self):
+        raise RuntimeError(
+            "It appears that you are attempting to reference SparkContext from a broadcast "
+            "variable, action, or transformation. SparkContext can only be used on the "
+            "driver, not in code that it run on workers.")
+
+    def __repr__(self) -> str:
+        return f"<SparkContext master={self.master} appName={self.appName}>"
+
+
+def _first_local_dir(value: str | None) -> str:
+    d = (value or "").split(",")[0].strip() or tempfile.gettempdir()
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def _version() -> str:
+    from sparkcli import __version__
+
+    return __version__
+
+
+def _user() -> str:
+    import getpass
+
+    return getpass.getuser()
+
+
+def _uuid() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def _current_level() -> str:
+    from runtime import log as rlog
+
+    getter = getattr(rlog, "current_level", None)
+    return getter() if getter else "WARN"
+
+
+_ = pickle  # kept for subclasses that pickle driver state
