@@ -15,7 +15,6 @@ from __future__ import annotations
 import atexit
 import itertools
 import os
-import pickle
 import shutil
 import sys
 import tempfile
@@ -371,8 +370,8 @@ class SparkContext:
                 return
             self._stopped = True
             self._driver.stop()
-            self._launcher.stop()
             self._driver.close_sockets()
+            self._launcher.stop()
             shutil.rmtree(self._local_dir, ignore_errors=True)
             appdir.write_state(self._app_dir, state=_state, exit_code=_exit_code,
                                end=time.time(),
@@ -431,5 +430,3 @@ def _current_level() -> str:
     getter = getattr(rlog, "current_level", None)
     return getter() if getter else "WARN"
 
-
-_ = pickle  # kept for subclasses that pickle driver state

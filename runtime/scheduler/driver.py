@@ -514,6 +514,7 @@ class Driver:
         self._stopping = True
         for ref in list(self.executors.values()):
             self._send(ref, {"op": "stop"})
+        self.close_sockets()  # unregistered executors see EOF or a refused connection
         for waiter in self.waiters.values():
             waiter.error = waiter.error or JobCancelled("SparkContext was shut down")
             waiter.event.set()

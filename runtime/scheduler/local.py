@@ -48,7 +48,9 @@ class LocalLauncher:
         self._next_id += 1
         exec_dir = os.path.join(self.app_dir, eid)
         os.makedirs(exec_dir, exist_ok=True)
-        cmd = [sys.executable, "-m", "runtime.executor", "--driver", self.driver_address,
+        # -S: skip site (its .pth hooks cost tens of ms); the driver's sys.path is passed
+        # whole through PYTHONPATH instead, so executors import exactly what the driver does.
+        cmd = [sys.executable, "-S", "-m", "runtime.executor", "--driver", self.driver_address,
                "--executor-id", eid, "--app-id", self.app_id, "--local-dir", self.local_dir,
                "--log-level", self.log_level]
         for p in self.python_paths:
@@ -61,8 +63,8 @@ class LocalLauncher:
         env["PYTHONUNBUFFERED"] = "1"
         env["SPARKCLI_EXECUTOR_ID"] = eid
         here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        env["PYTHONPATH"] = os.pathsep.join([here] + [p for p in env.get(
-            "PYTHONPATH", "").split(os.pathsep) if p])
+        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(
+            [here] + [p for p in sys.path if p and os.path.exists(p)]))
         with open(os.path.join(exec_dir, "stdout"), "ab") as out, \
                 open(os.path.join(exec_dir, "stderr"), "ab") as err:
             self.procs[eid] = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,

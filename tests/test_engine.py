@@ -1,0 +1,134 @@
+"""The multiprocess runtime end to end: executors, failures, retries, outputs, results."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from sparkcli.context import SparkContext
+from sparkcli.errors import SparkException
+
+
+def _kill_on_first_attempt(it):
+    from sparkcli.taskcontext import TaskContext
+
+    tc = TaskContext.get()
+    if tc.partitionId() == 1 and tc.attemptNumber() == 0:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return sum(it)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPARKCLI_HOME", str(tmp_path))
+    return tmp_path
+
+
+def test_task_exception_keeps_its_class_and_remote_traceback(home):
+    with SparkContext("local[2]", "errors") as sc:
+        def boom(x):
+            if x == 3:
+                raise ValueError(f"bad record {x}")
+            return x
+
+        rdd = sc.parallelize(range(8), 2).map(boom)
+        with pytest.raises(ValueError) as info:
+            sc._run_job(rdd, list)
+        msg = str(info.value)
+        assert "bad record 3" in msg
+        assert "Executor traceback" in msg and "in boom" in msg
+        # the context still works after a failed job
+        assert sc._run_job(sc.parallelize(range(4), 2), sum) == [1, 5]
+
+
+def test_executor_killed_with_retries_gives_right_answer(home):
+    with SparkContext("local[2,2]", "retry") as sc:
+        rdd = sc.parallelize(range(100), 4)
+        assert sum(sc._run_job(rdd, _kill_on_first_attempt)) == sum(range(100))
+        # the lost executor was replaced: two executors still serve jobs
+        assert len(sc._launcher.alive()) == 2
+
+
+def test_executor_killed_without_retries_fails_naming_executor_and_log(home):
+    with SparkContext("local[2]", "noretry") as sc:
+        rdd = sc.parallelize(range(100), 4)
+        with pytest.raises(SparkException) as info:
+            sc._run_job(rdd, _kill_on_first_attempt)
+        msg = str(info.value)
+        assert "ExecutorLostFailure" in msg and "executor" in msg
+        assert os.path.join(sc.applicationId, "") in msg and "stderr" in msg
+        assert sc._run_job(sc.parallelize(range(4), 2), sum) == [1, 5]
+
+
+def test_print_in_task_lands_in_executor_stdout(home):
+    with SparkContext("local[2]", "prints") as sc:
+        sc._run_job(sc.parallelize(range(4), 2).map(lambda x: print(f"hello-{x}")), list)
+        app_dir = os.path.join(home, "work", sc.applicationId)
+    outs = ""
+    for eid in os.listdir(app_dir):
+        path = os.path.join(app_dir, eid, "stdout")
+        if os.path.isfile(path):
+            outs += open(path).read()
+    assert sorted(line for line in outs.split() if line.startswith("hello-")) == [
+        "hello-0", "hello-1", "hello-2", "hello-3"]
+
+
+def test_max_result_size_is_enforced(home):
+    from sparkcli.conf import SparkConf
+
+    conf = SparkConf().set("spark.driver.maxResultSize", "1m")
+    with SparkContext("local[2]", "bigresult", conf=conf) as sc:
+        rdd = sc.parallelize(range(4), 4).map(lambda _: b"x" * 400_000)
+        with pytest.raises(SparkException, match="spark.driver.maxResultSize"):
+            sc._run_job(rdd, list)
+
+
+def test_stop_reaps_executors_and_removes_local_dir(home):
+    sc = SparkContext("local[2]", "stop")
+    sc._run_job(sc.parallelize(range(10), 2), sum)
+    procs = list(sc._launcher.procs.values())
+    local_dir = sc._local_dir
+    sc.stop()
+    assert all(p.poll() is not None for p in procs)
+    assert not os.path.exists(local_dir)
+    from runtime.appdir import read_state
+
+    state = read_state(os.path.join(home, "work", sc.applicationId))
+    assert state["state"] == "FINISHED" and state["end"] >= state["start"]
+
+
+def test_application_id_format(home):
+    import re
+
+    with SparkContext("local[1]", "ids") as sc:
+        assert re.fullmatch(r"app-\d{14}-\d{4}", sc.applicationId)
+        assert sc.defaultParallelism == 1
+
+
+def test_only_one_active_context(home):
+    with SparkContext("local[1]", "one"):
+        with pytest.raises(ValueError, match="multiple SparkContexts"):
+            SparkContext("local[1]", "two")
+
+
+def test_accumulators_count_once_per_successful_task(home):
+    with SparkContext("local[2,2]", "acc") as sc:
+        acc = sc.accumulator(0)
+
+        def add(it):
+            _kill_on_first_attempt([])
+            for x in it:
+                acc.add(x)
+            return 0
+
+        sc._run_job(sc.parallelize(range(10), 4), add)
+        assert acc.value == 45
+
+
+def test_broadcast_reaches_tasks(home):
+    with SparkContext("local[2]", "bc") as sc:
+        b = sc.broadcast({"a": 1, "b": 2})
+        out = sc._run_job(sc.parallelize(["a", "b", "a"], 2).map(lambda k: b.value[k]), list)
+        assert sum(out, []) == [1, 2, 1]
