@@ -29,6 +29,7 @@ from runtime.dependency import OneToOneDependency, RangeDependency, ShuffleDepen
 from runtime.shuffle.hashing import portable_hash
 from runtime.shuffle.spec import Aggregator, ShuffleSpec
 from sparkcli.rdd_actions import ActionsMixin
+from sparkcli.rdd_fastpath import count_pairs, counting_aggregator, pair_constant
 from sparkcli.rdd_io import IOMixin
 from sparkcli.rdd_pairs import PairMixin
 from sparkcli.storagelevel import StorageLevel
@@ -102,7 +103,8 @@ class RDD(PairMixin, ActionsMixin, IOMixin):
         return self.mapPartitionsWithIndex(f, preservesPartitioning)
 
     def map(self, f: Callable, preservesPartitioning: bool = False) -> "RDD":
-        return self.mapPartitionsWithIndex(lambda _, it: map(f, it), preservesPartitioning)
+        return PipelinedRDD(self, lambda _, it: map(f, it), preservesPartitioning,
+                            op=("map", f))
 
     def flatMap(self, f: Callable, preservesPartitioning: bool = False) -> "RDD":
         return self.mapPartitionsWithIndex(
@@ -209,7 +211,8 @@ class PipelinedRDD(RDD):
     """A chain of narrow transformations fused into one ``func(split, iterator)``."""
 
     def __init__(self, prev: RDD, func: Callable[[int, Iterator], Iterable],
-                 preservesPartitioning: bool = False):
+                 preservesPartitioning: bool = False, op: tuple | None = None):
+        self.op = op  # ("map", f) when this step is a plain map (see rdd_fastpath)
         if isinstance(prev, PipelinedRDD) and prev._is_pipelinable():
             prev_func = prev.func
 
@@ -217,9 +220,11 @@ class PipelinedRDD(RDD):
                 return func(split, prev_func(split, iterator))
 
             self.func = pipeline_func
+            self.head_func: Callable | None = prev_func
             self.prev = prev.prev
         else:
             self.func = func
+            self.head_func = None
             self.prev = prev
         super().__init__(prev.ctx, [OneToOneDependency(self.prev)], prev.num_partitions,
                          prev.partitioner if preservesPartitioning else None)
@@ -230,6 +235,18 @@ class PipelinedRDD(RDD):
 
     def compute(self, split: int, tc: Any) -> Iterator:
         return iter(self.func(split, tc.iterate(self.prev, split)))
+
+    def combine_locally(self, split: int, tc: Any, spec: Any) -> Iterator | None:
+        """Pre-combined (key, combiner) pairs for a counting shuffle, else None."""
+        if self.op is None or self.op[0] != "map" or self.storage_level is not None \
+                or not spec.map_side_combine or not counting_aggregator(spec.aggregator):
+            return None
+        constant = pair_constant(self.op[1])
+        if constant is None:
+            return None
+        base = tc.iterate(self.prev, split)
+        keys = self.head_func(split, base) if self.head_func is not None else base
+        return count_pairs(keys, constant)
 
 
 class ParallelCollectionRDD(RDD):

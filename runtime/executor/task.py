@@ -46,7 +46,10 @@ def run_task(msg: dict, binary: tuple, executor_id: str, blocks: taskcontext.Blo
     start = time.perf_counter()
     reply: dict = {"op": "status", "task_id": msg["task_id"]}
     try:
-        it = tc.iterate(rdd, msg["partition"])
+        fast = getattr(rdd, "combine_locally", None) if kind == "shuffle" else None
+        it = fast(msg["partition"], tc, arg) if fast is not None else None
+        if it is None:
+            it = tc.iterate(rdd, msg["partition"])
         if kind == "result":
             value = arg(it)
             try:

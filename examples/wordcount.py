@@ -1,0 +1,23 @@
+"""Word count (Spark's examples/src/main/python/wordcount.py), unmodified PySpark code.
+
+    sparkcli submit --master 'local[2]' examples/wordcount.py README.md
+"""
+
+import sys
+from operator import add
+
+from pyspark.sql import SparkSession
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        print("Usage: wordcount <file>", file=sys.stderr)
+        sys.exit(-1)
+
+    spark = SparkSession.builder.appName("PythonWordCount").getOrCreate()
+    lines = spark.sparkContext.textFile(sys.argv[1])
+    counts = lines.flatMap(lambda x: x.split(" ")).map(lambda x: (x, 1)).reduceByKey(add)
+    output = counts.collect()
+    for (word, count) in output:
+        print("%s: %i" % (word, count))
+
+    spark.stop()

@@ -1,0 +1,69 @@
+"""Map-side combine without a Python call per record, for the commonest Spark idiom.
+
+``rdd.map(lambda w: (w, 1)).reduceByKey(add)`` (word count, countByValue-style counting)
+spends most of its time calling the pairing lambda and the merge function once per record.
+When a shuffle map task sees exactly that shape — the stage ends with a ``map`` whose
+function is *bytecode-identical* to ``lambda x: (x, C)`` for an int constant C (no closure,
+no globals), and the shuffle's aggregator is reduceByKey's (identity create, ``+`` merge) —
+it counts the keys with ``collections.Counter.update`` (a C loop) in bounded chunks and emits
+``(key, n * C)``: the same combiners the generic loop would build, since adding C to itself
+n times is n * C for ints. Anything else (other functions, persisted RDDs, non-int
+constants) takes the generic path; results are identical either way.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import Counter
+from itertools import islice
+from typing import Any, Callable, Iterable, Iterator
+
+_PAIR_CONST = (lambda x: (x, 1)).__code__
+_ADD = (lambda a, b: a + b).__code__
+_IDENTITY = (lambda x: x).__code__
+
+CHUNK = 1 << 16
+
+
+def _same_code(f: Any, template: Any) -> bool:
+    code = getattr(f, "__code__", None)
+    return (code is not None and code.co_code == template.co_code
+            and code.co_argcount == template.co_argcount and not code.co_names
+            and not getattr(f, "__closure__", None) and not code.co_kwonlyargcount)
+
+
+def pair_constant(f: Callable) -> int | None:
+    """C when ``f`` is ``lambda x: (x, C)`` with an int C, else None."""
+    if not _same_code(f, _PAIR_CONST):
+        return None
+    consts = f.__code__.co_consts
+    c = consts[1] if len(consts) > 1 else None
+    return c if type(c) is int else None
+
+
+def is_add(f: Callable) -> bool:
+    return f is operator.add or _same_code(f, _ADD)
+
+
+def is_identity(f: Callable) -> bool:
+    return _same_code(f, _IDENTITY)
+
+
+def counting_aggregator(agg: Any) -> bool:
+    return (agg is not None and is_identity(agg.create_combiner) and is_add(agg.merge_value)
+            and is_add(agg.merge_combiners))
+
+
+def count_pairs(keys: Iterable, constant: int) -> Iterator[tuple[Any, int]]:
+    """(key, count * constant) per distinct key of each chunk of ``keys``."""
+    it = iter(keys)
+    while True:
+        counts: Counter = Counter()
+        counts.update(islice(it, CHUNK))
+        if not counts:
+            return
+        if constant == 1:
+            yield from counts.items()
+        else:
+            for k, n in counts.items():
+                yield k, n * constant
