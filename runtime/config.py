@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 LAYERS = ("default", "file", "submit", "code")
 
@@ -130,7 +130,8 @@ def log_dir() -> str:
 
 
 def work_dir() -> str:
-    return os.path.abspath(os.environ.get("SPARKCLI_WORKER_DIR") or os.path.join(home_dir(), "work"))
+    default = os.path.join(home_dir(), "work")
+    return os.path.abspath(os.environ.get("SPARKCLI_WORKER_DIR") or default)
 
 
 class Config:
@@ -212,13 +213,21 @@ class Config:
 
 
 _launch_layers: dict[str, dict[str, str]] = {}
+_launch_file_path: list[str | None] = [None]  # the properties file behind the 'file' layer
 
 
-def set_launch_layers(file: dict[str, str] | None = None, submit: dict[str, str] | None = None):
-    """Called by ``sparkcli submit``/``shell`` before user code runs."""
+def set_launch_layers(
+    file: dict[str, str] | None = None,
+    submit: dict[str, str] | None = None,
+    file_path: str | None = None,
+):
+    """Called by ``sparkcli submit``/``shell`` before user code runs.
+
+    ``file_path`` names the properties file the 'file' layer came from (for provenance)."""
     _launch_layers.clear()
     _launch_layers["file"] = dict(file or {})
     _launch_layers["submit"] = dict(submit or {})
+    _launch_file_path[0] = file_path
 
 
 def launch_config() -> Config:
@@ -229,9 +238,57 @@ def launch_config() -> Config:
     """
     if not _launch_layers:
         path = os.path.join(conf_dir(), "spark-defaults.conf")
-        set_launch_layers(file=load_properties_file(path) if os.path.exists(path) else {})
+        if os.path.exists(path):
+            set_launch_layers(file=load_properties_file(path), file_path=path)
+        else:
+            set_launch_layers()
     return Config({k: v for k, v in _launch_layers.items()})
 
 
 def iter_pairs(pairs: Iterable[tuple[str, object]]) -> dict[str, str]:
     return {str(k): str(v) for k, v in pairs}
+
+
+# provenance rendering -------------------------------------------------------------------------
+
+_REDACT_RE = re.compile(r"(?i)secret|password|token|access[.]?key")
+REDACTED = "*********(redacted)"
+
+
+def source_label(layer: str, file_path: str | None = None) -> str:
+    """Human name of a layer: 'from code (SparkConf/builder)', 'from --conf/flags',
+    'from /path/spark-defaults.conf', 'default'."""
+    if layer == "code":
+        return "from code (SparkConf/builder)"
+    if layer == "submit":
+        return "from --conf/flags"
+    if layer == "file":
+        path = file_path if file_path is not None else _launch_file_path[0]
+        return f"from {path}" if path else "from properties file"
+    return "default"
+
+
+def redact(key: str, value: str) -> str:
+    """Spark's spark.redaction.regex default: hide secrets in printed config."""
+    return REDACTED if _REDACT_RE.search(key) else value
+
+
+def format_properties(
+    config: Config, file_path: str | None = None, show_overridden: bool = True
+) -> str:
+    """Every resolved property as ``  key = value  (source)`` lines, sorted by key.
+
+    With ``show_overridden``, values hidden by a higher layer follow their winner as
+    ``      overrides: value  (source)`` lines, so ``submit --verbose`` shows where each
+    candidate came from. Secret-looking keys are redacted as Spark does."""
+    lines: list[str] = []
+    for key, value, layer in config.items_with_source():
+        lines.append(f"  {key} = {redact(key, value)}  ({source_label(layer, file_path)})")
+        if not show_overridden:
+            continue
+        below = LAYERS[: LAYERS.index(layer)] if layer in LAYERS else ()
+        for lower in reversed(below):
+            if key in config.layers[lower]:
+                hidden = redact(key, config.layers[lower][key])
+                lines.append(f"      overrides: {hidden}  ({source_label(lower, file_path)})")
+    return "\n".join(lines)

@@ -1,0 +1,68 @@
+"""``sparkcli submit``: parse spark-submit's options and call :func:`sparkcli.submit.run`.
+
+No logic here. A mistake found by ``run()`` (SubmitError/ConfigError) becomes one line
+``Error: ...`` on stderr with exit code USAGE_ERROR; the app's own exit code is passed on.
+"""
+
+from __future__ import annotations
+
+import click
+
+from sparkcli import __version__
+from sparkcli.cli import exit_codes
+
+
+class OneLineError(click.ClickException):
+    """Printed as ``Error: message`` alone (no usage block), exit code USAGE_ERROR."""
+
+    exit_code = exit_codes.USAGE_ERROR
+
+
+@click.command(
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "allow_interspersed_args": False,
+    },
+    short_help="Run a PySpark application (like spark-submit).",
+)
+@click.option("--master", metavar="MASTER_URL",
+              help="local, local[N], local[*], local[N,F] or spark://HOST:PORT (default local[*]).")
+@click.option("--deploy-mode", metavar="DEPLOY_MODE",
+              help="client (default): run the driver here; cluster: on a worker.")
+@click.option("--name", metavar="NAME", help="Application name (default: the app file's name).")
+@click.option("--conf", "-c", "conf", multiple=True, metavar="PROP=VALUE",
+              help="Arbitrary Spark configuration property (repeatable).")
+@click.option("--properties-file", metavar="FILE",
+              help="File with extra properties (default: conf/spark-defaults.conf).")
+@click.option("--py-files", metavar="PY_FILES",
+              help="Comma-separated .zip, .egg or .py files for the driver's and executors' path.")
+@click.option("--files", metavar="FILES",
+              help="Comma-separated files shipped to executors (SparkFiles.get).")
+@click.option("--driver-memory", metavar="MEM", help="Memory for the driver (e.g. 1000M, 2G).")
+@click.option("--driver-cores", metavar="NUM", help="Number of cores used by the driver.")
+@click.option("--executor-memory", metavar="MEM", help="Memory per executor (e.g. 1000M, 2G).")
+@click.option("--executor-cores", metavar="NUM", help="Number of cores per executor.")
+@click.option("--total-executor-cores", metavar="NUM",
+              help="Total cores for all executors (spark.cores.max).")
+@click.option("--num-executors", metavar="NUM",
+              help="Number of executors to launch (spark.executor.instances).")
+@click.option("--verbose", "-v", is_flag=True, help="Print the parsed arguments and properties.")
+@click.version_option(__version__, "--version", prog_name="sparkcli",
+                      message="%(prog)s version %(version)s")
+@click.argument("app", metavar="APP.py")
+@click.argument("app_args", nargs=-1, type=click.UNPROCESSED, metavar="[APP ARGS]...")
+@click.pass_context
+def submit(ctx: click.Context, app: str, app_args: tuple[str, ...], **options: object) -> None:
+    """Run APP.py (a PySpark application) with the given options, like spark-submit.
+
+    Options go before APP.py; everything after it is passed to the application.
+    """
+    from runtime.config import ConfigError
+    from sparkcli.submit import SubmitArgs, SubmitError, run
+
+    args = SubmitArgs(app=app, app_args=list(app_args), **options)  # type: ignore[arg-type]
+    try:
+        code = run(args)
+    except (SubmitError, ConfigError) as e:
+        raise OneLineError(str(e)) from None
+    ctx.exit(code)

@@ -1,0 +1,225 @@
+"""SparkSession and its Builder (PySpark's entry point), over sparkcli's SparkContext.
+
+``SparkSession.builder`` returns a fresh :class:`Builder` on every access (PySpark's
+classproperty). Unlike PySpark, a Builder's options belong to that builder alone (PySpark
+keeps them in one class-level dict, so options of an abandoned builder leak into the next).
+
+``getOrCreate()`` keeps one session per process (``SparkSession._instantiatedSession``):
+
+* no live session: build a SparkConf (launch layers + the builder's options in the 'code'
+  layer), get or create the SparkContext from it, and wrap it in a new session whose
+  RuntimeConfig starts with the builder's options;
+* a live session: return it, applying the builder's modifiable options to its ``conf`` and
+  warning (as Spark does) that the others cannot take effect any more.
+
+A session is live while its SparkContext is the active one; ``stop()`` stops the context and
+clears the singleton and the active session.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sparkcli.sql.conf import RuntimeConfig
+
+__all__ = ["SparkSession"]
+
+
+def _to_str(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class _ClassProperty:
+    def __init__(self, fget):
+        self.fget = fget
+
+    def __get__(self, instance: Any, owner: type) -> Any:
+        return self.fget(owner)
+
+
+def _log():
+    from runtime.log import get_logger
+
+    return get_logger("SparkSession")
+
+
+def _context_is_active(sc: Any) -> bool:
+    """Is ``sc`` the process's active, running SparkContext?"""
+    import sys
+
+    mod = sys.modules.get("sparkcli.context")
+    if mod is None or sc is None:
+        return False
+    return getattr(mod.SparkContext, "_active_spark_context", None) is sc
+
+
+class SparkSession:
+    """The entry point to programming Spark with the Dataset and DataFrame API."""
+
+    _lock = threading.RLock()
+    _instantiatedSession: SparkSession | None = None
+    _activeSession: SparkSession | None = None
+
+    class Builder:
+        """Builder for :class:`SparkSession`."""
+
+        def __init__(self) -> None:
+            self._options: dict[str, str] = {}
+
+        def config(
+            self,
+            key: str | None = None,
+            value: Any = None,
+            conf: Any = None,
+            *,
+            map: dict[str, Any] | None = None,
+        ) -> SparkSession.Builder:
+            """Set a config option: ``config(key, value)``, ``config(conf=SparkConf)`` or
+            ``config(map={...})``. Values may be str, int, float or bool."""
+            with SparkSession._lock:
+                if conf is not None:
+                    for k, v in conf.getAll():
+                        self._options[k] = _to_str(v)
+                elif map is not None:
+                    for k, v in map.items():
+                        self._options[k] = _to_str(v)
+                elif key is not None:
+                    self._options[key] = _to_str(value)
+                else:
+                    raise ValueError(
+                        "config() needs key and value, conf=SparkConf(...) or map={...}"
+                    )
+                return self
+
+        def master(self, master: str) -> SparkSession.Builder:
+            """The master URL: local, local[4], local[*] or spark://host:7077."""
+            return self.config("spark.master", master)
+
+        def appName(self, name: str) -> SparkSession.Builder:
+            """The application name shown in logs and the UI."""
+            return self.config("spark.app.name", name)
+
+        def enableHiveSupport(self) -> SparkSession.Builder:
+            """Hive is not available; warn and carry on (the rest of the app still runs)."""
+            _log().warning(
+                "Hive support is not available in sparkcli; ignoring enableHiveSupport()"
+            )
+            return self
+
+        def remote(self, url: str) -> SparkSession.Builder:
+            raise NotImplementedError(
+                "Spark Connect (builder.remote) is not available in sparkcli; use "
+                ".master('local[*]') or .master('spark://HOST:PORT')"
+            )
+
+        def getOrCreate(self) -> SparkSession:
+            """The existing session (with this builder's options applied) or a new one."""
+            with SparkSession._lock:
+                session = SparkSession._instantiatedSession
+                if session is None or not _context_is_active(session._sc):
+                    from sparkcli.conf import SparkConf
+                    from sparkcli.context import SparkContext
+
+                    conf = SparkConf()
+                    for k, v in self._options.items():
+                        conf.set(k, v)
+                    sc = SparkContext.getOrCreate(conf)
+                    session = SparkSession(sc, options=self._options)
+                else:
+                    ignored = session.conf._apply(self._options)
+                    if ignored:
+                        _log().warning(
+                            "Using an existing Spark session; only runtime SQL configurations "
+                            "will take effect (ignored: %s). Stop the session first to change "
+                            "them.",
+                            ", ".join(sorted(ignored)),
+                        )
+                SparkSession._activeSession = session
+                return session
+
+    @_ClassProperty
+    def builder(cls) -> SparkSession.Builder:
+        """A new :class:`Builder` (``SparkSession.builder.appName(...).getOrCreate()``)."""
+        return cls.Builder()
+
+    def __init__(self, sparkContext: Any, jsparkSession: Any = None,
+                 options: dict[str, Any] | None = None):
+        self._sc = sparkContext
+        self._conf = RuntimeConfig(
+            sparkContext._config, {k: _to_str(v) for k, v in (options or {}).items()}
+        )
+        with SparkSession._lock:
+            if SparkSession._instantiatedSession is None or not _context_is_active(
+                SparkSession._instantiatedSession._sc
+            ):
+                SparkSession._instantiatedSession = self
+            SparkSession._activeSession = self
+
+    # -- PySpark API ---------------------------------------------------------------------
+    @classmethod
+    def getActiveSession(cls) -> SparkSession | None:
+        """The active session of this thread/process, or None."""
+        session = cls._activeSession
+        if session is not None and not _context_is_active(session._sc):
+            return None
+        return session
+
+    @classmethod
+    def active(cls) -> SparkSession:
+        """The active session, else the default one, else an error saying how to create one."""
+        session = cls.getActiveSession()
+        if session is None:
+            default = cls._instantiatedSession
+            if default is not None and _context_is_active(default._sc):
+                return default
+            from sparkcli.errors import PySparkRuntimeError
+
+            raise PySparkRuntimeError(
+                "[NO_ACTIVE_OR_DEFAULT_SESSION] No active or default Spark session found. "
+                "Create one with SparkSession.builder.getOrCreate().",
+                errorClass="NO_ACTIVE_OR_DEFAULT_SESSION",
+            )
+        return session
+
+    @property
+    def sparkContext(self) -> Any:
+        """The underlying SparkContext."""
+        return self._sc
+
+    @property
+    def conf(self) -> RuntimeConfig:
+        """Runtime configuration: ``spark.conf.set/get/getAll/unset/isModifiable``."""
+        return self._conf
+
+    @property
+    def version(self) -> str:
+        """The version of sparkcli this application runs on."""
+        from sparkcli import __version__
+
+        return __version__
+
+    def newSession(self) -> SparkSession:
+        """A new session sharing the SparkContext, with its own runtime configuration."""
+        session = SparkSession.__new__(SparkSession)
+        session._sc = self._sc
+        session._conf = RuntimeConfig(self._sc._config)
+        return session
+
+    def stop(self) -> None:
+        """Stop the underlying SparkContext and forget the default and active sessions."""
+        with SparkSession._lock:
+            self._sc.stop()
+            SparkSession._instantiatedSession = None
+            SparkSession._activeSession = None
+
+    def __enter__(self) -> SparkSession:
+        return self
+
+    def __exit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<sparkcli.sql.session.SparkSession object at {id(self):#x}>"

@@ -1,0 +1,73 @@
+"""sparkcli.compat: the `pyspark` import alias."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import pytest
+
+from sparkcli import compat
+
+
+@pytest.fixture(autouse=True)
+def _alias():
+    compat.install()
+    yield
+    compat.uninstall()
+
+
+def test_top_level_and_classes_are_identical():
+    import pyspark
+
+    import sparkcli
+    from sparkcli.conf import SparkConf
+
+    assert pyspark is sparkcli
+    from pyspark import SparkConf as PSConf
+
+    assert PSConf is SparkConf
+
+
+@pytest.mark.parametrize("name", ["conf", "sql", "errors", "context", "rdd", "storagelevel",
+                                  "taskcontext", "files"])
+def test_submodules_are_the_same_objects(name):
+    alias = importlib.import_module(f"pyspark.{name}")
+    assert alias is importlib.import_module(f"sparkcli.{name}")
+
+
+def test_spec_of_real_module_is_preserved():
+    import pyspark.conf  # noqa: F401
+
+    assert sys.modules["sparkcli.conf"].__spec__.name == "sparkcli.conf"
+    importlib.reload(sys.modules["sparkcli.conf"])
+
+
+def test_from_import_session():
+    from pyspark.sql import SparkSession
+
+    from sparkcli.sql.session import SparkSession as Real
+
+    assert SparkSession is Real
+
+
+def test_missing_counterpart_says_so():
+    with pytest.raises(ImportError) as e:
+        import pyspark.mllib.nothing  # noqa: F401
+    assert str(e.value) == ("pyspark.mllib is not available in sparkcli yet "
+                            "(no module sparkcli.mllib)")
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("pyspark.ml")
+
+
+def test_install_is_idempotent_and_first():
+    compat.install()
+    finders = [f for f in sys.meta_path if isinstance(f, compat.PysparkAliasFinder)]
+    assert len(finders) == 1 and sys.meta_path[0] is finders[0]
+
+
+def test_uninstall_removes_alias():
+    import pyspark  # noqa: F401
+
+    compat.uninstall()
+    assert not compat.is_installed() and "pyspark" not in sys.modules
