@@ -1,6 +1,6 @@
-"""``python -m sparkcli``: the same entry point as the ``sparkcli`` console script."""
+"""``python -m sparkcli``: the same as the ``sparkcli`` console script."""
 
-from sparkcli.cli.main import main
+from sparkcli.launcher import main
 
 if __name__ == "__main__":
     main()

@@ -119,7 +119,10 @@ class SparkContext:
             locality_wait=c.get_duration("spark.locality.wait", "3s"),
             accumulator_sink=shared._apply_updates)
         paths = [p for p in [os.getcwd()] + sys.path[:1] if p]
-        py_files = [p for p in (c.get("spark.submit.pyFiles") or "").split(",") if p]
+        from sparkcli.submit import sys_path_entry
+
+        py_files = [sys_path_entry(p) for p in (c.get("spark.submit.pyFiles") or "").split(",")
+                    if p]
         env = {k[len("spark.executorEnv."):]: v for k, v in c.items()
                if k.startswith("spark.executorEnv.")}
         env["SPARKCLI_FILES_DIR"] = self._files_dir
@@ -377,6 +380,9 @@ class SparkContext:
                                end=time.time(),
                                executors=sorted(self._launcher.procs, key=int))
             self._log.info("Successfully stopped SparkContext")
+            from runtime import log as rlog
+
+            rlog.remove_file_handler(os.path.join(self._app_dir, "driver.log"))
             if SparkContext._active_spark_context is self:
                 SparkContext._active_spark_context = None
 

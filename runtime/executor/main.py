@@ -99,4 +99,6 @@ def serve(sock: socket.socket, args: argparse.Namespace) -> None:
         elif op == "forget_binary":
             binaries.pop(msg["binary_key"], None)
     sys.stdout.flush()
+    sys.stderr.flush()
     sock.close()
+    os._exit(0)  # nothing left to finalize; exit at once so the driver's stop() is quick

@@ -5,19 +5,14 @@ Subcommands are looked up lazily (:class:`LazyGroup`): ``sparkcli submit`` impor
 named ``<name>`` (or ``cli``/``command``); commands whose module does not exist yet are simply
 not listed.
 
-:func:`main` first makes string hashing deterministic: Python salts ``hash(str)`` per process
-unless PYTHONHASHSEED is set, and hash partitioning (reduceByKey, groupByKey) must agree
-between the driver and every executor. If PYTHONHASHSEED is not "0", main() sets it and
-re-executes itself (``python -m sparkcli ...``), as PySpark's launcher does.
+:func:`main` is kept for compatibility; the console script is sparkcli.launcher:main, which
+fixes PYTHONHASHSEED before importing anything heavy.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
-import os
-import sys
-
 import click
 
 from sparkcli import __version__
@@ -69,13 +64,8 @@ def cli() -> None:
     """
 
 
-def _ensure_hash_seed() -> None:
-    if os.environ.get("PYTHONHASHSEED") != "0":
-        os.environ["PYTHONHASHSEED"] = "0"
-        os.execv(sys.executable, [sys.executable, "-m", "sparkcli", *sys.argv[1:]])
-
-
 def main() -> None:
-    """Console-script entry point (``sparkcli``)."""
-    _ensure_hash_seed()
-    cli(prog_name="sparkcli")
+    """Console-script entry point (``sparkcli``); see sparkcli.launcher."""
+    from sparkcli.launcher import main as launch
+
+    launch()
