@@ -68,7 +68,7 @@ class TaskContext:
                  task_attempt_id: int, executor_id: str, blocks: BlockStore,
                  shuffle_locations: dict, shuffle_dir: str, memory_limit: int,
                  metrics: Any, local_properties: dict | None = None,
-                 fetch: Callable | None = None):
+                 fetch: Callable | None = None, send: Callable | None = None):
         self.stage_id = stage_id
         self.partition_id = partition_id
         self.attempt_number = attempt_number
@@ -81,8 +81,16 @@ class TaskContext:
         self.metrics = metrics
         self.local_properties = local_properties or {}
         self.fetch = fetch
+        self.send = send  # frames to the driver while the task runs (receivers' blocks)
+        self.interrupted = False  # set when the driver kills this task
         self.new_blocks: list[tuple[int, int]] = []
         self.completion_callbacks: list[Callable] = []
+
+    def send_to_driver(self, msg: dict) -> None:
+        """Send ``msg`` (a dict with an "op" the driver has a handler for) mid-task."""
+        if self.send is None:
+            raise RuntimeError("this task cannot talk to the driver")
+        self.send(msg)
 
     def iterate(self, rdd: Any, split: int) -> Iterator:
         level = getattr(rdd, "storage_level", None)

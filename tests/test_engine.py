@@ -132,3 +132,34 @@ def test_broadcast_reaches_tasks(home):
         b = sc.broadcast({"a": 1, "b": 2})
         out = sc._run_job(sc.parallelize(["a", "b", "a"], 2).map(lambda k: b.value[k]), list)
         assert sum(out, []) == [1, 2, 1]
+
+
+def test_long_running_task_talks_to_driver_and_can_be_killed(home):
+    import queue
+
+    got: queue.Queue = queue.Queue()
+    with SparkContext("local[2]", "receiver") as sc:
+        sc._driver.handlers["block"] = lambda eid, msg: got.put((eid, msg["n"]))
+
+        def receiver(it):
+            from runtime import taskcontext
+
+            tc = taskcontext.current()
+            n = 0
+            while not tc.interrupted:
+                if n < 3:
+                    tc.send_to_driver({"op": "block", "n": n})
+                    n += 1
+                else:
+                    import select
+
+                    select.select([], [], [], 0.01)  # the task idles until killed
+            return n
+
+        waiter = sc._driver.submit_job(sc.parallelize([0], 1), receiver, [0])
+        assert [got.get(timeout=30)[1] for _ in range(3)] == [0, 1, 2]
+        # other jobs run meanwhile on the second executor
+        assert sc._run_job(sc.parallelize(range(4), 2), sum) == [1, 5]
+        assert waiter.submitted.wait(5)
+        sc._driver.kill_job_tasks(waiter.job_id)
+        assert waiter.event.wait(30) and waiter.results == [3]

@@ -67,6 +67,14 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def serve(sock: socket.socket, args: argparse.Namespace) -> None:
+    """Main thread: read frames. Task thread: run launches and block-store changes in order.
+
+    Only ``kill_task`` and ``stop`` are handled on the main thread, so a long-running task
+    (a streaming receiver) can be interrupted. Sends from both threads share one lock.
+    """
+    import queue
+    import threading
+
     from runtime.executor.task import run_task
     from runtime.taskcontext import BlockStore
 
@@ -74,30 +82,51 @@ def serve(sock: socket.socket, args: argparse.Namespace) -> None:
     os.makedirs(shuffle_dir, exist_ok=True)
     blocks = BlockStore(os.path.join(args.local_dir, "blocks", args.executor_id))
     binaries: OrderedDict[str, tuple] = OrderedDict()
+    send_lock = threading.Lock()
+    inbox: queue.Queue = queue.Queue()
+    running: dict[int, object] = {}
+
+    def send(msg: dict) -> None:
+        with send_lock:
+            frames.send(sock, msg)
+
+    def worker() -> None:
+        while True:
+            msg = inbox.get()
+            if msg is None:
+                return
+            op = msg["op"]
+            if op == "launch":
+                if "binary" in msg:
+                    binaries[msg["binary_key"]] = pickle.loads(msg["binary"])
+                    while len(binaries) > MAX_BINARIES:
+                        binaries.popitem(last=False)
+                reply = run_task(msg, binaries[msg["binary_key"]], args.executor_id, blocks,
+                                 shuffle_dir, send=send, running=running)
+                try:
+                    send(reply)
+                except OSError:
+                    return
+                except Exception as e:  # an unpicklable object in the reply
+                    from runtime import serde
+
+                    send({"op": "status", "task_id": msg["task_id"], "ok": False,
+                          "error": serde.pack_exception(e), "metrics": {}, "blocks": []})
+            elif op == "remove_rdd":
+                blocks.remove_rdd(msg["rdd_id"])
+
+    thread = threading.Thread(target=worker, name="task-runner", daemon=True)
+    thread.start()
     while True:
         msg = frames.recv(sock)
         if msg is None or msg["op"] == "stop":
             break
-        op = msg["op"]
-        if op == "launch":
-            if "binary" in msg:
-                binaries[msg["binary_key"]] = pickle.loads(msg["binary"])
-                while len(binaries) > MAX_BINARIES:
-                    binaries.popitem(last=False)
-            reply = run_task(msg, binaries[msg["binary_key"]], args.executor_id, blocks,
-                             shuffle_dir)
-            try:
-                frames.send(sock, reply)
-            except Exception as e:  # an unpicklable object in the reply
-                from runtime import serde
-
-                frames.send(sock, {"op": "status", "task_id": msg["task_id"], "ok": False,
-                                   "error": serde.pack_exception(e), "metrics": {},
-                                   "blocks": []})
-        elif op == "remove_rdd":
-            blocks.remove_rdd(msg["rdd_id"])
-        elif op == "forget_binary":
-            binaries.pop(msg["binary_key"], None)
+        if msg["op"] == "kill_task":
+            tc = running.get(msg["task_id"])
+            if tc is not None:
+                tc.interrupted = True
+        else:
+            inbox.put(msg)
     sys.stdout.flush()
     sys.stderr.flush()
     sock.close()

@@ -30,7 +30,8 @@ def metrics_dict(m: ShuffleMetrics) -> dict:
 
 
 def run_task(msg: dict, binary: tuple, executor_id: str, blocks: taskcontext.BlockStore,
-             shuffle_dir: str, fetch: Any = None) -> dict:
+             shuffle_dir: str, fetch: Any = None, send: Any = None,
+             running: dict | None = None) -> dict:
     kind, rdd, arg = binary
     metrics = ShuffleMetrics()
     tc = taskcontext.TaskContext(
@@ -38,7 +39,9 @@ def run_task(msg: dict, binary: tuple, executor_id: str, blocks: taskcontext.Blo
         task_attempt_id=msg["task_id"], executor_id=executor_id, blocks=blocks,
         shuffle_locations=msg.get("locations") or {}, shuffle_dir=shuffle_dir,
         memory_limit=msg["memory_limit"], metrics=metrics,
-        local_properties=msg.get("props"), fetch=fetch)
+        local_properties=msg.get("props"), fetch=fetch, send=send)
+    if running is not None:
+        running[msg["task_id"]] = tc
     registry = taskcontext.accumulator_registry
     for acc in registry.values():
         acc._reset_for_task()
@@ -76,6 +79,8 @@ def run_task(msg: dict, binary: tuple, executor_id: str, blocks: taskcontext.Blo
         reply["blocks"] = tc.new_blocks
     finally:
         taskcontext.set_current(None)
+        if running is not None:
+            running.pop(msg["task_id"], None)
         sys.stdout.flush()
         sys.stderr.flush()
     reply["metrics"] = metrics_dict(metrics)

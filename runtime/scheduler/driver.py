@@ -62,6 +62,7 @@ class JobWaiter:
         self.results: list | None = None
         self.error: BaseException | None = None
         self.job_id: int | None = None
+        self.submitted = threading.Event()
 
 
 @dataclass
@@ -103,6 +104,8 @@ class Driver:
         self.metrics = collections.Counter()
         self.lost_executors: dict[str, str] = {}
         self.startup_failures = 0
+        # op -> fn(executor_id, msg), called on the loop thread for mid-task messages
+        self.handlers: dict[str, Callable[[str, dict], None]] = {}
         self._commands: queue.Queue = queue.Queue()
         self._sel = selectors.DefaultSelector()
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -125,17 +128,27 @@ class Driver:
 
     def run_job(self, rdd: Any, func: Callable, partitions: list[int],
                 props: dict | None = None) -> list:
-        if self._stopping:
-            raise SparkException("Cannot call methods on a stopped SparkContext.")
-        waiter = JobWaiter()
-        self._command(("submit", rdd, func, list(partitions), dict(props or {}), waiter))
+        waiter = self.submit_job(rdd, func, partitions, props)
         waiter.event.wait()
         if waiter.error is not None:
             raise waiter.error
         return waiter.results  # type: ignore[return-value]
 
+    def submit_job(self, rdd: Any, func: Callable, partitions: list[int],
+                   props: dict | None = None) -> JobWaiter:
+        """Start a job without waiting (long-running receiver jobs); see JobWaiter."""
+        if self._stopping:
+            raise SparkException("Cannot call methods on a stopped SparkContext.")
+        waiter = JobWaiter()
+        self._command(("submit", rdd, func, list(partitions), dict(props or {}), waiter))
+        return waiter
+
     def cancel_jobs(self, group: str | None = None, reason: str = "") -> None:
         self._command(("cancel", group, reason))
+
+    def kill_job_tasks(self, job_id: int) -> None:
+        """Interrupt the running tasks of a job (they see ``tc.interrupted``)."""
+        self._command(("kill_tasks", job_id))
 
     def remove_rdd(self, rdd_id: int) -> None:
         self._command(("remove_rdd", rdd_id))
@@ -221,6 +234,8 @@ class Driver:
             return
         if msg["op"] == "status":
             self._on_status(ref, msg)
+        elif msg["op"] in self.handlers:
+            self.handlers[msg["op"]](ref.id, msg)
 
     # -- commands ----------------------------------------------------------------------------
     def _drain_commands(self) -> None:
@@ -234,6 +249,7 @@ class Driver:
                 _, rdd, func, partitions, props, waiter = cmd
                 job, actions = self.dag.submit_job(rdd, func, partitions, props)
                 waiter.job_id = job.id
+                waiter.submitted.set()
                 self.waiters[job.id] = waiter
                 self.job_props[job.id] = props
                 dag_log.info("Got job %d with %d output partitions", job.id, len(partitions))
@@ -246,6 +262,12 @@ class Driver:
                         why = f"Job {job_id} cancelled" + (f" ({reason})" if reason else "")
                         self._apply(self.dag.fail_job(self.dag.jobs[job_id], JobCancelled(why)))
                 self._drop_orphan_tasksets()
+            elif op == "kill_tasks":
+                for task in list(self.tasks.values()):
+                    if cmd[1] in task.tsm.stage.jobs:
+                        ref = self.executors.get(task.executor_id)
+                        if ref is not None:
+                            self._send(ref, {"op": "kill_task", "task_id": task.id})
             elif op == "remove_rdd":
                 rdd_id = cmd[1]
                 for key in [k for k in self.block_locations if k[0] == rdd_id]:
