@@ -163,3 +163,20 @@ def test_long_running_task_talks_to_driver_and_can_be_killed(home):
         assert waiter.submitted.wait(5)
         sc._driver.kill_job_tasks(waiter.job_id)
         assert waiter.event.wait(30) and waiter.results == [3]
+
+
+def test_lost_map_output_is_recomputed_from_lineage(home):
+    from operator import add
+
+    from sparkcli.rdd import ShuffledRDD
+
+    with SparkContext("local[2]", "fetchfail") as sc:
+        counts = sc.parallelize(range(1000), 4).map(lambda x: (x % 10, 1))
+        reduced = counts.combineByKey(lambda v: v, add, add, 3)
+        assert isinstance(reduced, ShuffledRDD)
+        assert sorted(sum(sc._run_job(reduced, list), [])) == [(k, 100) for k in range(10)]
+        # delete one map output file behind the scheduler's back
+        stage = sc._driver.dag.shuffle_stages[reduced.spec.shuffle_id]
+        os.unlink(stage.outputs[2].path)
+        again = sorted(sum(sc._run_job(reduced.mapValues(lambda v: v * 2), list), []))
+        assert again == [(k, 200) for k in range(10)]

@@ -242,6 +242,23 @@ class DAGScheduler:
                 self.waiting.discard(stage)
                 self.running.discard(stage)
 
+    def fetch_failed(self, stage: Stage, max_attempts: int = 4) -> list[tuple]:
+        """A task of ``stage`` could not read a parent's map output (already marked lost by
+        the caller with :meth:`lost_outputs`): rerun the missing map partitions, then
+        ``stage`` again. After ``max_attempts`` consecutive attempts the stage is aborted."""
+        self.running.discard(stage)
+        stage.attempt += 1
+        if stage.attempt >= max_attempts:
+            from runtime.errors import SparkException
+
+            return self.stage_aborted(stage, SparkException(
+                f"Stage {stage.id} failed {stage.attempt} times because shuffle outputs of "
+                "its parents kept getting lost (spark.stage.maxConsecutiveAttempts)"))
+        actions: list[tuple] = []
+        for job_id in sorted(stage.jobs):
+            actions += self._submit_stage(stage, job_id)
+        return actions
+
     def lost_outputs(self, is_lost: Callable[[Any], bool]) -> None:
         """Forget map outputs for which ``is_lost(status)`` (their executor/host is gone)."""
         for stage in self.shuffle_stages.values():

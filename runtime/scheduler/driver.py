@@ -39,6 +39,7 @@ from runtime.errors import JobCancelled, ResultTooLarge, SparkException
 from runtime.rpc import frames
 from runtime.scheduler.dag import DAGScheduler, ResultStage, ShuffleMapStage
 from runtime.scheduler.taskset import Task, TaskSetManager
+from runtime.shuffle.spec import FetchFailedError
 
 log = logging.getLogger("TaskSchedulerImpl")
 dag_log = logging.getLogger("DAGScheduler")
@@ -422,7 +423,10 @@ class Driver:
             log.warning("Lost task %d.%d in stage %d.%d (TID %d) (executor %s): %s: %s",
                         task.partition, task.attempt, stage.id, tsm.stage_attempt, task.id,
                         ref.id, msg["error"]["type"], msg["error"]["msg"])
-            self._task_failed(task, error)
+            if isinstance(error, FetchFailedError):
+                self._fetch_failed(task, error)
+            else:
+                self._task_failed(task, error)
 
     def _task_succeeded(self, task: Task, msg: dict) -> None:
         tsm, stage = task.tsm, task.tsm.stage
@@ -475,6 +479,20 @@ class Driver:
             log.error("Task %d in stage %d.%d failed %d times; aborting job", task.partition,
                       stage.id, tsm.stage_attempt, n)
         self._apply(self.dag.stage_aborted(stage, error))
+
+    def _fetch_failed(self, task: Task, error: Any) -> None:
+        """Mark the unreadable map output lost and resubmit the parent stage, then this one
+        (Spark's FetchFailed handling); the failure does not count against the task."""
+        tsm, stage = task.tsm, task.tsm.stage
+        if tsm.zombie:
+            return
+        tsm.zombie = True
+        self.tasksets = [t for t in self.tasksets if t is not tsm]
+        self.dag.lost_outputs(lambda s: s.shuffle_id == error.shuffle_id and (
+            s.map_id == error.map_id or s.executor_id == error.executor_id))
+        dag_log.info("Resubmitting %s %d and its parents after a fetch failure: %s",
+                     type(stage).__name__, stage.id, error)
+        self._apply(self.dag.fetch_failed(stage))
 
     def _executor_lost(self, ref: ExecutorRef) -> None:
         if ref.id not in self.executors:
