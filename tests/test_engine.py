@@ -180,3 +180,93 @@ def test_lost_map_output_is_recomputed_from_lineage(home):
         os.unlink(stage.outputs[2].path)
         again = sorted(sum(sc._run_job(reduced.mapValues(lambda v: v * 2), list), []))
         assert again == [(k, 200) for k in range(10)]
+
+
+def _where(it):
+    return [(os.environ["SPARKCLI_EXECUTOR_ID"], list(it))]
+
+
+def test_cached_partitions_are_reused_where_they_were_computed(home, tmp_path):
+    marker = tmp_path / "computed"
+    marker.mkdir()
+
+    def note(x):
+        # one file per computation of a record: counts how often the lineage ran
+        (marker / f"{x}-{os.getpid()}-{len(os.listdir(marker))}").touch()
+        return x
+
+    with SparkContext("local[2]", "cache") as sc:
+        rdd = sc.parallelize(range(8), 4).map(note).cache()
+        first = sc._run_job(rdd, _where)
+        second = sc._run_job(rdd, _where)
+        assert [p[0][0] for p in first] == [p[0][0] for p in second]
+        assert [p[0][1] for p in second] == [[0, 1], [2, 3], [4, 5], [6, 7]]
+        assert len(os.listdir(marker)) == 8  # computed once, served from the cache after
+        rdd.unpersist()
+        sc._run_job(rdd, _where)
+        assert len(os.listdir(marker)) == 16
+
+
+def test_broadcast_is_loaded_once_per_executor(home):
+    with SparkContext("local[2]", "bcast-once") as sc:
+        b = sc.broadcast(list(range(1000)))
+
+        def ident(it):
+            return [(os.environ["SPARKCLI_EXECUTOR_ID"], id(b.value))]
+
+        out = sum(sc._run_job(sc.parallelize(range(16), 8), ident), [])
+        per_exec: dict = {}
+        for eid, obj in out:
+            per_exec.setdefault(eid, set()).add(obj)
+        assert all(len(ids) == 1 for ids in per_exec.values())
+
+
+def test_added_files_are_readable_in_tasks(home, tmp_path):
+    data = tmp_path / "lookup.txt"
+    data.write_text("hello from a file\n")
+    with SparkContext("local[2]", "files") as sc:
+        sc.addFile(str(data))
+
+        def read(it):
+            from sparkcli.files import SparkFiles
+
+            with open(SparkFiles.get("lookup.txt")) as f:
+                return [f.read().strip()]
+
+        assert sc._run_job(sc.parallelize([1, 2], 2), read) == [["hello from a file"]] * 2
+
+
+def test_cancel_all_jobs_fails_running_job(home):
+    import threading
+
+    from runtime.errors import JobCancelled
+
+    with SparkContext("local[2]", "cancel") as sc:
+        def slow(it):
+            from runtime import taskcontext
+
+            tc = taskcontext.current()
+            import select
+
+            while not tc.interrupted:
+                select.select([], [], [], 0.01)
+            return 0
+
+        errors = []
+
+        def run():
+            try:
+                sc._run_job(sc.parallelize([1], 1), slow)
+            except JobCancelled as e:
+                errors.append(e)
+
+        t = threading.Thread(target=run)
+        t.start()
+        import time
+
+        deadline = time.monotonic() + 30
+        while not sc.statusTracker().getActiveJobsIds() and time.monotonic() < deadline:
+            threading.Event().wait(0.01)
+        sc.cancelAllJobs()
+        t.join(30)
+        assert errors and "cancelled" in str(errors[0])

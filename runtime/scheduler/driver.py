@@ -263,6 +263,10 @@ class Driver:
                         why = f"Job {job_id} cancelled" + (f" ({reason})" if reason else "")
                         self._apply(self.dag.fail_job(self.dag.jobs[job_id], JobCancelled(why)))
                 self._drop_orphan_tasksets()
+                for task in list(self.tasks.values()):  # interrupt what no job needs now
+                    ref = self.executors.get(task.executor_id)
+                    if not task.tsm.stage.jobs and ref is not None:
+                        self._send(ref, {"op": "kill_task", "task_id": task.id})
             elif op == "kill_tasks":
                 for task in list(self.tasks.values()):
                     if cmd[1] in task.tsm.stage.jobs:
