@@ -95,7 +95,11 @@ class SparkContext:
             self._shuffle_ids = itertools.count()
             self._rdd_ids = itertools.count()
             appdir.start_state(self._app_dir, self._app_id, self.appName, self.master)
+            self._progress_bar = None
             self._start_runtime()
+            from sparkcli.progress import start_for
+
+            self._progress_bar = start_for(self)
             SparkContext._active_spark_context = self
             atexit.register(self._atexit)
         for path in pyFiles or ():
@@ -155,7 +159,11 @@ class SparkContext:
         if partitions is None:
             partitions = list(range(rdd.num_partitions))
         props = dict(getattr(self._local_properties, "props", {}) or {})
-        results = self._driver.run_job(rdd, func, partitions, props)
+        try:
+            results = self._driver.run_job(rdd, func, partitions, props)
+        finally:
+            if self._progress_bar is not None:
+                self._progress_bar.finish_all()
         rdd._after_job()
         return results
 
@@ -372,6 +380,8 @@ class SparkContext:
             if self._stopped:
                 return
             self._stopped = True
+            if self._progress_bar is not None:
+                self._progress_bar.stop()
             self._driver.stop()
             self._driver.close_sockets()
             self._launcher.stop()

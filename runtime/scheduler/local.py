@@ -6,7 +6,8 @@ loop (driver.py) like cluster executors do, so local and spark:// share one sche
 Each executor runs ``python -m runtime.executor`` with stdout/stderr redirected to
 work/<app-id>/<executor-id>/{stdout,stderr} (a ``print()`` in a task lands there) and
 PYTHONHASHSEED=0 so string hashing, and therefore hash partitioning, agrees across processes.
-A lost executor is replaced by a new one with the next id, as Spark's standalone backend does.
+Executors run in their own session, so a Ctrl-C in the driver's terminal (which cancels
+jobs in the shell) does not kill them. A lost executor is replaced by a new one with the next id, as Spark's standalone backend does.
 Shutdown: the driver sends ``stop``; processes that do not exit within the timeout are
 terminated, then killed; none is left behind.
 """
@@ -69,7 +70,7 @@ class LocalLauncher:
                 open(os.path.join(exec_dir, "stderr"), "ab") as err:
             self.procs[eid] = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
                                                stderr=err, env=env, cwd=os.getcwd(),
-                                               close_fds=True)
+                                               close_fds=True, start_new_session=True)
         return eid
 
     def registered(self, eid: str) -> None:

@@ -61,6 +61,8 @@ def cli() -> None:
 
     \b
     sparkcli submit app.py        run a PySpark application (like spark-submit)
+    sparkcli shell                interactive PySpark shell (spark, sc)
+    sparkcli logs [APP_ID] [-f]   list applications, print or follow their logs
     """
 
 

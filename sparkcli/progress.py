@@ -1,0 +1,201 @@
+"""The console progress bar: Spark's ``[Stage 3:=======>          (12 + 2) / 40]`` on stderr.
+
+Spark's ConsoleProgressBar (core/.../ui/ConsoleProgressBar.scala), in Python. A daemon thread
+wakes every ``interval`` seconds (spark.ui.consoleProgress.update.interval, 200 ms), reads the
+driver's per-stage counters and redraws one line on stderr, starting with ``\\r`` so the next
+draw overwrites it. Rules, as in Spark:
+
+* only stages that are *active* (not all tasks completed, and one of their jobs still running)
+  and were submitted more than ``first_delay`` (500 ms) ago are shown, so quick jobs never
+  draw anything; at most 3 stages share the line, each getting ``width // n`` columns;
+* a stage is ``[Stage <id>:<bar>(<completed> + <active>) / <total>]``; the bar fills the
+  columns left between header and tail with ``=`` for the completed fraction, one ``>`` and
+  spaces; no bar at all when the width is too small;
+* the line is redrawn only when it changed (or after 60 s, to keep idle ssh sessions alive);
+  SparkContext calls :meth:`ConsoleProgressBar.finish_all` when a job returns (Spark's
+  runJob does the same), which wipes the line (``\\r`` + spaces + ``\\r``) before the caller
+  prints its result; the thread also wipes it once no stage is active; nothing is drawn for
+  ``first_delay`` after a job ended;
+* it draws only when the stream is a terminal (:func:`start_for` checks
+  spark.ui.showConsoleProgress and ``isatty``).
+
+:func:`render` is the pure formatting function (stages, width -> line), testable without a
+terminal. State of :class:`ConsoleProgressBar`: ``_driver`` (whose ``stage_progress`` dict of
+StageProgress, guarded by ``driver.lock``, and ``waiters`` dict of running jobs it reads),
+``_last_bar`` (the line on screen, "" if none), ``_last_update`` / ``_last_finish`` (monotonic
+times of the last draw and of the last wipe), ``_stop`` (event ending the thread), ``_lock``
+(serialises drawing between the thread, :meth:`finish_all` and :meth:`stop`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+__all__ = ["ConsoleProgressBar", "active_stages", "render", "start_for"]
+
+MAX_STAGES = 3  # Spark shows at most 3 stages on the line
+REFRESH_IDLE = 60.0  # redraw an unchanged line after this many seconds
+
+
+def render(stages: Iterable[Any], width: int) -> str:
+    """The progress line for ``stages`` (objects with stage_id, num_tasks, completed, active)
+    in ``width`` columns, without the carriage returns. "" when there are no stages.
+
+    >>> from types import SimpleNamespace as S
+    >>> render([S(stage_id=3, num_tasks=40, completed=12, active=2)], 50)
+    '[Stage 3:========>                  (12 + 2) / 40]'
+    """
+    shown = list(stages)[:MAX_STAGES]
+    if not shown:
+        return ""
+    per_stage = width // len(shown)
+    parts = []
+    for s in shown:
+        total = s.num_tasks
+        header = f"[Stage {s.stage_id}:"
+        tail = f"({s.completed} + {s.active}) / {total}]"
+        w = per_stage - len(header) - len(tail)
+        bar = ""
+        if w > 0:
+            percent = w * s.completed // total if total > 0 else 0
+            bar = "".join("=" if i < percent else ">" if i == percent else " " for i in range(w))
+        parts.append(header + bar + tail)
+    return "".join(parts)
+
+
+def active_stages(driver: Any) -> list[Any]:
+    """Snapshot of the driver's running stages (completed < total, a job still waiting),
+    ordered by stage id. Each item is a copy, safe to read without the lock."""
+    import copy
+
+    waiters = driver.waiters
+    with driver.lock:
+        return [copy.copy(p) for _, p in sorted(driver.stage_progress.items())
+                if p.completed < p.num_tasks and any(j in waiters for j in p.job_ids)]
+
+
+def terminal_width() -> int:
+    """The terminal's width in columns (COLUMNS wins, as in Spark; 80 if unknown)."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+class ConsoleProgressBar:
+    """Draws the running stages' progress on stderr while jobs run (see the module doc)."""
+
+    def __init__(self, stream: TextIO | None = None, interval: float = 0.2,
+                 first_delay: float = 0.5, width: int | None = None,
+                 clock: Any = time.monotonic, wall_clock: Any = time.time):
+        self._stream = stream
+        self.interval = interval
+        self.first_delay = first_delay
+        self._width = width
+        self._clock = clock
+        self._wall = wall_clock
+        self._driver: Any = None
+        self._last_bar = ""
+        self._last_update = 0.0
+        self._last_finish = float("-inf")
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def stream(self) -> TextIO:
+        return self._stream if self._stream is not None else sys.stderr
+
+    def start(self, sc: Any) -> ConsoleProgressBar:
+        """Follow ``sc``'s stages from a daemon thread (returns self)."""
+        self._driver = sc._driver
+        self._thread = threading.Thread(target=self._run, name="sparkcli-progress",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """End the thread and wipe the line (idempotent)."""
+        self._stop.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(max(1.0, 5 * self.interval))
+        with self._lock:
+            self._clear()
+
+    def finish_all(self) -> None:
+        """A job ended (SparkContext calls this before returning its result, as Spark's
+        runJob does): wipe the line now, so the result is not printed over the bar."""
+        with self._lock:
+            self._clear()
+            self._last_finish = self._clock()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.refresh()
+            except Exception:  # noqa: BLE001, S110 - a progress bar must never break the app
+                pass
+
+    def refresh(self) -> None:
+        """One poll: draw the active stages, or wipe the line when none is left."""
+        if self._driver is None:
+            return
+        stages = active_stages(self._driver)
+        with self._lock:
+            if self._stop.is_set():
+                return
+            now = self._clock()  # read under the lock: a finish_all() just now counts
+            wall = self._wall()
+            if not stages:
+                if self._last_bar:
+                    self._clear()
+                    self._last_finish = now
+                return
+            if now - self._last_finish < self.first_delay:
+                return
+            shown = [s for s in stages if wall - s.submitted > self.first_delay]
+            if shown:
+                self._show(now, shown)
+
+    def _show(self, now: float, stages: list[Any]) -> None:
+        width = self._width or terminal_width()
+        bar = render(stages, width)
+        if bar != self._last_bar or now - self._last_update > REFRESH_IDLE:
+            self._write("\r" + bar + "\r")
+            self._last_update = now
+        self._last_bar = bar
+
+    def _clear(self) -> None:
+        if self._last_bar:
+            width = self._width or terminal_width()
+            self._write("\r" + " " * width + "\r")
+            self._last_bar = ""
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def start_for(sc: Any, stream: TextIO | None = None) -> ConsoleProgressBar | None:
+    """Start a bar for ``sc`` when spark.ui.showConsoleProgress is true and stderr is a
+    terminal; None otherwise. The interval is spark.ui.consoleProgress.update.interval."""
+    config = sc._config
+    if not config.get_bool("spark.ui.showConsoleProgress", True):
+        return None
+    if not _isatty(stream if stream is not None else sys.stderr):
+        return None
+    interval = config.get_duration("spark.ui.consoleProgress.update.interval", "200ms")
+    return ConsoleProgressBar(stream=stream, interval=interval or 0.2).start(sc)

@@ -1,0 +1,193 @@
+"""The console progress bar: render() formatting, refresh rules on a manual clock, the thread."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+from types import SimpleNamespace
+
+from sparkcli.progress import ConsoleProgressBar, active_stages, render, start_for
+
+
+def stage(sid, total, done=0, active=0, submitted=0.0, jobs=(0,)):
+    return SimpleNamespace(stage_id=sid, attempt=0, name=f"s{sid}", num_tasks=total,
+                           completed=done, active=active, failed=0, submitted=submitted,
+                           job_ids=tuple(jobs))
+
+
+# -- render ---------------------------------------------------------------------------------
+
+def test_render_spark_format():
+    line = render([stage(3, 40, 12, 2)], 50)
+    assert line == "[Stage 3:========>                  (12 + 2) / 40]"
+    assert len(line) == 50
+
+
+def test_render_empty_and_done():
+    assert render([], 80) == ""
+    assert render([stage(0, 4, 0, 4)], 30) == "[Stage 0:>        (0 + 4) / 4]"
+    assert render([stage(0, 4, 4, 0)], 30) == "[Stage 0:=========(4 + 0) / 4]"
+
+
+def test_render_splits_width_between_at_most_three_stages():
+    stages = [stage(i, 10, 5, 1) for i in range(4)]
+    line = render(stages, 120)
+    assert line.count("[Stage ") == 3 and "[Stage 3:" not in line
+    assert len(line) == 120
+    assert [line[i:i + 9] for i in (0, 40, 80)] == ["[Stage 0:", "[Stage 1:", "[Stage 2:"]
+
+
+def test_render_too_narrow_has_no_bar():
+    assert render([stage(12, 200, 7, 3)], 10) == "[Stage 12:(7 + 3) / 200]"
+
+
+def test_render_zero_tasks_does_not_divide_by_zero():
+    assert render([stage(1, 0)], 30).startswith("[Stage 1:>")
+
+
+# -- refresh rules --------------------------------------------------------------------------
+
+class FakeDriver:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.stage_progress = {}
+        self.waiters = {}
+
+
+class Clock:
+    def __init__(self, t=1000.0):
+        self.t = t
+
+    def __call__(self):
+        return self.t
+
+
+def make_bar(driver, clock, width=40):
+    out = io.StringIO()
+    bar = ConsoleProgressBar(stream=out, width=width, clock=clock, wall_clock=clock)
+    bar._driver = driver
+    return bar, out
+
+
+def test_active_stages_needs_a_running_job_and_missing_tasks():
+    d = FakeDriver()
+    d.stage_progress = {0: stage(0, 4, 4), 1: stage(1, 4, 1, jobs=(1,)),
+                        2: stage(2, 4, 1, jobs=(2,))}
+    d.waiters = {1: object()}
+    assert [s.stage_id for s in active_stages(d)] == [1]
+
+
+def test_young_stages_are_not_drawn_then_drawn_then_wiped():
+    d, clock = FakeDriver(), Clock()
+    bar, out = make_bar(d, clock)
+    d.waiters = {0: object()}
+    d.stage_progress = {0: stage(0, 10, 2, 1, submitted=clock.t)}
+    bar.refresh()
+    assert out.getvalue() == ""  # younger than 0.5 s
+    clock.t += 0.6
+    bar.refresh()
+    assert out.getvalue() == "\r" + render([d.stage_progress[0]], 40) + "\r"
+    bar.refresh()  # unchanged: no redraw
+    assert out.getvalue().count("[Stage") == 1
+    d.stage_progress[0].completed = 5
+    bar.refresh()
+    assert out.getvalue().count("[Stage") == 2
+    d.waiters.clear()
+    bar.refresh()
+    assert out.getvalue().endswith("\r" + " " * 40 + "\r")
+    n = len(out.getvalue())
+    bar.refresh()
+    assert len(out.getvalue()) == n  # wiped once
+
+
+def test_nothing_drawn_shortly_after_a_job_ended():
+    d, clock = FakeDriver(), Clock()
+    bar, out = make_bar(d, clock)
+    d.waiters = {0: object()}
+    d.stage_progress = {0: stage(0, 10, 2, 1, submitted=clock.t - 10)}
+    bar.refresh()
+    d.waiters.clear()
+    bar.refresh()  # job ended: wiped
+    d.waiters = {1: object()}
+    d.stage_progress[1] = stage(1, 10, 0, 2, submitted=clock.t - 10, jobs=(1,))
+    size = len(out.getvalue())
+    bar.refresh()
+    assert len(out.getvalue()) == size
+    clock.t += 0.6
+    bar.refresh()
+    assert "[Stage 1:" in out.getvalue()[size:]
+
+
+def test_thread_draws_and_stop_wipes():
+    d = FakeDriver()
+    d.waiters = {0: object()}
+    d.stage_progress = {0: stage(0, 8, 3, 2, submitted=time.time() - 5)}
+    out = io.StringIO()
+    bar = ConsoleProgressBar(stream=out, width=60, interval=0.01)
+    bar.start(SimpleNamespace(_driver=d))
+    deadline = time.monotonic() + 5
+    while "[Stage 0:" not in out.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    bar.stop()
+    assert "(3 + 2) / 8]" in out.getvalue()
+    assert out.getvalue().endswith("\r" + " " * 60 + "\r")
+    assert not bar._thread.is_alive()
+
+
+def test_start_for_only_on_a_terminal():
+    from runtime.config import Config
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    sc = SimpleNamespace(_driver=FakeDriver(), _config=Config())
+    assert start_for(sc, stream=io.StringIO()) is None
+    bar = start_for(sc, stream=Tty())
+    assert bar is not None
+    bar.stop()
+    sc._config.set("spark.ui.showConsoleProgress", "false")
+    assert start_for(sc, stream=Tty()) is None
+
+
+def test_with_a_real_context(sc):
+    """The bar reads a real driver's counters: a running job's stage shows up."""
+    gate = threading.Event()
+    out = io.StringIO()
+    bar = ConsoleProgressBar(stream=out, width=80, interval=0.02, first_delay=0.0)
+    bar.start(sc)
+    rdd = sc.parallelize(range(4), 4)
+
+    def slow(it):
+        import time as t
+
+        t.sleep(0.3)
+        return [sum(it)]
+
+    result = []
+    job = threading.Thread(target=lambda: result.append(sc.runJob(rdd, slow)))
+    job.start()
+    deadline = time.monotonic() + 20
+    while "/ 4]" not in out.getvalue() and time.monotonic() < deadline:
+        gate.wait(0.02)
+    job.join(30)
+    bar.stop()
+    assert result == [[0, 1, 2, 3]]
+    assert "/ 4]" in out.getvalue()
+    assert out.getvalue().endswith("\r" + " " * 80 + "\r")
+
+
+def test_finish_all_wipes_at_once_and_holds_off_the_thread():
+    d, clock = FakeDriver(), Clock()
+    bar, out = make_bar(d, clock)
+    d.waiters = {0: object()}
+    d.stage_progress = {0: stage(0, 10, 2, 1, submitted=clock.t - 10)}
+    bar.refresh()
+    assert "[Stage 0:" in out.getvalue()
+    bar.finish_all()  # the job returned: wiped before its result is printed
+    assert out.getvalue().endswith("\r" + " " * 40 + "\r")
+    size = len(out.getvalue())
+    bar.refresh()  # a poll racing with the job's end draws nothing
+    bar.finish_all()  # nothing on screen: nothing written
+    assert len(out.getvalue()) == size
