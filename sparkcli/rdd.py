@@ -37,6 +37,22 @@ from sparkcli.storagelevel import StorageLevel
 __all__ = ["RDD", "PipelinedRDD", "Partitioner", "portable_hash"]
 
 
+class _RDDId(int):
+    """An RDD's id: an int for the engine (``rdd.id``), callable for PySpark's ``rdd.id()``."""
+
+    def __call__(self) -> int:
+        return int(self)
+
+    def __reduce__(self):
+        return (_RDDId, (int(self),))
+
+
+#: attributes a checkpointed RDD keeps when pickled into a task (see RDD.__getstate__)
+_CHECKPOINTED_STATE = frozenset({
+    "ctx", "id", "dependencies", "num_partitions", "partitioner", "storage_level",
+    "checkpointed", "_checkpoint_requested", "name_", "compute", "_checkpoint_file"})
+
+
 class Partitioner:
     def __init__(self, numPartitions: int, partitionFunc: Callable[[Any], int]):
         self.numPartitions = numPartitions
@@ -54,7 +70,7 @@ class RDD(PairMixin, ActionsMixin, IOMixin):
     def __init__(self, ctx: Any, dependencies: list, num_partitions: int,
                  partitioner: Partitioner | None = None):
         self.ctx = ctx
-        self.id = ctx._new_rdd_id()
+        self.id = _RDDId(ctx._new_rdd_id())
         self.dependencies = dependencies
         self.num_partitions = num_partitions
         self.partitioner = partitioner
@@ -67,6 +83,8 @@ class RDD(PairMixin, ActionsMixin, IOMixin):
     def __getstate__(self):
         state = dict(self.__dict__)
         state["ctx"] = None
+        if self.checkpointed:  # lineage truncated: only what reads the checkpoint files
+            state = {k: v for k, v in state.items() if k in _CHECKPOINTED_STATE}
         return state
 
     def compute(self, split: int, tc: Any) -> Iterator:
@@ -86,9 +104,18 @@ class RDD(PairMixin, ActionsMixin, IOMixin):
         return f"{type(self).__name__}[{self.id}] at {self.name_ or 'RDD'}"
 
     def _after_job(self) -> None:
-        """Hook run on the driver after a job on this RDD (reliable checkpoints)."""
-        if self._checkpoint_requested and not self.checkpointed:
-            self._do_checkpoint()
+        """Hook run on the driver after a job on this RDD: write the reliable checkpoints
+        requested in its lineage (Spark's RDD.doCheckpoint: the nearest marked RDDs)."""
+        stack, seen = [self], set()
+        while stack:
+            r = stack.pop()
+            if r.id in seen or r.checkpointed:
+                continue
+            seen.add(r.id)
+            if r._checkpoint_requested:
+                r._do_checkpoint()
+                continue
+            stack.extend(d.rdd for d in r.dependencies if d.rdd is not None)
 
     # -- narrow transformations -------------------------------------------------------------
     def mapPartitionsWithIndex(self, f: Callable[[int, Iterator], Iterable],

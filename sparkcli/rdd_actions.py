@@ -1,0 +1,870 @@
+"""Actions of RDD (PySpark's pyspark.rdd): jobs that bring results to the driver.
+
+Every action ends in ``sc._run_job(rdd, func, partitions)``, which runs ``func(iterator)``
+on each requested partition in the executors and returns one result per partition; the
+driver then merges them (``reduce``/``fold``/``aggregate`` merge partial results with the
+user's function, ``stats`` merges StatCounters, ``top``/``takeOrdered`` merge heaps).
+
+Partition-scanning actions follow PySpark exactly: ``take(n)`` first runs one partition,
+then grows the number of partitions tried (x4 when nothing was found, else an estimate
+times 1.5, at most x4); ``toLocalIterator`` runs one job per partition (optionally
+prefetching the next one in a background thread).
+
+Sampling is PySpark's RDDSampler: each partition seeds ``random.Random(seed ^ split)``, so a
+fixed seed gives the same sample on every run; ``withReplacement`` draws Poisson counts.
+``countApproxDistinct`` is a HyperLogLog over ``portable_hash`` values (the precision comes
+from ``relativeSD`` as in Spark's HyperLogLogPlus).
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import math
+import random
+import sys
+import threading
+from collections import defaultdict
+from functools import reduce
+from itertools import islice
+from typing import Any, Callable, Iterable, Iterator
+
+from runtime.shuffle.hashing import portable_hash
+from sparkcli.statcounter import StatCounter
+
+
+# -- samplers (pyspark.rddsampler) -------------------------------------------------------------
+class RDDSamplerBase:
+    def __init__(self, withReplacement: bool, seed: int | None = None):
+        self._seed = seed if seed is not None else random.randint(0, sys.maxsize)
+        self._withReplacement = withReplacement
+        self._random: random.Random | None = None
+
+    def initRandomGenerator(self, split: int) -> None:
+        self._random = random.Random(self._seed ^ split)
+        for _ in range(10):  # mixing: the seeds of neighbouring partitions are close
+            self._random.randint(0, 1)
+
+    def getUniformSample(self) -> float:
+        return self._random.random()
+
+    def getPoissonSample(self, mean: float) -> int:
+        rnd = self._random
+        if mean < 20.0:  # Knuth
+            lda = math.exp(-mean)
+            p = rnd.random()
+            k = 0
+            while p > lda:
+                k += 1
+                p *= rnd.random()
+        else:
+            p = rnd.expovariate(mean)
+            k = 0
+            while p < 1.0:
+                k += 1
+                p += rnd.expovariate(mean)
+        return k
+
+    def func(self, split: int, iterator: Iterable) -> Iterator:
+        raise NotImplementedError
+
+
+class RDDSampler(RDDSamplerBase):
+    def __init__(self, withReplacement: bool, fraction: float, seed: int | None = None):
+        super().__init__(withReplacement, seed)
+        self._fraction = fraction
+
+    def func(self, split: int, iterator: Iterable) -> Iterator:
+        self.initRandomGenerator(split)
+        if self._withReplacement:
+            for obj in iterator:
+                for _ in range(self.getPoissonSample(self._fraction)):
+                    yield obj
+        else:
+            rnd = self._random.random
+            fraction = self._fraction
+            for obj in iterator:
+                if rnd() < fraction:
+                    yield obj
+
+
+class RDDRangeSampler(RDDSamplerBase):
+    def __init__(self, lowerBound: float, upperBound: float, seed: int | None = None):
+        super().__init__(False, seed)
+        self._lowerBound = lowerBound
+        self._upperBound = upperBound
+
+    def func(self, split: int, iterator: Iterable) -> Iterator:
+        self.initRandomGenerator(split)
+        lb, ub, rnd = self._lowerBound, self._upperBound, self._random.random
+        for obj in iterator:
+            if lb <= rnd() < ub:
+                yield obj
+
+
+class RDDStratifiedSampler(RDDSamplerBase):
+    def __init__(self, withReplacement: bool, fractions: dict, seed: int | None = None):
+        super().__init__(withReplacement, seed)
+        self._fractions = fractions
+
+    def func(self, split: int, iterator: Iterable) -> Iterator:
+        self.initRandomGenerator(split)
+        if self._withReplacement:
+            for key, val in iterator:
+                for _ in range(self.getPoissonSample(self._fractions[key])):
+                    yield key, val
+        else:
+            for key, val in iterator:
+                if self.getUniformSample() < self._fractions[key]:
+                    yield key, val
+
+
+class BoundedFloat(float):
+    """An approximate result with its confidence and bounds (pyspark.rdd.BoundedFloat)."""
+
+    def __new__(cls, mean: float, confidence: float, low: float, high: float):
+        obj = float.__new__(cls, mean)
+        obj.confidence = confidence
+        obj.low = low
+        obj.high = high
+        return obj
+
+
+class RDDBarrier:
+    """``rdd.barrier()``: the stage's tasks are meant to run together (pyspark RDDBarrier).
+
+    sparkcli runs the wrapped functions as ordinary tasks: there is no BarrierTaskContext,
+    so code that needs ``barrier()``/``allGather()`` synchronisation is not supported.
+    """
+
+    def __init__(self, rdd: Any):
+        self.rdd = rdd
+
+    def mapPartitions(self, f: Callable, preservesPartitioning: bool = False):
+        return self.rdd.mapPartitions(f, preservesPartitioning)
+
+    def mapPartitionsWithIndex(self, f: Callable, preservesPartitioning: bool = False):
+        return self.rdd.mapPartitionsWithIndex(f, preservesPartitioning)
+
+
+# -- HyperLogLog for countApproxDistinct -----------------------------------------------------
+_M64 = (1 << 64) - 1
+
+
+def _mix64(z: int) -> int:
+    z = (z + 0x9E3779B97F4A7C15) & _M64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return z ^ (z >> 31)
+
+
+def _hll_registers(iterator: Iterable, p: int) -> bytearray:
+    m = 1 << p
+    regs = bytearray(m)
+    shift = 64 - p
+    mask = (1 << shift) - 1
+    for x in iterator:
+        h = _mix64(portable_hash(x) & _M64)
+        idx = h >> shift
+        w = h & mask
+        rank = shift - w.bit_length() + 1
+        if rank > regs[idx]:
+            regs[idx] = rank
+    return regs
+
+
+def _hll_estimate(regs: bytearray) -> int:
+    m = len(regs)
+    alpha = {16: 0.673, 32: 0.697, 64: 0.709}.get(m, 0.7213 / (1 + 1.079 / m))
+    est = alpha * m * m / sum(2.0 ** -r for r in regs)
+    zeros = regs.count(0)
+    if est <= 2.5 * m and zeros:
+        est = m * math.log(m / zeros)
+    return int(round(est))
+
+
+class ActionsMixin:
+    # -- collecting ------------------------------------------------------------------------
+    def collect(self) -> list:
+        """All elements, in partition order.
+
+        >>> sc.parallelize([1, 2, 3], 2).collect()
+        [1, 2, 3]
+        """
+        out: list = []
+        for chunk in self.ctx._run_job(self, list):
+            out.extend(chunk)
+        return out
+
+    def collectWithJobGroup(self, groupId: str, description: str,
+                            interruptOnCancel: bool = False) -> list:
+        """collect() under a job group (deprecated in PySpark; use setJobGroup)."""
+        sc = self.ctx
+        old = {k: sc.getLocalProperty(k) for k in
+               ("spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel")}
+        sc.setJobGroup(groupId, description, interruptOnCancel)
+        try:
+            return self.collect()
+        finally:
+            for k, v in old.items():
+                sc.setLocalProperty(k, v)
+
+    def collectAsMap(self) -> dict:
+        """The (k, v) pairs as a dict.
+
+        >>> sc.parallelize([(1, 2), (3, 4)]).collectAsMap()[1]
+        2
+        """
+        return dict(self.collect())
+
+    def toLocalIterator(self, prefetchPartitions: bool = False) -> Iterator:
+        """Iterate over all elements, computing one partition (one job) at a time.
+
+        >>> list(sc.parallelize(range(10), 3).toLocalIterator())
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+        """
+        return _local_iterator(self, prefetchPartitions)
+
+    # -- counting --------------------------------------------------------------------------
+    def count(self) -> int:
+        """The number of elements.
+
+        >>> sc.parallelize([2, 3, 4]).count()
+        3
+        """
+        return sum(self.ctx._run_job(self, _count_iter))
+
+    def countApprox(self, timeout: int, confidence: float = 0.95) -> int:
+        """count() (the exact count is returned, within any timeout).
+
+        >>> sc.parallelize(range(1000), 10).countApprox(1000, 1.0)
+        1000
+        """
+        return int(self.count())
+
+    def countApproxDistinct(self, relativeSD: float = 0.05) -> int:
+        """Approximate number of distinct elements (HyperLogLog).
+
+        >>> n = sc.parallelize(range(1000)).map(str).countApproxDistinct()
+        >>> 900 < n < 1100
+        True
+        """
+        if relativeSD < 0.000017:
+            raise ValueError("relativeSD should be greater than 0.000017")
+        p = int(math.ceil(2.0 * math.log(1.054 / relativeSD) / math.log(2)))
+        p = min(max(p, 4), 18)
+        regs = self.ctx._run_job(self, lambda it: _hll_registers(it, p))
+        merged = bytearray(1 << p)
+        for r in regs:
+            merged = bytearray(map(max, merged, r))
+        return _hll_estimate(merged)
+
+    def countByValue(self) -> dict:
+        """How many times each distinct element occurs, as a defaultdict(int).
+
+        >>> sorted(sc.parallelize([1, 2, 1, 2, 2], 2).countByValue().items())
+        [(1, 2), (2, 3)]
+        """
+
+        def count_partition(iterator: Iterable) -> dict:
+            counts: dict = defaultdict(int)
+            for obj in iterator:
+                counts[obj] += 1
+            return counts
+
+        total: dict = defaultdict(int)
+        for counts in self.ctx._run_job(self, count_partition):
+            for k, v in counts.items():
+                total[k] += v
+        return total
+
+    def isEmpty(self) -> bool:
+        """True when the RDD has no element.
+
+        >>> sc.parallelize([]).isEmpty()
+        True
+        """
+        return self.getNumPartitions() == 0 or len(self.take(1)) == 0
+
+    # -- taking ----------------------------------------------------------------------------
+    def take(self, num: int) -> list:
+        """The first ``num`` elements, scanning as few partitions as possible.
+
+        >>> sc.parallelize([2, 3, 4, 5, 6]).take(2)
+        [2, 3]
+        """
+        items: list = []
+        total_parts = self.getNumPartitions()
+        parts_scanned = 0
+        while len(items) < num and parts_scanned < total_parts:
+            num_parts_to_try = 1
+            if parts_scanned > 0:
+                if len(items) == 0:
+                    num_parts_to_try = parts_scanned * 4
+                else:
+                    num_parts_to_try = int(1.5 * num * parts_scanned / len(items)) \
+                        - parts_scanned
+                    num_parts_to_try = min(max(num_parts_to_try, 1), parts_scanned * 4)
+            left = num - len(items)
+            parts = list(range(parts_scanned, min(parts_scanned + num_parts_to_try,
+                                                  total_parts)))
+            for chunk in self.ctx._run_job(self, lambda it, n=left: list(islice(it, n)),
+                                           parts):
+                items.extend(chunk)
+            parts_scanned += num_parts_to_try
+        return items[:num]
+
+    def first(self) -> Any:
+        """The first element.
+
+        >>> sc.parallelize([2, 3, 4]).first()
+        2
+        """
+        rs = self.take(1)
+        if rs:
+            return rs[0]
+        raise ValueError("RDD is empty")
+
+    def takeOrdered(self, num: int, key: Callable | None = None) -> list:
+        """The ``num`` smallest elements (by ``key``), ascending.
+
+        >>> sc.parallelize([10, 1, 2, 9, 3, 4, 5, 6, 7]).takeOrdered(6)
+        [1, 2, 3, 4, 5, 6]
+        """
+        if num < 0:
+            raise ValueError("top N cannot be negative.")
+        if num == 0 or self.getNumPartitions() == 0:
+            return []
+
+        def merge(a: list, b: list) -> list:
+            return heapq.nsmallest(num, a + b, key)
+
+        return self.mapPartitions(lambda it: [heapq.nsmallest(num, it, key)]).reduce(merge)
+
+    def top(self, num: int, key: Callable | None = None) -> list:
+        """The ``num`` largest elements (by ``key``), descending.
+
+        >>> sc.parallelize([2, 3, 4, 5, 6], 2).top(2)
+        [6, 5]
+        """
+
+        def merge(a: list, b: list) -> list:
+            return heapq.nlargest(num, a + b, key=key)
+
+        return self.mapPartitions(lambda it: [heapq.nlargest(num, it, key=key)]).reduce(merge)
+
+    # -- sampling --------------------------------------------------------------------------
+    def sample(self, withReplacement: bool, fraction: float, seed: int | None = None):
+        """A sampled subset (each element kept with probability ``fraction``, or drawn a
+        Poisson(fraction) number of times with replacement).
+
+        >>> rdd = sc.parallelize(range(100), 4)
+        >>> 6 <= rdd.sample(False, 0.1, 81).count() <= 14
+        True
+        """
+        if not fraction >= 0:
+            raise ValueError("Fraction must be nonnegative.")
+        return self.mapPartitionsWithIndex(
+            RDDSampler(withReplacement, fraction, seed).func, True)
+
+    def randomSplit(self, weights: list, seed: int | None = None) -> list:
+        """Split into RDDs with sizes roughly proportional to ``weights``.
+
+        >>> rdd = sc.parallelize(range(500), 1)
+        >>> rdd1, rdd2 = rdd.randomSplit([2, 3], 17)
+        >>> len(rdd1.collect() + rdd2.collect())
+        500
+        """
+        if not all(w >= 0 for w in weights):
+            raise ValueError("Weights must be nonnegative")
+        s = float(sum(weights))
+        if not s > 0:
+            raise ValueError("Sum of weights must be positive")
+        cweights = [0.0]
+        for w in weights:
+            cweights.append(cweights[-1] + w / s)
+        if seed is None:
+            seed = random.randint(0, 2 ** 32 - 1)
+        return [self.mapPartitionsWithIndex(RDDRangeSampler(lb, ub, seed).func, True)
+                for lb, ub in zip(cweights, cweights[1:])]
+
+    def takeSample(self, withReplacement: bool, num: int, seed: int | None = None) -> list:
+        """A fixed-size random sample, shuffled.
+
+        >>> rdd = sc.parallelize(range(0, 10))
+        >>> len(rdd.takeSample(True, 20, 1))
+        20
+        >>> len(rdd.takeSample(False, 5, 2))
+        5
+        """
+        num_stdev = 10.0
+        max_sample_size = sys.maxsize - int(num_stdev * math.sqrt(sys.maxsize))
+        if num < 0:
+            raise ValueError("Sample size cannot be negative.")
+        if num > max_sample_size:
+            raise ValueError("Sample size cannot be greater than %d." % max_sample_size)
+        if num == 0 or self.getNumPartitions() == 0:
+            return []
+        initial_count = self.count()
+        if initial_count == 0:
+            return []
+        rand = random.Random(seed)
+        if not withReplacement and num >= initial_count:
+            samples = self.collect()
+            rand.shuffle(samples)
+            return samples
+        fraction = _fraction_for_sample_size(num, initial_count, withReplacement)
+        samples = self.sample(withReplacement, fraction, seed).collect()
+        while len(samples) < num:
+            seed = rand.randint(0, sys.maxsize)
+            samples = self.sample(withReplacement, fraction, seed).collect()
+        rand.shuffle(samples)
+        return samples[0:num]
+
+    # -- reducing --------------------------------------------------------------------------
+    def reduce(self, f: Callable) -> Any:
+        """Reduce with a commutative, associative binary function.
+
+        >>> sc.parallelize([1, 2, 3, 4, 5]).reduce(add)
+        15
+        """
+
+        def reduce_partition(iterator: Iterable) -> list:
+            iterator = iter(iterator)
+            try:
+                initial = next(iterator)
+            except StopIteration:
+                return []
+            return [reduce(f, iterator, initial)]
+
+        vals = [v for part in self.ctx._run_job(self, reduce_partition) for v in part]
+        if vals:
+            return reduce(f, vals)
+        raise ValueError("Can not reduce() empty RDD")
+
+    def treeReduce(self, f: Callable, depth: int = 2) -> Any:
+        """reduce() in a multi-level tree of partial results.
+
+        >>> sc.parallelize([-5, -4, -3, -2, -1, 1, 2, 3, 4], 10).treeReduce(add, 2)
+        -5
+        """
+        if depth < 1:
+            raise ValueError("Depth cannot be smaller than 1 but got %d." % depth)
+        zero = (None, True)  # the flag marks the dummy zero
+
+        def op(x: tuple, y: tuple) -> tuple:
+            if x[1]:
+                return y
+            if y[1]:
+                return x
+            return f(x[0], y[0]), False
+
+        reduced = self.map(lambda x: (x, False)).treeAggregate(zero, op, op, depth)
+        if reduced[1]:
+            raise ValueError("Cannot reduce empty RDD.")
+        return reduced[0]
+
+    def fold(self, zeroValue: Any, op: Callable) -> Any:
+        """Fold each partition from ``zeroValue``, then the partial results.
+
+        >>> sc.parallelize([1, 2, 3, 4, 5]).fold(0, add)
+        15
+        """
+
+        def fold_partition(iterator: Iterable) -> Any:
+            acc = zeroValue
+            for obj in iterator:
+                acc = op(acc, obj)
+            return acc
+
+        return reduce(op, self.ctx._run_job(self, fold_partition), zeroValue)
+
+    def aggregate(self, zeroValue: Any, seqOp: Callable, combOp: Callable) -> Any:
+        """Aggregate each partition with seqOp from ``zeroValue``, then combine with combOp.
+
+        >>> seqOp = (lambda x, y: (x[0] + y, x[1] + 1))
+        >>> combOp = (lambda x, y: (x[0] + y[0], x[1] + y[1]))
+        >>> sc.parallelize([1, 2, 3, 4]).aggregate((0, 0), seqOp, combOp)
+        (10, 4)
+        """
+
+        def aggregate_partition(iterator: Iterable) -> Any:
+            acc = zeroValue
+            for obj in iterator:
+                acc = seqOp(acc, obj)
+            return acc
+
+        return reduce(combOp, self.ctx._run_job(self, aggregate_partition), zeroValue)
+
+    def treeAggregate(self, zeroValue: Any, seqOp: Callable, combOp: Callable,
+                      depth: int = 2) -> Any:
+        """aggregate() in a multi-level tree (partial results combined through shuffles).
+
+        >>> add = lambda x, y: x + y
+        >>> sc.parallelize([-5, -4, -3, -2, -1, 1, 2, 3, 4], 10).treeAggregate(0, add, add, 2)
+        -5
+        """
+        if depth < 1:
+            raise ValueError("Depth cannot be smaller than 1 but got %d." % depth)
+        if self.getNumPartitions() == 0:
+            return zeroValue
+
+        def aggregate_partition(iterator: Iterable) -> Iterator:
+            acc = zeroValue
+            for obj in iterator:
+                acc = seqOp(acc, obj)
+            yield acc
+
+        partial = self.mapPartitions(aggregate_partition)
+        num_partitions = partial.getNumPartitions()
+        scale = max(int(math.ceil(pow(num_partitions, 1.0 / depth))), 2)
+        while num_partitions > scale + num_partitions / scale:
+            num_partitions /= scale
+            cur = int(num_partitions)
+
+            def map_partition(i: int, iterator: Iterable, cur: int = cur) -> Iterator:
+                for obj in iterator:
+                    yield (i % cur, obj)
+
+            partial = partial.mapPartitionsWithIndex(map_partition) \
+                .reduceByKey(combOp, cur).values()
+        return partial.reduce(combOp)
+
+    # -- numbers ---------------------------------------------------------------------------
+    def sum(self) -> Any:
+        """The sum of the elements.
+
+        >>> sc.parallelize([1.0, 2.0, 3.0]).sum()
+        6.0
+        """
+        return sum(self.ctx._run_job(self, sum), 0)
+
+    def sumApprox(self, timeout: int, confidence: float = 0.95) -> BoundedFloat:
+        """sum() as a BoundedFloat (exact: low == high == the sum).
+
+        >>> r = sum(range(1000))
+        >>> abs(sc.parallelize(range(1000)).sumApprox(1000) - r) / r < 0.05
+        True
+        """
+        s = float(self.sum())
+        return BoundedFloat(s, confidence, s, s)
+
+    def meanApprox(self, timeout: int, confidence: float = 0.95) -> BoundedFloat:
+        """mean() as a BoundedFloat (exact).
+
+        >>> r = sum(range(1000)) / 1000.0
+        >>> abs(sc.parallelize(range(1000)).meanApprox(1000) - r) / r < 0.05
+        True
+        """
+        m = float(self.mean())
+        return BoundedFloat(m, confidence, m, m)
+
+    def max(self, key: Callable | None = None) -> Any:
+        """The largest element (by ``key``).
+
+        >>> sc.parallelize([1.0, 5.0, 43.0, 10.0]).max()
+        43.0
+        """
+        if key is None:
+            return self.reduce(max)
+        return self.reduce(lambda a, b: max(a, b, key=key))
+
+    def min(self, key: Callable | None = None) -> Any:
+        """The smallest element (by ``key``).
+
+        >>> sc.parallelize([2.0, 5.0, 43.0, 10.0]).min()
+        2.0
+        """
+        if key is None:
+            return self.reduce(min)
+        return self.reduce(lambda a, b: min(a, b, key=key))
+
+    def stats(self) -> StatCounter:
+        """Count, mean, variance, max and min in one pass.
+
+        >>> sc.parallelize([1, 2, 3]).stats()
+        (count: 3, mean: 2.0, stdev: 0.816496580927726, max: 3.0, min: 1.0)
+        """
+        return self.mapPartitions(lambda i: [StatCounter(i)]).reduce(
+            lambda a, b: a.mergeStats(b))
+
+    def mean(self) -> float:
+        """>>> sc.parallelize([1, 2, 3]).mean()
+        2.0
+        """
+        return self.stats().mean()
+
+    def variance(self) -> float:
+        """>>> sc.parallelize([1, 2, 3]).variance()
+        0.6666666666666666
+        """
+        return self.stats().variance()
+
+    def stdev(self) -> float:
+        """>>> sc.parallelize([1, 2, 3]).stdev()
+        0.816496580927726
+        """
+        return self.stats().stdev()
+
+    def sampleVariance(self) -> float:
+        """>>> sc.parallelize([1, 2, 3]).sampleVariance()
+        1.0
+        """
+        return self.stats().sampleVariance()
+
+    def sampleStdev(self) -> float:
+        """>>> sc.parallelize([1, 2, 3]).sampleStdev()
+        1.0
+        """
+        return self.stats().sampleStdev()
+
+    def histogram(self, buckets: Any) -> tuple:
+        """Bucket counts: ``buckets`` is a count of evenly spaced buckets between min and
+        max, or a sorted list of bucket boundaries ([1, 10, 20] means [1, 10) and [10, 20]).
+
+        >>> sc.parallelize(range(51)).histogram(2)
+        ([0, 25, 50], [25, 26])
+        >>> sc.parallelize(range(51)).histogram([0, 5, 25, 50])
+        ([0, 5, 25, 50], [5, 20, 26])
+        """
+        if isinstance(buckets, int):
+            if buckets < 1:
+                raise ValueError("number of buckets must be >= 1")
+
+            def comparable(x: Any) -> bool:
+                if x is None:
+                    return False
+                if type(x) is float and math.isnan(x):
+                    return False
+                return True
+
+            filtered = self.filter(comparable)
+
+            def minmax(a: tuple, b: tuple) -> tuple:
+                return min(a[0], b[0]), max(a[1], b[1])
+
+            try:
+                minv, maxv = filtered.map(lambda x: (x, x)).reduce(minmax)
+            except ValueError as e:
+                if "empty" in str(e):
+                    raise ValueError("can not generate buckets from empty RDD") from None
+                raise
+            if minv == maxv or buckets == 1:
+                return [minv, maxv], [filtered.count()]
+            try:
+                inc = (maxv - minv) / buckets
+            except TypeError:
+                raise TypeError("Can not generate buckets with non-number in RDD") from None
+            if math.isinf(inc):
+                raise ValueError("Can not generate buckets with infinite value")
+            inc = int(inc)  # keep them as integers if possible
+            if inc * buckets != maxv - minv:
+                inc = (maxv - minv) * 1.0 / buckets
+            buckets = [i * inc + minv for i in range(buckets)]
+            buckets.append(maxv)  # fix accumulated error
+            even = True
+        elif isinstance(buckets, (list, tuple)):
+            if len(buckets) < 2:
+                raise ValueError("buckets should have more than one value")
+            if any(i is None or isinstance(i, float) and math.isnan(i) for i in buckets):
+                raise ValueError("can not have None or NaN in buckets")
+            if sorted(buckets) != list(buckets):
+                raise ValueError("buckets should be sorted")
+            if len(set(buckets)) != len(buckets):
+                raise ValueError("buckets should not contain duplicated values")
+            minv, maxv = buckets[0], buckets[-1]
+            even = False
+            inc = None
+            try:
+                steps = [buckets[i + 1] - buckets[i] for i in range(len(buckets) - 1)]
+            except TypeError:
+                pass  # objects without '-'
+            else:
+                if max(steps) - min(steps) < 1e-10:  # precision errors
+                    even = True
+                    inc = (maxv - minv) / (len(buckets) - 1)
+        else:
+            raise TypeError("buckets should be a list or tuple or number(int or long)")
+
+        bucket_list = list(buckets)
+
+        def histogram_partition(iterator: Iterable) -> list:
+            counters = [0] * len(bucket_list)
+            for i in iterator:
+                if i is None or (isinstance(i, float) and math.isnan(i)) or i > maxv \
+                        or i < minv:
+                    continue
+                t = int((i - minv) / inc) if even \
+                    else bisect.bisect_right(bucket_list, i) - 1
+                counters[t] += 1
+            last = counters.pop()  # the last bucket is closed: add the max values
+            counters[-1] += last
+            return counters
+
+        parts = self.ctx._run_job(self, histogram_partition)
+        return buckets, [sum(col) for col in zip(*parts)]
+
+    # -- side effects ----------------------------------------------------------------------
+    def foreach(self, f: Callable) -> None:
+        """Apply ``f`` to every element, in the executors.
+
+        >>> sc.parallelize([1, 2, 3, 4, 5]).foreach(lambda x: None)
+        """
+
+        def process(iterator: Iterable) -> None:
+            for x in iterator:
+                f(x)
+
+        self.ctx._run_job(self, process)
+
+    def foreachPartition(self, f: Callable) -> None:
+        """Apply ``f`` to every partition's iterator, in the executors.
+
+        >>> sc.parallelize([1, 2, 3, 4, 5]).foreachPartition(lambda it: None)
+        """
+
+        def process(iterator: Iterable) -> None:
+            r = f(iterator)
+            if r is not None:
+                try:
+                    for _ in r:
+                        pass
+                except TypeError:
+                    pass
+
+        self.ctx._run_job(self, process)
+
+    # -- zips and products -----------------------------------------------------------------
+    def zipWithIndex(self):
+        """Pair each element with its index (runs a job to count the partitions first).
+
+        >>> sc.parallelize(["a", "b", "c", "d"], 3).zipWithIndex().collect()
+        [('a', 0), ('b', 1), ('c', 2), ('d', 3)]
+        """
+        starts = [0]
+        if self.getNumPartitions() > 1:
+            nums = self.ctx._run_job(self, _count_iter)
+            for i in range(len(nums) - 1):
+                starts.append(starts[-1] + nums[i])
+
+        def func(k: int, it: Iterable) -> Iterator:
+            for i, v in enumerate(it, starts[k]):
+                yield v, i
+
+        return self.mapPartitionsWithIndex(func)
+
+    def zipWithUniqueId(self):
+        """Pair each element of partition k with ids k, n+k, 2n+k, ... (no job needed).
+
+        >>> sc.parallelize(["a", "b", "c", "d", "e"], 3).zipWithUniqueId().collect()
+        [('a', 0), ('b', 1), ('c', 4), ('d', 2), ('e', 5)]
+        """
+        n = self.getNumPartitions()
+
+        def func(k: int, it: Iterable) -> Iterator:
+            for i, v in enumerate(it):
+                yield v, i * n + k
+
+        return self.mapPartitionsWithIndex(func)
+
+    def zip(self, other):
+        """Pair the i-th elements of both RDDs (same partitions and partition sizes needed).
+
+        >>> x = sc.parallelize(range(0, 5))
+        >>> y = sc.parallelize(range(1000, 1005))
+        >>> x.zip(y).collect()
+        [(0, 1000), (1, 1001), (2, 1002), (3, 1003), (4, 1004)]
+        """
+        from sparkcli.rdd_special import ZippedRDD
+
+        return ZippedRDD(self, other)
+
+    def cartesian(self, other):
+        """All pairs (a, b) with a in self and b in other.
+
+        >>> rdd = sc.parallelize([1, 2])
+        >>> sorted(rdd.cartesian(rdd).collect())
+        [(1, 1), (1, 2), (2, 1), (2, 2)]
+        """
+        from sparkcli.rdd_special import CartesianRDD
+
+        return CartesianRDD(self, other)
+
+    # -- misc ------------------------------------------------------------------------------
+    def barrier(self) -> RDDBarrier:
+        """Mark the stage as a barrier stage (runs as ordinary tasks in sparkcli)."""
+        return RDDBarrier(self)
+
+    def withResources(self, profile: Any):
+        """Attach a ResourceProfile (recorded only; sparkcli schedules by slots)."""
+        self._resource_profile = profile
+        return self
+
+    def getResourceProfile(self) -> Any:
+        """The ResourceProfile given to withResources(), or None."""
+        return getattr(self, "_resource_profile", None)
+
+    def cleanShuffleDependencies(self, blocking: bool = False) -> None:
+        """Spark removes this RDD's shuffle files; sparkcli keeps map outputs for the
+        application's lifetime (the local dir is removed at stop()), so this is a no-op."""
+
+    def toDF(self, schema: Any = None, sampleRatio: float | None = None) -> Any:
+        """A DataFrame of this RDD (needs sparkcli.sql's createDataFrame)."""
+        from sparkcli.sql import SparkSession
+
+        spark = SparkSession.builder.getOrCreate()
+        create = getattr(spark, "createDataFrame", None)
+        if create is None:
+            from sparkcli.errors import PySparkNotImplementedError
+
+            raise PySparkNotImplementedError(
+                "RDD.toDF needs DataFrames, which sparkcli does not provide yet; "
+                "collect() the RDD or keep it as an RDD")
+        return create(self, schema, sampleRatio)
+
+
+def _count_iter(it: Iterable) -> int:
+    n = 0
+    for _ in it:
+        n += 1
+    return n
+
+
+def _fraction_for_sample_size(lower: int, total: int, with_replacement: bool) -> float:
+    fraction = float(lower) / total
+    if with_replacement:
+        num_stdev = 9 if lower < 12 else 5
+        return fraction + num_stdev * math.sqrt(fraction / total)
+    delta = 0.00005
+    gamma = -math.log(delta) / total
+    return min(1, fraction + gamma + math.sqrt(gamma * gamma + 2 * gamma * fraction))
+
+
+def _local_iterator(rdd: Any, prefetch: bool) -> Iterator:
+    n = rdd.getNumPartitions()
+    if not prefetch:
+        for i in range(n):
+            yield from rdd.ctx._run_job(rdd, list, [i])[0]
+        return
+    results: dict = {}
+
+    def fetch(i: int) -> None:
+        try:
+            results[i] = ("ok", rdd.ctx._run_job(rdd, list, [i])[0])
+        except BaseException as e:  # noqa: BLE001 - re-raised on the consumer side
+            results[i] = ("error", e)
+
+    threads: dict = {}
+    if n:
+        threads[0] = threading.Thread(target=fetch, args=(0,), daemon=True)
+        threads[0].start()
+    for i in range(n):
+        if i + 1 < n:
+            threads[i + 1] = threading.Thread(target=fetch, args=(i + 1,), daemon=True)
+            threads[i + 1].start()
+        threads.pop(i).join()
+        kind, value = results.pop(i)
+        if kind == "error":
+            raise value
+        yield from value
+

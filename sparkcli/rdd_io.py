@@ -1,0 +1,417 @@
+"""Saving, piping, checkpointing and describing RDDs (PySpark's pyspark.rdd, I/O part).
+
+Output commit (Hadoop's FileOutputCommitter, v1, simplified). ``saveAsTextFile`` and
+``saveAsPickleFile`` refuse an existing output path, then:
+
+1. the driver creates ``<out>/_temporary/0``;
+2. each task writes ``part-NNNNN[.ext]`` into its own attempt dir
+   ``_temporary/0/_temporary/attempt_NNNNN_<task attempt id>`` and, once the file is
+   complete, *task-commits* it by renaming the attempt's file to
+   ``_temporary/0/task_NNNNN/`` (a retried or failed attempt never leaves a partial file
+   where the driver looks);
+3. after the job succeeded the driver *job-commits*: renames every committed part file into
+   ``<out>``, removes ``_temporary`` and writes an empty ``_SUCCESS``. When the job fails
+   the whole output directory is removed, so the same call can simply be retried.
+
+Reliable checkpoints (``checkpoint()``): the RDD is marked (``_checkpoint_requested``) and
+pipelining stops at it. After the first job whose lineage reaches it, the core's
+``_after_job`` hook calls :meth:`IOMixin._do_checkpoint`, which runs one more job writing
+every partition to ``<checkpointDir>/rdd-<id>/part-NNNNN`` (batched pickle), then truncates
+the lineage: ``dependencies = []``, ``checkpointed = True`` and ``compute`` reads the files
+(:class:`sparkcli.rdd_special.CheckpointReader`). Cache the RDD first to avoid computing it
+twice, as Spark advises. ``localCheckpoint()`` persists with MEMORY_AND_DISK and keeps the
+lineage (a lost block is recomputed rather than failing the job as Spark would).
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import threading
+import zlib
+from itertools import chain, islice
+from typing import Any, Callable, Iterable, Iterator
+
+from runtime.dependency import ShuffleDependency
+from runtime.errors import SparkException
+from sparkcli.storagelevel import StorageLevel
+
+#: Hadoop codec class -> (file extension, opener of a binary write stream)
+CODECS: dict[str, str] = {
+    "org.apache.hadoop.io.compress.GzipCodec": ".gz",
+    "org.apache.hadoop.io.compress.BZip2Codec": ".bz2",
+    "org.apache.hadoop.io.compress.DefaultCodec": ".deflate",
+    "gzip": ".gz",
+    "bzip2": ".bz2",
+    "deflate": ".deflate",
+}
+
+
+class _DeflateWriter:
+    """A write-only binary stream compressing with zlib (Hadoop's DefaultCodec)."""
+
+    def __init__(self, path: str):
+        self._f = open(path, "wb", buffering=1 << 20)
+        self._z = zlib.compressobj()
+
+    def write(self, data: bytes) -> None:
+        self._f.write(self._z.compress(data))
+
+    def __enter__(self) -> "_DeflateWriter":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._f.write(self._z.flush())
+        self._f.close()
+
+
+def open_output(path: str, ext: str) -> Any:
+    if ext == ".gz":
+        return gzip.open(path, "wb", compresslevel=6)
+    if ext == ".bz2":
+        return bz2.open(path, "wb")
+    if ext == ".deflate":
+        return _DeflateWriter(path)
+    return open(path, "wb", buffering=1 << 20)
+
+
+def local_path(path: str) -> str:
+    """``file:/x``, ``file:///x`` or a plain path -> an absolute local path."""
+    if path.startswith("file://"):
+        path = path[len("file://"):]
+    elif path.startswith("file:"):
+        path = path[len("file:"):]
+    elif "://" in path:
+        raise ValueError(f"Unsupported file system in {path!r}: sparkcli reads and writes "
+                         "local paths (file:/...) only")
+    return os.path.abspath(os.path.expanduser(path))
+
+
+def _write_text(iterator: Iterable, stream: Any) -> None:
+    it = iter(iterator)
+    while True:
+        batch = list(islice(it, 8192))
+        if not batch:
+            return
+        try:
+            data = ("\n".join(batch) + "\n").encode("utf-8")
+        except TypeError:
+            data = b"".join(
+                (x if isinstance(x, bytes) else
+                 (x if isinstance(x, str) else str(x)).encode("utf-8")) + b"\n"
+                for x in batch)
+        stream.write(data)
+
+
+def _pickle_writer(batch_size: int) -> Callable[[Iterable, Any], None]:
+    def write(iterator: Iterable, stream: Any) -> None:
+        from runtime import serde
+
+        serde.dump_batches(iterator, stream, max(1, int(batch_size)))
+
+    return write
+
+
+def _debug_lines(rdd: Any) -> list[str]:
+    """Spark's RDD.toDebugString layout: ``(n)`` partition counts, ``+-`` at shuffles."""
+
+    def describe(r: Any) -> str:
+        level = r.getStorageLevel()
+        persistence = "" if level == StorageLevel.NONE else str(level)
+        name = f"{r.name_} " if getattr(r, "name_", None) else ""
+        site = getattr(r, "creation_site", None) or "RDD"
+        return f"{name}{type(r).__name__}[{r.id}] at {site} [{persistence}]"
+
+    def children(r: Any, prefix: str) -> list[str]:
+        deps = [d for d in r.dependencies if d.rdd is not None]
+        out: list[str] = []
+        for i, d in enumerate(deps):
+            out += debug_string(d.rdd, prefix, isinstance(d, ShuffleDependency),
+                                i == len(deps) - 1)
+        return out
+
+    def first(r: Any) -> list[str]:
+        part = f"({r.num_partitions})"
+        left = (len(part) - 1) // 2
+        next_prefix = " " * left + "|" + " " * (len(part) - left)
+        return [f"{part} {describe(r)}"] + children(r, next_prefix)
+
+    def shuffle_string(r: Any, prefix: str, last: bool) -> list[str]:
+        part = f"({r.num_partitions})"
+        left = (len(part) - 1) // 2
+        this_prefix = re.sub(r"\|\s+$", "", prefix)
+        next_prefix = (this_prefix + ("  " if last else "| ") + " " * left + "|"
+                       + " " * (len(part) - left))
+        return [f"{this_prefix}+-{part} {describe(r)}"] + children(r, next_prefix)
+
+    def debug_string(r: Any, prefix: str, shuffle: bool, last: bool) -> list[str]:
+        if shuffle:
+            return shuffle_string(r, prefix, last)
+        return [prefix + describe(r)] + children(r, prefix)
+
+    return first(rdd)
+
+
+class IOMixin:
+    # -- saving ------------------------------------------------------------------------------
+    def saveAsTextFile(self, path: str, compressionCodecClass: str | None = None) -> None:
+        """Save as text files (``str(element)`` per line), one ``part-NNNNN`` per partition.
+
+        >>> import tempfile, os, glob
+        >>> d = os.path.join(tempfile.mkdtemp(), "out")
+        >>> sc.parallelize(range(3), 2).saveAsTextFile(d)
+        >>> sorted(os.listdir(d))
+        ['_SUCCESS', 'part-00000', 'part-00001']
+        """
+        ext = ""
+        if compressionCodecClass:
+            ext = CODECS.get(compressionCodecClass)
+            if ext is None:
+                raise ValueError(
+                    f"Compression codec {compressionCodecClass} is not available in sparkcli; "
+                    "use org.apache.hadoop.io.compress.GzipCodec, BZip2Codec or DefaultCodec")
+        self._save_files(path, ext, _write_text)
+
+    def saveAsPickleFile(self, path: str, batchSize: int = 10) -> None:
+        """Save as pickled batches of ``batchSize`` elements (read back with sc.pickleFile).
+
+        >>> import tempfile, os
+        >>> d = os.path.join(tempfile.mkdtemp(), "pickled")
+        >>> sc.parallelize([1, 2, "spark", "rdd"]).saveAsPickleFile(d, 3)
+        >>> sorted(sc.pickleFile(d, 3).collect(), key=str)
+        [1, 2, 'rdd', 'spark']
+        """
+        self._save_files(path, "", _pickle_writer(batchSize))
+
+    def _save_files(self, path: str, ext: str, writer: Callable[[Iterable, Any], None]) -> None:
+        out = local_path(path)
+        if os.path.exists(out):
+            raise FileExistsError(f"Output directory file:{out} already exists")
+        tmp_root = os.path.join(out, "_temporary", "0")
+        os.makedirs(tmp_root)
+
+        def write_partition(iterator: Iterable) -> str:
+            from runtime import taskcontext
+
+            tc = taskcontext.current()
+            split = tc.partition_id if tc is not None else 0
+            attempt = tc.task_attempt_id if tc is not None else 0
+            name = "part-%05d%s" % (split, ext)
+            attempt_dir = os.path.join(tmp_root, "_temporary",
+                                       "attempt_%05d_%d" % (split, attempt))
+            os.makedirs(attempt_dir, exist_ok=True)
+            attempt_file = os.path.join(attempt_dir, name)
+            with open_output(attempt_file, ext) as stream:
+                writer(iterator, stream)
+            task_dir = os.path.join(tmp_root, "task_%05d" % split)
+            os.makedirs(task_dir, exist_ok=True)
+            os.replace(attempt_file, os.path.join(task_dir, name))
+            shutil.rmtree(attempt_dir, ignore_errors=True)
+            return name
+
+        try:
+            names = self.ctx._run_job(self, write_partition)
+            for split, name in enumerate(names):
+                os.replace(os.path.join(tmp_root, "task_%05d" % split, name),
+                           os.path.join(out, name))
+        except BaseException:
+            shutil.rmtree(out, ignore_errors=True)
+            raise
+        shutil.rmtree(os.path.join(out, "_temporary"), ignore_errors=True)
+        open(os.path.join(out, "_SUCCESS"), "wb").close()
+
+    def saveAsSequenceFile(self, path: str, compressionCodecClass: str | None = None) -> None:
+        """Hadoop SequenceFiles need Hadoop's Java Writables: not available in sparkcli."""
+        _no_hadoop("saveAsSequenceFile")
+
+    def saveAsHadoopFile(self, path: str, outputFormatClass: str, *args: Any,
+                         **kwargs: Any) -> None:
+        """Hadoop OutputFormats are Java classes: not available in sparkcli."""
+        _no_hadoop("saveAsHadoopFile")
+
+    def saveAsHadoopDataset(self, conf: dict, *args: Any, **kwargs: Any) -> None:
+        """Hadoop OutputFormats are Java classes: not available in sparkcli."""
+        _no_hadoop("saveAsHadoopDataset")
+
+    def saveAsNewAPIHadoopFile(self, path: str, outputFormatClass: str, *args: Any,
+                               **kwargs: Any) -> None:
+        """Hadoop OutputFormats are Java classes: not available in sparkcli."""
+        _no_hadoop("saveAsNewAPIHadoopFile")
+
+    def saveAsNewAPIHadoopDataset(self, conf: dict, *args: Any, **kwargs: Any) -> None:
+        """Hadoop OutputFormats are Java classes: not available in sparkcli."""
+        _no_hadoop("saveAsNewAPIHadoopDataset")
+
+    for _m in (saveAsSequenceFile, saveAsHadoopFile, saveAsHadoopDataset,
+               saveAsNewAPIHadoopFile, saveAsNewAPIHadoopDataset):
+        _m._sparkcli_unsupported = True  # type: ignore[attr-defined]
+    del _m
+
+    # -- pipe --------------------------------------------------------------------------------
+    def pipe(self, command: str, env: dict | None = None, checkCode: bool = False):
+        """Pipe each partition through an external command: ``str(element)`` lines in,
+        output lines out (without their newline). ``env`` adds to the executor's environment
+        (Scala's RDD.pipe; PySpark replaces the environment entirely).
+
+        >>> sc.parallelize(["1", "2", "", "3"]).pipe("cat").collect()
+        ['1', '2', '', '3']
+        """
+        full_env = None
+        if env:
+            full_env = dict(os.environ)
+            full_env.update({str(k): str(v) for k, v in env.items()})
+
+        def func(iterator: Iterable) -> Iterator:
+            proc = subprocess.Popen(shlex.split(command), env=full_env, stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE)
+            errors: list[BaseException] = []
+
+            def feed(out: Any) -> None:
+                try:
+                    for obj in iterator:
+                        s = str(obj).rstrip("\n") + "\n"
+                        out.write(s.encode("utf-8"))
+                except BrokenPipeError:
+                    pass
+                except BaseException as e:  # noqa: BLE001 - re-raised in the task thread
+                    errors.append(e)
+                finally:
+                    try:
+                        out.close()
+                    except OSError:
+                        pass
+
+            writer = threading.Thread(target=feed, args=(proc.stdin,), daemon=True)
+            writer.start()
+
+            def check_return_code() -> Iterator:
+                proc.wait()
+                writer.join()
+                if errors:
+                    raise errors[0]
+                if checkCode and proc.returncode:
+                    from sparkcli.errors import PySparkRuntimeError
+
+                    raise PySparkRuntimeError(
+                        f"Pipe function `{command}` exited with error code "
+                        f"{proc.returncode}.", errorClass="PIPE_FUNCTION_EXITED",
+                        messageParameters={"func_name": command,
+                                           "error_code": str(proc.returncode)})
+                return iter(())
+
+            lines = (x.rstrip(b"\n").decode("utf-8")
+                     for x in iter(proc.stdout.readline, b""))
+            return chain(lines, _lazy(check_return_code))
+
+        return self.mapPartitions(func)
+
+    # -- checkpointing -----------------------------------------------------------------------
+    def checkpoint(self) -> None:
+        """Mark for reliable checkpointing: after the next job that computes this RDD its
+        partitions are saved under the checkpoint directory and its lineage is dropped.
+
+        >>> import tempfile
+        >>> sc.setCheckpointDir(tempfile.mkdtemp())
+        >>> rdd = sc.parallelize(range(4)).map(lambda x: x + 1)
+        >>> rdd.checkpoint()
+        >>> rdd.count(), rdd.isCheckpointed()
+        (4, True)
+        """
+        if self.checkpointed:
+            return
+        if self.ctx._checkpoint_dir is None:
+            raise SparkException("Checkpoint directory has not been set in the SparkContext")
+        self._checkpoint_requested = "reliable"
+
+    def _do_checkpoint(self) -> None:
+        """Driver side: write every partition, then truncate the lineage (see module doc)."""
+        from sparkcli.rdd_special import CheckpointReader, write_partition
+
+        requested = self._checkpoint_requested
+        if not requested or self.checkpointed:
+            return
+        directory = os.path.join(self.ctx._checkpoint_dir, f"rdd-{self.id}")
+        os.makedirs(directory, exist_ok=True)
+
+        def write(iterator: Iterable) -> None:
+            from runtime import taskcontext
+
+            tc = taskcontext.current()
+            write_partition(directory, tc.partition_id, iterator, tc.task_attempt_id)
+
+        self._checkpoint_requested = None  # the checkpoint job must not checkpoint again
+        try:
+            self.ctx._run_job(self, write)
+        except BaseException:
+            self._checkpoint_requested = requested
+            raise
+        self.compute = CheckpointReader(directory)
+        self.dependencies = []
+        self._checkpoint_file = directory
+        self.checkpointed = True
+
+    def localCheckpoint(self) -> None:
+        """Checkpoint into the executors' block stores (MEMORY_AND_DISK) instead of files.
+
+        >>> rdd = sc.parallelize(range(4))
+        >>> rdd.localCheckpoint()
+        >>> rdd.isLocallyCheckpointed()
+        True
+        """
+        level = self.storage_level
+        if level is None:
+            self.persist(StorageLevel.MEMORY_AND_DISK)
+        elif not level.useDisk:
+            self.storage_level = StorageLevel(True, level.useMemory, level.useOffHeap,
+                                              level.deserialized, level.replication)
+        self._local_checkpoint = True
+
+    def isLocallyCheckpointed(self) -> bool:
+        return bool(getattr(self, "_local_checkpoint", False))
+
+    def isCheckpointed(self) -> bool:
+        """True once the RDD was checkpointed (reliably, or locally and materialized)."""
+        if self.checkpointed:
+            return True
+        if self.isLocallyCheckpointed() and self.storage_level is not None:
+            held = self.ctx._driver.block_locations
+            return self.num_partitions > 0 and all(
+                held.get((self.id, i)) for i in range(self.num_partitions))
+        return False
+
+    def getCheckpointFile(self) -> str | None:
+        """The checkpoint directory of this RDD (``file:/...``), once written.
+
+        >>> rdd = sc.parallelize([1])
+        >>> rdd.getCheckpointFile() is None
+        True
+        """
+        path = getattr(self, "_checkpoint_file", None)
+        return f"file:{path}" if path else None
+
+    # -- describing --------------------------------------------------------------------------
+    def toDebugString(self) -> bytes:
+        """The lineage, one RDD a line, indented at shuffle boundaries (bytes, like PySpark).
+
+        >>> print(sc.parallelize([1, 2], 2).toDebugString().decode())
+        (2) ParallelCollectionRDD[...] at RDD []
+        """
+        return "\n".join(_debug_lines(self)).encode("utf-8")
+
+
+def _no_hadoop(name: str) -> None:
+    from sparkcli.errors import PySparkNotImplementedError
+
+    raise PySparkNotImplementedError(
+        f"RDD.{name} writes through Hadoop's Java OutputFormats and Writables, which sparkcli "
+        "(no JVM) does not have; use saveAsTextFile or saveAsPickleFile",
+        errorClass="NOT_IMPLEMENTED", messageParameters={"feature": name})
+
+
+def _lazy(make: Callable[[], Iterator]) -> Iterator:
+    yield from make()

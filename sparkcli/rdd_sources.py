@@ -1,0 +1,266 @@
+"""RDDs that read files: ``sc.textFile``, ``sc.wholeTextFiles``, ``sc.pickleFile``.
+
+Input paths follow Hadoop's FileInputFormat: a path may be a file, a directory (its
+non-hidden files: names starting with ``.`` or ``_`` are skipped, so ``_SUCCESS`` is too),
+a glob, or a comma-separated list of those; files are taken in sorted order; ``file:``
+URIs are accepted. A missing path raises ``FileNotFoundError`` ("Input path does not
+exist: file:/...") when the RDD is created (Spark raises it at the first action).
+
+TextFileRDD partitions are Hadoop's byte-range splits (old-API FileInputFormat.getSplits):
+
+    goal_size  = total_size // minPartitions
+    split_size = max(1, min(goal_size, 32 MB))       # 32 MB = the local FS block size
+    each file is cut into split_size ranges while remaining / split_size > 1.1 (SPLIT_SLOP);
+    an empty file is one empty split; a compressed file (.gz, .bz2, .deflate) is one split.
+
+Split ``[start, end)`` owns the lines that *start* inside it: unless ``start == 0`` the
+reader skips through the first newline at or after ``start - 1``, and it reads on past
+``end`` to finish a line that started before ``end``. So every line belongs to exactly one
+split. Lines end at ``\\n`` (a preceding ``\\r`` is dropped) and are yielded without it.
+
+Reading is done in binary, in blocks of CHUNK bytes cut at the last newline, each block
+decoded once (UTF-8, invalid bytes replaced like Hadoop's Text) and split with
+``str.split``: per-line work is a C-level split, not a Python readline loop.
+"""
+
+from __future__ import annotations
+
+import bz2
+import glob
+import gzip
+import os
+import zlib
+from typing import Any, Iterator
+
+from runtime import serde
+from sparkcli.rdd import RDD
+from sparkcli.rdd_io import local_path
+
+BLOCK_SIZE = 32 << 20  # fs.local.block.size
+SPLIT_SLOP = 1.1
+CHUNK = 128 << 10  # small blocks stay in CPU caches: faster than big ones
+COMPRESSED = (".gz", ".bz2", ".deflate")
+
+
+def list_input_files(path: str) -> list[tuple[str, int]]:
+    """(absolute path, size) of the input files named by ``path`` (see module doc)."""
+    out: list[tuple[str, int]] = []
+    for part in str(path).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        p = local_path(part)
+        if glob.has_magic(p):
+            matches = [m for m in sorted(glob.glob(p))
+                       if not os.path.basename(m).startswith((".", "_"))]
+            if not matches:
+                raise FileNotFoundError(f"Input Pattern file:{p} matches 0 files")
+        else:
+            if not os.path.exists(p):
+                raise FileNotFoundError(f"Input path does not exist: file:{p}")
+            matches = [p]
+        for m in matches:
+            if os.path.isdir(m):
+                for name in sorted(os.listdir(m)):
+                    if name.startswith((".", "_")):
+                        continue
+                    fp = os.path.join(m, name)
+                    if os.path.isfile(fp):
+                        out.append((fp, os.path.getsize(fp)))
+            else:
+                out.append((m, os.path.getsize(m)))
+    return out
+
+
+def compute_splits(files: list[tuple[str, int]], min_partitions: int) -> list[tuple]:
+    """Hadoop's splits: (path, start, end) per partition (see module doc)."""
+    total = sum(size for _, size in files)
+    goal = total // max(min_partitions, 1)
+    split_size = max(1, min(goal, BLOCK_SIZE))
+    splits: list[tuple] = []
+    for path, size in files:
+        if size == 0 or path.endswith(COMPRESSED):
+            splits.append((path, 0, size))
+            continue
+        remaining = size
+        while remaining / split_size > SPLIT_SLOP:
+            splits.append((path, size - remaining, size - remaining + split_size))
+            remaining -= split_size
+        if remaining:
+            splits.append((path, size - remaining, size))
+    return splits
+
+
+def open_input(path: str) -> Any:
+    """A binary read stream, decompressing by file extension."""
+    if path.endswith(".gz"):
+        return gzip.open(path, "rb")
+    if path.endswith(".bz2"):
+        return bz2.open(path, "rb")
+    if path.endswith(".deflate"):
+        return _InflateReader(path)
+    return open(path, "rb", buffering=0)
+
+
+class _InflateReader:
+    def __init__(self, path: str):
+        self._f = open(path, "rb")
+        self._z = zlib.decompressobj()
+        self._buf = b""
+
+    def read(self, n: int = -1) -> bytes:
+        while (n < 0 or len(self._buf) < n) and not self._z.eof:
+            raw = self._f.read(CHUNK)
+            if not raw:
+                self._buf += self._z.flush()
+                break
+            self._buf += self._z.decompress(raw)
+        if n < 0:
+            data, self._buf = self._buf, b""
+        else:
+            data, self._buf = self._buf[:n], self._buf[n:]
+        return data
+
+    def __enter__(self) -> "_InflateReader":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._f.close()
+
+
+def read_blocks(path: str, start: int, end: int | None) -> Iterator[bytes]:
+    """Blocks of whole lines (joined by ``\\n``, no trailing newline) of split [start, end).
+
+    ``end=None`` reads to the end of the stream (compressed files).
+    """
+    with open_input(path) as f:
+        pos = 0
+        if start > 0:
+            f.seek(start - 1)
+            pos = start - 1
+            while True:  # skip the line that started before this split
+                buf = f.read(1 << 16)
+                if not buf:
+                    return
+                i = buf.find(b"\n")
+                if i >= 0:
+                    pos += i + 1
+                    break
+                pos += len(buf)
+            if end is not None and pos >= end:
+                return
+            f.seek(pos)
+        remaining = (end - pos) if end is not None else -1
+        pending: list[bytes] = []  # the start of a line whose newline is not read yet
+        while remaining != 0:
+            buf = f.read(CHUNK if remaining < 0 else min(CHUNK, remaining))
+            if not buf:
+                break
+            if remaining > 0:
+                remaining -= len(buf)
+            i = buf.rfind(b"\n")
+            if i < 0:
+                pending.append(buf)
+                continue
+            if pending:
+                pending.append(buf[:i])
+                yield b"".join(pending)
+            else:
+                yield buf[:i]
+            pending = [buf[i + 1:]] if i + 1 < len(buf) else []
+        if pending:  # a line that started inside the split: finish it
+            if end is not None:
+                while True:
+                    buf = f.read(1 << 16)
+                    if not buf:
+                        break
+                    i = buf.find(b"\n")
+                    if i >= 0:
+                        pending.append(buf[:i])
+                        break
+                    pending.append(buf)
+            yield b"".join(pending)
+
+
+def block_lines(block: bytes, use_unicode: bool) -> list:
+    if use_unicode:
+        text = block.decode("utf-8", "replace")
+        lines = text.split("\n")
+        if "\r" in text:
+            lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+        return lines
+    lines = block.split(b"\n")
+    if b"\r" in block:
+        lines = [ln[:-1] if ln.endswith(b"\r") else ln for ln in lines]
+    return lines
+
+
+class TextFileRDD(RDD):
+    def __init__(self, ctx: Any, path: str, minPartitions: int, use_unicode: bool = True):
+        self.path = path
+        self.use_unicode = use_unicode
+        self.splits = compute_splits(list_input_files(path), minPartitions)
+        super().__init__(ctx, [], len(self.splits))
+        self.name_ = path
+
+    def compute(self, split: int, tc: Any) -> Iterator:
+        path, start, end = self.splits[split]
+        if path.endswith(COMPRESSED):
+            blocks = read_blocks(path, 0, None)
+        elif end <= start:
+            return
+        else:
+            blocks = read_blocks(path, start, end)
+        use_unicode = self.use_unicode
+        for block in blocks:
+            yield from block_lines(block, use_unicode)
+
+
+class WholeTextFilesRDD(RDD):
+    """(``file:/abs/path``, content) per file; files packed into about minPartitions
+    partitions of at most ceil(total / minPartitions) bytes (CombineFileInputFormat)."""
+
+    def __init__(self, ctx: Any, path: str, minPartitions: int, use_unicode: bool = True):
+        self.path = path
+        self.use_unicode = use_unicode
+        files = list_input_files(path)
+        total = sum(size for _, size in files)
+        max_size = -(-total // max(minPartitions, 1))
+        groups: list[list[str]] = []
+        current: list[str] = []
+        current_size = 0
+        for fp, size in files:
+            if current and current_size + size > max_size:
+                groups.append(current)
+                current, current_size = [], 0
+            current.append(fp)
+            current_size += size
+        if current:
+            groups.append(current)
+        self.groups = groups
+        super().__init__(ctx, [], len(groups))
+        self.name_ = path
+
+    def compute(self, split: int, tc: Any) -> Iterator:
+        for fp in self.groups[split]:
+            with open_input(fp) as f:
+                data = f.read()
+            key = "file:" + fp
+            if self.use_unicode:
+                yield key, data.decode("utf-8", "replace")
+            else:
+                yield key.encode("utf-8"), data
+
+
+class PickleFileRDD(RDD):
+    """What saveAsPickleFile wrote: one partition per part file (batched pickle)."""
+
+    def __init__(self, ctx: Any, path: str, minPartitions: int):
+        self.path = path
+        self.files = [fp for fp, _ in list_input_files(path)]
+        super().__init__(ctx, [], len(self.files))
+        self.name_ = path
+
+    def compute(self, split: int, tc: Any) -> Iterator:
+        with open(self.files[split], "rb", buffering=1 << 20) as f:
+            yield from serde.load_batches(f)
