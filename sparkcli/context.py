@@ -85,7 +85,9 @@ class SparkContext:
             if config.get_bool("spark.submit.verbose"):
                 fmt = getattr(rconfig, "format_properties", None)
                 if fmt is not None:
-                    sys.stderr.write(fmt(config) + "\n")
+                    sys.stderr.write("Spark properties resolved by the SparkContext (code > "
+                                     "submit flags/--conf > properties file > defaults):\n"
+                                     + fmt(config) + "\n")
             self._stopped = False
             self._py_files: list[str] = []
             self._local_properties = threading.local()
