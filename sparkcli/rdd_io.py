@@ -202,14 +202,14 @@ class IOMixin:
             split = tc.partition_id if tc is not None else 0
             attempt = tc.task_attempt_id if tc is not None else 0
             name = "part-%05d%s" % (split, ext)
-            attempt_dir = os.path.join(tmp_root, "_temporary",
-                                       "attempt_%05d_%d" % (split, attempt))
-            os.makedirs(attempt_dir, exist_ok=True)
+            # mkdir, never makedirs: if the job was aborted and the driver removed the
+            # output directory, a straggling task must fail, not recreate it
+            attempt_dir = _mkdir(_mkdir(tmp_root, "_temporary"),
+                                 "attempt_%05d_%d" % (split, attempt))
             attempt_file = os.path.join(attempt_dir, name)
             with open_output(attempt_file, ext) as stream:
                 writer(iterator, stream)
-            task_dir = os.path.join(tmp_root, "task_%05d" % split)
-            os.makedirs(task_dir, exist_ok=True)
+            task_dir = _mkdir(tmp_root, "task_%05d" % split)
             os.replace(attempt_file, os.path.join(task_dir, name))
             shutil.rmtree(attempt_dir, ignore_errors=True)
             return name
@@ -415,3 +415,13 @@ def _no_hadoop(name: str) -> None:
 
 def _lazy(make: Callable[[], Iterator]) -> Iterator:
     yield from make()
+
+
+def _mkdir(parent: str, name: str) -> str:
+    """``parent/name`` created if missing; FileNotFoundError when ``parent`` is gone."""
+    path = os.path.join(parent, name)
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
+    return path
