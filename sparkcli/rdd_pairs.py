@@ -326,8 +326,19 @@ class PairMixin:
         """
         values = self.filter(lambda kv: kv[0] == key).values()
         if self.partitioner is not None:
-            return self.ctx.runJob(values, lambda x: x, [self.partitioner(key)])
+            return self.ctx.runJob(values, lambda x: x, [self._partition_of(key)])
         return values.collect()
+
+    def _partition_of(self, key: Any) -> int:
+        """The partition holding ``key``. Computed here when this process hashes strings
+        like the executors (PYTHONHASHSEED=0), else by a one-record task on an executor."""
+        import sys
+
+        partitioner = self.partitioner
+        if not sys.flags.hash_randomization:
+            return partitioner(key)
+        probe = self.ctx.parallelize([key], 1)
+        return self.ctx._run_job(probe, lambda it: [partitioner(k) for k in it])[0][0]
 
     # -- sorting and partitioning ----------------------------------------------------------
     def sortByKey(self, ascending: bool | None = True, numPartitions: int | None = None,
