@@ -1,0 +1,236 @@
+"""Checkpoint recovery: stop the driver-side context, rebuild it with getOrCreate, the
+running totals continue; WAL-backed receiver blocks are replayed; unreadable checkpoints
+fail naming the directory."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from conftest import advance
+
+from runtime.errors import SparkException
+from sparkcli.streaming import StreamingContext
+from sparkcli.streaming.clock import ManualClock
+
+RESULTS: list = []  # module level: output functions are pickled by reference
+
+
+def update_total(values, state):
+    return (state or 0) + sum(values)
+
+
+def record(rdd):
+    RESULTS.append(sorted(rdd.collect()))
+
+
+def _drop(directory, name, text, mtime_ms):
+    tmp = os.path.join(os.path.dirname(directory), "." + name)
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.utime(tmp, (mtime_ms / 1000, mtime_ms / 1000))
+    os.replace(tmp, os.path.join(directory, name))
+
+
+def test_get_or_create_recovers_state_and_files(sc, tmp_path):
+    RESULTS.clear()
+    inbox, cp_dir = str(tmp_path / "in"), str(tmp_path / "cp")
+    os.makedirs(inbox)
+    made = []
+
+    def setup():
+        ssc = StreamingContext(sc, 1)
+        words = ssc.textFileStream(inbox).flatMap(str.split).map(lambda w: (w, 1))
+        state = words.updateStateByKey(update_total)
+        state.checkpoint(2)  # state RDDs written every 2 batches
+        state.foreachRDD(record)
+        made.append(ssc)
+        return ssc
+
+    ssc = StreamingContext.getOrCreate(cp_dir, setup)
+    assert made == [ssc]
+    ssc._clock = ManualClock()
+    ssc.start()
+    for i, text in enumerate(["a b", "a", "b c"]):
+        _drop(inbox, f"f{i}.txt", text, 500 + 1000 * i)
+        advance(ssc, 1)
+    ssc.stop(stopSparkContext=False)
+    assert RESULTS[-1] == [("a", 2), ("b", 2), ("c", 1)]
+    assert any(n.startswith("checkpoint-") for n in os.listdir(cp_dir))
+
+    def never():
+        raise AssertionError("setupFunc must not run when a checkpoint exists")
+
+    ssc2 = StreamingContext.getOrCreate(cp_dir, never)
+    ssc2._clock = ManualClock()
+    try:
+        ssc2.start()
+        assert ssc2._clock.getTimeMillis() == 3000  # set to the checkpoint time
+        _drop(inbox, "f3.txt", "a d", 3500)
+        advance(ssc2, 1)
+        advance(ssc2, 1)
+        assert RESULTS[-2:] == [[("a", 3), ("b", 2), ("c", 1), ("d", 1)]] * 2
+        # batch 2's state came back from its RDD checkpoint, not from the lineage
+        state = ssc2._graph.output_streams[0]._parents[0]
+        assert 2000 in state._restored
+    finally:
+        ssc2.stop(stopSparkContext=False)
+
+
+def test_unreadable_checkpoint_names_the_directory(tmp_path):
+    d = tmp_path / "broken"
+    d.mkdir()
+    (d / "checkpoint-1000").write_bytes(b"not a pickle")
+    with pytest.raises(SparkException, match=f"Failed to read checkpoint from directory {d}"):
+        StreamingContext.getOrCreate(str(d), lambda: None)
+
+
+def test_queue_stream_cannot_be_checkpointed(ssc, tmp_path):
+    ssc.checkpoint(str(tmp_path / "cp"))
+    ssc.queueStream([[1]]).pprint()
+    with pytest.raises(SparkException, match="queueStream doesn't support checkpointing"):
+        ssc.start()
+
+
+def test_wal_blocks_are_replayed_after_restart(sc, tmp_path):
+    """Blocks received but not yet processed when the driver stops are read back from the
+    write-ahead log by the recovered context."""
+    from sparkcli.streaming.receiver_tracker import ReceiverTracker
+
+    RESULTS.clear()
+    cp_dir = str(tmp_path / "cp")
+    sc._config.set("spark.streaming.receiver.writeAheadLog.enable", "true")
+    try:
+        from test_streaming_sources import CountingReceiver
+
+        def setup():
+            ssc = StreamingContext(sc, 1)
+            ssc.receiverStream(CountingReceiver(50)).foreachRDD(record)
+            return ssc
+
+        ssc = StreamingContext.getOrCreate(cp_dir, setup)
+        ssc._clock = ManualClock()
+        ssc.start()
+        tracker: ReceiverTracker = ssc._scheduler.receiver_tracker
+        deadline = time.monotonic() + 30
+        while tracker.received_records < 50 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert tracker.received_records == 50
+        assert os.listdir(os.path.join(cp_dir, "receivedData", "0"))
+        ssc._do_checkpoint(0)  # a checkpoint taken before the first batch ran
+        ssc.stop(stopSparkContext=False)  # crash-like: the 50 records were never processed
+        assert RESULTS == []
+
+        ssc2 = StreamingContext.getOrCreate(cp_dir, setup)
+        ssc2._clock = ManualClock()
+        try:
+            ssc2.start()
+            tracker2 = ssc2._scheduler.receiver_tracker
+            assert sum(len(v) for v in tracker2.unallocated.values()) >= 1  # replayed
+            deadline = time.monotonic() + 30
+            while tracker2.received_records < 50 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            advance(ssc2, 1)
+            # the 50 logged records plus the 50 the restarted receiver sent again
+            assert RESULTS == [sorted(list(range(50)) * 2)]
+        finally:
+            ssc2.stop(stopSparkContext=False)
+    finally:
+        sc._config.set("spark.streaming.receiver.writeAheadLog.enable", "false")
+
+
+APP = '''
+import json, os, sys
+from pyspark import SparkContext
+from pyspark.streaming import StreamingContext
+
+inbox, cp, out = sys.argv[1:4]
+
+def update(values, state):
+    return (state or 0) + sum(values)
+
+def write_totals(rdd):
+    tmp = out + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(dict(rdd.collect()), f)
+    os.replace(tmp, out)
+
+def setup():
+    ssc = StreamingContext(SparkContext("local[2]", "kill-test"), 0.5)
+    totals = ssc.textFileStream(inbox).map(lambda w: (w.strip(), 1)).updateStateByKey(update)
+    totals.checkpoint(0.5)
+    totals.foreachRDD(write_totals)
+    return ssc
+
+ssc = StreamingContext.getOrCreate(cp, setup)
+ssc.start()
+ssc.awaitTermination()
+'''
+
+
+def _wait_for_totals(path, expected, proc, timeout=60):
+    import json
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read().decode()[-3000:]
+        try:
+            with open(path) as f:
+                if json.load(f) == expected:
+                    return
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"totals never became {expected}")
+
+
+def _newest_checkpoint(directory):
+    from sparkcli.streaming.checkpoint import checkpoint_files
+
+    files = checkpoint_files(str(directory))
+    return files[0][0] if files else 0
+
+
+@pytest.mark.slow
+def test_sigkill_the_driver_and_recover(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    app = tmp_path / "app.py"
+    app.write_text(APP)
+    inbox, cp, out = tmp_path / "in", tmp_path / "cp", tmp_path / "totals.json"
+    inbox.mkdir()
+    env = dict(os.environ, PYTHONHASHSEED="0", SPARKCLI_HOME=str(tmp_path))
+    cmd = [sys.executable, "-m", "sparkcli", "submit", str(app), str(inbox), str(cp), str(out)]
+
+    def drop(name, words):
+        tmp = tmp_path / f".{name}"
+        tmp.write_text("".join(w + "\n" for w in words))
+        os.replace(tmp, inbox / name)
+
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        _wait_for_totals(out, {}, proc)  # started: only files appearing from now on count
+        drop("1.txt", ["a", "b", "a"])
+        _wait_for_totals(out, {"a": 2, "b": 1}, proc)
+        drop("2.txt", ["c"])
+        _wait_for_totals(out, {"a": 2, "b": 1, "c": 1}, proc)
+        seen = time.time() * 1000  # wait for a checkpoint of a later batch (state saved)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _newest_checkpoint(cp) < seen + 1000:
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        _wait_for_totals(out, {"a": 2, "b": 1, "c": 1}, proc)
+        drop("3.txt", ["a", "d"])
+        _wait_for_totals(out, {"a": 3, "b": 1, "c": 1, "d": 1}, proc)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
