@@ -27,25 +27,32 @@ def current() -> TaskContext | None:
 
 
 class BlockStore:
-    """Persisted partitions of this executor: (rdd_id, split) -> list (memory) or file path."""
+    """Persisted partitions of this executor: (rdd_id, split) -> data in memory or a file.
+
+    Memory blocks are kept pickled, as PySpark keeps them (its storage levels are all
+    serialized except MEMORY_AND_DISK_DESER): a task that mutates the records it reads
+    cannot corrupt the cache. ``deserialized=True`` keeps the live list instead.
+    """
 
     def __init__(self, disk_dir: str):
-        self.memory: dict[tuple[int, int], list] = {}
+        self.memory: dict[tuple[int, int], Any] = {}
         self.disk: dict[tuple[int, int], str] = {}
         self.disk_dir = disk_dir
 
     def get(self, key: tuple[int, int]) -> list | None:
         if key in self.memory:
-            return self.memory[key]
+            data = self.memory[key]
+            return pickle.loads(data) if isinstance(data, bytes) else data
         path = self.disk.get(key)
         if path:
             with open(path, "rb") as f:
                 return pickle.load(f)
         return None
 
-    def put(self, key: tuple[int, int], data: list, use_memory: bool = True) -> None:
+    def put(self, key: tuple[int, int], data: list, use_memory: bool = True,
+            deserialized: bool = False) -> None:
         if use_memory:
-            self.memory[key] = data
+            self.memory[key] = data if deserialized else _dumps_block(data)
             return
         os.makedirs(self.disk_dir, exist_ok=True)
         path = os.path.join(self.disk_dir, f"rdd_{key[0]}_{key[1]}")
@@ -61,6 +68,15 @@ class BlockStore:
                 os.unlink(self.disk.pop(key))
             except OSError:
                 pass
+
+
+def _dumps_block(data: list) -> bytes:
+    try:
+        return pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        import cloudpickle
+
+        return cloudpickle.dumps(data, pickle.HIGHEST_PROTOCOL)
 
 
 class TaskContext:
@@ -100,7 +116,10 @@ class TaskContext:
         data = self.blocks.get(key)
         if data is None:
             data = list(rdd.compute(split, self))
-            self.blocks.put(key, data, use_memory=level.useMemory or not level.useDisk)
+            self.blocks.put(key, data, use_memory=level.useMemory or not level.useDisk,
+                            deserialized=level.deserialized)
+            if not level.deserialized:
+                data = self.blocks.get(key)  # the caller must not share objects with the cache
             self.new_blocks.append(key)
         return iter(data)
 

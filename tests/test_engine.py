@@ -270,3 +270,19 @@ def test_cancel_all_jobs_fails_running_job(home):
         sc.cancelAllJobs()
         t.join(30)
         assert errors and "cancelled" in str(errors[0])
+
+
+def test_cached_blocks_cannot_be_mutated_by_later_tasks(home):
+    with SparkContext("local[2]", "mutate") as sc:
+        rdd = sc.parallelize([("a", [1]), ("a", [2])], 1).cache()
+        sc._run_job(rdd, list)
+
+        def extend_all(it):
+            out = []
+            for k, v in it:
+                v.append(99)  # a task that mutates what it reads
+                out.append((k, v))
+            return out
+
+        sc._run_job(rdd, extend_all)
+        assert sc._run_job(rdd, list) == [[("a", [1]), ("a", [2])]]
