@@ -29,7 +29,7 @@ def portable_hash(x) -> int:
     >>> portable_hash((None, None)) == portable_hash((None, None))
     True
     """
-    if sys.version_info >= (3, 2, 3) and "PYTHONHASHSEED" not in os.environ:
+    if "PYTHONHASHSEED" not in os.environ or sys.flags.hash_randomization:
         raise Exception(_SEED_MESSAGE)  # noqa: TRY002 -- PySpark raises exactly this
     if x is None:
         return 0
@@ -64,8 +64,10 @@ def portable_hash_unchecked(x) -> int:
 
 
 def check_hash_seed() -> None:
-    """Raise PySpark's exception when PYTHONHASHSEED is not set."""
-    if "PYTHONHASHSEED" not in os.environ:
+    """Raise PySpark's exception unless this process hashes strings unsalted: the variable
+    must be set, and must have been set when the interpreter started (a driver whose own
+    hashing is salted sets it for its executors only)."""
+    if "PYTHONHASHSEED" not in os.environ or sys.flags.hash_randomization:
         raise Exception(_SEED_MESSAGE)  # noqa: TRY002 -- PySpark raises exactly this
 
 
