@@ -64,9 +64,6 @@ class SparkContext:
                                      "(SparkConf.setAppName or builder.appName)")
             self._config = config
             self._spec = parse_master(config.get("spark.master"))
-            if self._spec.kind != "local":
-                raise SparkException(f"master {config.get('spark.master')!r}: standalone "
-                                     "cluster mode is not available yet; use local[N]")
             rlog.configure(config)
             self._log = rlog.get_logger("SparkContext")
             self._started = time.time()
@@ -120,7 +117,8 @@ class SparkContext:
         c.get_memory("spark.driver.memory")  # validated like Spark does at launch
         self._driver = Driver(
             app_id=self._app_id, app_dir=self._app_dir, local_dir=self._local_dir,
-            launcher=None, max_failures=self._spec.max_failures,
+            launcher=None, max_failures=self._spec.max_failures  # 0 for spark://
+            or c.get_int("spark.task.maxFailures", 4),
             max_result_size=max_result, memory_limit=max(1 << 16, int(mem * fraction)),
             locality_wait=c.get_duration("spark.locality.wait", "3s"),
             accumulator_sink=shared._apply_updates)
@@ -133,6 +131,9 @@ class SparkContext:
                if k.startswith("spark.executorEnv.")}
         env["SPARKCLI_FILES_DIR"] = self._files_dir
         level = c.get("spark.log.level") or _current_level()
+        if self._spec.kind == "spark":
+            self._launcher = self._standalone_launcher(py_files + paths, env, level)
+            return
         self._launcher = LocalLauncher(
             app_id=self._app_id, app_dir=self._app_dir, local_dir=self._local_dir,
             driver_address=self._driver.address, num_executors=self._spec.threads,
@@ -141,6 +142,40 @@ class SparkContext:
         self._driver.launcher = self._launcher
         self._driver.start()
         self._launcher.start()
+
+    def _standalone_launcher(self, python_paths: list[str], env: dict, level: str) -> Any:
+        """spark://: register with the master, which has workers start the executors."""
+        from runtime.rpc import auth
+        from runtime.scheduler.standalone import StandaloneLauncher
+
+        c = self._config
+        try:
+            secret = auth.secret_from(c.get)
+        except ValueError as e:
+            raise SparkException(str(e)) from None
+        self._driver.auth_secret = secret
+        if not c.get_bool("spark.shuffle.readHostLocalDisk", True):
+            env["SPARKCLI_SHUFFLE_READ_HOST_LOCAL"] = "0"
+        launcher = StandaloneLauncher(
+            master_hosts=self._spec.hosts, app_id=self._app_id, app_name=self.appName,
+            driver_address=self._driver.address, cores_max=c.get_int("spark.cores.max"),
+            executor_cores=c.get_int("spark.executor.cores", 1) or 1,
+            executor_memory_mb=max(1, c.get_memory("spark.executor.memory") >> 20),
+            log_level=level, python_paths=python_paths,
+            init_hooks=["sparkcli.compat:install"], env=env, secret=secret,
+            starvation_timeout=c.get_duration("spark.starvation.timeout", "15s"),
+            driver_id=os.environ.get("SPARKCLI_DRIVER_ID"))
+        launcher.driver = self._driver
+        self._driver.launcher = launcher
+        self._driver.start()
+        try:
+            launcher.start()
+        except BaseException:
+            self._driver.stop()
+            self._driver.close_sockets()
+            raise
+        self._app_id = launcher.app_id
+        return launcher
 
     def _attach_driver_log(self, rlog: Any) -> None:
         attach = getattr(rlog, "add_file_handler", None)
@@ -201,7 +236,8 @@ class SparkContext:
 
     @property
     def defaultParallelism(self) -> int:
-        return self._config.get_int("spark.default.parallelism") or self._spec.threads
+        return self._config.get_int("spark.default.parallelism") or self._spec.threads or \
+            max(2, len(self._launcher.alive()))  # spark://: cores granted so far, at least 2
 
     @property
     def defaultMinPartitions(self) -> int:

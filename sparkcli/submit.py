@@ -78,6 +78,9 @@ class SubmitArgs:
     total_executor_cores: str | None = None
     num_executors: str | None = None
     verbose: bool = False
+    supervise: bool = False
+    kill: str | None = None  # a cluster-mode submission id (spark:// masters)
+    status: str | None = None
 
 
 # flag attribute -> (property, flag name for messages)
@@ -215,9 +218,6 @@ def prepare(args: SubmitArgs) -> Prepared:
                 f'Cluster deploy mode is not compatible with master "{master}" '
                 "(use --deploy-mode client, or a standalone cluster spark://HOST:PORT)"
             )
-        raise SubmitError(
-            "cluster deploy mode is not available yet in sparkcli; use --deploy-mode client"
-        )
     if args.py_files is None and config.get("spark.submit.pyFiles"):
         py_files = _resolve_paths(config.get("spark.submit.pyFiles") or "", "spark.submit.pyFiles")
 
@@ -366,12 +366,89 @@ def run(args: SubmitArgs) -> int:
     """Validate, install the launch configuration, run the app; return the exit code.
 
     Raises SubmitError/ConfigError (one-line messages) before the app starts."""
+    if args.kill or args.status:
+        return run_request(args)
     prep = prepare(args)
     for w in prep.warnings:
         print(w, file=sys.stderr)
     if args.verbose:
         sys.stderr.write(format_verbose(args, prep) + "\n")
         sys.stderr.flush()
+    if prep.config.get("spark.submit.deployMode") == "cluster":
+        return run_cluster(args, prep)
+    if args.supervise:
+        print("Warning: --supervise only applies to --deploy-mode cluster; ignored",
+              file=sys.stderr)
     set_launch_layers(file=prep.file_layer, submit=prep.submit_layer, file_path=prep.file_path)
     return run_app(prep.app, prep.app_args, prep.py_files)
 
+
+
+# -------------------------------------------------------------------------------------------
+# standalone cluster deploy mode (runtime.deploy.client)
+
+
+def _secret(config: Config) -> bytes | None:
+    from runtime.rpc import auth
+
+    try:
+        return auth.secret_from(config.get)
+    except ValueError as e:
+        raise SubmitError(str(e)) from None
+
+
+def run_cluster(args: SubmitArgs, prep: Prepared) -> int:
+    """``--deploy-mode cluster`` on spark://: ship the driver to a worker, print its id."""
+    from runtime.deploy import client
+    from runtime.master import parse_master
+
+    cfg = prep.config
+    spec = parse_master(cfg.get("spark.master"))
+    conf = {}
+    for layer in ("file", "submit"):
+        conf.update(cfg.layers[layer])
+    files = _split_list(cfg.get("spark.files") or "")
+    try:
+        return client.submit_and_report(
+            spec.hosts, print, app=prep.app, args=prep.app_args, conf=conf,
+            py_files=prep.py_files, files=files, supervise=args.supervise,
+            secret=_secret(cfg))
+    except client.SubmissionError as e:
+        raise SubmitError(str(e)) from None
+
+
+def run_request(args: SubmitArgs) -> int:
+    """``--kill ID`` / ``--status ID`` against the master of --master (spark:// only)."""
+    from runtime.deploy import client
+    from runtime.master import parse_master
+
+    if args.kill and args.status:
+        raise SubmitError("use either --kill or --status, not both")
+    warnings: list[str] = []
+    path = args.properties_file
+    if path is None:
+        default = os.path.join(conf_dir(), "spark-defaults.conf")
+        path = default if os.path.isfile(default) else None
+    file_layer = _spark_only(load_properties_file(path), warnings) if path else {}
+    submit_layer = {}
+    for item in args.conf:
+        key, sep, value = item.partition("=")
+        if sep:
+            submit_layer[key.strip()] = value
+    if args.master:
+        submit_layer["spark.master"] = args.master
+    cfg = Config({"file": file_layer, "submit": submit_layer})
+    spec = parse_master(cfg.get("spark.master"))
+    flag = "--kill" if args.kill else "--status"
+    if spec.kind != "spark":
+        raise SubmitError(f"{flag} needs a standalone master: --master spark://HOST:PORT")
+    driver_id = args.kill or args.status
+    try:
+        if args.kill:
+            print(client.kill_driver(spec.hosts, driver_id, _secret(cfg))["message"])
+        else:
+            print(client.format_status(driver_id, client.driver_status(spec.hosts, driver_id,
+                                                                       _secret(cfg))))
+    except client.SubmissionError as e:
+        raise SubmitError(str(e)) from None
+    return 0

@@ -38,6 +38,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--log-level", default="WARN")
     p.add_argument("--init", action="append", default=[])
     p.add_argument("--path", action="append", default=[])
+    p.add_argument("--cores", type=int, default=1)
     return p.parse_args(argv)
 
 
@@ -62,8 +63,61 @@ def main(argv: list[str] | None = None) -> None:
     host, port = args.driver.rsplit(":", 1)
     sock = socket.create_connection((host, int(port)))
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    frames.send(sock, {"op": "register", "executor_id": args.executor_id, "pid": os.getpid()})
+    from runtime.rpc import auth
+
+    secret = auth.env_secret()  # set by a worker when spark.authenticate is on
+    if secret is not None:
+        auth.client_handshake(sock, secret)
+    frames.send(sock, {"op": "register", "executor_id": args.executor_id, "pid": os.getpid(),
+                       "cores": args.cores})
     serve(sock, args)
+
+
+def _cluster_fetch(secret: bytes | None):
+    """Cluster mode (started by a worker): map outputs written on this worker -- or on this
+    host, with spark.shuffle.readHostLocalDisk -- are read from disk; others are fetched
+    from the shuffle service of the worker that holds them. None in local mode."""
+    me = os.environ.get("SPARKCLI_SHUFFLE_SERVICE")
+    if not me:
+        return None
+    from runtime.rpc.server import Client
+    from runtime.shuffle.reader import fetch_local
+    from runtime.shuffle.spec import FetchFailedError
+
+    host_local = os.environ.get("SPARKCLI_SHUFFLE_READ_HOST_LOCAL", "1") != "0"
+    my_host = me.rsplit(":", 1)[0]
+    client = Client(secret)
+
+    def fetch(status, reduce_id: int) -> bytes:
+        addr = getattr(status, "address", None)
+        if addr is None or addr == me or (host_local and addr.rsplit(":", 1)[0] == my_host
+                                          and os.path.exists(status.path)):
+            return fetch_local(status, reduce_id)
+        start, end = status.offsets[reduce_id], status.offsets[reduce_id + 1]
+        reply = client.call(addr, {"op": "fetch", "path": status.path, "start": start,
+                                   "end": end})
+        if reply.get("op") != "data":
+            raise FetchFailedError(status.shuffle_id, status.map_id, reduce_id,
+                                   status.executor_id, f"{addr}: {reply.get('message')}")
+        return reply["data"]
+
+    return fetch
+
+
+def _watch_worker() -> None:
+    """Exit when the worker that started us dies (Spark's WorkerWatcher)."""
+    pid = os.environ.get("SPARKCLI_WORKER_PID")
+    if not pid:
+        return
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == int(pid):
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="worker-watcher", daemon=True).start()
 
 
 def serve(sock: socket.socket, args: argparse.Namespace) -> None:
@@ -85,6 +139,11 @@ def serve(sock: socket.socket, args: argparse.Namespace) -> None:
     send_lock = threading.Lock()
     inbox: queue.Queue = queue.Queue()
     running: dict[int, object] = {}
+    _watch_worker()
+    from runtime.rpc import auth
+
+    fetch = _cluster_fetch(auth.env_secret())
+    shuffle_address = os.environ.get("SPARKCLI_SHUFFLE_SERVICE")
 
     def send(msg: dict) -> None:
         with send_lock:
@@ -102,7 +161,9 @@ def serve(sock: socket.socket, args: argparse.Namespace) -> None:
                     while len(binaries) > MAX_BINARIES:
                         binaries.popitem(last=False)
                 reply = run_task(msg, binaries[msg["binary_key"]], args.executor_id, blocks,
-                                 shuffle_dir, send=send, running=running)
+                                 shuffle_dir, fetch=fetch, send=send, running=running)
+                if shuffle_address and reply.get("status") is not None:
+                    reply["status"].address = shuffle_address
                 try:
                     send(reply)
                 except OSError:

@@ -215,6 +215,14 @@ class Driver:
 
     def _register(self, conn: socket.socket) -> None:
         self._sel.unregister(conn)
+        if getattr(self, "auth_secret", None) is not None:  # spark.authenticate (spark://)
+            from runtime.rpc import auth
+
+            why = auth.server_handshake(conn, self.auth_secret, timeout=5.0)
+            if why is not None:
+                log.warning("Refused an executor connection: authentication failed: %s", why)
+                conn.close()
+                return
         msg = frames.recv(conn)
         if not msg or msg.get("op") != "register":
             conn.close()

@@ -62,6 +62,7 @@ class MapStatus:
     path: str
     offsets: list[int] = field(default_factory=list)
     records: int = 0
+    address: str | None = None  # host:port of the worker's shuffle service (cluster mode)
 
     def segment_length(self, reduce_id: int) -> int:
         return self.offsets[reduce_id + 1] - self.offsets[reduce_id]

@@ -46,10 +46,15 @@ class OneLineError(click.ClickException):
               help="Total cores for all executors (spark.cores.max).")
 @click.option("--num-executors", metavar="NUM",
               help="Number of executors to launch (spark.executor.instances).")
+@click.option("--supervise", is_flag=True,
+              help="Cluster deploy mode: restart the driver if it exits non-zero.")
+@click.option("--kill", metavar="SUBMISSION_ID", help="Kill a cluster-mode driver (spark://).")
+@click.option("--status", metavar="SUBMISSION_ID",
+              help="Print the state of a cluster-mode driver (spark://).")
 @click.option("--verbose", "-v", is_flag=True, help="Print the parsed arguments and properties.")
 @click.version_option(__version__, "--version", prog_name="sparkcli",
                       message="%(prog)s version %(version)s")
-@click.argument("app", metavar="APP.py")
+@click.argument("app", metavar="APP.py", required=False)
 @click.argument("app_args", nargs=-1, type=click.UNPROCESSED, metavar="[APP ARGS]...")
 @click.pass_context
 def submit(ctx: click.Context, app: str, app_args: tuple[str, ...], **options: object) -> None:
@@ -60,7 +65,9 @@ def submit(ctx: click.Context, app: str, app_args: tuple[str, ...], **options: o
     from runtime.config import ConfigError
     from sparkcli.submit import SubmitArgs, SubmitError, run
 
-    args = SubmitArgs(app=app, app_args=list(app_args), **options)  # type: ignore[arg-type]
+    if app is None and not (options.get("kill") or options.get("status")):
+        raise click.UsageError("Missing argument 'APP.py'.")
+    args = SubmitArgs(app=app or "", app_args=list(app_args), **options)  # type: ignore[arg-type]
     try:
         code = run(args)
     except (SubmitError, ConfigError) as e:

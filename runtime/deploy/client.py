@@ -1,0 +1,126 @@
+"""Cluster deploy mode for Python applications: ship the driver to a worker; kill; status.
+
+Spark refuses Python applications in standalone cluster deploy mode; sparkcli supports them:
+
+* :func:`submit_driver` reads the app file, the --py-files and the --files, and sends them
+  with the application's arguments and properties to the master (``submit_driver``). The
+  master picks a worker with spark.driver.cores and spark.driver.memory free; the worker
+  writes the files into <work-dir>/driver-YYYYMMDDHHMMSS-NNNN/ and runs
+  ``python -m sparkcli submit --master <master> --deploy-mode client ... app.py args`` there
+  with stdout/stderr in that directory. With ``supervise`` the worker restarts a driver that
+  exits non-zero (backoff 1 s, doubling up to 60 s), as Spark's DriverRunner does.
+* :func:`kill_driver` / :func:`driver_status` ask the master about a submission id.
+
+Secrets never travel in the description: spark.authenticate.secret(.file) are dropped, and
+the worker hands its own secret to the driver through the environment.
+All functions raise :class:`SubmissionError` with a one-line message.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Callable
+
+from runtime.rpc import auth
+from runtime.rpc.server import FrameError, request
+
+SECRET_KEYS = ("spark.authenticate.secret", "spark.authenticate.secret.file")
+LOCAL_ONLY = ("spark.master", "spark.submit.deployMode", "spark.submit.pyFiles", "spark.files",
+              "spark.driver.supervise") + SECRET_KEYS
+
+
+class SubmissionError(Exception):
+    """A cluster-mode request failed; the message is one line."""
+
+
+def _ask(hosts: list[tuple[str, int]], msg: dict, secret: bytes | None) -> dict:
+    last: Exception | None = None
+    for host, port in hosts:
+        try:
+            return request(f"{host}:{port}", msg, secret, timeout=30.0)
+        except auth.AuthError as e:
+            raise SubmissionError(f"spark://{host}:{port}: {e}") from None
+        except (OSError, FrameError) as e:
+            last = e
+    urls = ",".join(f"{h}:{p}" for h, p in hosts)
+    raise SubmissionError(f"cannot reach the master at spark://{urls}: {last} (is `sparkcli "
+                          "master` running? with spark.authenticate on, the secret must match)")
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise SubmissionError(f"cannot read {path}: {e.strerror}") from None
+
+
+def submit_driver(hosts: list[tuple[str, int]], *, app: str, args: list[str],
+                  conf: dict[str, str], py_files: list[str], files: list[str],
+                  supervise: bool, secret: bytes | None) -> dict:
+    """Send the driver; returns the master's reply (``driver_id``, ``state``, ``message``)."""
+    shipped: dict[str, bytes] = {}
+    for path in [app, *py_files, *files]:
+        name = os.path.basename(path)
+        if name in shipped:
+            raise SubmissionError(f"two shipped files are both named {name!r}; rename one")
+        shipped[name] = _read(path)
+    from runtime.config import parse_memory
+
+    cores = int(conf.get("spark.driver.cores") or 1)
+    memory = parse_memory(conf.get("spark.driver.memory") or "1g", "spark.driver.memory") >> 20
+    reply = _ask(hosts, {
+        "op": "submit_driver", "name": conf.get("spark.app.name") or os.path.basename(app),
+        "app": os.path.basename(app), "files": shipped,
+        "py_files": [os.path.basename(p) for p in py_files],
+        "data_files": [os.path.basename(p) for p in files], "args": list(args),
+        "conf": {k: v for k, v in conf.items() if k not in LOCAL_ONLY},
+        "cores": cores, "memory": max(1, memory), "supervise": supervise}, secret)
+    if reply.get("op") != "submitted":
+        raise SubmissionError(f"the master refused the driver: {reply.get('message')}")
+    return reply
+
+
+def driver_status(hosts: list[tuple[str, int]], driver_id: str, secret: bytes | None) -> dict:
+    reply = _ask(hosts, {"op": "driver_status", "driver_id": driver_id}, secret)
+    if not reply.get("found"):
+        raise SubmissionError(f"no submission {driver_id} on the master (unknown id, or "
+                              "removed from the master's list of completed drivers)")
+    return reply
+
+
+def kill_driver(hosts: list[tuple[str, int]], driver_id: str, secret: bytes | None) -> dict:
+    reply = _ask(hosts, {"op": "kill_driver", "driver_id": driver_id}, secret)
+    if not reply.get("success"):
+        raise SubmissionError(str(reply.get("message")))
+    return reply
+
+
+def format_status(driver_id: str, st: dict) -> str:
+    line = f"State of {driver_id} is {st['state']}"
+    if st.get("worker_id"):
+        line += f"\nDriver running on {st.get('worker_host')} ({st['worker_id']})" \
+            if st["state"] in ("RUNNING", "RELAUNCHING") else \
+            f"\nDriver ran on {st.get('worker_host')} ({st['worker_id']})"
+    if st.get("exit_code") is not None:
+        line += f"\nDriver exited with code {st['exit_code']}"
+    if st.get("message") and st["state"] in ("FAILED", "ERROR"):
+        line += f"\n{st['message']}"
+    return line
+
+
+def submit_and_report(hosts: list[tuple[str, int]], out: Callable[[str], None],
+                      wait: float = 5.0, **kwargs) -> int:
+    """``submit --deploy-mode cluster``: print the submission id, then the state once the
+    master has placed the driver (polling up to ``wait`` seconds, as Spark's client does)."""
+    reply = submit_driver(hosts, **kwargs)
+    driver_id = reply["driver_id"]
+    out(f"Driver successfully submitted as {driver_id}")
+    deadline = time.monotonic() + wait
+    st = driver_status(hosts, driver_id, kwargs.get("secret"))
+    while st["state"] == "SUBMITTED" and time.monotonic() < deadline:
+        time.sleep(0.1)
+        st = driver_status(hosts, driver_id, kwargs.get("secret"))
+    out(format_status(driver_id, st))
+    return 0 if st["state"] not in ("ERROR", "FAILED") else 1

@@ -1,0 +1,637 @@
+"""The standalone worker: registers with the master, runs executors and drivers, serves shuffle.
+
+A worker is three servers and two loops:
+
+* the *master link* (one thread): connect to the master (any of the spark:// hosts),
+  register with id/host/port/cores/memory/web UI/work dir plus the executors and drivers it
+  still runs, then read the master's orders until the connection drops; reconnect every
+  second for as long as it takes (a restarted master gets its workers back);
+* a heartbeat thread (every spark.worker.timeout / 4, as Spark);
+* the *shuffle service* (:class:`~runtime.rpc.server.FrameServer` on ``host:port``): op
+  ``fetch`` {path, start, end} -> {data} for files under this worker's local root only, so
+  reducers on other workers can read map outputs of executors that ran here -- even after
+  those executors died (spark.shuffle.service.enabled semantics);
+* the web UI (runtime.deploy.ui.worker_routes).
+
+State:
+    executors   (app_id, exec_id) -> ExecutorRunner (process, dirs, state)
+    drivers     driver_id -> DriverRunner (cluster deploy mode; supervise restarts)
+    finished_*  the last 100 finished executors/drivers, for the UI
+    local_root  <spark.local.dir or $TMPDIR>/spark-worker-XXXX: executors' shuffle files,
+                <local_root>/<app-id>/<exec-id>/, removed when the app finishes
+
+Executors run ``python -S -m runtime.executor --driver <driver> --executor-id E --app-id A
+--local-dir <local_root>/<A>/<E> --cores 1 ...`` in <work-dir>/<A>/<E>/ with stdout and stderr
+there, PYTHONHASHSEED=0, the shuffle service address (SPARKCLI_SHUFFLE_SERVICE), this
+worker's pid (SPARKCLI_WORKER_PID: an executor exits when its worker dies) and the secret
+(_SPARK_AUTH_SECRET) in the environment. When a process ends the worker reports
+``executor_state`` (EXITED with its exit code, or KILLED when the worker killed it).
+
+Work dirs of finished applications are deleted every spark.worker.cleanup.interval (30 min)
+when spark.worker.cleanup.enabled, once older than spark.worker.cleanup.appDataTtl (7 d).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from runtime import config as rconfig
+from runtime.rpc import auth
+from runtime.rpc.server import Connection, FrameError, FrameServer, connect, recv_msg, send_msg
+
+log = logging.getLogger("Worker")
+runner_log = logging.getLogger("ExecutorRunner")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def total_memory_mb() -> int:
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") >> 20
+    except (ValueError, OSError, AttributeError):
+        total = 2048
+    return max(total - 1024, 512)
+
+
+def python_path() -> str:
+    return os.pathsep.join(dict.fromkeys(
+        [ROOT] + [p for p in sys.path if p and os.path.exists(p)]))
+
+
+@dataclass
+class ExecutorRunner:
+    app_id: str
+    exec_id: int
+    cores: int
+    memory: int
+    work_dir: str
+    local_dir: str
+    app_name: str = ""
+    proc: subprocess.Popen | None = None
+    state: str = "RUNNING"
+    exit_code: int | None = None
+    killed: bool = False
+
+
+@dataclass
+class DriverRunner:
+    id: str
+    app: str
+    work_dir: str
+    cores: int
+    memory: int
+    supervise: bool
+    cmd: list = field(default_factory=list)
+    proc: subprocess.Popen | None = None
+    state: str = "RUNNING"
+    exit_code: int | None = None
+    killed: bool = False
+
+
+def stop_process(proc: subprocess.Popen | None, timeout: float = 3.0) -> int | None:
+    """terminate -> wait -> kill; never leaves a zombie."""
+    if proc is None:
+        return None
+    if proc.poll() is None:
+        try:
+            proc.terminate()
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        except OSError:
+            pass
+    try:
+        return proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+class Worker:
+    def __init__(self, master_url: str, *, host: str = "127.0.0.1", port: int = 0,
+                 cores: int | None = None, memory_mb: int | None = None,
+                 work_dir: str | None = None, webui_port: int = 8081,
+                 conf: rconfig.Config | None = None):
+        from runtime.master import parse_master
+
+        self.conf = conf or rconfig.Config()
+        c = self.conf
+        spec = parse_master(master_url)
+        if spec.kind != "spark":
+            raise ValueError(f"a worker needs a spark://HOST:PORT master URL, got {master_url!r}")
+        self.masters = spec.hosts
+        self.master_url = master_url
+        self.host = host
+        self.requested_port = port
+        self.cores = cores or os.cpu_count() or 1
+        self.memory = memory_mb or total_memory_mb()
+        self.work_dir = os.path.abspath(work_dir or rconfig.work_dir())
+        self.webui_port = webui_port
+        self.secret = auth.secret_from(c.get)
+        self.timeout = c.get_duration("spark.worker.timeout", "60s")
+        self.reconnect_interval = min(1.0, max(0.1, self.timeout / 4))
+        self.cleanup = c.get_bool("spark.worker.cleanup.enabled", False)
+        self.cleanup_interval = c.get_duration("spark.worker.cleanup.interval", "1800s")
+        self.app_ttl = c.get_duration("spark.worker.cleanup.appDataTtl", "604800s")
+        self.executors: dict[tuple[str, int], ExecutorRunner] = {}
+        self.drivers: dict[str, DriverRunner] = {}
+        self.finished_executors: deque = deque(maxlen=100)
+        self.finished_drivers: deque = deque(maxlen=100)
+        self.finished_apps: set[str] = set()
+        self.lock = threading.RLock()
+        self.stopped = threading.Event()
+        self.registered = threading.Event()
+        self._sock: socket.socket | None = None
+        self._send_lock = threading.Lock()
+        self.master_webui = ""
+        self.connected_master = ""
+        self.server: FrameServer | None = None
+        self.ui = None
+        self.webui_url = ""
+        self.id = ""
+        self.local_root = ""
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def start(self) -> None:
+        from runtime.deploy import ui
+        from runtime.deploy.master import PortInUse, format_mb, warn_if_exposed
+
+        os.makedirs(self.work_dir, exist_ok=True)
+        local = (self.conf.get("spark.local.dir") or os.environ.get("SPARK_LOCAL_DIRS")
+                 or "").split(",")[0].strip() or None
+        if local:
+            os.makedirs(local, exist_ok=True)
+        self.local_root = os.path.realpath(tempfile.mkdtemp(prefix="spark-worker-", dir=local))
+        max_frame = self.conf.get_int("spark.rpc.message.maxSize", 128) << 20
+        try:
+            self.server = FrameServer(self.host, self.requested_port, {
+                "fetch": self._on_fetch, "ping": lambda conn, msg: {"op": "pong"}},
+                secret=self.secret, name="worker", max_frame=max_frame, logger=log)
+        except OSError as e:
+            shutil.rmtree(self.local_root, ignore_errors=True)
+            raise PortInUse(f"cannot bind the worker to {self.host}:{self.requested_port}: "
+                            f"{e.strerror or e} (choose another port with --port)") from None
+        self.id = f"worker-{time.strftime('%Y%m%d%H%M%S')}-{self.host}-{self.server.port}"
+        warn_if_exposed(self.host, self.secret, log, "The worker")
+        log.info("Starting Spark worker %s:%d with %d cores, %s RAM", self.host,
+                 self.server.port, self.cores, format_mb(self.memory))
+        log.info("Spark home: %s", rconfig.home_dir())
+        self.ui = ui.start(self.host, self.webui_port, "WorkerUI", ui.worker_routes(self), log)
+        if self.ui is not None:
+            self.webui_url = f"http://{self.host}:{self.ui.server_port}"
+            log.info("Bound WorkerWebUI to %s, and started at %s", self.host, self.webui_url)
+        self.server.start()
+        for target, name in ((self._master_loop, "worker-master-link"),
+                             (self._heartbeat_loop, "worker-heartbeat"),
+                             (self._cleanup_loop, "worker-cleanup")):
+            threading.Thread(target=target, name=name, daemon=True).start()
+        ready = (f"Starting Spark worker {self.id} at {self.host}:{self.server.port} "
+                 f"for master {self.master_url}\n")
+        if self.ui is not None:
+            ready += f"Worker web UI at {self.webui_url}\n"
+        sys.stdout.write(ready)  # one write: readers see both lines at once
+        sys.stdout.flush()
+
+    def serve_forever(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: self.stopped.set())
+        while not self.stopped.wait(0.5):
+            pass
+        self.stop()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        with self.lock:
+            execs = list(self.executors.values())
+            drivers = list(self.drivers.values())
+        for d in drivers:
+            d.killed = True
+        for e in execs:
+            e.killed = True
+        for r in drivers + execs:
+            stop_process(r.proc)
+        sock = self._sock
+        if sock is not None:
+            try:
+                sock.close()
+            except OSError:
+                pass
+        if self.server is not None:
+            self.server.stop()
+        if self.ui is not None:
+            self.ui.shutdown()
+            self.ui.server_close()
+            self.ui = None
+        shutil.rmtree(self.local_root, ignore_errors=True)
+
+    # -- master link ---------------------------------------------------------------------------
+    def send(self, msg: dict) -> bool:
+        sock = self._sock
+        if sock is None:
+            return False
+        with self._send_lock:
+            try:
+                send_msg(sock, msg)
+                return True
+            except OSError:
+                return False
+
+    def _register_msg(self) -> dict:
+        with self.lock:
+            executors = [k for k, r in self.executors.items() if r.state == "RUNNING"]
+            drivers = [k for k, d in self.drivers.items() if d.state in ("RUNNING",
+                                                                          "RELAUNCHING")]
+        return {"op": "register_worker", "id": self.id, "host": self.host,
+                "port": self.server.port, "cores": self.cores, "memory": self.memory,
+                "webui": self.webui_url, "work_dir": self.work_dir,
+                "executors": executors, "drivers": drivers}
+
+    def _master_loop(self) -> None:
+        attempt = 0
+        while not self.stopped.is_set():
+            host, port = self.masters[attempt % len(self.masters)]
+            attempt += 1
+            try:
+                sock = connect((host, port), self.secret, timeout=5.0)
+            except auth.AuthError as e:
+                log.error("Cannot register with master spark://%s:%d: %s", host, port, e)
+                self.stopped.wait(self.reconnect_interval * 5)
+                continue
+            except OSError as e:
+                if attempt == 1 or attempt % 30 == 0:
+                    log.warning("Failed to connect to master %s:%d: %s (retrying)", host, port,
+                                e)
+                self.stopped.wait(self.reconnect_interval)
+                continue
+            self._sock = sock
+            self.connected_master = f"spark://{host}:{port}"
+            log.info("Connecting to master %s:%d...", host, port)
+            try:
+                self.send(self._register_msg())
+                self._read_master(sock)
+            except (OSError, FrameError) as e:
+                if not self.registered.is_set():
+                    log.error("The master closed the connection before registering this "
+                              "worker (%s): check that spark.authenticate and its secret are "
+                              "the same on the master and the worker", e)
+                    self.stopped.wait(self.reconnect_interval * 4)
+                else:
+                    log.warning("Connection to master %s:%d failed: %s", host, port, e)
+            finally:
+                self._sock = None
+                self.registered.clear()
+                try:
+                    sock.close()
+                except OSError:
+                    pass
+            if not self.stopped.is_set():
+                log.warning("Connection to master %s:%d lost; reconnecting", host, port)
+                self.stopped.wait(self.reconnect_interval)
+
+    def _read_master(self, sock: socket.socket) -> None:
+        while not self.stopped.is_set():
+            msg = recv_msg(sock)
+            if msg is None:
+                if not self.registered.is_set():
+                    log.error("The master closed the connection before registering this "
+                              "worker: check that spark.authenticate and its secret are the "
+                              "same on the master and the worker")
+                    self.stopped.wait(self.reconnect_interval * 4)
+                return
+            op = msg["op"]
+            if op == "registered":
+                self.master_webui = str(msg.get("master_webui") or "")
+                self.registered.set()
+                log.info("Successfully registered with master %s", msg.get("master_url"))
+            elif op == "register_failed":
+                log.error("Worker registration failed: %s", msg.get("message"))
+                return
+            elif op == "reconnect":
+                log.info("Master asked us to re-register: %s", msg.get("reason"))
+                return
+            elif op == "launch_executor":
+                self._launch_executor(msg)
+            elif op == "kill_executor":
+                self._kill_executor(str(msg["app_id"]), int(msg["exec_id"]))
+            elif op == "launch_driver":
+                self._launch_driver(msg)
+            elif op == "kill_driver":
+                self._kill_driver(str(msg["driver_id"]))
+            elif op == "app_finished":
+                self._app_finished(str(msg["app_id"]))
+
+    def _heartbeat_loop(self) -> None:
+        period = max(0.05, self.timeout / 4)
+        while not self.stopped.wait(period):
+            if self.registered.is_set():
+                self.send({"op": "heartbeat", "id": self.id})
+
+    # -- executors ---------------------------------------------------------------------------------
+    def _launch_executor(self, msg: dict) -> None:
+        app_id, exec_id = str(msg["app_id"]), int(msg["exec_id"])
+        if not _SAFE_ID.match(app_id):
+            log.warning("Ignoring executor launch with a bad application id %r", app_id[:60])
+            return
+        cmd_desc = dict(msg.get("command") or {})
+        exec_dir = os.path.join(self.work_dir, app_id, str(exec_id))
+        local_dir = os.path.join(self.local_root, app_id, str(exec_id))
+        r = ExecutorRunner(app_id, exec_id, int(msg.get("cores") or 1),
+                           int(msg.get("memory") or 0), exec_dir, local_dir,
+                           app_name=str(cmd_desc.get("app_name") or ""))
+        log.info("Asked to launch executor %s/%d for %s", app_id, exec_id, r.app_name)
+        cmd = [sys.executable, "-S", "-m", "runtime.executor",
+               "--driver", str(msg["driver_address"]), "--executor-id", str(exec_id),
+               "--app-id", app_id, "--local-dir", local_dir,
+               "--log-level", str(cmd_desc.get("log_level") or "WARN"), "--cores", "1"]
+        for p in cmd_desc.get("python_paths") or ():
+            cmd += ["--path", str(p)]
+        for h in cmd_desc.get("init_hooks") or ():
+            cmd += ["--init", str(h)]
+        env = dict(os.environ)
+        env.update({str(k): str(v) for k, v in (cmd_desc.get("env") or {}).items()})
+        env.update({"PYTHONHASHSEED": "0", "PYTHONUNBUFFERED": "1",
+                    "SPARKCLI_EXECUTOR_ID": str(exec_id), "PYTHONPATH": python_path(),
+                    "SPARKCLI_SHUFFLE_SERVICE": f"{self.host}:{self.server.port}",
+                    "SPARKCLI_WORKER_PID": str(os.getpid())})
+        env.pop(auth.ENV_VAR, None)
+        if self.secret is not None:
+            env[auth.ENV_VAR] = self.secret.decode("utf-8")
+        try:
+            os.makedirs(exec_dir, exist_ok=True)
+            os.makedirs(local_dir, exist_ok=True)
+            cwd = cmd_desc.get("cwd")
+            with open(os.path.join(exec_dir, "stdout"), "ab") as out, \
+                    open(os.path.join(exec_dir, "stderr"), "ab") as err:
+                r.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                          stderr=err, env=env, close_fds=True,
+                                          cwd=cwd if cwd and os.path.isdir(cwd) else exec_dir)
+        except OSError as e:
+            log.error("Failed to launch executor %s/%d: %s", app_id, exec_id, e)
+            self.send({"op": "executor_state", "app_id": app_id, "exec_id": exec_id,
+                       "state": "FAILED", "exit_code": None, "message": str(e)})
+            return
+        with self.lock:
+            self.executors[(app_id, exec_id)] = r
+        threading.Thread(target=self._wait_executor, args=(r,), daemon=True,
+                         name=f"executor-{app_id}-{exec_id}").start()
+
+    def _wait_executor(self, r: ExecutorRunner) -> None:
+        code = r.proc.wait()
+        r.exit_code = code
+        r.state = "KILLED" if r.killed else "EXITED"
+        runner_log.info("Executor %s/%d finished with state %s exit code %s", r.app_id,
+                        r.exec_id, r.state, code)
+        with self.lock:
+            self.executors.pop((r.app_id, r.exec_id), None)
+            self.finished_executors.append(r)
+        self.send({"op": "executor_state", "app_id": r.app_id, "exec_id": r.exec_id,
+                   "state": r.state, "exit_code": code,
+                   "message": f"Command exited with code {code}"})
+
+    def _kill_executor(self, app_id: str, exec_id: int) -> None:
+        with self.lock:
+            r = self.executors.get((app_id, exec_id))
+        if r is None:
+            return
+        log.info("Asked to kill executor %s/%d", app_id, exec_id)
+        r.killed = True
+        threading.Thread(target=stop_process, args=(r.proc,), daemon=True).start()
+
+    def _app_finished(self, app_id: str) -> None:
+        with self.lock:
+            self.finished_apps.add(app_id)
+            runners = [r for (a, _), r in self.executors.items() if a == app_id]
+        for r in runners:
+            r.killed = True
+
+        def cleanup() -> None:
+            for r in runners:
+                stop_process(r.proc)
+            log.info("Cleaning up local directories for application %s", app_id)
+            shutil.rmtree(os.path.join(self.local_root, app_id), ignore_errors=True)
+
+        threading.Thread(target=cleanup, daemon=True).start()
+
+    def _cleanup_loop(self) -> None:
+        while not self.stopped.wait(self.cleanup_interval if self.cleanup else 3600):
+            if self.cleanup:
+                self.cleanup_work_dir()
+
+    def cleanup_work_dir(self, now: float | None = None) -> list[str]:
+        """Delete app-* dirs of applications not running here that are older than the TTL."""
+        now = now or time.time()
+        with self.lock:
+            running = {a for a, _ in self.executors}
+        removed = []
+        try:
+            names = os.listdir(self.work_dir)
+        except OSError:
+            return removed
+        for name in names:
+            path = os.path.join(self.work_dir, name)
+            if not name.startswith("app-") or name in running or not os.path.isdir(path):
+                continue
+            newest = os.path.getmtime(path)
+            for root, _dirs, files in os.walk(path):
+                for f in files:
+                    try:
+                        newest = max(newest, os.path.getmtime(os.path.join(root, f)))
+                    except OSError:
+                        pass
+            if now - newest > self.app_ttl:
+                log.info("Removing directory: %s", path)
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(name)
+        return removed
+
+    # -- drivers (cluster deploy mode) --------------------------------------------------------------
+    def _launch_driver(self, msg: dict) -> None:
+        driver_id = str(msg["driver_id"])
+        if not _SAFE_ID.match(driver_id):
+            return
+        ddir = os.path.join(self.work_dir, driver_id)
+        os.makedirs(ddir, exist_ok=True)
+        files = dict(msg.get("files") or {})
+        for name, data in files.items():
+            base = os.path.basename(str(name))
+            if base and base not in (".", ".."):
+                with open(os.path.join(ddir, base), "wb") as f:
+                    f.write(data)
+
+        def local(names: list) -> str:
+            return ",".join(os.path.join(ddir, os.path.basename(str(n))) for n in names)
+
+        cmd = [sys.executable, "-m", "sparkcli", "submit", "--master", self.connected_master
+               or self.master_url, "--deploy-mode", "client"]
+        for k, v in (msg.get("conf") or {}).items():
+            if k not in ("spark.master", "spark.submit.deployMode", "spark.submit.pyFiles",
+                         "spark.files", "spark.authenticate.secret"):
+                cmd += ["--conf", f"{k}={v}"]
+        if msg.get("py_files"):
+            cmd += ["--py-files", local(msg["py_files"])]
+        if msg.get("data_files"):
+            cmd += ["--files", local(msg["data_files"])]
+        cmd.append(os.path.join(ddir, os.path.basename(str(msg["app"]))))
+        cmd += [str(a) for a in msg.get("args") or ()]
+        d = DriverRunner(driver_id, str(msg["app"]), ddir, int(msg.get("cores") or 1),
+                         int(msg.get("memory") or 0), bool(msg.get("supervise")), cmd)
+        with self.lock:
+            self.drivers[driver_id] = d
+        log.info("Asked to launch driver %s", driver_id)
+        threading.Thread(target=self._run_driver, args=(d,), daemon=True,
+                         name=f"driver-{driver_id}").start()
+
+    def _run_driver(self, d: DriverRunner) -> None:
+        env = dict(os.environ)
+        env.update({"PYTHONHASHSEED": "0", "PYTHONUNBUFFERED": "1",
+                    "SPARKCLI_WORKER_DIR": self.work_dir, "SPARKCLI_DRIVER_ID": d.id})
+        env.pop(auth.ENV_VAR, None)
+        if self.secret is not None:
+            env[auth.ENV_VAR] = self.secret.decode("utf-8")
+        backoff = 1.0
+        while True:
+            try:
+                with open(os.path.join(d.work_dir, "stdout"), "ab") as out, \
+                        open(os.path.join(d.work_dir, "stderr"), "ab") as err:
+                    d.proc = subprocess.Popen(d.cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                              stderr=err, env=env, cwd=d.work_dir,
+                                              close_fds=True)
+            except OSError as e:
+                self._driver_done(d, "ERROR", None, str(e))
+                return
+            self.send({"op": "driver_state", "driver_id": d.id, "state": "RUNNING"})
+            code = d.proc.wait()
+            d.exit_code = code
+            if d.killed:
+                self._driver_done(d, "KILLED", code, "killed")
+                return
+            if code == 0:
+                self._driver_done(d, "FINISHED", 0, "")
+                return
+            if not d.supervise:
+                self._driver_done(d, "FAILED", code, f"exited with code {code}")
+                return
+            log.info("Driver %s exited with code %d; relaunching in %.0f s (supervise)", d.id,
+                     code, backoff)
+            d.state = "RELAUNCHING"
+            self.send({"op": "driver_state", "driver_id": d.id, "state": "RELAUNCHING",
+                       "exit_code": code})
+            if self.stopped.wait(backoff) or d.killed:
+                self._driver_done(d, "KILLED", code, "killed")
+                return
+            backoff = min(backoff * 2, 60.0)
+            d.state = "RUNNING"
+
+    def _driver_done(self, d: DriverRunner, state: str, code: int | None, message: str) -> None:
+        d.state = state
+        log.info("Driver %s %s%s", d.id, state.lower(),
+                 f" (exit code {code})" if code is not None else "")
+        with self.lock:
+            self.drivers.pop(d.id, None)
+            self.finished_drivers.append(d)
+        self.send({"op": "driver_state", "driver_id": d.id, "state": state, "exit_code": code,
+                   "message": message})
+
+    def _kill_driver(self, driver_id: str) -> None:
+        with self.lock:
+            d = self.drivers.get(driver_id)
+        if d is None:
+            return
+        log.info("Asked to kill driver %s", driver_id)
+        d.killed = True
+        threading.Thread(target=stop_process, args=(d.proc,), daemon=True).start()
+
+    # -- shuffle service -------------------------------------------------------------------------
+    def _on_fetch(self, conn: Connection, msg: dict) -> dict:
+        path = os.path.realpath(str(msg["path"]))
+        start, end = int(msg["start"]), int(msg["end"])
+        if not path.startswith(self.local_root + os.sep):
+            return {"op": "error", "message": f"{msg['path']} is not a shuffle file of this "
+                                              "worker"}
+        if start < 0 or end < start:
+            return {"op": "error", "message": "bad byte range"}
+        try:
+            with open(path, "rb") as f:
+                f.seek(start)
+                data = f.read(end - start)
+        except OSError as e:
+            return {"op": "error", "message": f"cannot read {path}: {e.strerror or e}"}
+        if len(data) != end - start:
+            return {"op": "error", "message": f"{path} is truncated"}
+        return {"op": "data", "data": data}
+
+    # -- UI --------------------------------------------------------------------------------------
+    def json(self) -> dict:
+        with self.lock:
+            running = list(self.executors.values())
+            finished = list(self.finished_executors)
+            drivers = list(self.drivers.values())
+            fdrivers = list(self.finished_drivers)
+
+        def ex(r: ExecutorRunner) -> dict:
+            return {"id": r.exec_id, "appid": r.app_id, "appname": r.app_name,
+                    "cores": r.cores, "memory": r.memory, "state": r.state,
+                    "exitcode": r.exit_code, "workdir": r.work_dir,
+                    "pid": r.proc.pid if r.proc is not None else None}
+
+        def dr(d: DriverRunner) -> dict:
+            return {"id": d.id, "mainclass": d.app, "state": d.state, "cores": d.cores,
+                    "memory": d.memory, "exitcode": d.exit_code, "workdir": d.work_dir,
+                    "pid": d.proc.pid if d.proc is not None else None}
+
+        return {"id": self.id, "host": self.host, "port": self.server.port if self.server else 0,
+                "masterurl": self.connected_master or self.master_url,
+                "masterwebuiurl": self.master_webui, "cores": self.cores,
+                "coresused": sum(r.cores for r in running) + sum(d.cores for d in drivers),
+                "memory": self.memory,
+                "memoryused": sum(r.memory for r in running) + sum(d.memory for d in drivers),
+                "state": "ALIVE" if self.registered.is_set() else "CONNECTING",
+                "executors": [ex(r) for r in running],
+                "finishedexecutors": [ex(r) for r in reversed(finished)],
+                "drivers": [dr(d) for d in drivers],
+                "finisheddrivers": [dr(d) for d in reversed(fdrivers)]}
+
+    def log_file(self, app_id: Any, exec_id: Any, driver_id: Any, kind: str) -> str | None:
+        if kind not in ("stdout", "stderr"):
+            return None
+        if driver_id:
+            if not _SAFE_ID.match(str(driver_id)):
+                return None
+            path = os.path.join(self.work_dir, str(driver_id), kind)
+        else:
+            if not app_id or exec_id is None or not _SAFE_ID.match(str(app_id)) or \
+                    not str(exec_id).isdigit():
+                return None
+            path = os.path.join(self.work_dir, str(app_id), str(exec_id), kind)
+        return path if os.path.isfile(path) else None
+
+
+def run(master_url: str, host: str, port: int, cores: int | None, memory: str | None,
+        work_dir: str | None, webui_port: int, properties_file: str | None) -> int:
+    """``sparkcli worker`` in the foreground; returns the exit code."""
+    from runtime import log as rlog
+    from runtime.deploy.master import load_daemon_config
+
+    conf = load_daemon_config(properties_file)
+    rlog.configure_executor(conf.get("spark.log.level") or "INFO")
+    for name in ("Worker", "ExecutorRunner", "Utils", "WorkerUI"):
+        rlog.get_logger(name)
+    mem = rconfig.parse_memory(memory, "--memory") >> 20 if memory else None
+    worker = Worker(master_url, host=host, port=port, cores=cores, memory_mb=mem,
+                    work_dir=work_dir, webui_port=webui_port, conf=conf)
+    worker.start()
+    worker.serve_forever()
+    return 0

@@ -1,0 +1,140 @@
+"""spark.authenticate: the secret is proved before anything is unpickled; garbage is harmless."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import socket
+import struct
+
+import pytest
+from conftest import WORDCOUNT, Cluster, http_get, wait_for, write_app
+
+pytestmark = pytest.mark.cluster
+
+SECRET = {"spark.authenticate": "true", "spark.authenticate.secret": "correct horse"}
+
+
+class Evil:
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def send_raw(port: int, data: bytes, host: str = "127.0.0.1") -> None:
+    """Send bytes, read whatever comes back until the peer closes (or 2 s pass)."""
+    with socket.create_connection((host, port), timeout=5) as s:
+        s.settimeout(2)
+        try:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+            while s.recv(65536):
+                pass
+        except OSError:
+            pass
+
+
+def frame(payload: bytes) -> bytes:
+    return struct.pack(">Q", len(payload)) + payload
+
+
+def rpc_ports(cluster: Cluster) -> list[int]:
+    return [cluster.port] + [w["port"] for w in cluster.json()["workers"]]
+
+
+def test_authenticated_cluster_runs_apps_and_refuses_wrong_secret(make_cluster, tmp_path,
+                                                                  text_file):
+    cluster = make_cluster(SECRET)
+    app = write_app(tmp_path, "wc.py", WORDCOUNT)
+    out = cluster.submit(app, text_file, conf={"spark.shuffle.readHostLocalDisk": "false"})
+    assert out.returncode == 0, out.stderr
+    assert len(out.stdout.splitlines()) == 300
+
+    wrong = Cluster.write_props(str(tmp_path / "wrong.conf"), {
+        "spark.worker.timeout": "4s", "spark.authenticate": "true",
+        "spark.authenticate.secret": "wrong"})
+    bad = cluster.start_worker(props_file=wrong, wait=False)
+    none = Cluster.write_props(str(tmp_path / "none.conf"), {"spark.worker.timeout": "4s"})
+    missing = cluster.start_worker(props_file=none, wait=False)
+    wait_for(lambda: "authentication failed" in bad.text(), 20, "the wrong-secret error")
+    wait_for(lambda: "before registering this worker" in missing.text(), 20,
+             "the no-secret error")
+    wait_for(lambda: cluster.master.text().count("Refused connection from") >= 2, 20,
+             "the master's refusal lines")
+    text = cluster.master.text()
+    assert "authentication failed: closed during authentication" in text
+    assert "authentication failed: did not authenticate" in text
+    assert cluster.json()["aliveworkers"] == 2
+
+    # a driver with the wrong secret gets a clear error
+    out = cluster.submit(app, text_file, conf={"spark.authenticate.secret": "nope"})
+    assert out.returncode != 0
+    assert "authentication failed" in out.stderr
+
+
+def test_unauthenticated_pickle_never_runs(make_cluster, cluster, tmp_path):
+    secure = make_cluster(SECRET)
+    marker = tmp_path / "pwned"
+    payload = frame(pickle.dumps({"op": "register_worker", "x": Evil(str(marker))}))
+    # with auth: refused before unpickling; without auth: the restricted unpickler refuses
+    # every global, so the payload cannot call anything either
+    for c in (secure, cluster):
+        for port in rpc_ports(c):
+            send_raw(port, payload)
+            send_raw(port, pickle.dumps(Evil(str(marker))))
+    # the driver's listener of a running authenticated application refuses it too
+    app = write_app(tmp_path, "hold.py", "import os, sys, time\n"
+                    "from pyspark import SparkContext\n"
+                    "sc = SparkContext(appName='hold')\n"
+                    "print(sc.parallelize(range(4), 2).sum())\n"
+                    "open(sys.argv[1], 'w').close()\n"
+                    "while not os.path.exists(sys.argv[2]): time.sleep(0.05)\n"
+                    "print(sc.parallelize(range(4), 2).sum())\n")
+    ready, go = str(tmp_path / "ready"), str(tmp_path / "go")
+    p = secure.popen(app, ready, go)
+    wait_for(lambda: os.path.exists(ready) or p.poll() is not None, 60, "the app")
+    driver = secure.json()["activeapps"][0]["driver"]
+    send_raw(int(driver.rsplit(":", 1)[1]), payload)
+    open(go, "w").close()
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 0, err
+    assert out.split() == ["6", "6"]
+    assert not marker.exists()
+    assert secure.master.alive() and cluster.master.alive()
+
+
+def garbage(rng: random.Random) -> bytes:
+    kind = rng.randrange(6)
+    if kind == 0:
+        return rng.randbytes(rng.randrange(1, 200))
+    if kind == 1:  # an absurd length
+        return struct.pack(">Q", rng.randrange(1 << 40, 1 << 63)) + rng.randbytes(10)
+    if kind == 2:  # truncated frame
+        return struct.pack(">Q", 1000) + rng.randbytes(rng.randrange(0, 999))
+    if kind == 3:  # a well-formed frame of garbage
+        return frame(rng.randbytes(rng.randrange(1, 100)))
+    if kind == 4:  # valid pickle, wrong shape
+        return frame(pickle.dumps(rng.choice([[1, 2], "x", {"no_op": 1}, {"op": 5},
+                                              {"op": "register_worker"},
+                                              {"op": "heartbeat", "id": 3},
+                                              {"op": "fetch", "path": "/etc/passwd",
+                                               "start": 0, "end": 10}])))
+    return b"GET / HTTP/1.1\r\n\r\n" + rng.randbytes(rng.randrange(0, 50))
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_random_payloads_leave_daemons_running(make_cluster, cluster, secure):
+    c = make_cluster(SECRET) if secure else cluster
+    rng = random.Random(42)
+    ports = rpc_ports(c)
+    for i in range(300):
+        send_raw(ports[i % len(ports)], garbage(rng))
+    for _ in range(20):  # the web UI survives junk too
+        send_raw(int(c.webui.rsplit(":", 1)[1]), rng.randbytes(rng.randrange(1, 300)))
+    assert c.master.alive() and all(w.alive() for w in c.workers)
+    j = c.json()
+    assert j["status"] == "ALIVE" and j["aliveworkers"] == 2
+    assert "Worker" in http_get(j["workers"][0]["webuiaddress"] + "/")

@@ -1,0 +1,96 @@
+"""Cluster deploy mode for Python apps: submission id, --status, --supervise, --kill."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+from conftest import WORDCOUNT, http_get, wait_for, write_app
+
+pytestmark = pytest.mark.cluster
+
+
+def request(cluster, *flags: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sparkcli", "submit", "--master", cluster.url,
+                           *flags], capture_output=True, text=True, check=False, env=cluster.env,
+                          cwd=cluster.home, timeout=60)
+
+
+def submit_cluster(cluster, app: str, *args: str, supervise: bool = False) -> str:
+    extra = ["--deploy-mode", "cluster"] + (["--supervise"] if supervise else [])
+    out = cluster.submit(app, *args, extra=extra)
+    assert out.returncode == 0, out.stderr
+    return re.search(r"Driver successfully submitted as (driver-\d{14}-\d{4})",
+                     out.stdout).group(1)
+
+
+def wait_state(cluster, driver_id: str, states: tuple, timeout: float = 90) -> str:
+    def state():
+        out = request(cluster, "--status", driver_id)
+        assert out.returncode == 0, out.stderr
+        m = re.search(rf"State of {driver_id} is (\w+)", out.stdout)
+        return m.group(1) if m and m.group(1) in states else None
+
+    return wait_for(state, timeout, f"{driver_id} to reach {states}", interval=0.3)
+
+
+def driver_log(cluster, driver_id: str, kind: str = "stdout") -> str:
+    [d] = [d for d in cluster.json()["completeddrivers"] if d["id"] == driver_id]
+    return http_get(f"{d['workerwebui']}/logPage/?driverId={driver_id}&logType={kind}"
+                    "&format=raw")
+
+
+def test_wordcount_cluster_mode_and_status(cluster, tmp_path, text_file):
+    app = write_app(tmp_path, "wordcount.py", WORDCOUNT)
+    driver_id = submit_cluster(cluster, app, text_file)
+    assert wait_state(cluster, driver_id, ("FINISHED", "FAILED", "ERROR")) == "FINISHED"
+    with open(text_file) as f:
+        counts = Counter(f.read().split())
+    expected = "".join(f"{w}\t{c}\n" for w, c in sorted(counts.items()))
+    assert driver_log(cluster, driver_id) == expected
+    out = request(cluster, "--status", driver_id)
+    assert "Driver exited with code 0" in out.stdout
+    unknown = request(cluster, "--status", "driver-20000101000000-9999")
+    assert unknown.returncode == 2 and "no submission" in unknown.stderr
+
+
+def test_supervise_restarts_a_crashed_driver(cluster, tmp_path):
+    app = write_app(tmp_path, "flaky.py", '''
+import os, sys
+from pyspark import SparkContext
+marker = sys.argv[1]
+if not os.path.exists(marker):
+    open(marker, "w").close()
+    print("first run: crashing", file=sys.stderr)
+    sys.exit(3)
+sc = SparkContext(appName="flaky")
+print("second run ok", sc.parallelize(range(10), 2).sum())
+sc.stop()
+''')
+    driver_id = submit_cluster(cluster, app, str(tmp_path / "crashed-once"), supervise=True)
+    assert wait_state(cluster, driver_id, ("FINISHED", "FAILED", "ERROR")) == "FINISHED"
+    assert "second run ok 45" in driver_log(cluster, driver_id)
+    assert "first run: crashing" in driver_log(cluster, driver_id, "stderr")
+
+
+def test_kill_a_running_driver(cluster, tmp_path):
+    app = write_app(tmp_path, "forever.py", '''
+import time
+from pyspark import SparkContext
+sc = SparkContext(appName="forever")
+sc.parallelize(range(4), 2).count()
+deadline = time.time() + 120
+while time.time() < deadline:
+    time.sleep(0.1)
+''')
+    driver_id = submit_cluster(cluster, app)
+    wait_for(lambda: any(a["name"] == "forever" for a in cluster.json()["activeapps"]), 60,
+             "the driver's application to register")
+    out = request(cluster, "--kill", driver_id)
+    assert out.returncode == 0 and f"Kill request for {driver_id} submitted" in out.stdout
+    assert wait_state(cluster, driver_id, ("KILLED",), 30) == "KILLED"
+    wait_for(lambda: not any(a["name"] == "forever" for a in cluster.json()["activeapps"]),
+             30, "the killed driver's application to end")

@@ -1,0 +1,99 @@
+"""Fault tolerance: SIGKILL an executor or a worker mid-job; a silent worker goes DEAD."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+
+import pytest
+from conftest import http_get, wait_for, write_app
+
+pytestmark = pytest.mark.cluster
+
+SHUFFLE_JOB = '''
+import os, sys, time
+from pyspark import SparkContext
+
+sc = SparkContext(appName="faults")
+marker = sys.argv[1]
+
+def slow(it):
+    open(marker, "a").close()
+    for x in it:
+        if x % 250 == 0:
+            time.sleep(0.05)
+        yield (x % 97, x)
+
+pairs = sc.parallelize(range(20000), 16).mapPartitions(slow)
+sums = pairs.reduceByKey(lambda a, b: a + b, 8)
+again = sums.map(lambda kv: (kv[0] % 7, kv[1])).reduceByKey(lambda a, b: a + b, 4)
+print(sorted(sums.collect()))
+print(sorted(again.collect()))
+sc.stop()
+'''
+
+
+def expected() -> str:
+    sums: dict = {}
+    for x in range(20000):
+        sums[x % 97] = sums.get(x % 97, 0) + x
+    again: dict = {}
+    for k, v in sums.items():
+        again[k % 7] = again.get(k % 7, 0) + v
+    return f"{sorted(sums.items())}\n{sorted(again.items())}\n"
+
+
+def executor_pids(cluster) -> list[int]:
+    pids = []
+    for w in cluster.json()["workers"]:
+        if w["state"] == "ALIVE":
+            pids += [e["pid"] for e in json.loads(http_get(w["webuiaddress"] + "/json"))
+                     ["executors"] if e["pid"]]
+    return pids
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_sigkill_executor_during_shuffle_job(cluster, tmp_path, run):
+    app = write_app(tmp_path, "job.py", SHUFFLE_JOB)
+    marker = str(tmp_path / "started")
+    p = cluster.popen(app, marker, conf={"spark.shuffle.readHostLocalDisk": "false"})
+    wait_for(lambda: os.path.exists(marker) or p.poll() is not None, 60, "the job to start")
+    pids = wait_for(lambda: executor_pids(cluster), 10, "executors")
+    os.kill(random.Random(run).choice(pids), signal.SIGKILL)
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == 0, err
+    assert out == expected()
+
+
+def test_sigkill_worker_app_finishes_on_the_other(make_cluster, tmp_path):
+    cluster = make_cluster()
+    app = write_app(tmp_path, "job.py", SHUFFLE_JOB)
+    marker = str(tmp_path / "started")
+    p = cluster.popen(app, marker, conf={"spark.shuffle.readHostLocalDisk": "false"})
+    wait_for(lambda: os.path.exists(marker) or p.poll() is not None, 60, "the job to start")
+    victim = cluster.workers[0]
+    victim.kill(signal.SIGKILL)
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == 0, err
+    assert out == expected()
+    print(err)
+    j = cluster.json()
+    states = {w["id"]: w["state"] for w in j["workers"]}
+    assert states[victim.id] == "DEAD"
+    assert states[cluster.workers[1].id] == "ALIVE"
+
+
+def test_silent_worker_marked_dead_then_reregisters(make_cluster):
+    cluster = make_cluster(workers=1)
+    w = cluster.workers[0]
+    w.kill(signal.SIGSTOP)
+    try:
+        wait_for(lambda: cluster.json()["workers"][0]["state"] == "DEAD", 20,
+                 "the silent worker to be marked DEAD")
+        assert cluster.json()["aliveworkers"] == 0
+    finally:
+        w.kill(signal.SIGCONT)
+    wait_for(lambda: cluster.json()["aliveworkers"] == 1, 20, "the worker to re-register")
+    assert "no heartbeat in" in cluster.master.text()
