@@ -286,3 +286,31 @@ def test_cached_blocks_cannot_be_mutated_by_later_tasks(home):
 
         sc._run_job(rdd, extend_all)
         assert sc._run_job(rdd, list) == [[("a", [1]), ("a", [2])]]
+
+
+def test_garbage_on_the_driver_port_drops_only_that_connection(home):
+    import random
+    import socket
+    import struct
+
+    with SparkContext("local[2]", "garbage") as sc:
+        host, port = sc._driver.address.rsplit(":", 1)
+        rng = random.Random(7)
+        payloads = [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 64)))
+                    for _ in range(50)]
+        payloads += [struct.pack(">Q", 1 << 62) + b"x", struct.pack(">Q", 5) + b"ab"]
+        for data in payloads:
+            with socket.create_connection((host, int(port))) as s:
+                s.sendall(data)
+        assert sc._run_job(sc.parallelize(range(10), 2), sum) == [10, 35]
+
+
+def test_a_stalled_half_frame_does_not_block_the_scheduler(home):
+    import socket
+    import struct
+
+    with SparkContext("local[2]", "stall") as sc:
+        host, port = sc._driver.address.rsplit(":", 1)
+        with socket.create_connection((host, int(port))) as s:
+            s.sendall(struct.pack(">Q", 100) + b"abc")  # and then nothing
+            assert sc._run_job(sc.parallelize(range(10), 2), sum) == [10, 35]

@@ -2,8 +2,10 @@
 
 Frame = 8-byte big-endian length + pickle (protocol 5) of a dict with an ``op`` key. Large
 payloads (task results, stage binaries) are already bytes inside the dict, so pickling the
-frame costs one copy. ``recv`` returns None on a clean EOF (the peer closed or died).
-Authentication (cluster mode) happens before the first frame is unpickled.
+frame costs one copy. ``recv`` returns None on EOF (the peer closed or died) and also on
+garbage — a length over ``max_frame`` or bytes that do not unpickle to a dict — so the
+caller drops that one connection and nothing else. Authentication (cluster mode) happens
+before the first frame is unpickled.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import socket
 import struct
 
 _HDR = struct.Struct(">Q")
+MAX_FRAME = 4 << 30  # results up to spark.driver.maxResultSize pass; absurd lengths do not
 
 
 def send(sock: socket.socket, msg: dict) -> None:
@@ -34,15 +37,21 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
     return bytes(buf)
 
 
-def recv(sock: socket.socket) -> dict | None:
+def recv(sock: socket.socket, max_frame: int = MAX_FRAME) -> dict | None:
     try:
         hdr = _recv_exact(sock, _HDR.size)
         if hdr is None:
             return None
         (n,) = _HDR.unpack(hdr)
+        if n > max_frame:
+            return None
         data = _recv_exact(sock, n)
-    except (ConnectionResetError, OSError):
+    except (ConnectionResetError, OSError, MemoryError):
         return None
     if data is None:
         return None
-    return pickle.loads(data)
+    try:
+        msg = pickle.loads(data)
+    except Exception:
+        return None
+    return msg if isinstance(msg, dict) and "op" in msg else None

@@ -223,10 +223,12 @@ class Driver:
                 log.warning("Refused an executor connection: authentication failed: %s", why)
                 conn.close()
                 return
-        msg = frames.recv(conn)
-        if not msg or msg.get("op") != "register":
+        conn.settimeout(5.0)  # a peer that stalls mid-frame must not stall the loop
+        msg = frames.recv(conn, max_frame=1 << 20)
+        if not msg or msg.get("op") != "register" or "executor_id" not in msg:
             conn.close()
             return
+        conn.settimeout(None)
         ref = ExecutorRef(msg["executor_id"], conn, msg.get("pid", 0),
                           slots=msg.get("cores", 1))
         self.executors[ref.id] = ref
@@ -500,8 +502,13 @@ class Driver:
             return
         tsm.zombie = True
         self.tasksets = [t for t in self.tasksets if t is not tsm]
+        failed = self.dag.shuffle_stages[error.shuffle_id].outputs[error.map_id] \
+            if error.shuffle_id in self.dag.shuffle_stages else None
+        address = getattr(failed, "address", None)
+        # everything the failed executor (or, in cluster mode, its worker) served is suspect
         self.dag.lost_outputs(lambda s: s.shuffle_id == error.shuffle_id and (
-            s.map_id == error.map_id or s.executor_id == error.executor_id))
+            s.map_id == error.map_id or s.executor_id == error.executor_id
+            or (address is not None and getattr(s, "address", None) == address)))
         dag_log.info("Resubmitting %s %d and its parents after a fetch failure: %s",
                      type(stage).__name__, stage.id, error)
         self._apply(self.dag.fetch_failed(stage))
