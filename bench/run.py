@@ -1,0 +1,313 @@
+"""sparkcli's benchmark suite: each workload as a whole process, against PySpark and plain Python.
+
+    python bench/run.py [--quick] [--compare pyspark,plain] [--only NAME[,NAME]] [--runs N]
+
+For each workload: generate (or reuse) its seeded input under bench/data/, then run every system
+once as a warm-up and --runs more times, interleaved (sparkcli, pyspark, plain, sparkcli, ...) so
+that drifting background load hits all systems alike. Each run is measured by bench/measure.py
+(wall time, peak RSS of the process tree). Systems:
+
+- sparkcli: `sparkcli submit --master local[2] [--conf ...] bench/workloads/NAME.py ARGS`
+- pyspark:  the same script run by a python that imports real PySpark (--pyspark-python, default
+  bench/.venv-pyspark/bin/python, then this python), with PYSPARK_SUBMIT_ARGS giving the same
+  master and --conf; skipped with a note when no such python is found.
+- plain:    bench/workloads/plain_NAME.py ARGS, one process, no framework.
+
+Every workload prints a `RESULT ...` line; the table's result column says whether each system's
+result equals plain's (or sparkcli's when plain did not run). The markdown table is printed and
+appended to bench/results/DATE.md (one section per invocation, with its command and machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import datagen
+from measure import HAVE_PROC, Run, measure
+
+BENCH = Path(__file__).resolve().parent
+WORKLOADS_DIR = BENCH / "workloads"
+MASTER = "local[2]"
+MB = 1_000_000
+RSS_NOTE = (
+    "Peak RSS: sum over the process tree, sampled every 20 ms from /proc"
+    if HAVE_PROC
+    else "Peak RSS: getrusage(RUSAGE_CHILDREN) maxrss, the largest single process"
+)
+LOG_LINE = re.compile(r"\d\d/\d\d/\d\d \d\d:\d\d:\d\d ")  # Spark's log pattern
+EXCEPTION_LINE = re.compile(r"[\w.]*(Error|Exception|Interrupt)\b")
+# Force spilling. Spark refuses an executor memory under 450m, and in PySpark the Python side
+# (where sortByKey sorts) spills at spark.python.worker.memory instead.
+SORT_CONF = {"spark.executor.memory": "64m"}
+SORT_PYSPARK_CONF = {"spark.python.worker.memory": "64m"}
+
+
+@dataclass
+class Workload:
+    name: str
+    args: object  # quick: bool -> list[str] (generates the data it needs)
+    conf: dict[str, str] = field(default_factory=dict)  # --conf for sparkcli
+    pyspark_conf: dict[str, str] = field(default_factory=dict)  # --conf for PySpark
+    plain_cmd: list[str] | None = None  # instead of plain_NAME.py
+    skip: str = ""
+
+
+WORKLOADS = [
+    Workload(
+        "startup",
+        lambda q: [],
+        plain_cmd=["-c", "print('RESULT', sum(x * 2 for x in range(1000)))"],
+    ),
+    Workload("wordcount", lambda q: [str(datagen.text((10 if q else 100) * MB))]),
+    Workload(
+        "sort",
+        lambda q: [str(datagen.kv((50 if q else 500) * MB))],
+        conf=SORT_CONF,
+        pyspark_conf=SORT_PYSPARK_CONF,
+    ),
+    Workload("join", lambda q: ["500000", "10000"] if q else ["5000000", "100000"]),
+    Workload("pagerank", lambda q: [str(datagen.graph(20_000 if q else 200_000)), "10"]),
+    Workload("cached", lambda q: ["500000" if q else "5000000", "20"]),
+    Workload("streaming", lambda q: [], skip="DStreams not implemented yet"),
+]
+
+
+def find_pyspark_python(given: str | None) -> tuple[str | None, str]:
+    """A python that imports real PySpark (not the sparkcli alias), and a note saying why not."""
+    candidates = [given] if given else [str(BENCH / ".venv-pyspark/bin/python"), sys.executable]
+    probe = "import pyspark; assert 'sparkcli' not in pyspark.__file__; print(pyspark.__version__)"
+    for py in candidates:
+        if not Path(py).exists():
+            continue
+        out = subprocess.run([py, "-c", probe], check=False, capture_output=True, text=True)
+        if out.returncode == 0:
+            return py, out.stdout.strip()
+    return None, (
+        "not installed (python -m venv bench/.venv-pyspark && "
+        "bench/.venv-pyspark/bin/pip install pyspark), skipped"
+    )
+
+
+def commands(
+    w: Workload, args: list[str], pyspark_py: str | None, home: str
+) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """system -> (argv, environment) for one workload."""
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    script = str(WORKLOADS_DIR / f"{w.name}.py")
+
+    def conf(d: dict[str, str]) -> list[str]:
+        return [a for k, v in d.items() for a in ("--conf", f"{k}={v}")]
+
+    sparkcli = Path(sys.executable).with_name("sparkcli")
+    launcher = [str(sparkcli)] if sparkcli.exists() else [sys.executable, "-m", "sparkcli"]
+    cmds = {
+        "sparkcli": (
+            launcher + ["submit", "--master", MASTER, *conf(w.conf), script, *args],
+            dict(env, SPARKCLI_HOME=home),
+        )
+    }
+    if pyspark_py:
+        submit_args = " ".join(["--master", MASTER, *conf(w.pyspark_conf), "pyspark-shell"])
+        cmds["pyspark"] = (
+            [pyspark_py, script, *args],
+            dict(
+                env,
+                PYSPARK_PYTHON=pyspark_py,
+                PYSPARK_DRIVER_PYTHON=pyspark_py,
+                PYSPARK_SUBMIT_ARGS=submit_args,
+                SPARK_LOCAL_IP="127.0.0.1",
+            ),
+        )
+    plain = w.plain_cmd or [str(WORKLOADS_DIR / f"plain_{w.name}.py"), *args]
+    cmds["plain"] = ([sys.executable, *plain], env)
+    return cmds
+
+
+def result_line(run: Run) -> str:
+    lines = [ln for ln in run.stdout.splitlines() if ln.startswith("RESULT")]
+    return lines[-1] if lines else ""
+
+
+def failure(run: Run) -> str:
+    if run.timed_out:
+        return "timed out"
+    lines = [ln.strip() for ln in run.stderr.splitlines() if ln.strip()]
+    errors = [ln for ln in lines if EXCEPTION_LINE.match(ln)]  # "ValueError: ..." lines
+    other = [ln for ln in lines if not LOG_LINE.match(ln)]
+    last = (errors or other or ["no stderr"])[-1]
+    return f"exit {run.returncode}: {last[:120]}"
+
+
+def bench_workload(
+    w: Workload, systems: list[str], cmds: dict, runs: int, timeout: float, log_dir: Path
+) -> dict[str, dict]:
+    """system -> {"runs": [Run], "error": str}; warm-up first, then `runs` interleaved rounds."""
+    out = {s: {"runs": [], "error": ""} for s in systems}
+    for i in range(runs + 1):
+        for s in systems:
+            if out[s]["error"]:
+                continue
+            argv, env = cmds[s]
+            run = measure(argv, env=env, timeout=timeout)
+            label = "warm-up" if i == 0 else f"run {i}"
+            print(
+                f"  {w.name:10} {s:9} {label:8} {run.wall:7.2f}s "
+                f"{run.peak_rss / 2**20:7.0f} MiB  {result_line(run)[:70]}",
+                flush=True,
+            )
+            if run.returncode != 0 or run.timed_out:
+                out[s]["error"] = failure(run)
+                log = log_dir / f"{w.name}-{s}.log"
+                log.write_text(
+                    f"$ {' '.join(argv)}\n--- stdout\n{run.stdout}\n--- stderr\n{run.stderr}"
+                )
+                print(f"  {w.name:10} {s:9} FAILED {out[s]['error']} (full log: {log})")
+            elif i > 0:
+                out[s]["runs"].append(run)
+    return out
+
+
+def REFERENCE_ORDER(item: tuple[str, dict]) -> int:
+    return ["plain", "sparkcli", "pyspark"].index(item[0])
+
+
+def table(results: dict[str, dict[str, dict]], compare: list[str]) -> str:
+    head = ["workload", "system", "median wall s (min-max)", "peak RSS MiB"]
+    head += [f"time vs {c}" for c in compare] + ["result"]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, by_system in results.items():
+        if "skip" in by_system:
+            rows.append(f"| {name} | - | skipped: {by_system['skip']} |" + " |" * (len(head) - 3))
+            continue
+        medians = {
+            s: statistics.median(r.wall for r in d["runs"])
+            for s, d in by_system.items()
+            if d["runs"]
+        }
+        reference = next(
+            (d["runs"] for s, d in sorted(by_system.items(), key=REFERENCE_ORDER) if d["runs"]),
+            None,
+        )  # plain's result if it ran, else sparkcli's
+        expected = result_line(reference[0]) if reference else ""
+        for s, d in by_system.items():
+            if not d["runs"]:
+                rows.append(f"| {name} | {s} | FAILED: {d['error']} | |" + " |" * (len(head) - 4))
+                continue
+            walls = [r.wall for r in d["runs"]]
+            cells = [
+                name,
+                s,
+                f"{medians[s]:.2f} ({min(walls):.2f}-{max(walls):.2f})",
+                f"{max(r.peak_rss for r in d['runs']) / 2**20:.0f}",
+            ]
+            cells += [
+                "" if c == s or c not in medians else f"{medians[s] / medians[c]:.3g}x"
+                for c in compare
+            ]
+            got = {result_line(r) for r in d["runs"]}
+            cells.append("same" if got == {expected} else "DIFFERS" if expected else "-")
+            rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return (
+        f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="~1/10 data sizes")
+    p.add_argument(
+        "--compare",
+        default="pyspark,plain",
+        help="comma-separated comparisons: pyspark, plain (default both)",
+    )
+    p.add_argument("--only", help="comma-separated workload names")
+    p.add_argument("--runs", type=int, default=3, help="counted runs after one warm-up (>= 1)")
+    p.add_argument("--pyspark-python", help="a python that can import pyspark")
+    p.add_argument("--timeout", type=float, default=1800, help="seconds per run")
+    a = p.parse_args(argv)
+    compare = [c.strip() for c in a.compare.split(",") if c.strip()]
+    unknown = set(compare) - {"pyspark", "plain"}
+    if unknown:
+        p.error(f"unknown comparison(s): {', '.join(sorted(unknown))}; use pyspark, plain")
+    names = [w.name for w in WORKLOADS]
+    only = a.only.split(",") if a.only else names
+    if set(only) - set(names):
+        p.error(
+            f"unknown workload(s): {', '.join(set(only) - set(names))}; "
+            f"choose from {', '.join(names)}"
+        )
+    if a.runs < 1:
+        p.error("--runs must be >= 1")
+
+    notes = []
+    pyspark_py = None
+    if "pyspark" in compare:
+        pyspark_py, note = find_pyspark_python(a.pyspark_python)
+        notes.append(f"pyspark: {note}" + (f" ({pyspark_py})" if pyspark_py else ""))
+        if not pyspark_py:
+            compare.remove("pyspark")
+    systems = ["sparkcli", *compare]
+    mode = "quick" if a.quick else "full"
+    stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    print(f"# {mode} run, {a.runs} counted runs + 1 warm-up; {machine()}")
+    for n in notes:
+        print(f"# {n}")
+
+    results: dict[str, dict] = {}
+    log_dir = datagen.DATA_DIR / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="sparkcli-bench-") as home:
+        for w in WORKLOADS:
+            if w.name not in only:
+                continue
+            if w.skip:
+                print(f"  {w.name:10} skipped: {w.skip}")
+                results[w.name] = {"skip": w.skip}
+                continue
+            args = w.args(a.quick)
+            cmds = commands(w, args, pyspark_py, home)
+            results[w.name] = bench_workload(w, systems, cmds, a.runs, a.timeout, log_dir)
+
+    text = table(results, compare)
+    section = (
+        f"## {stamp}: {mode} run, {a.runs} counted runs + 1 warm-up\n\n"
+        f"Command: `python bench/run.py {' '.join(sys.argv[1:] if argv is None else argv)}`. "
+        f"Machine: {machine()}. {RSS_NOTE}. "
+        f"Ratios: this row's median / that system's median.\n"
+        + "".join(f"Note: {n}\n" for n in notes)
+        + f"\n{text}\n\n"
+    )
+    print("\n" + text)
+    out = BENCH / "results" / f"{datetime.date.today().isoformat()}.md"
+    out.parent.mkdir(exist_ok=True)
+    new = not out.exists()
+    with open(out, "a") as f:
+        f.write(("# Benchmark results\n\n" if new else "") + section)
+    print(f"\nappended to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
