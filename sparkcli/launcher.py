@@ -8,15 +8,29 @@ for a key's partition when the driver's own string hashing is salted, and
 ``portable_hash`` called in such a driver raises PySpark's "Randomness of hash of string
 should be disabled via PYTHONHASHSEED" instead of returning a value executors would not
 agree with.
+
+For ``submit`` and ``shell`` it also starts the executor zygote before importing anything
+else, so executors cost a fork, not an interpreter start, when the application asks.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 
 def main() -> None:
     os.environ["PYTHONHASHSEED"] = "0"
+    if len(sys.argv) > 1 and sys.argv[1] in ("submit", "shell") and not _asks_help(sys.argv):
+        # executors will be forked from a pre-imported zygote: start it now, so its
+        # imports run while this process is still starting (runtime/executor/zygote.py)
+        from runtime.scheduler import zygote
+
+        zygote.start()
     from sparkcli.cli.main import cli
 
     cli(prog_name="sparkcli")
+
+
+def _asks_help(argv: list[str]) -> bool:
+    return any(a in ("-h", "--help", "--version") for a in argv[2:3])

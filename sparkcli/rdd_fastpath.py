@@ -22,7 +22,8 @@ _PAIR_CONST = (lambda x: (x, 1)).__code__
 _ADD = (lambda a, b: a + b).__code__
 _IDENTITY = (lambda x: x).__code__
 
-CHUNK = 1 << 16
+CHUNK = 1 << 16  # keys counted per Counter.update call
+MAX_KEYS = 1 << 17  # distinct keys held before the counts are handed to the shuffle writer
 
 
 def _same_code(f: Any, template: Any) -> bool:
@@ -55,15 +56,21 @@ def counting_aggregator(agg: Any) -> bool:
 
 
 def count_pairs(keys: Iterable, constant: int) -> Iterator[tuple[Any, int]]:
-    """(key, count * constant) per distinct key of each chunk of ``keys``."""
+    """(key, count * constant) pairs for ``keys``. Counts accumulate until MAX_KEYS distinct
+    keys are held (bounded memory; the writer's own spilling takes over from there), so a key
+    may appear in several pairs: the shuffle merges them like any map-side combiners."""
     it = iter(keys)
+    counts: Counter = Counter()
     while True:
-        counts: Counter = Counter()
-        counts.update(islice(it, CHUNK))
-        if not counts:
-            return
-        if constant == 1:
-            yield from counts.items()
-        else:
-            for k, n in counts.items():
-                yield k, n * constant
+        chunk = list(islice(it, CHUNK))
+        counts.update(chunk)
+        exhausted = not chunk
+        if exhausted or len(counts) >= MAX_KEYS:
+            if constant == 1:
+                yield from counts.items()
+            else:
+                for k, n in counts.items():
+                    yield k, n * constant
+            if exhausted:
+                return
+            counts = Counter()

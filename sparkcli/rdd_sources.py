@@ -10,7 +10,10 @@ TextFileRDD partitions are Hadoop's byte-range splits (old-API FileInputFormat.g
 
     goal_size  = total_size // minPartitions
     split_size = max(1, min(goal_size, 32 MB))       # 32 MB = the local FS block size
-    each file is cut into split_size ranges while remaining / split_size > 1.1 (SPLIT_SLOP);
+    each file gets as many splits as Hadoop cuts (split_size ranges while remaining /
+    split_size > 1.1, SPLIT_SLOP) -- rounded up to a multiple of the default parallelism
+    when there is more than one -- and of equal sizes, so no slot idles while another reads
+    a remainder or a last extra split (a deliberate difference from Hadoop's counts);
     an empty file is one empty split; a compressed file (.gz, .bz2, .deflate) is one split.
 
 Split ``[start, end)`` owns the lines that *start* inside it: unless ``start == 0`` the
@@ -72,7 +75,8 @@ def list_input_files(path: str) -> list[tuple[str, int]]:
     return out
 
 
-def compute_splits(files: list[tuple[str, int]], min_partitions: int) -> list[tuple]:
+def compute_splits(files: list[tuple[str, int]], min_partitions: int,
+                   parallelism: int = 1) -> list[tuple]:
     """Hadoop's splits: (path, start, end) per partition (see module doc)."""
     total = sum(size for _, size in files)
     goal = total // max(min_partitions, 1)
@@ -82,12 +86,17 @@ def compute_splits(files: list[tuple[str, int]], min_partitions: int) -> list[tu
         if size == 0 or path.endswith(COMPRESSED):
             splits.append((path, 0, size))
             continue
-        remaining = size
+        # as many splits as Hadoop makes, but of equal size: Hadoop's last split is a
+        # remainder, which leaves one task slot idle while another reads a whole block
+        count, remaining = 0, size
         while remaining / split_size > SPLIT_SLOP:
-            splits.append((path, size - remaining, size - remaining + split_size))
             remaining -= split_size
-        if remaining:
-            splits.append((path, size - remaining, size))
+            count += 1
+        count += 1 if remaining else 0
+        if count > 1 and parallelism > 1:  # whole rounds of tasks: no slot idles at the end
+            count = -(-count // parallelism) * parallelism
+        bounds = [size * i // count for i in range(count + 1)]
+        splits += [(path, bounds[i], bounds[i + 1]) for i in range(count)]
     return splits
 
 
@@ -199,7 +208,8 @@ class TextFileRDD(RDD):
     def __init__(self, ctx: Any, path: str, minPartitions: int, use_unicode: bool = True):
         self.path = path
         self.use_unicode = use_unicode
-        self.splits = compute_splits(list_input_files(path), minPartitions)
+        self.splits = compute_splits(list_input_files(path), minPartitions,
+                                     ctx.defaultParallelism)
         super().__init__(ctx, [], len(self.splits))
         self.name_ = path
 

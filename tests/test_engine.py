@@ -314,3 +314,22 @@ def test_a_stalled_half_frame_does_not_block_the_scheduler(home):
         with socket.create_connection((host, int(port))) as s:
             s.sendall(struct.pack(">Q", 100) + b"abc")  # and then nothing
             assert sc._run_job(sc.parallelize(range(10), 2), sum) == [10, 35]
+
+
+def test_task_whose_code_cannot_load_on_the_executor_fails_cleanly(home, tmp_path):
+    import sys
+
+    with SparkContext("local[2]", "unloadable") as sc:
+        mod_dir = tmp_path / "late"
+        mod_dir.mkdir()
+        (mod_dir / "late_helpers.py").write_text("def double(x):\n    return 2 * x\n")
+        sys.path.insert(0, str(mod_dir))  # after the executors started: they cannot see it
+        try:
+            import late_helpers
+
+            with pytest.raises(ModuleNotFoundError, match="late_helpers"):
+                sc._run_job(sc.parallelize(range(4), 2).map(late_helpers.double), list)
+        finally:
+            sys.path.remove(str(mod_dir))
+            sys.modules.pop("late_helpers", None)
+        assert sc._run_job(sc.parallelize(range(4), 2), sum) == [1, 5]

@@ -49,8 +49,11 @@ def test_hadoop_split_sizes(tmp_path):
     splits = compute_splits([("a", 50), ("b", 50)], 2)
     assert [(p, s, e) for p, s, e in splits] == [("a", 0, 50), ("b", 0, 50)]
     big = 100 << 20
-    splits = compute_splits([("big", big)], 1)  # 32 MB blocks
-    assert [e - s for _, s, e in splits] == [32 << 20] * 3 + [4 << 20]
+    splits = compute_splits([("big", big)], 1)  # Hadoop's count (32 MB blocks), equal sizes
+    assert [e - s for _, s, e in splits] == [25 << 20] * 4
+    # 100 MB with 2 slots: Hadoop's 3 splits become 4, so both slots work to the end
+    splits = compute_splits([("big", big)], 2, parallelism=2)
+    assert [e - s for _, s, e in splits] == [25 << 20] * 4
     assert compute_splits([("empty", 0)], 2) == [("empty", 0, 0)]
     assert compute_splits([("x.gz", 10 ** 9)], 8) == [("x.gz", 0, 10 ** 9)]
 

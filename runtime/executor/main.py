@@ -156,11 +156,19 @@ def serve(sock: socket.socket, args: argparse.Namespace) -> None:
                 return
             op = msg["op"]
             if op == "launch":
-                if "binary" in msg:
-                    binaries[msg["binary_key"]] = pickle.loads(msg["binary"])
-                    while len(binaries) > MAX_BINARIES:
-                        binaries.popitem(last=False)
-                reply = run_task(msg, binaries[msg["binary_key"]], args.executor_id, blocks,
+                try:
+                    if "binary" in msg:
+                        binaries[msg["binary_key"]] = pickle.loads(msg["binary"])
+                        while len(binaries) > MAX_BINARIES:
+                            binaries.popitem(last=False)
+                    binary = binaries[msg["binary_key"]]
+                except Exception as e:  # e.g. a module the task's code needs is missing here
+                    from runtime import serde
+
+                    send({"op": "status", "task_id": msg["task_id"], "ok": False,
+                          "error": serde.pack_exception(e), "metrics": {}, "blocks": []})
+                    continue
+                reply = run_task(msg, binary, args.executor_id, blocks,
                                  shuffle_dir, fetch=fetch, send=send, running=running)
                 if shuffle_address and reply.get("status") is not None:
                     reply["status"].address = shuffle_address

@@ -3,7 +3,9 @@
 The launcher only starts, replaces and reaps processes; they connect back to the driver's
 loop (driver.py) like cluster executors do, so local and spark:// share one scheduler.
 
-Each executor runs ``python -m runtime.executor`` with stdout/stderr redirected to
+Each executor is forked from the zygote (runtime/executor/zygote.py) when ``sparkcli
+submit``/``shell`` started one, else it runs ``python -S -m runtime.executor``; either way
+with stdout/stderr redirected to
 work/<app-id>/<executor-id>/{stdout,stderr} (a ``print()`` in a task lands there) and
 PYTHONHASHSEED=0 so string hashing, and therefore hash partitioning, agrees across processes.
 Executors run in their own session, so a Ctrl-C in the driver's terminal (which cancels
@@ -18,6 +20,8 @@ import os
 import subprocess
 import sys
 import time
+
+from runtime.scheduler import zygote
 
 
 class LocalLauncher:
@@ -58,19 +62,25 @@ class LocalLauncher:
             cmd += ["--path", p]
         for h in self.init_hooks:
             cmd += ["--init", h]
-        env = dict(os.environ)
-        env.update(self.env)
-        env["PYTHONHASHSEED"] = "0"
-        env["PYTHONUNBUFFERED"] = "1"
-        env["SPARKCLI_EXECUTOR_ID"] = eid
-        here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(
-            [here] + [p for p in sys.path if p and os.path.exists(p)]))
-        with open(os.path.join(exec_dir, "stdout"), "ab") as out, \
-                open(os.path.join(exec_dir, "stderr"), "ab") as err:
-            self.procs[eid] = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
-                                               stderr=err, env=env, cwd=os.getcwd(),
-                                               close_fds=True, start_new_session=True)
+        extra = dict(self.env)
+        extra["PYTHONHASHSEED"] = "0"
+        extra["PYTHONUNBUFFERED"] = "1"
+        extra["SPARKCLI_EXECUTOR_ID"] = eid
+        out_path = os.path.join(exec_dir, "stdout")
+        err_path = os.path.join(exec_dir, "stderr")
+        zyg = zygote.current()
+        proc = zyg.spawn(cmd[4:], extra, os.getcwd(), out_path, err_path) if zyg else None
+        if proc is None:  # no zygote: start a fresh interpreter
+            env = dict(os.environ)
+            env.update(extra)
+            here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+            env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(
+                [here] + [p for p in sys.path if p and os.path.exists(p)]))
+            with open(out_path, "ab") as out, open(err_path, "ab") as err:
+                proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                        stderr=err, env=env, cwd=os.getcwd(),
+                                        close_fds=True, start_new_session=True)
+        self.procs[eid] = proc
         return eid
 
     def registered(self, eid: str) -> None:

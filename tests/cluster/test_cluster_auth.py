@@ -9,7 +9,7 @@ import socket
 import struct
 
 import pytest
-from conftest import WORDCOUNT, Cluster, http_get, wait_for, write_app
+from .conftest import WORDCOUNT, Cluster, http_get, wait_for, write_app
 
 pytestmark = pytest.mark.cluster
 

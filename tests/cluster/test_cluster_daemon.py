@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import Cluster, http_get, wait_for
+from .conftest import Cluster, http_get, wait_for
 
 pytestmark = pytest.mark.cluster
 

@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 
 import pytest
-from conftest import WORDCOUNT, http_get, wait_for, write_app
+from .conftest import WORDCOUNT, http_get, wait_for, write_app
 
 pytestmark = pytest.mark.cluster
 

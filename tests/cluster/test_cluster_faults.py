@@ -8,7 +8,7 @@ import random
 import signal
 
 import pytest
-from conftest import http_get, wait_for, write_app
+from .conftest import http_get, wait_for, write_app
 
 pytestmark = pytest.mark.cluster
 

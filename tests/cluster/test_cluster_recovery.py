@@ -6,7 +6,7 @@ import os
 import signal
 
 import pytest
-from conftest import wait_for, write_app
+from .conftest import wait_for, write_app
 
 pytestmark = pytest.mark.cluster
 

@@ -8,7 +8,7 @@ import os
 import time
 
 import pytest
-from conftest import advance
+from .conftest import advance
 
 from runtime.errors import SparkException
 from sparkcli.streaming import StreamingContext
@@ -102,7 +102,7 @@ def test_wal_blocks_are_replayed_after_restart(sc, tmp_path):
     cp_dir = str(tmp_path / "cp")
     sc._config.set("spark.streaming.receiver.writeAheadLog.enable", "true")
     try:
-        from test_streaming_sources import CountingReceiver
+        from .test_streaming_sources import CountingReceiver
 
         def setup():
             ssc = StreamingContext(sc, 1)

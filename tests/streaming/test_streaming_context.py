@@ -6,7 +6,7 @@ import os
 from datetime import datetime
 
 import pytest
-from conftest import advance, collect_output
+from .conftest import advance, collect_output
 
 from sparkcli.errors import IllegalArgumentException
 from sparkcli.streaming import Milliseconds, Minutes, Seconds, StreamingContext, StreamingListener

@@ -7,7 +7,7 @@ import operator
 from datetime import datetime
 
 import pytest
-from conftest import advance, collect_output, run_table
+from .conftest import advance, collect_output, run_table
 
 BATCHES = [[1, 2, 3, 4], [5, 6], [], [7]]
 PAIRS = [[("a", 1), ("b", 2), ("a", 3)], [("b", 4)], [("c", 5), ("c", 6), ("a", 7)]]

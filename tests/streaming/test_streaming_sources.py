@@ -10,7 +10,7 @@ import time
 import types
 
 import pytest
-from conftest import advance, collect_output
+from .conftest import advance, collect_output
 
 from runtime.errors import SparkException
 from sparkcli.streaming import Receiver

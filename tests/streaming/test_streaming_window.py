@@ -8,7 +8,7 @@ import random
 from collections import Counter
 
 import pytest
-from conftest import advance, collect_output, run_table
+from .conftest import advance, collect_output, run_table
 
 from sparkcli.errors import IllegalArgumentException
 

@@ -1,0 +1,167 @@
+"""Driver side of the executor zygote (see runtime/executor/zygote.py).
+
+:func:`start` launches the zygote (``sparkcli submit``/``shell`` call it before anything
+else, so its imports overlap the driver's start-up); :func:`current` returns it while it is
+alive. :meth:`Zygote.spawn` asks for an executor and returns a :class:`ForkedProcess`, which
+offers the part of ``subprocess.Popen`` the local launcher uses (pid, poll, wait,
+terminate, kill, returncode), fed by the zygote's exit reports.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+PRELOAD = ["runtime.executor.main", "runtime.executor.task", "runtime.taskcontext",
+           "cloudpickle", "sparkcli.rdd", "sparkcli.compat", "sparkcli.shared"]
+
+_zygote: "Zygote | None" = None
+
+
+class ForkedProcess:
+    def __init__(self, zygote: "Zygote", pid: int):
+        self.zygote = zygote
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.returncode = self.zygote.codes.get(self.pid)
+            if self.returncode is None and not self.zygote.alive():
+                self.returncode = self._probe()
+        return self.returncode
+
+    def _probe(self) -> int | None:
+        try:
+            os.kill(self.pid, 0)
+            return None
+        except ProcessLookupError:
+            return -signal.SIGKILL
+        except PermissionError:
+            return None
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self.zygote.cond:
+            while self.poll() is None:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    raise subprocess.TimeoutExpired(f"executor pid {self.pid}", timeout)
+                self.zygote.cond.wait(0.05 if left is None else min(left, 0.05))
+        return self.returncode  # type: ignore[return-value]
+
+    def send_signal(self, sig: int) -> None:
+        if self.poll() is None:
+            try:
+                os.kill(self.pid, sig)
+            except ProcessLookupError:
+                pass
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class Zygote:
+    def __init__(self, proc: subprocess.Popen):
+        self.proc = proc
+        self.codes: dict[int, int] = {}
+        self.started: dict[int, int] = {}
+        self.cond = threading.Condition()
+        self._ids = itertools.count()
+        self._lock = threading.Lock()
+        self.ready = False
+        self._reader = threading.Thread(target=self._read, name="zygote-reader", daemon=True)
+        self._reader.start()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:  # type: ignore[union-attr]
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            with self.cond:
+                if "ready" in msg:
+                    self.ready = True
+                elif "started" in msg:
+                    self.started[msg["started"]] = msg["pid"]
+                elif "exit" in msg:
+                    self.codes[msg["exit"]] = msg["code"]
+                self.cond.notify_all()
+        with self.cond:
+            self.cond.notify_all()
+
+    def spawn(self, argv: list[str], env: dict[str, str], cwd: str, stdout: str,
+              stderr: str, timeout: float = 10.0) -> ForkedProcess | None:
+        """Fork an executor; None if the zygote is gone (the caller falls back to exec)."""
+        rid = next(self._ids)
+        req = {"id": rid, "argv": argv, "env": env, "cwd": cwd, "stdout": stdout,
+               "stderr": stderr}
+        try:
+            with self._lock:
+                self.proc.stdin.write((json.dumps(req) + "\n").encode())  # type: ignore
+                self.proc.stdin.flush()  # type: ignore[union-attr]
+        except (OSError, ValueError):
+            return None
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while rid not in self.started:
+                left = deadline - time.monotonic()
+                if left <= 0 or not self.alive():
+                    return None
+                self.cond.wait(min(left, 0.1))
+            return ForkedProcess(self, self.started.pop(rid))
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()  # type: ignore[union-attr]
+        except OSError:
+            pass
+        try:
+            self.proc.wait(2.0)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def start(extra_paths: list[str] = ()) -> Zygote | None:
+    """Start the zygote (once per process). PYTHONHASHSEED=0, no site, our sys.path."""
+    global _zygote
+    if _zygote is not None and _zygote.alive():
+        return _zygote
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ)
+    env["PYTHONHASHSEED"] = "0"
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(
+        [here] + list(extra_paths) + [p for p in sys.path if p and os.path.isdir(p)]))
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-S", "-m", "runtime.executor.zygote", *PRELOAD],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env=env, close_fds=True, start_new_session=True)
+    except OSError:
+        return None
+    _zygote = Zygote(proc)
+    return _zygote
+
+
+def current() -> Zygote | None:
+    return _zygote if _zygote is not None and _zygote.alive() else None
+
+
+def shutdown() -> None:
+    global _zygote
+    if _zygote is not None:
+        _zygote.close()
+        _zygote = None
