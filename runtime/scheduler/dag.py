@@ -93,22 +93,7 @@ class Job:
 
 def shuffle_ids_read(rdd: Any) -> list[int]:
     """Shuffle ids read by the narrow closure of ``rdd`` (what one stage's tasks read)."""
-    out: list[int] = []
-    seen: set[int] = set()
-    stack = [rdd]
-    while stack:
-        r = stack.pop()
-        if r.id in seen:
-            continue
-        seen.add(r.id)
-        if getattr(r, "checkpointed", False):
-            continue
-        for d in r.dependencies:
-            if isinstance(d, ShuffleDependency):
-                out.append(d.shuffle_id)
-            else:
-                stack.append(d.rdd)
-    return out
+    return [d.shuffle_id for d in shuffle_deps_of(rdd)]
 
 
 def shuffle_deps_of(rdd: Any) -> list[ShuffleDependency]:

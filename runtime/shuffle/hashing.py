@@ -29,21 +29,8 @@ def portable_hash(x) -> int:
     >>> portable_hash((None, None)) == portable_hash((None, None))
     True
     """
-    if "PYTHONHASHSEED" not in os.environ or sys.flags.hash_randomization:
-        raise Exception(_SEED_MESSAGE)  # noqa: TRY002 -- PySpark raises exactly this
-    if x is None:
-        return 0
-    if isinstance(x, tuple):
-        h = 0x345678
-        for i in x:
-            h ^= portable_hash(i)
-            h *= 1000003
-            h &= _MAXSIZE
-        h ^= len(x)
-        if h == -1:
-            h = -2
-        return int(h)
-    return hash(x)
+    check_hash_seed()
+    return portable_hash_unchecked(x)
 
 
 def portable_hash_unchecked(x) -> int:
