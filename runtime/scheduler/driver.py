@@ -451,6 +451,11 @@ class Driver:
                 prog.completed += 1
         if not first or tsm.zombie:
             return
+        logging.getLogger("TaskSetManager").info(
+            "Finished task %d.%d in stage %d.%d (TID %d) in %d ms on executor %s (%d/%d)",
+            task.partition, task.attempt, stage.id, tsm.stage_attempt, task.id,
+            (time.monotonic() - task.launched) * 1000, task.executor_id, len(tsm.succeeded),
+            tsm.total)
         if msg.get("accums") and self.accumulator_sink is not None:
             self.accumulator_sink(msg["accums"])
         actions: list[tuple] = []
