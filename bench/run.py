@@ -239,14 +239,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="~1/10 data sizes")
     p.add_argument(
         "--compare",
-        default="pyspark,plain",
-        help="comma-separated comparisons: pyspark, plain (default both)",
+        default=None,
+        help="comma-separated comparisons: pyspark, plain (default: both for a full run; "
+        "plain for --quick, which must stay under 3 minutes and PySpark alone needs "
+        "10-40 s per run to start its JVM)",
     )
     p.add_argument("--only", help="comma-separated workload names")
     p.add_argument("--runs", type=int, default=3, help="counted runs after one warm-up (>= 1)")
     p.add_argument("--pyspark-python", help="a python that can import pyspark")
     p.add_argument("--timeout", type=float, default=1800, help="seconds per run")
     a = p.parse_args(argv)
+    if a.compare is None:
+        a.compare = "plain" if a.quick else "pyspark,plain"
     compare = [c.strip() for c in a.compare.split(",") if c.strip()]
     unknown = set(compare) - {"pyspark", "plain"}
     if unknown:
