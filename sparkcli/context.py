@@ -121,7 +121,11 @@ class SparkContext:
             or c.get_int("spark.task.maxFailures", 4),
             max_result_size=max_result, memory_limit=max(1 << 16, int(mem * fraction)),
             locality_wait=c.get_duration("spark.locality.wait", "3s"),
-            accumulator_sink=shared._apply_updates)
+            accumulator_sink=shared._apply_updates,
+            # spark.driver.bindAddress / spark.driver.host: where executors reach the driver
+            # (loopback by default; a cluster across machines sets them, with authentication)
+            bind_host=c.get("spark.driver.bindAddress") or c.get("spark.driver.host")
+            or "127.0.0.1", advertise_host=c.get("spark.driver.host"))
         paths = [p for p in [os.getcwd()] + sys.path[:1] if p]
         from sparkcli.submit import sys_path_entry
 

@@ -82,7 +82,8 @@ class StageProgress:
 class Driver:
     def __init__(self, *, app_id: str, app_dir: str, local_dir: str, launcher: Any,
                  max_failures: int, max_result_size: int, memory_limit: int,
-                 locality_wait: float = 3.0, accumulator_sink: Callable | None = None):
+                 locality_wait: float = 3.0, accumulator_sink: Callable | None = None,
+                 bind_host: str = "127.0.0.1", advertise_host: str | None = None):
         self.app_id = app_id
         self.app_dir = app_dir
         self.local_dir = local_dir
@@ -111,10 +112,11 @@ class Driver:
         self._sel = selectors.DefaultSelector()
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind(("127.0.0.1", 0))
+        self._listener.bind((bind_host, 0))
         self._listener.listen(128)
         self._listener.setblocking(False)
-        self.address = "%s:%d" % self._listener.getsockname()
+        self.address = "%s:%d" % (advertise_host or self._listener.getsockname()[0],
+                                  self._listener.getsockname()[1])
         self._wake_r, self._wake_w = socket.socketpair()
         self._sel.register(self._listener, selectors.EVENT_READ, ("accept", None))
         self._sel.register(self._wake_r, selectors.EVENT_READ, ("wake", None))
