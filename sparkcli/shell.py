@@ -40,7 +40,7 @@ import platform
 import signal
 import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sparkcli import submit as _submit
@@ -63,18 +63,8 @@ class ShellError(ValueError):
 
 
 @dataclass
-class ShellArgs:
-    """The shell's options, as given (None = not given); spark-submit's names."""
-
-    master: str | None = None
-    name: str | None = None
-    conf: list[str] = field(default_factory=list)
-    properties_file: str | None = None
-    py_files: str | None = None
-    files: str | None = None
-    driver_memory: str | None = None
-    executor_memory: str | None = None
-    verbose: bool = False
+class ShellArgs(_submit.LaunchArgs):
+    """The shell's options, as given (None = not given): those it shares with submit."""
 
 
 def history_file() -> str:
@@ -101,17 +91,11 @@ def banner(sc: Any) -> str:
 
 
 def _prepare(args: ShellArgs) -> Any:
+    given = asdict(args)  # copies conf
+    given["name"] = args.name if args.name is not None else SHELL_APP_NAME
     sargs = _submit.SubmitArgs(
         app=os.path.abspath(__file__),  # stands in for Spark's pyspark-shell-main
-        name=args.name if args.name is not None else SHELL_APP_NAME,
-        master=args.master,
-        conf=list(args.conf),
-        properties_file=args.properties_file,
-        py_files=args.py_files,
-        files=args.files,
-        driver_memory=args.driver_memory,
-        executor_memory=args.executor_memory,
-        verbose=args.verbose,
+        **given,
     )
     try:
         prep = _submit.prepare(sargs)

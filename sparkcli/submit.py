@@ -41,6 +41,7 @@ from runtime.config import (
 
 __all__ = [
     "ConfigError",
+    "LaunchArgs",
     "Prepared",
     "SubmitArgs",
     "SubmitError",
@@ -59,25 +60,32 @@ class SubmitError(ValueError):
 
 
 @dataclass
-class SubmitArgs:
-    """spark-submit's options, as given (None = not given)."""
+class LaunchArgs:
+    """The options ``sparkcli submit`` and ``sparkcli shell`` share, as given (None = not
+    given); spark-submit's names."""
 
-    app: str
-    app_args: list[str] = field(default_factory=list)
     master: str | None = None
-    deploy_mode: str | None = None
     name: str | None = None
     conf: list[str] = field(default_factory=list)
     properties_file: str | None = None
     py_files: str | None = None
     files: str | None = None
     driver_memory: str | None = None
-    driver_cores: str | None = None
     executor_memory: str | None = None
+    verbose: bool = False
+
+
+@dataclass
+class SubmitArgs(LaunchArgs):
+    """spark-submit's options, as given (None = not given)."""
+
+    app: str = ""  # the application file (a default only because the fields above have one)
+    app_args: list[str] = field(default_factory=list)
+    deploy_mode: str | None = None
+    driver_cores: str | None = None
     executor_cores: str | None = None
     total_executor_cores: str | None = None
     num_executors: str | None = None
-    verbose: bool = False
     supervise: bool = False
     kill: str | None = None  # a cluster-mode submission id (spark:// masters)
     status: str | None = None

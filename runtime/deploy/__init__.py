@@ -1,12 +1,14 @@
 """The standalone cluster: master and worker daemons, their web UIs, recovery, background
 start/stop, and the submission client for cluster deploy mode.
 
-    master.py    MasterState (pure scheduling state: events in, messages out) + Master daemon
-    worker.py    Worker daemon: executor/driver processes, shuffle service, reconnect loop
-    recovery.py  spark.deploy.recoveryMode=FILESYSTEM snapshots
-    ui.py        server-rendered HTML pages and /json (http.server, no external assets)
-    daemon.py    background start/stop with pid files and logs/sparkcli-<user>-<role>-1-<host>.out
-    client.py    cluster deploy mode: submit a driver, --kill, --status
+    master_state.py  MasterState: pure scheduling state (events in, messages out)
+    master.py        Master daemon: RPC handlers, connections, timer around MasterState
+    worker.py        Worker daemon: executor/driver processes, shuffle service, reconnect loop
+    recovery.py      spark.deploy.recoveryMode=FILESYSTEM snapshots
+    ui.py            server-rendered HTML pages and /json (http.server, no external assets)
+    daemon.py        background start/stop: pid files, logs/sparkcli-<user>-<role>-1-<host>.out
+    client.py        cluster deploy mode: submit a driver, --kill, --status
+    common.py        what both daemons share: config, logging, web UI start/stop, ready line
 
 The driver side of a spark:// application is runtime/scheduler/standalone.py.
 """

@@ -6,7 +6,8 @@ Pages (all read-only; nothing here changes cluster state):
                                     total/used, applications and drivers running/completed,
                                     status), workers table, running and completed
                                     applications, running and completed drivers
-            /json                   the same as JSON (Spark's MasterStateResponse field names)
+            /json                   the same as JSON (Spark's MasterStateResponse field names;
+                                    :func:`master_json` builds it from the MasterState)
             /app/?appId=ID          one application: summary + executor table with links to
                                     each executor's stdout/stderr on its worker's UI
     worker  /                       id, master, cores/memory used, running and finished
@@ -33,6 +34,16 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
+
+from runtime.deploy.common import format_mb
+from runtime.deploy.master_state import (
+    FINISHED_STATES,
+    AppInfo,
+    DriverInfo,
+    ExecutorInfo,
+    MasterState,
+    WorkerInfo,
+)
 
 Route = Callable[[dict], tuple]
 MAX_RETRIES = 16  # spark.port.maxRetries
@@ -74,8 +85,6 @@ def table(headers: list[str], rows: list[list[str]], empty: str = "None") -> str
 
 
 def mb(value: Any) -> str:
-    from runtime.deploy.master import format_mb
-
     return format_mb(float(value or 0))
 
 
@@ -108,6 +117,67 @@ def log_url(webui: str, app_id: str, exec_id: Any, kind: str) -> str:
 
 
 # -- master pages ---------------------------------------------------------------------------------
+def master_json(state: MasterState, url: str) -> dict:
+    """The master's /json document from its MasterState (Spark's MasterStateResponse
+    field names); render_master draws it."""
+    alive = [w for w in state.workers.values() if w.state == "ALIVE"]
+
+    def worker_json(w: WorkerInfo) -> dict:
+        return {"id": w.id, "host": w.host, "port": w.port, "webuiaddress": w.webui,
+                "cores": w.cores, "coresused": w.cores_used, "coresfree": w.cores_free,
+                "memory": w.memory, "memoryused": w.memory_used,
+                "memoryfree": w.memory_free, "state": w.state,
+                "lastheartbeat": int(w.last_heartbeat * 1000)}
+
+    def exec_json(e: ExecutorInfo) -> dict:
+        w = state.workers.get(e.worker_id)
+        return {"id": e.id, "worker": e.worker_id, "host": w.host if w else "",
+                "webuiaddress": w.webui if w else "", "cores": e.cores,
+                "memory": e.memory, "state": e.state, "exitcode": e.exit_code,
+                "message": e.message}
+
+    def app_json(a: AppInfo) -> dict:
+        return {"id": a.id, "starttime": int(a.submit_time * 1000), "name": a.name,
+                "cores": a.cores_granted, "user": a.user,
+                "memoryperexecutor": a.executor_memory // a.executor_cores,
+                "memoryperslave": a.executor_memory // a.executor_cores,
+                "submitdate": time.strftime("%Y/%m/%d %H:%M:%S",
+                                            time.localtime(a.submit_time)),
+                "state": a.state, "duration": int(((a.end_time or time.time())
+                                                   - a.submit_time) * 1000),
+                "coresmax": a.cores_max, "driver": a.driver_address,
+                "executors": [exec_json(e) for e in a.executors.values()],
+                "removedexecutors": [exec_json(e) for e in a.removed]}
+
+    def driver_json(d: DriverInfo) -> dict:
+        w = state.workers.get(d.worker_id or "")
+        return {"id": d.id, "starttime": int(d.submit_time * 1000),
+                "state": d.state, "cores": d.cores, "memory": d.memory,
+                "worker": d.worker_id, "workerwebui": w.webui if w else "",
+                "mainclass": d.app, "name": d.name, "supervise": d.supervise,
+                "exitcode": d.exit_code, "message": d.message}
+
+    apps = sorted(state.apps.values(), key=lambda a: a.submit_time, reverse=True)
+    drivers = sorted(state.drivers.values(), key=lambda d: d.submit_time, reverse=True)
+    return {
+        "url": url,
+        "workers": [worker_json(w) for w in sorted(state.workers.values(),
+                                                   key=lambda w: w.id)],
+        "aliveworkers": len(alive),
+        "cores": sum(w.cores for w in alive),
+        "coresused": sum(w.cores_used for w in alive),
+        "memory": sum(w.memory for w in alive),
+        "memoryused": sum(w.memory_used for w in alive),
+        "resources": [], "resourcesused": [],
+        "activeapps": [app_json(a) for a in apps if a.state not in FINISHED_STATES],
+        "completedapps": [app_json(a) for a in apps if a.state in FINISHED_STATES],
+        "activedrivers": [driver_json(d) for d in drivers
+                          if d.state not in FINISHED_STATES],
+        "completeddrivers": [driver_json(d) for d in drivers if d.state in FINISHED_STATES],
+        "status": state.status,
+    }
+
+
 def render_master(j: dict) -> str:
     alive = j["aliveworkers"]
     summary = (

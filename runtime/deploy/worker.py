@@ -37,7 +37,6 @@ import logging
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -49,6 +48,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runtime import config as rconfig
+from runtime.deploy.common import (
+    PortInUse,
+    announce_ready,
+    format_mb,
+    setup_daemon,
+    start_web_ui,
+    stop_web_ui,
+    wait_for_stop,
+    warn_if_exposed,
+)
 from runtime.rpc import auth
 from runtime.rpc.server import Connection, FrameError, FrameServer, connect, recv_msg, send_msg
 
@@ -166,7 +175,6 @@ class Worker:
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> None:
         from runtime.deploy import ui
-        from runtime.deploy.master import PortInUse, format_mb, warn_if_exposed
 
         os.makedirs(self.work_dir, exist_ok=True)
         local = (self.conf.get("spark.local.dir") or os.environ.get("SPARK_LOCAL_DIRS")
@@ -188,28 +196,18 @@ class Worker:
         log.info("Starting Spark worker %s:%d with %d cores, %s RAM", self.host,
                  self.server.port, self.cores, format_mb(self.memory))
         log.info("Spark home: %s", rconfig.home_dir())
-        self.ui = ui.start(self.host, self.webui_port, "WorkerUI", ui.worker_routes(self), log)
-        if self.ui is not None:
-            self.webui_url = f"http://{self.host}:{self.ui.server_port}"
-            log.info("Bound WorkerWebUI to %s, and started at %s", self.host, self.webui_url)
+        self.ui, self.webui_url = start_web_ui(self.host, self.webui_port, "Worker",
+                                               ui.worker_routes(self), log)
         self.server.start()
         for target, name in ((self._master_loop, "worker-master-link"),
                              (self._heartbeat_loop, "worker-heartbeat"),
                              (self._cleanup_loop, "worker-cleanup")):
             threading.Thread(target=target, name=name, daemon=True).start()
-        ready = (f"Starting Spark worker {self.id} at {self.host}:{self.server.port} "
-                 f"for master {self.master_url}\n")
-        if self.ui is not None:
-            ready += f"Worker web UI at {self.webui_url}\n"
-        sys.stdout.write(ready)  # one write: readers see both lines at once
-        sys.stdout.flush()
+        announce_ready(f"Starting Spark worker {self.id} at {self.host}:{self.server.port} "
+                       f"for master {self.master_url}", "Worker", self.webui_url)
 
     def serve_forever(self) -> None:
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(sig, lambda *_: self.stopped.set())
-        while not self.stopped.wait(0.5):
-            pass
+        wait_for_stop(self.stopped)
         self.stop()
 
     def stop(self) -> None:
@@ -231,10 +229,8 @@ class Worker:
                 pass
         if self.server is not None:
             self.server.stop()
-        if self.ui is not None:
-            self.ui.shutdown()
-            self.ui.server_close()
-            self.ui = None
+        stop_web_ui(self.ui)
+        self.ui = None
         shutil.rmtree(self.local_root, ignore_errors=True)
 
     # -- master link ---------------------------------------------------------------------------
@@ -622,13 +618,7 @@ class Worker:
 def run(master_url: str, host: str, port: int, cores: int | None, memory: str | None,
         work_dir: str | None, webui_port: int, properties_file: str | None) -> int:
     """``sparkcli worker`` in the foreground; returns the exit code."""
-    from runtime import log as rlog
-    from runtime.deploy.master import load_daemon_config
-
-    conf = load_daemon_config(properties_file)
-    rlog.configure_executor(conf.get("spark.log.level") or "INFO")
-    for name in ("Worker", "ExecutorRunner", "Utils", "WorkerUI"):
-        rlog.get_logger(name)
+    conf = setup_daemon(properties_file, ("Worker", "ExecutorRunner", "Utils", "WorkerUI"))
     mem = rconfig.parse_memory(memory, "--memory") >> 20 if memory else None
     worker = Worker(master_url, host=host, port=port, cores=cores, memory_mb=mem,
                     work_dir=work_dir, webui_port=webui_port, conf=conf)

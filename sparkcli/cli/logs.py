@@ -8,13 +8,7 @@ from __future__ import annotations
 
 import click
 
-from sparkcli.cli import exit_codes
-
-
-class OneLineError(click.ClickException):
-    """Printed as ``Error: message`` alone (no usage block), exit code USAGE_ERROR."""
-
-    exit_code = exit_codes.USAGE_ERROR
+from sparkcli.cli import options as opt
 
 
 @click.command(
@@ -47,5 +41,5 @@ def logs(ctx: click.Context, app_id: str | None, latest: bool, executors: tuple[
     try:
         code = run(args)
     except LogsError as e:
-        raise OneLineError(str(e)) from None
+        raise opt.OneLineError(str(e)) from None
     ctx.exit(code)

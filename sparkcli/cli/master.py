@@ -7,13 +7,7 @@ from __future__ import annotations
 
 import click
 
-from sparkcli.cli import exit_codes
-
-
-class DaemonError(click.ClickException):
-    """``Error: ...`` on one line (a busy port, a bad setting), exit code APP_FAILED."""
-
-    exit_code = exit_codes.APP_FAILED
+from sparkcli.cli import options as opt
 
 
 @click.command(context_settings={"help_option_names": ["--help"]},
@@ -26,9 +20,8 @@ class DaemonError(click.ClickException):
               show_default=True, help="Port for workers and applications (0 = any free).")
 @click.option("--webui-port", default=8080, type=int, envvar="SPARK_MASTER_WEBUI_PORT",
               show_default=True, help="Port for the web UI (the next free one if busy).")
-@click.option("--properties-file", metavar="FILE",
-              help="Spark properties (default: conf/spark-defaults.conf).")
-@click.option("--daemon", is_flag=True, help="Same as `start`: run in the background.")
+@opt.DAEMON_PROPERTIES_FILE
+@opt.DAEMON
 def master(action: str | None, host: str, port: int, webui_port: int,
            properties_file: str | None, daemon: bool) -> None:
     """Run the standalone master at spark://HOST:PORT with its web UI on WEBUI_PORT.
@@ -48,10 +41,11 @@ def master(action: str | None, host: str, port: int, webui_port: int,
             argv += ["--properties-file", properties_file]
         raise SystemExit(d.start("master", argv))
     from runtime.config import ConfigError
-    from runtime.deploy.master import PortInUse, run
+    from runtime.deploy.common import PortInUse
+    from runtime.deploy.master import run
 
     try:
         code = run(host, port, webui_port, properties_file)
     except (PortInUse, ConfigError, ValueError) as e:
-        raise DaemonError(str(e)) from None
+        raise opt.DaemonError(str(e)) from None
     raise SystemExit(code)

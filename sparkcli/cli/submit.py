@@ -9,13 +9,7 @@ from __future__ import annotations
 import click
 
 from sparkcli import __version__
-from sparkcli.cli import exit_codes
-
-
-class OneLineError(click.ClickException):
-    """Printed as ``Error: message`` alone (no usage block), exit code USAGE_ERROR."""
-
-    exit_code = exit_codes.USAGE_ERROR
+from sparkcli.cli import options as opt
 
 
 @click.command(
@@ -25,22 +19,14 @@ class OneLineError(click.ClickException):
     },
     short_help="Run a PySpark application (like spark-submit).",
 )
-@click.option("--master", metavar="MASTER_URL",
-              help="local, local[N], local[*], local[N,F] or spark://HOST:PORT (default local[*]).")
+@opt.MASTER
 @click.option("--deploy-mode", metavar="DEPLOY_MODE",
               help="client (default): run the driver here; cluster: on a worker.")
-@click.option("--name", metavar="NAME", help="Application name (default: the app file's name).")
-@click.option("--conf", "-c", "conf", multiple=True, metavar="PROP=VALUE",
-              help="Arbitrary Spark configuration property (repeatable).")
-@click.option("--properties-file", metavar="FILE",
-              help="File with extra properties (default: conf/spark-defaults.conf).")
-@click.option("--py-files", metavar="PY_FILES",
-              help="Comma-separated .zip, .egg or .py files for the driver's and executors' path.")
-@click.option("--files", metavar="FILES",
-              help="Comma-separated files shipped to executors (SparkFiles.get).")
-@click.option("--driver-memory", metavar="MEM", help="Memory for the driver (e.g. 1000M, 2G).")
+@opt.name_option("the app file's name")
+@opt.LAUNCH_CONF
+@opt.DRIVER_MEMORY
 @click.option("--driver-cores", metavar="NUM", help="Number of cores used by the driver.")
-@click.option("--executor-memory", metavar="MEM", help="Memory per executor (e.g. 1000M, 2G).")
+@opt.EXECUTOR_MEMORY
 @click.option("--executor-cores", metavar="NUM", help="Number of cores per executor.")
 @click.option("--total-executor-cores", metavar="NUM",
               help="Total cores for all executors (spark.cores.max).")
@@ -51,7 +37,7 @@ class OneLineError(click.ClickException):
 @click.option("--kill", metavar="SUBMISSION_ID", help="Kill a cluster-mode driver (spark://).")
 @click.option("--status", metavar="SUBMISSION_ID",
               help="Print the state of a cluster-mode driver (spark://).")
-@click.option("--verbose", "-v", is_flag=True, help="Print the parsed arguments and properties.")
+@opt.VERBOSE
 @click.version_option(__version__, "--version", prog_name="sparkcli",
                       message="%(prog)s version %(version)s")
 @click.argument("app", metavar="APP.py", required=False)
@@ -71,5 +57,5 @@ def submit(ctx: click.Context, app: str, app_args: tuple[str, ...], **options: o
     try:
         code = run(args)
     except (SubmitError, ConfigError) as e:
-        raise OneLineError(str(e)) from None
+        raise opt.OneLineError(str(e)) from None
     ctx.exit(code)

@@ -7,11 +7,7 @@ from __future__ import annotations
 
 import click
 
-from sparkcli.cli import exit_codes
-
-
-class DaemonError(click.ClickException):
-    exit_code = exit_codes.APP_FAILED
+from sparkcli.cli import options as opt
 
 
 @click.command(context_settings={"help_option_names": ["--help"]},
@@ -29,9 +25,8 @@ class DaemonError(click.ClickException):
               help="Port of the worker's shuffle service (default: any free port).")
 @click.option("--webui-port", default=8081, type=int, envvar="SPARK_WORKER_WEBUI_PORT",
               show_default=True, help="Port for the web UI (the next free one if busy).")
-@click.option("--properties-file", metavar="FILE",
-              help="Spark properties (default: conf/spark-defaults.conf).")
-@click.option("--daemon", is_flag=True, help="Same as `start`: run in the background.")
+@opt.DAEMON_PROPERTIES_FILE
+@opt.DAEMON
 def worker(args: tuple[str, ...], cores: int | None, memory: str | None, work_dir: str | None,
            host: str, port: int, webui_port: int, properties_file: str | None,
            daemon: bool) -> None:
@@ -66,12 +61,12 @@ def worker(args: tuple[str, ...], cores: int | None, memory: str | None, work_di
                 argv += [flag, str(value)]
         raise SystemExit(d.start("worker", argv))
     from runtime.config import ConfigError
-    from runtime.deploy.master import PortInUse
+    from runtime.deploy.common import PortInUse
     from runtime.deploy.worker import run
 
     try:
         code = run(master_url, host, port, cores, memory, work_dir, webui_port,
                    properties_file)
     except (PortInUse, ConfigError, ValueError) as e:
-        raise DaemonError(str(e)) from None
+        raise opt.DaemonError(str(e)) from None
     raise SystemExit(code)

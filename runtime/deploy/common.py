@@ -1,0 +1,113 @@
+"""What the master and worker daemons share: configuration, logging set-up, the web UI's
+start and stop, the ready line, the foreground wait, and a few formatting helpers.
+
+No state here: every function takes what it works on. The daemons themselves are
+runtime.deploy.master.Master and runtime.deploy.worker.Worker; both follow the same life
+cycle, which these helpers spell out once:
+
+    conf = setup_daemon(properties_file, logger_names)   # spark-defaults.conf + log levels
+    bind the RPC server (a busy port is :class:`PortInUse`), warn_if_exposed(...)
+    ui, webui_url = start_web_ui(...)                     # optional: None, "" if no port
+    announce_ready("Starting Spark <role> ...", role, webui_url)  # daemon.start waits for it
+    wait_for_stop(stopped)                                # SIGTERM/SIGINT or stop()
+    stop_web_ui(ui)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from typing import Any
+
+from runtime import config as rconfig
+
+
+class PortInUse(OSError):
+    """A daemon could not bind its RPC port; the message says which and what to do."""
+
+
+def load_daemon_config(properties_file: str | None) -> rconfig.Config:
+    """Daemon configuration: built-in defaults < conf/spark-defaults.conf (or
+    --properties-file) < SPARK_MASTER_OPTS / SPARK_WORKER_OPTS style -D settings are not
+    supported; use the properties file."""
+    path = properties_file
+    if path is None:
+        default = os.path.join(rconfig.conf_dir(), "spark-defaults.conf")
+        path = default if os.path.isfile(default) else None
+    layers = {"file": rconfig.load_properties_file(path)} if path else {}
+    return rconfig.Config(layers)
+
+
+def setup_daemon(properties_file: str | None, logger_names: tuple[str, ...]) -> rconfig.Config:
+    """A foreground daemon's configuration, with logging set up at spark.log.level (INFO)
+    for ``logger_names``."""
+    from runtime import log as rlog
+
+    conf = load_daemon_config(properties_file)
+    rlog.configure_executor(conf.get("spark.log.level") or "INFO")
+    for name in logger_names:
+        rlog.get_logger(name)
+    return conf
+
+
+def warn_if_exposed(host: str, secret: bytes | None, logger: logging.Logger, what: str) -> None:
+    if secret is None and host not in ("127.0.0.1", "localhost", "::1"):
+        bar = "*" * 78
+        logger.warning("%s", bar)
+        logger.warning("%s binds %s WITHOUT authentication: anyone who can reach this port "
+                       "can run code on this cluster.", what, host)
+        logger.warning("Set spark.authenticate=true and spark.authenticate.secret (or bind "
+                       "127.0.0.1).")
+        logger.warning("%s", bar)
+
+
+def start_web_ui(host: str, port: int, role: str, routes: dict,
+                 logger: logging.Logger) -> tuple[Any, str]:
+    """Start the ``<role>UI`` web server (runtime.deploy.ui); returns it and its URL, or
+    (None, "") when no port could be bound."""
+    from runtime.deploy import ui
+
+    server = ui.start(host, port, f"{role}UI", routes, logger)
+    if server is None:
+        return None, ""
+    url = f"http://{host}:{server.server_port}"
+    logger.info("Bound %sWebUI to %s, and started at %s", role, host, url)
+    return server, url
+
+
+def stop_web_ui(server: Any) -> None:
+    if server is not None:
+        server.shutdown()
+        server.server_close()
+
+
+def announce_ready(line: str, role: str, webui_url: str) -> None:
+    """Print the ready line that tests, scripts and daemon.start read (stdout, unbuffered),
+    then the web UI's address if there is one."""
+    ready = f"{line}\n"
+    if webui_url:
+        ready += f"{role} web UI at {webui_url}\n"
+    sys.stdout.write(ready)  # one write: readers see both lines at once
+    sys.stdout.flush()
+
+
+def wait_for_stop(stopped: threading.Event) -> None:
+    """Block until SIGTERM/SIGINT or ``stopped`` is set (signals only work on the main
+    thread)."""
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stopped.set())
+    while not stopped.wait(0.5):
+        pass
+
+
+def format_mb(mb: float) -> str:
+    """Spark's Utils.megabytesToString: '4.0 GiB', '512.0 MiB'."""
+    if mb >= 1 << 20:
+        return f"{mb / (1 << 20):.1f} TiB"
+    if mb >= 1 << 10:
+        return f"{mb / (1 << 10):.1f} GiB"
+    return f"{float(mb):.1f} MiB"
