@@ -14,7 +14,8 @@ Fusion stops at an RDD that is persisted or checkpointed, so its partitions can 
 The public method set is split over mixins to keep modules small:
     rdd.py          core: construction, narrow transformations, shuffles, persistence
     rdd_pairs.py    key-value functions (joins, cogroup, *ByKey, lookup ...)
-    rdd_actions.py  actions (collect, count, reduce, take*, stats, ...)
+    rdd_actions.py  actions (collect, count, reduce, take*, ...)
+    rdd_stats.py    numeric/approximate actions (sum, stats, histogram, *Approx)
     rdd_io.py       saving, pipe, checkpointing, debugging strings
     rdd_sources.py  textFile / wholeTextFiles / pickleFile RDDs
     rdd_special.py  coalesce, cartesian, zip RDDs
