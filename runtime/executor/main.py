@@ -16,30 +16,42 @@ an executor is one task slot, and local[N] starts N executors for real CPU paral
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import pickle
 import socket
 import sys
 from collections import OrderedDict
+from types import SimpleNamespace
 
 from runtime.rpc import frames
 
 MAX_BINARIES = 64
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="runtime.executor")
-    p.add_argument("--driver", required=True)
-    p.add_argument("--executor-id", required=True)
-    p.add_argument("--app-id", required=True)
-    p.add_argument("--local-dir", required=True)
-    p.add_argument("--log-level", default="WARN")
-    p.add_argument("--init", action="append", default=[])
-    p.add_argument("--path", action="append", default=[])
-    p.add_argument("--cores", type=int, default=1)
-    return p.parse_args(argv)
+_REQUIRED = ("driver", "executor_id", "app_id", "local_dir")
+_REPEATED = ("init", "path")
+
+
+def parse_args(argv: list[str]) -> SimpleNamespace:
+    """``--name value`` pairs (--init and --path repeat). The command line is written by a
+    launcher, not a person, so a minimal parser keeps argparse out of executor start-up."""
+    args = SimpleNamespace(log_level="WARN", cores=1, init=[], path=[])
+    if len(argv) % 2:
+        raise SystemExit(f"runtime.executor: expected --name value pairs, got {argv!r}")
+    for flag, value in zip(argv[::2], argv[1::2]):
+        if not flag.startswith("--"):
+            raise SystemExit(f"runtime.executor: unexpected argument {flag!r}")
+        name = flag[2:].replace("-", "_")
+        if name in _REPEATED:
+            getattr(args, name).append(value)
+        else:
+            setattr(args, name, int(value) if name == "cores" else value)
+    missing = [n for n in _REQUIRED if not hasattr(args, n)]
+    if missing:
+        raise SystemExit("runtime.executor: missing " + ", ".join("--" + m.replace("_", "-")
+                                                                  for m in missing))
+    return args
 
 
 def _configure_logging(level: str) -> None:
@@ -120,7 +132,7 @@ def _watch_worker() -> None:
     threading.Thread(target=watch, name="worker-watcher", daemon=True).start()
 
 
-def serve(sock: socket.socket, args: argparse.Namespace) -> None:
+def serve(sock: socket.socket, args: SimpleNamespace) -> None:
     """Main thread: read frames. Task thread: run launches and block-store changes in order.
 
     Only ``kill_task`` and ``stop`` are handled on the main thread, so a long-running task

@@ -17,7 +17,6 @@ Modules already imported as ``pyspark*`` before ``install()`` are left alone.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 from types import ModuleType
@@ -32,12 +31,14 @@ def _target_name(fullname: str) -> str:
     return TARGET + fullname[len(ALIAS):]
 
 
-class _AliasLoader(importlib.abc.Loader):
+# The import protocol needs only these methods; not subclassing importlib.abc keeps
+# importlib.resources & co. (~7 ms) out of every driver's and executor's start-up.
+class _AliasLoader:
     def __init__(self, module: ModuleType):
         self._module = module
         self._spec = module.__spec__
 
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+    def create_module(self, spec: object) -> ModuleType:
         return self._module
 
     def exec_module(self, module: ModuleType) -> None:
@@ -45,7 +46,7 @@ class _AliasLoader(importlib.abc.Loader):
             module.__spec__ = self._spec  # undo the import system's stamp (see docstring)
 
 
-class PysparkAliasFinder(importlib.abc.MetaPathFinder):
+class PysparkAliasFinder:
     """Resolves ``pyspark`` and ``pyspark.*`` to the matching ``sparkcli`` modules."""
 
     def find_spec(self, fullname: str, path: object = None, target: object = None):
