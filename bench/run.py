@@ -11,11 +11,13 @@ that drifting background load hits all systems alike. Each run is measured by be
 - pyspark:  the same script run by a python that imports real PySpark (--pyspark-python, default
   bench/.venv-pyspark/bin/python, then this python), with PYSPARK_SUBMIT_ARGS giving the same
   master and --conf; skipped with a note when no such python is found.
-- plain:    bench/workloads/plain_NAME.py ARGS, one process, no framework.
+- plain:    bench/workloads/plain_NAME.py ARGS, one process, no framework (not for streaming).
 
 Every workload prints a `RESULT ...` line; the table's result column says whether each system's
 result equals plain's (or sparkcli's when plain did not run). The markdown table is printed and
 appended to bench/results/DATE.md (one section per invocation, with its command and machine).
+The streaming workload's numbers differ per system: it prints `METRIC name=value` lines, which a
+"Streaming" table below the main one shows (medians over the counted runs).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class Workload:
     pyspark_conf: dict[str, str] = field(default_factory=dict)  # --conf for PySpark
     plain_cmd: list[str] | None = None  # instead of plain_NAME.py
     skip: str = ""
+    no_plain: str = ""  # why there is no plain baseline (plain is skipped with this note)
 
 
 WORKLOADS = [
@@ -79,7 +82,11 @@ WORKLOADS = [
     Workload("join", lambda q: ["500000", "10000"] if q else ["5000000", "100000"]),
     Workload("pagerank", lambda q: [str(datagen.graph(20_000 if q else 200_000)), "10"]),
     Workload("cached", lambda q: ["500000" if q else "5000000", "20"]),
-    Workload("streaming", lambda q: [], skip="DStreams not implemented yet"),
+    Workload(
+        "streaming",
+        lambda q: ["5", "5"] if q else ["10", "10"],  # seconds of throughput, latency mode
+        no_plain="a plain-Python socket word count would not measure a streaming engine",
+    ),
 ]
 
 
@@ -221,6 +228,48 @@ def table(results: dict[str, dict[str, dict]], compare: list[str]) -> str:
     return "\n".join(rows)
 
 
+METRIC_LINE = re.compile(r"METRIC (\w+)=(\S+)$", re.MULTILINE)
+STREAMING_COLUMNS = [  # (header, metric); see bench/workloads/streaming.py for their meaning
+    ("lines/s (1 s batches)", "tput_lines_per_s"),
+    ("steady lines/s", "tput_steady_lines_per_s"),
+    ("sched. delay max ms (1 s)", "tput_sched_delay_max_ms"),
+    ("bounded (1 s)", "tput_sched_bounded"),
+    ("p50 ms (50 ms batches)", "lat_latency_p50_ms"),
+    ("p99 ms (50 ms)", "lat_latency_p99_ms"),
+    ("sched. delay max ms (50 ms)", "lat_sched_delay_max_ms"),
+    ("lines processed (min-max) of sent (50 ms)", "lat_lines_processed"),
+]
+
+
+def streaming_table(by_system: dict[str, dict]) -> str:
+    """The streaming workload's METRIC lines per system: medians over the counted runs
+    (bounded: yes/no if all runs agree, else how many runs said yes)."""
+    head = ["system"] + [h for h, _ in STREAMING_COLUMNS]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for s, d in by_system.items():
+        metrics = [dict(METRIC_LINE.findall(r.stdout)) for r in d["runs"]]
+        if not metrics:
+            continue
+        cells = [s]
+        for _, key in STREAMING_COLUMNS:
+            values = [m.get(key, "-") for m in metrics]
+            if key.endswith("bounded"):
+                yes = values.count("yes")
+                cells.append(values[0] if len(set(values)) == 1 else f"{yes}/{len(values)} runs")
+            elif key == "lat_lines_processed":
+                got = sorted(int(v) for v in values if v != "-")
+                sent = "/".join(sorted({m.get("lat_lines_sent", "-") for m in metrics}))
+                cells.append(f"{got[0]}-{got[-1]} of {sent}" if got else "-")
+            else:
+                nums = [float(v) for v in values if v not in ("-", "n/a")]
+                med = statistics.median(nums) if nums else None
+                cells.append(
+                    "n/a" if med is None else f"{med:,.0f}" if med >= 100 else f"{med:.3g}"
+                )
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -290,11 +339,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {w.name:10} skipped: {w.skip}")
                 results[w.name] = {"skip": w.skip}
                 continue
+            run_systems = systems
+            if w.no_plain and "plain" in systems:
+                run_systems = [s for s in systems if s != "plain"]
+                notes.append(f"plain: no {w.name} baseline ({w.no_plain}), skipped")
+                print(f"  {w.name:10} plain     skipped: {w.no_plain}")
             args = w.args(a.quick)
             cmds = commands(w, args, pyspark_py, home)
-            results[w.name] = bench_workload(w, systems, cmds, a.runs, a.timeout, log_dir)
+            results[w.name] = bench_workload(w, run_systems, cmds, a.runs, a.timeout, log_dir)
 
     text = table(results, compare)
+    if results.get("streaming", {}).get("sparkcli"):
+        text += "\n\nStreaming (medians; see bench/workloads/streaming.py):\n\n"
+        text += streaming_table(results["streaming"])
     section = (
         f"## {stamp}: {mode} run, {a.runs} counted runs + 1 warm-up\n\n"
         f"Command: `python bench/run.py {' '.join(sys.argv[1:] if argv is None else argv)}`. "

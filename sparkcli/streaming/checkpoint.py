@@ -1,7 +1,8 @@
 """Metadata checkpoints (Spark's streaming Checkpoint, CheckpointWriter, CheckpointReader).
 
 With ``ssc.checkpoint(dir)`` the job generator writes, after generating each batch and
-again after each batch completes, a file ``<dir>/checkpoint-<batch ms>`` holding a
+again after each batch completes, a file ``<dir>/checkpoint-<ms of the newest batch
+generated>`` (so the newest name is always the latest state written) holding a
 :class:`Checkpoint`: master, app name, the SparkConf pairs, the batch duration, the DStream
 graph (every DStream with its functions, cloudpickled; generated RDDs are not saved except
 those already written as RDD checkpoints, saved by path, e.g. the state of

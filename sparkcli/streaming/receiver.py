@@ -21,7 +21,10 @@ batch (``allocate(t)``, logged too), which is what the batch's RDD is made of.
 
 State: ``unallocated`` stream id -> [BlockInfo]; ``allocated`` batch ms -> {stream id ->
 [BlockInfo]}; ``data`` block id -> records (blocks read back from the WAL after a restart
-are loaded lazily); ``receivers`` stream id -> (JobWaiter, executor id, active).
+are loaded lazily); ``receivers`` stream id -> (JobWaiter, executor id, active). A block id
+is the receiver's ``input-<stream>-<task id>-<n>`` tagged ``@<run>`` by the tracker: task
+ids restart at 0 in a recovered driver, and a new block must never share its id with one
+replayed from the log.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import os
 import queue
 import threading
 import time
+import uuid
 from typing import Any
 
 from runtime.errors import SparkException
@@ -25,6 +26,10 @@ class ReceiverTracker:
         self.allocated: dict[int, dict[int, list[BlockInfo]]] = {}
         self.data: dict[str, list] = {}
         self.received_records = 0
+        # block ids made by receivers (input-<stream>-<task>-<seq>) repeat after a driver
+        # restart (task ids restart at 0): tag them with this run so a block replayed from
+        # the write-ahead log is never confused with a new one of the same name
+        self.run_tag = uuid.uuid4().hex[:8]
         self.cond = threading.Condition()
         self.inbox: queue.Queue = queue.Queue()
         self.receivers: dict[int, Any] = {}
@@ -141,7 +146,7 @@ class ReceiverTracker:
 
     def _add_block(self, msg: dict) -> None:
         sid, records = msg["stream_id"], msg["records"]
-        info = BlockInfo(sid, msg["block_id"], len(records))
+        info = BlockInfo(sid, f"{msg['block_id']}@{self.run_tag}", len(records))
         if self.wal_meta is not None:
             info.handle = self.wal_data[sid].write(records)
             self.wal_meta.write(("add", info))

@@ -7,7 +7,9 @@ Threads (all daemons, all ended by ``stop``):
                      a time: ``generate`` (give received blocks to t, ask the graph for
                      the jobs of t, hand the JobSet to the scheduler, write a metadata
                      checkpoint), ``clear`` (after batch t completed: forget old RDDs and
-                     blocks, checkpoint again), ``stop``.
+                     blocks, checkpoint again -- named after the newest batch
+                     generated, so the newest checkpoint name always holds the newest
+                     state), ``stop``.
     JobScheduler     runs the JobSets in batch order (spark.streaming.concurrentJobs = 1):
                      every output operation's function, then posts the batch's events.
     listener bus     (sparkcli.streaming.listener) delivers events to StreamingListeners.
@@ -162,7 +164,10 @@ class JobGenerator:
         tracker = self.scheduler.receiver_tracker
         if tracker is not None:
             tracker.cleanup(t - self.graph.max_input_remember_ms())
-        self.ssc._do_checkpoint(t)
+        # named after the newest batch generated, not after t: recovery reads the newest
+        # name, and a checkpoint-<later batch> written at generation (listing t as still
+        # pending) must not outlive this fresher one -- its batches' blocks may be gone
+        self.ssc._do_checkpoint(max(t, self.last_generated or t))
 
 
 class JobScheduler:
