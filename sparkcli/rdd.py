@@ -23,6 +23,7 @@ The public method set is split over mixins to keep modules small:
 
 from __future__ import annotations
 
+import weakref
 from itertools import chain
 from typing import Any, Callable, Iterable, Iterator
 
@@ -303,6 +304,9 @@ class ShuffledRDD(RDD):
         super().__init__(prev.ctx, [ShuffleDependency(prev, spec)], spec.num_partitions,
                          partitioner)
         self.spec = spec
+        driver = getattr(prev.ctx, "_driver", None)
+        if driver is not None:  # Spark's ContextCleaner: once unreachable, the shuffle goes
+            weakref.finalize(self, driver.shuffle_unreachable, spec.shuffle_id).atexit = False
 
     def compute(self, split: int, tc: Any) -> Iterator:
         return tc.read_shuffle(self.spec, split)

@@ -132,6 +132,20 @@ def _watch_worker() -> None:
     threading.Thread(target=watch, name="worker-watcher", daemon=True).start()
 
 
+def _remove_shuffle_files(shuffle_dir: str, shuffle_id: int) -> None:
+    prefix = f"shuffle_{shuffle_id}_"
+    try:
+        names = os.listdir(shuffle_dir)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(prefix):
+            try:
+                os.unlink(os.path.join(shuffle_dir, name))
+            except OSError:  # another executor sharing the directory got there first
+                pass
+
+
 def serve(sock: socket.socket, args: SimpleNamespace) -> None:
     """Main thread: read frames. Task thread: run launches and block-store changes in order.
 
@@ -195,6 +209,11 @@ def serve(sock: socket.socket, args: SimpleNamespace) -> None:
                           "error": serde.pack_exception(e), "metrics": {}, "blocks": []})
             elif op == "remove_rdd":
                 blocks.remove_rdd(msg["rdd_id"])
+            elif op == "forget_binaries":  # no active job needs these stages any more
+                for key in msg["keys"]:
+                    binaries.pop(key, None)
+            elif op == "remove_shuffle":  # its ShuffledRDD is gone on the driver
+                _remove_shuffle_files(shuffle_dir, msg["shuffle_id"])
 
     thread = threading.Thread(target=worker, name="task-runner", daemon=True)
     thread.start()

@@ -251,5 +251,12 @@ class DAGScheduler:
                 if o is not None and is_lost(o):
                     stage.outputs[i] = None
 
+    def remove_shuffle(self, shuffle_id: int) -> ShuffleMapStage | None:
+        """Forget a shuffle no RDD can read any more; None if unknown or still in use."""
+        stage = self.shuffle_stages.get(shuffle_id)
+        if stage is None or stage in self.running or stage in self.waiting:
+            return None
+        return self.shuffle_stages.pop(shuffle_id)
+
     def is_active(self, stage: Stage) -> bool:
         return stage in self.running

@@ -10,7 +10,13 @@ Loop state:
     tasksets         active TaskSetManagers, scheduled FIFO by (first job id, stage id)
     tasks            task id -> Task in flight
     block_locations  (rdd_id, split) -> executor ids holding that persisted partition
-    binaries         stage id -> cloudpickled ("result"|"shuffle", rdd, func|spec)
+    binaries         stage id -> cloudpickled ("result"|"shuffle", rdd, func|spec), kept
+                     only while an active job needs the stage (rebuilt if it runs again)
+    unreachable      shuffle ids whose ShuffledRDD was garbage collected (Spark's
+                     ContextCleaner): their stage, binary and files are dropped
+
+Retention (Spark's spark.ui.retainedJobs/retainedStages, 1000 each): ``stage_progress`` and
+``job_stages`` keep the newest entries only, so a 24/7 streaming driver stays flat.
 
 Each loop turn: accept registrations, read executor messages (task status), detect lost
 executors (EOF), run commands, then offer free slots to task sets. Stage logic lives in the
@@ -45,6 +51,7 @@ log = logging.getLogger("TaskSchedulerImpl")
 dag_log = logging.getLogger("DAGScheduler")
 
 MAX_BINARIES = 64  # mirrors runtime.executor.main.MAX_BINARIES (same eviction order)
+RETAINED_JOBS = RETAINED_STAGES = 1000
 
 
 @dataclass
@@ -99,6 +106,8 @@ class Driver:
         self.tasks: dict[int, Task] = {}
         self.block_locations: dict[tuple[int, int], set[str]] = {}
         self.binaries: dict[int, bytes] = {}
+        self._binary_stages: dict[int, Any] = {}  # stage id -> stage, for binaries
+        self.unreachable: collections.deque = collections.deque()
         self.waiters: dict[int, JobWaiter] = {}
         self.job_props: dict[int, dict] = {}
         self.stage_progress: dict[int, StageProgress] = {}
@@ -118,6 +127,7 @@ class Driver:
         self.address = "%s:%d" % (advertise_host or self._listener.getsockname()[0],
                                   self._listener.getsockname()[1])
         self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_w.setblocking(False)  # a full pipe means the loop is awake anyway
         self._sel.register(self._listener, selectors.EVENT_READ, ("accept", None))
         self._sel.register(self._wake_r, selectors.EVENT_READ, ("wake", None))
         self._stopping = False
@@ -155,6 +165,17 @@ class Driver:
 
     def remove_rdd(self, rdd_id: int) -> None:
         self._command(("remove_rdd", rdd_id))
+
+    def shuffle_unreachable(self, shuffle_id: int) -> None:
+        """No RDD can read ``shuffle_id`` any more (its ShuffledRDD was collected): drop it.
+
+        Called from a weakref finalizer, on whatever thread the collection happened: only
+        a lock-free append and a non-blocking wake-up."""
+        self.unreachable.append(shuffle_id)
+        try:
+            self._wake_w.send(b"x")
+        except OSError:
+            pass
 
     def stop(self, timeout: float = 5.0) -> None:
         if self._stopping:
@@ -252,6 +273,8 @@ class Driver:
 
     # -- commands ----------------------------------------------------------------------------
     def _drain_commands(self) -> None:
+        while self.unreachable:
+            self._remove_shuffle(self.unreachable.popleft())
         while True:
             try:
                 cmd = self._commands.get_nowait()
@@ -320,12 +343,49 @@ class Driver:
                     error: BaseException | None = None) -> None:
         waiter = self.waiters.pop(job_id, None)
         self.job_props.pop(job_id, None)
+        self._release_binaries()
+        self._trim_progress()
         if waiter is None:
             return
         if error is None:
             dag_log.info("Job %d finished", job_id)
         waiter.results, waiter.error = results, error
         waiter.event.set()
+
+    def _release_binaries(self, only: int | None = None) -> None:
+        """Drop the binaries of stages no active job needs (all, or just stage ``only``),
+        here and in the executors that hold them."""
+        live = set(self.dag.jobs)
+        gone = [sid for sid, stage in self._binary_stages.items()
+                if (sid == only if only is not None else not stage.jobs & live)]
+        if not gone:
+            return
+        for sid in gone:
+            del self.binaries[sid], self._binary_stages[sid]
+        keys = {str(sid) for sid in gone}
+        for ref in self.executors.values():
+            held = [k for k in keys if ref.binaries.pop(k, None)]
+            if held:
+                self._send(ref, {"op": "forget_binaries", "keys": held})
+
+    def _remove_shuffle(self, shuffle_id: int) -> None:
+        stage = self.dag.remove_shuffle(shuffle_id)
+        if stage is None:
+            return
+        if stage.id in self.binaries:
+            self._release_binaries(only=stage.id)
+        for ref in self.executors.values():
+            self._send(ref, {"op": "remove_shuffle", "shuffle_id": shuffle_id})
+
+    def _trim_progress(self) -> None:
+        with self.lock:
+            for old in sorted(self.job_stages)[:-RETAINED_JOBS]:
+                del self.job_stages[old]
+            if len(self.stage_progress) > RETAINED_STAGES:
+                done = [sid for sid, p in sorted(self.stage_progress.items())
+                        if p.active == 0 and sid not in self.binaries]
+                for sid in done[:len(self.stage_progress) - RETAINED_STAGES]:
+                    del self.stage_progress[sid]
 
     def _launch_stage(self, stage: Any) -> None:
         partitions = stage.pending_partitions()
@@ -336,6 +396,7 @@ class Driver:
                 payload = ("result", stage.rdd, stage.func)
             try:
                 self.binaries[stage.id] = serde.dumps_closure(payload)
+                self._binary_stages[stage.id] = stage
             except Exception as e:
                 self._apply(self.dag.stage_aborted(stage, SparkException(
                     f"Task not serializable: {type(e).__name__}: {e}")))
