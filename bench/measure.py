@@ -10,6 +10,11 @@ forked processes once per process, so the sum is an upper bound on the memory re
 Without /proc (not Linux), peak memory falls back to resource.getrusage(RUSAGE_CHILDREN).ru_maxrss:
 the largest single descendant that has been waited for, not the sum over the tree; `Run.rss_method`
 says which one was used. A process that is gone before a sample is taken (alive < 20 ms) is missed.
+
+`extra_parents` adds processes that the command does not spawn itself: the descendants (not the
+processes themselves) of those pids count too, e.g. the executors that standalone workers start
+for a submitted application. The command's process group is killed when it ends, times out or
+the caller is interrupted (Ctrl-C), so no part of it outlives measure().
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -53,13 +59,27 @@ def _proc_table() -> dict[int, tuple[int, int]]:
     return table
 
 
-def tree_rss(root: int) -> int:
-    """Sum of RSS over `root` and all of its descendants."""
-    table = _proc_table()
+def _children(table: dict[int, tuple[int, int]]) -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     for pid, (ppid, _) in table.items():
         children.setdefault(ppid, []).append(pid)
-    total, todo = 0, [root]
+    return children
+
+
+def child_pids(parents: Sequence[int]) -> list[int]:
+    """The pids whose parent is one of `parents`, now (none known without /proc)."""
+    if not HAVE_PROC:
+        return []
+    children = _children(_proc_table())
+    return [c for p in parents for c in children.get(p, ())]
+
+
+def tree_rss(root: int, extra_parents: Sequence[int] = ()) -> int:
+    """Sum of RSS over `root` and all of its descendants, and over the descendants of each of
+    `extra_parents` (not those processes themselves)."""
+    table = _proc_table()
+    children = _children(table)
+    total, todo = 0, [root, *(c for p in extra_parents for c in children.get(p, ()))]
     while todo:
         pid = todo.pop()
         if pid in table:
@@ -74,6 +94,7 @@ def measure(
     cwd: str | None = None,
     timeout: float = 1800.0,
     interval: float = 0.02,
+    extra_parents: Sequence[int] = (),
 ) -> Run:
     """Run `cmd` to completion; return its wall time, peak tree RSS and output."""
     start = time.perf_counter()
@@ -92,7 +113,7 @@ def measure(
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss(proc.pid))
+            peak = max(peak, tree_rss(proc.pid, extra_parents))
             done.wait(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -100,21 +121,30 @@ def measure(
         sampler.start()
     timed_out = False
     try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-    wall = time.perf_counter() - start
-    done.set()
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+        wall = time.perf_counter() - start
+    finally:  # also on Ctrl-C, which the command (in its own session) does not receive
+        done.set()
+        _kill_group(proc)
     if HAVE_PROC:
         sampler.join()
         method = "proc-tree"
     else:
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KiB on Linux
         method = "rusage-children"
-    try:  # never leave an orphan behind (e.g. a JVM whose parent died)
+    return Run(wall, peak, method, proc.returncode, out, err, timed_out)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """SIGKILL the command's process group: never leave an orphan behind (a JVM whose parent
+    died, a driver whose runner was interrupted), then reap the command."""
+    try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    return Run(wall, peak, method, proc.returncode, out, err, timed_out)
+    proc.wait()

@@ -12,10 +12,17 @@ that drifting background load hits all systems alike. Each run is measured by be
   bench/.venv-pyspark/bin/python, then this python), with PYSPARK_SUBMIT_ARGS giving the same
   master and --conf; skipped with a note when no such python is found.
 - plain:    bench/workloads/plain_NAME.py ARGS, one process, no framework (not for streaming).
+- cluster:  only for workloads with a `cluster` shape (cluster_wordcount): bench/cluster.py starts
+  a standalone master and workers on 127.0.0.1 (free ports, a temporary SPARKCLI_HOME) before the
+  warm-up, then each run is `sparkcli submit --master spark://127.0.0.1:PORT ... SCRIPT ARGS`,
+  interleaved with the same submit on local[2]. Start-up is not timed; peak RSS adds the
+  executors the workers start. The cluster is stopped when the workload ends, also on an error
+  or Ctrl-C. A line under the table gives cluster / local[2].
 
 Every workload prints a `RESULT ...` line; the table's result column says whether each system's
 result equals plain's (or sparkcli's when plain did not run). The markdown table is printed and
 appended to bench/results/DATE.md (one section per invocation, with its command and machine).
+A workload can leave out systems that make no sense for it (`without`), with a note saying why.
 The streaming workload's numbers differ per system: it prints `METRIC name=value` lines, which a
 "Streaming" table below the main one shows (medians over the counted runs).
 """
@@ -23,6 +30,7 @@ The streaming workload's numbers differ per system: it prints `METRIC name=value
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
 import platform
@@ -31,11 +39,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datagen
+from cluster import Cluster, ClusterError, standalone
 from measure import HAVE_PROC, Run, measure
 
 BENCH = Path(__file__).resolve().parent
@@ -63,7 +73,16 @@ class Workload:
     pyspark_conf: dict[str, str] = field(default_factory=dict)  # --conf for PySpark
     plain_cmd: list[str] | None = None  # instead of plain_NAME.py
     skip: str = ""
-    no_plain: str = ""  # why there is no plain baseline (plain is skipped with this note)
+    without: dict[str, str] = field(default_factory=dict)  # system -> why it is not run
+    script: str = ""  # workloads/SCRIPT.py and plain_SCRIPT.py if not NAME's
+    cluster: tuple[int, int] | None = None  # (workers, cores each): also run on a cluster
+
+
+@dataclass
+class Command:
+    argv: list[str]
+    env: dict[str, str]
+    extra_parents: tuple[int, ...] = ()  # their children belong to the run (cluster workers)
 
 
 WORKLOADS = [
@@ -73,6 +92,18 @@ WORKLOADS = [
         plain_cmd=["-c", "print('RESULT', sum(x * 2 for x in range(1000)))"],
     ),
     Workload("wordcount", lambda q: [str(datagen.text((10 if q else 100) * MB))]),
+    Workload(
+        "cluster_wordcount",
+        lambda q: [str(datagen.text((10 if q else 100) * MB))],
+        script="wordcount",
+        cluster=(2, 1),
+        without={
+            "pyspark": "this workload compares sparkcli's standalone cluster with sparkcli "
+            "local[2]; PySpark's pip package ships no start-master.sh/start-worker.sh, and "
+            "no PySpark cluster is set up here",
+            "plain": "it compares the cluster with local[2]; the wordcount workload has plain",
+        },
+    ),
     Workload(
         "sort",
         lambda q: [str(datagen.kv((50 if q else 500) * MB))],
@@ -85,7 +116,7 @@ WORKLOADS = [
     Workload(
         "streaming",
         lambda q: ["5", "5"] if q else ["10", "10"],  # seconds of throughput, latency mode
-        no_plain="a plain-Python socket word count would not measure a streaming engine",
+        without={"plain": "a plain-Python socket word count would not measure a streaming engine"},
     ),
 ]
 
@@ -107,26 +138,29 @@ def find_pyspark_python(given: str | None) -> tuple[str | None, str]:
 
 
 def commands(
-    w: Workload, args: list[str], pyspark_py: str | None, home: str
-) -> dict[str, tuple[list[str], dict[str, str]]]:
-    """system -> (argv, environment) for one workload."""
+    w: Workload, args: list[str], pyspark_py: str | None, home: str, cluster: Cluster | None
+) -> dict[str, Command]:
+    """system -> Command for one workload."""
     env = dict(os.environ, PYTHONHASHSEED="0")
-    script = str(WORKLOADS_DIR / f"{w.name}.py")
+    script = str(WORKLOADS_DIR / f"{w.script or w.name}.py")
 
     def conf(d: dict[str, str]) -> list[str]:
         return [a for k, v in d.items() for a in ("--conf", f"{k}={v}")]
 
     sparkcli = Path(sys.executable).with_name("sparkcli")
     launcher = [str(sparkcli)] if sparkcli.exists() else [sys.executable, "-m", "sparkcli"]
-    cmds = {
-        "sparkcli": (
-            launcher + ["submit", "--master", MASTER, *conf(w.conf), script, *args],
-            dict(env, SPARKCLI_HOME=home),
+
+    def submit(master: str) -> list[str]:
+        return launcher + ["submit", "--master", master, *conf(w.conf), script, *args]
+
+    cmds = {"sparkcli": Command(submit(MASTER), dict(env, SPARKCLI_HOME=home))}
+    if cluster:
+        cmds["cluster"] = Command(
+            submit(cluster.url), dict(env, SPARKCLI_HOME=str(cluster.home)), cluster.worker_pids
         )
-    }
     if pyspark_py:
         submit_args = " ".join(["--master", MASTER, *conf(w.pyspark_conf), "pyspark-shell"])
-        cmds["pyspark"] = (
+        cmds["pyspark"] = Command(
             [pyspark_py, script, *args],
             dict(
                 env,
@@ -136,8 +170,8 @@ def commands(
                 SPARK_LOCAL_IP="127.0.0.1",
             ),
         )
-    plain = w.plain_cmd or [str(WORKLOADS_DIR / f"plain_{w.name}.py"), *args]
-    cmds["plain"] = ([sys.executable, *plain], env)
+    plain = w.plain_cmd or [str(WORKLOADS_DIR / f"plain_{w.script or w.name}.py"), *args]
+    cmds["plain"] = Command([sys.executable, *plain], env)
     return cmds
 
 
@@ -157,19 +191,28 @@ def failure(run: Run) -> str:
 
 
 def bench_workload(
-    w: Workload, systems: list[str], cmds: dict, runs: int, timeout: float, log_dir: Path
+    w: Workload,
+    systems: list[str],
+    cmds: dict[str, Command],
+    runs: int,
+    timeout: float,
+    log_dir: Path,
+    settle: Callable[[], None] | None = None,
 ) -> dict[str, dict]:
-    """system -> {"runs": [Run], "error": str}; warm-up first, then `runs` interleaved rounds."""
+    """system -> {"runs": [Run], "error": str}; warm-up first, then `runs` interleaved rounds.
+    `settle` runs before each run (waits until the previous run's processes are gone)."""
     out = {s: {"runs": [], "error": ""} for s in systems}
     for i in range(runs + 1):
         for s in systems:
             if out[s]["error"]:
                 continue
-            argv, env = cmds[s]
-            run = measure(argv, env=env, timeout=timeout)
+            c = cmds[s]
+            if settle:
+                settle()
+            run = measure(c.argv, env=c.env, timeout=timeout, extra_parents=c.extra_parents)
             label = "warm-up" if i == 0 else f"run {i}"
             print(
-                f"  {w.name:10} {s:9} {label:8} {run.wall:7.2f}s "
+                f"  {w.name:17} {s:9} {label:8} {run.wall:7.2f}s "
                 f"{run.peak_rss / 2**20:7.0f} MiB  {result_line(run)[:70]}",
                 flush=True,
             )
@@ -177,16 +220,56 @@ def bench_workload(
                 out[s]["error"] = failure(run)
                 log = log_dir / f"{w.name}-{s}.log"
                 log.write_text(
-                    f"$ {' '.join(argv)}\n--- stdout\n{run.stdout}\n--- stderr\n{run.stderr}"
+                    f"$ {' '.join(c.argv)}\n--- stdout\n{run.stdout}\n--- stderr\n{run.stderr}"
                 )
-                print(f"  {w.name:10} {s:9} FAILED {out[s]['error']} (full log: {log})")
+                print(f"  {w.name:17} {s:9} FAILED {out[s]['error']} (full log: {log})")
             elif i > 0:
                 out[s]["runs"].append(run)
     return out
 
 
+def run_workload(
+    w: Workload,
+    systems: list[str],
+    a: argparse.Namespace,
+    pyspark_py: str | None,
+    home: str,
+    log_dir: Path,
+    notes: list[str],
+) -> dict[str, dict]:
+    """bench_workload for `systems` minus w.without, plus a cluster started for the workload
+    if it has a cluster shape (stopped when this returns or raises). Appends its notes."""
+    run_systems = [s for s in systems if s not in w.without]
+    for s in systems:
+        if s in w.without:
+            notes.append(f"{s}: not run for {w.name} ({w.without[s]})")
+            print(f"  {w.name:17} {s:9} skipped: {w.without[s]}")
+    args = w.args(a.quick)
+    with contextlib.ExitStack() as stack:
+        cluster = None
+        if w.cluster:
+            workers, cores = w.cluster
+            print(f"  {w.name:17} starting a master and {workers} workers x {cores} core")
+            try:
+                cluster = stack.enter_context(standalone(Path(home) / w.name, workers, cores))
+            except ClusterError as e:
+                print(f"  {w.name:17} cluster   FAILED to start: {e}")
+                error = f"the cluster did not start: {str(e).splitlines()[0]}"
+                return {"cluster": {"runs": [], "error": error}}
+            run_systems.insert(1, "cluster")
+            notes.append(
+                f"cluster: {w.name} submitted with --master {cluster.url.rsplit(':', 1)[0]}:PORT "
+                f"to a standalone master + {workers} workers x {cores} core on this machine "
+                f"(bench/cluster.py; start-up not timed); its sparkcli row is {MASTER}, run in "
+                "the same interleaved rounds"
+            )
+        cmds = commands(w, args, pyspark_py, home, cluster)
+        settle = cluster.wait_idle if cluster else None
+        return bench_workload(w, run_systems, cmds, a.runs, a.timeout, log_dir, settle)
+
+
 def REFERENCE_ORDER(item: tuple[str, dict]) -> int:
-    return ["plain", "sparkcli", "pyspark"].index(item[0])
+    return ["plain", "sparkcli", "pyspark", "cluster"].index(item[0])
 
 
 def table(results: dict[str, dict[str, dict]], compare: list[str]) -> str:
@@ -226,6 +309,27 @@ def table(results: dict[str, dict[str, dict]], compare: list[str]) -> str:
             cells.append("same" if got == {expected} else "DIFFERS" if expected else "-")
             rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
+
+
+def cluster_lines(results: dict[str, dict[str, dict]]) -> str:
+    """cluster / local[2] for each workload that ran on a cluster: the ratio of the medians,
+    and the range of the ratios within a round (a cluster run and the local run just before it)."""
+    lines = []
+    for name, by_system in results.items():
+        if "cluster" not in by_system:
+            continue
+        cl, lo = (by_system.get(s, {}).get("runs") for s in ("cluster", "sparkcli"))
+        if not cl or not lo:
+            lines.append(f"- {name}: no ratio, a system failed (see the table)")
+            continue
+        c, loc = [r.wall for r in cl], [r.wall for r in lo]
+        per_round = sorted(x / y for x, y in zip(c, loc))
+        mc, ml = statistics.median(c), statistics.median(loc)
+        lines.append(
+            f"- {name}: cluster / {MASTER} = **{mc / ml:.3g}x** (median {mc:.2f} s vs {ml:.2f} s; "
+            f"per round {per_round[0]:.3g}-{per_round[-1]:.3g}x)"
+        )
+    return "\n".join(lines)
 
 
 METRIC_LINE = re.compile(r"METRIC (\w+)=(\S+)$", re.MULTILINE)
@@ -336,31 +440,26 @@ def main(argv: list[str] | None = None) -> int:
             if w.name not in only:
                 continue
             if w.skip:
-                print(f"  {w.name:10} skipped: {w.skip}")
+                print(f"  {w.name:17} skipped: {w.skip}")
                 results[w.name] = {"skip": w.skip}
                 continue
-            run_systems = systems
-            if w.no_plain and "plain" in systems:
-                run_systems = [s for s in systems if s != "plain"]
-                notes.append(f"plain: no {w.name} baseline ({w.no_plain}), skipped")
-                print(f"  {w.name:10} plain     skipped: {w.no_plain}")
-            args = w.args(a.quick)
-            cmds = commands(w, args, pyspark_py, home)
-            results[w.name] = bench_workload(w, run_systems, cmds, a.runs, a.timeout, log_dir)
+            results[w.name] = run_workload(w, systems, a, pyspark_py, home, log_dir, notes)
 
     text = table(results, compare)
+    if any(d.get("cluster") for d in results.values()):
+        text += f"\n\nCluster vs {MASTER} (same script and input, interleaved rounds):\n\n"
+        text += cluster_lines(results)
     if results.get("streaming", {}).get("sparkcli"):
         text += "\n\nStreaming (medians; see bench/workloads/streaming.py):\n\n"
         text += streaming_table(results["streaming"])
+    note_lines = "".join(f"Note: {n}\n" for n in notes)
     section = (
         f"## {stamp}: {mode} run, {a.runs} counted runs + 1 warm-up\n\n"
         f"Command: `python bench/run.py {' '.join(sys.argv[1:] if argv is None else argv)}`. "
         f"Machine: {machine()}. {RSS_NOTE}. "
-        f"Ratios: this row's median / that system's median.\n"
-        + "".join(f"Note: {n}\n" for n in notes)
-        + f"\n{text}\n\n"
+        f"Ratios: this row's median / that system's median.\n" + note_lines + f"\n{text}\n\n"
     )
-    print("\n" + text)
+    print(f"\n{note_lines}\n{text}")
     out = BENCH / "results" / f"{datetime.date.today().isoformat()}.md"
     out.parent.mkdir(exist_ok=True)
     new = not out.exists()
