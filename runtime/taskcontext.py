@@ -12,6 +12,8 @@ task's result, so an update counts once per successful task.
 
 from __future__ import annotations
 
+import collections
+
 import os
 import pickle
 from typing import Any, Callable, Iterator
@@ -99,6 +101,7 @@ class TaskContext:
         self.fetch = fetch
         self.send = send  # frames to the driver while the task runs (receivers' blocks)
         self.interrupted = False  # set when the driver kills this task
+        self.messages: collections.deque = collections.deque()  # from the driver, mid-task
         self.new_blocks: list[tuple[int, int]] = []
         self.completion_callbacks: list[Callable] = []
 

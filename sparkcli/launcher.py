@@ -10,7 +10,8 @@ should be disabled via PYTHONHASHSEED" instead of returning a value executors wo
 agree with.
 
 For ``submit`` and ``shell`` it also starts the executor zygote before importing anything
-else, so executors cost a fork, not an interpreter start, when the application asks.
+else, so executors cost a fork, not an interpreter start, when the application asks (not
+with ``--master spark://``: there the workers start the executors).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import sys
 
 def main() -> None:
     os.environ["PYTHONHASHSEED"] = "0"
-    if len(sys.argv) > 1 and sys.argv[1] in ("submit", "shell") and not _asks_help(sys.argv):
+    if (len(sys.argv) > 1 and sys.argv[1] in ("submit", "shell") and not _asks_help(sys.argv)
+            and not _on_cluster(sys.argv)):
         # executors will be forked from a pre-imported zygote: start it now, so its
         # imports run while this process is still starting (runtime/executor/zygote.py)
         from runtime.scheduler import zygote
@@ -30,6 +32,18 @@ def main() -> None:
     from sparkcli.cli.main import cli
 
     cli(prog_name="sparkcli")
+
+
+def _on_cluster(argv: list[str]) -> bool:
+    """``--master spark://...`` on the command line: workers start the executors."""
+    for i, a in enumerate(argv):
+        if a.endswith(".py"):  # the application: what follows is its own arguments
+            return False
+        if a == "--master" and i + 1 < len(argv):
+            return argv[i + 1].startswith("spark://")
+        if a.startswith("--master="):
+            return a[len("--master="):].startswith("spark://")
+    return False
 
 
 def _asks_help(argv: list[str]) -> bool:

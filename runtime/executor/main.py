@@ -4,9 +4,14 @@ Started once per application (local mode: by the driver; cluster mode: by a work
 stdout/stderr redirected to work/<app-id>/<executor-id>/{stdout,stderr}. It connects to the
 driver, registers, and then serves one message at a time:
 
-    binary  {key, data}          cache a stage binary (cloudpickled lineage + function)
-    launch  {task fields}        run the task, reply with a ``status`` message
+    launch  {task fields}        run the task (its stage binary -- cloudpickled lineage +
+                                 function -- comes with the first task of a stage and is
+                                 cached), reply with a ``status`` message
     remove_rdd {rdd_id}          drop persisted partitions of an RDD
+    forget_binaries {keys}       drop cached stage binaries no active job needs
+    remove_shuffle {shuffle_id}  delete a collected shuffle's map output files
+    kill_task / task_message     for a running task (handled at once, not queued):
+                                 set ``tc.interrupted`` / append to ``tc.messages``
     stop                         exit cleanly
 
 State: the stage-binary cache (bounded, oldest dropped first), the BlockStore of persisted
@@ -221,10 +226,14 @@ def serve(sock: socket.socket, args: SimpleNamespace) -> None:
         msg = frames.recv(sock)
         if msg is None or msg["op"] == "stop":
             break
-        if msg["op"] == "kill_task":
+        if msg["op"] in ("kill_task", "task_message"):  # for a running task: not queued
             tc = running.get(msg["task_id"])
-            if tc is not None:
+            if tc is None:
+                pass
+            elif msg["op"] == "kill_task":
                 tc.interrupted = True
+            else:
+                tc.messages.append(msg["payload"])
         else:
             inbox.put(msg)
     sys.stdout.flush()

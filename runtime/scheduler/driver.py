@@ -130,6 +130,7 @@ class Driver:
         self._wake_w.setblocking(False)  # a full pipe means the loop is awake anyway
         self._sel.register(self._listener, selectors.EVENT_READ, ("accept", None))
         self._sel.register(self._wake_r, selectors.EVENT_READ, ("wake", None))
+        self._pending: set[socket.socket] = set()  # accepted, not yet registered
         self._stopping = False
         self.lock = threading.Lock()  # guards stage_progress for readers
         self._thread = threading.Thread(target=self._loop, name="sparkcli-scheduler",
@@ -162,6 +163,11 @@ class Driver:
     def kill_job_tasks(self, job_id: int) -> None:
         """Interrupt the running tasks of a job (they see ``tc.interrupted``)."""
         self._command(("kill_tasks", job_id))
+
+    def message_job_tasks(self, job_id: int, payload: Any) -> None:
+        """Hand ``payload`` to the running tasks of a job (they find it in
+        ``tc.messages``), e.g. a new rate for a streaming receiver."""
+        self._command(("message_tasks", job_id, payload))
 
     def remove_rdd(self, rdd_id: int) -> None:
         self._command(("remove_rdd", rdd_id))
@@ -235,9 +241,11 @@ class Driver:
             conn.setblocking(True)
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._sel.register(conn, selectors.EVENT_READ, ("new", None))
+            self._pending.add(conn)
 
     def _register(self, conn: socket.socket) -> None:
         self._sel.unregister(conn)
+        self._pending.discard(conn)
         if getattr(self, "auth_secret", None) is not None:  # spark.authenticate (spark://)
             from runtime.rpc import auth
 
@@ -303,11 +311,12 @@ class Driver:
                     if not task.tsm.stage.jobs and ref is not None:
                         self._send(ref, {"op": "kill_task", "task_id": task.id})
             elif op == "kill_tasks":
-                for task in list(self.tasks.values()):
-                    if cmd[1] in task.tsm.stage.jobs:
-                        ref = self.executors.get(task.executor_id)
-                        if ref is not None:
-                            self._send(ref, {"op": "kill_task", "task_id": task.id})
+                for ref, task in self._job_tasks(cmd[1]):
+                    self._send(ref, {"op": "kill_task", "task_id": task.id})
+            elif op == "message_tasks":
+                for ref, task in self._job_tasks(cmd[1]):
+                    self._send(ref, {"op": "task_message", "task_id": task.id,
+                                     "payload": cmd[2]})
             elif op == "remove_rdd":
                 rdd_id = cmd[1]
                 for key in [k for k in self.block_locations if k[0] == rdd_id]:
@@ -319,6 +328,10 @@ class Driver:
                 for job_id in list(self.dag.jobs):
                     self._apply(self.dag.fail_job(self.dag.jobs[job_id], JobCancelled(
                         "Job cancelled because SparkContext was shut down")))
+
+    def _job_tasks(self, job_id: int) -> list[tuple[ExecutorRef, Task]]:
+        return [(self.executors[t.executor_id], t) for t in list(self.tasks.values())
+                if job_id in t.tsm.stage.jobs and t.executor_id in self.executors]
 
     def _drop_orphan_tasksets(self) -> None:
         for tsm in self.tasksets:
@@ -648,12 +661,10 @@ class Driver:
         self.waiters.clear()
 
     def close_sockets(self) -> None:
-        for ref in self.executors.values():
-            try:
-                ref.sock.close()
-            except OSError:
-                pass
-        for s in (self._listener, self._wake_r, self._wake_w):
+        """Executors see EOF and exit, including one that connected but had not registered
+        yet (a job can end before a slow executor's registration is read)."""
+        socks = [ref.sock for ref in self.executors.values()] + list(self._pending)
+        for s in socks + [self._listener, self._wake_r, self._wake_w]:
             try:
                 s.close()
             except OSError:

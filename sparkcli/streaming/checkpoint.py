@@ -9,6 +9,12 @@ those already written as RDD checkpoints, saved by path, e.g. the state of
 updateStateByKey), the pending batch times and the checkpoint time. Files are written to
 a temporary name and renamed, and only the last 10 are kept.
 
+RDD checkpoints are deleted once unneeded: after the checkpoint written when a batch
+completes, each DStream deletes its RDD checkpoint dirs older than the oldest one that
+checkpoint references (Spark's DStreamCheckpointData.cleanup; see
+:mod:`sparkcli.streaming.dstream`). Recovery from the newest checkpoint file always works;
+an older one (read when the newest cannot be) may name deleted RDDs, as in Spark.
+
 ``StreamingContext.getOrCreate(dir, setup)`` reads the newest readable file
 (:func:`read_checkpoint`; a directory whose checkpoint files all fail to load is an error
 naming it), rebuilds the graph against the (new) SparkContext, and the job generator
@@ -52,6 +58,7 @@ class Checkpoint:
         import cloudpickle
 
         with self.graph.lock:
+            self.graph.update_checkpoint_data(self.checkpoint_time)
             return cloudpickle.dumps(self)
 
     def spark_conf(self) -> Any:

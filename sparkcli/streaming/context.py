@@ -316,8 +316,10 @@ class StreamingContext:
             self.stop(stopSparkContext=False)
 
     # -- checkpoints ----------------------------------------------------------------------------
-    def _do_checkpoint(self, t: int) -> None:
-        """Write a metadata checkpoint for batch time t (job generator thread)."""
+    def _do_checkpoint(self, t: int, clear: bool = False) -> None:
+        """Write a metadata checkpoint for batch time t (job generator thread); with
+        ``clear`` (the checkpoint after a batch completed), then delete the RDD checkpoints
+        it no longer references (Spark's clearCheckpointDataLater)."""
         from sparkcli.streaming.checkpoint import Checkpoint
 
         writer = self._checkpoint_writer
@@ -327,6 +329,9 @@ class StreamingContext:
             writer.write(Checkpoint(self, t).serialize(), t)
         except Exception as e:
             log.warning("Could not write checkpoint for time %d ms: %r", t, e)
+            return
+        if clear:
+            self._graph.clear_checkpoint_data(t)
 
 
 class _UnionDStream(TransformedDStream):

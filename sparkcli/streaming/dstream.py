@@ -19,8 +19,20 @@ parent's slide unless a window changes it), ``_remember_ms`` (how long generated
 kept: at least one slide, twice the checkpoint interval for stateful streams, plus the
 window for a window's parent), ``_storage_level``, ``_checkpoint_ms`` and
 ``_must_checkpoint`` (stateful streams need RDD checkpoints to cut their lineage),
-``_generated`` (ms -> RDD). ``_restored`` (ms -> checkpoint dir) holds the RDDs a recovered
-context reads back from the checkpoint directory.
+``_generated`` (ms -> RDD). ``_restored`` (ms -> (checkpoint dir, partitions,
+partitioner)) holds the RDDs a recovered context reads back from the checkpoint directory.
+
+Checkpoint data (Spark's DStreamCheckpointData), kept on the job generator's thread:
+``_update_checkpoint_data(t)`` runs before the metadata checkpoint of time t is pickled and
+notes the RDD checkpoints it saves (``_checkpoint_data``, ms -> (dir, partitions,
+partitioner), which ``__getstate__`` writes as ``_restored``); every RDD checkpoint dir
+ever saved is remembered in ``_checkpoint_files`` (ms -> dir) and the oldest time the
+checkpoint of t references in ``_oldest_saved`` (t -> ms). Once that checkpoint is on disk,
+``_cleanup_checkpoint_data(t)`` deletes the saved dirs older than that oldest time: neither
+it nor any later checkpoint can refer to them (RDDs only leave ``_generated``, oldest
+first), so recovery from the newest checkpoint still finds every file it needs. The
+bookkeeping is not pickled (Spark's @transient): a recovered context starts it afresh from
+the restored RDDs, and so deletes the previous run's files once they are no longer needed.
 
 Graph set-up happens at ``StreamingContext.start()`` through the DStreamGraph: outputs call
 ``_initialize(zero)`` then ``_remember(d)`` then ``_validate_at_start()`` on their lineage.
@@ -34,6 +46,7 @@ The public operators live here (stateless, output) and in the mixins
 
 from __future__ import annotations
 
+import logging
 import operator
 import os
 import shutil
@@ -46,6 +59,8 @@ from sparkcli.streaming.util import from_timestamp, rddToFileName, to_datetime, 
 from sparkcli.streaming.windowed import WindowOpsMixin
 
 __all__ = ["DStream", "TransformedDStream"]
+
+log = logging.getLogger("DStreamCheckpointData")
 
 
 class DStream(PairOpsMixin, WindowOpsMixin):
@@ -61,6 +76,8 @@ class DStream(PairOpsMixin, WindowOpsMixin):
         self._must_checkpoint = False
         self._generated: dict[int, Any] = {}
         self._restored: dict[int, tuple[str, int, Any]] = {}
+        self._checkpoint_data: dict[int, tuple[str, int, Any]] = {}
+        self._reset_checkpoint_bookkeeping()
         self.is_cached = False
         self.is_checkpointed = False
 
@@ -83,13 +100,10 @@ class DStream(PairOpsMixin, WindowOpsMixin):
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_ssc"] = state["_sc"] = None
-        restored = dict(self._restored)
-        for t, rdd in self._generated.items():
-            path = getattr(rdd, "_checkpoint_file", None) if rdd.checkpointed else None
-            if path:
-                restored[t] = (path, rdd.num_partitions, rdd.partitioner)
-        state["_restored"] = restored
-        state["_generated"] = {}
+        state["_restored"] = dict(self._checkpoint_data)
+        state["_checkpoint_data"] = state["_generated"] = {}
+        state.pop("_checkpoint_files", None)  # driver-side bookkeeping, not saved
+        state.pop("_oldest_saved", None)
         return state
 
     def _attach(self, ssc: Any) -> None:
@@ -97,8 +111,46 @@ class DStream(PairOpsMixin, WindowOpsMixin):
         from sparkcli.streaming.checkpoint import CheckpointFileRDD
 
         self._ssc, self._sc = ssc, ssc._sc
+        self._reset_checkpoint_bookkeeping()
         for t, (path, n, partitioner) in sorted(self._restored.items()):
             self._generated[t] = CheckpointFileRDD(self._sc, path, n, partitioner)
+
+    # -- checkpoint data (DStreamCheckpointData; see the module doc) -------------------------
+    def _reset_checkpoint_bookkeeping(self) -> None:
+        self._checkpoint_files: dict[int, str] = {}
+        self._oldest_saved: dict[int, int] = {}
+
+    def _update_checkpoint_data(self, t: int) -> None:
+        """Before the metadata checkpoint of time t is pickled: note the RDD checkpoints
+        it saves."""
+        saved = dict(self._restored)
+        for k, rdd in self._generated.items():
+            path = getattr(rdd, "_checkpoint_file", None) if rdd.checkpointed else None
+            if path:
+                saved[k] = (path, rdd.num_partitions, rdd.partitioner)
+        self._checkpoint_data = saved
+        if saved:
+            self._checkpoint_files.update((k, v[0]) for k, v in saved.items())
+            self._oldest_saved[t] = min(saved)
+
+    def _cleanup_checkpoint_data(self, t: int) -> None:
+        """After the metadata checkpoint of time t is written: delete the RDD checkpoint
+        dirs older than the oldest one it references."""
+        oldest = self._oldest_saved.get(t)
+        # checkpoints up to t are superseded (those written at generation are never cleaned)
+        self._oldest_saved = {k: v for k, v in self._oldest_saved.items() if k > t}
+        if oldest is None:
+            return
+        for k in sorted(k for k in self._checkpoint_files if k < oldest):
+            path = self._checkpoint_files.pop(k)
+            shutil.rmtree(path, ignore_errors=True)
+            log.info("Deleted checkpoint file '%s' for time %d ms", path, k)
+            parent = os.path.dirname(path)
+            if parent != self._sc.getCheckpointDir():  # a previous run's, once emptied
+                try:
+                    os.rmdir(parent)
+                except OSError:
+                    pass
 
     # -- graph set-up (DStreamGraph.start) ---------------------------------------------------
     def _initialize(self, zero_time: int) -> None:

@@ -9,6 +9,8 @@ generation, clearing and user ``slice`` calls.
 ``generate_jobs(t)`` asks each output for its RDD of batch t and returns one job (a thunk
 that runs the output function on that RDD) per output that has one, and
 ``clear_metadata(t)`` drops RDDs no longer needed once batch t is done.
+``update_checkpoint_data(t)`` / ``clear_checkpoint_data(t)`` surround the writing of a
+metadata checkpoint: note the RDD checkpoints it saves, then delete the older ones.
 """
 
 from __future__ import annotations
@@ -110,6 +112,19 @@ class DStreamGraph:
         with self.lock:
             for out in self.output_streams:
                 out._clear_metadata(t)
+
+    def update_checkpoint_data(self, t: int) -> None:
+        """Before pickling the metadata checkpoint of time t (under the lock)."""
+        with self.lock:
+            for d in self.all_streams():
+                d._update_checkpoint_data(t)
+
+    def clear_checkpoint_data(self, t: int) -> None:
+        """After the checkpoint of t is written: delete the RDD checkpoints it no longer
+        references."""
+        with self.lock:
+            for d in self.all_streams():
+                d._cleanup_checkpoint_data(t)
 
     def attach(self, ssc: Any) -> None:
         for d in self.all_streams():

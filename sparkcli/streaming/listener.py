@@ -158,6 +158,25 @@ class OutputOperationInfo:
         return _opt((self._end - self._start) * 1000)
 
 
+class StreamInputInfo:
+    """What one input stream brought to a batch (``batchInfo.streamIdToInputInfo()``)."""
+
+    def __init__(self, stream_id: int, num_records: int):
+        self._sid, self._n = stream_id, num_records
+
+    def inputStreamId(self) -> int:
+        return self._sid
+
+    def numRecords(self) -> int:
+        return self._n
+
+    def metadata(self) -> dict:
+        return {}
+
+    def __repr__(self) -> str:
+        return f"StreamInputInfo({self._sid}, {self._n})"
+
+
 class ReceiverInfo:
     def __init__(self, stream_id: int, name: str, active: bool, executor_id: str | None,
                  last_error: str = ""):

@@ -9,8 +9,10 @@ its own threads) and then loops on the task thread until the driver kills the ta
 (200 ms) the records ``store()``d since the last tick are sent to the driver as one block,
 ``{"op": "stream_block", "stream_id", "block_id", "records"}``. ``store(iterator)`` sends
 its records as a block at once. ``spark.streaming.receiver.maxRate`` (records/s, 0 = no
-limit) makes ``store`` wait (a token bucket). ``restart(msg)`` stops the receiver and starts
-it again after ``spark.streaming.receiverRestartDelay`` (2 s) on a helper thread.
+limit) makes ``store`` wait (a token bucket); under backpressure the driver sends new rates
+mid-task (``tc.messages``, see :mod:`sparkcli.streaming.rate_controller`), capped by it.
+``restart(msg)`` stops the receiver and starts it again after
+``spark.streaming.receiverRestartDelay`` (2 s) on a helper thread.
 
 Driver side. :class:`ReceiverTracker` launches one receiver job per receiver input stream
 (relaunching a receiver whose task ended while the context runs), routes the blocks it is
@@ -159,10 +161,18 @@ class SocketReceiver(Receiver):
 
 
 class _RateLimiter:
-    def __init__(self, rate: float):
-        self.rate = rate
+    def __init__(self, rate: float, ceiling: float = 0.0):
+        self.ceiling = ceiling  # spark.streaming.receiver.maxRate: never above (0: none)
+        self.rate = 0.0
+        self.set_rate(rate)
         self.allowance = 0.0
         self.last = time.monotonic()
+
+    def set_rate(self, rate: float) -> None:
+        """Backpressure's updates; 0 means no limit but the ceiling."""
+        if self.ceiling > 0:
+            rate = min(rate, self.ceiling) if rate > 0 else self.ceiling
+        self.rate = rate
 
     def acquire(self, n: int = 1) -> None:
         if self.rate <= 0:
@@ -181,10 +191,10 @@ class ReceiverSupervisor:
     """Runs a receiver inside its task (see the module doc)."""
 
     def __init__(self, receiver: Receiver, tc: Any, stream_id: int, block_ms: int,
-                 max_rate: float, restart_delay_ms: int):
+                 max_rate: float, restart_delay_ms: int, initial_rate: float = 0.0):
         self.receiver, self.tc, self.stream_id = receiver, tc, stream_id
         self.block_ms, self.restart_delay_ms = block_ms, restart_delay_ms
-        self.limiter = _RateLimiter(max_rate)
+        self.limiter = _RateLimiter(initial_rate, max_rate)
         self.lock = threading.Lock()
         self.buffer: list = []
         self.state = "initialized"
@@ -279,6 +289,10 @@ class ReceiverSupervisor:
             if now >= next_flush:
                 self.flush()
                 next_flush = now + tick
+            while self.tc.messages:  # from the driver: ("rate", records/s) under backpressure
+                kind, value = self.tc.messages.popleft()
+                if kind == "rate":
+                    self.limiter.set_rate(value)
             time.sleep(min(0.02, max(0.0, next_flush - now)))
         message = self.stop_requested[0] if self.stop_requested else "Stopped by driver"
         self.stop_receiver(message)
@@ -286,7 +300,8 @@ class ReceiverSupervisor:
         return 0
 
 
-def receiver_task(stream_id: int, block_ms: int, max_rate: float, restart_delay_ms: int):
+def receiver_task(stream_id: int, block_ms: int, max_rate: float, restart_delay_ms: int,
+                  initial_rate: float = 0.0):
     """The function of a receiver job (runs in the executor on the receiver's partition)."""
 
     def run(iterator: Iterable) -> int:
@@ -294,7 +309,7 @@ def receiver_task(stream_id: int, block_ms: int, max_rate: float, restart_delay_
 
         receiver = next(iter(iterator))
         sup = ReceiverSupervisor(receiver, taskcontext.current(), stream_id, block_ms,
-                                 max_rate, restart_delay_ms)
+                                 max_rate, restart_delay_ms, initial_rate)
         return sup.run()
 
     return run

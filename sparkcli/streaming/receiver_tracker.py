@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from runtime.errors import SparkException
+from sparkcli.streaming.rate_controller import RateController, backpressure_enabled
 from sparkcli.streaming.receiver import BlockInfo, receiver_task
 
 __all__ = ["ReceiverTracker"]
@@ -39,6 +40,11 @@ class ReceiverTracker:
         conf = self.sc._config
         self.block_ms = int(conf.get_duration("spark.streaming.blockInterval", "200ms") * 1000)
         self.max_rate = float(conf.get("spark.streaming.receiver.maxRate") or 0)
+        self.backpressure = backpressure_enabled(conf)
+        # the receivers' first rate: spark.streaming.backpressure.initialRate (else no limit)
+        self.initial_rate = float(
+            conf.get("spark.streaming.backpressure.initialRate") or 0) \
+            if self.backpressure else 0.0
         self.restart_delay_ms = int(conf.get("spark.streaming.receiverRestartDelay") or 2000)
         self.wal_data: dict[int, Any] = {}
         self.wal_meta = None
@@ -95,6 +101,10 @@ class ReceiverTracker:
         drv = self.sc._driver
         drv.handlers["stream_block"] = self._on_message
         drv.handlers["stream_receiver"] = self._on_message
+        if self.backpressure:
+            self.ssc._scheduler.listener_bus.add(RateController(
+                list(self.streams), self.ssc._graph.batch_ms, self.sc._config,
+                self.update_rate))
         self._thread = threading.Thread(target=self._consume, name="ReceiverTracker",
                                         daemon=True)
         self._thread.start()
@@ -107,12 +117,19 @@ class ReceiverTracker:
     def _launch(self, sid: int) -> None:
         stream = self.streams[sid]
         rdd = self.sc.parallelize([stream.receiver], 1)
-        func = receiver_task(sid, self.block_ms, self.max_rate, self.restart_delay_ms)
+        func = receiver_task(sid, self.block_ms, self.max_rate, self.restart_delay_ms,
+                             self.initial_rate)
         props = {"spark.job.description": f"Streaming job running receiver {sid}"}
         waiter = self.sc._driver.submit_job(rdd, func, [0], props)
         self.receivers[sid] = waiter
         threading.Thread(target=self._watch, args=(sid, waiter), daemon=True,
                          name=f"receiver-watch-{sid}").start()
+
+    def update_rate(self, sid: int, rate: float) -> None:
+        """Backpressure: the receiver of stream ``sid`` may now store ``rate`` records/s."""
+        waiter = self.receivers.get(sid)
+        if waiter is not None and waiter.job_id is not None and not waiter.event.is_set():
+            self.sc._driver.message_job_tasks(waiter.job_id, ("rate", rate))
 
     def _watch(self, sid: int, waiter: Any) -> None:
         waiter.event.wait()
@@ -230,10 +247,10 @@ class ReceiverTracker:
             out.append(records)
         return out
 
-    def num_records(self, t: int) -> int:
+    def records_by_stream(self, t: int) -> dict[int, int]:
         with self.cond:
-            return sum(i.num_records for infos in self.allocated.get(t, {}).values()
-                       for i in infos)
+            return {sid: sum(i.num_records for i in infos)
+                    for sid, infos in self.allocated.get(t, {}).items()}
 
     def cleanup(self, threshold: int) -> None:
         """Forget batches before ``threshold`` (ms) and their blocks."""

@@ -9,7 +9,8 @@ Threads (all daemons, all ended by ``stop``):
                      checkpoint), ``clear`` (after batch t completed: forget old RDDs and
                      blocks, checkpoint again -- named after the newest batch
                      generated, so the newest checkpoint name always holds the newest
-                     state), ``stop``.
+                     state -- then delete the RDD checkpoints it no longer references),
+                     ``stop``.
     JobScheduler     runs the JobSets in batch order (spark.streaming.concurrentJobs = 1):
                      every output operation's function, then posts the batch's events.
     listener bus     (sparkcli.streaming.listener) delivers events to StreamingListeners.
@@ -35,7 +36,8 @@ import threading
 import time
 from typing import Any
 
-from sparkcli.streaming.listener import BatchInfo, ListenerBus, OutputOperationInfo
+from sparkcli.streaming.listener import (BatchInfo, ListenerBus, OutputOperationInfo,
+                                         StreamInputInfo)
 
 __all__ = ["JobGenerator", "JobScheduler", "JobSet"]
 
@@ -43,10 +45,12 @@ log = logging.getLogger("JobScheduler")
 
 
 class JobSet:
-    def __init__(self, time: int, jobs: list, num_records: int):
+    def __init__(self, time: int, jobs: list, num_records: int,
+                 records_by_stream: dict[int, int] | None = None):
         self.time = time
         self.jobs = jobs
         self.num_records = num_records
+        self.records_by_stream = records_by_stream or {}
         self.submitted = _now()
         self.started: float | None = None
         self.ended: float | None = None
@@ -55,8 +59,9 @@ class JobSet:
         ops = {j.output_id: OutputOperationInfo(
             self.time, j.output_id, j.name, j.started, j.ended,
             None if j.error is None else repr(j.error)) for j in self.jobs}
+        inputs = {sid: StreamInputInfo(sid, n) for sid, n in self.records_by_stream.items()}
         return BatchInfo(self.time, self.num_records, self.submitted, self.started,
-                         self.ended, ops)
+                         self.ended, ops, inputs)
 
 
 class JobGenerator:
@@ -155,8 +160,8 @@ class JobGenerator:
             sched.report_error(f"Error generating jobs for time {t} ms", e)
             return
         self.last_generated = t
-        num = tracker.num_records(t) if tracker is not None else 0
-        sched.submit_job_set(JobSet(t, jobs, num))
+        by_stream = tracker.records_by_stream(t) if tracker is not None else {}
+        sched.submit_job_set(JobSet(t, jobs, sum(by_stream.values()), by_stream))
         self.ssc._do_checkpoint(t)
 
     def _clear(self, t: int) -> None:
@@ -167,7 +172,7 @@ class JobGenerator:
         # named after the newest batch generated, not after t: recovery reads the newest
         # name, and a checkpoint-<later batch> written at generation (listing t as still
         # pending) must not outlive this fresher one -- its batches' blocks may be gone
-        self.ssc._do_checkpoint(max(t, self.last_generated or t))
+        self.ssc._do_checkpoint(max(t, self.last_generated or t), clear=True)
 
 
 class JobScheduler:

@@ -234,3 +234,77 @@ def test_sigkill_the_driver_and_recover(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+WINDOWS: list = []
+
+
+def record_window(rdd):
+    WINDOWS.append(sorted(rdd.collect()))
+
+
+def _rdd_checkpoint_dirs(cp_dir):
+    """The RDD checkpoint dirs under ``cp_dir`` (``<cp>/<uuid>/rdd-<id>``)."""
+    return sorted(p for p in cp_dir.glob("*/rdd-*") if p.is_dir())
+
+
+def test_old_rdd_checkpoints_are_deleted_and_recovery_still_works(sc, tmp_path):
+    """Stateful streams checkpoint their RDDs every 2 batches; after 30 batches only the
+    few the newest metadata checkpoint references are left, and getOrCreate recovers from
+    them (then deletes the previous run's once they are no longer referenced)."""
+    from collections import Counter
+
+    from sparkcli.streaming.checkpoint import KEEP, checkpoint_files, read_checkpoint
+
+    RESULTS.clear()
+    WINDOWS.clear()
+    inbox, cp_dir = tmp_path / "in", tmp_path / "cp"
+    inbox.mkdir()
+    texts = [f"w{i % 3} w{i % 5} x" for i in range(40)]
+
+    def setup():
+        ssc = StreamingContext(sc, 1)
+        words = ssc.textFileStream(str(inbox)).flatMap(str.split).map(lambda w: (w, 1))
+        totals = words.updateStateByKey(update_total)
+        totals.checkpoint(2)
+        totals.foreachRDD(record)
+        window = words.reduceByKeyAndWindow(lambda a, b: a + b, lambda a, b: a - b, 5, 1,
+                                            filterFunc=lambda kv: kv[1] > 0)
+        window.checkpoint(2)
+        window.foreachRDD(record_window)
+        return ssc
+
+    def referenced():
+        cp = read_checkpoint(str(cp_dir))
+        return {path for d in cp.graph.all_streams() for path, _, _ in d._restored.values()}
+
+    def run(setup_func, first, last):
+        """Batches first..last-1 (one file each) through getOrCreate; the RDD checkpoint
+        dirs left afterwards."""
+        ssc = StreamingContext.getOrCreate(str(cp_dir), setup_func)
+        ssc._clock = ManualClock()
+        ssc.start()
+        try:
+            for i in range(first, last):
+                _drop(str(inbox), f"f{i}.txt", texts[i], 500 + 1000 * i)
+                advance(ssc, 1)
+                totals = Counter(" ".join(texts[: i + 1]).split())
+                assert RESULTS[-1] == sorted(totals.items())
+                in_window = Counter(" ".join(texts[max(0, i - 4):i + 1]).split())
+                assert WINDOWS[-1] == sorted(in_window.items())
+        finally:
+            ssc.stop(stopSparkContext=False)
+        left = _rdd_checkpoint_dirs(cp_dir)
+        # 2 streams x (the last one or two saved states), of one per stream every 2 batches
+        assert 2 <= len(left) <= 6, left
+        assert {str(p) for p in left} >= referenced()
+        assert len(checkpoint_files(str(cp_dir))) <= KEEP
+        return left
+
+    def never():
+        raise AssertionError("setupFunc must not run when a checkpoint exists")
+
+    first_run = {p.parent for p in run(setup, 0, 30)}
+    assert len(first_run) == 1
+    run(never, 30, 40)  # recovered from the saved states, then deleted them
+    assert not any(d.exists() for d in first_run)  # the first run's dirs went too
