@@ -212,6 +212,10 @@ class RDD(PairMixin, ActionsMixin, IOMixin):
         if self.storage_level is not None and self.storage_level != storageLevel:
             raise ValueError("Cannot change storage level of an RDD after it was already "
                              "assigned a level")
+        if self.storage_level is None:
+            driver = getattr(self.ctx, "_driver", None)
+            if driver is not None:  # ContextCleaner: a collected RDD's blocks go too
+                weakref.finalize(self, driver.rdd_unreachable, self.id).atexit = False
         self.storage_level = storageLevel
         return self
 

@@ -83,3 +83,17 @@ def test_streaming_driver_stays_flat(sc):
     assert peak <= 4
     assert _wait_for(lambda: len(driver.dag.shuffle_stages) <= 5), driver.dag.shuffle_stages
     assert len(_shuffle_files(sc)) <= 5 * 2
+
+
+def test_collected_persisted_rdd_loses_its_blocks(sc):
+    driver = sc._driver
+    rdd = sc.parallelize(range(1000), 4).map(lambda x: x * 2).persist()
+    assert rdd.sum() == 999_000
+    rid = rdd.id
+    assert _wait_for(lambda: any(k[0] == rid for k in driver.block_locations))
+    del rdd
+    assert _wait_for(lambda: not any(k[0] == rid for k in driver.block_locations))
+    kept = sc.parallelize(range(10), 2).cache()
+    assert kept.count() == 10
+    gc.collect()
+    assert _wait_for(lambda: any(k[0] == kept.id for k in driver.block_locations))

@@ -12,8 +12,9 @@ Loop state:
     block_locations  (rdd_id, split) -> executor ids holding that persisted partition
     binaries         stage id -> cloudpickled ("result"|"shuffle", rdd, func|spec), kept
                      only while an active job needs the stage (rebuilt if it runs again)
-    unreachable      shuffle ids whose ShuffledRDD was garbage collected (Spark's
-                     ContextCleaner): their stage, binary and files are dropped
+    unreachable      ("shuffle", id) of a collected ShuffledRDD, ("rdd", id) of a collected
+                     persisted RDD (Spark's ContextCleaner): the shuffle's stage, binary
+                     and files, the RDD's cached blocks are dropped
 
 Retention (Spark's spark.ui.retainedJobs/retainedStages, 1000 each): ``stage_progress`` and
 ``job_stages`` keep the newest entries only, so a 24/7 streaming driver stays flat.
@@ -177,7 +178,14 @@ class Driver:
 
         Called from a weakref finalizer, on whatever thread the collection happened: only
         a lock-free append and a non-blocking wake-up."""
-        self.unreachable.append(shuffle_id)
+        self._unreachable(("shuffle", shuffle_id))
+
+    def rdd_unreachable(self, rdd_id: int) -> None:
+        """A persisted RDD was collected: drop its cached blocks (as shuffle_unreachable)."""
+        self._unreachable(("rdd", rdd_id))
+
+    def _unreachable(self, item: tuple) -> None:
+        self.unreachable.append(item)
         try:
             self._wake_w.send(b"x")
         except OSError:
@@ -282,7 +290,11 @@ class Driver:
     # -- commands ----------------------------------------------------------------------------
     def _drain_commands(self) -> None:
         while self.unreachable:
-            self._remove_shuffle(self.unreachable.popleft())
+            kind, ident = self.unreachable.popleft()
+            if kind == "shuffle":
+                self._remove_shuffle(ident)
+            else:
+                self._commands.put(("remove_rdd", ident))
         while True:
             try:
                 cmd = self._commands.get_nowait()
