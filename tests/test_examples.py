@@ -4,6 +4,7 @@ the right answer, checked against a plain-Python computation of the same input.
 Each example is one subprocess (``python -m sparkcli submit``) with its own SPARKCLI_HOME, so
 the developer's conf/ never leaks in; the conf demo points SPARKCLI_CONF_DIR at
 examples/conf_demo. A new example without a check here fails ``test_every_example_is_checked``.
+The streaming examples (examples/streaming/*.py) are checked in test_streaming_examples.py.
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ CONF_DEMO = EXAMPLES / "conf_demo"
 LOG_LINE = re.compile(r"^\d\d/\d\d/\d\d \d\d:\d\d:\d\d (\w+) \S+: ", re.MULTILINE)
 
 
-def submit(
+def submit_command(
     home: Path, example: str, *args: str, conf_dir: Path | None = None, flags: tuple[str, ...] = ()
-) -> subprocess.CompletedProcess:
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of ``sparkcli submit --master local[2] example args``
+    run in ``home``, its SPARKCLI_HOME and TMPDIR (so temporary files stay in the test's
+    directory)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPARKCLI_")}
     env["SPARKCLI_HOME"] = str(home)
+    env["TMPDIR"] = str(home)
     env["PYTHONHASHSEED"] = "0"
     if conf_dir is not None:
         env["SPARKCLI_CONF_DIR"] = str(conf_dir)
@@ -43,6 +48,13 @@ def submit(
         str(EXAMPLES / example),
         *args,
     ]
+    return cmd, env
+
+
+def submit(home: Path, example: str, *args: str, **options) -> subprocess.CompletedProcess:
+    """Runs the example to its end (``submit_command``'s options); fails on an exit code or
+    a traceback."""
+    cmd, env = submit_command(home, example, *args, **options)
     proc = subprocess.run(
         cmd, check=False, cwd=home, env=env, capture_output=True, text=True, timeout=120
     )

@@ -1,10 +1,11 @@
 """Counts words in the new text files of a directory (PySpark's hdfs_wordcount.py).
 
     sparkcli submit examples/streaming/directory_wordcount.py [<directory>] [--seconds N]
+        [--batch S]
 
 Only files that appear after the start are read, each once. Write a file elsewhere and
-move it in (mv is atomic). Without a directory, a built-in feeder drops a file every second
-into a temporary one.
+move it in (mv is atomic). Without a directory, a built-in feeder drops a file every batch
+interval (--batch, default 1 s) into a temporary one.
 """
 
 import os
@@ -35,15 +36,11 @@ def start_file_feeder(directory, interval=1.0):
 
 
 if __name__ == "__main__":
-    args, seconds = parse_args(sys.argv[1:])
-    if args:
-        directory = args[0]
-    else:
-        directory = tempfile.mkdtemp(prefix="wordcount-in-")
-        start_file_feeder(directory)
+    args, opts = parse_args(sys.argv[1:])
+    directory = args[0] if args else tempfile.mkdtemp(prefix="wordcount-in-")
     sc = SparkContext("local[2]", "PythonStreamingDirectoryWordCount")
     sc.setLogLevel("WARN")
-    ssc = StreamingContext(sc, 1)
+    ssc = StreamingContext(sc, opts.batch)
 
     lines = ssc.textFileStream(directory)
     counts = lines.flatMap(lambda line: line.split(" ")) \
@@ -52,5 +49,7 @@ if __name__ == "__main__":
     counts.pprint()
 
     ssc.start()
-    ssc.awaitTermination(seconds or None)
+    if not args:  # files older than the start are not new: feed only now
+        start_file_feeder(directory, opts.batch)
+    ssc.awaitTermination(opts.seconds or None)
     ssc.stop()

@@ -1,6 +1,7 @@
 """Prints the lines that contain "Scala" from a TCP text stream (the course's filter example).
 
     sparkcli submit examples/streaming/network_filter.py [<hostname> <port>] [--seconds N]
+        [--batch S]
 """
 
 import sys
@@ -12,12 +13,12 @@ from pyspark.streaming import StreamingContext
 LINES = ["I like Scala", "Python is fun", "Scala and Spark", "Java too"]
 
 if __name__ == "__main__":
-    args, seconds = parse_args(sys.argv[1:])
+    args, opts = parse_args(sys.argv[1:])
     host, port = (args[0], int(args[1])) if len(args) == 2 else start_feeder(LINES)
     sc = SparkContext("local[2]", "NetworkFilter")
     sc.setLogLevel("WARN")
-    ssc = StreamingContext(sc, 1)
+    ssc = StreamingContext(sc, opts.batch)
     ssc.socketTextStream(host, port).filter(lambda line: "Scala" in line).pprint()
     ssc.start()
-    ssc.awaitTermination(seconds or None)
+    ssc.awaitTermination(opts.seconds or None)
     ssc.stop()

@@ -2,11 +2,13 @@
 (PySpark's recoverable_network_wordcount.py, with updateStateByKey totals).
 
     sparkcli submit examples/streaming/recoverable_wordcount.py <checkpoint-dir> [--seconds N]
+        [--batch S]
 
 Run it, let it stop (or kill it), run it again with the same checkpoint directory: the
 second run prints "Recovered" and its totals continue from the first run's last saved
-totals (saved every 2 s here; records received after that are lost unless
-spark.streaming.receiver.writeAheadLog.enable=true, as in Spark).
+totals (saved every 2 batches here; records received after that are lost unless
+spark.streaming.receiver.writeAheadLog.enable=true, as in Spark). The batch interval
+(--batch, default 1 s) is the first run's: a recovered context keeps its own.
 """
 
 import sys
@@ -23,29 +25,30 @@ def update_func(new_values, last_sum):
 CREATED = []
 
 
-def create_context(host, port, checkpoint):
+def create_context(host, port, checkpoint, batch):
     print("Creating new context")
     CREATED.append(True)
     sc = SparkContext("local[2]", "RecoverableWordCount")
     sc.setLogLevel("WARN")
-    ssc = StreamingContext(sc, 1)
+    ssc = StreamingContext(sc, batch)
     words = ssc.socketTextStream(host, port).flatMap(lambda line: line.split(" "))
     totals = words.map(lambda w: (w, 1)).updateStateByKey(update_func)
-    totals.checkpoint(2)  # save the totals every 2 s (default: every 10 s)
+    totals.checkpoint(2 * batch)  # save the totals every 2 batches (default: every 10 s)
     totals.pprint(20)
     ssc.checkpoint(checkpoint)
     return ssc
 
 
 if __name__ == "__main__":
-    args, seconds = parse_args(sys.argv[1:])
+    args, opts = parse_args(sys.argv[1:])
     if not args:
-        print("Usage: recoverable_wordcount.py <checkpoint-dir> [--seconds N]", file=sys.stderr)
+        print("Usage: recoverable_wordcount.py <checkpoint-dir> [--seconds N] [--batch S]",
+              file=sys.stderr)
         sys.exit(1)
     checkpoint = args[0]
     host, port = start_feeder(LINES)
     ssc = StreamingContext.getOrCreate(checkpoint,
-                                       lambda: create_context(host, port, checkpoint))
+                                       lambda: create_context(host, port, checkpoint, opts.batch))
     if not CREATED:
         print("Recovered from checkpoint", checkpoint)
         # the saved socket receiver points at the previous run's feeder: retarget it
@@ -53,5 +56,5 @@ if __name__ == "__main__":
         for stream in ssc._graph.input_streams:
             stream.receiver.host, stream.receiver.port = host, port
     ssc.start()
-    ssc.awaitTermination(seconds or None)
+    ssc.awaitTermination(opts.seconds or None)
     ssc.stop()

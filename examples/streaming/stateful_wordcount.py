@@ -2,6 +2,7 @@
 stateful_network_wordcount.py).
 
     sparkcli submit examples/streaming/stateful_wordcount.py [<hostname> <port>] [--seconds N]
+        [--batch S]
 """
 
 import sys
@@ -17,11 +18,11 @@ def update_func(new_values, last_sum):
 
 
 if __name__ == "__main__":
-    args, seconds = parse_args(sys.argv[1:])
+    args, opts = parse_args(sys.argv[1:])
     host, port = (args[0], int(args[1])) if len(args) == 2 else start_feeder(LINES)
     sc = SparkContext("local[2]", "PythonStreamingStatefulNetworkWordCount")
     sc.setLogLevel("WARN")
-    ssc = StreamingContext(sc, 1)
+    ssc = StreamingContext(sc, opts.batch)
     ssc.checkpoint(tempfile.mkdtemp(prefix="stateful-wordcount-"))
 
     # the state starts with these counts
@@ -33,5 +34,5 @@ if __name__ == "__main__":
     running.pprint()
 
     ssc.start()
-    ssc.awaitTermination(seconds or None)
+    ssc.awaitTermination(opts.seconds or None)
     ssc.stop()
