@@ -1,5 +1,7 @@
 """What the master and worker daemons share: configuration, logging set-up, the web UI's
-start and stop, the ready line, the foreground wait, and a few formatting helpers.
+start and stop, the ready line, the foreground wait, and a few formatting helpers; and
+:func:`stop_process`, the one way the worker and its runners (runtime.deploy.executor_runner,
+runtime.deploy.driver_runner) end a child process.
 
 No state here: every function takes what it works on. The daemons themselves are
 runtime.deploy.master.Master and runtime.deploy.worker.Worker; both follow the same life
@@ -18,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import subprocess
 import sys
 import threading
 from typing import Any
@@ -111,3 +114,21 @@ def format_mb(mb: float) -> str:
     if mb >= 1 << 10:
         return f"{mb / (1 << 10):.1f} GiB"
     return f"{float(mb):.1f} MiB"
+
+
+def stop_process(proc: subprocess.Popen | None, timeout: float = 3.0) -> int | None:
+    """terminate -> wait -> kill; never leaves a zombie."""
+    if proc is None:
+        return None
+    if proc.poll() is None:
+        try:
+            proc.terminate()
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        except OSError:
+            pass
+    try:
+        return proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        return None

@@ -1,50 +1,49 @@
-"""The standalone worker: registers with the master, runs executors and drivers, serves shuffle.
+"""The standalone worker daemon: registers with the master, runs its orders, serves shuffle.
 
-A worker is three servers and two loops:
+A worker is two servers and three loops:
 
 * the *master link* (one thread): connect to the master (any of the spark:// hosts),
   register with id/host/port/cores/memory/web UI/work dir plus the executors and drivers it
   still runs, then read the master's orders until the connection drops; reconnect every
-  second for as long as it takes (a restarted master gets its workers back);
+  second for as long as it takes (a restarted master gets its workers back). Orders:
+  launch_executor / kill_executor (runtime.deploy.executor_runner), launch_driver /
+  kill_driver (runtime.deploy.driver_runner), app_finished (kill the application's
+  executors, then remove <local_root>/<app-id>);
 * a heartbeat thread (every spark.worker.timeout / 4, as Spark);
+* the work-dir cleanup thread (runtime.deploy.work_dir.cleanup_app_dirs, every
+  spark.worker.cleanup.interval when spark.worker.cleanup.enabled);
 * the *shuffle service* (:class:`~runtime.rpc.server.FrameServer` on ``host:port``): op
   ``fetch`` {path, start, end} -> {data} for files under this worker's local root only, so
   reducers on other workers can read map outputs of executors that ran here -- even after
   those executors died (spark.shuffle.service.enabled semantics);
-* the web UI (runtime.deploy.ui.worker_routes).
+* the web UI (runtime.deploy.ui.worker_routes): :meth:`Worker.json` and :meth:`Worker.log_file`.
+
+The worker owns the tables and every message to the master; a runner owns one process. When
+an executor's process ends the worker reports ``executor_state`` (EXITED with its exit code,
+or KILLED when the worker killed it, or FAILED when it could not start); a driver's
+``driver_state`` comes from its runner while it runs and from the worker when it ends.
 
 State:
     executors   (app_id, exec_id) -> ExecutorRunner (process, dirs, state)
     drivers     driver_id -> DriverRunner (cluster deploy mode; supervise restarts)
     finished_*  the last 100 finished executors/drivers, for the UI
+    finished_apps  ids of applications the master said are finished
+    work_dir    executors' and drivers' dirs (layout: runtime.deploy.work_dir)
     local_root  <spark.local.dir or $TMPDIR>/spark-worker-XXXX: executors' shuffle files,
                 <local_root>/<app-id>/<exec-id>/, removed when the app finishes
-
-Executors run ``python -S -m runtime.executor --driver <driver> --executor-id E --app-id A
---local-dir <local_root>/<A>/<E> --cores 1 ...`` in <work-dir>/<A>/<E>/ with stdout and stderr
-there, PYTHONHASHSEED=0, the shuffle service address (SPARKCLI_SHUFFLE_SERVICE), this
-worker's pid (SPARKCLI_WORKER_PID: an executor exits when its worker dies) and the secret
-(_SPARK_AUTH_SECRET) in the environment. When a process ends the worker reports
-``executor_state`` (EXITED with its exit code, or KILLED when the worker killed it).
-
-Work dirs of finished applications are deleted every spark.worker.cleanup.interval (30 min)
-when spark.worker.cleanup.enabled, once older than spark.worker.cleanup.appDataTtl (7 d).
+    lock        guards the tables; never held while waiting on a process or the network
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import shutil
 import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any
 
 from runtime import config as rconfig
@@ -54,17 +53,18 @@ from runtime.deploy.common import (
     format_mb,
     setup_daemon,
     start_web_ui,
+    stop_process,
     stop_web_ui,
     wait_for_stop,
     warn_if_exposed,
 )
+from runtime.deploy.driver_runner import DriverRunner
+from runtime.deploy.executor_runner import ExecutorRunner
+from runtime.deploy.work_dir import SAFE_ID, cleanup_app_dirs, log_path
 from runtime.rpc import auth
 from runtime.rpc.server import Connection, FrameError, FrameServer, connect, recv_msg, send_msg
 
 log = logging.getLogger("Worker")
-runner_log = logging.getLogger("ExecutorRunner")
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def total_memory_mb() -> int:
@@ -73,59 +73,6 @@ def total_memory_mb() -> int:
     except (ValueError, OSError, AttributeError):
         total = 2048
     return max(total - 1024, 512)
-
-
-def python_path() -> str:
-    return os.pathsep.join(dict.fromkeys(
-        [ROOT] + [p for p in sys.path if p and os.path.exists(p)]))
-
-
-@dataclass
-class ExecutorRunner:
-    app_id: str
-    exec_id: int
-    cores: int
-    memory: int
-    work_dir: str
-    local_dir: str
-    app_name: str = ""
-    proc: subprocess.Popen | None = None
-    state: str = "RUNNING"
-    exit_code: int | None = None
-    killed: bool = False
-
-
-@dataclass
-class DriverRunner:
-    id: str
-    app: str
-    work_dir: str
-    cores: int
-    memory: int
-    supervise: bool
-    cmd: list = field(default_factory=list)
-    proc: subprocess.Popen | None = None
-    state: str = "RUNNING"
-    exit_code: int | None = None
-    killed: bool = False
-
-
-def stop_process(proc: subprocess.Popen | None, timeout: float = 3.0) -> int | None:
-    """terminate -> wait -> kill; never leaves a zombie."""
-    if proc is None:
-        return None
-    if proc.poll() is None:
-        try:
-            proc.terminate()
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        except OSError:
-            pass
-    try:
-        return proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        return None
 
 
 class Worker:
@@ -338,7 +285,7 @@ class Worker:
     # -- executors ---------------------------------------------------------------------------------
     def _launch_executor(self, msg: dict) -> None:
         app_id, exec_id = str(msg["app_id"]), int(msg["exec_id"])
-        if not _SAFE_ID.match(app_id):
+        if not SAFE_ID.match(app_id):
             log.warning("Ignoring executor launch with a bad application id %r", app_id[:60])
             return
         cmd_desc = dict(msg.get("command") or {})
@@ -348,32 +295,9 @@ class Worker:
                            int(msg.get("memory") or 0), exec_dir, local_dir,
                            app_name=str(cmd_desc.get("app_name") or ""))
         log.info("Asked to launch executor %s/%d for %s", app_id, exec_id, r.app_name)
-        cmd = [sys.executable, "-S", "-m", "runtime.executor",
-               "--driver", str(msg["driver_address"]), "--executor-id", str(exec_id),
-               "--app-id", app_id, "--local-dir", local_dir,
-               "--log-level", str(cmd_desc.get("log_level") or "WARN"), "--cores", "1"]
-        for p in cmd_desc.get("python_paths") or ():
-            cmd += ["--path", str(p)]
-        for h in cmd_desc.get("init_hooks") or ():
-            cmd += ["--init", str(h)]
-        env = dict(os.environ)
-        env.update({str(k): str(v) for k, v in (cmd_desc.get("env") or {}).items()})
-        env.update({"PYTHONHASHSEED": "0", "PYTHONUNBUFFERED": "1",
-                    "SPARKCLI_EXECUTOR_ID": str(exec_id), "PYTHONPATH": python_path(),
-                    "SPARKCLI_SHUFFLE_SERVICE": f"{self.host}:{self.server.port}",
-                    "SPARKCLI_WORKER_PID": str(os.getpid())})
-        env.pop(auth.ENV_VAR, None)
-        if self.secret is not None:
-            env[auth.ENV_VAR] = self.secret.decode("utf-8")
         try:
-            os.makedirs(exec_dir, exist_ok=True)
-            os.makedirs(local_dir, exist_ok=True)
-            cwd = cmd_desc.get("cwd")
-            with open(os.path.join(exec_dir, "stdout"), "ab") as out, \
-                    open(os.path.join(exec_dir, "stderr"), "ab") as err:
-                r.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
-                                          stderr=err, env=env, close_fds=True,
-                                          cwd=cwd if cwd and os.path.isdir(cwd) else exec_dir)
+            r.start(str(msg["driver_address"]), cmd_desc, f"{self.host}:{self.server.port}",
+                    self.secret)
         except OSError as e:
             log.error("Failed to launch executor %s/%d: %s", app_id, exec_id, e)
             self.send({"op": "executor_state", "app_id": app_id, "exec_id": exec_id,
@@ -385,11 +309,7 @@ class Worker:
                          name=f"executor-{app_id}-{exec_id}").start()
 
     def _wait_executor(self, r: ExecutorRunner) -> None:
-        code = r.proc.wait()
-        r.exit_code = code
-        r.state = "KILLED" if r.killed else "EXITED"
-        runner_log.info("Executor %s/%d finished with state %s exit code %s", r.app_id,
-                        r.exec_id, r.state, code)
+        code = r.wait()
         with self.lock:
             self.executors.pop((r.app_id, r.exec_id), None)
             self.finished_executors.append(r)
@@ -403,8 +323,7 @@ class Worker:
         if r is None:
             return
         log.info("Asked to kill executor %s/%d", app_id, exec_id)
-        r.killed = True
-        threading.Thread(target=stop_process, args=(r.proc,), daemon=True).start()
+        r.kill()
 
     def _app_finished(self, app_id: str) -> None:
         with self.lock:
@@ -431,105 +350,22 @@ class Worker:
         now = now or time.time()
         with self.lock:
             running = {a for a, _ in self.executors}
-        removed = []
-        try:
-            names = os.listdir(self.work_dir)
-        except OSError:
-            return removed
-        for name in names:
-            path = os.path.join(self.work_dir, name)
-            if not name.startswith("app-") or name in running or not os.path.isdir(path):
-                continue
-            newest = os.path.getmtime(path)
-            for root, _dirs, files in os.walk(path):
-                for f in files:
-                    try:
-                        newest = max(newest, os.path.getmtime(os.path.join(root, f)))
-                    except OSError:
-                        pass
-            if now - newest > self.app_ttl:
-                log.info("Removing directory: %s", path)
-                shutil.rmtree(path, ignore_errors=True)
-                removed.append(name)
-        return removed
+        return cleanup_app_dirs(self.work_dir, running, self.app_ttl, now)
 
     # -- drivers (cluster deploy mode) --------------------------------------------------------------
     def _launch_driver(self, msg: dict) -> None:
-        driver_id = str(msg["driver_id"])
-        if not _SAFE_ID.match(driver_id):
+        d = DriverRunner.prepare(msg, self.work_dir, self.connected_master or self.master_url)
+        if d is None:
             return
-        ddir = os.path.join(self.work_dir, driver_id)
-        os.makedirs(ddir, exist_ok=True)
-        files = dict(msg.get("files") or {})
-        for name, data in files.items():
-            base = os.path.basename(str(name))
-            if base and base not in (".", ".."):
-                with open(os.path.join(ddir, base), "wb") as f:
-                    f.write(data)
-
-        def local(names: list) -> str:
-            return ",".join(os.path.join(ddir, os.path.basename(str(n))) for n in names)
-
-        cmd = [sys.executable, "-m", "sparkcli", "submit", "--master", self.connected_master
-               or self.master_url, "--deploy-mode", "client"]
-        for k, v in (msg.get("conf") or {}).items():
-            if k not in ("spark.master", "spark.submit.deployMode", "spark.submit.pyFiles",
-                         "spark.files", "spark.authenticate.secret"):
-                cmd += ["--conf", f"{k}={v}"]
-        if msg.get("py_files"):
-            cmd += ["--py-files", local(msg["py_files"])]
-        if msg.get("data_files"):
-            cmd += ["--files", local(msg["data_files"])]
-        cmd.append(os.path.join(ddir, os.path.basename(str(msg["app"]))))
-        cmd += [str(a) for a in msg.get("args") or ()]
-        d = DriverRunner(driver_id, str(msg["app"]), ddir, int(msg.get("cores") or 1),
-                         int(msg.get("memory") or 0), bool(msg.get("supervise")), cmd)
         with self.lock:
-            self.drivers[driver_id] = d
-        log.info("Asked to launch driver %s", driver_id)
+            self.drivers[d.id] = d
+        log.info("Asked to launch driver %s", d.id)
         threading.Thread(target=self._run_driver, args=(d,), daemon=True,
-                         name=f"driver-{driver_id}").start()
+                         name=f"driver-{d.id}").start()
 
     def _run_driver(self, d: DriverRunner) -> None:
-        env = dict(os.environ)
-        env.update({"PYTHONHASHSEED": "0", "PYTHONUNBUFFERED": "1",
-                    "SPARKCLI_WORKER_DIR": self.work_dir, "SPARKCLI_DRIVER_ID": d.id})
-        env.pop(auth.ENV_VAR, None)
-        if self.secret is not None:
-            env[auth.ENV_VAR] = self.secret.decode("utf-8")
-        backoff = 1.0
-        while True:
-            try:
-                with open(os.path.join(d.work_dir, "stdout"), "ab") as out, \
-                        open(os.path.join(d.work_dir, "stderr"), "ab") as err:
-                    d.proc = subprocess.Popen(d.cmd, stdin=subprocess.DEVNULL, stdout=out,
-                                              stderr=err, env=env, cwd=d.work_dir,
-                                              close_fds=True)
-            except OSError as e:
-                self._driver_done(d, "ERROR", None, str(e))
-                return
-            self.send({"op": "driver_state", "driver_id": d.id, "state": "RUNNING"})
-            code = d.proc.wait()
-            d.exit_code = code
-            if d.killed:
-                self._driver_done(d, "KILLED", code, "killed")
-                return
-            if code == 0:
-                self._driver_done(d, "FINISHED", 0, "")
-                return
-            if not d.supervise:
-                self._driver_done(d, "FAILED", code, f"exited with code {code}")
-                return
-            log.info("Driver %s exited with code %d; relaunching in %.0f s (supervise)", d.id,
-                     code, backoff)
-            d.state = "RELAUNCHING"
-            self.send({"op": "driver_state", "driver_id": d.id, "state": "RELAUNCHING",
-                       "exit_code": code})
-            if self.stopped.wait(backoff) or d.killed:
-                self._driver_done(d, "KILLED", code, "killed")
-                return
-            backoff = min(backoff * 2, 60.0)
-            d.state = "RUNNING"
+        state, code, message = d.run(self.work_dir, self.secret, self.send, self.stopped)
+        self._driver_done(d, state, code, message)
 
     def _driver_done(self, d: DriverRunner, state: str, code: int | None, message: str) -> None:
         d.state = state
@@ -547,8 +383,7 @@ class Worker:
         if d is None:
             return
         log.info("Asked to kill driver %s", driver_id)
-        d.killed = True
-        threading.Thread(target=stop_process, args=(d.proc,), daemon=True).start()
+        d.kill()
 
     # -- shuffle service -------------------------------------------------------------------------
     def _on_fetch(self, conn: Connection, msg: dict) -> dict:
@@ -577,17 +412,6 @@ class Worker:
             drivers = list(self.drivers.values())
             fdrivers = list(self.finished_drivers)
 
-        def ex(r: ExecutorRunner) -> dict:
-            return {"id": r.exec_id, "appid": r.app_id, "appname": r.app_name,
-                    "cores": r.cores, "memory": r.memory, "state": r.state,
-                    "exitcode": r.exit_code, "workdir": r.work_dir,
-                    "pid": r.proc.pid if r.proc is not None else None}
-
-        def dr(d: DriverRunner) -> dict:
-            return {"id": d.id, "mainclass": d.app, "state": d.state, "cores": d.cores,
-                    "memory": d.memory, "exitcode": d.exit_code, "workdir": d.work_dir,
-                    "pid": d.proc.pid if d.proc is not None else None}
-
         return {"id": self.id, "host": self.host, "port": self.server.port if self.server else 0,
                 "masterurl": self.connected_master or self.master_url,
                 "masterwebuiurl": self.master_webui, "cores": self.cores,
@@ -595,24 +419,13 @@ class Worker:
                 "memory": self.memory,
                 "memoryused": sum(r.memory for r in running) + sum(d.memory for d in drivers),
                 "state": "ALIVE" if self.registered.is_set() else "CONNECTING",
-                "executors": [ex(r) for r in running],
-                "finishedexecutors": [ex(r) for r in reversed(finished)],
-                "drivers": [dr(d) for d in drivers],
-                "finisheddrivers": [dr(d) for d in reversed(fdrivers)]}
+                "executors": [r.json() for r in running],
+                "finishedexecutors": [r.json() for r in reversed(finished)],
+                "drivers": [d.json() for d in drivers],
+                "finisheddrivers": [d.json() for d in reversed(fdrivers)]}
 
     def log_file(self, app_id: Any, exec_id: Any, driver_id: Any, kind: str) -> str | None:
-        if kind not in ("stdout", "stderr"):
-            return None
-        if driver_id:
-            if not _SAFE_ID.match(str(driver_id)):
-                return None
-            path = os.path.join(self.work_dir, str(driver_id), kind)
-        else:
-            if not app_id or exec_id is None or not _SAFE_ID.match(str(app_id)) or \
-                    not str(exec_id).isdigit():
-                return None
-            path = os.path.join(self.work_dir, str(app_id), str(exec_id), kind)
-        return path if os.path.isfile(path) else None
+        return log_path(self.work_dir, app_id, exec_id, driver_id, kind)
 
 
 def run(master_url: str, host: str, port: int, cores: int | None, memory: str | None,
