@@ -8,10 +8,10 @@ import gc
 import glob
 import operator
 import os
-import time
 
 from sparkcli.streaming import StreamingContext
 from sparkcli.streaming.clock import ManualClock
+from waiting import wait_for
 
 
 def _shuffle_files(sc) -> list[str]:
@@ -19,13 +19,8 @@ def _shuffle_files(sc) -> list[str]:
 
 
 def _wait_for(cond, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        gc.collect()
-        if cond():
-            return True
-        time.sleep(0.02)
-    return cond()
+    """``cond`` after a collection (the cleaner acts on what the collector frees)."""
+    return wait_for(lambda: gc.collect() is not None and cond(), timeout, "the cleaner")
 
 
 def test_unreachable_shuffles_are_cleaned(sc):

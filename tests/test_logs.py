@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from sparkcli import logs as L
+from waiting import wait_for as poll
 from sparkcli.cli import exit_codes
 from sparkcli.cli.main import cli
 
@@ -67,15 +68,6 @@ def write_state(app_dir, **fields):
 
 def invoke(*args):
     return CliRunner().invoke(cli, ["logs", *args])
-
-
-def poll(cond, timeout=20.0, interval=0.02):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        threading.Event().wait(interval)
-    return cond()
 
 
 # -- listing --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import time
 from types import SimpleNamespace
 
 from sparkcli.progress import ConsoleProgressBar, active_stages, render, start_for
+from waiting import wait_for
 
 
 def stage(sid, total, done=0, active=0, submitted=0.0, jobs=(0,)):
@@ -126,9 +127,7 @@ def test_thread_draws_and_stop_wipes():
     out = io.StringIO()
     bar = ConsoleProgressBar(stream=out, width=60, interval=0.01)
     bar.start(SimpleNamespace(_driver=d))
-    deadline = time.monotonic() + 5
-    while "[Stage 0:" not in out.getvalue() and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_for(lambda: "[Stage 0:" in out.getvalue(), 5, "the bar")
     bar.stop()
     assert "(3 + 2) / 8]" in out.getvalue()
     assert out.getvalue().endswith("\r" + " " * 60 + "\r")

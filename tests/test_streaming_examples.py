@@ -24,12 +24,12 @@ import os
 import re
 import signal
 import subprocess
-import time
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from waiting import wait_for as poll
 from test_examples import EXAMPLES, submit, submit_command
 
 pytestmark = pytest.mark.timeout(120)
@@ -39,16 +39,6 @@ LINES = ("to be or not to be", "that is the question", "hello spark streaming") 
 LINE_WORDS = [Counter(line.split(" ")) for line in LINES]
 HEADER = "-" * 43
 BATCH = "0.5"  # seconds
-
-
-def poll(cond, timeout: float, what: str):
-    """``cond()`` once it is truthy; fails after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not (value := cond()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
-    return value
 
 
 def processes_of(home: Path) -> dict[int, str]:

@@ -12,23 +12,14 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
+from waiting import wait_for
+
+__all__ = ["wait_for"]  # the cluster tests import it from here
 
 ENV_BASE = {"PYTHONHASHSEED": "0", "PYTHONUNBUFFERED": "1"}
-
-
-def wait_for(cond, timeout: float = 30.0, what: str = "condition", interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = cond()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(interval)
 
 
 def http_get(url: str, timeout: float = 10.0) -> str:

@@ -5,9 +5,9 @@ waiting for the launcher to time out and terminate it."""
 from __future__ import annotations
 
 import socket
-import time
 
 from runtime.scheduler.driver import Driver
+from waiting import wait_for
 
 
 def test_stop_closes_connections_not_yet_registered(tmp_path):
@@ -17,10 +17,7 @@ def test_stop_closes_connections_not_yet_registered(tmp_path):
     host, port = driver.address.rsplit(":", 1)
     conn = socket.create_connection((host, int(port)), timeout=5)
     try:
-        deadline = time.monotonic() + 5
-        while not driver._pending and time.monotonic() < deadline:  # accepted by the loop
-            time.sleep(0.01)
-        assert driver._pending
+        wait_for(lambda: driver._pending, 5, "the loop to accept the connection")
         driver.stop()
         driver.close_sockets()
         conn.settimeout(2)

@@ -12,9 +12,9 @@ import pytest
 
 from sparkcli.streaming.rate_controller import PIDRateEstimator
 from sparkcli.streaming.receiver import Receiver
+from waiting import wait_for as poll
 
 from .conftest import advance, collect_output
-from .test_streaming_sources import poll
 
 
 def test_first_estimate_is_none():

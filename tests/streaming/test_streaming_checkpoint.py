@@ -13,6 +13,7 @@ from .conftest import advance
 from runtime.errors import SparkException
 from sparkcli.streaming import StreamingContext
 from sparkcli.streaming.clock import ManualClock
+from waiting import wait_for
 
 RESULTS: list = []  # module level: output functions are pickled by reference
 
@@ -113,9 +114,7 @@ def test_wal_blocks_are_replayed_after_restart(sc, tmp_path):
         ssc._clock = ManualClock()
         ssc.start()
         tracker: ReceiverTracker = ssc._scheduler.receiver_tracker
-        deadline = time.monotonic() + 30
-        while tracker.received_records < 50 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_for(lambda: tracker.received_records >= 50, 30, "records")
         assert tracker.received_records == 50
         assert os.listdir(os.path.join(cp_dir, "receivedData", "0"))
         ssc._do_checkpoint(0)  # a checkpoint taken before the first batch ran
@@ -128,9 +127,7 @@ def test_wal_blocks_are_replayed_after_restart(sc, tmp_path):
             ssc2.start()
             tracker2 = ssc2._scheduler.receiver_tracker
             assert sum(len(v) for v in tracker2.unallocated.values()) >= 1  # replayed
-            deadline = time.monotonic() + 30
-            while tracker2.received_records < 50 and time.monotonic() < deadline:
-                time.sleep(0.01)
+            wait_for(lambda: tracker2.received_records >= 50, 30, "records after recovery")
             advance(ssc2, 1)
             # the 50 logged records plus the 50 the restarted receiver sent again
             assert RESULTS == [sorted(list(range(50)) * 2)]
@@ -172,17 +169,15 @@ ssc.awaitTermination()
 def _wait_for_totals(path, expected, proc, timeout=60):
     import json
 
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def reached():
         assert proc.poll() is None, proc.stderr.read().decode()[-3000:]
         try:
             with open(path) as f:
-                if json.load(f) == expected:
-                    return
+                return json.load(f) == expected
         except (OSError, ValueError):
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"totals never became {expected}")
+            return False
+
+    wait_for(reached, timeout, f"totals {expected}")
 
 
 def _newest_checkpoint(directory):
@@ -219,9 +214,7 @@ def test_sigkill_the_driver_and_recover(tmp_path):
         drop("2.txt", ["c"])
         _wait_for_totals(out, {"a": 2, "b": 1, "c": 1}, proc)
         seen = time.time() * 1000  # wait for a checkpoint of a later batch (state saved)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and _newest_checkpoint(cp) < seen + 1000:
-            time.sleep(0.05)
+        wait_for(lambda: _newest_checkpoint(cp) >= seen + 1000, 30, "a later checkpoint")
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()

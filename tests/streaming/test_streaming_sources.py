@@ -14,14 +14,7 @@ from .conftest import advance, collect_output
 
 from runtime.errors import SparkException
 from sparkcli.streaming import Receiver
-
-
-def poll(cond, timeout=30.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        threading.Event().wait(0.01)
+from waiting import wait_for as poll
 
 
 class LineServer:

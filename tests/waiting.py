@@ -1,0 +1,17 @@
+"""Waiting in tests: poll a condition with a timeout, never a fixed sleep."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+
+def wait_for(cond: Callable[[], Any], timeout: float = 30.0, what: str = "condition",
+             interval: float = 0.02) -> Any:
+    """``cond()``'s first truthy value; AssertionError naming ``what`` after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while not (value := cond()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(interval)
+    return value
