@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import io
 import pickle
-import traceback
 from typing import IO, Iterable, Iterator
 
 import cloudpickle
+
+from runtime.tracebacks import format_user_exception
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 BATCH = 1024
@@ -62,15 +63,8 @@ def load_batches_from_bytes(data: bytes) -> Iterator:
     return load_batches(io.BytesIO(data))
 
 
-class RemoteTraceback(Exception):
-    """Carries the executor's traceback text as the ``__cause__`` of a re-raised task error."""
-
-    def __str__(self) -> str:
-        return "\n" + self.args[0]
-
-
 def pack_exception(exc: BaseException) -> dict:
-    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    tb = format_user_exception(exc)
     try:
         blob = cloudpickle.dumps(exc, protocol=PROTOCOL)
         pickle.loads(blob)  # must also load on the other side
@@ -82,14 +76,14 @@ def pack_exception(exc: BaseException) -> dict:
 
 def unpack_exception(payload: dict, context: str = "") -> BaseException:
     """Rebuild the task's exception with its original class; the message gains the executor's
-    traceback, and ``__cause__`` holds it as a RemoteTraceback."""
+    traceback (once: it is not chained again as a cause, so it prints once)."""
     exc = None
     if payload.get("pickled"):
         try:
             exc = pickle.loads(payload["pickled"])
         except Exception:
             exc = None
-    detail = f"\n{context}\n\nExecutor traceback (most recent call last):\n{payload['traceback']}"
+    detail = f"\n{context}\n\nExecutor traceback:\n{payload['traceback']}"
     if exc is not None:
         try:
             new = type(exc)(*exc.args)
@@ -101,7 +95,8 @@ def unpack_exception(payload: dict, context: str = "") -> BaseException:
         except Exception:
             if hasattr(exc, "add_note"):
                 exc.add_note(detail.strip("\n"))
-        exc.__cause__ = RemoteTraceback(payload["traceback"])
+        exc.__cause__ = None
+        exc.__suppress_context__ = True
         return exc
     from runtime.errors import SparkException
 

@@ -27,8 +27,9 @@ Then, in order:
    exception (traceback on stderr, exit 1);
 5. Ctrl-C during a job cancels the running jobs (PySpark's SIGINT handler) and the prompt
    comes back;
-6. the SparkContext is stopped on the way out (executors gone, app state FINISHED), whatever
-   happened; SIGTERM and SIGHUP become SystemExit so that stop still runs.
+6. the SparkContext is stopped on the way out (executors gone), whatever happened, and the
+   exit code recorded: app state FINISHED for 0, else FAILED (KILLED for Ctrl-C); SIGTERM
+   and SIGHUP become SystemExit so that stop still runs.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import traceback
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from runtime.tracebacks import format_user_exception
 from sparkcli import submit as _submit
 
 __all__ = ["ShellArgs", "ShellError", "banner", "history_file", "run", "run_source"]
@@ -189,13 +191,14 @@ def run(args: ShellArgs) -> int:
     compat.install()
     _install_path(prep.py_files)
     _exit_signals()
+    code = exit_codes.APP_FAILED
+    since = _submit.started_app_count()
     try:
         try:
             from sparkcli.sql import SparkSession
 
             spark = SparkSession.builder.getOrCreate()
         except Exception as e:  # noqa: BLE001 - a context that cannot start is one line
-            _submit.stop_active_context()
             raise ShellError(f"could not start the SparkContext: {e}") from None
         if said_level:
             sys.stderr.write('Setting default log level to "WARN".\n'
@@ -206,14 +209,16 @@ def run(args: ShellArgs) -> int:
         if _isatty(sys.stdin):
             sys.stdout.write(banner(spark.sparkContext))
             sys.stdout.flush()
-            return interact(ns)
-        return run_source(sys.stdin.read(), ns)
+            code = interact(ns)
+        else:
+            code = run_source(sys.stdin.read(), ns)
     except KeyboardInterrupt:
-        return exit_codes.INTERRUPTED
+        code = exit_codes.INTERRUPTED
     except SystemExit as e:
-        return _submit._exit_code(e.code)
+        code = _submit._exit_code(e.code)
     finally:
-        _submit.stop_active_context()
+        _submit.finish_apps(code, since)  # FINISHED, or FAILED with the exit code
+    return code
 
 
 def _isatty(stream: Any) -> bool:
@@ -240,11 +245,8 @@ def interact(ns: dict[str, Any]) -> int:
 
 
 def _print_exception(exc: BaseException) -> None:
-    """The traceback of code read from stdin, without this module's frames."""
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
-        tb = tb.tb_next
-    sys.stderr.write("".join(traceback.format_exception(type(exc), exc, tb)))
+    """The traceback of code read from stdin, without sparkcli's own frames."""
+    sys.stderr.write(format_user_exception(exc))
     sys.stderr.flush()
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "Prepared",
     "SubmitArgs",
     "SubmitError",
+    "finish_apps",
     "format_verbose",
     "prepare",
     "print_app_traceback",
@@ -288,20 +289,11 @@ def format_verbose(args: SubmitArgs, prep: Prepared) -> str:
 # running the application
 
 
-def _launcher_frame(filename: str) -> bool:
-    import runpy
-
-    return filename in (__file__, runpy.__file__) or filename.startswith("<frozen ")
-
-
 def print_app_traceback(exc: BaseException) -> None:
-    """The app's traceback, once, without sparkcli's launcher and runpy frames on top."""
-    import traceback
+    """The app's traceback, once, without sparkcli's own frames (launcher, runpy, engine)."""
+    from runtime.tracebacks import format_user_exception
 
-    tb = exc.__traceback__
-    while tb is not None and _launcher_frame(tb.tb_frame.f_code.co_filename):
-        tb = tb.tb_next
-    sys.stderr.write("".join(traceback.format_exception(type(exc), exc, tb)))
+    sys.stderr.write(format_user_exception(exc))
     sys.stderr.flush()
 
 
@@ -314,16 +306,48 @@ def _exit_code(code: object) -> int:
     return 1
 
 
-def stop_active_context() -> None:
-    """Stop a SparkContext the app left running (Spark's shutdown hook does the same)."""
+def final_state(exit_code: int) -> str:
+    """The state an application is left in when its driver exits with ``exit_code``."""
+    from sparkcli.cli import exit_codes
+
+    if exit_code == exit_codes.SUCCESS:
+        return "FINISHED"
+    return "KILLED" if exit_code == exit_codes.INTERRUPTED else "FAILED"
+
+
+def started_app_count() -> int:
+    """How many applications this process has started so far (see :func:`finish_apps`)."""
+    mod = sys.modules.get("sparkcli.context")
+    return len(getattr(mod, "_started_app_dirs", ()))
+
+
+def stop_active_context(exit_code: int = 0) -> None:
+    """Stop a SparkContext the app left running (Spark's shutdown hook does the same),
+    recording the driver's exit code: FINISHED for 0, else FAILED (KILLED for Ctrl-C)."""
     mod = sys.modules.get("sparkcli.context")
     sc = getattr(getattr(mod, "SparkContext", None), "_active_spark_context", None)
     if sc is None:
         return
     try:
-        sc.stop()
+        sc.stop(_state=final_state(exit_code), _exit_code=exit_code)
     except Exception as e:  # noqa: BLE001 - never mask the app's own exit code
         print(f"Warning: stopping the SparkContext failed: {e!r}", file=sys.stderr)
+
+
+def finish_apps(exit_code: int, since: int = 0) -> None:
+    """Stop the active SparkContext and record ``exit_code`` in every application started
+    after the first ``since`` ones: an app stopped cleanly (``finally: spark.stop()``)
+    whose driver then failed is FAILED, with the driver's exit code, as YARN reports it."""
+    stop_active_context(exit_code)
+    if exit_code == 0:
+        return
+    from runtime import appdir
+
+    mod = sys.modules.get("sparkcli.context")
+    for path in list(getattr(mod, "_started_app_dirs", ()))[since:]:
+        state = appdir.read_state(path)
+        if state is not None and state.get("state") == "FINISHED":
+            appdir.write_state(path, state=final_state(exit_code), exit_code=exit_code)
 
 
 def sys_path_entry(path: str) -> str:
@@ -352,6 +376,7 @@ def run_app(app: str, app_args: list[str], py_files: list[str] | None = None) ->
     entries = [sys_path_entry(p) for p in py_files or []]
     sys.path[1:1] = [p for i, p in enumerate(entries) if p not in sys.path and p not in entries[:i]]
     code = exit_codes.SUCCESS
+    since = started_app_count()
     try:
         runpy.run_path(app, run_name="__main__")
     except SystemExit as e:
@@ -364,7 +389,7 @@ def run_app(app: str, app_args: list[str], py_files: list[str] | None = None) ->
         code = exit_codes.APP_FAILED
     finally:
         try:
-            stop_active_context()
+            finish_apps(code, since)
         finally:
             sys.argv, sys.path[:] = saved_argv, saved_path
     return code

@@ -213,6 +213,25 @@ def test_e2e_exception_traceback_once_without_launcher_frames(home):
     assert "runpy" not in r.stderr and "sparkcli/submit.py" not in r.stderr
 
 
+def test_e2e_task_error_shows_user_frames_and_executor_traceback_once(home):
+    app = write(home, "taskboom.py", """
+        from pyspark import SparkContext
+        sc = SparkContext("local[2]", "taskboom")
+        def check(x):
+            if x == 3:
+                raise ValueError("bad record 3")
+            return x
+        sc.parallelize(range(8), 2).map(check).collect()
+    """)
+    r = submit(home, str(app))
+    assert r.returncode == exit_codes.APP_FAILED
+    err = r.stderr
+    assert err.count("Executor traceback") == 1 and err.count("raise ValueError") == 1
+    assert 'taskboom.py", line 8, in <module>' in err and 'taskboom.py", line 6, in check' in err
+    for internal in ("sparkcli/", "runtime/", "runpy"):
+        assert internal not in err.split("Traceback (most recent call last)", 1)[1], internal
+
+
 def test_e2e_pyspark_alias_builder_beats_conf_beats_file_and_verbose(home):
     (home / "conf" / "spark-defaults.conf").write_text("spark.myapp.key file\n")
     app = write(home, "keys.py", """
