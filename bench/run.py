@@ -39,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -428,6 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     systems = ["sparkcli", *compare]
     mode = "quick" if a.quick else "full"
     stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    started = time.monotonic()
     print(f"# {mode} run, {a.runs} counted runs + 1 warm-up; {machine()}")
     for n in notes:
         print(f"# {n}")
@@ -452,6 +454,8 @@ def main(argv: list[str] | None = None) -> int:
     if results.get("streaming", {}).get("sparkcli"):
         text += "\n\nStreaming (medians; see bench/workloads/streaming.py):\n\n"
         text += streaming_table(results["streaming"])
+    took = time.monotonic() - started
+    notes.append(f"the whole run took {took / 60:.1f} min ({took:.0f} s), data generation included")
     note_lines = "".join(f"Note: {n}\n" for n in notes)
     section = (
         f"## {stamp}: {mode} run, {a.runs} counted runs + 1 warm-up\n\n"

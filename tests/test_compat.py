@@ -71,3 +71,25 @@ def test_uninstall_removes_alias():
 
     compat.uninstall()
     assert not compat.is_installed() and "pyspark" not in sys.modules
+
+
+def test_dataframe_names_say_they_are_not_there_yet():
+    with pytest.raises(ImportError, match=r"pyspark.sql.Row is not available in sparkcli yet"):
+        exec("from pyspark.sql import Row", {})
+    with pytest.raises(ImportError, match=r"pyspark.sql.functions is not available"):
+        exec("from pyspark.sql import functions as F", {})
+    import pyspark.sql
+
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        pyspark.sql.nope  # noqa: B018 - an unknown name stays a plain AttributeError
+
+
+def test_session_dataframe_api_says_it_is_not_there_yet():
+    from sparkcli.sql.session import SparkSession
+
+    session = SparkSession.__new__(SparkSession)
+    with pytest.raises(AttributeError, match=r"SparkSession.createDataFrame is not available"):
+        session.createDataFrame([(1, 2)])
+    assert not hasattr(session, "read")
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        session.nope  # noqa: B018

@@ -12,9 +12,24 @@ _LAZY = {
 
 __all__ = ["RuntimeConfig", "SparkSession"]
 
+# PySpark's pyspark.sql names that sparkcli does not have yet: ``from pyspark.sql import Row``
+# fails with a line saying so, not Python's bare "cannot import name".
+PLANNED = frozenset({
+    "Catalog", "Column", "DataFrame", "DataFrameNaFunctions", "DataFrameReader",
+    "DataFrameStatFunctions", "DataFrameWriter", "GroupedData", "HiveContext", "Observation",
+    "Row", "SQLContext", "UDFRegistration", "UDTFRegistration", "Window", "WindowSpec",
+    "avro", "catalog", "column", "dataframe", "functions", "group", "readwriter", "streaming",
+    "types", "udf", "window",
+})
+
+NOT_YET = ("is not available in sparkcli yet: DataFrames and SQL are planned; "
+           "use the RDD API (spark.sparkContext) for now")
+
 
 def __getattr__(name: str):
     mod = _LAZY.get(name)
+    if mod is None and name in PLANNED:
+        raise ImportError(f"pyspark.sql.{name} {NOT_YET}", name=f"pyspark.sql.{name}")
     if mod is None:
         raise AttributeError(
             f"module 'sparkcli.sql' has no attribute {name!r} "

@@ -223,3 +223,17 @@ class SparkSession:
 
     def __repr__(self) -> str:
         return f"<sparkcli.sql.session.SparkSession object at {id(self):#x}>"
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _DATAFRAME_API:
+            from sparkcli.sql import NOT_YET
+
+            raise AttributeError(f"SparkSession.{name} {NOT_YET}")
+        raise AttributeError(f"'SparkSession' object has no attribute {name!r}")
+
+
+# SparkSession members of PySpark that belong to DataFrames/SQL, not built yet.
+_DATAFRAME_API = frozenset({
+    "addArtifact", "addArtifacts", "catalog", "createDataFrame", "dataSource", "range", "read",
+    "readStream", "sql", "streams", "table", "tvf", "udf", "udtf",
+})
