@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import io
 import pickle
+import types
+from collections import ChainMap
 from typing import IO, Iterable, Iterator
 
 import cloudpickle
@@ -27,8 +29,29 @@ dumps = pickle.dumps
 loads = pickle.loads
 
 
+def _code_reduce_keeping_filename(code):
+    """cloudpickle's reduction of a code object, with the real ``co_filename`` put back:
+    cloudpickle 3.1 writes ``<dynamic-code>`` there, and an executor's traceback would then
+    show neither the user's file nor the source line."""
+    ctor, args = _CLOUDPICKLE_CODE_REDUCE(code)
+    return ctor, tuple(code.co_filename if a == "<dynamic-code>" else a for a in args)
+
+
+_CLOUDPICKLE_CODE_REDUCE = cloudpickle.Pickler.dispatch_table[types.CodeType]
+
+
+class ClosurePickler(cloudpickle.Pickler):
+    """cloudpickle's pickler; functions keep the name of the file they were defined in."""
+
+    dispatch_table = ChainMap({types.CodeType: _code_reduce_keeping_filename},
+                              cloudpickle.Pickler.dispatch_table)
+
+
 def dumps_closure(obj) -> bytes:
-    return cloudpickle.dumps(obj, protocol=PROTOCOL)
+    """``obj`` (functions, lambdas, lineage) pickled by value where needed."""
+    buf = io.BytesIO()
+    ClosurePickler(buf, protocol=PROTOCOL).dump(obj)
+    return buf.getvalue()
 
 
 def dump_batches(records: Iterable, f: IO[bytes], batch: int = BATCH) -> int:
@@ -66,7 +89,7 @@ def load_batches_from_bytes(data: bytes) -> Iterator:
 def pack_exception(exc: BaseException) -> dict:
     tb = format_user_exception(exc)
     try:
-        blob = cloudpickle.dumps(exc, protocol=PROTOCOL)
+        blob = dumps_closure(exc)
         pickle.loads(blob)  # must also load on the other side
     except Exception:
         blob = None
