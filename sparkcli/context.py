@@ -27,6 +27,9 @@ from runtime import config as rconfig
 from runtime.errors import SparkException
 
 _lock = threading.RLock()
+# the work dirs of the applications started in this process, oldest first: submit and shell
+# record the driver's exit code in them (a driver that fails after sc.stop() is FAILED)
+_started_app_dirs: list[str] = []
 
 
 class SparkContext:
@@ -94,6 +97,7 @@ class SparkContext:
             self._shuffle_ids = itertools.count()
             self._rdd_ids = itertools.count()
             appdir.start_state(self._app_dir, self._app_id, self.appName, self.master)
+            _started_app_dirs.append(self._app_dir)
             self._progress_bar = None
             self._start_runtime()
             from sparkcli.progress import start_for

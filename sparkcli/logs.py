@@ -11,7 +11,8 @@ only reads them:
   with ``crashed=True``: the driver died without writing its final state. Executors are the
   union of app.json's list and the numeric sub-directories (app.json lists them only at stop).
 * :func:`find_app` resolves an id; an unknown one raises :class:`LogsError` naming the closest
-  ids (difflib), so the CLI prints one line.
+  ids (those containing it, e.g. a prefix or the timestamp, else difflib's), so the CLI
+  prints one line. A FAILED state shows the driver's exit code: ``FAILED (exit 1)``.
 * :func:`log_files` picks the files to show (driver log, then executors in numeric order,
   stdout before stderr) from a :class:`Selection`; :func:`print_logs` prints each block under
   a ``==> app-.../0/stdout <==`` title (all lines, or the last N).
@@ -87,7 +88,11 @@ class AppInfo:
 
     @property
     def state_label(self) -> str:
-        return "FAILED (crashed)" if self.crashed else self.state
+        if self.crashed:
+            return "FAILED (crashed)"
+        if self.state == "FAILED" and self.exit_code:
+            return f"FAILED (exit {self.exit_code})"
+        return self.state
 
     def duration(self, now: float | None = None) -> float | None:
         if self.start is None:
@@ -223,7 +228,9 @@ def find_app(app_id: str, work_dir: str | None = None) -> AppInfo:
     if os.sep not in app_id and app_id not in (".", "..") and os.path.isdir(path):
         return load_app(path)
     ids = [a.id for a in list_apps(root)]
-    close = difflib.get_close_matches(app_id, ids, n=3, cutoff=0.6)
+    # ids containing what was typed (a prefix, a timestamp), newest first; else similar ones
+    close = [i for i in ids if app_id and app_id in i][:3]
+    close = close or difflib.get_close_matches(app_id, ids, n=3, cutoff=0.6)
     if close:
         hint = "did you mean " + ", ".join(close) + "?"
     elif ids:

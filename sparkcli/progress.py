@@ -17,18 +17,23 @@ draw overwrites it. Rules, as in Spark:
   prints its result; the thread also wipes it once no stage is active; nothing is drawn for
   ``first_delay`` after a job ended;
 * it draws only when the stream is a terminal (:func:`start_for` checks
-  spark.ui.showConsoleProgress and ``isatty``).
+  spark.ui.showConsoleProgress and ``isatty``);
+* better than Spark: a driver log line (runtime.log's stderr handler) wipes the bar before it
+  is written, so an INFO line never ends in the remains of the bar (``... (1/4)   (0 + 2) /
+  4]``); the next poll draws the bar again below it.
 
 :func:`render` is the pure formatting function (stages, width -> line), testable without a
 terminal. State of :class:`ConsoleProgressBar`: ``_driver`` (whose ``stage_progress`` dict of
 StageProgress, guarded by ``driver.lock``, and ``waiters`` dict of running jobs it reads),
 ``_last_bar`` (the line on screen, "" if none), ``_last_update`` / ``_last_finish`` (monotonic
 times of the last draw and of the last wipe), ``_stop`` (event ending the thread), ``_lock``
-(serialises drawing between the thread, :meth:`finish_all` and :meth:`stop`).
+(serialises drawing between the thread, :meth:`finish_all`, :meth:`stop` and log lines),
+``_log_filter`` (the filter on the driver's stderr log handler that wipes the line, or None).
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sys
 import threading
@@ -103,6 +108,7 @@ class ConsoleProgressBar:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._log_filter: _WipeBeforeLog | None = None
 
     @property
     def stream(self) -> TextIO:
@@ -111,6 +117,7 @@ class ConsoleProgressBar:
     def start(self, sc: Any) -> ConsoleProgressBar:
         """Follow ``sc``'s stages from a daemon thread (returns self)."""
         self._driver = sc._driver
+        self._attach_to_log()
         self._thread = threading.Thread(target=self._run, name="sparkcli-progress",
                                         daemon=True)
         self._thread.start()
@@ -122,8 +129,35 @@ class ConsoleProgressBar:
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(max(1.0, 5 * self.interval))
+        self._detach_from_log()
         with self._lock:
             self._clear()
+
+    def wipe(self) -> None:
+        """Wipe the line before someone else writes to the stream; the next poll redraws."""
+        with self._lock:
+            self._clear()
+
+    def _log_handler(self) -> logging.Handler | None:
+        """The driver's stderr log handler, when it writes where this bar draws."""
+        if self._stream is not None and self._stream is not sys.stderr:
+            return None
+        from runtime import log as rlog
+
+        handler = getattr(rlog, "_handler", None)
+        return handler if isinstance(handler, logging.Handler) else None
+
+    def _attach_to_log(self) -> None:
+        handler = self._log_handler()
+        if handler is not None and self._log_filter is None:
+            self._log_filter = _WipeBeforeLog(self)
+            handler.addFilter(self._log_filter)
+
+    def _detach_from_log(self) -> None:
+        handler, self_filter = self._log_handler(), self._log_filter
+        self._log_filter = None
+        if handler is not None and self_filter is not None:
+            handler.removeFilter(self_filter)
 
     def finish_all(self) -> None:
         """A job ended (SparkContext calls this before returning its result, as Spark's
@@ -180,6 +214,18 @@ class ConsoleProgressBar:
             self.stream.flush()
         except (OSError, ValueError):
             pass
+
+
+class _WipeBeforeLog(logging.Filter):
+    """Wipes the bar before the handler writes a record (passes every record)."""
+
+    def __init__(self, bar: ConsoleProgressBar) -> None:
+        super().__init__()
+        self.bar = bar
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self.bar.wipe()
+        return True
 
 
 def _isatty(stream: Any) -> bool:

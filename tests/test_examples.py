@@ -4,11 +4,15 @@ the right answer, checked against a plain-Python computation of the same input.
 Each example is one subprocess (``python -m sparkcli submit``) with its own SPARKCLI_HOME, so
 the developer's conf/ never leaks in; the conf demo points SPARKCLI_CONF_DIR at
 examples/conf_demo. A new example without a check here fails ``test_every_example_is_checked``.
-The streaming examples (examples/streaming/*.py) are checked in test_streaming_examples.py.
+``test_readme_block`` runs the commands of examples/README.md's ``console`` blocks as written
+(from a directory where ``examples/`` is the repository's) and compares their stdout with the
+lines the README shows. The streaming examples (examples/streaming/*.py) are checked in
+test_streaming_examples.py.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
@@ -129,6 +133,18 @@ def check_my_app(home: Path) -> None:
     assert "INFO" in log_levels(proc.stderr)  # Spark's default profile logs INFO
 
 
+def check_slow_job(home: Path) -> None:
+    proc = submit(home, "slow_job.py", "--tasks", "4", "--records", "3", "--delay", "0.01")
+    assert proc.stdout == f"4 tasks x 3 records: sum = {sum(range(12))}\n"
+    (app_dir,) = (home / "work").iterdir()
+    printed = [ln for p in app_dir.glob("*/stdout") for ln in p.read_text().splitlines()]
+    assert sorted(printed) == sorted(f"task {t}: record {r} of 3" for t in range(4)
+                                     for r in (1, 2, 3))
+    done = [ln for p in app_dir.glob("*/stderr") for ln in p.read_text().splitlines()]
+    assert sorted(done) == [f"task {t}: done" for t in range(4)]
+    assert '"state": "FINISHED"' in (app_dir / "app.json").read_text()
+
+
 def check_access_log_analytics(home: Path) -> None:
     log = home / "access.log"
     proc = submit(
@@ -166,6 +182,7 @@ CHECKS = {
     "sort.py": check_sort,
     "my_app.py": check_my_app,
     "access_log_analytics.py": check_access_log_analytics,
+    "slow_job.py": check_slow_job,
 }
 
 
@@ -183,6 +200,19 @@ def test_example(name, tmp_path):
 
 
 # -- more than the happy path --------------------------------------------------------------------
+
+
+def test_slow_job_fail_is_a_failed_app(tmp_path):
+    cmd, env = submit_command(tmp_path, "slow_job.py", "--tasks", "2", "--records", "2",
+                              "--delay", "0", "--fail")
+    proc = subprocess.run(cmd, check=False, cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert "ValueError: task 1: record 2 is bad (--fail)" in proc.stderr
+    assert "sum =" not in proc.stdout
+    (app_dir,) = (tmp_path / "work").iterdir()
+    info = json.loads((app_dir / "app.json").read_text())
+    assert (info["state"], info["exit_code"]) == ("FAILED", 1)
 
 
 def test_access_log_given_file_with_bad_lines(tmp_path):
@@ -242,3 +272,96 @@ def test_conf_demo(tmp_path, flags, tier):
     assert conf["spark.executor.memory"] == "1g"  # code beats flag and file
     assert conf["spark.default.parallelism"] == "3"
     assert "partitions = 3" in proc.stdout
+
+
+# -- examples/README.md, as written ------------------------------------------------------------
+
+README = EXAMPLES / "README.md"
+# lines that differ from run to run: each pattern's match is replaced on both sides
+VARIABLE = [
+    (re.compile(r"^Pi is roughly \d\.\d{6}$"), "Pi is roughly <random>"),
+    (re.compile(r" in \S*access-\S+\.log$"), " in <temporary file>"),
+]
+
+
+def readme_commands(text: str) -> list[list[tuple[str, list[str]]]]:
+    """The ``console`` blocks of ``text``: each a list of (command, expected stdout lines);
+    a command is a ``$ `` line with its ``\\`` continuations."""
+    blocks = []
+    for body in re.findall(r"^```console\n(.*?)^```$", text, re.MULTILINE | re.DOTALL):
+        commands: list[tuple[str, list[str]]] = []
+        lines = body.splitlines()
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            i += 1
+            if not line.startswith("$ "):
+                commands[-1][1].append(line)
+                continue
+            command = line[2:]
+            while command.endswith("\\"):
+                command = command[:-1] + lines[i].strip()
+                i += 1
+            commands.append((command, []))
+        blocks.append(commands)
+    return blocks
+
+
+def normalized(line: str) -> str:
+    for pattern, replacement in VARIABLE:
+        line = pattern.sub(replacement, line)
+    return line.rstrip()
+
+
+def matches(expected: list[str], actual: list[str]) -> bool:
+    """``expected`` lines against ``actual``; a ``...`` line stands for any lines."""
+    if not expected:
+        return not actual
+    if expected[0].strip() == "...":
+        return any(matches(expected[1:], actual[k:]) for k in range(len(actual) + 1))
+    return bool(actual) and normalized(expected[0]) == normalized(actual[0]) and matches(
+        expected[1:], actual[1:])
+
+
+def checked_blocks() -> list:
+    """The blocks with a command whose output is shown (sparkcli logs lists and tails
+    depend on timing and on what ran before: test_logs.py checks them)."""
+    params = []
+    for n, commands in enumerate(readme_commands(README.read_text())):
+        if not any(out for _, out in commands):
+            continue
+        if any(cmd.startswith("sparkcli logs") for cmd, _ in commands):
+            commands = [(cmd, out) for cmd, out in commands if not cmd.startswith("sparkcli logs")]
+        if not any(out for _, out in commands):
+            continue
+        slow = any("slow_job.py" in cmd and "--delay" not in cmd for cmd, _ in commands)
+        label = f"{n}-" + re.sub(r"\W+", "-", commands[-1][0].split("examples/")[-1])[:40]
+        params.append(pytest.param(commands, id=label,
+                                   marks=[pytest.mark.slow] if slow else []))
+    return params
+
+
+def test_readme_commands_are_found():
+    blocks = readme_commands(README.read_text())
+    commands = [cmd for block in blocks for cmd, _ in block]
+    for name in CHECKS:
+        assert any(f"examples/{name}" in cmd for cmd in commands), name
+    assert any(cmd.startswith("SPARKCLI_CONF_DIR=examples/conf_demo ") for cmd in commands)
+
+
+@pytest.mark.parametrize("commands", checked_blocks())
+def test_readme_block(tmp_path, commands):
+    (tmp_path / "examples").symlink_to(EXAMPLES)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPARKCLI_")}
+    env.update(SPARKCLI_HOME=str(tmp_path), TMPDIR=str(tmp_path), PYTHONHASHSEED="0")
+    # `sparkcli` is this interpreter's, whether or not the script is on PATH
+    prelude = f'sparkcli() {{ "{sys.executable}" -m sparkcli "$@"; }}\n'
+    for command, expected in commands:
+        proc = subprocess.run(["bash", "-c", prelude + command], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120, check=False)
+        if expected and "echo \"exit $?\"" not in command:  # an example of a mistake: any code
+            assert proc.returncode == 0, f"{command}\n{proc.stderr}"
+        actual = proc.stdout.splitlines()
+        assert matches(expected, actual), (
+            f"$ {command}\nREADME shows:\n" + "\n".join(expected)
+            + "\nprinted:\n" + "\n".join(actual))

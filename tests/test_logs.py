@@ -188,6 +188,28 @@ def test_unknown_id_names_closest(home):
     assert "Traceback" not in result.output
 
 
+def test_unknown_id_names_ids_containing_it(home):
+    for app_id in ("app-20261122020438-0000", "app-20261122020439-0000",
+                   "app-20261123010101-0000"):
+        make_app(home, app_id)
+    result = invoke("app-2026112202")  # a prefix: difflib finds nothing this short
+    assert result.exit_code == exit_codes.USAGE_ERROR
+    err = result.stderr.strip()
+    assert "\n" not in err
+    assert err.endswith("did you mean app-20261122020439-0000, app-20261122020438-0000?")
+    result = invoke("20261123010101")  # the timestamp alone
+    assert "did you mean app-20261123010101-0000?" in result.stderr
+
+
+def test_failed_label_names_the_exit_code(home):
+    make_app(home, "app-20261122020438-0000", state="FAILED")
+    write_state(home / "work" / "app-20261122020438-0000", exit_code=3)
+    make_app(home, "app-20261122020439-0000", state="FAILED")  # exit code 0 recorded
+    labels = [a.state_label for a in L.list_apps()]
+    assert labels == ["FAILED", "FAILED (exit 3)"]
+    assert "FAILED (exit 3)" in invoke().output
+
+
 def test_unknown_id_without_close_match_and_empty_latest(home):
     result = invoke("nonsense")
     assert result.exit_code == exit_codes.USAGE_ERROR
@@ -327,3 +349,31 @@ def test_real_app_logs(tmp_path):
     for x in range(4):
         assert f"hello from task {x}\n" in shown.stdout
     assert "/0/stdout <==" in shown.stdout and "/1/stdout <==" in shown.stdout
+
+
+@pytest.mark.parametrize("code, state, exit_code", [
+    # the exception escapes: the active SparkContext is stopped as FAILED
+    ("sc.parallelize([1]).map(lambda x: 1 / x - 1 / (x - 1)).collect()", "FAILED", 1),
+    # stopped cleanly first (finally: sc.stop()), then the driver fails: FAILED too
+    ("try:\n    raise RuntimeError('after')\nfinally:\n    sc.stop()", "FAILED", 1),
+    ("sc.stop()\nimport sys\nsys.exit(4)", "FAILED", 4),
+    ("sc.stop()\nimport sys\nsys.exit(0)", "FINISHED", 0),
+], ids=["raises", "stop-then-raise", "stop-then-exit-4", "exit-0"])
+def test_driver_exit_code_decides_the_state(tmp_path, code, state, exit_code):
+    app = tmp_path / "app.py"
+    app.write_text("from pyspark import SparkContext\nsc = SparkContext('local[2]', 'x')\n"
+                   + code + "\n")
+    env = dict(os.environ, SPARKCLI_HOME=str(tmp_path), PYTHONHASHSEED="0")
+    env.pop("SPARKCLI_WORKER_DIR", None)
+    r = subprocess.run([sys.executable, "-m", "sparkcli", "submit", str(app)], env=env,
+                       cwd=str(tmp_path), capture_output=True, text=True, timeout=120,
+                       check=False)
+    assert r.returncode == exit_code, r.stderr
+    (app_dir,) = (tmp_path / "work").iterdir()
+    info = json.loads((app_dir / "app.json").read_text())
+    assert (info["state"], info["exit_code"]) == (state, exit_code)
+    assert info["end"] is not None
+    listing = subprocess.run([sys.executable, "-m", "sparkcli", "logs"], env=env, check=False,
+                             capture_output=True, text=True, timeout=60)
+    expected = state if exit_code == 0 else f"{state} (exit {exit_code})"
+    assert f" {expected} " in listing.stdout

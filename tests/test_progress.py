@@ -190,3 +190,33 @@ def test_finish_all_wipes_at_once_and_holds_off_the_thread():
     bar.refresh()  # a poll racing with the job's end draws nothing
     bar.finish_all()  # nothing on screen: nothing written
     assert len(out.getvalue()) == size
+
+
+def test_a_driver_log_line_wipes_the_bar_first(monkeypatch):
+    """The bar draws on sys.stderr, where the driver's log lines go too: a line is written
+    on a wiped line (never after the bar's remains), and the next poll draws the bar again."""
+    from runtime import log as rlog
+
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)  # the log handler resolves sys.stderr per line
+    d, clock = FakeDriver(), Clock()
+    bar = ConsoleProgressBar(width=40, clock=clock, wall_clock=clock)  # stream: sys.stderr
+    bar._driver = d
+    bar._attach_to_log()
+    try:
+        d.waiters = {0: object()}
+        d.stage_progress = {0: stage(0, 10, 2, 1, submitted=clock.t - 10)}
+        bar.refresh()
+        drawn = "\r" + render([d.stage_progress[0]], 40) + "\r"
+        assert err.getvalue() == drawn
+        rlog.get_logger("DAGScheduler").warning("something to say")
+        wiped = "\r" + " " * 40 + "\r"
+        assert err.getvalue().startswith(drawn + wiped)
+        assert err.getvalue().endswith(" WARN DAGScheduler: something to say\n")
+        bar.refresh()  # same progress, but the line was wiped: drawn again
+        assert err.getvalue().endswith("something to say\n" + drawn)
+    finally:
+        bar.stop()
+    size = len(err.getvalue())
+    rlog.get_logger("DAGScheduler").warning("after stop")
+    assert "\r" not in err.getvalue()[size:]  # detached: nothing to wipe any more

@@ -1,6 +1,6 @@
 """`sparkcli shell`: code piped on stdin (subprocess `python -m sparkcli shell`), the banner,
-config resolution shared with submit, clean shutdown. The interactive ptpython REPL is
-checked by hand in a terminal (see the issue note)."""
+config resolution shared with submit, clean shutdown with the exit code recorded, and the
+interactive ptpython REPL on a pseudo-terminal (banner, a job, completion, Ctrl-D)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 from types import SimpleNamespace
 
 import pytest
 
 from sparkcli import shell as S
 from sparkcli.cli import exit_codes
+from waiting import wait_for
 
 
 @pytest.fixture
@@ -57,9 +59,9 @@ def processes_of(app_id: str, home) -> list[str]:
     return found
 
 
-def assert_stopped_cleanly(home) -> dict:
+def assert_stopped_cleanly(home, state: str = "FINISHED", exit_code: int = 0) -> dict:
     info = only_app(home)
-    assert info["state"] == "FINISHED", info
+    assert (info["state"], info["exit_code"]) == (state, exit_code), info
     assert processes_of(info["id"], home) == []
     return info
 
@@ -113,7 +115,7 @@ def test_exception_stops_and_exits_1(home):
     assert 'File "<stdin>", line 7, in <module>' in r.stderr
     assert "return 1 / 0" in r.stderr and "ZeroDivisionError: division by zero" in r.stderr
     assert "sparkcli/shell.py" not in r.stderr
-    assert_stopped_cleanly(home)
+    assert_stopped_cleanly(home, "FAILED", exit_codes.APP_FAILED)  # `sparkcli logs` says so
 
 
 def test_syntax_error_and_sys_exit(home, tmp_path_factory):
@@ -123,7 +125,7 @@ def test_syntax_error_and_sys_exit(home, tmp_path_factory):
     r = run_shell(home2, "import sys\nprint('bye')\nsys.exit(3)\nprint('no')\n",
                   "--master", "local[1]")
     assert r.returncode == 3 and r.stdout == "bye\n"
-    assert_stopped_cleanly(home2)
+    assert_stopped_cleanly(home2, "FAILED", 3)
 
 
 def test_default_log_level_warn_and_message(home):
@@ -217,3 +219,91 @@ def test_run_source_echoes_expressions(capsys):
     assert capsys.readouterr().out == "42\n3\n"
     assert S.run_source("raise KeyError('k')\n", ns) == exit_codes.APP_FAILED
     assert "KeyError: 'k'" in capsys.readouterr().err
+
+
+# -- a terminal -----------------------------------------------------------------------------------
+
+class Terminal:
+    """A command on a pseudo-terminal (200 x 50); a thread collects everything it draws."""
+
+    def __init__(self, cmd: list[str], env: dict, cwd: str) -> None:
+        import fcntl
+        import pty
+        import struct
+        import termios
+
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
+        self.proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                     cwd=cwd, start_new_session=True)
+        os.close(slave)
+        self.fd = master
+        self._out = bytearray()
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:  # EIO: the other side is closed
+                return
+            if not data:
+                return
+            with self._lock:
+                self._out += data
+
+    def text(self) -> str:
+        """What was drawn so far, without the escape sequences (colours, cursor moves)."""
+        import re
+
+        with self._lock:
+            raw = self._out.decode(errors="replace")
+        return re.sub(r"\x1b\[[0-?]*[ -/]*[@-~]", "", raw)
+
+    def type(self, keys: str) -> None:
+        os.write(self.fd, keys.encode())
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(30)
+        self._reader.join(10)
+        os.close(self.fd)
+
+
+def test_interactive_shell_on_a_terminal(home):
+    env = dict(os.environ, SPARKCLI_HOME=str(home), PYTHONHASHSEED="0", TERM="xterm",
+               HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
+               PROMPT_TOOLKIT_NO_CPR="1")  # no cursor-position queries to answer
+    for var in ("SPARKCLI_CONF_DIR", "SPARKCLI_LOG_DIR", "SPARKCLI_WORKER_DIR", "COLUMNS"):
+        env.pop(var, None)
+    term = Terminal([sys.executable, "-m", "sparkcli", "shell", "--master", "local[2]"],
+                    env, str(home))
+    try:
+        wait_for(lambda: ">>>" in term.text(), 60, "the prompt")
+        banner = term.text()
+        assert 'Setting default log level to "WARN".' in banner
+        assert "Welcome to" in banner and "Using Python version" in banner
+        assert "Spark context available as 'sc' (master = local[2], app id = app-" in banner
+        app_id = only_app(home)["id"]
+        assert f"Logs and executor output: {home / 'work' / app_id}" in banner
+
+        term.type("sc.parallelize(range(100)).map(lambda x: x * x).sum()\r")
+        wait_for(lambda: "328350" in term.text(), 60, "the sum of squares")
+        # completion: Tab finishes sc.paralleli -> sc.parallelize, the only candidate
+        term.type("sc.paralleli")
+        wait_for(lambda: "parallelize()" in term.text(), 30, "the completion menu")
+        term.type("\t")
+        term.type("(range(1234)).count()\r")
+        wait_for(lambda: "\n1234\r" in term.text(), 60, "the count")
+        assert "Error" not in term.text()
+
+        term.type("\x04")  # Ctrl-D
+        assert term.proc.wait(60) == 0
+    finally:
+        term.close()
+    info = assert_stopped_cleanly(home)
+    assert info["name"] == "PySparkShell"
+    assert (home / ".sparkcli_history").read_text().count("sc.parallelize") == 2
