@@ -20,11 +20,14 @@ import sys
 import tempfile
 import threading
 import time
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from runtime import appdir
 from runtime import config as rconfig
 from runtime.errors import SparkException
+
+if TYPE_CHECKING:  # for annotations only: completion in the shell follows them
+    from sparkcli.rdd import RDD
 
 _lock = threading.RLock()
 # the work dirs of the applications started in this process, oldest first: submit and shell
@@ -312,7 +315,7 @@ class SparkContext:
     def _new_shuffle_id(self) -> int:
         return next(self._shuffle_ids)
 
-    def parallelize(self, c: Iterable, numSlices: int | None = None) -> Any:
+    def parallelize(self, c: Iterable, numSlices: int | None = None) -> RDD:
         from sparkcli.rdd import ParallelCollectionRDD
 
         n = numSlices if numSlices is not None else self.defaultParallelism
@@ -321,35 +324,35 @@ class SparkContext:
         return ParallelCollectionRDD(self, c, n)
 
     def range(self, start: int, end: int | None = None, step: int = 1,
-              numSlices: int | None = None) -> Any:
+              numSlices: int | None = None) -> RDD:
         if end is None:
             start, end = 0, start
         return self.parallelize(range(start, end, step), numSlices)
 
-    def emptyRDD(self) -> Any:
+    def emptyRDD(self) -> RDD:
         from sparkcli.rdd import ParallelCollectionRDD
 
         return ParallelCollectionRDD(self, [], 0)
 
     def textFile(self, name: str, minPartitions: int | None = None,
-                 use_unicode: bool = True) -> Any:
+                 use_unicode: bool = True) -> RDD:
         from sparkcli.rdd_sources import TextFileRDD
 
         return TextFileRDD(self, name, minPartitions or self.defaultMinPartitions, use_unicode)
 
     def wholeTextFiles(self, path: str, minPartitions: int | None = None,
-                       use_unicode: bool = True) -> Any:
+                       use_unicode: bool = True) -> RDD:
         from sparkcli.rdd_sources import WholeTextFilesRDD
 
         return WholeTextFilesRDD(self, path, minPartitions or self.defaultMinPartitions,
                                  use_unicode)
 
-    def pickleFile(self, name: str, minPartitions: int | None = None) -> Any:
+    def pickleFile(self, name: str, minPartitions: int | None = None) -> RDD:
         from sparkcli.rdd_sources import PickleFileRDD
 
         return PickleFileRDD(self, name, minPartitions or self.defaultMinPartitions)
 
-    def union(self, rdds: list) -> Any:
+    def union(self, rdds: list) -> RDD:
         from sparkcli.rdd import UnionRDD
 
         return UnionRDD(self, list(rdds))

@@ -307,3 +307,15 @@ def test_interactive_shell_on_a_terminal(home):
     info = assert_stopped_cleanly(home)
     assert info["name"] == "PySparkShell"
     assert (home / ".sparkcli_history").read_text().count("sc.parallelize") == 2
+
+
+def test_completion_follows_rdds_made_by_the_context():
+    """ptpython completes with jedi, which follows SparkContext's return annotations."""
+    import jedi
+
+    from sparkcli.context import SparkContext
+
+    sc = SparkContext.__new__(SparkContext)  # completion only: no application is started
+    for code in ("sc.parallelize([1, 2]).redu", 'sc.textFile("f").map(str).redu'):
+        names = {c.name for c in jedi.Interpreter(code, [{"sc": sc}]).complete()}
+        assert {"reduce", "reduceByKey"} <= names, code
