@@ -19,6 +19,7 @@ All functions raise :class:`SubmissionError` with a one-line message.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from typing import Callable
 
@@ -105,15 +106,34 @@ def format_status(driver_id: str, st: dict) -> str:
             f"\nDriver ran on {st.get('worker_host')} ({st['worker_id']})"
     if st.get("exit_code") is not None:
         line += f"\nDriver exited with code {st['exit_code']}"
-    if st.get("message") and st["state"] in ("FAILED", "ERROR"):
-        line += f"\n{st['message']}"
+    message = st.get("message") or ""
+    if message and st["state"] in ("FAILED", "ERROR") and \
+            message != f"exited with code {st.get('exit_code')}":
+        line += f"\n{message}"
+    if st["state"] in ("FAILED", "ERROR") and st.get("worker_webui"):
+        line += (f"\nSee the driver's output: {st['worker_webui']}/logPage/?driverId="
+                 f"{driver_id}&logType=stderr")
     return line
+
+
+def relative_path_args(args: list[str], shipped: list[str], cwd: str | None = None) -> list[str]:
+    """The application arguments that name a file or directory relative to ``cwd`` and are
+    not shipped with --files: in cluster deploy mode the driver runs in its own directory on a
+    worker, where such a path does not resolve (Spark behaves the same, silently)."""
+    cwd = cwd or os.getcwd()
+    names = {os.path.basename(p) for p in shipped}
+    return [a for a in args if a and not os.path.isabs(a) and "://" not in a
+            and a not in names and os.path.exists(os.path.join(cwd, a))]
 
 
 def submit_and_report(hosts: list[tuple[str, int]], out: Callable[[str], None],
                       wait: float = 5.0, **kwargs) -> int:
     """``submit --deploy-mode cluster``: print the submission id, then the state once the
     master has placed the driver (polling up to ``wait`` seconds, as Spark's client does)."""
+    for arg in relative_path_args(kwargs.get("args") or [], kwargs.get("files") or []):
+        print(f"Warning: argument {arg!r} is a path relative to this directory; in cluster "
+              "deploy mode the driver runs in its own directory on a worker, so pass "
+              f"{os.path.abspath(arg)!r} instead", file=sys.stderr)
     reply = submit_driver(hosts, **kwargs)
     driver_id = reply["driver_id"]
     out(f"Driver successfully submitted as {driver_id}")

@@ -32,6 +32,10 @@ class PortInUse(OSError):
     """A daemon could not bind its RPC port; the message says which and what to do."""
 
 
+class RegistrationFailed(Exception):
+    """A worker gave up joining its master (a wrong or missing secret); one-line message."""
+
+
 def load_daemon_config(properties_file: str | None) -> rconfig.Config:
     """Daemon configuration: built-in defaults < conf/spark-defaults.conf (or
     --properties-file) < SPARK_MASTER_OPTS / SPARK_WORKER_OPTS style -D settings are not

@@ -4,8 +4,10 @@
 new session with stdout+stderr appended to ``<log dir>/sparkcli-<user>-<role>-<N>-<host>.out``
 and its pid in ``<pid dir>/sparkcli-<user>-<role>-<N>.pid``, then waits until the daemon
 prints its "Starting Spark ..." line (which carries the real port, also with --port 0) or
-exits (then the log's tail is shown). ``stop(role)`` sends SIGTERM to every instance's pid,
-waits, then SIGKILLs, and removes the pid files.
+exits (then the log's tail is shown); a worker, also until it has registered with its master
+(a worker with the wrong secret gives up and exits, so `worker start` fails with the reason).
+``stop(role)`` sends SIGTERM to every instance's pid, waits, then SIGKILLs, and removes the
+pid files. A pid that is a zombie (killed, not yet reaped) counts as stopped.
 
 Directories: logs in runtime.config.log_dir() (SPARKCLI_LOG_DIR, default $SPARKCLI_HOME/logs);
 pid files in SPARKCLI_PID_DIR (or SPARK_PID_DIR), default the log dir. The master is
@@ -28,6 +30,8 @@ from runtime import config as rconfig
 CLASS_NAMES = {"master": "org.apache.spark.deploy.master.Master",
                "worker": "org.apache.spark.deploy.worker.Worker"}
 READY_MARK = "Starting Spark "
+REGISTERED_MARK = "Successfully registered with master"
+REGISTER_WAIT = 8.0  # seconds `worker start` waits for the registration
 
 
 def _user() -> str:
@@ -67,6 +71,12 @@ def alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
+    try:  # a zombie (killed, not yet reaped by whoever adopted it) is not alive
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            if f.read().rsplit(b")", 1)[1].split()[0] == b"Z":
+                return False
+    except (OSError, IndexError):
+        pass
     try:  # a zombie child of ours is not alive
         done, _ = os.waitpid(pid, os.WNOHANG)
         return done == 0
@@ -96,13 +106,25 @@ def start(role: str, argv: list[str], timeout: float = 30.0) -> int:
     with open(pid_file(role, instance), "w") as f:
         f.write(f"{proc.pid}\n")
     deadline = time.monotonic() + timeout
+    shown = 0
+    registering: float | None = None  # a worker: when it announced itself
     while time.monotonic() < deadline:
         text = _read_from(out_path, offset)
-        for line in text.splitlines():
+        lines = text.splitlines()
+        for line in lines[shown:]:
             if line.startswith(READY_MARK) or " web UI at " in line:
                 print(line)
-        if any(line.startswith(READY_MARK) for line in text.splitlines()):
-            return 0
+        shown = len(lines)
+        if any(line.startswith(READY_MARK) for line in lines):
+            if role != "worker" or REGISTERED_MARK in text:
+                return 0
+            # a worker that cannot join (a wrong secret) exits within seconds: say so here
+            # rather than report success; one whose master is not up yet keeps trying
+            registering = registering or time.monotonic()
+            if time.monotonic() - registering > REGISTER_WAIT:
+                print(f"{name} has not registered with its master yet (is the master "
+                      f"running?); it keeps trying, see {out_path}", file=sys.stderr)
+                return 0
         if proc.poll() is not None:
             print(f"failed to launch: {name} exited with code {proc.returncode}",
                   file=sys.stderr)

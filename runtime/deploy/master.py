@@ -255,6 +255,7 @@ class Master:
             w = self.state.workers.get(d.worker_id or "")
             return {"op": "driver_status", "found": True, "state": d.state,
                     "worker_id": d.worker_id, "worker_host": w.host if w else None,
+                    "worker_webui": w.webui if w else None,
                     "exit_code": d.exit_code, "message": d.message}
 
     def _on_state(self, conn: Connection, msg: dict) -> dict | None:

@@ -5,7 +5,10 @@ A worker is two servers and three loops:
 * the *master link* (one thread): connect to the master (any of the spark:// hosts),
   register with id/host/port/cores/memory/web UI/work dir plus the executors and drivers it
   still runs, then read the master's orders until the connection drops; reconnect every
-  second for as long as it takes (a restarted master gets its workers back). Orders:
+  second for as long as it takes (a restarted master gets its workers back). A worker that
+  has never registered gives up (run() raises RegistrationFailed, the CLI prints one line)
+  when the master refuses its secret, or closes the connection unanswered 3 times in a row
+  (a secret missing on one side): retrying cannot fix a configuration. Orders:
   launch_executor / kill_executor (runtime.deploy.executor_runner), launch_driver /
   kill_driver (runtime.deploy.driver_runner), app_finished (kill the application's
   executors, then remove <local_root>/<app-id>);
@@ -49,6 +52,7 @@ from typing import Any
 from runtime import config as rconfig
 from runtime.deploy.common import (
     PortInUse,
+    RegistrationFailed,
     announce_ready,
     format_mb,
     setup_daemon,
@@ -109,6 +113,8 @@ class Worker:
         self.lock = threading.RLock()
         self.stopped = threading.Event()
         self.registered = threading.Event()
+        self.ever_registered = False
+        self.failure = ""  # why the worker gave up (never registered); run() raises it
         self._sock: socket.socket | None = None
         self._send_lock = threading.Lock()
         self.master_webui = ""
@@ -202,8 +208,15 @@ class Worker:
                 "webui": self.webui_url, "work_dir": self.work_dir,
                 "executors": executors, "drivers": drivers}
 
+    def _give_up(self, reason: str) -> None:
+        """Stop a worker that never registered and cannot: a wrong or missing secret."""
+        log.error("Giving up: %s", reason)
+        self.failure = reason
+        self.stopped.set()
+
     def _master_loop(self) -> None:
         attempt = 0
+        refused = 0  # connections closed before registering, in a row
         while not self.stopped.is_set():
             host, port = self.masters[attempt % len(self.masters)]
             attempt += 1
@@ -211,6 +224,9 @@ class Worker:
                 sock = connect((host, port), self.secret, timeout=5.0)
             except auth.AuthError as e:
                 log.error("Cannot register with master spark://%s:%d: %s", host, port, e)
+                if not self.ever_registered:
+                    self._give_up(f"cannot register with master spark://{host}:{port}: {e}")
+                    return
                 self.stopped.wait(self.reconnect_interval * 5)
                 continue
             except OSError as e:
@@ -224,13 +240,13 @@ class Worker:
             log.info("Connecting to master %s:%d...", host, port)
             try:
                 self.send(self._register_msg())
-                self._read_master(sock)
+                closed_early = self._read_master(sock)
             except (OSError, FrameError) as e:
-                if not self.registered.is_set():
+                closed_early = not self.registered.is_set()
+                if closed_early:
                     log.error("The master closed the connection before registering this "
                               "worker (%s): check that spark.authenticate and its secret are "
                               "the same on the master and the worker", e)
-                    self.stopped.wait(self.reconnect_interval * 4)
                 else:
                     log.warning("Connection to master %s:%d failed: %s", host, port, e)
             finally:
@@ -240,11 +256,20 @@ class Worker:
                     sock.close()
                 except OSError:
                     pass
+            refused = refused + 1 if closed_early else 0
+            if refused >= 3 and not self.ever_registered:
+                self._give_up(f"master spark://{host}:{port} closed the connection before "
+                              "registering this worker 3 times: check that spark.authenticate "
+                              "and its secret are the same on the master and the worker")
+                return
             if not self.stopped.is_set():
-                log.warning("Connection to master %s:%d lost; reconnecting", host, port)
+                if not closed_early:
+                    log.warning("Connection to master %s:%d lost; reconnecting", host, port)
                 self.stopped.wait(self.reconnect_interval)
 
-    def _read_master(self, sock: socket.socket) -> None:
+    def _read_master(self, sock: socket.socket) -> bool:
+        """Handle the master's orders until the connection ends; True when it closed before
+        this worker was registered."""
         while not self.stopped.is_set():
             msg = recv_msg(sock)
             if msg is None:
@@ -252,19 +277,20 @@ class Worker:
                     log.error("The master closed the connection before registering this "
                               "worker: check that spark.authenticate and its secret are the "
                               "same on the master and the worker")
-                    self.stopped.wait(self.reconnect_interval * 4)
-                return
+                    return True
+                return False
             op = msg["op"]
             if op == "registered":
                 self.master_webui = str(msg.get("master_webui") or "")
+                self.ever_registered = True
                 self.registered.set()
                 log.info("Successfully registered with master %s", msg.get("master_url"))
             elif op == "register_failed":
                 log.error("Worker registration failed: %s", msg.get("message"))
-                return
+                return False
             elif op == "reconnect":
                 log.info("Master asked us to re-register: %s", msg.get("reason"))
-                return
+                return False
             elif op == "launch_executor":
                 self._launch_executor(msg)
             elif op == "kill_executor":
@@ -275,6 +301,7 @@ class Worker:
                 self._kill_driver(str(msg["driver_id"]))
             elif op == "app_finished":
                 self._app_finished(str(msg["app_id"]))
+        return False
 
     def _heartbeat_loop(self) -> None:
         period = max(0.05, self.timeout / 4)
@@ -437,4 +464,6 @@ def run(master_url: str, host: str, port: int, cores: int | None, memory: str | 
                     work_dir=work_dir, webui_port=webui_port, conf=conf)
     worker.start()
     worker.serve_forever()
+    if worker.failure:
+        raise RegistrationFailed(worker.failure)
     return 0

@@ -100,8 +100,8 @@ def client_handshake(sock: socket.socket, secret: bytes,
                             "(does it have spark.authenticate=true with the same secret?)")
         sn, proof = reply[:NONCE], reply[NONCE:]
         if not hmac.compare_digest(proof, _mac(secret, b"S", cn, sn)):
-            raise AuthError("authentication failed: the server does not know the shared "
-                            "secret (check spark.authenticate.secret on both sides)")
+            raise AuthError("authentication failed: the server's secret differs from this "
+                            "side's (check spark.authenticate.secret on both sides)")
         sock.sendall(_mac(secret, b"C", cn, sn))
         verdict = _recv_exact(sock, 1)
         if verdict != b"\x01":
@@ -137,7 +137,8 @@ def server_handshake(sock: socket.socket, secret: bytes,
         sock.sendall(sn + _mac(secret, b"S", cn, sn))
         proof = _recv_exact(sock, MAC)
         if proof is None:
-            return "closed during authentication (it does not know the secret)"
+            return ("closed during authentication: the peer's secret differs (check "
+                    "spark.authenticate.secret on both sides)")
         if not hmac.compare_digest(proof, _mac(secret, b"C", cn, sn)):
             try:
                 sock.sendall(b"\x00")

@@ -61,12 +61,12 @@ def worker(args: tuple[str, ...], cores: int | None, memory: str | None, work_di
                 argv += [flag, str(value)]
         raise SystemExit(d.start("worker", argv))
     from runtime.config import ConfigError
-    from runtime.deploy.common import PortInUse
+    from runtime.deploy.common import PortInUse, RegistrationFailed
     from runtime.deploy.worker import run
 
     try:
         code = run(master_url, host, port, cores, memory, work_dir, webui_port,
                    properties_file)
-    except (PortInUse, ConfigError, ValueError) as e:
+    except (PortInUse, RegistrationFailed, ConfigError, ValueError) as e:
         raise opt.DaemonError(str(e)) from None
     raise SystemExit(code)

@@ -80,6 +80,11 @@ def test_json_and_ui_list_workers_and_app(cluster, tmp_path):
     assert done["state"] == "FINISHED" and not done["executors"]
     assert j["coresused"] == 0
     assert not any(x["id"] == a["id"] for x in j["activeapps"])
+    page = http_get(cluster.webui + "/")
+    completed = page[page.index("Completed Applications ("):]
+    assert a["id"] in completed and "FINISHED" in completed
+    assert a["id"] not in page[page.index("Running Applications ("):
+                               page.index("Completed Applications (")]
 
 
 def test_executor_log_links_return_output(cluster, tmp_path):

@@ -59,9 +59,15 @@ def test_authenticated_cluster_runs_apps_and_refuses_wrong_secret(make_cluster, 
     bad = cluster.start_worker(props_file=wrong, wait=False)
     none = Cluster.write_props(str(tmp_path / "none.conf"), {"spark.worker.timeout": "4s"})
     missing = cluster.start_worker(props_file=none, wait=False)
-    wait_for(lambda: "authentication failed" in bad.text(), 20, "the wrong-secret error")
-    wait_for(lambda: "before registering this worker" in missing.text(), 20,
-             "the no-secret error")
+    # each gives up with one clear line (exit code 1) instead of retrying forever
+    for w in (bad, missing):
+        wait_for(lambda w=w: not w.alive(), 30, "the refused worker to give up")
+        assert w.proc.returncode == 1
+    last = bad.text().strip().splitlines()[-1]
+    assert last.startswith("Error: cannot register with master spark://") and \
+        "authentication failed: the server's secret differs" in last, last
+    assert "before registering this worker" in missing.text()
+    assert missing.text().strip().splitlines()[-1].startswith("Error: master spark://")
     wait_for(lambda: cluster.master.text().count("Refused connection from") >= 2, 20,
              "the master's refusal lines")
     text = cluster.master.text()
@@ -125,16 +131,59 @@ def garbage(rng: random.Random) -> bytes:
     return b"GET / HTTP/1.1\r\n\r\n" + rng.randbytes(rng.randrange(0, 50))
 
 
+def http_garbage(rng: random.Random) -> bytes:
+    """Requests a web UI might get from a scanner: odd paths, bad ids, junk headers."""
+    path = rng.choice(["/", "/json", "/app/?appId=" + "x" * rng.randrange(0, 3000),
+                       "/logPage/?appId=../../../etc&executorId=passwd&logType=stdout",
+                       "/logPage/?driverId=%00&logType=stderr&offset=-5",
+                       "/logPage/?appId=app-1&executorId=0&logType=stdout&byteLength=1e99",
+                       "/" + rng.randbytes(20).hex(), "/%ff%fe"])
+    method = rng.choice([b"GET", b"POST", b"HEAD", b"DELETE", rng.randbytes(4)])
+    return method + b" " + path.encode() + b" HTTP/1.1\r\n" + rng.choice(
+        [b"", b"Content-Length: 999999\r\n", b"Host: " + rng.randbytes(30) + b"\r\n"]) \
+        + b"\r\n" + rng.randbytes(rng.randrange(0, 50))
+
+
+PER_PORT = 300
+
+
 @pytest.mark.parametrize("secure", [False, True])
-def test_random_payloads_leave_daemons_running(make_cluster, cluster, secure):
+def test_random_payloads_leave_daemons_running(make_cluster, cluster, tmp_path, secure):
+    """PER_PORT random payloads on each port -- the master's RPC and web UI, each worker's
+    RPC (shuffle service) and web UI, a running driver's -- and everything keeps working:
+    the daemons answer, and the application that was running finishes with the right result."""
     c = make_cluster(SECRET) if secure else cluster
+    app = write_app(tmp_path, "hold.py", "import os, sys, time\n"
+                    "from pyspark import SparkContext\n"
+                    "sc = SparkContext(appName='target')\n"
+                    "print(sc.parallelize(range(4), 2).sum())\n"
+                    "open(sys.argv[1], 'w').close()\n"
+                    "while not os.path.exists(sys.argv[2]): time.sleep(0.05)\n"
+                    "r = sc.parallelize(range(1000), 4).map(lambda x: (x % 7, x))\n"
+                    "print(sorted(r.reduceByKey(lambda a, b: a + b).collect()))\n")
+    ready, go = str(tmp_path / "ready"), str(tmp_path / "go")
+    p = c.popen(app, ready, go)
+    wait_for(lambda: os.path.exists(ready) or p.poll() is not None, 60, "the app")
+    assert p.poll() is None, p.stderr.read()
+    j = c.json()
+    [a] = [a for a in j["activeapps"] if a["name"] == "target"]
+    driver_port = int(a["driver"].rsplit(":", 1)[1])
+    ui_ports = [int(u.rsplit(":", 1)[1]) for u in
+                [c.webui] + [w["webuiaddress"] for w in j["workers"]]]
     rng = random.Random(42)
-    ports = rpc_ports(c)
-    for i in range(300):
-        send_raw(ports[i % len(ports)], garbage(rng))
-    for _ in range(20):  # the web UI survives junk too
-        send_raw(int(c.webui.rsplit(":", 1)[1]), rng.randbytes(rng.randrange(1, 300)))
+    for port in rpc_ports(c) + [driver_port]:
+        for _ in range(PER_PORT):
+            send_raw(port, garbage(rng))
+    for port in ui_ports:
+        for i in range(PER_PORT):
+            send_raw(port, http_garbage(rng) if i % 2 else rng.randbytes(rng.randrange(1, 300)))
     assert c.master.alive() and all(w.alive() for w in c.workers)
     j = c.json()
     assert j["status"] == "ALIVE" and j["aliveworkers"] == 2
-    assert "Worker" in http_get(j["workers"][0]["webuiaddress"] + "/")
+    for w in j["workers"]:
+        assert "Worker" in http_get(w["webuiaddress"] + "/")
+    open(go, "w").close()
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 0, err
+    expected = sorted((k, sum(x for x in range(1000) if x % 7 == k)) for k in range(7))
+    assert out.splitlines() == ["6", str(expected)]

@@ -86,3 +86,62 @@ def test_busy_ports_and_exposed_bind_warning(tmp_path):
         assert "binds 0.0.0.0 WITHOUT authentication" in d.text()
     finally:
         c.stop()
+
+
+def test_worker_start_with_wrong_secret_fails_with_the_reason(tmp_path):
+    env = dict(os.environ, PYTHONHASHSEED="0", SPARKCLI_HOME=str(tmp_path))
+    good = Cluster.write_props(str(tmp_path / "good.conf"), {
+        "spark.authenticate": "true", "spark.authenticate.secret": "right"})
+    wrong = Cluster.write_props(str(tmp_path / "wrong.conf"), {
+        "spark.authenticate": "true", "spark.authenticate.secret": "wrong"})
+    try:
+        out = sparkcli(env, "master", "start", "--port", "0", "--webui-port", "0",
+                       "--properties-file", good)
+        assert out.returncode == 0, out.stderr
+        url = re.search(r"^Starting Spark master at (spark://\S+)", out.stdout,
+                        re.MULTILINE).group(1)
+        out = sparkcli(env, "worker", "start", url, "--webui-port", "0", "--properties-file",
+                       wrong)
+        assert out.returncode == 1
+        assert "failed to launch: org.apache.spark.deploy.worker.Worker exited with code 1" \
+            in out.stderr
+        assert "Error: cannot register with master" in out.stderr
+        assert "authentication failed: the server's secret differs" in out.stderr
+        assert not list((tmp_path / "logs").glob("*worker*.pid"))
+        out = sparkcli(env, "worker", "start", url, "--webui-port", "0", "--properties-file",
+                       good)
+        assert out.returncode == 0, out.stderr
+        assert "Worker web UI at" in out.stdout
+    finally:
+        sparkcli(env, "worker", "stop")
+        sparkcli(env, "master", "stop")
+        for p in (tmp_path / "logs").glob("*.pid"):
+            try:
+                os.kill(int(p.read_text()), 9)
+            except (ProcessLookupError, ValueError):
+                pass
+
+
+def test_a_killed_daemon_not_yet_reaped_counts_as_stopped():
+    """`master start` after a SIGKILL: the old pid may linger as a zombie of whoever
+    adopted it (a slow init); it must not block the restart with "Stop it first."."""
+    from runtime.deploy import daemon
+
+    parent = subprocess.Popen([sys.executable, "-c", "import os, sys, time\n"
+                               "pid = os.fork()\n"
+                               "if pid == 0:\n    os._exit(0)\n"
+                               "print(pid, flush=True)\n"
+                               "time.sleep(60)\n"], stdout=subprocess.PIPE, text=True)
+    try:
+        zombie = int(parent.stdout.readline())  # exited, never reaped by its parent
+
+        def state() -> str:
+            with open(f"/proc/{zombie}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()[0]
+
+        wait_for(lambda: state() == "Z", 10, "the grandchild to become a zombie")
+        assert not daemon.alive(zombie)
+        assert daemon.alive(parent.pid)
+    finally:
+        parent.kill()
+        parent.wait()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -55,6 +56,60 @@ def test_wordcount_cluster_mode_and_status(cluster, tmp_path, text_file):
     assert "Driver exited with code 0" in out.stdout
     unknown = request(cluster, "--status", "driver-20000101000000-9999")
     assert unknown.returncode == 2 and "no submission" in unknown.stderr
+
+
+EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "wordcount.py")
+
+
+def test_example_wordcount_same_in_local_client_and_cluster_mode(cluster, text_file):
+    """examples/wordcount.py as shipped: local[2], client and cluster deploy mode agree
+    (the order of collect() depends on the partition count, so lines are compared sorted);
+    the cluster-mode application's logs are found by `sparkcli logs APP_ID`."""
+    example = os.path.abspath(EXAMPLE)
+
+    def run(*flags: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "sparkcli", "submit", *flags, example,
+                               text_file], capture_output=True, text=True, check=False,
+                              env=cluster.env, cwd=cluster.home, timeout=90)
+
+    local = run("--master", "local[2]")
+    assert local.returncode == 0, local.stderr
+    expected = sorted(local.stdout.splitlines())
+    assert len(expected) == 300 and expected[0].startswith("w0: ")
+    client = run("--master", cluster.url)
+    assert client.returncode == 0, client.stderr
+    assert sorted(client.stdout.splitlines()) == expected
+    driver_id = submit_cluster(cluster, example, text_file)
+    assert wait_state(cluster, driver_id, ("FINISHED", "FAILED", "ERROR")) == "FINISHED"
+    assert sorted(driver_log(cluster, driver_id).splitlines()) == expected
+    app_id = re.search(r"app ID (app-\S+)", driver_log(cluster, driver_id, "stderr")).group(1)
+    logs = subprocess.run([sys.executable, "-m", "sparkcli", "logs", app_id],
+                          capture_output=True, text=True, check=False, env=cluster.env,
+                          cwd=cluster.home, timeout=30)
+    assert logs.returncode == 0, logs.stderr
+    assert f"==> {app_id}/driver.log <==" in logs.stdout
+    assert "Submitted application: PythonWordCount" in logs.stdout
+    assert re.search(rf"==> {app_id}/\d+/stderr <==", logs.stdout)
+
+
+def test_relative_path_argument_warns_and_status_points_at_the_log(cluster, tmp_path):
+    """A relative input path does not resolve in the driver's directory on the worker: submit
+    warns up front, and --status of the failed driver says where its stderr is."""
+    app = write_app(tmp_path, "count.py", "import sys\nfrom pyspark import SparkContext\n"
+                    "sc = SparkContext(appName='count')\n"
+                    "print(sc.textFile(sys.argv[1]).count())\n")
+    (tmp_path / "input.txt").write_text("a\nb\n")
+    out = subprocess.run([sys.executable, "-m", "sparkcli", "submit", "--master", cluster.url,
+                          "--deploy-mode", "cluster", app, "input.txt"], capture_output=True,
+                         text=True, check=False, env=cluster.env, cwd=str(tmp_path), timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert f"pass {str(tmp_path / 'input.txt')!r} instead" in out.stderr
+    driver_id = re.search(r"submitted as (driver-\S+)", out.stdout).group(1)
+    assert wait_state(cluster, driver_id, ("FINISHED", "FAILED", "ERROR")) == "FAILED"
+    status = request(cluster, "--status", driver_id).stdout
+    assert "Driver exited with code 1" in status and "\nexited with code" not in status
+    link = re.search(r"See the driver's output: (http://\S+)", status).group(1)
+    assert "Input path does not exist" in http_get(link + "&format=raw")
 
 
 def test_supervise_restarts_a_crashed_driver(cluster, tmp_path):
