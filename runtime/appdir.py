@@ -54,6 +54,9 @@ def start_state(app_dir: str, app_id: str, name: str, master: str) -> dict:
         user = getpass.getuser()
     except Exception:
         user = "unknown"
+    # a cluster-deploy-mode driver (runtime/deploy/driver_runner.py) says which submission it is
+    driver = {"driver_id": os.environ["SPARKCLI_DRIVER_ID"]} \
+        if os.environ.get("SPARKCLI_DRIVER_ID") else {}
     return write_state(app_dir, id=app_id, name=name, master=master, user=user,
                        start=time.time(), end=None, state="RUNNING", exit_code=None,
-                       driver_pid=os.getpid(), executors=[])
+                       driver_pid=os.getpid(), executors=[], **driver)

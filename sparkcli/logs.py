@@ -13,6 +13,10 @@ only reads them:
 * :func:`find_app` resolves an id; an unknown one raises :class:`LogsError` naming the closest
   ids (those containing it, e.g. a prefix or the timestamp, else difflib's), so the CLI
   prints one line. A FAILED state shows the driver's exit code: ``FAILED (exit 1)``.
+* A cluster-deploy-mode driver runs on a worker in ``work/driver-YYYYMMDDHHMMSS-NNNN/`` (its
+  stdout and stderr) and records that id as ``driver_id`` in its application's app.json:
+  :func:`find_app` resolves a submission id to that application (or, before the driver made
+  one, to the driver's directory alone), and its logs include the driver's stdout/stderr.
 * :func:`log_files` picks the files to show (driver log, then executors in numeric order,
   stdout before stderr) from a :class:`Selection`; :func:`print_logs` prints each block under
   a ``==> app-.../0/stdout <==`` title (all lines, or the last N).
@@ -57,6 +61,7 @@ __all__ = [
 ]
 
 APP_RE = re.compile(r"^app-\d{14}-\d{4,}$")
+DRIVER_RE = re.compile(r"^driver-\d{14}-\d{4,}$")
 RUNNING = "RUNNING"
 STATE_STYLES = {"RUNNING": "bold cyan", "FINISHED": "green", "FAILED": "bold red",
                 "KILLED": "magenta"}
@@ -81,6 +86,7 @@ class AppInfo:
     exit_code: int | None = None
     driver_pid: int | None = None
     executors: list[str] = field(default_factory=list)
+    driver_dir: str | None = None  # a cluster-mode driver's directory (stdout, stderr)
 
     @property
     def running(self) -> bool:
@@ -190,6 +196,10 @@ def load_app(app_dir: str) -> AppInfo:
     info.driver_pid = int(pid) if isinstance(pid, (int, float)) else None
     info.executors = _sort_executors(list(state.get("executors") or [])
                                      + _executor_dirs(app_dir))
+    driver_id = state.get("driver_id")
+    if isinstance(driver_id, str) and DRIVER_RE.match(driver_id):
+        driver_dir = os.path.join(os.path.dirname(os.path.normpath(app_dir)), driver_id)
+        info.driver_dir = driver_dir if os.path.isdir(driver_dir) else None
     info.state = info.recorded_state
     if info.recorded_state == RUNNING and not pid_alive(info.driver_pid, info.start):
         info.state = "FAILED"
@@ -224,6 +234,8 @@ def list_apps(work_dir: str | None = None) -> list[AppInfo]:
 def find_app(app_id: str, work_dir: str | None = None) -> AppInfo:
     """The application ``app_id``; :class:`LogsError` naming the closest ids if unknown."""
     root = work_dir or default_work_dir()
+    if DRIVER_RE.match(app_id):
+        return _find_driver(app_id, root)
     path = os.path.join(root, app_id)
     if os.sep not in app_id and app_id not in (".", "..") and os.path.isdir(path):
         return load_app(path)
@@ -238,6 +250,18 @@ def find_app(app_id: str, work_dir: str | None = None) -> AppInfo:
     else:
         hint = "no application has run with this work dir yet"
     raise LogsError(f"no application {app_id!r} in {root}; {hint}")
+
+
+def _find_driver(driver_id: str, root: str) -> AppInfo:
+    """The newest application run by cluster-mode driver ``driver_id``, else its dir alone."""
+    for app in list_apps(root):
+        if app.driver_dir and os.path.basename(app.driver_dir) == driver_id:
+            return app
+    path = os.path.join(root, driver_id)
+    if not os.path.isdir(path):
+        raise LogsError(f"no driver {driver_id!r} in {root}; cluster-mode drivers keep their "
+                        "logs in the work dir of the worker that ran them (--work-dir)")
+    return AppInfo(id=driver_id, dir=path, name=driver_id, driver_dir=path)
 
 
 def latest_app(work_dir: str | None = None) -> AppInfo:
@@ -348,8 +372,10 @@ def log_files(app: AppInfo, sel: Selection, include_missing: bool = False) -> li
 
     Missing files are skipped unless ``include_missing`` (the follower watches for them)."""
     out = []
-    if sel.wants_driver():
+    if sel.wants_driver() and app.dir != app.driver_dir:
         out.append(os.path.join(app.dir, "driver.log"))
+    if app.driver_dir and (sel.driver or not sel.executors):
+        out += [os.path.join(app.driver_dir, s) for s in sel.streams()]
     executors = _sort_executors(app.executors + _executor_dirs(app.dir) + sel.executors)
     for eid in executors:
         if sel.wants_executor(eid):
@@ -461,7 +487,7 @@ def follow(app: AppInfo, sel: Selection, lines: int | None, writer: LogWriter,
     offsets = print_logs(app, sel, lines, writer)
     decoders: dict[str, Any] = {}
     while True:
-        app = load_app(app.dir)
+        app = _reload(app)
         done = not app.running or stop.is_set()
         for path in log_files(app, sel, include_missing=True):
             _drain(path, offsets, decoders, writer)
@@ -472,6 +498,15 @@ def follow(app: AppInfo, sel: Selection, lines: int | None, writer: LogWriter,
                     writer.block(path, rest)
             return app
         stop.wait(poll)
+
+
+def _reload(app: AppInfo) -> AppInfo:
+    if app.dir == app.driver_dir:  # a cluster driver seen before it started its application
+        try:
+            return _find_driver(app.id, os.path.dirname(app.dir))
+        except LogsError:
+            return app
+    return load_app(app.dir)
 
 
 def _drain(path: str, offsets: dict[str, int], decoders: dict[str, Any],

@@ -377,3 +377,33 @@ def test_driver_exit_code_decides_the_state(tmp_path, code, state, exit_code):
                              capture_output=True, text=True, timeout=60)
     expected = state if exit_code == 0 else f"{state} (exit {exit_code})"
     assert f" {expected} " in listing.stdout
+
+
+# -- cluster deploy mode: a submission id ----------------------------------------------------------
+
+def test_driver_id_shows_its_application_and_the_driver_output(home):
+    driver = home / "work" / "driver-20261122020438-0003"
+    driver.mkdir()
+    (driver / "stdout").write_text("counted 42 words\n")
+    (driver / "stderr").write_text("driver stderr line\n")
+    app = make_app(home, "app-20261122020440-0001", executors=["0"],
+                   files={"0/stdout": "executor out\n"}, driver_log="INFO SparkContext\n")
+    write_state(app, driver_id="driver-20261122020438-0003")
+    r = invoke("driver-20261122020438-0003")
+    assert r.exit_code == 0, r.output
+    for text in ("counted 42 words", "driver stderr line", "executor out", "INFO SparkContext",
+                 "driver-20261122020438-0003/stdout", "app-20261122020440-0001/0/stdout"):
+        assert text in r.output, text
+    r = invoke("driver-20261122020438-0003", "--stdout", "--driver")
+    assert "counted 42 words" in r.output and "driver stderr line" not in r.output
+    assert "executor out" not in r.output
+
+
+def test_driver_without_an_application_yet_and_unknown_driver(home):
+    driver = home / "work" / "driver-20261122020438-0004"
+    driver.mkdir()
+    (driver / "stderr").write_text("Traceback: app.py not found\n")
+    r = invoke("driver-20261122020438-0004")
+    assert r.exit_code == 0 and "Traceback: app.py not found" in r.output
+    r = invoke("driver-20261122020438-0009")
+    assert r.exit_code != 0 and "no driver 'driver-20261122020438-0009'" in r.output

@@ -619,9 +619,12 @@ class Driver:
             return
         code = self.launcher.exit_code(ref.id)
         log_path = self.launcher.log_path(ref.id)
-        reason = (f"executor {ref.id} exited"
-                  + (f" with code {code}" if code is not None else "")
-                  + f" caused by one of the running tasks; see its log {log_path}")
+        if code is not None:
+            reason = (f"executor {ref.id} exited with code {code} caused by one of the running "
+                      f"tasks; see its log {log_path}")
+        else:  # no exit code (yet): a remote executor, or its whole worker, went away
+            reason = (f"executor {ref.id} lost: its connection closed (the executor process or "
+                      f"its worker died); see its log {log_path}")
         self.lost_executors[ref.id] = reason
         log.error("Lost executor %s: %s", ref.id, reason)
         for key in list(self.block_locations):
