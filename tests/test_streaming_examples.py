@@ -312,3 +312,63 @@ def test_trending_hashtags(tmp_path):
     leaders = list(dict.fromkeys(rows[0][1] for _, rows in full))  # in order of first lead
     assert len(leaders) >= 2, proc.stdout
     assert leaders == ["#spark", "#worldcup", "#python", "#eclipse"][: len(leaders)], proc.stdout
+
+
+def example_module(name: str):
+    """examples/streaming/<name>.py imported (not run) with the pyspark alias on."""
+    import importlib.util
+    import sys
+
+    from sparkcli import compat
+
+    installed = compat.is_installed()
+    compat.install()
+    sys.path.insert(0, str(STREAMING))
+    try:
+        spec = importlib.util.spec_from_file_location(f"example_{name}", STREAMING / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(STREAMING))
+        sys.modules.pop("network_wordcount", None)
+        if not installed:
+            compat.uninstall()
+    return module
+
+
+def test_access_log_analytics(tmp_path):
+    """Every window (1 s, sliding by 0.5 s, of 0.25 s batches) prints three blocks: the
+    requests (countByWindow), the requests per status (countByValueAndWindow, by status)
+    and per country (the join with the static IP table, most first). The feeder sends its
+    40 generated lines over and over, so a window of n requests holds n consecutive lines
+    of that cycle: the three blocks must agree with one such run of lines."""
+    example = example_module("access_log_analytics")
+    cycle = [example.parse(line) for line in example.generate_log()]
+    assert all(cycle) and len(cycle) == 40
+
+    def counts_of(start: int, n: int) -> tuple[Counter, Counter]:
+        run = [cycle[i % len(cycle)] for i in range(start, start + n)]
+        return (Counter(r[3] for r in run), Counter(example.COUNTRIES[r[0]] for r in run))
+
+    out = submit(
+        tmp_path,
+        "streaming/access_log_analytics.py",
+        *("--batch", "0.25", "--window", "1", "--slide", "0.5", "--seconds", "3.5"),
+    ).stdout
+    blocks = pprint_blocks(out)
+    windows = list(zip(blocks[0::3], blocks[1::3], blocks[2::3]))  # (stop() may cut the last)
+    assert len(windows) >= 4, out
+    assert_every([t for (t, _), _, _ in windows], 0.5)
+    sizes = []
+    for (t1, total), (t2, statuses), (t3, countries) in windows:
+        assert t1 == t2 == t3, out
+        (line,) = total
+        n = int(re.fullmatch(r"requests in the last 1 s: (\d+)", line).group(1))
+        by_status = dict(ast.literal_eval(r) for r in statuses)
+        by_country = [ast.literal_eval(r) for r in countries]
+        assert list(by_status) == sorted(by_status), statuses
+        assert [c for _, c in by_country] == sorted((c for _, c in by_country), reverse=True)
+        shown = (Counter(by_status), Counter(dict(by_country)))
+        assert any(counts_of(a, n) == shown for a in range(len(cycle))), (n, shown)
+        sizes.append(n)
+    assert max(sizes) >= 20, sizes  # 50 lines a second: a full window holds about 50

@@ -108,7 +108,14 @@ def read_checkpoint(directory: str) -> Checkpoint | None:
     naming the directory when checkpoint files exist but none can be read."""
     import pickle
 
-    directory = os.path.abspath(directory)
+    directory = os.path.abspath(directory.removeprefix("file:"))
+    if os.path.exists(directory) and not os.path.isdir(directory):
+        raise SparkException(f"Failed to read checkpoint from directory {directory}: it is "
+                             "not a directory. Point getOrCreate at a directory (it is "
+                             "created if missing).")
+    if os.path.isdir(directory) and not os.access(directory, os.R_OK | os.X_OK):
+        raise SparkException(f"Failed to read checkpoint from directory {directory}: "
+                             "permission denied.")
     files = checkpoint_files(directory) if os.path.isdir(directory) else []
     if not files:
         return None

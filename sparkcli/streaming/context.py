@@ -14,7 +14,8 @@ ACTIVE context only logs a warning (as Spark); starting a STOPPED one raises; ad
 operators after start raises; one context may be active per process.
 
 ``StreamingContext(sc, batchDuration)`` as in PySpark; ``StreamingContext(master, appName,
-batchDuration)`` (Spark's Scala/Java constructor) creates the SparkContext as well.
+batchDuration)`` and ``StreamingContext(conf, batchDuration)`` (Spark's Scala/Java
+constructors) create the SparkContext as well.
 """
 
 from __future__ import annotations
@@ -48,14 +49,18 @@ class StreamingContext:
 
     def __init__(self, sparkContext: Any, batchDuration: Any = None, jssc: Any = None,
                  _checkpoint: Any = None):
+        from sparkcli.conf import SparkConf
         from sparkcli.context import SparkContext
 
         if isinstance(sparkContext, str):  # (master, appName, batchDuration)
             master, app_name, batchDuration = sparkContext, batchDuration, jssc
             sparkContext = SparkContext(master, app_name)
+        elif isinstance(sparkContext, SparkConf):  # (conf, batchDuration), Scala's form
+            sparkContext = SparkContext(conf=sparkContext)
         if not isinstance(sparkContext, SparkContext):
-            raise TypeError("StreamingContext needs a SparkContext (or master, appName, "
-                            f"batchDuration), got {type(sparkContext).__name__}")
+            raise TypeError("StreamingContext needs a SparkContext (or a SparkConf, or "
+                            "master, appName), then batchDuration; got "
+                            f"{type(sparkContext).__name__}")
         self._sc = sparkContext
         conf = sparkContext._config
         if _checkpoint is not None:

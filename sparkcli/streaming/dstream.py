@@ -270,8 +270,12 @@ class DStream(PairOpsMixin, WindowOpsMixin):
         slide); needs ``ssc.checkpoint(dir)``."""
         from sparkcli.streaming.util import to_ms
 
+        ms = to_ms(interval, "checkpoint interval")
+        if ms % self._slide_ms != 0:
+            raise ValueError("checkpoint interval must be multiple of the dstream's slide "
+                             f"(batch) duration ({self._slide_ms} ms), got {ms} ms")
         self.is_checkpointed = True
-        self._checkpoint_ms = to_ms(interval, "checkpoint interval")
+        self._checkpoint_ms = ms
         return self
 
     # -- stateless transformations ----------------------------------------------------------

@@ -133,7 +133,7 @@ class ReceiverTracker:
 
     def _watch(self, sid: int, waiter: Any) -> None:
         waiter.event.wait()
-        if self.stopping:
+        if self.stopping or self.sc._stopped:  # stopped with its SparkContext (e.g. Ctrl-C)
             return
         why = f": {waiter.error}" if waiter.error is not None else ""
         log.warning("Receiver for stream %d ended%s; restarting it in %d ms", sid, why,
@@ -273,6 +273,8 @@ def _wal_enabled(conf: Any) -> bool:
 def check_slots(sc: Any, receivers: int) -> None:
     """Receivers hold a task slot each for as long as the context runs: with no slot left
     for the batches nothing would ever be processed, so fail at start()."""
+    if sc._spec.kind != "local":  # a cluster's cores are known only as executors come
+        return
     slots = sc._spec.threads
     if receivers and slots <= receivers:
         raise SparkException(

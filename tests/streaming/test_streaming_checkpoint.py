@@ -87,6 +87,13 @@ def test_unreadable_checkpoint_names_the_directory(tmp_path):
         StreamingContext.getOrCreate(str(d), lambda: None)
 
 
+def test_a_checkpoint_path_that_is_a_file_is_named(tmp_path):
+    path = tmp_path / "a-file"
+    path.write_text("not a directory")
+    with pytest.raises(SparkException, match=f"directory {path}: it is not a directory"):
+        StreamingContext.getOrCreate(str(path), lambda: None)
+
+
 def test_queue_stream_cannot_be_checkpointed(ssc, tmp_path):
     ssc.checkpoint(str(tmp_path / "cp"))
     ssc.queueStream([[1]]).pprint()

@@ -148,3 +148,139 @@ def test_get_active_or_create(ssc):
         return ssc
 
     assert StreamingContext.getActiveOrCreate(None, setup) is ssc and made == [1]
+
+
+def test_streaming_context_from_a_spark_conf(monkeypatch):
+    """Spark's ``new StreamingContext(conf, Seconds(1))``."""
+    from sparkcli.conf import SparkConf
+    from sparkcli.context import SparkContext
+
+    active = SparkContext._active_spark_context
+    monkeypatch.setattr(SparkContext, "_active_spark_context", None)
+    conf = SparkConf().setMaster("local[2]").setAppName("from-conf")
+    ssc = StreamingContext(conf, Seconds(1))
+    try:
+        assert ssc.sparkContext.appName == "from-conf"
+        out = collect_output(ssc.queueStream([[1, 2]]))
+        ssc._clock = ManualClock()
+        ssc.start()
+        advance(ssc, 1)
+        assert out == [[1, 2]]
+    finally:
+        ssc.stop()
+        SparkContext._active_spark_context = active
+    with pytest.raises(TypeError, match="needs a SparkContext"):
+        StreamingContext(42, 1)
+
+
+def test_get_active_or_create_returns_the_active_context(ssc):
+    ssc.queueStream([[1]]).pprint()
+    ssc.start()
+
+    def setup():
+        raise AssertionError("setupFunc must not run while a context is active")
+
+    assert StreamingContext.getActiveOrCreate(None, setup) is ssc
+    assert StreamingContext.getActiveOrCreate("/nonexistent", setup) is ssc
+
+
+def test_graceful_stop_processes_what_was_received(ssc):
+    """stop(stopGraceFully=True) waits for the batch that takes the last received blocks."""
+    import threading
+
+    from waiting import wait_for
+
+    from .test_streaming_sources import CountingReceiver
+
+    out = collect_output(ssc.receiverStream(CountingReceiver(50)))
+    ssc.start()
+    tracker = ssc._scheduler.receiver_tracker
+    wait_for(lambda: tracker.received_records == 50, what="50 received records")
+    stopper = threading.Thread(target=ssc.stop, args=(False, True))
+    stopper.start()
+    wait_for(lambda: ssc._state == "STOPPED", what="stop() under way")
+    ssc._clock.advance(1000)  # the graceful stop waits for this batch
+    stopper.join(30)
+    assert not stopper.is_alive()
+    assert [sorted(b) for b in out] == [list(range(50))]
+
+
+def test_receivers_on_a_cluster_are_not_refused_for_slots():
+    """The task-slot check is for local[N]; a spark:// master's cores come with its
+    executors."""
+    import types
+
+    from sparkcli.streaming.receiver_tracker import check_slots
+
+    check_slots(types.SimpleNamespace(_spec=types.SimpleNamespace(kind="spark", threads=0)), 1)
+
+
+PPRINT_APP = '''
+from pyspark import SparkContext
+from pyspark.streaming import StreamingContext
+
+sc = SparkContext("local[2]", "pprint-format")
+sc.setLogLevel("ERROR")
+ssc = StreamingContext(sc, 0.5)
+rdds = [sc.parallelize(list(range(12)), 2),
+        sc.parallelize([("a", 1), "x", 3.5, None, [1, 2], {"k": (1,)}], 1),
+        sc.parallelize([], 1)]
+stream = ssc.queueStream(rdds)
+stream.pprint()
+stream.pprint(3)
+batches = []
+stream.foreachRDD(lambda rdd: batches.append(1))  # runs after both pprints of a batch
+ssc.start()
+while len(batches) < 3:
+    ssc.awaitTerminationOrTimeout(0.05)
+ssc.stop(True, False)
+'''
+
+
+def _pyspark_python() -> str | None:
+    """A python with the real PySpark: $SPARKCLI_TEST_PYSPARK_PYTHON or bench/.venv-pyspark."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    given = os.environ.get("SPARKCLI_TEST_PYSPARK_PYTHON")
+    for py in [given] if given else [str(root / "bench/.venv-pyspark/bin/python")]:
+        if py and Path(py).exists():
+            probe = subprocess.run([py, "-c", "import pyspark.streaming"], capture_output=True,
+                                   check=False, timeout=60)
+            if probe.returncode == 0:
+                return py
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_pprint_is_byte_for_byte_pysparks(tmp_path):
+    """The same queueStream program under PySpark (a JVM) and under ``sparkcli submit``
+    prints the same bytes, once the Time: values are masked."""
+    import re
+    import subprocess
+    import sys
+
+    py = _pyspark_python()
+    if py is None:
+        pytest.skip("no real PySpark: set SPARKCLI_TEST_PYSPARK_PYTHON to a python that "
+                    "has it (pip install pyspark), or make bench/.venv-pyspark")
+    app = tmp_path / "pprint_app.py"
+    app.write_text(PPRINT_APP)
+    env = dict(os.environ, SPARKCLI_HOME=str(tmp_path), PYTHONHASHSEED="0")
+    runs = {}
+    for name, cmd in {"pyspark": [py, str(app)],
+                      "sparkcli": [sys.executable, "-m", "sparkcli", "submit", str(app)]}.items():
+        proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, timeout=200,
+                              check=False)
+        assert proc.returncode == 0, (name, proc.stderr.decode(errors="replace")[-3000:])
+        runs[name] = proc.stdout
+    time_line = re.compile(rb"^Time: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?$", re.MULTILINE)
+    # the first three batches (two pprint blocks each, every block ends in a blank line);
+    # PySpark's stop() lets a few more empty batches through
+    first = {k: b"".join(time_line.sub(b"Time: T", v).split(b"\n\n")[i] + b"\n\n"
+                         for i in range(6)) for k, v in runs.items()}
+    assert first["pyspark"].count(b"Time: T") == 6 and b"...\n" in first["pyspark"], runs
+    assert first["sparkcli"] == first["pyspark"], runs

@@ -9,6 +9,8 @@ from datetime import datetime
 import pytest
 from .conftest import advance, collect_output, run_table
 
+from sparkcli.storagelevel import StorageLevel
+
 BATCHES = [[1, 2, 3, 4], [5, 6], [], [7]]
 PAIRS = [[("a", 1), ("b", 2), ("a", 3)], [("b", 4)], [("c", 5), ("c", 6), ("a", 7)]]
 WORDS = [["hello world", "hello"], ["spark streaming"], [""]]
@@ -49,6 +51,12 @@ TABLE = [
         lambda t, rdd: rdd.map(lambda x: (x, isinstance(t, datetime)))), [[(1, True)]]),
     ("cache", BATCHES, lambda s: s.cache().map(lambda x: x + 1),
      [[2, 3, 4, 5], [6, 7], [], [8]]),
+    ("persist", BATCHES, lambda s: s.persist(StorageLevel.MEMORY_AND_DISK).map(lambda x: -x),
+     [[-1, -2, -3, -4], [-5, -6], [], [-7]]),
+    ("transform-static-join", PAIRS, lambda s: s.transform(
+        lambda rdd: rdd.join(rdd.context.parallelize([("a", "A"), ("c", "C")]))),
+     [[("a", (1, "A")), ("a", (3, "A"))], [], [("a", (7, "A")), ("c", (5, "C")),
+                                              ("c", (6, "C"))]]),
 ]
 
 
@@ -138,3 +146,11 @@ def test_union_of_different_slides_is_refused(ssc):
 def test_transform_arity_is_checked(ssc):
     with pytest.raises(TypeError, match="one or two arguments"):
         ssc.queueStream([[1]]).transform(lambda a, b, c: a)
+
+
+def test_foreach_rdd_with_time_and_rdd(ssc):
+    seen = []
+    ssc.queueStream([[1, 2], [3]]).foreachRDD(lambda t, rdd: seen.append((t, rdd.collect())))
+    ssc.start()
+    advance(ssc, 2)
+    assert seen == [(datetime.fromtimestamp(1), [1, 2]), (datetime.fromtimestamp(2), [3])]

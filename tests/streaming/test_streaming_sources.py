@@ -124,10 +124,10 @@ def test_receiver_max_rate_limits_records_per_second(sc, ssc):
 
 
 def test_local_1_with_a_receiver_fails_at_start(ssc, monkeypatch):
-    monkeypatch.setattr(ssc.sparkContext, "_spec", types.SimpleNamespace(threads=1))
+    monkeypatch.setattr(ssc.sparkContext, "_spec", types.SimpleNamespace(kind="local", threads=1))
     ssc.socketTextStream("127.0.0.1", 9).pprint()
-    with pytest.raises(SparkException, match=r"local\[1\] has one task slot and the receiver would hold it: "
-                                             r"use local\[2\] or more"):
+    with pytest.raises(SparkException, match=r"local\[1\] has one task slot and the "
+                                             r"receiver would hold it: use local\[2\] or more"):
         ssc.start()
 
 
@@ -165,3 +165,42 @@ def test_binary_records_stream(ssc, tmp_path):
     _drop(str(d), "r.bin", "abcdefghij", 900)  # two whole records, two bytes dropped
     advance(ssc, 1)
     assert out == [[b"abcd", b"efgh"]]
+
+
+class RestartingReceiver(Receiver):
+    """Stores "first-<i>" then asks for a restart; the restarted receiver stores
+    "second-<i>" as one block (store of an iterator) and idles."""
+
+    def __init__(self):
+        super().__init__()
+        self.starts = 0
+
+    def onStart(self):
+        self.starts += 1
+        run = self.starts
+
+        def feed():
+            if run == 1:
+                for i in range(3):
+                    self.store(f"first-{i}")
+                self.restart("restarting on purpose", millisecond=10)
+            else:
+                self.store(iter([f"second-{i}" for i in range(3)]))
+
+        threading.Thread(target=feed, daemon=True).start()
+
+    def onStop(self):
+        pass
+
+
+def test_custom_receiver_restart_keeps_what_it_stored(ssc):
+    out = collect_output(ssc.receiverStream(RestartingReceiver()))
+    ssc.start()
+    poll(lambda: ssc._scheduler.receiver_tracker.received_records == 6, what="6 records")
+    advance(ssc, 1)
+    assert out == [[f"{n}-{i}" for n in ("first", "second") for i in range(3)]]
+
+
+def test_store_outside_a_running_receiver_is_a_clear_error():
+    with pytest.raises(RuntimeError, match="this receiver is not running"):
+        CountingReceiver(1).store(1)

@@ -43,6 +43,14 @@ def test_course_window_example(ssc):
     assert out == EXPECTED_WINDOWS
 
 
+def test_course_window_example_contents(ssc):
+    """The windows themselves, as the course draws them: at each batch the union of the
+    last three batches."""
+    out = run_table(ssc, COURSE, lambda s: s.window(3, 1), num_batches=6)
+    assert out == [list("aaabbc"), sorted("aaabbcdddeef"), sorted("aaabbcdddeefggghhi"),
+                   sorted("dddeefggghhi"), list("ggghhi"), []]
+
+
 def test_course_example_reduce_by_key_and_window(ssc, checkpointed):
     def build(s):
         pairs = s.map(lambda w: (w, 1))
@@ -145,3 +153,48 @@ def test_stateful_operators_need_a_checkpoint_directory(ssc):
             ssc.start()
     finally:
         sc._checkpoint_dir = old
+
+
+def test_reduce_by_window_with_inverse_and_key_window_partitions(ssc, checkpointed):
+    batches = [[1, 2], [3], [], [4, 5], [6], [], [7], [8]]
+    sc = ssc.sparkContext
+    s = ssc.queueStream([sc.parallelize(b, 2) for b in batches])
+    inc = collect_output(s.reduceByWindow(operator.add, operator.sub, 5, 1))
+    parts = []
+    s.map(lambda x: (x % 2, x)).reduceByKeyAndWindow(operator.add, None, 2, 1, 3) \
+        .foreachRDD(lambda rdd: parts.append(rdd.getNumPartitions()))
+    ssc.start()
+    advance(ssc, 8)
+    sums = [sum(x for b in batches[max(0, i - 4):i + 1] for x in b) for i in range(8)]
+    assert inc == [[n] for n in sums]
+    assert parts == [3] * 8
+
+
+def test_inverse_window_needs_a_checkpoint_directory(ssc):
+    sc = ssc.sparkContext
+    old, sc._checkpoint_dir = sc._checkpoint_dir, None
+    try:
+        ssc.queueStream([[("a", 1)]]).reduceByKeyAndWindow(operator.add, operator.sub, 2, 1) \
+            .pprint()
+        with pytest.raises(IllegalArgumentException,
+                           match=r"The checkpoint directory has not been set"):
+            ssc.start()
+    finally:
+        sc._checkpoint_dir = old
+
+
+def test_every_window_operator_checks_its_durations_where_it_is_defined(ssc):
+    s = ssc.queueStream([[1]])
+    pairs = s.map(lambda x: (x, 1))
+    calls = [lambda: s.window(1.5), lambda: s.window(2, 0.5),
+             lambda: s.reduceByWindow(operator.add, None, 2.5, 1),
+             lambda: s.countByWindow(3, 1.2), lambda: s.countByValueAndWindow(0.3, 1),
+             lambda: pairs.groupByKeyAndWindow(2, 1.5),
+             lambda: pairs.reduceByKeyAndWindow(operator.add, operator.sub, 2.2, 1),
+             lambda: s.window(4, 2).window(3, 2)]  # the windowed stream slides by 2 s
+    for call in calls:
+        with pytest.raises(ValueError, match=r"Duration must be multiple of the parent "
+                                             r"dstream's slide \(batch\) duration"):
+            call()
+    with pytest.raises(ValueError, match="checkpoint interval must be multiple"):
+        pairs.updateStateByKey(lambda v, st: 1).checkpoint(1.5)
