@@ -524,7 +524,8 @@ class Driver:
                 f"failed (TID {task.id}, executor {ref.id})")
             log.warning("Lost task %d.%d in stage %d.%d (TID %d) (executor %s): %s: %s",
                         task.partition, task.attempt, stage.id, tsm.stage_attempt, task.id,
-                        ref.id, msg["error"]["type"], msg["error"]["msg"])
+                        ref.id, msg["error"]["type"].removeprefix("builtins."),
+                        msg["error"]["msg"])
             if isinstance(error, FetchFailedError):
                 self._fetch_failed(task, error)
             else:
