@@ -173,6 +173,12 @@ class Driver:
     def remove_rdd(self, rdd_id: int) -> None:
         self._command(("remove_rdd", rdd_id))
 
+    def remove_executor(self, eid: str, reason: str, outputs_lost: bool) -> None:
+        """The cluster manager says executor ``eid`` is gone (e.g. its worker died), even if
+        its connection is still open: stop scheduling on it, stop it, rerun its tasks; with
+        ``outputs_lost`` the shuffle outputs it wrote are recomputed too."""
+        self._command(("remove_executor", eid, reason, outputs_lost))
+
     def shuffle_unreachable(self, shuffle_id: int) -> None:
         """No RDD can read ``shuffle_id`` any more (its ShuffledRDD was collected): drop it.
 
@@ -329,6 +335,12 @@ class Driver:
                 for ref, task in self._job_tasks(cmd[1]):
                     self._send(ref, {"op": "task_message", "task_id": task.id,
                                      "payload": cmd[2]})
+            elif op == "remove_executor":
+                _, eid, reason, outputs_lost = cmd
+                ref = self.executors.get(eid)
+                if ref is not None:
+                    self._send(ref, {"op": "stop"})
+                    self._executor_lost(ref, reason, outputs_lost)
             elif op == "remove_rdd":
                 rdd_id = cmd[1]
                 for key in [k for k in self.block_locations if k[0] == rdd_id]:
@@ -607,7 +619,8 @@ class Driver:
                      type(stage).__name__, stage.id, error)
         self._apply(self.dag.fetch_failed(stage))
 
-    def _executor_lost(self, ref: ExecutorRef) -> None:
+    def _executor_lost(self, ref: ExecutorRef, reason: str | None = None,
+                       outputs_lost: bool = False) -> None:
         if ref.id not in self.executors:
             return
         del self.executors[ref.id]
@@ -620,7 +633,9 @@ class Driver:
             return
         code = self.launcher.exit_code(ref.id)
         log_path = self.launcher.log_path(ref.id)
-        if code is not None:
+        if reason is not None:
+            reason = f"executor {ref.id} lost: {reason}; see its log {log_path}"
+        elif code is not None:
             reason = (f"executor {ref.id} exited with code {code} caused by one of the running "
                       f"tasks; see its log {log_path}")
         else:  # no exit code (yet): a remote executor, or its whole worker, went away
@@ -632,7 +647,7 @@ class Driver:
             self.block_locations[key].discard(ref.id)
             if not self.block_locations[key]:
                 del self.block_locations[key]
-        if not self.launcher.outputs_survive_executor_loss:
+        if outputs_lost or not self.launcher.outputs_survive_executor_loss:
             self.dag.lost_outputs(lambda s: s.executor_id == ref.id)
         for task_id in list(ref.running):
             task = self.tasks.pop(task_id, None)

@@ -308,6 +308,11 @@ class StandaloneLauncher:
                     slot.message = str(msg.get("message") or "")
             backend_log.info("Executor %s/%s removed: %s", self.app_id, eid,
                              msg.get("message") or msg.get("state"))
+            if self.driver is not None and msg.get("worker_lost"):
+                # its worker is gone, and the shuffle files that worker served with it; the
+                # executor itself may still be connected: the driver must not use it
+                self.driver.remove_executor(eid, str(msg.get("message") or "worker lost"),
+                                            outputs_lost=True)
         elif op == "app_removed":
             self.removed_reason = f"{msg.get('state')}: {msg.get('message')}"
             log.error("Master removed our application: %s", self.removed_reason)
