@@ -8,6 +8,7 @@ import time
 from types import SimpleNamespace
 
 from sparkcli.progress import ConsoleProgressBar, active_stages, render, start_for
+from gate import PASS_GATE, Gate
 from waiting import wait_for
 
 
@@ -152,26 +153,31 @@ def test_start_for_only_on_a_terminal():
 
 def test_with_a_real_context(sc):
     """The bar reads a real driver's counters: a running job's stage shows up."""
-    gate = threading.Event()
     out = io.StringIO()
     bar = ConsoleProgressBar(stream=out, width=80, interval=0.02, first_delay=0.0)
     bar.start(sc)
     rdd = sc.parallelize(range(4), 4)
+    gate = Gate()
+    port = gate.port
+    namespace: dict = {}
+    exec(PASS_GATE, namespace)
+    pass_gate = namespace["pass_gate"]
 
-    def slow(it):
-        import time as t
-
-        t.sleep(0.3)
+    def held(it):  # each task waits at the gate until the test has seen the bar
+        pass_gate(port)
         return [sum(it)]
 
     result = []
-    job = threading.Thread(target=lambda: result.append(sc.runJob(rdd, slow)))
+    job = threading.Thread(target=lambda: result.append(sc.runJob(rdd, held)))
     job.start()
-    deadline = time.monotonic() + 20
-    while "/ 4]" not in out.getvalue() and time.monotonic() < deadline:
-        gate.wait(0.02)
-    job.join(30)
-    bar.stop()
+    try:
+        wait_for(lambda: gate.arrivals and "/ 4]" in out.getvalue(), 20,
+                 "the bar of the running stage")
+    finally:
+        gate.open()
+        job.join(30)
+        gate.close()
+        bar.stop()
     assert result == [[0, 1, 2, 3]]
     assert "/ 4]" in out.getvalue()
     assert out.getvalue().endswith("\r" + " " * 80 + "\r")

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 
 import pytest
+from gate import PASS_GATE, Gate
 from .conftest import WORDCOUNT, http_get, wait_for, write_app
 
 pytestmark = pytest.mark.cluster
 
-HOLD = '''
-import os, sys, time
+HOLD = PASS_GATE + '''
+import sys
 from pyspark import SparkContext
 
 sc = SparkContext(appName="hold")
 rdd = sc.parallelize(range(8), 4)
 print(rdd.map(lambda x: (print("hello from executor", x) or x)).sum())
-open(sys.argv[1], "w").close()
-deadline = time.time() + 60
-while not os.path.exists(sys.argv[2]) and time.time() < deadline:
-    time.sleep(0.05)
+pass_gate(sys.argv[1])
 sc.stop()
 '''
 
@@ -48,10 +45,10 @@ def test_wordcount_client_mode_equals_local(cluster, tmp_path, text_file):
 
 def test_json_and_ui_list_workers_and_app(cluster, tmp_path):
     app = write_app(tmp_path, "hold.py", HOLD)
-    ready, go = str(tmp_path / "ready"), str(tmp_path / "go")
-    p = cluster.popen(app, ready, go)
+    gate = Gate()
+    p = cluster.popen(app, str(gate.port))
     try:
-        wait_for(lambda: os.path.exists(ready) or p.poll() is not None, 60, "the app to run")
+        wait_for(lambda: gate.arrivals or p.poll() is not None, 60, "the app to run")
         assert p.poll() is None, p.stderr.read()
         j = cluster.json()
         assert j["status"] == "ALIVE" and j["aliveworkers"] == 2
@@ -69,7 +66,7 @@ def test_json_and_ui_list_workers_and_app(cluster, tmp_path):
             wpage = http_get(w["webuiaddress"] + "/")
             assert a["id"] in wpage and "Running Executors (1)" in wpage
     finally:
-        open(go, "w").close()
+        gate.close()
     assert p.wait(60) == 0
     def completed():
         j = cluster.json()
@@ -89,9 +86,9 @@ def test_json_and_ui_list_workers_and_app(cluster, tmp_path):
 
 def test_executor_log_links_return_output(cluster, tmp_path):
     app = write_app(tmp_path, "hold.py", HOLD)
-    ready, go = str(tmp_path / "ready"), str(tmp_path / "go")
-    open(go, "w").close()
-    out = cluster.submit(app, ready, go)
+    with Gate() as gate:
+        gate.open()  # nothing to hold it for
+        out = cluster.submit(app, str(gate.port))
     assert out.returncode == 0, out.stderr
     app_id = re.search(r"app ID (app-\S+)", out.stderr).group(1)
     page = http_get(f"{cluster.webui}/app/?appId={app_id}")

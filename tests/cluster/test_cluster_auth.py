@@ -9,6 +9,7 @@ import socket
 import struct
 
 import pytest
+from gate import PASS_GATE, Gate
 from .conftest import WORDCOUNT, Cluster, http_get, wait_for, write_app
 
 pytestmark = pytest.mark.cluster
@@ -22,6 +23,15 @@ class Evil:
 
     def __reduce__(self):
         return (os.system, (f"touch {self.marker}",))
+
+
+def held_app(directory, name: str, then: str) -> str:
+    """An app that runs a first job (printing 6), waits at the gate argv[1], then runs ``then``."""
+    return write_app(directory, f"{name}.py", PASS_GATE + "import sys\n"
+                     "from pyspark import SparkContext\n"
+                     f"sc = SparkContext(appName={name!r})\n"
+                     "print(sc.parallelize(range(4), 2).sum())\n"
+                     "pass_gate(sys.argv[1])\n" + then)
 
 
 def send_raw(port: int, data: bytes, host: str = "127.0.0.1") -> None:
@@ -92,19 +102,13 @@ def test_unauthenticated_pickle_never_runs(make_cluster, cluster, tmp_path):
             send_raw(port, payload)
             send_raw(port, pickle.dumps(Evil(str(marker))))
     # the driver's listener of a running authenticated application refuses it too
-    app = write_app(tmp_path, "hold.py", "import os, sys, time\n"
-                    "from pyspark import SparkContext\n"
-                    "sc = SparkContext(appName='hold')\n"
-                    "print(sc.parallelize(range(4), 2).sum())\n"
-                    "open(sys.argv[1], 'w').close()\n"
-                    "while not os.path.exists(sys.argv[2]): time.sleep(0.05)\n"
-                    "print(sc.parallelize(range(4), 2).sum())\n")
-    ready, go = str(tmp_path / "ready"), str(tmp_path / "go")
-    p = secure.popen(app, ready, go)
-    wait_for(lambda: os.path.exists(ready) or p.poll() is not None, 60, "the app")
+    app = held_app(tmp_path, "hold", "print(sc.parallelize(range(4), 2).sum())\n")
+    gate = Gate()
+    p = secure.popen(app, str(gate.port))
+    wait_for(lambda: gate.arrivals or p.poll() is not None, 60, "the app")
     driver = secure.json()["activeapps"][0]["driver"]
     send_raw(int(driver.rsplit(":", 1)[1]), payload)
-    open(go, "w").close()
+    gate.close()
     out, err = p.communicate(timeout=60)
     assert p.returncode == 0, err
     assert out.split() == ["6", "6"]
@@ -153,17 +157,12 @@ def test_random_payloads_leave_daemons_running(make_cluster, cluster, tmp_path, 
     RPC (shuffle service) and web UI, a running driver's -- and everything keeps working:
     the daemons answer, and the application that was running finishes with the right result."""
     c = make_cluster(SECRET) if secure else cluster
-    app = write_app(tmp_path, "hold.py", "import os, sys, time\n"
-                    "from pyspark import SparkContext\n"
-                    "sc = SparkContext(appName='target')\n"
-                    "print(sc.parallelize(range(4), 2).sum())\n"
-                    "open(sys.argv[1], 'w').close()\n"
-                    "while not os.path.exists(sys.argv[2]): time.sleep(0.05)\n"
-                    "r = sc.parallelize(range(1000), 4).map(lambda x: (x % 7, x))\n"
-                    "print(sorted(r.reduceByKey(lambda a, b: a + b).collect()))\n")
-    ready, go = str(tmp_path / "ready"), str(tmp_path / "go")
-    p = c.popen(app, ready, go)
-    wait_for(lambda: os.path.exists(ready) or p.poll() is not None, 60, "the app")
+    app = held_app(tmp_path, "target",
+                   "r = sc.parallelize(range(1000), 4).map(lambda x: (x % 7, x))\n"
+                   "print(sorted(r.reduceByKey(lambda a, b: a + b).collect()))\n")
+    gate = Gate()
+    p = c.popen(app, str(gate.port))
+    wait_for(lambda: gate.arrivals or p.poll() is not None, 60, "the app")
     assert p.poll() is None, p.stderr.read()
     j = c.json()
     [a] = [a for a in j["activeapps"] if a["name"] == "target"]
@@ -182,7 +181,7 @@ def test_random_payloads_leave_daemons_running(make_cluster, cluster, tmp_path, 
     assert j["status"] == "ALIVE" and j["aliveworkers"] == 2
     for w in j["workers"]:
         assert "Worker" in http_get(w["webuiaddress"] + "/")
-    open(go, "w").close()
+    gate.close()
     out, err = p.communicate(timeout=60)
     assert p.returncode == 0, err
     expected = sorted((k, sum(x for x in range(1000) if x % 7 == k)) for k in range(7))

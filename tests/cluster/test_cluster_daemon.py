@@ -127,11 +127,12 @@ def test_a_killed_daemon_not_yet_reaped_counts_as_stopped():
     adopted it (a slow init); it must not block the restart with "Stop it first."."""
     from runtime.deploy import daemon
 
-    parent = subprocess.Popen([sys.executable, "-c", "import os, sys, time\n"
+    parent = subprocess.Popen([sys.executable, "-c", "import os, sys\n"
                                "pid = os.fork()\n"
                                "if pid == 0:\n    os._exit(0)\n"
                                "print(pid, flush=True)\n"
-                               "time.sleep(60)\n"], stdout=subprocess.PIPE, text=True)
+                               "sys.stdin.read()\n"],  # alive, not reaping, until killed
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         zombie = int(parent.stdout.readline())  # exited, never reaped by its parent
 

@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 
 import pytest
+from gate import PASS_GATE, Gate
 from .conftest import WORDCOUNT, http_get, wait_for, write_app
 
 pytestmark = pytest.mark.cluster
@@ -132,16 +133,15 @@ sc.stop()
 
 
 def test_kill_a_running_driver(cluster, tmp_path):
-    app = write_app(tmp_path, "forever.py", '''
-import time
+    app = write_app(tmp_path, "forever.py", PASS_GATE + '''
+import sys
 from pyspark import SparkContext
 sc = SparkContext(appName="forever")
 sc.parallelize(range(4), 2).count()
-deadline = time.time() + 120
-while time.time() < deadline:
-    time.sleep(0.1)
+pass_gate(sys.argv[1])  # held until killed (the gate is never opened)
 ''')
-    driver_id = submit_cluster(cluster, app)
+    gate = Gate()
+    driver_id = submit_cluster(cluster, app, str(gate.port))
     wait_for(lambda: any(a["name"] == "forever" for a in cluster.json()["activeapps"]), 60,
              "the driver's application to register")
     out = request(cluster, "--kill", driver_id)
@@ -149,3 +149,4 @@ while time.time() < deadline:
     assert wait_state(cluster, driver_id, ("KILLED",), 30) == "KILLED"
     wait_for(lambda: not any(a["name"] == "forever" for a in cluster.json()["activeapps"]),
              30, "the killed driver's application to end")
+    gate.close()

@@ -8,25 +8,27 @@ import random
 import signal
 
 import pytest
+from gate import PASS_GATE, Gate
 from .conftest import http_get, wait_for, write_app
 
 pytestmark = pytest.mark.cluster
 
-SHUFFLE_JOB = '''
-import os, sys, time
+# The first 8 map tasks run through and write their shuffle outputs; the other 8 wait at the
+# test's gate, so the test kills its victim mid-stage, with map outputs already on the workers.
+SHUFFLE_JOB = PASS_GATE + '''
+import sys
 from pyspark import SparkContext
 
 sc = SparkContext(appName="faults")
-marker = sys.argv[1]
+gate = sys.argv[1]
 
-def slow(it):
-    open(marker, "a").close()
+def held(index, it):
+    if index >= 8:
+        pass_gate(gate)
     for x in it:
-        if x % 250 == 0:
-            time.sleep(0.05)
         yield (x % 97, x)
 
-pairs = sc.parallelize(range(20000), 16).mapPartitions(slow)
+pairs = sc.parallelize(range(20000), 16).mapPartitionsWithIndex(held)
 sums = pairs.reduceByKey(lambda a, b: a + b, 8)
 again = sums.map(lambda kv: (kv[0] % 7, kv[1])).reduceByKey(lambda a, b: a + b, 4)
 print(sorted(sums.collect()))
@@ -57,12 +59,13 @@ def executor_pids(cluster) -> list[int]:
 @pytest.mark.parametrize("run", range(10))  # the acceptance: 10 of 10
 def test_sigkill_executor_during_shuffle_job(cluster, tmp_path, run):
     app = write_app(tmp_path, "job.py", SHUFFLE_JOB)
-    marker = str(tmp_path / "started")
-    p = cluster.popen(app, marker, conf={"spark.shuffle.readHostLocalDisk": "false"})
-    wait_for(lambda: os.path.exists(marker) or p.poll() is not None, 60, "the job to start")
-    pids = wait_for(lambda: executor_pids(cluster), 10, "executors")
-    os.kill(random.Random(run).choice(pids), signal.SIGKILL)
-    out, err = p.communicate(timeout=120)
+    with Gate() as gate:
+        p = cluster.popen(app, str(gate.port), conf={"spark.shuffle.readHostLocalDisk": "false"})
+        wait_for(lambda: gate.arrivals or p.poll() is not None, 60, "the job's later tasks")
+        pids = wait_for(lambda: executor_pids(cluster), 10, "executors")
+        os.kill(random.Random(run).choice(pids), signal.SIGKILL)
+        gate.open()
+        out, err = p.communicate(timeout=120)
     assert p.returncode == 0, err
     assert out == expected()
     assert "ERROR TaskSchedulerImpl: Lost executor" in err  # it died mid-job, was replaced
@@ -71,12 +74,13 @@ def test_sigkill_executor_during_shuffle_job(cluster, tmp_path, run):
 def test_sigkill_worker_app_finishes_on_the_other(make_cluster, tmp_path):
     cluster = make_cluster()
     app = write_app(tmp_path, "job.py", SHUFFLE_JOB)
-    marker = str(tmp_path / "started")
-    p = cluster.popen(app, marker, conf={"spark.shuffle.readHostLocalDisk": "false"})
-    wait_for(lambda: os.path.exists(marker) or p.poll() is not None, 60, "the job to start")
     victim = cluster.workers[0]
-    victim.kill(signal.SIGKILL)
-    out, err = p.communicate(timeout=120)
+    with Gate() as gate:
+        p = cluster.popen(app, str(gate.port), conf={"spark.shuffle.readHostLocalDisk": "false"})
+        wait_for(lambda: gate.arrivals or p.poll() is not None, 60, "the job's later tasks")
+        victim.kill(signal.SIGKILL)
+        gate.open()
+        out, err = p.communicate(timeout=120)
     assert p.returncode == 0, err
     assert out == expected()
     print(err)

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import signal
 
 import pytest
+from gate import PASS_GATE, Gate
 from .conftest import wait_for, write_app
 
 pytestmark = pytest.mark.cluster
 
-HOLD = '''
-import os, sys, time
+HOLD = PASS_GATE + '''
+import sys
 from pyspark import SparkContext
 
 sc = SparkContext(appName="survivor")
 rdd = sc.parallelize(range(1000), 4)
 print(rdd.map(lambda x: (x % 10, x)).reduceByKey(lambda a, b: a + b).count())
-open(sys.argv[1], "w").close()
-deadline = time.time() + 90
-while not os.path.exists(sys.argv[2]) and time.time() < deadline:
-    time.sleep(0.05)
+pass_gate(sys.argv[1])
 print(rdd.map(lambda x: (x % 10, x)).reduceByKey(lambda a, b: a + b).collectAsMap()[3])
 sc.stop()
 '''
@@ -30,9 +27,9 @@ def test_master_restart_with_filesystem_recovery(make_cluster, tmp_path):
     cluster = make_cluster({"spark.deploy.recoveryMode": "FILESYSTEM",
                             "spark.deploy.recoveryDirectory": str(tmp_path / "recovery")})
     app = write_app(tmp_path, "hold.py", HOLD)
-    ready, go = str(tmp_path / "ready"), str(tmp_path / "go")
-    p = cluster.popen(app, ready, go)
-    wait_for(lambda: os.path.exists(ready) or p.poll() is not None, 60, "the app to run")
+    gate = Gate()
+    p = cluster.popen(app, str(gate.port))
+    wait_for(lambda: gate.arrivals or p.poll() is not None, 60, "the app to run")
     [before] = cluster.json()["activeapps"]
     worker_ids = sorted(w["id"] for w in cluster.json()["workers"])
 
@@ -49,7 +46,7 @@ def test_master_restart_with_filesystem_recovery(make_cluster, tmp_path):
     assert sorted(w["id"] for w in j["workers"]) == worker_ids
     assert "Recovered 2 workers, 1 applications" in cluster.master.text()
 
-    open(go, "w").close()  # the running application keeps going
+    gate.close()  # the running application keeps going
     out, err = p.communicate(timeout=60)
     assert p.returncode == 0, err
     assert out.split() == ["10", str(sum(range(3, 1000, 10)))]

@@ -26,9 +26,9 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
+from waiting import wait_for
 
 WAL = "spark.streaming.receiver.writeAheadLog.enable"
 
@@ -89,21 +89,21 @@ ssc.awaitTermination()
 
 
 # -- helpers ------------------------------------------------------------------------------
-def _poll(cond, timeout: float, what: str, proc=None, interval: float = 0.05):
-    """Wait until ``cond()`` returns something truthy; fail naming ``what`` (and with the
-    driver's stderr if it died) after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
+def _poll(cond, timeout: float, what: str, proc=None):
+    """``cond()``'s first truthy value; fails naming ``what`` after ``timeout`` seconds, at once
+    if the driver ``proc`` exits meanwhile (with its stderr either way)."""
+    def driver_alive_and_cond():
         if proc is not None and proc.poll() is not None:
             raise AssertionError(f"the driver exited ({proc.returncode}) while waiting for "
                                  f"{what}:\n{_stderr(proc)}")
-        value = cond()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}"
-                                 + (f"\n{_stderr(proc)}" if proc is not None else ""))
-        time.sleep(interval)
+        return cond()
+
+    try:
+        return wait_for(driver_alive_and_cond, timeout, what, interval=0.05)
+    except AssertionError as e:
+        if proc is None or not str(e).startswith("timed out"):
+            raise
+        raise AssertionError(f"{e}\n{_stderr(proc)}") from None
 
 
 def _stderr(proc) -> str:
@@ -221,14 +221,20 @@ def test_text_file_stream_survives_sigkill(tmp_path):
         feeder.start()
         _poll(lambda: _has_checkpoint(cp) and _read_totals(out), 30,
               "a checkpoint and a first count", proc)
+        def files_counted() -> int:  # each file has one word naming it: f<n>
+            return sum(1 for w in _read_totals(out) or {} if w.startswith("f"))
+
         for _ in range(KILLS):
-            time.sleep(rng.uniform(0.2, 3.0))  # a random amount of processing
-            assert proc.poll() is None, f"the driver died by itself:\n{_stderr(proc)}"
+            # kill after a random amount of processing: 0 more files (during recovery) to 40
+            target = files_counted() + rng.randint(0, 40)
+            _poll(lambda: files_counted() >= target, 60, f"{target} files counted", proc)
             _no_double_count(_read_totals(out) or {}, feeder.expected)
             driver.kill()
-            time.sleep(rng.uniform(0.0, 1.5))  # files dropped while the driver is down
+            down = feeder.dropped + rng.randint(0, 20)  # files dropped while the driver is down
+            _poll(lambda: feeder.dropped >= down, 30, "files dropped while the driver is down")
             proc = driver.start()
-        time.sleep(rng.uniform(0.5, 2.0))
+        last = feeder.dropped + rng.randint(5, 30)
+        _poll(lambda: feeder.dropped >= last, 30, "files dropped for the last run", proc)
         expected = dict(feeder.stop())
         assert feeder.dropped > 50, feeder.dropped
 
@@ -381,6 +387,11 @@ class LineServer(threading.Thread):
         with self.lock:
             return len(self.connections)
 
+    def newest_connection_closed(self) -> bool:
+        """The newest receiver's connection failed a send and was closed (its driver died)."""
+        with self.lock:
+            return bool(self.connections) and self.connections[-1][0].fileno() < 0
+
     def last_connection_ids(self, since: int) -> set[int]:
         """Ids sent on the newest connection if it is open and was accepted as number
         ``since`` or later."""
@@ -444,9 +455,13 @@ def test_socket_receiver_with_wal_survives_sigkill(tmp_path):
         proc = driver.start()
         _poll(lambda: _has_checkpoint(cp) and len(_read_totals(out) or {}) > 0, 60,
               "a checkpoint and a first count", proc)
+        def ids_counted() -> int:
+            return len(_read_totals(out) or {})
+
         for _ in range(KILLS):
-            time.sleep(rng.uniform(0.2, 3.0))  # a random amount of processing
-            assert proc.poll() is None, f"the driver died by itself:\n{_stderr(proc)}"
+            # kill after a random amount of processing: 0 more ids (during recovery) to 150
+            target = ids_counted() + rng.randint(0, 150)
+            _poll(lambda: ids_counted() >= target, 60, f"{target} ids counted", proc)
             driver.kill()
             before = _read_totals(out) or {}
             assert all(c == 1 for c in before.values()), \
@@ -455,12 +470,15 @@ def test_socket_receiver_with_wal_survives_sigkill(tmp_path):
             counted = {int(i) for i in before}
             assert counted <= must_count, \
                 f"counted but never logged: {sorted(counted - must_count)[:20]}"
-            time.sleep(rng.uniform(0.0, 1.5))  # lines sent now die with the old socket
+            if rng.random() < 0.5:  # restart at once, or once the source saw the receiver die
+                _poll(server.newest_connection_closed, 30, "the server to see the kill")
             first_new = server.accepted()  # receivers of the killed drivers connected before
             proc = driver.start()
         _poll(lambda: server.last_connection_ids(first_new), 30, "the last run's receiver",
               proc)
-        time.sleep(rng.uniform(0.5, 2.0))
+        last = rng.randint(40, 180)
+        _poll(lambda: len(server.last_connection_ids(first_new)) >= last, 30,
+              f"{last} ids sent to the last run", proc)
         server.stop()
         last_run = server.last_connection_ids(first_new)
         assert last_run, "the last run's receiver lost its connection"
