@@ -14,7 +14,8 @@ import os
 import traceback
 
 _RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
-_RUNPY = os.path.join(os.path.dirname(os.__file__), "runpy.py")  # not imported: executors start lean
+# runpy's path without importing it: executors start lean
+_RUNPY = os.path.join(os.path.dirname(os.__file__), "runpy.py")
 _INTERNAL_DIRS = tuple(os.path.join(d, "") for d in (
     _RUNTIME_DIR, os.path.join(os.path.dirname(_RUNTIME_DIR), "sparkcli")))
 

@@ -27,7 +27,8 @@ def test_packed_exception_keeps_class_and_user_frames():
         _raise_in_user_code()
     except KeyError as e:
         payload = serde.pack_exception(e)
-    assert f'File "{__file__}"' in payload["traceback"] and "_raise_in_user_code" in payload["traceback"]
+    tb = payload["traceback"]
+    assert f'File "{__file__}"' in tb and "_raise_in_user_code" in tb
     exc = serde.unpack_exception(payload, "Task 0 in stage 1.0 failed")
     assert isinstance(exc, KeyError) and exc.__cause__ is None
     assert "Executor traceback:" in str(exc) and "Task 0 in stage 1.0 failed" in str(exc)
