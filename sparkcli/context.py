@@ -46,7 +46,7 @@ class SparkContext:
                  profiler_cls: Any = None, udf_profiler_cls: Any = None,
                  memory_profiler_cls: Any = None):
         from runtime import log as rlog
-        from runtime.master import parse_master
+        from runtime.master_url import parse_master
         from sparkcli.conf import SparkConf
 
         with _lock:

@@ -25,10 +25,10 @@ def main() -> None:
     if (len(sys.argv) > 1 and sys.argv[1] in ("submit", "shell") and not _asks_help(sys.argv)
             and not _on_cluster(sys.argv)):
         # executors will be forked from a pre-imported zygote: start it now, so its
-        # imports run while this process is still starting (runtime/executor/zygote.py)
-        from runtime.scheduler import zygote
+        # imports run while this process is still starting (runtime/executor/zygote_process.py)
+        from runtime.scheduler import zygote_client
 
-        zygote.start()
+        zygote_client.start()
     from sparkcli.cli.main import cli
 
     cli(prog_name="sparkcli")

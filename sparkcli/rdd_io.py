@@ -196,9 +196,9 @@ class IOMixin:
         os.makedirs(tmp_root)
 
         def write_partition(iterator: Iterable) -> str:
-            from runtime import taskcontext
+            from runtime import task_env
 
-            tc = taskcontext.current()
+            tc = task_env.current()
             split = tc.partition_id if tc is not None else 0
             attempt = tc.task_attempt_id if tc is not None else 0
             name = "part-%05d%s" % (split, ext)
@@ -339,9 +339,9 @@ class IOMixin:
         os.makedirs(directory, exist_ok=True)
 
         def write(iterator: Iterable) -> None:
-            from runtime import taskcontext
+            from runtime import task_env
 
-            tc = taskcontext.current()
+            tc = task_env.current()
             write_partition(directory, tc.partition_id, iterator, tc.task_attempt_id)
 
         self._checkpoint_requested = None  # the checkpoint job must not checkpoint again

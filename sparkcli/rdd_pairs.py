@@ -51,12 +51,12 @@ def _sorter(keyfunc: Callable, ascending: bool) -> Callable[[Iterable], Iterator
     """Sort a partition of (k, v) by keyfunc(k), spilling through the task's sorter."""
 
     def sort_partition(iterator: Iterable) -> Iterator:
-        from runtime import taskcontext
+        from runtime import task_env
 
         def key(kv: tuple) -> Any:
             return keyfunc(kv[0])
 
-        tc = taskcontext.current()
+        tc = task_env.current()
         if tc is None:
             return iter(sorted(iterator, key=key, reverse=not ascending))
         return tc.sort(iterator, key=key, reverse=not ascending)

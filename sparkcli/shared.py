@@ -6,7 +6,7 @@ object pickles as (id, path) only, and each executor process loads the file on f
 tasks use it.
 
 Accumulator: on the driver it holds the running value. Pickled into a task it becomes a
-zero-valued copy registered in ``runtime.taskcontext.accumulator_registry``; the executor
+zero-valued copy registered in ``runtime.task_env.accumulator_registry``; the executor
 resets it before each task and ships its value back with the task's successful result, and
 the driver merges it (``_apply_updates``) — once per successful task.
 """
@@ -18,7 +18,7 @@ import pickle
 import threading
 from typing import Any, Generic, TypeVar
 
-from runtime import taskcontext
+from runtime import task_env
 
 T = TypeVar("T")
 
@@ -145,7 +145,7 @@ class Accumulator(Generic[T]):
 
 def _rebuild_accumulator(aid: int, zero: Any, param: AccumulatorParam) -> Accumulator:
     acc = Accumulator(aid, zero, param, on_driver=False)
-    taskcontext.accumulator_registry[aid] = acc
+    task_env.accumulator_registry[aid] = acc
     return acc
 
 

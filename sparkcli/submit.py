@@ -151,7 +151,7 @@ def _resolve_paths(value: str, flag: str) -> list[str]:
 
 def prepare(args: SubmitArgs) -> Prepared:
     """Validate the arguments and build the launch layers (no side effects but reading files)."""
-    from runtime.master import parse_master
+    from runtime.master_url import parse_master
 
     app = args.app
     if not app.endswith(".py"):
@@ -433,7 +433,7 @@ def _secret(config: Config) -> bytes | None:
 def run_cluster(args: SubmitArgs, prep: Prepared) -> int:
     """``--deploy-mode cluster`` on spark://: ship the driver to a worker, print its id."""
     from runtime.deploy import client
-    from runtime.master import parse_master
+    from runtime.master_url import parse_master
 
     cfg = prep.config
     spec = parse_master(cfg.get("spark.master"))
@@ -453,7 +453,7 @@ def run_cluster(args: SubmitArgs, prep: Prepared) -> int:
 def run_request(args: SubmitArgs) -> int:
     """``--kill ID`` / ``--status ID`` against the master of --master (spark:// only)."""
     from runtime.deploy import client
-    from runtime.master import parse_master
+    from runtime.master_url import parse_master
 
     if args.kill and args.status:
         raise SubmitError("use either --kill or --status, not both")

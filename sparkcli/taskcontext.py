@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runtime import taskcontext as _rt
+from runtime import task_env as _rt
 
 
 class TaskContext:

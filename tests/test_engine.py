@@ -142,9 +142,9 @@ def test_long_running_task_talks_to_driver_and_can_be_killed(home):
         sc._driver.handlers["block"] = lambda eid, msg: got.put((eid, msg["n"]))
 
         def receiver(it):
-            from runtime import taskcontext
+            from runtime import task_env
 
-            tc = taskcontext.current()
+            tc = task_env.current()
             n = 0
             while not tc.interrupted:
                 if n < 3:
@@ -243,9 +243,9 @@ def test_cancel_all_jobs_fails_running_job(home):
 
     with SparkContext("local[2]", "cancel") as sc:
         def slow(it):
-            from runtime import taskcontext
+            from runtime import task_env
 
-            tc = taskcontext.current()
+            tc = task_env.current()
             import select
 
             while not tc.interrupted:

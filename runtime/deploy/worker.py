@@ -84,7 +84,7 @@ class Worker:
                  cores: int | None = None, memory_mb: int | None = None,
                  work_dir: str | None = None, webui_port: int = 8081,
                  conf: rconfig.Config | None = None):
-        from runtime.master import parse_master
+        from runtime.master_url import parse_master
 
         self.conf = conf or rconfig.Config()
         c = self.conf

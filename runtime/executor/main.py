@@ -15,7 +15,7 @@ driver, registers, and then serves one message at a time:
     stop                         exit cleanly
 
 State: the stage-binary cache (bounded, oldest dropped first), the BlockStore of persisted
-partitions, and the accumulator registry (runtime.taskcontext). One task runs at a time:
+partitions, and the accumulator registry (runtime.task_env). One task runs at a time:
 an executor is one task slot, and local[N] starts N executors for real CPU parallelism.
 """
 
@@ -161,7 +161,7 @@ def serve(sock: socket.socket, args: SimpleNamespace) -> None:
     import threading
 
     from runtime.executor.task import run_task
-    from runtime.taskcontext import BlockStore
+    from runtime.task_env import BlockStore
 
     shuffle_dir = os.path.join(args.local_dir, "shuffle")
     os.makedirs(shuffle_dir, exist_ok=True)

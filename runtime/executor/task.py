@@ -19,7 +19,7 @@ import sys
 import time
 from typing import Any
 
-from runtime import serde, taskcontext
+from runtime import serde, task_env
 from runtime.shuffle.spec import ShuffleMetrics
 
 
@@ -29,12 +29,12 @@ def metrics_dict(m: ShuffleMetrics) -> dict:
                                        "spill_count")}
 
 
-def run_task(msg: dict, binary: tuple, executor_id: str, blocks: taskcontext.BlockStore,
+def run_task(msg: dict, binary: tuple, executor_id: str, blocks: task_env.BlockStore,
              shuffle_dir: str, fetch: Any = None, send: Any = None,
              running: dict | None = None) -> dict:
     kind, rdd, arg = binary
     metrics = ShuffleMetrics()
-    tc = taskcontext.TaskContext(
+    tc = task_env.TaskContext(
         stage_id=msg["stage_id"], partition_id=msg["partition"], attempt_number=msg["attempt"],
         task_attempt_id=msg["task_id"], executor_id=executor_id, blocks=blocks,
         shuffle_locations=msg.get("locations") or {}, shuffle_dir=shuffle_dir,
@@ -42,10 +42,10 @@ def run_task(msg: dict, binary: tuple, executor_id: str, blocks: taskcontext.Blo
         local_properties=msg.get("props"), fetch=fetch, send=send)
     if running is not None:
         running[msg["task_id"]] = tc
-    registry = taskcontext.accumulator_registry
+    registry = task_env.accumulator_registry
     for acc in registry.values():
         acc._reset_for_task()
-    taskcontext.set_current(tc)
+    task_env.set_current(tc)
     start = time.perf_counter()
     reply: dict = {"op": "status", "task_id": msg["task_id"]}
     try:
@@ -78,7 +78,7 @@ def run_task(msg: dict, binary: tuple, executor_id: str, blocks: taskcontext.Blo
         reply["error"] = serde.pack_exception(e)
         reply["blocks"] = tc.new_blocks
     finally:
-        taskcontext.set_current(None)
+        task_env.set_current(None)
         if running is not None:
             running.pop(msg["task_id"], None)
         sys.stdout.flush()

@@ -3,7 +3,7 @@
 The launcher only starts, replaces and reaps processes; they connect back to the driver's
 loop (driver.py) like cluster executors do, so local and spark:// share one scheduler.
 
-Each executor is forked from the zygote (runtime/executor/zygote.py) when ``sparkcli
+Each executor is forked from the zygote (runtime/executor/zygote_process.py) when ``sparkcli
 submit``/``shell`` started one, else it runs ``python -S -m runtime.executor``; either way
 with stdout/stderr redirected to
 work/<app-id>/<executor-id>/{stdout,stderr} (a ``print()`` in a task lands there) and
@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 
-from runtime.scheduler import zygote
+from runtime.scheduler import zygote_client
 
 
 class LocalLauncher:
@@ -68,7 +68,7 @@ class LocalLauncher:
         extra["SPARKCLI_EXECUTOR_ID"] = eid
         out_path = os.path.join(exec_dir, "stdout")
         err_path = os.path.join(exec_dir, "stderr")
-        zyg = zygote.current()
+        zyg = zygote_client.current()
         proc = zyg.spawn(cmd[4:], extra, os.getcwd(), out_path, err_path) if zyg else None
         if proc is None:  # no zygote: start a fresh interpreter
             env = dict(os.environ)

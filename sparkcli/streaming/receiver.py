@@ -305,10 +305,10 @@ def receiver_task(stream_id: int, block_ms: int, max_rate: float, restart_delay_
     """The function of a receiver job (runs in the executor on the receiver's partition)."""
 
     def run(iterator: Iterable) -> int:
-        from runtime import taskcontext
+        from runtime import task_env
 
         receiver = next(iter(iterator))
-        sup = ReceiverSupervisor(receiver, taskcontext.current(), stream_id, block_ms,
+        sup = ReceiverSupervisor(receiver, task_env.current(), stream_id, block_ms,
                                  max_rate, restart_delay_ms, initial_rate)
         return sup.run()
 

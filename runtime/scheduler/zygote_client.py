@@ -1,4 +1,4 @@
-"""Driver side of the executor zygote (see runtime/executor/zygote.py).
+"""Driver side of the executor zygote (see runtime/executor/zygote_process.py).
 
 :func:`start` launches the zygote (``sparkcli submit``/``shell`` call it before anything
 else, so its imports overlap the driver's start-up); :func:`current` returns it while it is
@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 
-PRELOAD = ["runtime.executor.main", "runtime.executor.task", "runtime.taskcontext",
+PRELOAD = ["runtime.executor.main", "runtime.executor.task", "runtime.task_env",
            "cloudpickle", "sparkcli.rdd", "sparkcli.compat", "sparkcli.shared"]
 
 _zygote: "Zygote | None" = None
@@ -147,7 +147,7 @@ def start(extra_paths: list[str] = ()) -> Zygote | None:
         [here] + list(extra_paths) + [p for p in sys.path if p and os.path.isdir(p)]))
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-S", "-m", "runtime.executor.zygote", *PRELOAD],
+            [sys.executable, "-S", "-m", "runtime.executor.zygote_process", *PRELOAD],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, close_fds=True, start_new_session=True)
     except OSError:

@@ -1,4 +1,4 @@
-"""runtime.master.parse_master: every accepted form and the one-line errors."""
+"""runtime.master_url.parse_master: every accepted form and the one-line errors."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import pytest
 
 from runtime.config import ConfigError
-from runtime.master import MasterSpec, parse_master
+from runtime.master_url import MasterSpec, parse_master
 
 
 @pytest.mark.parametrize("url,threads,failures", [
