@@ -39,7 +39,7 @@ DEFAULTS: dict[str, str] = {
     "spark.executor.cores": "1",
     "spark.task.maxFailures": "4",
     "spark.ui.showConsoleProgress": "true",
-    "spark.shuffle.memoryFraction": "0.2",
+    "spark.memory.fraction": "0.6",  # of spark.executor.memory: execution + storage pool
 }
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from runtime import appdir
 from runtime import config as rconfig
 from runtime.errors import SparkException
+from runtime.memory import DEFAULT_FRACTION, pool_size
 
 if TYPE_CHECKING:  # for annotations only: completion in the shell follows them
     from sparkcli.rdd import RDD
@@ -119,14 +120,14 @@ class SparkContext:
 
         c = self._config
         mem = c.get_memory("spark.executor.memory")
-        fraction = c.get_float("spark.shuffle.memoryFraction", 0.2)
+        fraction = c.get_float("spark.memory.fraction", DEFAULT_FRACTION)
         max_result = c.get_memory("spark.driver.maxResultSize") or 0
         c.get_memory("spark.driver.memory")  # validated like Spark does at launch
         self._driver = Driver(
             app_id=self._app_id, app_dir=self._app_dir, local_dir=self._local_dir,
             launcher=None, max_failures=self._spec.max_failures  # 0 for spark://
             or c.get_int("spark.task.maxFailures", 4),
-            max_result_size=max_result, memory_limit=max(1 << 16, int(mem * fraction)),
+            max_result_size=max_result, memory_limit=pool_size(mem, fraction),
             locality_wait=c.get_duration("spark.locality.wait", "3s"),
             accumulator_sink=shared._apply_updates,
             # spark.driver.bindAddress / spark.driver.host: where executors reach the driver

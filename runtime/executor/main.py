@@ -160,12 +160,15 @@ def serve(sock: socket.socket, args: SimpleNamespace) -> None:
     import queue
     import threading
 
+    from runtime.blockstore import BlockStore
     from runtime.executor.task import run_task
-    from runtime.task_env import BlockStore
+    from runtime.memory import MIN_POOL, MemoryManager
 
     shuffle_dir = os.path.join(args.local_dir, "shuffle")
     os.makedirs(shuffle_dir, exist_ok=True)
-    blocks = BlockStore(os.path.join(args.local_dir, "blocks", args.executor_id))
+    # the executor's one memory pool, sized by the first launch (see runtime/executor/task.py)
+    blocks = BlockStore(os.path.join(args.local_dir, "blocks", args.executor_id),
+                        MemoryManager(MIN_POOL))
     binaries: OrderedDict[str, tuple] = OrderedDict()
     send_lock = threading.Lock()
     inbox: queue.Queue = queue.Queue()

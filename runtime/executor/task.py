@@ -7,20 +7,28 @@ write it as shuffle map output, returning a MapStatus. The narrow transformation
 stage are already fused into ``rdd.compute`` (PipelinedRDD), so a task is one pass over one
 partition with no intermediate materialisation.
 
-The reply carries: the pickled result (or MapStatus), accumulator values of this task, the
-(rdd_id, split) blocks it persisted, and shuffle/spill metrics. A failure replies with the
+The reply carries: the encoded result with its format tag ``result_format`` (pickle, or an
+Arrow IPC stream when ``func`` returned a pyarrow Table/RecordBatch; see
+runtime/dataformat.py) or the MapStatus, accumulator values of this task, the
+(rdd_id, split) blocks it persisted, and shuffle/spill metrics. The task takes its memory
+from the executor's pool (the block store's manager, sized by the launch message's
+``memory_limit`` = spark.executor.memory x spark.memory.fraction) and gives back whatever it
+still holds when it ends. A failure replies with the
 exception packed by :func:`runtime.serde.pack_exception` (class + traceback text).
 """
 
 from __future__ import annotations
 
-import pickle
 import sys
 import time
 from typing import Any
 
 from runtime import serde, task_env
+from runtime.blockstore import BlockStore
+from runtime.dataformat import encode_result
+from runtime.memory import TaskMemory
 from runtime.shuffle.spec import ShuffleMetrics
+from runtime.shuffle.writer import write_map_output
 
 
 def metrics_dict(m: ShuffleMetrics) -> dict:
@@ -29,16 +37,20 @@ def metrics_dict(m: ShuffleMetrics) -> dict:
                                        "spill_count")}
 
 
-def run_task(msg: dict, binary: tuple, executor_id: str, blocks: task_env.BlockStore,
+def run_task(msg: dict, binary: tuple, executor_id: str, blocks: BlockStore,
              shuffle_dir: str, fetch: Any = None, send: Any = None,
              running: dict | None = None) -> dict:
     kind, rdd, arg = binary
     metrics = ShuffleMetrics()
+    pool = blocks.manager
+    if msg.get("memory_limit") and msg["memory_limit"] != pool.total:
+        pool.resize(msg["memory_limit"])
+    memory = TaskMemory(pool)
     tc = task_env.TaskContext(
         stage_id=msg["stage_id"], partition_id=msg["partition"], attempt_number=msg["attempt"],
         task_attempt_id=msg["task_id"], executor_id=executor_id, blocks=blocks,
         shuffle_locations=msg.get("locations") or {}, shuffle_dir=shuffle_dir,
-        memory_limit=msg["memory_limit"], metrics=metrics,
+        memory=memory, metrics=metrics,
         local_properties=msg.get("props"), fetch=fetch, send=send)
     if running is not None:
         running[msg["task_id"]] = tc
@@ -54,17 +66,10 @@ def run_task(msg: dict, binary: tuple, executor_id: str, blocks: task_env.BlockS
         if it is None:
             it = tc.iterate(rdd, msg["partition"])
         if kind == "result":
-            value = arg(it)
-            try:
-                data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-            except Exception:
-                data = serde.dumps_closure(value)
-            reply["result"] = data
+            reply["result"], reply["result_format"] = encode_result(arg(it))
         else:
-            from runtime.shuffle.writer import write_map_output
-
             reply["status"] = write_map_output(it, arg, msg["partition"], executor_id,
-                                               shuffle_dir, msg["memory_limit"], metrics)
+                                               shuffle_dir, memory, metrics)
         for cb in tc.completion_callbacks:
             cb()
         reply["ok"] = True
@@ -78,6 +83,7 @@ def run_task(msg: dict, binary: tuple, executor_id: str, blocks: task_env.BlockS
         reply["error"] = serde.pack_exception(e)
         reply["blocks"] = tc.new_blocks
     finally:
+        memory.close()
         task_env.set_current(None)
         if running is not None:
             running.pop(msg["task_id"], None)

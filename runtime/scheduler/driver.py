@@ -32,7 +32,6 @@ from __future__ import annotations
 import collections
 import logging
 import os
-import pickle
 import queue
 import selectors
 import socket
@@ -42,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from runtime import serde
+from runtime.dataformat import decode_result
 from runtime.errors import JobCancelled, ResultTooLarge, SparkException
 from runtime.rpc import frames
 from runtime.scheduler.dag import DAGScheduler, ResultStage, ShuffleMapStage
@@ -98,7 +98,7 @@ class Driver:
         self.launcher = launcher
         self.max_failures = max_failures
         self.max_result_size = max_result_size
-        self.memory_limit = memory_limit
+        self.memory_limit = memory_limit  # each executor's memory pool (runtime/memory.py)
         self.locality_wait = locality_wait
         self.accumulator_sink = accumulator_sink
         self.dag = DAGScheduler()
@@ -573,8 +573,8 @@ class Driver:
                 tsm.zombie = True
                 self._apply(self.dag.stage_aborted(stage, err))
                 return
-            actions += self.dag.result_task_done(stage, task.partition, pickle.loads(data),
-                                                 len(data))
+            value = decode_result(data, msg.get("result_format"))
+            actions += self.dag.result_task_done(stage, task.partition, value, len(data))
         if tsm.done:
             tsm.zombie = True
             self.tasksets = [t for t in self.tasksets if t is not tsm]

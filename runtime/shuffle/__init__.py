@@ -1,7 +1,7 @@
 """The disk shuffle, run inside executor processes.
 
 Map tasks call :func:`write_map_output` (hash-partition, optional map-side combine, spill past
-a memory limit, one data file per map task with per-reducer offsets) and return a
+what the executor's memory pool (runtime/memory.py) grants, one data file per map task with per-reducer offsets) and return a
 :class:`MapStatus` to the driver. Reduce tasks call :func:`read_partition` with all map
 statuses of the shuffle (merge/aggregate with spilling) and, for sorted outputs,
 :func:`external_sort`. See spec.py for the file format, memory.py for how memory is

@@ -20,6 +20,8 @@ Spill files
 ExternalMerger (reduce-side aggregation; Spark's ExternalAppendOnlyMap)
     State:
       * ``data``       -- the in-memory dict key -> combiner.
+      * ``budget``     -- its share of the executor's pool (:mod:`runtime.memory`): it spills
+        when the budget cannot grow to the dict's estimate. Child mergers share the pool.
       * ``spill_file`` -- a ``sparkcli-merge-*.tmp`` SpillFile under ``tmp_dir``, created at
         the first spill. A spill hash-partitions ``data`` into ``partitions`` segments by a
         *second* hash, ``hash((key, salt)) % partitions`` (independent of the reducer's hash
@@ -47,6 +49,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import IO
 
+from runtime.memory import Memory, as_memory
 from runtime.serde import BATCH, PROTOCOL, dump_batches
 from runtime.shuffle.memory import (
     INITIAL_CHECK,
@@ -254,12 +257,12 @@ class SpillFile:
 
 # -- the spilling hash aggregator ---------------------------------------------------------
 class ExternalMerger:
-    """A dict aggregator that spills hash-partitioned buckets to disk when over its limit."""
+    """A dict aggregator that spills hash-partitioned buckets to disk when out of memory."""
 
     def __init__(
         self,
         aggregator: Aggregator,
-        memory_limit: int,
+        memory: Memory,
         tmp_dir: str,
         metrics: ShuffleMetrics,
         logger_name: str = "ExternalAppendOnlyMap",
@@ -268,7 +271,8 @@ class ExternalMerger:
         tracker: SpillTracker | None = None,
     ):
         self.agg = aggregator
-        self.memory_limit = max(int(memory_limit), 1)
+        self.memory = as_memory(memory)
+        self.budget = self.memory.budget(logger_name)
         self.tmp_dir = tmp_dir
         self.metrics = metrics
         self.partitions = partitions
@@ -293,7 +297,7 @@ class ExternalMerger:
 
     def _fold(self, iterator: Iterable, fold) -> None:
         it = iter(iterator)
-        limit = self.memory_limit
+        budget = self.budget
         bounded = self.depth < MAX_DEPTH
         n = INITIAL_CHECK
         while fold(self.data, islice(it, n)):
@@ -301,11 +305,11 @@ class ExternalMerger:
                 n = MAX_CHECK
                 continue
             est, per = estimate_dict(self.data)
-            if est >= limit:
+            if not budget.grow_to(est):
                 self._spill(est)
-                n = next_check(0, limit, per)
+                n = next_check(0, budget.limit(), per)
             else:
-                n = next_check(est, limit, per)
+                n = next_check(est, budget.limit(), per)
 
     # spilling --------------------------------------------------------------------------
     def _spill(self, estimated: int) -> None:
@@ -318,6 +322,7 @@ class ExternalMerger:
         for item in self.data.items():
             appends[hash((item[0], salt)) % p](item)
         self.data = {}
+        self.budget.release()
         self.tracker.spilled(estimated, self.spill_file.append_segments(buckets))
 
     # reading ---------------------------------------------------------------------------
@@ -346,7 +351,7 @@ class ExternalMerger:
     def _merged_bucket(self, f: IO[bytes], i: int) -> Iterator:
         it = self._bucket_records(f, i)
         fold = make_fold(None, self.agg.merge_combiners)
-        limit = self.memory_limit
+        budget = self.budget
         can_split = self.depth < MAX_DEPTH
         d: dict = {}
         n = INITIAL_CHECK
@@ -354,10 +359,11 @@ class ExternalMerger:
             est, per = estimate_dict(d)
             # Splitting helps only when there are many keys; a few huge combiners (hot keys)
             # have to meet in memory anyway.
-            if est >= limit and can_split and len(d) >= MIN_SPLIT_KEYS:
+            if not budget.grow_to(est) and can_split and len(d) >= MIN_SPLIT_KEYS:
+                budget.release()
                 child = ExternalMerger(
                     self.agg,
-                    limit,
+                    self.memory,
                     self.tmp_dir,
                     self.metrics,
                     partitions=self.partitions,
@@ -374,10 +380,12 @@ class ExternalMerger:
                     raise
                 yield from child.items()
                 return
-            n = next_check(est, limit, per)
+            n = next_check(est, budget.limit(), per)
         yield from d.items()
+        budget.release()
 
     def cleanup(self) -> None:
         if self.spill_file is not None:
             self.spill_file.close()
         self.data = {}
+        self.budget.release()

@@ -15,8 +15,9 @@ What it yields depends on the spec:
   ``create_combiner`` / ``merge_value`` (groupByKey's lists, combineByKey without combine).
 
 Aggregation goes through :class:`~runtime.shuffle.merger.ExternalMerger`, which spills to
-hash-partitioned bucket files under ``tmp_dir`` past ``memory_limit`` and then merges bucket
-by bucket, so memory stays bounded by the limit (and by the largest single key's combiner).
+hash-partitioned bucket files under ``tmp_dir`` when its budget of the executor's pool
+(:mod:`runtime.memory`) cannot grow, and then merges bucket
+by bucket, so memory stays bounded by the pool (and by the largest single key's combiner).
 Its spills log on "ExternalAppendOnlyMap", Spark's reduce-side aggregator. Output order of
 keys is unspecified, as in Spark.
 
@@ -32,6 +33,7 @@ import pickle
 from collections.abc import Iterator
 from typing import Callable
 
+from runtime.memory import Memory
 from runtime.shuffle.merger import FILE_BUFFER, ExternalMerger
 from runtime.shuffle.spec import FetchFailedError, MapStatus, ShuffleMetrics, ShuffleSpec
 
@@ -58,7 +60,7 @@ def read_partition(
     statuses: list[MapStatus],
     reduce_id: int,
     spec: ShuffleSpec,
-    memory_limit: int,
+    memory: Memory,
     tmp_dir: str,
     metrics: ShuffleMetrics,
     fetch: Callable[[MapStatus, int], bytes] | None = None,
@@ -69,7 +71,7 @@ def read_partition(
     if agg is None:
         yield from records
         return
-    merger = ExternalMerger(agg, memory_limit, tmp_dir, metrics, logger_name=LOGGER)
+    merger = ExternalMerger(agg, memory, tmp_dir, metrics, logger_name=LOGGER)
     try:
         if spec.map_side_combine:
             merger.merge_combiners(records)

@@ -1,8 +1,8 @@
 """External sort for the reduce side of sortByKey / sortBy / repartitionAndSortWithinPartitions.
 
 :func:`external_sort` is PySpark's ExternalSorter: records are gathered into an in-memory
-list, estimated between ``islice`` chunks (:mod:`runtime.shuffle.memory`); past
-``memory_limit`` the list is sorted (``list.sort(key=key, reverse=reverse)``) and appended
+list, estimated between ``islice`` chunks (:mod:`runtime.shuffle.memory`); when the sort's
+budget of the executor's pool (:mod:`runtime.memory`) cannot grow to the estimate, the list is sorted (``list.sort(key=key, reverse=reverse)``) and appended
 as a *run* to the sort's one spill file ``sparkcli-sort-*.tmp`` under ``tmp_dir`` (a stream of
 pickled lists, the :func:`runtime.serde.dump_batches` format; the sort keeps each run's byte
 range), and a new list begins. At the end the last list
@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Callable
 
+from runtime.memory import Memory, as_memory
 from runtime.shuffle.memory import INITIAL_CHECK, SpillTracker, estimate_list, next_check
 from runtime.shuffle.merger import SpillFile, dump_list, iter_range
 from runtime.shuffle.spec import ShuffleMetrics
@@ -42,12 +43,12 @@ def external_sort(
     records: Iterable,
     key: Callable | None,
     reverse: bool,
-    memory_limit: int,
+    memory: Memory,
     tmp_dir: str,
     metrics: ShuffleMetrics,
 ) -> Iterator:
     """``sorted(records, key=key, reverse=reverse)`` in bounded memory (lazy)."""
-    limit = max(int(memory_limit), 1)
+    budget = as_memory(memory).budget(LOGGER)
     tracker = SpillTracker(LOGGER, metrics)
     spill: SpillFile | None = None
     runs: list[tuple[int, int]] = []  # (start, end) of each sorted run in the spill file
@@ -62,7 +63,7 @@ def external_sort(
             if len(chunk) == before:
                 break
             est, per = estimate_list(chunk)
-            if est >= limit:
+            if not budget.grow_to(est):
                 chunk.sort(key=key, reverse=reverse)
                 if spill is None:
                     spill = SpillFile(tmp_dir, "sparkcli-sort-")
@@ -71,9 +72,10 @@ def external_sort(
                 runs.append((start, spill.out.tell()))
                 tracker.spilled(est, runs[-1][1] - start)
                 chunk = []
-                n = next_check(0, limit, per + 8)
+                budget.release()
+                n = next_check(0, budget.limit(), per + 8)
             else:
-                n = next_check(est, limit, per + 8)
+                n = next_check(est, budget.limit(), per + 8)
         chunk.sort(key=key, reverse=reverse)
         if spill is None:
             yield from chunk
@@ -87,6 +89,7 @@ def external_sort(
         streams.append(chunk)
         yield from heapq.merge(*streams, key=key, reverse=reverse)
     finally:
+        budget.release()
         for f, _, _ in readers:
             f.close()
         if spill is not None:

@@ -15,16 +15,17 @@ Two paths:
   :func:`~runtime.shuffle.merger.make_fold` picks a loop with no call at all when the merge
   is ``+`` (``operator.add`` / ``lambda a, b: a + b``) and the combiner the value itself,
   else one call of the user's function per record. Between chunks the dict's size is
-  estimated (:mod:`runtime.shuffle.memory`); past ``memory_limit`` it is *spilled*: its
+  estimated (:mod:`runtime.shuffle.memory`) and the writer's budget of the executor's pool
+  (:mod:`runtime.memory`) asked to grow to it; when it cannot, the dict is *spilled*: its
   entries are hash-partitioned by reducer into a spill file (same segmented format), and a
   new dict begins. At the end, with no spill the dict is partitioned and written directly;
   otherwise the last dict is spilled too, and reducer by reducer the spilled segments are
-  merged with ``merge_combiners`` into a dict that is flushed to the output whenever it
-  passes the limit (so a reducer's segment may repeat a key -- readers merge anyway).
+  merged with ``merge_combiners`` into a dict that is flushed to the output whenever its
+  budget cannot grow (so a reducer's segment may repeat a key -- readers merge anyway).
   Spark's ExternalSorter does this job on the map side, so spills log on "ExternalSorter".
 * **No map-side combine** (``groupByKey``, ``partitionBy``, combine on the reduce side):
-  records are appended to one list per reducer; past the limit the lists are written to a
-  spill file and emptied. At the end each reducer's segment is its spilled segments, copied
+  records are appended to one list per reducer; when the budget cannot grow, the lists are
+  written to a spill file and emptied. At the end each reducer's segment is its spilled segments, copied
   byte for byte in spill order, followed by what is still in memory, so records keep their
   input order within a reducer.
 
@@ -45,6 +46,7 @@ import uuid
 from collections.abc import Iterable
 from itertools import islice
 
+from runtime.memory import Memory, as_memory
 from runtime.shuffle.hashing import fast_partition_func, portable_hash_unchecked
 from runtime.shuffle.memory import (
     INITIAL_CHECK,
@@ -77,14 +79,14 @@ def write_map_output(
     map_id: int,
     executor_id: str,
     shuffle_dir: str,
-    memory_limit: int,
+    memory: Memory,
     metrics: ShuffleMetrics,
 ) -> MapStatus:
     """Partition (and combine) one map task's records into its shuffle data file."""
     os.makedirs(shuffle_dir, exist_ok=True)
     final = os.path.join(shuffle_dir, data_file_name(spec.shuffle_id, map_id))
     tmp = f"{final}.{uuid.uuid4().hex}.tmp"
-    w = _Writer(spec, map_id, shuffle_dir, max(int(memory_limit), 1), metrics)
+    w = _Writer(spec, map_id, shuffle_dir, memory, metrics)
     try:
         with open(tmp, "wb", buffering=OUT_BUFFER) as out:
             if spec.aggregator is not None and spec.map_side_combine:
@@ -106,14 +108,15 @@ class _Writer:
     """State of one map task's write: the spec, the spill files written so far."""
 
     def __init__(
-        self, spec: ShuffleSpec, map_id: int, shuffle_dir: str, limit: int, metrics: ShuffleMetrics
+        self, spec: ShuffleSpec, map_id: int, shuffle_dir: str, memory: Memory,
+        metrics: ShuffleMetrics
     ):
         self.spec = spec
         self.n = spec.num_partitions
         self.pf, self.portable = fast_partition_func(spec.partition_func)
         self.map_id = map_id
         self.dir = shuffle_dir
-        self.limit = limit
+        self.budget = as_memory(memory).budget(LOGGER)
         self.tracker = SpillTracker(LOGGER, metrics)
         self.spill_file: SpillFile | None = None  # all spills, appended in order
 
@@ -144,6 +147,7 @@ class _Writer:
         self.tracker.spilled(estimated, self.spill_file.append_segments(buckets))
 
     def cleanup(self) -> None:
+        self.budget.release()
         if self.spill_file is not None:
             self.spill_file.close()
 
@@ -151,18 +155,19 @@ class _Writer:
     def write_combined(self, records: Iterable, out) -> tuple[list[int], int]:
         agg = self.spec.aggregator
         fold = make_fold(agg.create_combiner, agg.merge_value)
-        limit = self.limit
+        budget = self.budget
         it = iter(records)
         d: dict = {}
         n = INITIAL_CHECK
         while fold(d, islice(it, n)):
             est, per = estimate_dict(d)
-            if est >= limit:
+            if not budget.grow_to(est):
                 self.spill(self.bucketize(d.items()), est)
+                budget.release()
                 d = {}
-                n = next_check(0, limit, per)
+                n = next_check(0, budget.limit(), per)
             else:
-                n = next_check(est, limit, per)
+                n = next_check(est, budget.limit(), per)
         if self.spill_file is None:
             count = len(d)
             offsets = write_segments(self.bucketize(d.items()), out)
@@ -170,11 +175,12 @@ class _Writer:
         if d:
             self.spill(self.bucketize(d.items()), estimate_dict(d)[0])
         d = None
+        self.budget.release()
         with self.spill_file.open_reader() as f:
             return self._merge_spills(make_fold(None, agg.merge_combiners), f, out)
 
     def _merge_spills(self, fold, f, out) -> tuple[list[int], int]:
-        limit = self.limit
+        budget = self.budget
         offsets = [0]
         count = 0
         for r in range(self.n):
@@ -184,23 +190,25 @@ class _Writer:
                 it = iter_range(f, offs[r], offs[r + 1])
                 while fold(m, islice(it, n)):
                     est, per = estimate_dict(m)
-                    if est >= limit:  # flush early; the reducer merges the duplicates
+                    if not budget.grow_to(est):  # flush early; the reducer merges duplicates
                         dump_list(list(m.items()), out)
                         count += len(m)
                         m = {}
-                        n = next_check(0, limit, per)
+                        budget.release()
+                        n = next_check(0, budget.limit(), per)
                     else:
-                        n = next_check(est, limit, per)
+                        n = next_check(est, budget.limit(), per)
             if m:
                 dump_list(list(m.items()), out)
                 count += len(m)
+            budget.release()
             offsets.append(out.tell())
         return offsets, count
 
     # no map-side combine --------------------------------------------------------------
     def write_plain(self, records: Iterable, out) -> tuple[list[int], int]:
         nparts = self.n
-        limit = self.limit
+        budget = self.budget
         it = iter(records)
         buckets: list = [[] for _ in range(nparts)]
         appends = [b.append for b in buckets]
@@ -233,14 +241,15 @@ class _Writer:
             _, per = estimate_list(max(buckets, key=len))
             per += 8  # the list slot
             est = buffered * per + 56 * nparts
-            if est >= limit:
+            if not budget.grow_to(est):
                 self.spill(buckets, est)
+                budget.release()
                 count += buffered
                 buckets = [[] for _ in range(nparts)]
                 appends = [b.append for b in buckets]
-                n = next_check(0, limit, per)
+                n = next_check(0, budget.limit(), per)
             else:
-                n = next_check(est, limit, per)
+                n = next_check(est, budget.limit(), per)
         count += sum(map(len, buckets))
         offsets = [0]
         f = self.spill_file.open_reader() if self.spill_file is not None else None
