@@ -135,7 +135,7 @@ class SparkContext:
             bind_host=c.get("spark.driver.bindAddress") or c.get("spark.driver.host")
             or "127.0.0.1", advertise_host=c.get("spark.driver.host"))
         paths = [p for p in [os.getcwd()] + sys.path[:1] if p]
-        from sparkcli.submit import sys_path_entry
+        from sparkcli.files import sys_path_entry
 
         py_files = [sys_path_entry(p) for p in (c.get("spark.submit.pyFiles") or "").split(",")
                     if p]

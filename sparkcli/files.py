@@ -1,4 +1,5 @@
-"""SparkFiles: where files added with ``sc.addFile`` / ``--files`` can be read in tasks."""
+"""SparkFiles: where files added with ``sc.addFile`` / ``--files`` can be read in tasks; and
+:func:`sys_path_entry`, how a ``--py-files`` item becomes importable (driver and executors)."""
 
 from __future__ import annotations
 
@@ -21,3 +22,11 @@ class SparkFiles:
         if root is None:
             raise RuntimeError("SparkFiles.getRootDirectory() needs an active SparkContext")
         return root
+
+
+def sys_path_entry(path: str) -> str:
+    """The sys.path entry that makes a --py-files item importable: an archive (.zip, .egg,
+    .whl) itself, a .py file's directory, a directory itself."""
+    if os.path.isfile(path) and path.lower().endswith(".py"):
+        return os.path.dirname(os.path.abspath(path))
+    return os.path.abspath(path)

@@ -14,7 +14,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from sparkcli import logs as L
+from sparkcli.cli import app_logs as L
 from waiting import wait_for as poll
 from sparkcli.cli import exit_codes
 from sparkcli.cli.main import cli

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from sparkcli import shell as S
+from sparkcli.cli import repl as S
 from sparkcli.cli import exit_codes
 from waiting import wait_for
 
@@ -114,7 +114,7 @@ def test_exception_stops_and_exits_1(home):
     assert "not reached" not in r.stdout
     assert 'File "<stdin>", line 7, in <module>' in r.stderr
     assert "return 1 / 0" in r.stderr and "ZeroDivisionError: division by zero" in r.stderr
-    assert "sparkcli/shell.py" not in r.stderr
+    assert "sparkcli/cli/repl.py" not in r.stderr
     assert_stopped_cleanly(home, "FAILED", exit_codes.APP_FAILED)  # `sparkcli logs` says so
 
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from runtime import config as rc
 from sparkcli.cli import exit_codes
 from sparkcli.cli.main import cli
-from sparkcli.submit import SubmitArgs, prepare
+from sparkcli.cli.submission import SubmitArgs, prepare
 
 
 @pytest.fixture
@@ -210,7 +210,7 @@ def test_e2e_exception_traceback_once_without_launcher_frames(home):
     assert r.returncode == exit_codes.APP_FAILED
     assert r.stderr.count("Traceback (most recent call last)") == 1
     assert "ValueError: boom" in r.stderr and 'boom.py", line 4' in r.stderr
-    assert "runpy" not in r.stderr and "sparkcli/submit.py" not in r.stderr
+    assert "runpy" not in r.stderr and "sparkcli/cli/submission.py" not in r.stderr
 
 
 def test_e2e_task_error_shows_user_frames_and_executor_traceback_once(home):

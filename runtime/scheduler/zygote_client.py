@@ -1,7 +1,8 @@
 """Driver side of the executor zygote (see runtime/executor/zygote_process.py).
 
-:func:`start` launches the zygote (``sparkcli submit``/``shell`` call it before anything
-else, so its imports overlap the driver's start-up); :func:`current` returns it while it is
+:func:`start` launches the zygote (the command line calls it before importing the
+application's code, so the zygote's imports overlap the driver's start-up; it names the API
+modules to pre-import besides the engine's own); :func:`current` returns it while it is
 alive. :meth:`Zygote.spawn` asks for an executor and returns a :class:`ForkedProcess`, which
 offers the part of ``subprocess.Popen`` the local launcher uses (pid, poll, wait,
 terminate, kill, returncode), fed by the zygote's exit reports.
@@ -17,9 +18,11 @@ import subprocess
 import sys
 import threading
 import time
+from typing import Sequence
 
-PRELOAD = ["runtime.executor.main", "runtime.executor.task", "runtime.task_env",
-           "cloudpickle", "sparkcli.rdd", "sparkcli.compat", "sparkcli.shared"]
+#: what every executor imports; the caller of :func:`start` adds the API's modules
+ENGINE_MODULES = ("runtime.executor.main", "runtime.executor.task", "runtime.task_env",
+                  "cloudpickle")
 
 _zygote: "Zygote | None" = None
 
@@ -135,8 +138,9 @@ class Zygote:
             self.proc.wait()
 
 
-def start(extra_paths: list[str] = ()) -> Zygote | None:
-    """Start the zygote (once per process). PYTHONHASHSEED=0, no site, our sys.path."""
+def start(preload: Sequence[str] = (), extra_paths: Sequence[str] = ()) -> Zygote | None:
+    """Start the zygote (once per process), importing ENGINE_MODULES and ``preload``.
+    PYTHONHASHSEED=0, no site, our sys.path."""
     global _zygote
     if _zygote is not None and _zygote.alive():
         return _zygote
@@ -147,7 +151,8 @@ def start(extra_paths: list[str] = ()) -> Zygote | None:
         [here] + list(extra_paths) + [p for p in sys.path if p and os.path.isdir(p)]))
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-S", "-m", "runtime.executor.zygote_process", *PRELOAD],
+            [sys.executable, "-S", "-m", "runtime.executor.zygote_process",
+             *ENGINE_MODULES, *preload],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, close_fds=True, start_new_session=True)
     except OSError:

@@ -1,4 +1,4 @@
-"""``sparkcli logs``: parse the options and call :func:`sparkcli.logs.run`. No logic here.
+"""``sparkcli logs``: parse the options and call :func:`sparkcli.cli.app_logs.run`. No logic here.
 
 A user mistake (unknown application id, bad option mix) is one line ``Error: ...`` on stderr
 with exit code USAGE_ERROR.
@@ -34,7 +34,7 @@ def logs(ctx: click.Context, app_id: str | None, latest: bool, executors: tuple[
     With APP_ID (or --latest): the driver log and each executor's stdout/stderr, each under a
     '==> app-.../0/stdout <==' title.
     """
-    from sparkcli.logs import LogsArgs, LogsError, run
+    from sparkcli.cli.app_logs import LogsArgs, LogsError, run  # see docs/architecture.md
 
     args = LogsArgs(app_id=app_id, latest=latest, executors=list(executors), driver=driver,
                     stdout=stdout, stderr=stderr, lines=lines, follow=follow)

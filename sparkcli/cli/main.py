@@ -5,8 +5,8 @@ Subcommands are looked up lazily (:class:`LazyGroup`): ``sparkcli submit`` impor
 named ``<name>`` (or ``cli``/``command``); commands whose module does not exist yet are simply
 not listed.
 
-:func:`main` is kept for compatibility; the console script is sparkcli.launcher:main, which
-fixes PYTHONHASHSEED before importing anything heavy.
+The console script is sparkcli.launcher:main, which fixes PYTHONHASHSEED for the processes
+it starts and calls :func:`cli`.
 """
 
 from __future__ import annotations
@@ -65,9 +65,3 @@ def cli() -> None:
     sparkcli logs [APP_ID] [-f]   list applications, print or follow their logs
     """
 
-
-def main() -> None:
-    """Console-script entry point (``sparkcli``); see sparkcli.launcher."""
-    from sparkcli.launcher import main as launch
-
-    launch()

@@ -1,5 +1,6 @@
-"""What the click commands share: their one-line errors and the options that ``submit`` and
-``shell`` both take (spark-submit's names and help, written once).
+"""What the click commands share: their one-line errors, the options that ``submit`` and
+``shell`` both take (spark-submit's names and help, written once), and the start of the
+executor zygote.
 
 Options are plain click decorators; :func:`options` stacks several into one, in the order
 they are listed (which is also the order ``--help`` shows them). ``LAUNCH_CONF`` holds
@@ -73,3 +74,19 @@ VERBOSE = click.option("--verbose", "-v", is_flag=True,
 DAEMON_PROPERTIES_FILE = click.option("--properties-file", metavar="FILE",
                                       help="Spark properties (default: conf/spark-defaults.conf).")
 DAEMON = click.option("--daemon", is_flag=True, help="Same as `start`: run in the background.")
+
+#: API modules an executor needs besides the engine's (pickled RDD functions and accumulators
+#: refer to them; the pyspark alias): the zygote imports them before forking executors
+EXECUTOR_PRELOAD = ("sparkcli.rdd", "sparkcli.compat", "sparkcli.shared")
+
+
+def start_executor_zygote(master: str | None) -> None:
+    """Start the zygote local executors are forked from, unless ``--master`` is spark://
+    (there the workers start the executors). ``submit`` and ``shell`` call this first thing
+    in their callbacks, before importing the code behind them, so the zygote's imports run
+    while this process is still starting (runtime/executor/zygote_process.py)."""
+    if master is not None and master.startswith("spark://"):
+        return
+    from runtime.scheduler import zygote_client  # start-up: see docs/architecture.md
+
+    zygote_client.start(preload=EXECUTOR_PRELOAD)

@@ -1,4 +1,4 @@
-"""``sparkcli shell``: parse pyspark's options and call :func:`sparkcli.shell.run`.
+"""``sparkcli shell``: parse pyspark's options and call :func:`sparkcli.cli.repl.run`.
 
 No logic here. A mistake found before the shell starts (bad master URL, config value,
 missing --py-files) is one line ``Error: ...`` on stderr with exit code USAGE_ERROR.
@@ -28,8 +28,9 @@ def shell(ctx: click.Context, **options: object) -> None:
     With stdin not a terminal, run the Python code read from it instead
     (echo 'print(sc.parallelize(range(10)).sum())' | sparkcli shell).
     """
-    from runtime.config import ConfigError
-    from sparkcli.shell import ShellArgs, ShellError, run
+    opt.start_executor_zygote(options.get("master"))  # type: ignore[arg-type]
+    # the code behind the command, after the zygote started (see docs/architecture.md)
+    from sparkcli.cli.repl import ConfigError, ShellArgs, ShellError, run
 
     options["conf"] = list(options["conf"])  # type: ignore[arg-type]
     args = ShellArgs(**options)  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
-"""``sparkcli submit``: parse spark-submit's options and call :func:`sparkcli.submit.run`.
+"""``sparkcli submit``: parse spark-submit's options and call
+:func:`sparkcli.cli.submission.run`.
 
 No logic here. A mistake found by ``run()`` (SubmitError/ConfigError) becomes one line
 ``Error: ...`` on stderr with exit code USAGE_ERROR; the app's own exit code is passed on.
@@ -48,11 +49,14 @@ def submit(ctx: click.Context, app: str, app_args: tuple[str, ...], **options: o
 
     Options go before APP.py; everything after it is passed to the application.
     """
-    from runtime.config import ConfigError
-    from sparkcli.submit import SubmitArgs, SubmitError, run
-
-    if app is None and not (options.get("kill") or options.get("status")):
+    request = options.get("kill") or options.get("status")
+    if app is None and not request:
         raise click.UsageError("Missing argument 'APP.py'.")
+    if not request:
+        opt.start_executor_zygote(options.get("master"))  # type: ignore[arg-type]
+    # the code behind the command, after the zygote started (see docs/architecture.md)
+    from sparkcli.cli.submission import ConfigError, SubmitArgs, SubmitError, run
+
     args = SubmitArgs(app=app or "", app_args=list(app_args), **options)  # type: ignore[arg-type]
     try:
         code = run(args)

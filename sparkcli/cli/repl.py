@@ -2,7 +2,7 @@
 
 Like ``bin/pyspark`` (which is ``spark-submit pyspark-shell-main --name PySparkShell``), the
 shell resolves its configuration exactly as ``sparkcli submit`` does, by calling
-:func:`sparkcli.submit.prepare` (properties file, --conf, flags, validation). The primary
+:func:`sparkcli.cli.submission.prepare` (properties file, --conf, flags, validation). The primary
 resource handed to it is this module's file, standing in for Spark's ``pyspark-shell-main``;
 the application name defaults to ``PySparkShell`` (a flag, so a properties file's
 spark.app.name does not win, as in Spark) and ``--name`` replaces it.
@@ -35,6 +35,7 @@ Then, in order:
 from __future__ import annotations
 
 import ast
+import builtins
 import linecache
 import os
 import platform
@@ -44,10 +45,19 @@ import traceback
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from runtime import log as rlog
+from runtime.config import ConfigError, set_launch_layers
 from runtime.tracebacks import format_user_exception
-from sparkcli import submit as _submit
+from sparkcli import __version__, compat
+from sparkcli.cli import exit_codes
+from sparkcli.cli import submission as _submit
+from sparkcli.conf import SparkConf
+from sparkcli.context import SparkContext
+from sparkcli.files import sys_path_entry
+from sparkcli.sql import SparkSession
+from sparkcli.storagelevel import StorageLevel
 
-__all__ = ["ShellArgs", "ShellError", "banner", "history_file", "run", "run_source"]
+__all__ = ["ConfigError", "ShellArgs", "ShellError", "banner", "history_file", "run", "run_source"]
 
 SHELL_APP_NAME = "PySparkShell"
 STDIN_NAME = "<stdin>"
@@ -76,8 +86,6 @@ def history_file() -> str:
 
 
 def banner(sc: Any) -> str:
-    from sparkcli import __version__
-
     py = platform.python_version()
     build = platform.python_build()
     return (
@@ -108,8 +116,6 @@ def _prepare(args: ShellArgs) -> Any:
 
 def _default_log_level(prep: Any) -> bool:
     """Set spark.log.level=WARN unless the user chose a level; True if it was set."""
-    from runtime import log as rlog
-
     if prep.config.contains("spark.log.level") or rlog.find_properties_file() is not None:
         return False
     prep.submit_layer["spark.log.level"] = "WARN"
@@ -122,19 +128,12 @@ def _install_path(py_files: list[str]) -> None:
         sys.path[0] = ""
     else:
         sys.path.append("")
-    entries = [_submit.sys_path_entry(p) for p in py_files]
+    entries = [sys_path_entry(p) for p in py_files]
     fresh = [p for i, p in enumerate(entries) if p not in sys.path and p not in entries[:i]]
     sys.path[1:1] = fresh
 
 
 def _namespace(spark: Any) -> dict[str, Any]:
-    import builtins
-
-    from sparkcli.conf import SparkConf
-    from sparkcli.context import SparkContext
-    from sparkcli.sql import SparkSession
-    from sparkcli.storagelevel import StorageLevel
-
     ns: dict[str, Any] = {"__name__": "__main__", "__doc__": None, "__builtins__": builtins,
                           "spark": spark, "sc": spark.sparkContext, "SparkConf": SparkConf,
                           "SparkContext": SparkContext, "SparkSession": SparkSession,
@@ -177,10 +176,6 @@ def _cancel_jobs_on_interrupt(sc: Any) -> None:
 
 def run(args: ShellArgs) -> int:
     """Start the shell; return its exit code. Raises ShellError/ConfigError before starting."""
-    from runtime.config import set_launch_layers
-    from sparkcli import compat
-    from sparkcli.cli import exit_codes
-
     sargs, prep = _prepare(args)
     for w in prep.warnings:
         print(w, file=sys.stderr)
@@ -195,8 +190,6 @@ def run(args: ShellArgs) -> int:
     since = _submit.started_app_count()
     try:
         try:
-            from sparkcli.sql import SparkSession
-
             spark = SparkSession.builder.getOrCreate()
         except Exception as e:  # noqa: BLE001 - a context that cannot start is one line
             raise ShellError(f"could not start the SparkContext: {e}") from None
@@ -256,8 +249,6 @@ def run_source(source: str, ns: dict[str, Any], filename: str = STDIN_NAME) -> i
     block may contain blank lines, unlike ``code.InteractiveConsole``'s input. Stops at the
     first exception: its traceback goes to stderr and the result is 1; SystemExit's code is
     honoured; else 0."""
-    from sparkcli.cli import exit_codes
-
     lines = source.splitlines(True)
     linecache.cache[filename] = (len(source), None, lines, filename)
     try:

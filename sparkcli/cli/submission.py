@@ -26,9 +26,11 @@ SparkContext to print the final properties (code settings included) when it star
 from __future__ import annotations
 
 import os
+import runpy
 import sys
 from dataclasses import dataclass, field
 
+from runtime import appdir
 from runtime.config import (
     Config,
     ConfigError,
@@ -38,6 +40,13 @@ from runtime.config import (
     parse_memory,
     set_launch_layers,
 )
+from runtime.deploy import client
+from runtime.master_url import parse_master
+from runtime.rpc import auth
+from runtime.tracebacks import format_user_exception
+from sparkcli import compat
+from sparkcli.cli import exit_codes
+from sparkcli.files import sys_path_entry
 
 __all__ = [
     "ConfigError",
@@ -52,7 +61,6 @@ __all__ = [
     "run",
     "run_app",
     "stop_active_context",
-    "sys_path_entry",
 ]
 
 
@@ -151,8 +159,6 @@ def _resolve_paths(value: str, flag: str) -> list[str]:
 
 def prepare(args: SubmitArgs) -> Prepared:
     """Validate the arguments and build the launch layers (no side effects but reading files)."""
-    from runtime.master_url import parse_master
-
     app = args.app
     if not app.endswith(".py"):
         raise SubmitError(
@@ -291,8 +297,6 @@ def format_verbose(args: SubmitArgs, prep: Prepared) -> str:
 
 def print_app_traceback(exc: BaseException) -> None:
     """The app's traceback, once, without sparkcli's own frames (launcher, runpy, engine)."""
-    from runtime.tracebacks import format_user_exception
-
     sys.stderr.write(format_user_exception(exc))
     sys.stderr.flush()
 
@@ -308,8 +312,6 @@ def _exit_code(code: object) -> int:
 
 def final_state(exit_code: int) -> str:
     """The state an application is left in when its driver exits with ``exit_code``."""
-    from sparkcli.cli import exit_codes
-
     if exit_code == exit_codes.SUCCESS:
         return "FINISHED"
     return "KILLED" if exit_code == exit_codes.INTERRUPTED else "FAILED"
@@ -341,8 +343,6 @@ def finish_apps(exit_code: int, since: int = 0) -> None:
     stop_active_context(exit_code)
     if exit_code == 0:
         return
-    from runtime import appdir
-
     mod = sys.modules.get("sparkcli.context")
     for path in list(getattr(mod, "_started_app_dirs", ()))[since:]:
         state = appdir.read_state(path)
@@ -350,21 +350,8 @@ def finish_apps(exit_code: int, since: int = 0) -> None:
             appdir.write_state(path, state=final_state(exit_code), exit_code=exit_code)
 
 
-def sys_path_entry(path: str) -> str:
-    """The sys.path entry that makes a --py-files item importable: an archive (.zip, .egg,
-    .whl) itself, a .py file's directory, a directory itself."""
-    if os.path.isfile(path) and path.lower().endswith(".py"):
-        return os.path.dirname(os.path.abspath(path))
-    return os.path.abspath(path)
-
-
 def run_app(app: str, app_args: list[str], py_files: list[str] | None = None) -> int:
     """Run ``app`` as ``__main__`` in this process; return its exit code."""
-    import runpy
-
-    from sparkcli import compat
-    from sparkcli.cli import exit_codes
-
     compat.install()
     saved_argv, saved_path = sys.argv[:], sys.path[:]
     sys.argv = [app, *app_args]
@@ -422,8 +409,6 @@ def run(args: SubmitArgs) -> int:
 
 
 def _secret(config: Config) -> bytes | None:
-    from runtime.rpc import auth
-
     try:
         return auth.secret_from(config.get)
     except ValueError as e:
@@ -432,9 +417,6 @@ def _secret(config: Config) -> bytes | None:
 
 def run_cluster(args: SubmitArgs, prep: Prepared) -> int:
     """``--deploy-mode cluster`` on spark://: ship the driver to a worker, print its id."""
-    from runtime.deploy import client
-    from runtime.master_url import parse_master
-
     cfg = prep.config
     spec = parse_master(cfg.get("spark.master"))
     conf = {}
@@ -452,9 +434,6 @@ def run_cluster(args: SubmitArgs, prep: Prepared) -> int:
 
 def run_request(args: SubmitArgs) -> int:
     """``--kill ID`` / ``--status ID`` against the master of --master (spark:// only)."""
-    from runtime.deploy import client
-    from runtime.master_url import parse_master
-
     if args.kill and args.status:
         raise SubmitError("use either --kill or --status, not both")
     warnings: list[str] = []

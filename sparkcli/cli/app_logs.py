@@ -43,6 +43,7 @@ from typing import Any, TextIO
 
 from runtime import appdir
 from runtime.config import work_dir as default_work_dir
+from sparkcli.cli import exit_codes
 
 __all__ = [
     "AppInfo",
@@ -552,8 +553,6 @@ class LogsArgs:
 def run(args: LogsArgs, out: TextIO | None = None, stop: threading.Event | None = None,
         poll: float = 0.2) -> int:
     """``sparkcli logs``: list, print or follow. Raises :class:`LogsError` for user mistakes."""
-    from sparkcli.cli import exit_codes
-
     console = make_console(out)
     root = default_work_dir()
     if args.app_id and args.latest:
