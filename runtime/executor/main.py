@@ -2,21 +2,23 @@
 
 Started once per application (local mode: by the driver; cluster mode: by a worker), with
 stdout/stderr redirected to work/<app-id>/<executor-id>/{stdout,stderr}. It connects to the
-driver, registers, and then serves one message at a time:
+driver, registers, and then serves the messages of runtime.protocol.executor, one at a
+time, through a handler table keyed by message class:
 
-    launch  {task fields}        run the task (its stage binary -- cloudpickled lineage +
-                                 function -- comes with the first task of a stage and is
-                                 cached), reply with a ``status`` message
-    remove_rdd {rdd_id}          drop persisted partitions of an RDD
-    forget_binaries {keys}       drop cached stage binaries no active job needs
-    remove_shuffle {shuffle_id}  delete a collected shuffle's map output files
-    kill_task / task_message     for a running task (handled at once, not queued):
-                                 set ``tc.interrupted`` / append to ``tc.messages``
-    stop                         exit cleanly
+    LaunchTask         run the task (its stage binary -- cloudpickled lineage + function --
+                       comes with the first task of a stage and is cached), reply with a
+                       StatusUpdate
+    RemoveRdd          drop persisted partitions of an RDD
+    ForgetBinaries     drop cached stage binaries no active job needs
+    RemoveShuffle      delete a collected shuffle's map output files
+    KillTask / TaskMessage   for a running task (handled at once, not queued):
+                       set ``tc.interrupted`` / append to ``tc.messages``
+    StopExecutor       exit cleanly (EOF too)
 
-State: the stage-binary cache (bounded, oldest dropped first), the BlockStore of persisted
-partitions, and the accumulator registry (runtime.task_env). One task runs at a time:
-an executor is one task slot, and local[N] starts N executors for real CPU parallelism.
+State: the stage-binary cache (runtime.protocol.executor.StageBinaryCache, the definition the
+driver mirrors), the BlockStore of persisted partitions, and the accumulator registry
+(runtime.task_env). One task runs at a time: an executor is one task slot, and local[N]
+starts N executors for real CPU parallelism.
 """
 
 from __future__ import annotations
@@ -26,12 +28,15 @@ import os
 import pickle
 import socket
 import sys
-from collections import OrderedDict
+import time
 from types import SimpleNamespace
 
+from runtime import protocol
+from runtime.protocol.executor import (
+    ForgetBinaries, KillTask, LaunchTask, RegisterExecutor, RemoveRdd, RemoveShuffle,
+    StageBinaryCache, StatusUpdate, StopExecutor, TaskMessage,
+)
 from runtime.rpc import frames
-
-MAX_BINARIES = 64
 
 
 _REQUIRED = ("driver", "executor_id", "app_id", "local_dir")
@@ -85,8 +90,8 @@ def main(argv: list[str] | None = None) -> None:
     secret = auth.env_secret()  # set by a worker when spark.authenticate is on
     if secret is not None:
         auth.client_handshake(sock, secret)
-    frames.send(sock, {"op": "register", "executor_id": args.executor_id, "pid": os.getpid(),
-                       "cores": args.cores})
+    frames.send(sock, protocol.encode(RegisterExecutor(args.executor_id, os.getpid(),
+                                                       args.cores)))
     serve(sock, args)
 
 
@@ -154,12 +159,14 @@ def _remove_shuffle_files(shuffle_dir: str, shuffle_id: int) -> None:
 def serve(sock: socket.socket, args: SimpleNamespace) -> None:
     """Main thread: read frames. Task thread: run launches and block-store changes in order.
 
-    Only ``kill_task`` and ``stop`` are handled on the main thread, so a long-running task
-    (a streaming receiver) can be interrupted. Sends from both threads share one lock.
+    Only KillTask, TaskMessage and StopExecutor are handled on the main thread, so a
+    long-running task (a streaming receiver) can be interrupted. Sends from both threads
+    share one lock.
     """
     import queue
     import threading
 
+    from runtime import serde
     from runtime.blockstore import BlockStore
     from runtime.executor.task import run_task
     from runtime.memory import MIN_POOL, MemoryManager
@@ -169,7 +176,7 @@ def serve(sock: socket.socket, args: SimpleNamespace) -> None:
     # the executor's one memory pool, sized by the first launch (see runtime/executor/task.py)
     blocks = BlockStore(os.path.join(args.local_dir, "blocks", args.executor_id),
                         MemoryManager(MIN_POOL))
-    binaries: OrderedDict[str, tuple] = OrderedDict()
+    binaries = StageBinaryCache()
     send_lock = threading.Lock()
     inbox: queue.Queue = queue.Queue()
     running: dict[int, object] = {}
@@ -179,65 +186,79 @@ def serve(sock: socket.socket, args: SimpleNamespace) -> None:
     fetch = _cluster_fetch(auth.env_secret())
     shuffle_address = os.environ.get("SPARKCLI_SHUFFLE_SERVICE")
 
-    def send(msg: dict) -> None:
+    def send(msg: object) -> None:
+        frame = protocol.encode(msg)
         with send_lock:
-            frames.send(sock, msg)
+            frames.send(sock, frame)
+
+    def failed(task_id: int, e: BaseException) -> StatusUpdate:
+        return StatusUpdate(task_id, False, error=serde.pack_exception(e))
+
+    def launch(msg: LaunchTask) -> bool:
+        start = time.perf_counter()
+        try:
+            if msg.binary is not None:
+                binaries.put(msg.binary_key, pickle.loads(msg.binary))
+            binary = binaries[msg.binary_key]
+        except Exception as e:  # e.g. a module the task's code needs is missing here
+            send(failed(msg.task_id, e))
+            return True
+        deserialize_ms = (time.perf_counter() - start) * 1000
+        reply = run_task(msg, binary, args.executor_id, blocks, shuffle_dir, fetch=fetch,
+                         send=send, running=running, deserialize_ms=deserialize_ms)
+        if shuffle_address and reply.status is not None:
+            reply.status.address = shuffle_address
+        try:
+            send(reply)
+        except OSError:
+            return False
+        except Exception as e:  # an unpicklable object in the reply
+            send(failed(msg.task_id, e))
+        return True
+
+    def forget(msg: ForgetBinaries) -> None:  # no active job needs these stages any more
+        for key in msg.keys:
+            binaries.discard(key)
+
+    queued = protocol.HandlerTable({
+        LaunchTask: launch,
+        RemoveRdd: lambda msg: blocks.remove_rdd(msg.rdd_id),
+        ForgetBinaries: forget,
+        # its ShuffledRDD is gone on the driver
+        RemoveShuffle: lambda msg: _remove_shuffle_files(shuffle_dir, msg.shuffle_id),
+    })
+
+    def kill(msg: KillTask) -> None:
+        tc = running.get(msg.task_id)
+        if tc is not None:
+            tc.interrupted = True  # type: ignore[attr-defined]
+
+    def message(msg: TaskMessage) -> None:
+        tc = running.get(msg.task_id)
+        if tc is not None:
+            tc.messages.append(msg.payload)  # type: ignore[attr-defined]
+
+    immediate = protocol.HandlerTable({KillTask: kill, TaskMessage: message})
 
     def worker() -> None:
         while True:
             msg = inbox.get()
-            if msg is None:
+            if msg is None or queued.dispatch(msg) is False:
                 return
-            op = msg["op"]
-            if op == "launch":
-                try:
-                    if "binary" in msg:
-                        binaries[msg["binary_key"]] = pickle.loads(msg["binary"])
-                        while len(binaries) > MAX_BINARIES:
-                            binaries.popitem(last=False)
-                    binary = binaries[msg["binary_key"]]
-                except Exception as e:  # e.g. a module the task's code needs is missing here
-                    from runtime import serde
-
-                    send({"op": "status", "task_id": msg["task_id"], "ok": False,
-                          "error": serde.pack_exception(e), "metrics": {}, "blocks": []})
-                    continue
-                reply = run_task(msg, binary, args.executor_id, blocks,
-                                 shuffle_dir, fetch=fetch, send=send, running=running)
-                if shuffle_address and reply.get("status") is not None:
-                    reply["status"].address = shuffle_address
-                try:
-                    send(reply)
-                except OSError:
-                    return
-                except Exception as e:  # an unpicklable object in the reply
-                    from runtime import serde
-
-                    send({"op": "status", "task_id": msg["task_id"], "ok": False,
-                          "error": serde.pack_exception(e), "metrics": {}, "blocks": []})
-            elif op == "remove_rdd":
-                blocks.remove_rdd(msg["rdd_id"])
-            elif op == "forget_binaries":  # no active job needs these stages any more
-                for key in msg["keys"]:
-                    binaries.pop(key, None)
-            elif op == "remove_shuffle":  # its ShuffledRDD is gone on the driver
-                _remove_shuffle_files(shuffle_dir, msg["shuffle_id"])
 
     thread = threading.Thread(target=worker, name="task-runner", daemon=True)
     thread.start()
     while True:
-        msg = frames.recv(sock)
-        if msg is None or msg["op"] == "stop":
+        frame = frames.recv(sock)
+        if frame is None:
             break
-        if msg["op"] in ("kill_task", "task_message"):  # for a running task: not queued
-            tc = running.get(msg["task_id"])
-            if tc is None:
-                pass
-            elif msg["op"] == "kill_task":
-                tc.interrupted = True
-            else:
-                tc.messages.append(msg["payload"])
-        else:
+        try:
+            msg = protocol.decode(frame)
+        except protocol.ProtocolError:
+            break
+        if isinstance(msg, StopExecutor):
+            break
+        if immediate.dispatch(msg) is protocol.UNHANDLED:
             inbox.put(msg)
     sys.stdout.flush()
     sys.stderr.flush()

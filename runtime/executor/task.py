@@ -7,14 +7,16 @@ write it as shuffle map output, returning a MapStatus. The narrow transformation
 stage are already fused into ``rdd.compute`` (PipelinedRDD), so a task is one pass over one
 partition with no intermediate materialisation.
 
-The reply carries: the encoded result with its format tag ``result_format`` (pickle, or an
-Arrow IPC stream when ``func`` returned a pyarrow Table/RecordBatch; see
-runtime/dataformat.py) or the MapStatus, accumulator values of this task, the
-(rdd_id, split) blocks it persisted, and shuffle/spill metrics. The task takes its memory
-from the executor's pool (the block store's manager, sized by the launch message's
-``memory_limit`` = spark.executor.memory x spark.memory.fraction) and gives back whatever it
-still holds when it ends. A failure replies with the
-exception packed by :func:`runtime.serde.pack_exception` (class + traceback text).
+The reply, a :class:`~runtime.protocol.executor.StatusUpdate`, carries: the encoded result
+with its format tag ``result_format`` (pickle, or an Arrow IPC stream when ``func`` returned
+a pyarrow Table/RecordBatch; see runtime/dataformat.py) or the MapStatus, accumulator values
+of this task, the (rdd_id, split) blocks it persisted, and its
+:class:`~runtime.protocol.executor.TaskCounters` (times, result size, shuffle and spill
+counters). The task takes its memory from the executor's pool (the block store's manager,
+sized by the launch message's ``memory_limit`` = spark.executor.memory x
+spark.memory.fraction) and gives back whatever it still holds when it ends. A failure
+replies with the exception packed by :func:`runtime.serde.pack_exception` (class +
+traceback text).
 """
 
 from __future__ import annotations
@@ -27,68 +29,76 @@ from runtime import serde, task_env
 from runtime.blockstore import BlockStore
 from runtime.dataformat import encode_result
 from runtime.memory import TaskMemory
+from runtime.protocol.executor import LaunchTask, StatusUpdate, TaskCounters
 from runtime.shuffle.spec import ShuffleMetrics
 from runtime.shuffle.writer import write_map_output
 
 
-def metrics_dict(m: ShuffleMetrics) -> dict:
-    return {k: getattr(m, k) for k in ("records_written", "bytes_written", "records_read",
-                                       "memory_bytes_spilled", "disk_bytes_spilled",
-                                       "spill_count")}
+def task_metrics(m: ShuffleMetrics, run_ms: float, deserialize_ms: float,
+                 result_size: int) -> dict:
+    """The task's TaskCounters, as the dict a StatusUpdate carries."""
+    return TaskCounters(
+        executor_deserialize_time=round(deserialize_ms), executor_run_time=round(run_ms),
+        result_size=result_size, memory_bytes_spilled=m.memory_bytes_spilled,
+        disk_bytes_spilled=m.disk_bytes_spilled,
+        shuffle_read_bytes=getattr(m, "bytes_read", 0), shuffle_records_read=m.records_read,
+        shuffle_write_bytes=m.bytes_written, shuffle_records_written=m.records_written,
+        spill_count=m.spill_count).as_dict()
 
 
-def run_task(msg: dict, binary: tuple, executor_id: str, blocks: BlockStore,
+def run_task(msg: LaunchTask, binary: tuple, executor_id: str, blocks: BlockStore,
              shuffle_dir: str, fetch: Any = None, send: Any = None,
-             running: dict | None = None) -> dict:
+             running: dict | None = None, deserialize_ms: float = 0.0) -> StatusUpdate:
     kind, rdd, arg = binary
     metrics = ShuffleMetrics()
     pool = blocks.manager
-    if msg.get("memory_limit") and msg["memory_limit"] != pool.total:
-        pool.resize(msg["memory_limit"])
+    if msg.memory_limit and msg.memory_limit != pool.total:
+        pool.resize(msg.memory_limit)
     memory = TaskMemory(pool)
     tc = task_env.TaskContext(
-        stage_id=msg["stage_id"], partition_id=msg["partition"], attempt_number=msg["attempt"],
-        task_attempt_id=msg["task_id"], executor_id=executor_id, blocks=blocks,
-        shuffle_locations=msg.get("locations") or {}, shuffle_dir=shuffle_dir,
+        stage_id=msg.stage_id, partition_id=msg.partition, attempt_number=msg.attempt,
+        task_attempt_id=msg.task_id, executor_id=executor_id, blocks=blocks,
+        shuffle_locations=msg.locations or {}, shuffle_dir=shuffle_dir,
         memory=memory, metrics=metrics,
-        local_properties=msg.get("props"), fetch=fetch, send=send)
+        local_properties=msg.props, fetch=fetch, send=send)
     if running is not None:
-        running[msg["task_id"]] = tc
+        running[msg.task_id] = tc
     registry = task_env.accumulator_registry
     for acc in registry.values():
         acc._reset_for_task()
     task_env.set_current(tc)
     start = time.perf_counter()
-    reply: dict = {"op": "status", "task_id": msg["task_id"]}
+    reply = StatusUpdate(msg.task_id, False)
     try:
         fast = getattr(rdd, "combine_locally", None) if kind == "shuffle" else None
-        it = fast(msg["partition"], tc, arg) if fast is not None else None
+        it = fast(msg.partition, tc, arg) if fast is not None else None
         if it is None:
-            it = tc.iterate(rdd, msg["partition"])
+            it = tc.iterate(rdd, msg.partition)
         if kind == "result":
-            reply["result"], reply["result_format"] = encode_result(arg(it))
+            reply.result, reply.result_format = encode_result(arg(it))
         else:
-            reply["status"] = write_map_output(it, arg, msg["partition"], executor_id,
-                                               shuffle_dir, memory, metrics)
+            reply.status = write_map_output(it, arg, msg.partition, executor_id,
+                                            shuffle_dir, memory, metrics)
         for cb in tc.completion_callbacks:
             cb()
-        reply["ok"] = True
-        reply["accums"] = {aid: acc._task_value() for aid, acc in registry.items()
-                           if acc._touched}
-        reply["blocks"] = tc.new_blocks
+        reply.ok = True
+        reply.accums = {aid: acc._task_value() for aid, acc in registry.items()
+                        if acc._touched}
+        reply.blocks = tc.new_blocks
     except BaseException as e:  # noqa: BLE001 - everything goes back to the driver
         if isinstance(e, (KeyboardInterrupt, SystemExit)) and not isinstance(e, SystemExit):
             raise
-        reply["ok"] = False
-        reply["error"] = serde.pack_exception(e)
-        reply["blocks"] = tc.new_blocks
+        reply.ok = False
+        reply.error = serde.pack_exception(e)
+        reply.blocks = tc.new_blocks
     finally:
         memory.close()
         task_env.set_current(None)
         if running is not None:
-            running.pop(msg["task_id"], None)
+            running.pop(msg.task_id, None)
         sys.stdout.flush()
         sys.stderr.flush()
-    reply["metrics"] = metrics_dict(metrics)
-    reply["duration"] = time.perf_counter() - start
+    reply.duration = time.perf_counter() - start
+    reply.metrics = task_metrics(metrics, reply.duration * 1000, deserialize_ms,
+                                 len(reply.result) if reply.result is not None else 0)
     return reply

@@ -2,11 +2,11 @@
 
 Pure state, no sockets or processes (STYLE.md item 2): callers feed events
 (``submit_job``, ``map_task_done``, ``result_task_done``, ``stage_aborted``,
-``executor_lost``) and get back a list of actions:
+``fetch_failed``, ``fail_job``) and get back a list of typed instructions:
 
-    ("launch", stage)            start a task set for ``stage.pending_partitions()``
-    ("job_done", job)            every result partition of ``job`` arrived
-    ("job_failed", job, exc)     a stage the job needs was aborted
+    LaunchStage(stage)           start a task set for ``stage.pending_partitions()``
+    JobSucceeded(job)            every result partition of ``job`` arrived
+    JobFailed(job, error)        a stage the job needs was aborted (or the job was cancelled)
 
 Stage cutting. Starting from a job's final RDD we walk dependencies: narrow ones stay in
 the same stage (their computations are pipelined in one task), each ShuffleDependency
@@ -23,15 +23,27 @@ State:
 
 Invariants: a stage is in at most one of waiting/running; a map stage is "available" iff
 every partition has a MapStatus; a job's final stage is only launched once all its parents
-are available; a job finishes exactly once (job_done or job_failed).
+are available; a job finishes exactly once (JobSucceeded or JobFailed); ``Job.status`` is a
+:class:`JobStatus` (RUNNING, then SUCCEEDED or FAILED, never back).
 """
 
 from __future__ import annotations
 
+import enum
 import itertools
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, Union
 
-from runtime.dependency import NarrowDependency, ShuffleDependency
+from runtime.dependency import ShuffleDependency
+from runtime.errors import SparkException
+
+
+class JobStatus(enum.Enum):
+    """A job's lifecycle (Spark's JobExecutionStatus, without UNKNOWN)."""
+
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
 
 
 class Stage:
@@ -88,7 +100,36 @@ class Job:
         self.props = props or {}
         self.final_stage: ResultStage | None = None
         self.result_bytes = 0
-        self.done = False
+        self.status = JobStatus.RUNNING
+
+    @property
+    def done(self) -> bool:
+        return self.status is not JobStatus.RUNNING
+
+
+@dataclass(frozen=True)
+class LaunchStage:
+    """Start a task set for ``stage.pending_partitions()``."""
+
+    stage: Stage
+
+
+@dataclass(frozen=True)
+class JobSucceeded:
+    """Every result partition of ``job`` arrived (``job.results`` is complete)."""
+
+    job: Job
+
+
+@dataclass(frozen=True)
+class JobFailed:
+    """A stage ``job`` needs was aborted, or the job was cancelled."""
+
+    job: Job
+    error: BaseException
+
+
+Instruction = Union[LaunchStage, JobSucceeded, JobFailed]
 
 
 def shuffle_ids_read(rdd: Any) -> list[int]:
@@ -139,46 +180,46 @@ class DAGScheduler:
 
     # -- events -----------------------------------------------------------------------------
     def submit_job(self, rdd: Any, func: Callable, partitions: list[int],
-                   props: dict | None = None) -> tuple[Job, list[tuple]]:
+                   props: dict | None = None) -> tuple[Job, list[Instruction]]:
         job = Job(next(self._job_ids), partitions, props)
         self.jobs[job.id] = job
         if not partitions:
-            job.done = True
-            return job, [("job_done", job)]
+            job.status = JobStatus.SUCCEEDED
+            return job, [JobSucceeded(job)]
         parents = self._parent_stages(rdd, job.id)
         stage = ResultStage(next(self._stage_ids), rdd, func, partitions, parents, job)
         job.final_stage = stage
         return job, self._submit_stage(stage, job.id)
 
-    def _submit_stage(self, stage: Stage, job_id: int) -> list[tuple]:
+    def _submit_stage(self, stage: Stage, job_id: int) -> list[Instruction]:
         stage.jobs.add(job_id)
         if stage in self.running or stage in self.waiting:
             return []
         missing = [p for p in stage.parents if not p.is_available]
         if not missing:
             self.running.add(stage)
-            return [("launch", stage)]
+            return [LaunchStage(stage)]
         self.waiting.add(stage)
-        actions: list[tuple] = []
+        actions: list[Instruction] = []
         for parent in missing:
             actions += self._submit_stage(parent, job_id)
         return actions
 
-    def _submit_waiting(self) -> list[tuple]:
-        actions: list[tuple] = []
+    def _submit_waiting(self) -> list[Instruction]:
+        actions: list[Instruction] = []
         for stage in sorted(self.waiting, key=lambda s: s.id):
             if all(p.is_available for p in stage.parents):
                 self.waiting.discard(stage)
                 self.running.add(stage)
-                actions.append(("launch", stage))
+                actions.append(LaunchStage(stage))
         return actions
 
-    def map_task_done(self, stage: ShuffleMapStage, partition: int, status: Any) -> list[tuple]:
+    def map_task_done(self, stage: ShuffleMapStage, partition: int, status: Any) -> list[Instruction]:
         stage.outputs[partition] = status
         return []
 
     def result_task_done(self, stage: ResultStage, partition: int, value: Any,
-                         nbytes: int = 0) -> list[tuple]:
+                         nbytes: int = 0) -> list[Instruction]:
         job = stage.job
         i = job.index[partition]
         if job.done or job.finished[i]:
@@ -188,35 +229,35 @@ class DAGScheduler:
         job.num_finished += 1
         job.result_bytes += nbytes
         if job.num_finished == len(job.partitions):
-            job.done = True
+            job.status = JobStatus.SUCCEEDED
             self.running.discard(stage)
             self._forget_job(job)
-            return [("job_done", job)]
+            return [JobSucceeded(job)]
         return []
 
-    def stage_finished(self, stage: Stage) -> list[tuple]:
+    def stage_finished(self, stage: Stage) -> list[Instruction]:
         """The task set of ``stage`` ended with every task successful."""
         self.running.discard(stage)
         if isinstance(stage, ShuffleMapStage) and not stage.is_available:
             # outputs were lost meanwhile (executor loss): run the missing ones again
             stage.attempt += 1
             self.running.add(stage)
-            return [("launch", stage)]
+            return [LaunchStage(stage)]
         return self._submit_waiting()
 
-    def stage_aborted(self, stage: Stage, exc: BaseException) -> list[tuple]:
+    def stage_aborted(self, stage: Stage, exc: BaseException) -> list[Instruction]:
         self.running.discard(stage)
-        actions: list[tuple] = []
+        actions: list[Instruction] = []
         for job_id in sorted(stage.jobs):
             job = self.jobs.get(job_id)
             if job is not None and not job.done:
                 actions += self.fail_job(job, exc)
         return actions
 
-    def fail_job(self, job: Job, exc: BaseException) -> list[tuple]:
-        job.done = True
+    def fail_job(self, job: Job, exc: BaseException) -> list[Instruction]:
+        job.status = JobStatus.FAILED
         self._forget_job(job)
-        return [("job_failed", job, exc)]
+        return [JobFailed(job, exc)]
 
     def _forget_job(self, job: Job) -> None:
         self.jobs.pop(job.id, None)
@@ -227,19 +268,17 @@ class DAGScheduler:
                 self.waiting.discard(stage)
                 self.running.discard(stage)
 
-    def fetch_failed(self, stage: Stage, max_attempts: int = 4) -> list[tuple]:
+    def fetch_failed(self, stage: Stage, max_attempts: int = 4) -> list[Instruction]:
         """A task of ``stage`` could not read a parent's map output (already marked lost by
         the caller with :meth:`lost_outputs`): rerun the missing map partitions, then
         ``stage`` again. After ``max_attempts`` consecutive attempts the stage is aborted."""
         self.running.discard(stage)
         stage.attempt += 1
         if stage.attempt >= max_attempts:
-            from runtime.errors import SparkException
-
             return self.stage_aborted(stage, SparkException(
                 f"Stage {stage.id} failed {stage.attempt} times because shuffle outputs of "
                 "its parents kept getting lost (spark.stage.maxConsecutiveAttempts)"))
-        actions: list[tuple] = []
+        actions: list[Instruction] = []
         for job_id in sorted(stage.jobs):
             actions += self._submit_stage(stage, job_id)
         return actions

@@ -1,90 +1,71 @@
-"""The driver's scheduling loop: executors, task sets, results (Spark's TaskScheduler +
+"""The driver's event loop (Spark's DAGSchedulerEventProcessLoop +
 CoarseGrainedSchedulerBackend, one thread).
 
 One thread (``sparkcli-scheduler``) owns all scheduling state and is the only one that
-touches executor sockets. User threads talk to it through ``_commands`` (a queue) plus a
-wake-up socket: ``run_job`` enqueues a job and blocks on its :class:`JobWaiter`.
+touches executor sockets. User threads talk to it through commands (small dataclasses on a
+queue) plus a wake-up socket: ``run_job`` enqueues a :class:`SubmitJob` and blocks on its
+:class:`JobWaiter`. The work is split:
 
-Loop state:
-    executors        executor id -> ExecutorRef (socket, free slots, binaries it holds, tasks)
-    tasksets         active TaskSetManagers, scheduled FIFO by (first job id, stage id)
-    tasks            task id -> Task in flight
-    block_locations  (rdd_id, split) -> executor ids holding that persisted partition
-    binaries         stage id -> cloudpickled ("result"|"shuffle", rdd, func|spec), kept
-                     only while an active job needs the stage (rebuilt if it runs again)
-    unreachable      ("shuffle", id) of a collected ShuffledRDD, ("rdd", id) of a collected
-                     persisted RDD (Spark's ContextCleaner): the shuffle's stage, binary
-                     and files, the RDD's cached blocks are dropped
+    dag.DAGScheduler          stages and jobs, pure: events in, typed instructions out
+    scheduling.TaskScheduler  executors' slots, task sets, locality, tasks in flight
+    binaries.StageBinaries    each stage's pickled lineage + function, per-executor mirrors
+    cleaner.ContextCleaner    shuffles and RDDs the user can no longer reach
+    this module               sockets, commands, executor messages (runtime.protocol),
+                              applying the DAG's instructions, failures, shutdown
 
-Retention (Spark's spark.ui.retainedJobs/retainedStages, 1000 each): ``stage_progress`` and
-``job_stages`` keep the newest entries only, so a 24/7 streaming driver stays flat.
+Loop state besides those: ``waiters`` (job id -> JobWaiter), ``job_props`` (job id -> local
+properties), ``stage_progress``/``job_stages`` (per-stage counters, newest RETAINED_* kept, so
+a 24/7 streaming driver stays flat), ``metrics`` (sums of task metrics), ``lost_executors``
+(id -> reason), ``handlers`` (extension op -> fn(executor_id, msg) for messages tasks send
+mid-run), ``state`` (:class:`DriverState`).
 
 Each loop turn: accept registrations, read executor messages (task status), detect lost
-executors (EOF), run commands, then offer free slots to task sets. Stage logic lives in the
-pure :class:`~runtime.scheduler.dag.DAGScheduler`; this loop executes its actions.
+executors (EOF), run commands, then offer free slots to task sets.
 
-Backends (local processes now, spark:// executors later) only launch and replace executor
-processes (the ``launcher``); every executor connects back here over TCP.
+Task results are not decoded here: a result task's (bytes, format tag) go into the job's
+results as they are and the waiting user thread decodes them (:attr:`JobWaiter.results`,
+runtime/dataformat.py), so a big collect() does not stall scheduling.
+
+Backends (local processes, spark:// executors) only launch and replace executor processes
+(the ``launcher``); every executor connects back here over TCP.
 """
 
 from __future__ import annotations
 
 import collections
 import logging
-import os
 import queue
 import selectors
 import socket
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from runtime import serde
-from runtime.dataformat import decode_result
+from runtime import protocol, serde
 from runtime.errors import JobCancelled, ResultTooLarge, SparkException
-from runtime.rpc import frames
-from runtime.scheduler.dag import DAGScheduler, ResultStage, ShuffleMapStage
-from runtime.scheduler.taskset import Task, TaskSetManager
+from runtime.protocol.executor import (
+    ForgetBinaries, KillTask, LaunchTask, RegisterExecutor, RemoveRdd, RemoveShuffle,
+    StatusUpdate, StopExecutor, TaskMessage,
+)
+from runtime.rpc import auth, frames
+from runtime.scheduler.binaries import StageBinaries, key_of
+from runtime.scheduler.cleaner import ContextCleaner, Unreachable
+from runtime.scheduler.commands import (
+    CancelJobs, DriverState, DropExecutor, DropRdd, JobWaiter, KillJobTasks, MessageJobTasks,
+    StageProgress, Stop, SubmitJob,
+)
+from runtime.scheduler.dag import (
+    DAGScheduler, Instruction, JobFailed, JobSucceeded, LaunchStage, ResultStage,
+    ShuffleMapStage,
+)
+from runtime.scheduler.scheduling import ExecutorRef, TaskScheduler
+from runtime.scheduler.taskset import Task
 from runtime.shuffle.spec import FetchFailedError
 
 log = logging.getLogger("TaskSchedulerImpl")
 dag_log = logging.getLogger("DAGScheduler")
 
-MAX_BINARIES = 64  # mirrors runtime.executor.main.MAX_BINARIES (same eviction order)
 RETAINED_JOBS = RETAINED_STAGES = 1000
-
-
-@dataclass
-class ExecutorRef:
-    id: str
-    sock: socket.socket
-    pid: int
-    slots: int = 1
-    running: set = field(default_factory=set)
-    binaries: collections.OrderedDict = field(default_factory=collections.OrderedDict)
-
-
-class JobWaiter:
-    def __init__(self) -> None:
-        self.event = threading.Event()
-        self.results: list | None = None
-        self.error: BaseException | None = None
-        self.job_id: int | None = None
-        self.submitted = threading.Event()
-
-
-@dataclass
-class StageProgress:
-    stage_id: int
-    attempt: int
-    name: str
-    num_tasks: int
-    active: int = 0
-    completed: int = 0
-    failed: int = 0
-    submitted: float = field(default_factory=time.time)
-    job_ids: tuple = ()
 
 
 class Driver:
@@ -101,23 +82,27 @@ class Driver:
         self.memory_limit = memory_limit  # each executor's memory pool (runtime/memory.py)
         self.locality_wait = locality_wait
         self.accumulator_sink = accumulator_sink
+        self.auth_secret: bytes | None = None  # spark.authenticate (spark://)
         self.dag = DAGScheduler()
-        self.executors: dict[str, ExecutorRef] = {}
-        self.tasksets: list[TaskSetManager] = []
-        self.tasks: dict[int, Task] = {}
-        self.block_locations: dict[tuple[int, int], set[str]] = {}
-        self.binaries: dict[int, bytes] = {}
-        self._binary_stages: dict[int, Any] = {}  # stage id -> stage, for binaries
-        self.unreachable: collections.deque = collections.deque()
+        self.sched = TaskScheduler(max_failures=max_failures, locality_wait=locality_wait)
+        self.binaries = StageBinaries()
+        self.cleaner = ContextCleaner(self._wake)
         self.waiters: dict[int, JobWaiter] = {}
         self.job_props: dict[int, dict] = {}
         self.stage_progress: dict[int, StageProgress] = {}
         self.job_stages: dict[int, list[int]] = {}
-        self.metrics = collections.Counter()
+        self.metrics: collections.Counter = collections.Counter()
         self.lost_executors: dict[str, str] = {}
         self.startup_failures = 0
-        # op -> fn(executor_id, msg), called on the loop thread for mid-task messages
-        self.handlers: dict[str, Callable[[str, dict], None]] = {}
+        self.state = DriverState.RUNNING
+        # extension op -> fn(executor_id, msg), called on the loop thread for mid-task messages
+        self.handlers = protocol.HandlerTable()
+        self._executor_msgs = protocol.HandlerTable({StatusUpdate: self._on_status})
+        self._command_table = protocol.HandlerTable({
+            SubmitJob: self._cmd_submit, CancelJobs: self._cmd_cancel,
+            KillJobTasks: self._cmd_kill_tasks, MessageJobTasks: self._cmd_message_tasks,
+            DropRdd: self._cmd_remove_rdd, DropExecutor: self._cmd_remove_executor,
+            Stop: self._cmd_stop})
         self._commands: queue.Queue = queue.Queue()
         self._sel = selectors.DefaultSelector()
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -132,10 +117,30 @@ class Driver:
         self._sel.register(self._listener, selectors.EVENT_READ, ("accept", None))
         self._sel.register(self._wake_r, selectors.EVENT_READ, ("wake", None))
         self._pending: set[socket.socket] = set()  # accepted, not yet registered
-        self._stopping = False
         self.lock = threading.Lock()  # guards stage_progress for readers
         self._thread = threading.Thread(target=self._loop, name="sparkcli-scheduler",
                                         daemon=True)
+
+    # views of the task scheduler's state (launchers and tests read them)
+    @property
+    def executors(self) -> dict[str, ExecutorRef]:
+        return self.sched.executors
+
+    @property
+    def tasksets(self) -> list:
+        return self.sched.tasksets
+
+    @property
+    def tasks(self) -> dict[int, Task]:
+        return self.sched.tasks
+
+    @property
+    def block_locations(self) -> dict[tuple[int, int], set[str]]:
+        return self.sched.block_locations
+
+    @property
+    def _stopping(self) -> bool:
+        return self.state is DriverState.STOPPING
 
     # -- public API (any thread) -----------------------------------------------------------
     def start(self) -> None:
@@ -155,56 +160,50 @@ class Driver:
         if self._stopping:
             raise SparkException("Cannot call methods on a stopped SparkContext.")
         waiter = JobWaiter()
-        self._command(("submit", rdd, func, list(partitions), dict(props or {}), waiter))
+        self._command(SubmitJob(rdd, func, list(partitions), dict(props or {}), waiter))
         return waiter
 
     def cancel_jobs(self, group: str | None = None, reason: str = "") -> None:
-        self._command(("cancel", group, reason))
+        self._command(CancelJobs(group, reason))
 
     def kill_job_tasks(self, job_id: int) -> None:
         """Interrupt the running tasks of a job (they see ``tc.interrupted``)."""
-        self._command(("kill_tasks", job_id))
+        self._command(KillJobTasks(job_id))
 
     def message_job_tasks(self, job_id: int, payload: Any) -> None:
         """Hand ``payload`` to the running tasks of a job (they find it in
         ``tc.messages``), e.g. a new rate for a streaming receiver."""
-        self._command(("message_tasks", job_id, payload))
+        self._command(MessageJobTasks(job_id, payload))
 
     def remove_rdd(self, rdd_id: int) -> None:
-        self._command(("remove_rdd", rdd_id))
+        self._command(DropRdd(rdd_id))
 
     def remove_executor(self, eid: str, reason: str, outputs_lost: bool) -> None:
         """The cluster manager says executor ``eid`` is gone (e.g. its worker died), even if
         its connection is still open: stop scheduling on it, stop it, rerun its tasks; with
         ``outputs_lost`` the shuffle outputs it wrote are recomputed too."""
-        self._command(("remove_executor", eid, reason, outputs_lost))
+        self._command(DropExecutor(eid, reason, outputs_lost))
 
     def shuffle_unreachable(self, shuffle_id: int) -> None:
         """No RDD can read ``shuffle_id`` any more (its ShuffledRDD was collected): drop it.
-
-        Called from a weakref finalizer, on whatever thread the collection happened: only
-        a lock-free append and a non-blocking wake-up."""
-        self._unreachable(("shuffle", shuffle_id))
+        Safe from a weakref finalizer on any thread (see cleaner.py)."""
+        self.cleaner.shuffle_unreachable(shuffle_id)
 
     def rdd_unreachable(self, rdd_id: int) -> None:
         """A persisted RDD was collected: drop its cached blocks (as shuffle_unreachable)."""
-        self._unreachable(("rdd", rdd_id))
-
-    def _unreachable(self, item: tuple) -> None:
-        self.unreachable.append(item)
-        try:
-            self._wake_w.send(b"x")
-        except OSError:
-            pass
+        self.cleaner.rdd_unreachable(rdd_id)
 
     def stop(self, timeout: float = 5.0) -> None:
         if self._stopping:
             return
-        self._command(("stop",))
+        self._command(Stop())
         self._thread.join(timeout)
 
-    def _command(self, cmd: tuple) -> None:
+    def _command(self, cmd: Any) -> None:
         self._commands.put(cmd)
+        self._wake()
+
+    def _wake(self) -> None:
         try:
             self._wake_w.send(b"x")
         except OSError:
@@ -214,8 +213,9 @@ class Driver:
     def _loop(self) -> None:
         try:
             while not self._stopping:
-                busy = bool(self.tasksets)
-                timeout = (0.05 if self._delayed_tasks() else 0.25) if busy else None
+                busy = bool(self.sched.tasksets)
+                delayed = busy and self.sched.has_free_slot_and_delayed_tasks()
+                timeout = (0.05 if delayed else 0.25) if busy else None
                 for key, _ in self._sel.select(timeout):
                     kind, ref = key.data
                     if kind == "accept":
@@ -242,10 +242,6 @@ class Driver:
         finally:
             self._shutdown()
 
-    def _delayed_tasks(self) -> bool:
-        return any(t.pending for t in self.tasksets) and any(
-            e.slots > len(e.running) for e in self.executors.values())
-
     def _accept(self) -> None:
         while True:
             try:
@@ -260,23 +256,24 @@ class Driver:
     def _register(self, conn: socket.socket) -> None:
         self._sel.unregister(conn)
         self._pending.discard(conn)
-        if getattr(self, "auth_secret", None) is not None:  # spark.authenticate (spark://)
-            from runtime.rpc import auth
-
+        if self.auth_secret is not None:  # nothing is unpickled before this handshake
             why = auth.server_handshake(conn, self.auth_secret, timeout=5.0)
             if why is not None:
                 log.warning("Refused an executor connection: authentication failed: %s", why)
                 conn.close()
                 return
         conn.settimeout(5.0)  # a peer that stalls mid-frame must not stall the loop
-        msg = frames.recv(conn, max_frame=1 << 20)
-        if not msg or msg.get("op") != "register" or "executor_id" not in msg:
+        frame = frames.recv(conn, max_frame=1 << 20)
+        try:
+            msg = protocol.decode(frame) if frame is not None else None
+        except protocol.ProtocolError:
+            msg = None
+        if not isinstance(msg, RegisterExecutor):
             conn.close()
             return
         conn.settimeout(None)
-        ref = ExecutorRef(msg["executor_id"], conn, msg.get("pid", 0),
-                          slots=msg.get("cores", 1))
-        self.executors[ref.id] = ref
+        ref = ExecutorRef(msg.executor_id, conn, msg.pid, slots=msg.cores)
+        self.sched.add_executor(ref)
         self.startup_failures = 0
         self.launcher.registered(ref.id)
         self._sel.register(conn, selectors.EVENT_READ, ("exec", ref))
@@ -284,97 +281,92 @@ class Driver:
             "Registered executor %s (pid %s) with %d core(s)", ref.id, ref.pid, ref.slots)
 
     def _on_executor_readable(self, ref: ExecutorRef) -> None:
-        msg = frames.recv(ref.sock)
+        frame = frames.recv(ref.sock)
+        try:
+            msg = protocol.decode(frame) if frame is not None else None
+        except protocol.ProtocolError as e:
+            log.warning("Executor %s sent a bad message: %s", ref.id, e)
+            msg = None
         if msg is None:
             self._executor_lost(ref)
-            return
-        if msg["op"] == "status":
-            self._on_status(ref, msg)
-        elif msg["op"] in self.handlers:
-            self.handlers[msg["op"]](ref.id, msg)
+        elif self._executor_msgs.dispatch(msg, ref) is protocol.UNHANDLED:
+            self.handlers.dispatch(msg, ref.id)
+
+    def _send(self, ref: ExecutorRef, msg: Any) -> bool:
+        try:
+            frames.send(ref.sock, protocol.encode(msg))
+            return True
+        except OSError:
+            return False
 
     # -- commands ----------------------------------------------------------------------------
     def _drain_commands(self) -> None:
-        while self.unreachable:
-            kind, ident = self.unreachable.popleft()
-            if kind == "shuffle":
+        for kind, ident in self.cleaner.drain():
+            if kind is Unreachable.SHUFFLE:
                 self._remove_shuffle(ident)
             else:
-                self._commands.put(("remove_rdd", ident))
+                self._commands.put(DropRdd(ident))
         while True:
             try:
                 cmd = self._commands.get_nowait()
             except queue.Empty:
                 return
-            op = cmd[0]
-            if op == "submit":
-                _, rdd, func, partitions, props, waiter = cmd
-                job, actions = self.dag.submit_job(rdd, func, partitions, props)
-                waiter.job_id = job.id
-                waiter.submitted.set()
-                self.waiters[job.id] = waiter
-                self.job_props[job.id] = props
-                dag_log.info("Got job %d with %d output partitions", job.id, len(partitions))
-                self._apply(actions)
-            elif op == "cancel":
-                _, group, reason = cmd
-                for job_id in list(self.dag.jobs):
-                    props = self.job_props.get(job_id, {})
-                    if group is None or props.get("spark.jobGroup.id") == group:
-                        why = f"Job {job_id} cancelled" + (f" ({reason})" if reason else "")
-                        self._apply(self.dag.fail_job(self.dag.jobs[job_id], JobCancelled(why)))
-                self._drop_orphan_tasksets()
-                for task in list(self.tasks.values()):  # interrupt what no job needs now
-                    ref = self.executors.get(task.executor_id)
-                    if not task.tsm.stage.jobs and ref is not None:
-                        self._send(ref, {"op": "kill_task", "task_id": task.id})
-            elif op == "kill_tasks":
-                for ref, task in self._job_tasks(cmd[1]):
-                    self._send(ref, {"op": "kill_task", "task_id": task.id})
-            elif op == "message_tasks":
-                for ref, task in self._job_tasks(cmd[1]):
-                    self._send(ref, {"op": "task_message", "task_id": task.id,
-                                     "payload": cmd[2]})
-            elif op == "remove_executor":
-                _, eid, reason, outputs_lost = cmd
-                ref = self.executors.get(eid)
-                if ref is not None:
-                    self._send(ref, {"op": "stop"})
-                    self._executor_lost(ref, reason, outputs_lost)
-            elif op == "remove_rdd":
-                rdd_id = cmd[1]
-                for key in [k for k in self.block_locations if k[0] == rdd_id]:
-                    del self.block_locations[key]
-                for ref in self.executors.values():
-                    self._send(ref, {"op": "remove_rdd", "rdd_id": rdd_id})
-            elif op == "stop":
-                self._stopping = True
-                for job_id in list(self.dag.jobs):
-                    self._apply(self.dag.fail_job(self.dag.jobs[job_id], JobCancelled(
-                        "Job cancelled because SparkContext was shut down")))
+            self._command_table.dispatch(cmd)
 
-    def _job_tasks(self, job_id: int) -> list[tuple[ExecutorRef, Task]]:
-        return [(self.executors[t.executor_id], t) for t in list(self.tasks.values())
-                if job_id in t.tsm.stage.jobs and t.executor_id in self.executors]
+    def _cmd_submit(self, cmd: SubmitJob) -> None:
+        job, actions = self.dag.submit_job(cmd.rdd, cmd.func, cmd.partitions, cmd.props)
+        cmd.waiter.job_id = job.id
+        cmd.waiter.submitted.set()
+        self.waiters[job.id] = cmd.waiter
+        self.job_props[job.id] = cmd.props
+        dag_log.info("Got job %d with %d output partitions", job.id, len(cmd.partitions))
+        self._apply(actions)
 
-    def _drop_orphan_tasksets(self) -> None:
-        for tsm in self.tasksets:
-            if not tsm.stage.jobs:
-                tsm.zombie = True
-        self.tasksets = [t for t in self.tasksets if not t.zombie]
+    def _cmd_cancel(self, cmd: CancelJobs) -> None:
+        for job_id in list(self.dag.jobs):
+            props = self.job_props.get(job_id, {})
+            if cmd.group is None or props.get("spark.jobGroup.id") == cmd.group:
+                why = f"Job {job_id} cancelled" + (f" ({cmd.reason})" if cmd.reason else "")
+                self._apply(self.dag.fail_job(self.dag.jobs[job_id], JobCancelled(why)))
+        self.sched.drop_orphans()
+        for ref, task in self.sched.tasks_no_job_needs():  # interrupt what no job needs now
+            self._send(ref, KillTask(task.id))
 
-    # -- DAG actions ---------------------------------------------------------------------------
-    def _apply(self, actions: list[tuple]) -> None:
-        for action in actions:
-            kind = action[0]
-            if kind == "launch":
-                self._launch_stage(action[1])
-            elif kind == "job_done":
-                job = action[1]
-                self._finish_job(job.id, results=job.results)
-            elif kind == "job_failed":
-                self._finish_job(action[1].id, error=action[2])
-        self._drop_orphan_tasksets()
+    def _cmd_kill_tasks(self, cmd: KillJobTasks) -> None:
+        for ref, task in self.sched.tasks_of_job(cmd.job_id):
+            self._send(ref, KillTask(task.id))
+
+    def _cmd_message_tasks(self, cmd: MessageJobTasks) -> None:
+        for ref, task in self.sched.tasks_of_job(cmd.job_id):
+            self._send(ref, TaskMessage(task.id, cmd.payload))
+
+    def _cmd_remove_executor(self, cmd: DropExecutor) -> None:
+        ref = self.sched.executors.get(cmd.executor_id)
+        if ref is not None:
+            self._send(ref, StopExecutor())
+            self._executor_lost(ref, cmd.reason, cmd.outputs_lost)
+
+    def _cmd_remove_rdd(self, cmd: DropRdd) -> None:
+        self.sched.remove_rdd_blocks(cmd.rdd_id)
+        for ref in self.sched.executors.values():
+            self._send(ref, RemoveRdd(cmd.rdd_id))
+
+    def _cmd_stop(self, cmd: Stop) -> None:
+        self.state = DriverState.STOPPING
+        for job_id in list(self.dag.jobs):
+            self._apply(self.dag.fail_job(self.dag.jobs[job_id], JobCancelled(
+                "Job cancelled because SparkContext was shut down")))
+
+    # -- DAG instructions --------------------------------------------------------------------
+    def _apply(self, instructions: list[Instruction]) -> None:
+        for ins in instructions:
+            if isinstance(ins, LaunchStage):
+                self._launch_stage(ins.stage)
+            elif isinstance(ins, JobSucceeded):
+                self._finish_job(ins.job.id, results=ins.job.results)
+            elif isinstance(ins, JobFailed):
+                self._finish_job(ins.job.id, error=ins.error)
+        self.sched.drop_orphans()
 
     def _finish_job(self, job_id: int, results: list | None = None,
                     error: BaseException | None = None) -> None:
@@ -386,24 +378,19 @@ class Driver:
             return
         if error is None:
             dag_log.info("Job %d finished", job_id)
-        waiter.results, waiter.error = results, error
+        waiter.raw, waiter.error = results, error
         waiter.event.set()
 
     def _release_binaries(self, only: int | None = None) -> None:
         """Drop the binaries of stages no active job needs (all, or just stage ``only``),
         here and in the executors that hold them."""
-        live = set(self.dag.jobs)
-        gone = [sid for sid, stage in self._binary_stages.items()
-                if (sid == only if only is not None else not stage.jobs & live)]
-        if not gone:
+        keys = self.binaries.release(set(self.dag.jobs), only)
+        if not keys:
             return
-        for sid in gone:
-            del self.binaries[sid], self._binary_stages[sid]
-        keys = {str(sid) for sid in gone}
-        for ref in self.executors.values():
-            held = [k for k in keys if ref.binaries.pop(k, None)]
+        for ref in self.sched.executors.values():
+            held = sorted(k for k in keys if ref.binaries.discard(k))
             if held:
-                self._send(ref, {"op": "forget_binaries", "keys": held})
+                self._send(ref, ForgetBinaries(held))
 
     def _remove_shuffle(self, shuffle_id: int) -> None:
         stage = self.dag.remove_shuffle(shuffle_id)
@@ -411,8 +398,8 @@ class Driver:
             return
         if stage.id in self.binaries:
             self._release_binaries(only=stage.id)
-        for ref in self.executors.values():
-            self._send(ref, {"op": "remove_shuffle", "shuffle_id": shuffle_id})
+        for ref in self.sched.executors.values():
+            self._send(ref, RemoveShuffle(shuffle_id))
 
     def _trim_progress(self) -> None:
         with self.lock:
@@ -426,23 +413,17 @@ class Driver:
 
     def _launch_stage(self, stage: Any) -> None:
         partitions = stage.pending_partitions()
-        if stage.id not in self.binaries:
-            if isinstance(stage, ShuffleMapStage):
-                payload = ("shuffle", stage.rdd, stage.dep.spec)
-            else:
-                payload = ("result", stage.rdd, stage.func)
-            try:
-                self.binaries[stage.id] = serde.dumps_closure(payload)
-                self._binary_stages[stage.id] = stage
-            except Exception as e:
-                self._apply(self.dag.stage_aborted(stage, SparkException(
-                    f"Task not serializable: {type(e).__name__}: {e}")))
-                return
-        preferred = {p: self._preferred(stage.rdd, p) for p in partitions}
-        tsm = TaskSetManager(stage, partitions, self.max_failures,
-                             {p: s for p, s in preferred.items() if s}, self.locality_wait)
-        self.tasksets.append(tsm)
-        self.tasksets.sort(key=lambda t: (t.stage.first_job_id, t.stage.id))
+        if isinstance(stage, ShuffleMapStage):
+            payload = ("shuffle", stage.rdd, stage.dep.spec)
+        else:
+            payload = ("result", stage.rdd, stage.func)
+        try:
+            self.binaries.build(stage, payload)
+        except Exception as e:
+            self._apply(self.dag.stage_aborted(stage, SparkException(
+                f"Task not serializable: {type(e).__name__}: {e}")))
+            return
+        self.sched.submit(stage, partitions)
         with self.lock:
             self.stage_progress[stage.id] = StageProgress(
                 stage.id, stage.attempt, stage.name, len(partitions),
@@ -453,52 +434,21 @@ class Driver:
                      "ShuffleMapStage %d" % stage.id if isinstance(stage, ShuffleMapStage)
                      else "ResultStage %d" % stage.id, stage.name)
 
-    def _preferred(self, rdd: Any, split: int, depth: int = 0) -> set[str]:
-        if getattr(rdd, "storage_level", None) is not None:
-            hit = self.block_locations.get((rdd.id, split))
-            if hit:
-                return set(hit)
-        if depth > 50 or getattr(rdd, "checkpointed", False):
-            return set()
-        out: set[str] = set()
-        for dep in rdd.dependencies:
-            if hasattr(dep, "parents"):
-                for ps in dep.parents(split):
-                    out |= self._preferred(dep.rdd, ps, depth + 1)
-        return out
-
     # -- offering slots --------------------------------------------------------------------------
     def _offer(self) -> None:
-        if not self.tasksets:
-            return
-        alive = set(self.executors)
-        for ref in list(self.executors.values()):
-            while ref.slots > len(ref.running):
-                task = None
-                for tsm in self.tasksets:
-                    task = tsm.next_task(ref.id, alive)
-                    if task is not None:
-                        break
-                if task is None:
-                    break
-                self._send_task(ref, task)
+        for ref, task in self.sched.offer():
+            self._send_task(ref, task)
 
     def _send_task(self, ref: ExecutorRef, task: Task) -> None:
         stage = task.tsm.stage
-        binary_key = f"{stage.id}"
-        msg = {"op": "launch", "task_id": task.id, "stage_id": stage.id,
-               "partition": task.partition, "attempt": task.attempt,
-               "binary_key": binary_key, "memory_limit": self.memory_limit,
-               "locations": {sid: self.dag.shuffle_stages[sid].outputs
-                             for sid in stage.shuffle_reads},
-               "props": self.job_props.get(getattr(stage, "first_job_id", -1), {})}
-        if binary_key not in ref.binaries:
-            msg["binary"] = self.binaries[stage.id]
-            ref.binaries[binary_key] = True
-            while len(ref.binaries) > MAX_BINARIES:
-                ref.binaries.popitem(last=False)
-        self.tasks[task.id] = task
-        ref.running.add(task.id)
+        msg = LaunchTask(
+            task.id, stage.id, task.partition, task.attempt, key_of(stage.id),
+            self.memory_limit,
+            locations={sid: self.dag.shuffle_stages[sid].outputs
+                       for sid in stage.shuffle_reads},
+            props=self.job_props.get(getattr(stage, "first_job_id", -1), {}),
+            binary=self.binaries.for_executor(ref.binaries, stage.id),
+            stage_attempt=task.tsm.stage_attempt)
         with self.lock:
             prog = self.stage_progress.get(stage.id)
             if prog:
@@ -506,44 +456,34 @@ class Driver:
         if not self._send(ref, msg):
             self._executor_lost(ref)
 
-    def _send(self, ref: ExecutorRef, msg: dict) -> bool:
-        try:
-            frames.send(ref.sock, msg)
-            return True
-        except OSError:
-            return False
-
     # -- task status ---------------------------------------------------------------------------
-    def _on_status(self, ref: ExecutorRef, msg: dict) -> None:
-        task = self.tasks.pop(msg["task_id"], None)
-        ref.running.discard(msg["task_id"])
+    def _on_status(self, ref: ExecutorRef, msg: StatusUpdate) -> None:
+        task = self.sched.task_ended(ref, msg.task_id)
         if task is None:
             return
         tsm, stage = task.tsm, task.tsm.stage
-        for key in msg.get("blocks") or ():
-            self.block_locations.setdefault(tuple(key), set()).add(ref.id)
-        for k, v in (msg.get("metrics") or {}).items():
-            self.metrics[k] += v
+        self.sched.add_blocks(ref.id, msg.blocks or ())
+        self.metrics.update(msg.metrics or {})
         with self.lock:
             prog = self.stage_progress.get(stage.id)
             if prog:
                 prog.active -= 1
-        if msg["ok"]:
+        if msg.ok:
             self._task_succeeded(task, msg)
         else:
             error = serde.unpack_exception(
-                msg["error"], f"Task {task.partition} in stage {stage.id}.{tsm.stage_attempt} "
+                msg.error, f"Task {task.partition} in stage {stage.id}.{tsm.stage_attempt} "
                 f"failed (TID {task.id}, executor {ref.id})")
             log.warning("Lost task %d.%d in stage %d.%d (TID %d) (executor %s): %s: %s",
                         task.partition, task.attempt, stage.id, tsm.stage_attempt, task.id,
-                        ref.id, msg["error"]["type"].removeprefix("builtins."),
-                        msg["error"]["msg"])
+                        ref.id, msg.error["type"].removeprefix("builtins."),
+                        msg.error["msg"])
             if isinstance(error, FetchFailedError):
                 self._fetch_failed(task, error)
             else:
                 self._task_failed(task, error)
 
-    def _task_succeeded(self, task: Task, msg: dict) -> None:
+    def _task_succeeded(self, task: Task, msg: StatusUpdate) -> None:
         tsm, stage = task.tsm, task.tsm.stage
         first = tsm.task_succeeded(task)
         with self.lock:
@@ -557,13 +497,13 @@ class Driver:
             task.partition, task.attempt, stage.id, tsm.stage_attempt, task.id,
             (time.monotonic() - task.launched) * 1000, task.executor_id, len(tsm.succeeded),
             tsm.total)
-        if msg.get("accums") and self.accumulator_sink is not None:
-            self.accumulator_sink(msg["accums"])
-        actions: list[tuple] = []
+        if msg.accums and self.accumulator_sink is not None:
+            self.accumulator_sink(msg.accums)
+        actions: list[Instruction] = []
         if isinstance(stage, ShuffleMapStage):
-            actions += self.dag.map_task_done(stage, task.partition, msg["status"])
+            actions += self.dag.map_task_done(stage, task.partition, msg.status)
         elif isinstance(stage, ResultStage) and not stage.job.done:
-            data = msg["result"]
+            data = msg.result or b""
             if stage.job.result_bytes + len(data) > self.max_result_size > 0:
                 n = stage.job.num_finished + 1
                 err = ResultTooLarge(
@@ -573,11 +513,11 @@ class Driver:
                 tsm.zombie = True
                 self._apply(self.dag.stage_aborted(stage, err))
                 return
-            value = decode_result(data, msg.get("result_format"))
-            actions += self.dag.result_task_done(stage, task.partition, value, len(data))
+            # kept encoded: the job's waiting thread decodes (JobWaiter.results)
+            actions += self.dag.result_task_done(stage, task.partition,
+                                                 (data, msg.result_format), len(data))
         if tsm.done:
-            tsm.zombie = True
-            self.tasksets = [t for t in self.tasksets if t is not tsm]
+            self.sched.remove_taskset(tsm)
             dag_log.info("%s %d finished", type(stage).__name__, stage.id)
             actions += self.dag.stage_finished(stage)
         self._apply(actions)
@@ -592,8 +532,7 @@ class Driver:
             return
         if tsm.task_failed(task, count):
             return
-        tsm.zombie = True
-        self.tasksets = [t for t in self.tasksets if t is not tsm]
+        self.sched.remove_taskset(tsm)
         n = tsm.failures_of(task.partition)
         if n > 1 or not isinstance(error, SparkException):
             log.error("Task %d in stage %d.%d failed %d times; aborting job", task.partition,
@@ -606,8 +545,7 @@ class Driver:
         tsm, stage = task.tsm, task.tsm.stage
         if tsm.zombie:
             return
-        tsm.zombie = True
-        self.tasksets = [t for t in self.tasksets if t is not tsm]
+        self.sched.remove_taskset(tsm)
         failed = self.dag.shuffle_stages[error.shuffle_id].outputs[error.map_id] \
             if error.shuffle_id in self.dag.shuffle_stages else None
         address = getattr(failed, "address", None)
@@ -621,9 +559,9 @@ class Driver:
 
     def _executor_lost(self, ref: ExecutorRef, reason: str | None = None,
                        outputs_lost: bool = False) -> None:
-        if ref.id not in self.executors:
+        if ref.id not in self.sched.executors:
             return
-        del self.executors[ref.id]
+        running = self.sched.remove_executor(ref.id)
         try:
             self._sel.unregister(ref.sock)
         except (KeyError, ValueError):
@@ -643,16 +581,9 @@ class Driver:
                       f"its worker died); see its log {log_path}")
         self.lost_executors[ref.id] = reason
         log.error("Lost executor %s: %s", ref.id, reason)
-        for key in list(self.block_locations):
-            self.block_locations[key].discard(ref.id)
-            if not self.block_locations[key]:
-                del self.block_locations[key]
         if outputs_lost or not self.launcher.outputs_survive_executor_loss:
             self.dag.lost_outputs(lambda s: s.executor_id == ref.id)
-        for task_id in list(ref.running):
-            task = self.tasks.pop(task_id, None)
-            if task is None:
-                continue
+        for task in running:
             stage = task.tsm.stage
             err = SparkException(
                 f"Job aborted due to stage failure: Task {task.partition} in stage "
@@ -666,25 +597,25 @@ class Driver:
 
     def _check_launches(self) -> None:
         """Executors that died before registering (bad environment, import error...)."""
-        for eid in self.launcher.dead_before_registering(set(self.executors)):
+        for eid in self.launcher.dead_before_registering(set(self.sched.executors)):
             self.startup_failures += 1
             log_path = self.launcher.log_path(eid)
             reason = (f"executor {eid} exited with code {self.launcher.exit_code(eid)} "
                       f"before registering; see its log {log_path}")
             log.error("%s", reason)
-            if self.startup_failures >= 3 and not self.executors:
+            if self.startup_failures >= 3 and not self.sched.executors:
                 err = SparkException(f"Could not start executors: {reason}")
                 for job_id in list(self.dag.jobs):
                     self._apply(self.dag.fail_job(self.dag.jobs[job_id], err))
-                self.tasksets.clear()
+                self.sched.clear()
             else:
                 self.launcher.replace(eid)
 
     # -- shutdown ------------------------------------------------------------------------------
     def _shutdown(self) -> None:
-        self._stopping = True
-        for ref in list(self.executors.values()):
-            self._send(ref, {"op": "stop"})
+        self.state = DriverState.STOPPING
+        for ref in list(self.sched.executors.values()):
+            self._send(ref, StopExecutor())
         self.close_sockets()  # unregistered executors see EOF or a refused connection
         for waiter in self.waiters.values():
             waiter.error = waiter.error or JobCancelled("SparkContext was shut down")
@@ -694,7 +625,7 @@ class Driver:
     def close_sockets(self) -> None:
         """Executors see EOF and exit, including one that connected but had not registered
         yet (a job can end before a slow executor's registration is read)."""
-        socks = [ref.sock for ref in self.executors.values()] + list(self._pending)
+        socks = [ref.sock for ref in self.sched.executors.values()] + list(self._pending)
         for s in socks + [self._listener, self._wake_r, self._wake_w]:
             try:
                 s.close()

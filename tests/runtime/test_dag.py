@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 
 from runtime.dependency import OneToOneDependency, ShuffleDependency
-from runtime.scheduler.dag import DAGScheduler, ResultStage, ShuffleMapStage
+from runtime.scheduler.dag import (
+    DAGScheduler, JobFailed, JobStatus, JobSucceeded, LaunchStage, ResultStage, ShuffleMapStage,
+)
 
 _ids = itertools.count()
 
@@ -32,7 +34,7 @@ def narrow(parent):
 
 
 def launches(actions):
-    return [a[1] for a in actions if a[0] == "launch"]
+    return [a.stage for a in actions if isinstance(a, LaunchStage)]
 
 
 def test_narrow_only_job_is_one_stage():
@@ -44,7 +46,8 @@ def test_narrow_only_job_is_one_stage():
     assert stage.pending_partitions() == [0, 1, 2]
     for p in range(3):
         out = dag.result_task_done(stage, p, p * 10)
-    assert out == [("job_done", job)] and job.results == [0, 10, 20]
+    assert out == [JobSucceeded(job)] and job.results == [0, 10, 20]
+    assert job.status is JobStatus.SUCCEEDED
 
 
 def test_stages_cut_at_shuffles_parents_run_first():
@@ -102,11 +105,12 @@ def test_aborted_stage_fails_every_job_that_needs_it():
     assert launches(a2) == []  # shares the running map stage
     err = ValueError("boom")
     out = dag.stage_aborted(m, err)
-    assert sorted(a[1].id for a in out if a[0] == "job_failed") == [j1.id, j2.id]
+    assert sorted(a.job.id for a in out if isinstance(a, JobFailed)) == [j1.id, j2.id]
+    assert all(a.error is err and a.job.status is JobStatus.FAILED for a in out)
     assert not dag.running and not dag.waiting
 
 
 def test_empty_job_finishes_at_once():
     dag = DAGScheduler()
     job, actions = dag.submit_job(FakeRDD(0), list, [])
-    assert actions == [("job_done", job)]
+    assert actions == [JobSucceeded(job)]
