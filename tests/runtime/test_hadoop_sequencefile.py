@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +142,29 @@ def test_truncated_file_and_unknown_codec():
         list(sf.Reader(io.BytesIO(data[:-2]), "f.seq"))
     with pytest.raises(sf.SequenceFileError, match="SnappyCodec is not supported"):
         sf.Writer(io.BytesIO(), w.INT, w.TEXT, codec="org.apache.hadoop.io.compress.SnappyCodec")
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "hadoop"
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("spark_int_text.seq", [(1, ""), (1, "a"), (3, "x")]),
+    ("spark_text_map.seq", [("k%d" % i, {"a": i, "b": i / 2, "c": None, "d": True})
+                            for i in range(3)]),
+    ("spark_long_double.seq", [(1 << 40, 2.5), (1 << 41, -1.0)]),
+    ("spark_bytes.seq", [("b", bytearray(b"\x00\x01\xff"))]),
+    ("spark_null.seq", [("x", None)]),
+    ("spark_block_deflate.seq", [(i, "v%d" % i) for i in range(200)]),
+    ("spark_newapi.seq", [(1, "a"), (2, "b")]),
+])
+def test_reads_files_written_by_spark(name, expected):
+    """What PySpark 4.3's sc.sequenceFile gave for the same files (fixtures/hadoop/README.md)."""
+    assert sorted(sf.read_path(str(FIXTURES / name)), key=repr) == sorted(expected, key=repr)
+
+
+def test_spark_block_file_header():
+    with open(FIXTURES / "spark_block_deflate.seq", "rb") as f:
+        reader = sf.Reader(f)
+    assert (reader.key_class, reader.value_class) == (w.INT, w.TEXT)
+    assert (reader.codec, reader.block_compressed, reader.metadata) == \
+        (sf.DEFAULT_CODEC, True, {})
