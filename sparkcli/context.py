@@ -20,15 +20,16 @@ import sys
 import tempfile
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from runtime import appdir
 from runtime import config as rconfig
 from runtime.errors import SparkException
+from runtime.lineage.files import PickleFile, TextFile, WholeTextFiles
+from runtime.lineage.narrow import Union
+from runtime.lineage.sources import ParallelCollection
 from runtime.memory import DEFAULT_FRACTION, pool_size
-
-if TYPE_CHECKING:  # for annotations only: completion in the shell follows them
-    from sparkcli.rdd import RDD
+from sparkcli.rdd import RDD, wrap
 
 _lock = threading.RLock()
 # the work dirs of the applications started in this process, oldest first: submit and shell
@@ -203,18 +204,24 @@ class SparkContext:
         return out
 
     def _run_job(self, rdd: Any, func: Callable, partitions: list[int] | None = None) -> list:
-        """Run ``func(iterator)`` on each partition; returns one result per partition."""
+        """Run ``func(iterator)`` on each partition of ``rdd``; returns one result per
+        partition, then writes the checkpoints the job made due."""
+        results = self._run_node_job(rdd._node, func, partitions)
+        rdd._after_job()
+        return results
+
+    def _run_node_job(self, node: Any, func: Callable,
+                      partitions: list[int] | None = None) -> list:
+        """Run ``func(iterator)`` on each partition of the lineage node ``node``."""
         self._check_alive()
         if partitions is None:
-            partitions = list(range(rdd.num_partitions))
+            partitions = list(range(node.num_partitions))
         props = dict(getattr(self._local_properties, "props", {}) or {})
         try:
-            results = self._driver.run_job(rdd, func, partitions, props)
+            return self._driver.run_job(node, func, partitions, props)
         finally:
             if self._progress_bar is not None:
                 self._progress_bar.finish_all()
-        rdd._after_job()
-        return results
 
     def _check_alive(self) -> None:
         if self._stopped:
@@ -317,12 +324,10 @@ class SparkContext:
         return next(self._shuffle_ids)
 
     def parallelize(self, c: Iterable, numSlices: int | None = None) -> RDD:
-        from sparkcli.rdd import ParallelCollectionRDD
-
         n = numSlices if numSlices is not None else self.defaultParallelism
         if n < 1:
             raise ValueError(f"Number of slices must be positive, got {n}")
-        return ParallelCollectionRDD(self, c, n)
+        return wrap(self, ParallelCollection(self._new_rdd_id(), c, n))
 
     def range(self, start: int, end: int | None = None, step: int = 1,
               numSlices: int | None = None) -> RDD:
@@ -331,32 +336,25 @@ class SparkContext:
         return self.parallelize(range(start, end, step), numSlices)
 
     def emptyRDD(self) -> RDD:
-        from sparkcli.rdd import ParallelCollectionRDD
-
-        return ParallelCollectionRDD(self, [], 0)
+        return wrap(self, ParallelCollection(self._new_rdd_id(), [], 0))
 
     def textFile(self, name: str, minPartitions: int | None = None,
                  use_unicode: bool = True) -> RDD:
-        from sparkcli.rdd_sources import TextFileRDD
-
-        return TextFileRDD(self, name, minPartitions or self.defaultMinPartitions, use_unicode)
+        return wrap(self, TextFile(self._new_rdd_id(), name,
+                                   minPartitions or self.defaultMinPartitions,
+                                   self.defaultParallelism, use_unicode))
 
     def wholeTextFiles(self, path: str, minPartitions: int | None = None,
                        use_unicode: bool = True) -> RDD:
-        from sparkcli.rdd_sources import WholeTextFilesRDD
-
-        return WholeTextFilesRDD(self, path, minPartitions or self.defaultMinPartitions,
-                                 use_unicode)
+        return wrap(self, WholeTextFiles(self._new_rdd_id(), path,
+                                         minPartitions or self.defaultMinPartitions,
+                                         use_unicode))
 
     def pickleFile(self, name: str, minPartitions: int | None = None) -> RDD:
-        from sparkcli.rdd_sources import PickleFileRDD
-
-        return PickleFileRDD(self, name, minPartitions or self.defaultMinPartitions)
+        return wrap(self, PickleFile(self._new_rdd_id(), name))
 
     def union(self, rdds: list) -> RDD:
-        from sparkcli.rdd import UnionRDD
-
-        return UnionRDD(self, list(rdds))
+        return wrap(self, Union(self._new_rdd_id(), [r._node for r in rdds]))
 
     # -- shared variables -------------------------------------------------------------------
     def broadcast(self, value: Any) -> Any:

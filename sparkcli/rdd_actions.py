@@ -28,6 +28,7 @@ from functools import reduce
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
 
+from runtime.lineage.narrow import Cartesian, Zipped
 from sparkcli.rdd_stats import StatsMixin
 
 # StatsMixin's examples run with this module's (doctest.DocTestFinder only looks at the
@@ -532,9 +533,7 @@ class ActionsMixin(StatsMixin):
         >>> x.zip(y).collect()
         [(0, 1000), (1, 1001), (2, 1002), (3, 1003), (4, 1004)]
         """
-        from sparkcli.rdd_special import ZippedRDD
-
-        return ZippedRDD(self, other)
+        return self._wrap(Zipped(self._next_id(), self._node, other._node))
 
     def cartesian(self, other):
         """All pairs (a, b) with a in self and b in other.
@@ -543,9 +542,7 @@ class ActionsMixin(StatsMixin):
         >>> sorted(rdd.cartesian(rdd).collect())
         [(1, 1), (1, 2), (2, 1), (2, 2)]
         """
-        from sparkcli.rdd_special import CartesianRDD
-
-        return CartesianRDD(self, other)
+        return self._wrap(Cartesian(self._next_id(), self._node, other._node))
 
     # -- misc ------------------------------------------------------------------------------
     def barrier(self) -> RDDBarrier:

@@ -13,12 +13,11 @@ Output commit (Hadoop's FileOutputCommitter, v1, simplified). ``saveAsTextFile``
    ``<out>``, removes ``_temporary`` and writes an empty ``_SUCCESS``. When the job fails
    the whole output directory is removed, so the same call can simply be retried.
 
-Reliable checkpoints (``checkpoint()``): the RDD is marked (``_checkpoint_requested``) and
-pipelining stops at it. After the first job whose lineage reaches it, the core's
-``_after_job`` hook calls :meth:`IOMixin._do_checkpoint`, which runs one more job writing
-every partition to ``<checkpointDir>/rdd-<id>/part-NNNNN`` (batched pickle), then truncates
-the lineage: ``dependencies = []``, ``checkpointed = True`` and ``compute`` reads the files
-(:class:`sparkcli.rdd_special.CheckpointReader`). Cache the RDD first to avoid computing it
+Reliable checkpoints (``checkpoint()``): the RDD's node is marked (``CheckpointState.
+REQUESTED``) and pipelining stops at it. After the first job whose lineage reaches it, the
+core's ``_after_job`` hook has runtime.lineage.checkpoint write every partition to
+``<checkpointDir>/rdd-<id>/part-NNNNN`` (batched pickle) in one more job, then truncate the
+lineage (the node reads the files from then on). Cache the RDD first to avoid computing it
 twice, as Spark advises. ``localCheckpoint()`` persists with MEMORY_AND_DISK and keeps the
 lineage (a lost block is recomputed rather than failing the job as Spark would).
 """
@@ -37,8 +36,10 @@ import zlib
 from itertools import chain, islice
 from typing import Any, Callable, Iterable, Iterator
 
-from runtime.dependency import ShuffleDependency
 from runtime.errors import SparkException
+from runtime.lineage.dependency import ShuffleDependency
+from runtime.lineage.files import local_path
+from runtime.lineage.node import CheckpointState, Node
 from sparkcli.storagelevel import StorageLevel
 
 #: Hadoop codec class -> (file extension, opener of a binary write stream)
@@ -80,18 +81,6 @@ def open_output(path: str, ext: str) -> Any:
     return open(path, "wb", buffering=1 << 20)
 
 
-def local_path(path: str) -> str:
-    """``file:/x``, ``file:///x`` or a plain path -> an absolute local path."""
-    if path.startswith("file://"):
-        path = path[len("file://"):]
-    elif path.startswith("file:"):
-        path = path[len("file:"):]
-    elif "://" in path:
-        raise ValueError(f"Unsupported file system in {path!r}: sparkcli reads and writes "
-                         "local paths (file:/...) only")
-    return os.path.abspath(os.path.expanduser(path))
-
-
 def _write_text(iterator: Iterable, stream: Any) -> None:
     it = iter(iterator)
     while True:
@@ -117,15 +106,15 @@ def _pickle_writer(batch_size: int) -> Callable[[Iterable, Any], None]:
     return write
 
 
-def _debug_lines(rdd: Any) -> list[str]:
+def _debug_lines(rdd: Node) -> list[str]:
     """Spark's RDD.toDebugString layout: ``(n)`` partition counts, ``+-`` at shuffles."""
 
-    def describe(r: Any) -> str:
-        level = r.getStorageLevel()
-        persistence = "" if level == StorageLevel.NONE else str(level)
-        name = f"{r.name_} " if getattr(r, "name_", None) else ""
-        site = getattr(r, "creation_site", None) or "RDD"
-        return f"{name}{type(r).__name__}[{r.id}] at {site} [{persistence}]"
+    def describe(r: Node) -> str:
+        level = r.storage_level
+        persistence = "" if level is None or level == StorageLevel.NONE else str(level)
+        name = f"{r.name} " if r.name else ""
+        site = r.creation_site or "RDD"
+        return f"{name}{r.rdd_class}[{r.id}] at {site} [{persistence}]"
 
     def children(r: Any, prefix: str) -> list[str]:
         deps = [d for d in r.dependencies if d.rdd is not None]
@@ -322,38 +311,12 @@ class IOMixin:
         >>> rdd.count(), rdd.isCheckpointed()
         (4, True)
         """
-        if self.checkpointed:
+        node = self._node
+        if node.checkpointed:
             return
         if self.ctx._checkpoint_dir is None:
             raise SparkException("Checkpoint directory has not been set in the SparkContext")
-        self._checkpoint_requested = "reliable"
-
-    def _do_checkpoint(self) -> None:
-        """Driver side: write every partition, then truncate the lineage (see module doc)."""
-        from sparkcli.rdd_special import CheckpointReader, write_partition
-
-        requested = self._checkpoint_requested
-        if not requested or self.checkpointed:
-            return
-        directory = os.path.join(self.ctx._checkpoint_dir, f"rdd-{self.id}")
-        os.makedirs(directory, exist_ok=True)
-
-        def write(iterator: Iterable) -> None:
-            from runtime import task_env
-
-            tc = task_env.current()
-            write_partition(directory, tc.partition_id, iterator, tc.task_attempt_id)
-
-        self._checkpoint_requested = None  # the checkpoint job must not checkpoint again
-        try:
-            self.ctx._run_job(self, write)
-        except BaseException:
-            self._checkpoint_requested = requested
-            raise
-        self.compute = CheckpointReader(directory)
-        self.dependencies = []
-        self._checkpoint_file = directory
-        self.checkpointed = True
+        node.checkpoint = CheckpointState.REQUESTED
 
     def localCheckpoint(self) -> None:
         """Checkpoint into the executors' block stores (MEMORY_AND_DISK) instead of files.
@@ -363,16 +326,17 @@ class IOMixin:
         >>> rdd.isLocallyCheckpointed()
         True
         """
-        level = self.storage_level
+        node = self._node
+        level = node.storage_level
         if level is None:
             self.persist(StorageLevel.MEMORY_AND_DISK)
         elif not level.useDisk:
-            self.storage_level = StorageLevel(True, level.useMemory, level.useOffHeap,
+            node.storage_level = StorageLevel(True, level.useMemory, level.useOffHeap,
                                               level.deserialized, level.replication)
-        self._local_checkpoint = True
+        node.checkpoint = CheckpointState.LOCAL
 
     def isLocallyCheckpointed(self) -> bool:
-        return bool(getattr(self, "_local_checkpoint", False))
+        return self._node.checkpoint is CheckpointState.LOCAL
 
     def isCheckpointed(self) -> bool:
         """True once the RDD was checkpointed (reliably, or locally and materialized)."""
@@ -391,7 +355,7 @@ class IOMixin:
         >>> rdd.getCheckpointFile() is None
         True
         """
-        path = getattr(self, "_checkpoint_file", None)
+        path = self._node.checkpoint_dir
         return f"file:{path}" if path else None
 
     # -- describing --------------------------------------------------------------------------
@@ -401,7 +365,7 @@ class IOMixin:
         >>> print(sc.parallelize([1, 2], 2).toDebugString().decode())
         (2) ParallelCollectionRDD[...] at RDD []
         """
-        return "\n".join(_debug_lines(self)).encode("utf-8")
+        return "\n".join(_debug_lines(self._node)).encode("utf-8")
 
 
 def _no_hadoop(name: str) -> None:

@@ -26,7 +26,10 @@ import random
 from functools import reduce
 from typing import Any, Callable, Iterable, Iterator
 
+from runtime.lineage.narrow import Coalesced
+from runtime.lineage.partitioner import Partitioner
 from runtime.shuffle.hashing import portable_hash
+from runtime.shuffle.spec import Aggregator, ShuffleSpec
 
 
 class ResultIterable:
@@ -149,9 +152,6 @@ class PairMixin:
         >>> sorted(rdd.groupByKey().mapValues(len).collect())
         [('a', 2), ('b', 1)]
         """
-        from runtime.shuffle.spec import Aggregator, ShuffleSpec
-        from sparkcli.rdd import Partitioner, ShuffledRDD
-
         if numPartitions is None:
             numPartitions = self._default_reduce_partitions()
         partitioner = Partitioner(numPartitions, partitionFunc)
@@ -170,7 +170,7 @@ class PairMixin:
             agg = Aggregator(_create_list, _append, _extend)
             spec = ShuffleSpec(self.ctx._new_shuffle_id(), numPartitions, partitionFunc, agg,
                                map_side_combine=False)
-            grouped = ShuffledRDD(self, spec, partitioner)
+            grouped = self._shuffled(spec, partitioner)
         return grouped.mapValues(ResultIterable)
 
     def groupBy(self, f: Callable, numPartitions: int | None = None,
@@ -427,9 +427,7 @@ class PairMixin:
 
             return (self.mapPartitionsWithIndex(distribute)
                     .partitionBy(n, _identity_partition).values())
-        from sparkcli.rdd_special import CoalescedRDD
-
-        return CoalescedRDD(self, numPartitions)
+        return self._wrap(Coalesced(self._next_id(), self._node, numPartitions))
 
     def sampleByKey(self, withReplacement: bool, fractions: dict, seed: int | None = None):
         """A sample with a different fraction per key (stratified sampling).

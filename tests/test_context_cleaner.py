@@ -30,7 +30,7 @@ def test_unreachable_shuffles_are_cleaned(sc):
     for i in range(20):
         rdd = sc.parallelize([(j % 5, j) for j in range(2000)], 4).reduceByKey(operator.add)
         assert dict(rdd.collect()) == {k: sum(range(k, 2000, 5)) for k in range(5)}
-        ids.append(rdd.spec.shuffle_id)
+        ids.append(rdd._node.spec.shuffle_id)
         del rdd
     assert _wait_for(lambda: not set(ids) & set(driver.dag.shuffle_stages))
     assert set(driver.dag.shuffle_stages) <= before
@@ -46,7 +46,7 @@ def test_reachable_shuffle_is_reused(sc):
     kept = sc.parallelize([(i % 3, 1) for i in range(300)], 3).reduceByKey(operator.add)
     assert sorted(kept.collect()) == [(0, 100), (1, 100), (2, 100)]
     gc.collect()
-    stage = driver.dag.shuffle_stages[kept.spec.shuffle_id]
+    stage = driver.dag.shuffle_stages[kept._node.spec.shuffle_id]
     outputs = list(stage.outputs)
     assert sorted(kept.mapValues(lambda v: v * 2).collect()) == [(0, 200), (1, 200), (2, 200)]
     assert stage.outputs == outputs  # the map stage did not run again

@@ -156,7 +156,7 @@ def test_long_running_task_talks_to_driver_and_can_be_killed(home):
                     select.select([], [], [], 0.01)  # the task idles until killed
             return n
 
-        waiter = sc._driver.submit_job(sc.parallelize([0], 1), receiver, [0])
+        waiter = sc._driver.submit_job(sc.parallelize([0], 1)._node, receiver, [0])
         assert [got.get(timeout=30)[1] for _ in range(3)] == [0, 1, 2]
         # other jobs run meanwhile on the second executor
         assert sc._run_job(sc.parallelize(range(4), 2), sum) == [1, 5]
@@ -168,15 +168,15 @@ def test_long_running_task_talks_to_driver_and_can_be_killed(home):
 def test_lost_map_output_is_recomputed_from_lineage(home):
     from operator import add
 
-    from sparkcli.rdd import ShuffledRDD
+    from runtime.lineage.shuffled import Shuffled
 
     with SparkContext("local[2]", "fetchfail") as sc:
         counts = sc.parallelize(range(1000), 4).map(lambda x: (x % 10, 1))
         reduced = counts.combineByKey(lambda v: v, add, add, 3)
-        assert isinstance(reduced, ShuffledRDD)
+        assert isinstance(reduced._node, Shuffled)
         assert sorted(sum(sc._run_job(reduced, list), [])) == [(k, 100) for k in range(10)]
         # delete one map output file behind the scheduler's back
-        stage = sc._driver.dag.shuffle_stages[reduced.spec.shuffle_id]
+        stage = sc._driver.dag.shuffle_stages[reduced._node.spec.shuffle_id]
         os.unlink(stage.outputs[2].path)
         again = sorted(sum(sc._run_job(reduced.mapValues(lambda v: v * 2), list), []))
         assert again == [(k, 200) for k in range(10)]

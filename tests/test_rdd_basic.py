@@ -102,7 +102,7 @@ def test_union(sc):
 def test_pipelining_fuses_narrow_chain(sc):
     rdd = sc.parallelize(range(10), 2)
     chained = rdd.map(lambda x: x + 1).filter(lambda x: x % 2).map(lambda x: x * 10)
-    assert chained.prev is rdd
+    assert chained._node.prev is rdd._node
     assert chained.collect() == [10, 30, 50, 70, 90]
 
 

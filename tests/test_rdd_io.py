@@ -135,7 +135,7 @@ def test_reliable_checkpoint_truncates_lineage(sc, tmp_path):
     assert path.startswith("file:") and path.endswith(f"rdd-{rdd.id}")
     files = sorted(os.listdir(path[len("file:"):]))
     assert files == ["part-00000", "part-00001", "part-00002"]
-    assert rdd.dependencies == []
+    assert rdd._node.dependencies == []
     n = calls.value
     assert sorted(rdd.collect()) == sorted((k, 2 * sum(i for i in range(30) if i % 3 == k))
                                            for k in range(3))

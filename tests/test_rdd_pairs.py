@@ -63,7 +63,7 @@ def test_group_by_key_returns_result_iterables(sc):
 
 def test_group_by_key_has_no_map_side_combine(sc):
     rdd = sc.parallelize([("a", 1), ("b", 1), ("a", 1)])
-    spec = rdd.groupByKey().prev.spec
+    spec = rdd.groupByKey()._node.prev.spec
     assert spec.aggregator is not None and spec.map_side_combine is False
     assert sorted(rdd.groupByKey().mapValues(len).collect()) == [("a", 2), ("b", 1)]
 
@@ -71,7 +71,8 @@ def test_group_by_key_has_no_map_side_combine(sc):
 def test_group_by_key_on_partitioned_rdd_skips_shuffle(sc):
     parted = sc.parallelize(PAIRS, 3).partitionBy(3)
     g = parted.groupByKey(3)
-    assert g.prev is parted or g.prev.prev is parted  # narrow over the partitioned RDD
+    # narrow over the partitioned RDD
+    assert g._node.prev is parted._node or g._node.prev.prev is parted._node
     assert {k: sorted(v) for k, v in g.collect()} == \
         {k: sorted(v) for k, v in grouped(PAIRS).items()}
 
@@ -129,8 +130,8 @@ def test_join_of_copartitioned_rdds_needs_no_new_shuffle(sc):
     from runtime.scheduler.dag import shuffle_deps_of
 
     joined = x.join(y)
-    assert {d.shuffle_id for d in shuffle_deps_of(joined)} == \
-        {x.spec.shuffle_id, y.spec.shuffle_id}
+    assert {d.shuffle_id for d in shuffle_deps_of(joined._node)} == \
+        {x._node.spec.shuffle_id, y._node.spec.shuffle_id}
     assert sorted(joined.collect(), key=repr) == naive_join(PAIRS[:300],
                                                             [(w, 1) for w in set(WORDS[:300])])
 

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from sparkcli import rdd_sources
-from sparkcli.rdd_sources import block_lines, compute_splits, list_input_files, read_blocks
+from runtime.lineage import files as rdd_sources
+from runtime.lineage.files import block_lines, compute_splits, list_input_files, read_blocks
 
 
 def split_lines(path, splits):

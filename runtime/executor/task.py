@@ -1,11 +1,13 @@
 """Run one task on one partition, inside an executor process.
 
 A task message names a *stage binary* (cloudpickled once per stage and cached by the
-executor) holding either ``("result", rdd, func)`` — compute the partition and return
-``func(iterator)`` to the driver — or ``("shuffle", rdd, spec)`` — compute the partition and
-write it as shuffle map output, returning a MapStatus. The narrow transformations of the
-stage are already fused into ``rdd.compute`` (PipelinedRDD), so a task is one pass over one
-partition with no intermediate materialisation.
+executor) holding either ``("result", node, func)`` — compute the partition of the lineage
+node and return ``func(iterator)`` to the driver — or ``("shuffle", node, spec)`` — compute the
+partition and write it as shuffle map output, returning a MapStatus (the driver chose the
+node: the shuffle dependency's map input, e.g. its pre-combined counting map side). The
+narrow transformations of the stage are already fused into ``node.compute``
+(runtime.lineage.narrow.MapPartitions), so a task is one pass over one partition with no
+intermediate materialisation.
 
 The reply, a :class:`~runtime.protocol.executor.StatusUpdate`, carries: the encoded result
 with its format tag ``result_format`` (pickle, or an Arrow IPC stream when ``func`` returned
@@ -70,10 +72,7 @@ def run_task(msg: LaunchTask, binary: tuple, executor_id: str, blocks: BlockStor
     start = time.perf_counter()
     reply = StatusUpdate(msg.task_id, False)
     try:
-        fast = getattr(rdd, "combine_locally", None) if kind == "shuffle" else None
-        it = fast(msg.partition, tc, arg) if fast is not None else None
-        if it is None:
-            it = tc.iterate(rdd, msg.partition)
+        it = tc.iterate(rdd, msg.partition)
         if kind == "result":
             reply.result, reply.result_format = encode_result(arg(it))
         else:

@@ -34,7 +34,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Callable, Union
 
-from runtime.dependency import ShuffleDependency
+from runtime.lineage.dependency import ShuffleDependency
 from runtime.errors import SparkException
 
 
@@ -57,7 +57,7 @@ class Stage:
         self.attempt = 0
         self.jobs: set[int] = set()
         self.shuffle_reads = shuffle_ids_read(rdd)
-        self.name = getattr(rdd, "creation_site", None) or f"{type(rdd).__name__} {rdd.id}"
+        self.name = rdd.creation_site or f"{rdd.rdd_class} {rdd.id}"
 
     def pending_partitions(self) -> list[int]:
         raise NotImplementedError

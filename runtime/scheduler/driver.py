@@ -414,7 +414,7 @@ class Driver:
     def _launch_stage(self, stage: Any) -> None:
         partitions = stage.pending_partitions()
         if isinstance(stage, ShuffleMapStage):
-            payload = ("shuffle", stage.rdd, stage.dep.spec)
+            payload = ("shuffle", stage.dep.map_input(), stage.dep.spec)
         else:
             payload = ("result", stage.rdd, stage.func)
         try:

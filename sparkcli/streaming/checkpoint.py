@@ -21,7 +21,7 @@ naming it), rebuilds the graph against the (new) SparkContext, and the job gener
 reruns the pending batches and the batches missed while the driver was down.
 
 State RDDs are written with the engine's RDD checkpoint (``rdd.checkpoint()`` +
-``sc.setCheckpointDir(dir)``) and read back by :class:`CheckpointFileRDD`.
+``sc.setCheckpointDir(dir)``) and read back by :func:`checkpoint_file_rdd`.
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ import re
 from typing import Any
 
 from runtime.errors import SparkException
-from sparkcli.rdd import RDD
+from runtime.lineage.checkpoint import CheckpointFiles
+from sparkcli.rdd import RDD, wrap
 
-__all__ = ["Checkpoint", "CheckpointFileRDD", "CheckpointWriter", "read_checkpoint"]
+__all__ = ["Checkpoint", "CheckpointWriter", "checkpoint_file_rdd", "read_checkpoint"]
 
 log = logging.getLogger("Checkpoint")
 _FILE = re.compile(r"^checkpoint-(\d+)(\.bk)?$")
@@ -138,17 +139,11 @@ def read_checkpoint(directory: str) -> Checkpoint | None:
         from last_error
 
 
-class CheckpointFileRDD(RDD):
+def checkpoint_file_rdd(sc: Any, path: str, num_partitions: int,
+                        partitioner: Any = None) -> RDD:
     """An RDD read back from an RDD checkpoint directory (part-00000, part-00001 ...)."""
-
-    def __init__(self, ctx: Any, path: str, num_partitions: int, partitioner: Any = None):
-        from sparkcli.rdd_special import CheckpointReader
-
-        local = path.removeprefix("file:")
-        if not os.path.isdir(local):
-            raise SparkException(f"Checkpoint directory {local} of a saved RDD is missing: "
-                                 "the streaming checkpoint cannot be recovered")
-        super().__init__(ctx, [], num_partitions, partitioner)
-        self.compute = CheckpointReader(local)  # kept when pickled (RDD.__getstate__)
-        self._checkpoint_file = local
-        self.checkpointed = True
+    local = path.removeprefix("file:")
+    if not os.path.isdir(local):
+        raise SparkException(f"Checkpoint directory {local} of a saved RDD is missing: "
+                             "the streaming checkpoint cannot be recovered")
+    return wrap(sc, CheckpointFiles(sc._new_rdd_id(), local, num_partitions, partitioner))

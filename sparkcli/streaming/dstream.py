@@ -108,12 +108,12 @@ class DStream(PairOpsMixin, WindowOpsMixin):
 
     def _attach(self, ssc: Any) -> None:
         """After unpickling: reconnect to the new context, re-read checkpointed RDDs."""
-        from sparkcli.streaming.checkpoint import CheckpointFileRDD
+        from sparkcli.streaming.checkpoint import checkpoint_file_rdd
 
         self._ssc, self._sc = ssc, ssc._sc
         self._reset_checkpoint_bookkeeping()
         for t, (path, n, partitioner) in sorted(self._restored.items()):
-            self._generated[t] = CheckpointFileRDD(self._sc, path, n, partitioner)
+            self._generated[t] = checkpoint_file_rdd(self._sc, path, n, partitioner)
 
     # -- checkpoint data (DStreamCheckpointData; see the module doc) -------------------------
     def _reset_checkpoint_bookkeeping(self) -> None:
@@ -125,8 +125,9 @@ class DStream(PairOpsMixin, WindowOpsMixin):
         it saves."""
         saved = dict(self._restored)
         for k, rdd in self._generated.items():
-            path = getattr(rdd, "_checkpoint_file", None) if rdd.checkpointed else None
+            path = rdd.getCheckpointFile() if rdd.checkpointed else None
             if path:
+                path = path.removeprefix("file:")
                 saved[k] = (path, rdd.num_partitions, rdd.partitioner)
         self._checkpoint_data = saved
         if saved:

@@ -120,7 +120,7 @@ class ReceiverTracker:
         func = receiver_task(sid, self.block_ms, self.max_rate, self.restart_delay_ms,
                              self.initial_rate)
         props = {"spark.job.description": f"Streaming job running receiver {sid}"}
-        waiter = self.sc._driver.submit_job(rdd, func, [0], props)
+        waiter = self.sc._driver.submit_job(rdd._node, func, [0], props)
         self.receivers[sid] = waiter
         threading.Thread(target=self._watch, args=(sid, waiter), daemon=True,
                          name=f"receiver-watch-{sid}").start()

@@ -25,21 +25,11 @@ import queue as _queue
 from collections.abc import Iterator
 from typing import Any
 
-from sparkcli.rdd import RDD
+from runtime.lineage.sources import BlockList
+from sparkcli.rdd import RDD, wrap
 from sparkcli.streaming.graph import InputDStream
 
-__all__ = ["BlockListRDD", "FileInputDStream", "QueueInputDStream", "ReceiverInputDStream"]
-
-
-class BlockListRDD(RDD):
-    """An RDD whose partition i is the list ``blocks[i]`` (received blocks)."""
-
-    def __init__(self, ctx: Any, blocks: list[list]):
-        self.blocks = blocks
-        super().__init__(ctx, [], len(blocks))
-
-    def compute(self, split: int, tc: Any) -> Iterator:
-        return iter(self.blocks[split])
+__all__ = ["FileInputDStream", "QueueInputDStream", "ReceiverInputDStream"]
 
 
 class QueueInputDStream(InputDStream):
@@ -164,4 +154,4 @@ class ReceiverInputDStream(InputDStream):
     def _compute(self, t: int) -> Any:
         tracker = self._ssc._scheduler.receiver_tracker
         blocks = tracker.blocks_of(t, self._id) if tracker is not None else []
-        return BlockListRDD(self._sc, blocks)
+        return wrap(self._sc, BlockList(self._sc._new_rdd_id(), blocks))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from runtime.dependency import OneToOneDependency, ShuffleDependency
+from runtime.lineage.dependency import OneToOneDependency, ShuffleDependency
+from runtime.lineage.node import Node
 from runtime.scheduler.dag import (
     DAGScheduler, JobFailed, JobStatus, JobSucceeded, LaunchStage, ResultStage, ShuffleMapStage,
 )
@@ -12,12 +13,9 @@ from runtime.scheduler.dag import (
 _ids = itertools.count()
 
 
-class FakeRDD:
+class FakeRDD(Node):
     def __init__(self, n, deps=()):
-        self.id = next(_ids)
-        self.num_partitions = n
-        self.dependencies = list(deps)
-        self.storage_level = None
+        super().__init__(next(_ids), list(deps), n)
 
 
 class Spec:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 
-from sparkcli.rdd_fastpath import count_pairs, is_add, is_identity, pair_constant
+from runtime.lineage.precombine import count_pairs, is_add, is_identity, pair_constant
 
 
 def test_recognises_pairing_with_int_constants_only():

@@ -1,12 +1,12 @@
-"""RDDs that read files: ``sc.textFile``, ``sc.wholeTextFiles``, ``sc.pickleFile``.
+"""Nodes that read files: ``sc.textFile``, ``sc.wholeTextFiles``, ``sc.pickleFile``.
 
 Input paths follow Hadoop's FileInputFormat: a path may be a file, a directory (its
 non-hidden files: names starting with ``.`` or ``_`` are skipped, so ``_SUCCESS`` is too),
 a glob, or a comma-separated list of those; files are taken in sorted order; ``file:``
 URIs are accepted. A missing path raises ``FileNotFoundError`` ("Input path does not
-exist: file:/...") when the RDD is created (Spark raises it at the first action).
+exist: file:/...") when the node is built (Spark raises it at the first action).
 
-TextFileRDD partitions are Hadoop's byte-range splits (old-API FileInputFormat.getSplits):
+TextFile partitions are Hadoop's byte-range splits (old-API FileInputFormat.getSplits):
 
     goal_size  = total_size // minPartitions
     split_size = max(1, min(goal_size, 32 MB))       # 32 MB = the local FS block size
@@ -36,13 +36,24 @@ import zlib
 from typing import Any, Iterator
 
 from runtime import serde
-from sparkcli.rdd import RDD
-from sparkcli.rdd_io import local_path
+from runtime.lineage.node import Node
 
 BLOCK_SIZE = 32 << 20  # fs.local.block.size
 SPLIT_SLOP = 1.1
 CHUNK = 128 << 10  # small blocks stay in CPU caches: faster than big ones
 COMPRESSED = (".gz", ".bz2", ".deflate")
+
+
+def local_path(path: str) -> str:
+    """``file:/x``, ``file:///x`` or a plain path -> an absolute local path."""
+    if path.startswith("file://"):
+        path = path[len("file://"):]
+    elif path.startswith("file:"):
+        path = path[len("file:"):]
+    elif "://" in path:
+        raise ValueError(f"Unsupported file system in {path!r}: only local paths "
+                         "(file:/...) can be read and written")
+    return os.path.abspath(os.path.expanduser(path))
 
 
 def list_input_files(path: str) -> list[tuple[str, int]]:
@@ -204,14 +215,19 @@ def block_lines(block: bytes, use_unicode: bool) -> list:
     return lines
 
 
-class TextFileRDD(RDD):
-    def __init__(self, ctx: Any, path: str, minPartitions: int, use_unicode: bool = True):
+class TextFile(Node):
+    """Lines of the files named by ``path``, one partition per split (see module doc);
+    ``parallelism`` is the default parallelism the split count is rounded to."""
+
+    rdd_class = "TextFileRDD"
+
+    def __init__(self, id: int, path: str, min_partitions: int, parallelism: int = 1,
+                 use_unicode: bool = True):
         self.path = path
         self.use_unicode = use_unicode
-        self.splits = compute_splits(list_input_files(path), minPartitions,
-                                     ctx.defaultParallelism)
-        super().__init__(ctx, [], len(self.splits))
-        self.name_ = path
+        self.splits = compute_splits(list_input_files(path), min_partitions, parallelism)
+        super().__init__(id, [], len(self.splits))
+        self.name = path
 
     def compute(self, split: int, tc: Any) -> Iterator:
         path, start, end = self.splits[split]
@@ -226,16 +242,18 @@ class TextFileRDD(RDD):
             yield from block_lines(block, use_unicode)
 
 
-class WholeTextFilesRDD(RDD):
-    """(``file:/abs/path``, content) per file; files packed into about minPartitions
-    partitions of at most ceil(total / minPartitions) bytes (CombineFileInputFormat)."""
+class WholeTextFiles(Node):
+    """(``file:/abs/path``, content) per file; files packed into about min_partitions
+    partitions of at most ceil(total / min_partitions) bytes (CombineFileInputFormat)."""
 
-    def __init__(self, ctx: Any, path: str, minPartitions: int, use_unicode: bool = True):
+    rdd_class = "WholeTextFilesRDD"
+
+    def __init__(self, id: int, path: str, min_partitions: int, use_unicode: bool = True):
         self.path = path
         self.use_unicode = use_unicode
         files = list_input_files(path)
         total = sum(size for _, size in files)
-        max_size = -(-total // max(minPartitions, 1))
+        max_size = -(-total // max(min_partitions, 1))
         groups: list[list[str]] = []
         current: list[str] = []
         current_size = 0
@@ -248,8 +266,8 @@ class WholeTextFilesRDD(RDD):
         if current:
             groups.append(current)
         self.groups = groups
-        super().__init__(ctx, [], len(groups))
-        self.name_ = path
+        super().__init__(id, [], len(groups))
+        self.name = path
 
     def compute(self, split: int, tc: Any) -> Iterator:
         for fp in self.groups[split]:
@@ -262,14 +280,16 @@ class WholeTextFilesRDD(RDD):
                 yield key.encode("utf-8"), data
 
 
-class PickleFileRDD(RDD):
+class PickleFile(Node):
     """What saveAsPickleFile wrote: one partition per part file (batched pickle)."""
 
-    def __init__(self, ctx: Any, path: str, minPartitions: int):
+    rdd_class = "PickleFileRDD"
+
+    def __init__(self, id: int, path: str):
         self.path = path
         self.files = [fp for fp, _ in list_input_files(path)]
-        super().__init__(ctx, [], len(self.files))
-        self.name_ = path
+        super().__init__(id, [], len(self.files))
+        self.name = path
 
     def compute(self, split: int, tc: Any) -> Iterator:
         with open(self.files[split], "rb", buffering=1 << 20) as f:

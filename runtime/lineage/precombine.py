@@ -2,13 +2,17 @@
 
 ``rdd.map(lambda w: (w, 1)).reduceByKey(add)`` (word count, countByValue-style counting)
 spends most of its time calling the pairing lambda and the merge function once per record.
-When a shuffle map task sees exactly that shape — the stage ends with a ``map`` whose
-function is *bytecode-identical* to ``lambda x: (x, C)`` for an int constant C (no closure,
-no globals), and the shuffle's aggregator is reduceByKey's (identity create, ``+`` merge) —
-it counts the keys with ``collections.Counter.update`` (a C loop) in bounded chunks and emits
-``(key, n * C)``: the same combiners the generic loop would build, since adding C to itself
-n times is n * C for ints. Anything else (other functions, persisted RDDs, non-int
-constants) takes the generic path; results are identical either way.
+When the plan is built (:func:`counting_map_side`, called by whoever builds the shuffle),
+that shape is recognised: the shuffle's parent is a MapPartitions node whose last step is a
+``map`` with a function *bytecode-identical* to ``lambda x: (x, C)`` for an int constant C
+(no closure, no globals), and the shuffle's aggregator is reduceByKey's (identity create,
+``+`` merge), with map-side combine on. The shuffle dependency then carries a
+:class:`PreCombined` node as its ``map_side``: it computes the same partition already
+combined, counting the keys with ``collections.Counter.update`` (a C loop) in bounded
+chunks and emitting ``(key, n * C)`` -- the combiners the generic loop would build, since
+adding C to itself n times is n * C for ints. A map task runs it instead of the parent
+(ShuffleDependency.map_input), unless the parent was persisted or checkpointed since, so its
+partitions can be stored. Anything else takes the generic path; results are identical.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ import operator
 from collections import Counter
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
+
+from runtime.lineage.narrow import MapPartitions
+from runtime.lineage.node import Node
 
 _PAIR_CONST = (lambda x: (x, 1)).__code__
 _ADD = (lambda a, b: a + b).__code__
@@ -74,3 +81,32 @@ def count_pairs(keys: Iterable, constant: int) -> Iterator[tuple[Any, int]]:
             if exhausted:
                 return
             counts = Counter()
+
+
+class PreCombined(Node):
+    """The partitions of ``source`` (a MapPartitions node ending in ``map(lambda x: (x, C))``)
+    as pre-combined ``(key, count * C)`` pairs. It stands for the same data as ``source``
+    (same id and partitions) and reads ``source``'s parent."""
+
+    rdd_class = "PreCombined"
+
+    def __init__(self, source: MapPartitions, constant: int):
+        super().__init__(source.id, list(source.dependencies), source.num_partitions)
+        self.prev = source.prev
+        self.head_func = source.head_func
+        self.constant = constant
+
+    def compute(self, split: int, tc: Any) -> Iterator:
+        base = tc.iterate(self.prev, split)
+        keys = self.head_func(split, base) if self.head_func is not None else base
+        return count_pairs(keys, self.constant)
+
+
+def counting_map_side(node: Node, spec: Any) -> PreCombined | None:
+    """The pre-combined map side of a shuffle of ``node`` with ``spec`` (a ShuffleSpec), or
+    None when the shuffle does not have the counting shape (see module doc)."""
+    if not isinstance(node, MapPartitions) or node.op is None or node.op[0] != "map" \
+            or not spec.map_side_combine or not counting_aggregator(spec.aggregator):
+        return None
+    constant = pair_constant(node.op[1])
+    return PreCombined(node, constant) if constant is not None else None
