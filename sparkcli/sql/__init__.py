@@ -1,6 +1,7 @@
-"""``pyspark.sql``: SparkSession, its Builder and RuntimeConfig (DataFrames come later).
+"""``pyspark.sql``: SparkSession, DataFrame, Column, Row, the types and functions.
 
-Names are imported lazily so ``import pyspark.sql`` stays cheap.
+Names are imported lazily so ``import pyspark.sql`` stays cheap (no pyarrow until a
+DataFrame is built).
 """
 
 from __future__ import annotations
@@ -8,22 +9,28 @@ from __future__ import annotations
 _LAZY = {
     "SparkSession": "sparkcli.sql.session",
     "RuntimeConfig": "sparkcli.sql.conf",
+    "DataFrame": "sparkcli.sql.dataframe",
+    "Column": "sparkcli.sql.column",
+    "Row": "sparkcli.sql.types",
+    "GroupedData": "sparkcli.sql.group",
+    "DataFrameReader": "sparkcli.sql.readwriter",
+    "DataFrameWriter": "sparkcli.sql.readwriter",
+    "Catalog": "sparkcli.sql.catalog",
 }
 
-__all__ = ["RuntimeConfig", "SparkSession"]
+__all__ = ["Catalog", "Column", "DataFrame", "DataFrameReader", "DataFrameWriter",
+           "GroupedData", "Row", "RuntimeConfig", "SparkSession"]
 
 # PySpark's pyspark.sql names that sparkcli does not have yet: ``from pyspark.sql import Row``
 # fails with a line saying so, not Python's bare "cannot import name".
 PLANNED = frozenset({
-    "Catalog", "Column", "DataFrame", "DataFrameNaFunctions", "DataFrameReader",
-    "DataFrameStatFunctions", "DataFrameWriter", "GroupedData", "HiveContext", "Observation",
-    "Row", "SQLContext", "UDFRegistration", "UDTFRegistration", "Window", "WindowSpec",
-    "avro", "catalog", "column", "dataframe", "functions", "group", "readwriter", "streaming",
-    "types", "udf", "window",
+    "DataFrameNaFunctions", "DataFrameStatFunctions", "HiveContext", "Observation",
+    "SQLContext", "UDFRegistration", "UDTFRegistration", "Window", "WindowSpec",
+    "avro", "streaming", "udf", "window",
 })
 
-NOT_YET = ("is not available in sparkcli yet: DataFrames and SQL are planned; "
-           "use the RDD API (spark.sparkContext) for now")
+NOT_YET = ("is not available in sparkcli yet: it comes with the Spark SQL and Structured "
+           "Streaming work")
 
 
 def __getattr__(name: str):
@@ -33,7 +40,7 @@ def __getattr__(name: str):
     if mod is None:
         raise AttributeError(
             f"module 'sparkcli.sql' has no attribute {name!r} "
-            "(sparkcli implements SparkSession and RuntimeConfig so far)"
+            f"(sparkcli.sql provides {', '.join(__all__)})"
         )
     import importlib
 

@@ -148,6 +148,7 @@ class SparkSession:
     def __init__(self, sparkContext: Any, jsparkSession: Any = None,
                  options: dict[str, Any] | None = None):
         self._sc = sparkContext
+        self._sql_state = None
         self._conf = RuntimeConfig(
             sparkContext._config, {k: _to_str(v) for k, v in (options or {}).items()}
         )
@@ -202,11 +203,86 @@ class SparkSession:
         return __version__
 
     def newSession(self) -> SparkSession:
-        """A new session sharing the SparkContext, with its own runtime configuration."""
+        """A new session sharing the SparkContext, with its own runtime configuration and
+        temporary views (global temporary views are shared)."""
         session = SparkSession.__new__(SparkSession)
         session._sc = self._sc
         session._conf = RuntimeConfig(self._sc._config)
+        session._sql_state = None
+        session._state().global_temp_views = self._state().global_temp_views
         return session
+
+    # -- DataFrames --------------------------------------------------------------------------------
+    def _state(self) -> Any:
+        """The session's SQL state (temp views, conf reader), made on first use."""
+        state = self.__dict__.get("_sql_state")
+        if state is None:
+            from runtime.sql.session_state import SessionState
+
+            state = SessionState(lambda key: self._conf.get(key, None),
+                                 lambda: self._sc.defaultParallelism)
+            self._sql_state = state
+        return state
+
+    def createDataFrame(self, data: Any, schema: Any = None, samplingRatio: float | None = None,
+                        verifySchema: bool = True) -> Any:
+        """A DataFrame from local rows (tuples, lists, Rows, dicts), an RDD, a pandas
+        DataFrame or a pyarrow Table; ``schema``: a StructType, a DDL string
+        (``"name STRING, age INT"``) or a list of column names (types inferred).
+
+        >>> spark.createDataFrame([("Alice", 1)], ["name", "age"]).dtypes
+        [('name', 'string'), ('age', 'bigint')]
+        """
+        from runtime.sql.local_data import local_relation
+        from sparkcli.sql.dataframe import DataFrame
+
+        parts = self._sc.defaultParallelism
+        if hasattr(data, "collect") and hasattr(data, "getNumPartitions") and \
+                not hasattr(data, "schema"):
+            parts = max(1, data.getNumPartitions())
+            data = data.collect()
+        elif hasattr(data, "_plan") and hasattr(data, "schema"):
+            raise TypeError("data is already a DataFrame")
+        plan = local_relation(data, schema, parts)
+        return DataFrame(plan, self)
+
+    def range(self, start: int, end: int | None = None, step: int = 1,
+              numPartitions: int | None = None) -> Any:
+        """A DataFrame with one bigint column ``id``: start, start+step, ... below end."""
+        from runtime.sql import types as T
+        from runtime.sql.expressions.base import AttributeReference
+        from runtime.sql.plan.logical import Range
+        from sparkcli.sql.dataframe import DataFrame
+
+        if end is None:
+            start, end = 0, start
+        n = numPartitions or self._sc.defaultParallelism
+        attr = AttributeReference("id", T.LongType(), False)
+        return DataFrame(Range(int(start), int(end), int(step), int(n), attr), self)
+
+    @property
+    def read(self) -> Any:
+        """A DataFrameReader: ``spark.read.csv(path, header=True)``, ``.parquet``, ``.json``,
+        ``.text``, ``.format(...).load(...)``."""
+        from sparkcli.sql.readwriter import DataFrameReader
+
+        return DataFrameReader(self)
+
+    def table(self, tableName: str) -> Any:
+        """The temporary view (or table) of that name as a DataFrame."""
+        from runtime.sql.plan.logical import UnresolvedRelation
+        from sparkcli.sql.column import _split
+        from sparkcli.sql.dataframe import DataFrame
+
+        plan = self._state().analyze(UnresolvedRelation(tuple(_split(tableName))))
+        return DataFrame(plan, self)
+
+    @property
+    def catalog(self) -> Any:
+        """The Catalog: temp views (listTables, tableExists, dropTempView, ...)."""
+        from sparkcli.sql.catalog import Catalog
+
+        return Catalog(self)
 
     def stop(self) -> None:
         """Stop the underlying SparkContext and forget the default and active sessions."""
@@ -234,6 +310,6 @@ class SparkSession:
 
 # SparkSession members of PySpark that belong to DataFrames/SQL, not built yet.
 _DATAFRAME_API = frozenset({
-    "addArtifact", "addArtifacts", "catalog", "createDataFrame", "dataSource", "range", "read",
-    "readStream", "sql", "streams", "table", "tvf", "udf", "udtf",
+    "addArtifact", "addArtifacts", "dataSource", "readStream", "sql", "streams", "tvf", "udf",
+    "udtf",
 })

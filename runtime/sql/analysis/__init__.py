@@ -1,0 +1,1 @@
+"""The analyzer: names, functions and types resolved with Spark's rules."""

@@ -1,0 +1,261 @@
+"""The analyzer: turns a logical plan with unresolved parts into a resolved one.
+
+``Analyzer.analyze(plan)`` works bottom up; a subtree that is already resolved (a
+DataFrame's plan under one new node) is kept as it is, so a DataFrame method analyzes just
+the node it adds. Per operator:
+
+* ``Project``: ``*`` expands, names resolve, unnamed expressions get Spark's names; a
+  projection holding aggregates becomes a global ``Aggregate`` (``df.select(sum("x"))``) and
+  a generator (``explode``) becomes a ``Generate`` below the projection.
+* ``Filter``: the condition must be boolean (``[DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN]``).
+* ``Sort``: names that the child's projection dropped are carried through it and projected
+  away after the sort (``df.select("a").orderBy("b")``), as Spark does.
+* ``Join``: a self-join gets fresh expression ids on its right side so both sides stay
+  distinguishable; the condition resolves over both outputs.
+* ``Union``: positionally, columns widened to their common types
+  (``[NUM_COLUMNS_MISMATCH]`` when the widths differ).
+* ``UnresolvedRelation``: looked up in the catalog (temp views), else
+  ``[TABLE_OR_VIEW_NOT_FOUND]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from runtime.sql import types as T
+from runtime.sql.analysis.resolve import ExpressionResolver, contains_aggregate, expand_star
+from runtime.sql.errors import AnalysisException, quote_ident
+from runtime.sql.expressions.base import (
+    Alias, AttributeReference, Call, Expression, SortOrder, UnresolvedStar, transform_up)
+from runtime.sql.expressions.binding import cast_to
+from runtime.sql.expressions.coercion import common_type
+from runtime.sql.expressions.registry import BindContext
+from runtime.sql.plan import logical as L
+
+__all__ = ["Analyzer"]
+
+
+class Analyzer:
+    def __init__(self, ctx: BindContext,
+                 lookup_relation: Callable[[tuple], L.LogicalPlan | None] | None = None):
+        self.ctx = ctx
+        self.exprs = ExpressionResolver(ctx)
+        self.lookup_relation = lookup_relation or (lambda name: None)
+
+    def analyze(self, plan: L.LogicalPlan) -> L.LogicalPlan:
+        if plan.resolved and not isinstance(plan, (L.Project, L.Aggregate, L.Join, L.Union)):
+            return plan
+        if isinstance(plan, L.UnresolvedRelation):
+            found = self.lookup_relation(plan.name)
+            if found is None:
+                name = ".".join(quote_ident(p) for p in plan.name)
+                raise AnalysisException(
+                    f"[TABLE_OR_VIEW_NOT_FOUND] The table or view {name} cannot be found. "
+                    "Verify the spelling and correctness of the schema and catalog.\n"
+                    "If you did not qualify the name with a schema, verify the current_schema() "
+                    "output, or qualify the name with the correct schema and catalog.\n"
+                    "To tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF "
+                    "EXISTS. SQLSTATE: 42P01", errorClass="TABLE_OR_VIEW_NOT_FOUND",
+                    messageParameters={"relationName": name})
+            return L.SubqueryAlias(plan.name[-1], (self.analyze(found),))
+        kids = tuple(self.analyze(c) for c in plan.children)
+        if any(a is not b for a, b in zip(kids, plan.children)):
+            plan = plan.with_children(kids)
+        method = getattr(self, "_" + type(plan).__name__.lower(), None)
+        return method(plan) if method else self._generic(plan)
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _resolve(self, e: Expression, inputs: list[AttributeReference]) -> Expression:
+        return self.exprs.resolve(e, inputs)
+
+    def _generic(self, plan: L.LogicalPlan) -> L.LogicalPlan:
+        from dataclasses import fields, replace
+
+        inputs = [a for c in plan.children for a in c.output]
+        changes: dict[str, Any] = {}
+        for f in fields(plan):  # type: ignore[arg-type]
+            v = getattr(plan, f.name)
+            if isinstance(v, Expression):
+                changes[f.name] = self._resolve(v, inputs)
+            elif isinstance(v, tuple) and v and all(isinstance(x, Expression) for x in v) \
+                    and f.name != "children":
+                changes[f.name] = tuple(self._resolve(x, inputs) for x in v)
+        return replace(plan, **changes) if changes else plan  # type: ignore[type-var]
+
+    def _project_list(self, exprs: tuple, inputs: list[AttributeReference]) -> list[Expression]:
+        out: list[Expression] = []
+        for e in exprs:
+            if isinstance(e, UnresolvedStar):
+                out.extend(expand_star(e, inputs, self.ctx.case_sensitive))
+            else:
+                out.append(self.exprs.named(self._resolve(e, inputs)))
+        return out
+
+    # -- operators -------------------------------------------------------------------------------
+    def _project(self, plan: L.Project) -> L.LogicalPlan:
+        child = plan.child
+        exprs = self._project_list(plan.exprs, child.output)
+        gens = [i for i, e in enumerate(exprs) if _generator(e) is not None]
+        if gens:
+            if len(gens) > 1:
+                raise AnalysisException(
+                    "[UNSUPPORTED_GENERATOR.MULTI_GENERATOR] The generator is not supported: "
+                    f"only one generator allowed per SELECT clause but found {len(gens)}: "
+                    + ", ".join(f'"{exprs[i].sql()}"' for i in gens) + ". SQLSTATE: 42K0E",
+                    errorClass="UNSUPPORTED_GENERATOR.MULTI_GENERATOR")
+            i = gens[0]
+            gen = _generator(exprs[i])
+            assert gen is not None
+            names = _generator_names(exprs[i], gen)
+            attrs = tuple(AttributeReference(n, f.dataType, f.nullable or gen_outer(gen))
+                          for n, f in zip(names, gen.dtype.fields))
+            child = L.Generate(gen, gen_outer(gen), attrs, (child,))
+            exprs = exprs[:i] + list(attrs) + exprs[i + 1:]
+        if any(contains_aggregate(e) for e in exprs):
+            return self._check_aggregate(L.Aggregate((), tuple(exprs), (child,)))
+        return L.Project(tuple(exprs), (child,))
+
+    def _aggregate(self, plan: L.Aggregate) -> L.LogicalPlan:
+        inputs = plan.child.output
+        groupings = tuple(self._resolve(g, inputs) for g in plan.groupings)
+        aggs = tuple(self._project_list(plan.aggregates, inputs))
+        return self._check_aggregate(L.Aggregate(groupings, aggs, plan.children))
+
+    def _check_aggregate(self, plan: L.Aggregate) -> L.Aggregate:
+        group_ids = {g.expr_id for g in plan.groupings if isinstance(g, AttributeReference)}
+        group_sql = {g.sql() for g in plan.groupings}
+
+        def check(e: Expression) -> None:
+            if isinstance(e, Call) and not e.children and not e.spec.deterministic:
+                return
+            if contains_aggregate(e) and not isinstance(e, AttributeReference):
+                if e.sql() in group_sql:
+                    return
+                if type(e).__name__ == "AggCall":
+                    return
+                for c in e.children:
+                    check(c)
+                return
+            if isinstance(e, AttributeReference):
+                if e.expr_id not in group_ids and e.sql() not in group_sql:
+                    raise AnalysisException(
+                        f"[MISSING_AGGREGATION] The non-aggregating expression "
+                        f"\"{e.name}\" is based on columns which are not participating in the "
+                        "GROUP BY clause.\nAdd the columns or the expression to the GROUP BY, "
+                        "aggregate the expression, or use \"any_value("
+                        f"{e.name})\" if you do not care which of the values within a group is "
+                        "returned. SQLSTATE: 42803", errorClass="MISSING_AGGREGATION",
+                        messageParameters={"expression": f'"{e.name}"'})
+                return
+            if e.sql() in group_sql:
+                return
+            for c in e.children:
+                check(c)
+
+        for a in plan.aggregates:
+            check(a.child if isinstance(a, Alias) else a)
+        return plan
+
+    def _filter(self, plan: L.Filter) -> L.LogicalPlan:
+        cond = self._resolve(plan.condition, plan.child.output)
+        if not isinstance(cond.dtype, (T.BooleanType, T.NullType)):
+            raise AnalysisException(
+                f'[DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN] Cannot resolve "{cond.sql()}" due to '
+                f'data type mismatch: Filter expression "{cond.sql()}" of type '
+                f'"{cond.dtype.simpleString().upper()}" is not a boolean. SQLSTATE: 42K09',
+                errorClass="DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN")
+        return L.Filter(cast_to(cond, T.BooleanType()), plan.children)
+
+    def _sort(self, plan: L.Sort) -> L.LogicalPlan:
+        child = plan.child
+        try:
+            orders = tuple(self._resolve(o, child.output) for o in plan.orders)
+            return L.Sort(orders, plan.is_global, plan.children)
+        except AnalysisException:
+            if not isinstance(child, L.Project):
+                raise
+        # names the projection dropped: sort below it on a widened projection, project back
+        below = child.child.output
+        orders = tuple(self._resolve(o, child.output + below) for o in plan.orders)
+        have = {a.expr_id for a in child.output}
+        extra = [a for a in below if a.expr_id in set().union(*(o.references() for o in orders))
+                 and a.expr_id not in have]
+        wide = L.Project(tuple(child.exprs) + tuple(extra), child.children)
+        return L.Project(tuple(child.output), (L.Sort(orders, plan.is_global, (wide,)),))
+
+    def _join(self, plan: L.Join) -> L.LogicalPlan:
+        left, right = plan.children
+        if {a.expr_id for a in left.output} & {a.expr_id for a in right.output}:
+            right = dedup_right(right)
+        cond = plan.condition
+        if cond is not None:
+            cond = self._resolve(cond, left.output + right.output)
+            if not isinstance(cond.dtype, (T.BooleanType, T.NullType)):
+                raise AnalysisException(
+                    f'[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] join condition "{cond.sql()}" '
+                    f'of type "{cond.dtype.simpleString().upper()}" is not a boolean. '
+                    "SQLSTATE: 42K09", errorClass="DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE")
+        return L.Join(plan.join_type, cond, (left, right), plan.hint)
+
+    def _union(self, plan: L.Union) -> L.LogicalPlan:
+        first = plan.children[0].output
+        for i, c in enumerate(plan.children[1:], 2):
+            if len(c.output) != len(first):
+                ordinal = {2: "second", 3: "third"}.get(i, f"{i}th")
+                raise AnalysisException(
+                    "[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same "
+                    f"number of columns, but the first input has {len(first)} columns and the "
+                    f"{ordinal} input has {len(c.output)} columns. SQLSTATE: 42826",
+                    errorClass="NUM_COLUMNS_MISMATCH")
+        types = []
+        for i in range(len(first)):
+            t = common_type([c.output[i].dtype for c in plan.children])
+            if t is None:
+                raise AnalysisException(
+                    "[INCOMPATIBLE_COLUMN_TYPE] UNION can only be performed on tables with "
+                    f"compatible column types. The {i + 1}th column of the second table is "
+                    f"\"{plan.children[1].output[i].dtype.simpleString().upper()}\" type which "
+                    "is not compatible with "
+                    f"\"{first[i].dtype.simpleString().upper()}\" at the same column of the "
+                    "first table. SQLSTATE: 42825", errorClass="INCOMPATIBLE_COLUMN_TYPE")
+            types.append(t)
+        kids = []
+        for c in plan.children:
+            if all(a.dtype == t for a, t in zip(c.output, types)):
+                kids.append(c)
+            else:
+                kids.append(L.Project(tuple(
+                    a if a.dtype == t else Alias((cast_to(a, t),), a.name)
+                    for a, t in zip(c.output, types)), (c,)))
+        return L.Union(tuple(kids))
+
+
+def dedup_right(plan: L.LogicalPlan) -> L.LogicalPlan:
+    """The right side of a self-join with fresh expression ids (Spark's dedupRight)."""
+    return L.Project(tuple(Alias((a,), a.name) if True else a for a in plan.output), (plan,))
+
+
+def _generator(e: Expression) -> Call | None:
+    inner = e.child if isinstance(e, Alias) else e
+    if isinstance(inner, Call) and inner.spec.generator:
+        return inner
+    return None
+
+
+def gen_outer(gen: Call) -> bool:
+    return bool(dict(gen.options).get("outer"))
+
+
+def _generator_names(e: Expression, gen: Call) -> list[str]:
+    default = [f.name for f in gen.dtype.fields]
+    if isinstance(e, Alias):
+        meta = dict(e.metadata)
+        names = meta.get("names")
+        if names:
+            return list(names)
+        if len(default) == 1:
+            return [e.name]
+    return default
+
+
+_unused = (SortOrder, transform_up)

@@ -1,0 +1,221 @@
+"""Expression resolution against a plan's input attributes.
+
+``ExpressionResolver.resolve(expr, inputs)`` turns an unresolved expression into a bound
+one: names are looked up among ``inputs`` (case-insensitively unless
+``spark.sql.caseSensitive``), qualified names (``t.a``) match attributes of that alias,
+further parts extract struct fields (``s.x``); functions are found in the registry and bound
+with Spark's type rules; ``count(*)`` becomes ``count(1)``; CASE WHEN branches meet at their
+common type. An unknown name raises ``[UNRESOLVED_COLUMN.WITH_SUGGESTION]`` naming the
+closest input columns, an ambiguous one ``[AMBIGUOUS_REFERENCE]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runtime.sql import types as T
+from runtime.sql.errors import AnalysisException, quote_ident, unresolved_column
+from runtime.sql.expressions.base import (
+    AggCall, Alias, AttributeReference, CaseWhen, Cast, Expression, Literal, SortOrder,
+    UnresolvedAttribute, UnresolvedExtract, UnresolvedFunction, UnresolvedStar)
+from runtime.sql.expressions.binding import cast_to
+from runtime.sql.expressions.coercion import common_type
+from runtime.sql.expressions.registry import BindContext, lookup
+
+__all__ = ["ExpressionResolver", "expand_star"]
+
+
+def _eq(a: str, b: str, case_sensitive: bool) -> bool:
+    return a == b if case_sensitive else a.lower() == b.lower()
+
+
+def _shown(a: AttributeReference) -> str:
+    return ".".join(quote_ident(p) for p in (*a.qualifier[-1:], a.name))
+
+
+def expand_star(star: UnresolvedStar, inputs: list[AttributeReference],
+                case_sensitive: bool) -> list[AttributeReference]:
+    if not star.target:
+        return list(inputs)
+    target = star.target
+    out = [a for a in inputs if a.qualifier and _eq(a.qualifier[-1], target[-1], case_sensitive)]
+    if out:
+        return out
+    # struct.* expands the struct's fields
+    for a in inputs:
+        if _eq(a.name, target[-1], case_sensitive) and isinstance(a.dtype, T.StructType):
+            raise AnalysisException("struct.* expansion is not supported yet",
+                                    errorClass="UNSUPPORTED_FEATURE")
+    raise AnalysisException(
+        f"[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve {'.'.join(quote_ident(t) for t in target)}"
+        f".* given input columns {', '.join(_shown(a) for a in inputs)}. SQLSTATE: 42704",
+        errorClass="CANNOT_RESOLVE_STAR_EXPAND")
+
+
+class ExpressionResolver:
+    def __init__(self, ctx: BindContext):
+        self.ctx = ctx
+
+    # -- names ---------------------------------------------------------------------------------
+    def resolve_name(self, parts: tuple[str, ...], inputs: list[AttributeReference],
+                     shown: str | None = None) -> Expression:
+        cs = self.ctx.case_sensitive
+        cands: list[AttributeReference] = []
+        rest: tuple[str, ...] = ()
+        if len(parts) > 1:
+            cands = [a for a in inputs if a.qualifier and _eq(a.qualifier[-1], parts[0], cs)
+                     and _eq(a.name, parts[1], cs)]
+            rest = parts[2:]
+        if not cands:
+            cands = [a for a in inputs if _eq(a.name, parts[0], cs)]
+            rest = parts[1:]
+        unique = list({a.expr_id: a for a in cands}.values())
+        if len(unique) > 1:
+            name = ".".join(quote_ident(p) for p in parts)
+            options = ", ".join(_shown(a) for a in unique)
+            raise AnalysisException(
+                f"[AMBIGUOUS_REFERENCE] Reference {name} is ambiguous, could be: [{options}]. "
+                "SQLSTATE: 42704", errorClass="AMBIGUOUS_REFERENCE",
+                messageParameters={"name": name, "referenceNames": f"[{options}]"})
+        if not unique:
+            raise unresolved_column(shown or ".".join(parts), [_shown(a) for a in inputs])
+        out: Expression = unique[0]
+        for field in rest:
+            out = lookup("getfield").bind([out, Literal(field, T.StringType())], self.ctx)
+        return out
+
+    # -- expressions ---------------------------------------------------------------------------
+    def resolve(self, expr: Expression, inputs: list[AttributeReference]) -> Expression:
+        if expr.resolved and not isinstance(expr, (CaseWhen,)):
+            return self._check_present(expr, inputs)
+        if isinstance(expr, UnresolvedAttribute):
+            return self.resolve_name(expr.parts, inputs)
+        if isinstance(expr, UnresolvedStar):
+            raise AnalysisException(
+                "[INVALID_USAGE_OF_STAR_OR_REGEX] Invalid usage of '*' in expression "
+                "`{expr}`.", errorClass="INVALID_USAGE_OF_STAR_OR_REGEX")
+        if isinstance(expr, UnresolvedFunction):
+            return self._function(expr, inputs)
+        if isinstance(expr, CaseWhen):
+            return self._case_when(expr, inputs)
+        kids = tuple(self.resolve(c, inputs) for c in expr.children)
+        if isinstance(expr, UnresolvedExtract):
+            return lookup("extract").bind(list(kids), self.ctx)
+        if isinstance(expr, Cast):
+            return self._cast(expr.with_children(kids))  # type: ignore[arg-type]
+        return expr.with_children(kids)
+
+    def _check_present(self, expr: Expression, inputs: list[AttributeReference]) -> Expression:
+        ids = {a.expr_id for a in inputs}
+        missing = expr.references() - ids
+        if not missing:
+            return _refresh(expr, inputs)
+        # A reference to a column of another DataFrame (df2["x"] in df1.select): Spark says
+        # which attribute is missing from which input.
+        from runtime.sql.expressions.base import transform_up
+
+        names = []
+        transform_up(expr, lambda e: names.append(e.debug())
+                     if isinstance(e, AttributeReference) and e.expr_id in missing else None)
+        shown = ", ".join(dict.fromkeys(names))
+        raise AnalysisException(
+            f'[MISSING_ATTRIBUTES.RESOLVED_ATTRIBUTE_MISSING_FROM_INPUT] Resolved attribute(s) '
+            f'"{shown}" missing from {", ".join(a.debug() for a in inputs)} in operator. '
+            "SQLSTATE: XX000", errorClass="MISSING_ATTRIBUTES.RESOLVED_ATTRIBUTE_MISSING_FROM_INPUT")
+
+    def _function(self, fn: UnresolvedFunction, inputs: list[AttributeReference]) -> Expression:
+        spec = lookup(fn.name)
+        if fn.name.lower() == "count" and any(isinstance(c, UnresolvedStar) and not c.target
+                                              for c in fn.children):
+            args: list[Expression] = [Literal(1, T.IntegerType())]
+        else:
+            args = []
+            for c in fn.children:
+                if isinstance(c, UnresolvedStar):
+                    args.extend(expand_star(c, inputs, self.ctx.case_sensitive))
+                else:
+                    args.append(self.resolve(c, inputs))
+        if spec.agg is not None:
+            return spec.bind(args, self.ctx, fn.distinct)
+        out = spec.bind(args, self.ctx)
+        if fn.options and hasattr(out, "options"):
+            from dataclasses import replace
+
+            out = replace(out, options=tuple(fn.options) + tuple(out.options))
+        return out
+
+    def _case_when(self, cw: CaseWhen, inputs: list[AttributeReference]) -> Expression:
+        kids = [self.resolve(c, inputs) for c in cw.children]
+        tmp = CaseWhen(tuple(kids), cw.has_else)
+        values = [v for _, v in tmp.branches] + ([kids[-1]] if cw.has_else else [])
+        t = common_type([v.dtype for v in values])
+        if t is None:
+            raise AnalysisException(
+                f'[DATATYPE_MISMATCH.DATA_DIFF_TYPES] Cannot resolve "{cw.sql()}" due to data '
+                "type mismatch: Input to `casewhen` should all be the same type, but it's "
+                f"[{', '.join(v.dtype.simpleString().upper() for v in values)}]. "
+                "SQLSTATE: 42K09", errorClass="DATATYPE_MISMATCH.DATA_DIFF_TYPES")
+        out = []
+        for c, v in tmp.branches:
+            if not isinstance(c.dtype, (T.BooleanType, T.NullType)):
+                raise AnalysisException(
+                    f'[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "{cw.sql()}" '
+                    f"due to data type mismatch: WHEN expressions in CaseWhen should all be "
+                    f"boolean type, but the 1th WHEN expression's type is "
+                    f"\"{c.dtype.simpleString().upper()}\". SQLSTATE: 42K09",
+                    errorClass="DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE")
+            out += [cast_to(c, T.BooleanType()), cast_to(v, t)]
+        if cw.has_else:
+            out.append(cast_to(kids[-1], t))
+        return CaseWhen(tuple(out), cw.has_else, t, True)
+
+    def _cast(self, cast: Cast) -> Expression:
+        from runtime.sql.expressions.casts import can_cast
+
+        src = cast.child.dtype
+        if not can_cast(src, cast.dtype):
+            from runtime.sql.ddl import type_ddl
+
+            raise AnalysisException(
+                f'[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve "{cast.sql()}" '
+                f'due to data type mismatch: cannot cast "{type_ddl(src)}" to '
+                f'"{type_ddl(cast.dtype)}". SQLSTATE: 42K09',
+                errorClass="DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION")
+        return cast
+
+    # -- named outputs --------------------------------------------------------------------------
+    def named(self, expr: Expression) -> Expression:
+        """A projection item with a name: attributes and aliases as they are, anything else
+        aliased to Spark's pretty SQL of it."""
+        from runtime.sql.expressions.base import Call
+
+        if isinstance(expr, (AttributeReference, Alias)) or \
+                (isinstance(expr, Call) and expr.spec.generator):
+            return expr
+        return Alias((expr,), _auto_name(expr))
+
+
+def _auto_name(expr: Expression) -> str:
+    from runtime.sql.expressions.base import Call
+
+    if isinstance(expr, Call) and expr.spec.name == "getfield":
+        return str(expr.children[1].value)
+    if isinstance(expr, SortOrder):
+        return expr.child.sql()
+    return expr.sql()
+
+
+def _refresh(expr: Expression, inputs: list[AttributeReference]) -> Expression:
+    """Resolved attributes take the input's current nullability and qualifier."""
+    if isinstance(expr, AttributeReference):
+        for a in inputs:
+            if a.expr_id == expr.expr_id:
+                return a if a.name == expr.name else a.with_name(expr.name)
+    return expr
+
+
+def contains_aggregate(expr: Expression) -> bool:
+    return isinstance(expr, AggCall) or any(contains_aggregate(c) for c in expr.children)
+
+
+_unused: Any = None

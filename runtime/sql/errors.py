@@ -1,0 +1,217 @@
+"""PySpark's exception classes and Spark's SQL error classes, with Spark's message text.
+
+The API package's ``errors`` module (``pyspark.errors``) re-exports these classes: they are
+defined here so the engine (which never imports the API package) raises the very classes
+users catch.
+
+Every exception keeps PySpark's constructor and accessors (``errorClass``/
+``messageParameters``, ``getErrorClass()``, ``getCondition()``, ``getMessageParameters()``).
+The helper functions at the bottom build the common errors with Spark's exact text, e.g.
+``[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name
+`agee` cannot be resolved. Did you mean one of the following? [`age`, `name`].``
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AnalysisException", "ArithmeticException", "ArrayIndexOutOfBoundsException",
+    "DateTimeException", "IllegalArgumentException", "NumberFormatException", "ParseException",
+    "PySparkException", "PySparkNotImplementedError", "PySparkRuntimeError", "PySparkTypeError",
+    "PySparkValueError", "SparkNoSuchElementException", "SparkRuntimeException",
+    "UnsupportedOperationException",
+]
+
+
+class PySparkException(Exception):
+    """Base of PySpark's error classes: a message plus an optional error class."""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        errorClass: str | None = None,
+        messageParameters: dict[str, str] | None = None,
+        **_: object,
+    ):
+        self._errorClass = errorClass
+        self._messageParameters = dict(messageParameters or {})
+        if message is None:
+            params = ", ".join(f"{k}={v}" for k, v in self._messageParameters.items())
+            message = f"[{errorClass}] {params}" if errorClass else params
+        self._message = message
+        super().__init__(message)
+
+    def getErrorClass(self) -> str | None:
+        return self._errorClass
+
+    def getCondition(self) -> str | None:
+        return self._errorClass
+
+    def getMessageParameters(self) -> dict[str, str]:
+        return dict(self._messageParameters)
+
+    def getMessage(self) -> str:
+        return self._message
+
+    def getSqlState(self) -> str | None:
+        return None
+
+    def __str__(self) -> str:
+        return self._message
+
+    def __reduce__(self):
+        return (_rebuild, (type(self), self._message, self._errorClass, self._messageParameters))
+
+
+def _rebuild(cls, message, error_class, params):
+    return cls(message, errorClass=error_class, messageParameters=params)
+
+
+class AnalysisException(PySparkException):
+    """A query is invalid: unknown column or table, type mismatch, bad setting..."""
+
+
+class ParseException(AnalysisException):
+    """A SQL statement could not be parsed."""
+
+
+class IllegalArgumentException(PySparkException):
+    """An argument is not valid."""
+
+
+class UnsupportedOperationException(PySparkException):
+    """The operation is not supported."""
+
+
+class SparkNoSuchElementException(PySparkException):
+    """A requested element (e.g. a config key) does not exist."""
+
+
+class SparkRuntimeException(PySparkException):
+    """A query failed while running (Spark's SparkRuntimeException)."""
+
+
+class ArithmeticException(SparkRuntimeException):
+    """ANSI arithmetic errors: [ARITHMETIC_OVERFLOW], [DIVIDE_BY_ZERO]."""
+
+
+class NumberFormatException(IllegalArgumentException):
+    """ANSI cast errors: [CAST_INVALID_INPUT]."""
+
+
+class DateTimeException(SparkRuntimeException):
+    """Invalid dates and timestamps under ANSI mode."""
+
+
+class ArrayIndexOutOfBoundsException(SparkRuntimeException):
+    """[INVALID_ARRAY_INDEX] under ANSI mode."""
+
+
+class PySparkValueError(PySparkException, ValueError):
+    """A ValueError raised by PySpark API code."""
+
+
+class PySparkTypeError(PySparkException, TypeError):
+    """A TypeError raised by PySpark API code."""
+
+
+class PySparkRuntimeError(PySparkException, RuntimeError):
+    """A RuntimeError raised by PySpark API code."""
+
+
+class PySparkNotImplementedError(PySparkException, NotImplementedError):
+    """A feature this engine (or PySpark) does not implement."""
+
+
+# -- Spark's messages ---------------------------------------------------------------------------
+def quote_ident(name: str) -> str:
+    """Spark's toSQLId for one name part: `a`, with backticks doubled."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def unresolved_column(name: str, candidates: list[str]) -> AnalysisException:
+    """[UNRESOLVED_COLUMN.WITH_SUGGESTION] / .WITHOUT_SUGGESTION with Spark's text.
+
+    Spark orders the suggestions by Levenshtein distance to the name (closest first) and
+    shows at most five."""
+    shown = ".".join(quote_ident(p) for p in _split_name(name))
+    if not candidates:
+        return AnalysisException(
+            f"[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column, variable, or function parameter "
+            f"with name {shown} cannot be resolved. SQLSTATE: 42703",
+            errorClass="UNRESOLVED_COLUMN.WITHOUT_SUGGESTION",
+            messageParameters={"objectName": shown},
+        )
+    ordered = sorted(candidates, key=lambda c: (_levenshtein(c.lower(), name.lower()), ))[:5]
+    proposal = ", ".join(ordered)
+    return AnalysisException(
+        f"[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with "
+        f"name {shown} cannot be resolved. Did you mean one of the following? [{proposal}]. "
+        "SQLSTATE: 42703",
+        errorClass="UNRESOLVED_COLUMN.WITH_SUGGESTION",
+        messageParameters={"objectName": shown, "proposal": proposal},
+    )
+
+
+def _split_name(name: str) -> list[str]:
+    return [name] if "`" in name else name.split(".")
+
+
+def _levenshtein(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def divide_by_zero() -> ArithmeticException:
+    return ArithmeticException(
+        '[DIVIDE_BY_ZERO] Division by zero. Use `try_divide` to tolerate divisor being 0 and '
+        'return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass '
+        "this error. SQLSTATE: 22012",
+        errorClass="DIVIDE_BY_ZERO",
+        messageParameters={"config": '"spark.sql.ansi.enabled"'},
+    )
+
+
+def arithmetic_overflow(message: str, alternative: str) -> ArithmeticException:
+    hint = f" Use '{alternative}' to tolerate overflow and return NULL instead." \
+        if alternative else ""
+    return ArithmeticException(
+        f"[ARITHMETIC_OVERFLOW] {message}.{hint} If necessary set "
+        '"spark.sql.ansi.enabled" to "false" to bypass this error. SQLSTATE: 22003',
+        errorClass="ARITHMETIC_OVERFLOW",
+        messageParameters={"message": message, "alternative": alternative,
+                           "config": '"spark.sql.ansi.enabled"'},
+    )
+
+
+def cast_invalid_input(value: str, source: str, target: str) -> NumberFormatException:
+    return NumberFormatException(
+        f"[CAST_INVALID_INPUT] The value '{value}' of the type \"{source}\" cannot be cast to "
+        f"\"{target}\" because it is malformed. Correct the value as per the syntax, or change "
+        "its target type. Use `try_cast` to tolerate malformed input and return NULL instead. "
+        "SQLSTATE: 22018",
+        errorClass="CAST_INVALID_INPUT",
+        messageParameters={"expression": f"'{value}'", "sourceType": f'"{source}"',
+                           "targetType": f'"{target}"'},
+    )
+
+
+def cast_overflow(value: str, source: str, target: str) -> ArithmeticException:
+    return ArithmeticException(
+        f"[CAST_OVERFLOW] The value {value} of the type \"{source}\" cannot be cast to "
+        f"\"{target}\" due to an overflow. Use `try_cast` to tolerate overflow and return NULL "
+        'instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. '
+        "SQLSTATE: 22003",
+        errorClass="CAST_OVERFLOW",
+        messageParameters={"value": value, "sourceType": f'"{source}"',
+                           "targetType": f'"{target}"'},
+    )
+
+
+def analysis_error(error_class: str, message: str, **params: str) -> AnalysisException:
+    return AnalysisException(f"[{error_class}] {message}", errorClass=error_class,
+                             messageParameters=params)

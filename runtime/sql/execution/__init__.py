@@ -1,0 +1,1 @@
+"""Physical plans: operators that run on Arrow record batches, cut into stages at Exchanges."""

@@ -1,0 +1,88 @@
+"""Exchanges: where a physical plan is cut into stages.
+
+``ShuffleExchangeExec(partitioning, child)`` redistributes its child's rows:
+
+* ``HashPartitioning(keys, n)``: rows with equal keys meet in one partition (aggregation,
+  shuffled joins, ``repartition(n, cols)``);
+* ``RangePartitioning(orders, n)``: partition i holds rows ordering before partition i+1's
+  (global sort);
+* ``RoundRobinPartitioning(n)`` (``repartition(n)``) and ``SinglePartition`` (global
+  aggregates and limits).
+
+``BroadcastExchangeExec(child)`` gathers its child whole for a broadcast hash join's build
+side. ``spark.sql.adaptive.enabled`` lets the runner coalesce small shuffle outputs (Spark's
+AQE ``coalescePartitions``): it decides the partition count from the data it saw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from runtime.sql.execution.operators import PhysicalPlan, _attrs
+
+__all__ = ["BroadcastExchangeExec", "HashPartitioning", "RangePartitioning",
+           "RoundRobinPartitioning", "ShuffleExchangeExec", "SinglePartition"]
+
+
+@dataclass(frozen=True)
+class HashPartitioning:
+    keys: tuple
+    num_partitions: int
+
+    def describe(self) -> str:
+        return f"hashpartitioning({_attrs(list(self.keys))[1:-1]}, {self.num_partitions})"
+
+
+@dataclass(frozen=True)
+class RangePartitioning:
+    orders: tuple
+    num_partitions: int
+
+    def describe(self) -> str:
+        from runtime.sql.plan.logical import _order
+
+        return f"rangepartitioning({', '.join(_order(o) for o in self.orders)}, " \
+            f"{self.num_partitions})"
+
+
+@dataclass(frozen=True)
+class RoundRobinPartitioning:
+    num_partitions: int
+
+    def describe(self) -> str:
+        return f"RoundRobinPartitioning({self.num_partitions})"
+
+
+@dataclass(frozen=True)
+class SinglePartition:
+    num_partitions: int = 1
+
+    def describe(self) -> str:
+        return "SinglePartition"
+
+
+@dataclass(eq=False)
+class ShuffleExchangeExec(PhysicalPlan):
+    partitioning: Any
+    children: tuple
+    reason: str = "ENSURE_REQUIREMENTS"
+    kind = "exchange"
+
+    def node_name(self) -> str:
+        return "Exchange"
+
+    def arg_string(self) -> str:
+        return f"{self.partitioning.describe()}, {self.reason}, [plan_id={id(self) % 1000}]"
+
+
+@dataclass(eq=False)
+class BroadcastExchangeExec(PhysicalPlan):
+    children: tuple
+    kind = "broadcast"
+
+    def node_name(self) -> str:
+        return "BroadcastExchange"
+
+    def arg_string(self) -> str:
+        return f"HashedRelationBroadcastMode, [plan_id={id(self) % 1000}]"

@@ -1,0 +1,154 @@
+"""Joins on Arrow: equi-join keys through Arrow's hash join, everything else vectorized.
+
+``join_batches(left, right, ...)`` joins one left and one right input (a partition pair of
+a shuffled join, or a stream partition against the broadcast build side):
+
+1. the equi-join keys (``l = r`` conjuncts of the condition, split out by the planner) are
+   evaluated on each side; Arrow joins two small tables ``(keys, row id)`` (inner), giving
+   matching row-id pairs; nested payload columns never enter Arrow's join, which cannot carry
+   them;
+2. the residual condition (whatever is not an equi-key) is evaluated on the matched pairs
+   and filters them;
+3. the join type decides what is emitted: matched pairs (inner/cross), plus unmatched left
+   rows padded with NULLs (left/full), unmatched right rows (right/full), or only left rows
+   with (semi) or without (anti) a match. ``take`` with NULL row ids pads.
+
+NULL keys never match (Spark's ``=``). Float keys are normalized (-0.0 -> 0.0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from runtime.sql.execution.operators import (
+    PhysicalPlan, _attrs, _expr_str, empty_batch, positions_of, schema_of)
+from runtime.sql.expressions.base import AttributeReference, Expression
+from runtime.sql.expressions.evaluate import evaluate, materialize
+from runtime.sql.expressions.registry import EvalContext
+from runtime.sql.plan.logical import JOIN_NAMES
+
+__all__ = ["JoinExec", "join_batches"]
+
+
+@dataclass(eq=False)
+class JoinExec(PhysicalPlan):
+    join_type: str
+    left_keys: list
+    right_keys: list
+    residual: Expression | None
+    children: tuple
+    strategy: str  # "broadcast" (right side broadcast) or "shuffled"
+    attrs: list
+    kind = "join"
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.attrs
+
+    def join(self, index: int, left: Iterator[Any], right: list, ectx: EvalContext
+             ) -> Iterator[Any]:
+        lo, ro = self.children[0].output, self.children[1].output
+        lb = _concat(list(left), lo)
+        rb = _concat(list(right), ro)
+        yield join_batches(lb, rb, lo, ro, self.left_keys, self.right_keys, self.residual,
+                           self.join_type, schema_of(self.attrs), ectx)
+
+    def node_name(self) -> str:
+        if self.strategy == "broadcast":
+            return "BroadcastHashJoin" if self.left_keys else "BroadcastNestedLoopJoin"
+        return "ShuffledHashJoin" if self.left_keys else "CartesianProduct"
+
+    def arg_string(self) -> str:
+        jt = JOIN_NAMES[self.join_type]
+        res = _expr_str(self.residual) if self.residual is not None else None
+        if not self.left_keys:
+            return f"BuildRight, {jt}" + (f", {res}" if res else "")
+        side = ", BuildRight" if self.strategy in ("broadcast", "shuffled") else ""
+        return f"{_attrs(self.left_keys)}, {_attrs(self.right_keys)}, {jt}{side}, " \
+            f"{res if res else 'false' if False else ''}".rstrip(", ") + \
+            (", false" if self.strategy == "broadcast" else "")
+
+
+def _concat(batches: list, attrs: list) -> Any:
+    import pyarrow as pa
+
+    if not batches:
+        return empty_batch(attrs)
+    if len(batches) == 1:
+        return batches[0]
+    t = pa.Table.from_batches(batches).combine_chunks()
+    return t.to_batches()[0] if t.num_rows else empty_batch(attrs)
+
+
+def _keys(batch: Any, exprs: list, attrs: list, ectx: EvalContext) -> list:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pos = positions_of(attrs)
+    out = []
+    for e in exprs:
+        v = materialize(evaluate(e, batch, pos, ectx), batch.num_rows)
+        if pa.types.is_floating(v.type):
+            v = pc.add(v, pa.scalar(0.0, v.type))
+        out.append(v)
+    return out
+
+
+def join_batches(lb: Any, rb: Any, lo: list, ro: list, left_keys: list, right_keys: list,
+                 residual: Expression | None, join_type: str, schema: Any,
+                 ectx: EvalContext) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    nl, nr = lb.num_rows, rb.num_rows
+    if left_keys:
+        lcols = {f"k{i}": k for i, k in enumerate(_keys(lb, left_keys, lo, ectx))}
+        rcols = {f"r{i}": k for i, k in enumerate(_keys(rb, right_keys, ro, ectx))}
+        lcols["__lid"] = pa.array(range(nl), pa.int64())
+        rcols["__rid"] = pa.array(range(nr), pa.int64())
+        lt, rt = pa.table(lcols), pa.table(rcols)
+        m = lt.join(rt, keys=[f"k{i}" for i in range(len(left_keys))],
+                    right_keys=[f"r{i}" for i in range(len(right_keys))],
+                    join_type="inner", use_threads=False)
+        lid = m.column("__lid").combine_chunks()
+        rid = m.column("__rid").combine_chunks()
+        if len(lid):
+            order = pc.sort_indices(pa.table({"l": lid, "r": rid}),
+                                    sort_keys=[("l", "ascending"), ("r", "ascending")])
+            lid, rid = lid.take(order), rid.take(order)
+    else:
+        lid = pc.cast(pc.divide(pa.array(range(nl * nr), pa.int64()), max(nr, 1)), pa.int64()) \
+            if nr else pa.array([], pa.int64())
+        rid = pa.array(list(range(nr)) * nl, pa.int64())
+    if residual is not None and len(lid):
+        pair = _combine(lb.take(lid), rb.take(rid), lo, ro)
+        mask = materialize(evaluate(residual, pair, positions_of(lo + ro), ectx), len(lid))
+        mask = pc.fill_null(mask, False)
+        lid, rid = lid.filter(mask), rid.filter(mask)
+    if join_type in ("semi", "anti"):
+        hit = pc.is_in(pa.array(range(nl), pa.int64()), value_set=lid)
+        keep = hit if join_type == "semi" else pc.invert(hit)
+        return pa.RecordBatch.from_arrays(list(lb.filter(keep).columns), schema=schema)
+    null_ids = pa.nulls(0, pa.int64())
+    if join_type in ("left", "full"):
+        miss = pc.filter(pa.array(range(nl), pa.int64()),
+                         pc.invert(pc.is_in(pa.array(range(nl), pa.int64()), value_set=lid)))
+        lid = pa.concat_arrays([lid, miss])
+        rid = pa.concat_arrays([rid, pa.nulls(len(miss), pa.int64())])
+    if join_type in ("right", "full"):
+        miss = pc.filter(pa.array(range(nr), pa.int64()),
+                         pc.invert(pc.is_in(pa.array(range(nr), pa.int64()), value_set=rid)))
+        lid = pa.concat_arrays([lid, pa.nulls(len(miss), pa.int64())])
+        rid = pa.concat_arrays([rid, miss])
+    del null_ids
+    cols = list(lb.take(lid).columns) + list(rb.take(rid).columns)
+    fixed = [c if c.type == f.type else c.cast(f.type) for c, f in zip(cols, schema)]
+    return pa.RecordBatch.from_arrays(fixed, schema=schema)
+
+
+def _combine(lbatch: Any, rbatch: Any, lo: list, ro: list) -> Any:
+    import pyarrow as pa
+
+    return pa.RecordBatch.from_arrays(list(lbatch.columns) + list(rbatch.columns),
+                                      schema=schema_of(lo + ro))

@@ -1,0 +1,257 @@
+"""The physical planner: an optimized logical plan to physical operators.
+
+Per logical operator (Spark's strategies, simplified where noted):
+
+* Aggregate -> ``HashAggregate`` over ``Exchange hashpartitioning(keys)`` (or a single
+  partition for a global aggregate); Distinct and dropDuplicates are aggregates too;
+* Sort (global) -> ``Sort`` over ``Exchange rangepartitioning``; sortWithinPartitions -> Sort;
+* Limit -> ``LocalLimit`` per partition, one partition, ``LocalLimit`` again; Offset alike;
+* Join -> equi-join keys split from the condition; a broadcast hash join when the right side
+  is estimated under ``spark.sql.autoBroadcastJoinThreshold`` (and the join type allows
+  building on the right), else a shuffled hash join with both sides hash-partitioned on their
+  keys (joins without keys: nested loop / cartesian);
+* repartition(n) -> ``Exchange RoundRobinPartitioning``; repartition(n, cols) -> hash;
+  coalesce(n) -> ``Coalesce`` (no shuffle);
+* everything else maps one to one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from runtime.sql.execution import operators as P
+from runtime.sql.execution.aggregate import HashAggregateExec, SortExec
+from runtime.sql.execution.exchange import (
+    BroadcastExchangeExec, HashPartitioning, RangePartitioning, RoundRobinPartitioning,
+    ShuffleExchangeExec, SinglePartition)
+from runtime.sql.execution.joins import JoinExec
+from runtime.sql.expressions.base import (
+    AggCall, Alias, AttributeReference, Call, Expression, SortOrder)
+from runtime.sql.expressions.registry import lookup
+from runtime.sql.plan import logical as L
+
+__all__ = ["PlannerConf", "plan_physical", "split_conjuncts"]
+
+
+@dataclass(frozen=True)
+class PlannerConf:
+    shuffle_partitions: int = 200
+    broadcast_threshold: int = 10 * 1024 * 1024
+    default_parallelism: int = 2
+
+
+def split_conjuncts(e: Expression | None) -> list[Expression]:
+    if e is None:
+        return []
+    if isinstance(e, Call) and e.spec.name == "and":
+        return split_conjuncts(e.children[0]) + split_conjuncts(e.children[1])
+    return [e]
+
+
+def and_all(exprs: list[Expression]) -> Expression | None:
+    from runtime.sql.expressions.base import Call as C
+    from runtime.sql.types import BooleanType
+
+    out = None
+    for e in exprs:
+        out = e if out is None else C(lookup("and"), (out, e), BooleanType())
+    return out
+
+
+def estimate_size(plan: L.LogicalPlan) -> int:
+    if isinstance(plan, L.LocalRelation):
+        return plan.size_in_bytes()
+    if isinstance(plan, L.Range):
+        return plan.count() * 8
+    if isinstance(plan, L.FileRelation):
+        return sum(f[1] for f in plan.files)
+    if isinstance(plan, L.InMemoryRelation):
+        parts = plan.cache.partitions
+        if parts is not None:
+            return sum(b.nbytes for p in parts for b in p)
+        return estimate_size(plan.plan)
+    if isinstance(plan, (L.Limit,)):
+        return min(estimate_size(plan.child), 1 << 20)
+    if not plan.children:
+        return 1 << 62
+    return sum(estimate_size(c) for c in plan.children)
+
+
+class Planner:
+    def __init__(self, conf: PlannerConf, scan_planner: Callable[[L.FileRelation], Any] | None):
+        self.conf = conf
+        self.scan_planner = scan_planner
+
+    def plan(self, p: L.LogicalPlan) -> P.PhysicalPlan:
+        method = getattr(self, "_" + type(p).__name__.lower())
+        return method(p)
+
+    def _localrelation(self, p: L.LocalRelation) -> P.PhysicalPlan:
+        return P.LocalTableScanExec(list(p.attrs), [[b] for b in p.batches] or [[]])
+
+    def _range(self, p: L.Range) -> P.PhysicalPlan:
+        return P.RangeExec(p.attr, p.start, p.end, p.step, p.num_partitions, p.count())
+
+    def _filerelation(self, p: L.FileRelation) -> P.PhysicalPlan:
+        assert self.scan_planner is not None
+        return self.scan_planner(p)
+
+    def _inmemoryrelation(self, p: L.InMemoryRelation) -> P.PhysicalPlan:
+        from runtime.sql.execution.local_runner import InMemoryTableScanExec
+
+        return InMemoryTableScanExec(list(p.attrs), p.cache, self.plan(p.plan))
+
+    def _project(self, p: L.Project) -> P.PhysicalPlan:
+        return P.ProjectExec(list(p.exprs), (self.plan(p.child),))
+
+    def _filter(self, p: L.Filter) -> P.PhysicalPlan:
+        return P.FilterExec(p.condition, (self.plan(p.child),))
+
+    def _subqueryalias(self, p: L.SubqueryAlias) -> P.PhysicalPlan:
+        return self.plan(p.child)
+
+    def _generate(self, p: L.Generate) -> P.PhysicalPlan:
+        return P.GenerateExec(p.generator, p.outer, list(p.gen_output), (self.plan(p.child),))
+
+    def _sample(self, p: L.Sample) -> P.PhysicalPlan:
+        return P.SampleExec(p.lower, p.upper, p.with_replacement, p.seed, (self.plan(p.child),))
+
+    def _aggregate(self, p: L.Aggregate) -> P.PhysicalPlan:
+        child = self.plan(p.child)
+        part = HashPartitioning(tuple(p.groupings), self.conf.shuffle_partitions) \
+            if p.groupings else SinglePartition()
+        ex = ShuffleExchangeExec(part, (child,))
+        return HashAggregateExec(list(p.groupings), list(p.aggregates), (ex,))
+
+    def _distinct(self, p: L.Distinct) -> P.PhysicalPlan:
+        out = p.child.output
+        return self._aggregate(L.Aggregate(tuple(out), tuple(out), p.children))
+
+    def _deduplicate(self, p: L.Deduplicate) -> P.PhysicalPlan:
+        keys = {a.expr_id for a in p.keys}
+        aggs = []
+        for a in p.child.output:
+            if a.expr_id in keys:
+                aggs.append(a)
+            else:
+                first = AggCall(lookup("first"), (a,), a.dtype, True)
+                aggs.append(Alias((first,), a.name, a.expr_id))
+        return self._aggregate(L.Aggregate(tuple(p.keys), tuple(aggs), p.children))
+
+    def _sort(self, p: L.Sort) -> P.PhysicalPlan:
+        child = self.plan(p.child)
+        if p.is_global:
+            child = ShuffleExchangeExec(
+                RangePartitioning(tuple(p.orders), self.conf.shuffle_partitions), (child,))
+        return SortExec(list(p.orders), p.is_global, (child,))
+
+    def _limit(self, p: L.Limit) -> P.PhysicalPlan:
+        local = P.LocalLimitExec(p.n, (self.plan(p.child),))
+        single = ShuffleExchangeExec(SinglePartition(), (local,))
+        return GlobalLimitExec(p.n, (single,))
+
+    def _offset(self, p: L.Offset) -> P.PhysicalPlan:
+        single = ShuffleExchangeExec(SinglePartition(), (self.plan(p.child),))
+        return P.LocalLimitExec(-1, (single,), offset=p.n)
+
+    def _tail(self, p: L.Tail) -> P.PhysicalPlan:
+        single = ShuffleExchangeExec(SinglePartition(), (self.plan(p.child),))
+        return TailExec(p.n, (single,))
+
+    def _union(self, p: L.Union) -> P.PhysicalPlan:
+        return P.UnionExec(tuple(self.plan(c) for c in p.children), p.output)
+
+    def _repartition(self, p: L.Repartition) -> P.PhysicalPlan:
+        child = self.plan(p.child)
+        if p.shuffle:
+            return ShuffleExchangeExec(RoundRobinPartitioning(p.num_partitions), (child,),
+                                       "REPARTITION_BY_NUM")
+        return P.CoalesceExec(p.num_partitions, (child,))
+
+    def _coalesce(self, p: L.Coalesce) -> P.PhysicalPlan:
+        return P.CoalesceExec(p.num_partitions, (self.plan(p.child),))
+
+    def _repartitionbyexpression(self, p: L.RepartitionByExpression) -> P.PhysicalPlan:
+        n = p.num_partitions or self.conf.shuffle_partitions
+        child = self.plan(p.child)
+        if p.exprs and all(isinstance(e, SortOrder) for e in p.exprs):
+            return ShuffleExchangeExec(RangePartitioning(tuple(p.exprs), n), (child,),
+                                       "REPARTITION_BY_COL")
+        return ShuffleExchangeExec(HashPartitioning(tuple(p.exprs), n), (child,),
+                                   "REPARTITION_BY_COL")
+
+    def _join(self, p: L.Join) -> P.PhysicalPlan:
+        left_ids = {a.expr_id for a in p.left.output}
+        right_ids = {a.expr_id for a in p.right.output}
+        lk, rk, residual = [], [], []
+        for c in split_conjuncts(p.condition):
+            if isinstance(c, Call) and c.spec.name == "=":
+                a, b = c.children
+                ra, rb = a.references(), b.references()
+                if ra and rb and ra <= left_ids and rb <= right_ids:
+                    lk.append(a)
+                    rk.append(b)
+                    continue
+                if ra and rb and ra <= right_ids and rb <= left_ids:
+                    lk.append(b)
+                    rk.append(a)
+                    continue
+            residual.append(c)
+        left, right = self.plan(p.left), self.plan(p.right)
+        can_build_right = p.join_type in ("inner", "cross", "left", "semi", "anti")
+        if can_build_right and estimate_size(p.right) <= self.conf.broadcast_threshold:
+            return JoinExec(p.join_type, lk, rk, and_all(residual),
+                            (left, BroadcastExchangeExec((right,))), "broadcast", p.output)
+        n = self.conf.shuffle_partitions
+        lpart = HashPartitioning(tuple(lk), n) if lk else SinglePartition()
+        rpart = HashPartitioning(tuple(rk), n) if rk else SinglePartition()
+        return JoinExec(p.join_type, lk, rk, and_all(residual),
+                        (ShuffleExchangeExec(lpart, (left,)), ShuffleExchangeExec(rpart, (right,))),
+                        "shuffled", p.output)
+
+    def _setoperation(self, p: L.SetOperation) -> P.PhysicalPlan:
+        from runtime.sql.execution.setops import SetOpExec
+
+        left, right = (self.plan(c) for c in p.children)
+        return SetOpExec(p.kind, p.is_all,
+                         (ShuffleExchangeExec(SinglePartition(), (left,)),
+                          ShuffleExchangeExec(SinglePartition(), (right,))))
+
+
+@dataclass(eq=False)
+class GlobalLimitExec(P.LocalLimitExec):
+    def node_name(self) -> str:
+        return "GlobalLimit"
+
+    def arg_string(self) -> str:
+        return f"{self.n}, 0"
+
+
+@dataclass(eq=False)
+class TailExec(P.PhysicalPlan):
+    n: int
+    children: tuple
+
+    def run(self, index: int, batches: Any, ectx: Any) -> Any:
+        import pyarrow as pa
+
+        bs = list(batches)
+        if not bs:
+            return
+        t = pa.Table.from_batches(bs)
+        yield from t.slice(max(t.num_rows - self.n, 0)).combine_chunks().to_batches()
+
+    def node_name(self) -> str:
+        return "CollectTail"
+
+    def arg_string(self) -> str:
+        return str(self.n)
+
+
+def plan_physical(plan: L.LogicalPlan, conf: PlannerConf,
+                  scan_planner: Callable[[L.FileRelation], Any] | None = None) -> P.PhysicalPlan:
+    return Planner(conf, scan_planner).plan(plan)
+
+
+_unused = AttributeReference

@@ -1,0 +1,220 @@
+"""CAST with Spark's semantics, on Arrow arrays.
+
+* string -> numeric/boolean/date/timestamp trims whitespace first (Spark does; Arrow does
+  not); an unparsable value is ``[CAST_INVALID_INPUT]`` under ANSI, NULL otherwise (and
+  always NULL for ``try_cast``);
+* fractional -> integral truncates toward zero; out of range is ``[CAST_OVERFLOW]`` (ANSI);
+* anything -> string uses Spark's text forms (``true``, ``1.0``, ``2024-01-01 00:00:00``,
+  arrays ``[1, 2]``): the same formatter as show() (values.py), per value, since those forms
+  have no Arrow kernel;
+* string -> boolean accepts t/true/y/yes/1 and f/false/n/no/0, any case.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runtime.sql import types as T
+from runtime.sql.arrow_types import to_arrow
+from runtime.sql.errors import cast_invalid_input, cast_overflow
+from runtime.sql.expressions.registry import EvalContext
+
+__all__ = ["cast_array", "can_cast"]
+
+
+def can_cast(src: T.DataType, dst: T.DataType) -> bool:
+    if src == dst or isinstance(src, T.NullType):
+        return True
+    if isinstance(dst, T.StringType):
+        return True
+    atomic = (T.NumericType, T.StringType, T.BooleanType)
+    if isinstance(src, atomic) and isinstance(dst, atomic):
+        return True
+    if isinstance(src, (T.StringType, T.DateType, T.TimestampType, T.TimestampNTZType)) and \
+            isinstance(dst, (T.DateType, T.TimestampType, T.TimestampNTZType)):
+        return True
+    if isinstance(src, (T.DateType, T.TimestampType)) and isinstance(dst, T.NumericType):
+        return isinstance(src, T.TimestampType)
+    if isinstance(src, T.ArrayType) and isinstance(dst, T.ArrayType):
+        return can_cast(src.elementType, dst.elementType)
+    if isinstance(src, T.StructType) and isinstance(dst, T.StructType):
+        return len(src.fields) == len(dst.fields) and all(
+            can_cast(a.dataType, b.dataType) for a, b in zip(src.fields, dst.fields))
+    if isinstance(src, T.MapType) and isinstance(dst, T.MapType):
+        return can_cast(src.keyType, dst.keyType) and can_cast(src.valueType, dst.valueType)
+    return isinstance(src, T.BinaryType) and isinstance(dst, T.StringType) or \
+        isinstance(src, T.StringType) and isinstance(dst, T.BinaryType)
+
+
+_TRUE = {"t", "true", "y", "yes", "1"}
+_FALSE = {"f", "false", "n", "no", "0"}
+
+
+def cast_array(arr: Any, src: T.DataType, dst: T.DataType, ansi: bool, ectx: EvalContext) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    target = to_arrow(dst)
+    if src == dst:
+        return arr
+    if isinstance(arr, pa.Scalar):
+        out = cast_array(pa.array([arr.as_py()], type=arr.type), src, dst, ansi, ectx)
+        return out[0]
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if isinstance(src, T.NullType):
+        return pa.nulls(len(arr), type=target)
+    if isinstance(dst, T.StringType):
+        return _to_string(arr, src, ectx)
+    if isinstance(src, T.StringType):
+        return _from_string(arr, dst, ansi, ectx)
+    if isinstance(src, T.BooleanType) and isinstance(dst, T.NumericType):
+        return pc.cast(arr, pa.int8()).cast(target)
+    if isinstance(src, T.NumericType) and isinstance(dst, T.BooleanType):
+        return pc.not_equal(arr, pa.scalar(0).cast(arr.type))
+    if isinstance(src, (T.FloatType, T.DoubleType)) and isinstance(dst, T.IntegralType):
+        nan = pc.is_nan(arr)
+        truncated = pc.trunc(arr)
+        try:
+            out = pc.cast(pc.if_else(nan, pa.scalar(0.0, arr.type), truncated), target)
+        except pa.ArrowInvalid:
+            if ansi:
+                bad = _first_failing(arr, lambda v: pc.cast(pa.array([v]), target))
+                raise cast_overflow(_num_text(bad, src), src.simpleString().upper(),
+                                    dst.simpleString().upper()) from None
+            out = _cast_each_or_null(truncated, target)
+        return pc.if_else(nan, pa.scalar(0, target), out) if not ansi else out
+    if isinstance(src, T.TimestampType) and isinstance(dst, T.DateType):
+        import zoneinfo
+
+        local = pc.local_timestamp(arr) if ectx.time_zone else arr
+        del zoneinfo
+        return pc.cast(pc.cast(local, pa.timestamp("us")), pa.date32())
+    if isinstance(src, T.DateType) and isinstance(dst, T.TimestampType):
+        naive = pc.cast(arr, pa.timestamp("us"))
+        return pc.assume_timezone(naive, ectx.time_zone, ambiguous="earliest",
+                                  nonexistent="latest").cast(target)
+    try:
+        return pc.cast(arr, target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        if isinstance(dst, (T.NumericType,)) and ansi:
+            bad = _first_failing(arr, lambda v: pc.cast(pa.array([v], arr.type), target))
+            raise cast_overflow(_num_text(bad, src), src.simpleString().upper(),
+                                dst.simpleString().upper()) from None
+        return _cast_each_or_null(arr, target)
+
+
+def _num_text(v: Any, src: T.DataType) -> str:
+    from runtime.sql.formatting.values import format_value
+
+    text = format_value(v, src, top_level=False)
+    if isinstance(src, T.LongType):
+        return text + "L"
+    if isinstance(src, (T.DoubleType,)):
+        return text + "D"
+    return text
+
+
+def _first_failing(arr: Any, attempt) -> Any:
+    for v in arr.to_pylist():
+        if v is None:
+            continue
+        try:
+            attempt(v)
+        except Exception:  # noqa: BLE001 - finding the value that failed, to name it
+            return v
+    return None
+
+
+def _cast_each_or_null(arr: Any, target: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = []
+    for v in arr.to_pylist():
+        try:
+            out.append(None if v is None else pc.cast(pa.array([v]), target)[0].as_py())
+        except Exception:  # noqa: BLE001 - non-ANSI casts give NULL on failure
+            out.append(None)
+    return pa.array(out, type=target)
+
+
+def _to_string(arr: Any, src: T.DataType, ectx: EvalContext) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(src, (T.StringType, T.CharType, T.VarcharType)):
+        return arr
+    if isinstance(src, (T.IntegralType, T.BooleanType, T.DateType)):
+        return pc.cast(arr, pa.string())
+    if isinstance(src, T.BinaryType):
+        return pc.cast(arr, pa.string())
+    from runtime.sql.formatting.values import format_value
+
+    values = [None if v is None else format_value(v, src, top_level=False, tz=ectx.time_zone)
+              for v in _python_values(arr, src)]
+    return pa.array(values, type=pa.string())
+
+
+def _python_values(arr: Any, src: T.DataType) -> list:
+    from runtime.sql.arrow_types import column_to_python
+
+    return column_to_python(arr, src)
+
+
+def _from_string(arr: Any, dst: T.DataType, ansi: bool, ectx: EvalContext) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    target = to_arrow(dst)
+    trimmed = pc.utf8_trim_whitespace(arr)
+    if isinstance(dst, T.BinaryType):
+        return pc.cast(arr, pa.binary())
+    if isinstance(dst, T.BooleanType):
+        low = pc.utf8_lower(trimmed)
+        is_t = pc.is_in(low, value_set=pa.array(sorted(_TRUE)))
+        is_f = pc.is_in(low, value_set=pa.array(sorted(_FALSE)))
+        bad = pc.and_(pc.is_valid(arr), pc.invert(pc.or_(is_t, is_f)))
+        if ansi and pc.any(bad).as_py():
+            v = pc.filter(arr, bad)[0].as_py()
+            raise cast_invalid_input(v, "STRING", "BOOLEAN")
+        return pc.if_else(bad, pa.scalar(None, pa.bool_()), is_t)
+    if isinstance(dst, T.TimestampType):
+        try:
+            naive = pc.cast(pc.cast(trimmed, pa.timestamp("us")), pa.timestamp("us"))
+        except pa.ArrowInvalid:
+            return _parse_each(arr, dst, ansi, ectx)
+        return pc.assume_timezone(naive, ectx.time_zone, ambiguous="earliest",
+                                  nonexistent="latest")
+    try:
+        if isinstance(dst, T.IntegralType):
+            # Spark accepts "12.7" -> 12 for string -> int in non-ANSI casts only
+            return pc.cast(trimmed, target)
+        return pc.cast(trimmed, target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return _parse_each(arr, dst, ansi, ectx)
+
+
+def _parse_each(arr: Any, dst: T.DataType, ansi: bool, ectx: EvalContext) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    target = to_arrow(dst)
+    out = []
+    for v in arr.to_pylist():
+        if v is None:
+            out.append(None)
+            continue
+        s = v.strip()
+        try:
+            if isinstance(dst, T.TimestampType):
+                parsed = pc.assume_timezone(pc.cast(pa.array([s]), pa.timestamp("us")),
+                                            ectx.time_zone)[0].as_py()
+            else:
+                parsed = pc.cast(pa.array([s]), target)[0].as_py()
+            out.append(parsed)
+        except Exception:  # noqa: BLE001 - a malformed value: error (ANSI) or NULL
+            if ansi:
+                raise cast_invalid_input(v, "STRING", dst.simpleString().upper()) from None
+            out.append(None)
+    return pa.array(out, type=target)

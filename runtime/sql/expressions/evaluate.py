@@ -1,0 +1,85 @@
+"""Evaluate bound expressions on a RecordBatch, column at a time.
+
+``evaluate(expr, batch, positions, ectx)`` returns a ``pa.Array`` (or a ``pa.Scalar`` for
+an expression without column inputs; ``materialize`` turns that into an array of the batch's
+length). ``positions`` maps each input attribute's ``expr_id`` to its column index in the
+batch (the binding the physical operator computed once from its child's output).
+Nothing here loops over rows: kernels are pyarrow.compute calls plus Spark's semantics.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runtime.sql import types as T
+from runtime.sql.arrow_types import to_arrow
+from runtime.sql.expressions.base import (
+    Alias, AttributeReference, Call, CaseWhen, Cast, Expression, Literal)
+from runtime.sql.expressions.registry import EvalContext
+
+__all__ = ["evaluate", "literal_scalar", "materialize"]
+
+
+def literal_scalar(value: Any, dtype: T.DataType):
+    import pyarrow as pa
+
+    from runtime.sql.arrow_types import column_from_python
+
+    if value is None:
+        return pa.scalar(None, type=to_arrow(dtype))
+    return column_from_python([value], dtype)[0]
+
+
+def materialize(value: Any, n: int):
+    import pyarrow as pa
+
+    if isinstance(value, pa.ChunkedArray):
+        return value.combine_chunks() if value.num_chunks != 1 else value.chunk(0)
+    if isinstance(value, pa.Scalar):
+        if not value.is_valid:
+            return pa.nulls(n, type=value.type)
+        return pa.repeat(value, n)
+    return value
+
+
+def evaluate(expr: Expression, batch: Any, positions: dict[int, int], ectx: EvalContext) -> Any:
+    if isinstance(expr, AttributeReference):
+        return batch.column(positions[expr.expr_id])
+    if isinstance(expr, Literal):
+        return literal_scalar(expr.value, expr.dtype)
+    if isinstance(expr, Alias):
+        return evaluate(expr.child, batch, positions, ectx)
+    if isinstance(expr, Cast):
+        from runtime.sql.expressions.casts import cast_array
+
+        child = evaluate(expr.child, batch, positions, ectx)
+        ansi = ectx.ansi if expr.ansi is None else expr.ansi
+        return cast_array(child, expr.child.dtype, expr.dtype, ansi and not expr.try_, ectx)
+    if isinstance(expr, Call):
+        if expr.spec.extra.get("lazy"):
+            return expr.spec.kernel(expr, batch, positions, ectx)
+        args = [evaluate(c, batch, positions, ectx) for c in expr.children]
+        return expr.spec.kernel(expr, args, ectx)
+    if isinstance(expr, CaseWhen):
+        return _case_when(expr, batch, positions, ectx)
+    raise TypeError(f"cannot evaluate {type(expr).__name__}: {expr.sql()}")
+
+
+def _case_when(expr: CaseWhen, batch: Any, positions: dict[int, int], ectx: EvalContext):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = batch.num_rows
+    target = to_arrow(expr.dtype)
+    if expr.has_else:
+        result = materialize(evaluate(expr.else_value, batch, positions, ectx), n)  # type: ignore
+    else:
+        result = pa.nulls(n, type=target)
+    result = result.cast(target) if result.type != target else result
+    for cond, value in reversed(expr.branches):
+        c = materialize(evaluate(cond, batch, positions, ectx), n)
+        c = pc.fill_null(c, False)
+        v = materialize(evaluate(value, batch, positions, ectx), n)
+        v = v.cast(target) if v.type != target else v
+        result = pc.if_else(c, v, result)
+    return result

@@ -1,0 +1,306 @@
+"""String functions on Arrow utf8 kernels, with Spark's semantics.
+
+``concat`` is NULL if any input is NULL; ``concat_ws`` skips NULLs; ``substring(s, pos, len)``
+is 1-based, treats position 0 as 1 and counts a negative position from the end;
+``length`` counts characters; ``split`` and ``regexp_*`` take Java regular expressions
+(``$1`` group references in replacements become RE2's ``\\1``); ``trim`` strips spaces only.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from runtime.sql import types as T
+from runtime.sql.expressions.base import Expression, Literal
+from runtime.sql.expressions.binding import arity, cast_to, fixed_function, make_call, simple
+from runtime.sql.expressions.registry import EvalContext, lookup
+
+S, I = T.StringType(), T.IntegerType()
+
+
+def _pc(name: str, **kw: Any):
+    def kernel(call: Any, args: list, ectx: EvalContext) -> Any:
+        import pyarrow.compute as pc
+
+        return getattr(pc, name)(*args, **kw)
+    return kernel
+
+
+fixed_function("upper", [S], S, _pc("utf8_upper"), None, None, "ucase")
+fixed_function("lower", [S], S, _pc("utf8_lower"), None, None, "lcase")
+fixed_function("trim", [S], S, _pc("utf8_trim", characters=" "))
+fixed_function("ltrim", [S], S, _pc("utf8_ltrim", characters=" "))
+fixed_function("rtrim", [S], S, _pc("utf8_rtrim", characters=" "))
+fixed_function("reverse", [S], S, _pc("utf8_reverse"))
+fixed_function("initcap", [S], S, lambda c, a, e: _initcap(a[0]))
+
+
+def _initcap(arr: Any) -> Any:
+    import pyarrow.compute as pc
+
+    return pc.utf8_title(pc.utf8_lower(arr))
+
+
+def _length(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow.compute as pc
+
+    return pc.cast(pc.utf8_length(args[0]), "int32")
+
+
+def _bind_length(args: list[Expression], ctx: Any) -> Expression:
+    arity("length", args, 1)
+    a = args[0] if isinstance(args[0].dtype, T.BinaryType) else cast_to(args[0], S)
+    return make_call(lookup("length"), [a], I)
+
+
+simple("length", _bind_length, _length, None, "char_length", "character_length", "len")
+
+
+def _bind_concat(args: list[Expression], ctx: Any) -> Expression:
+    return make_call(lookup("concat"), [cast_to(a, S) for a in args], S)
+
+
+def _concat(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not args:
+        return pa.scalar("")
+    return pc.binary_join_element_wise(*args, pa.scalar(""), null_handling="emit_null")
+
+
+simple("concat", _bind_concat, _concat)
+
+
+def _bind_concat_ws(args: list[Expression], ctx: Any) -> Expression:
+    if not args:
+        from runtime.sql.expressions.registry import wrong_num_args
+
+        raise wrong_num_args("concat_ws", "> 0", 0)
+    return make_call(lookup("concat_ws"), [cast_to(a, S) if not isinstance(a.dtype, T.ArrayType)
+                                           else a for a in args], S, args[0].nullable)
+
+
+def _concat_ws(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sep, rest = args[0], args[1:]
+    if not rest:
+        return pa.scalar("")
+    parts = []
+    for c, a in zip(call.children[1:], rest):
+        if isinstance(c.dtype, T.ArrayType):
+            parts.append(pc.binary_join(pc.list_flatten(a) if False else a, sep))
+        else:
+            parts.append(a)
+    return pc.binary_join_element_wise(*parts, sep, null_handling="skip")
+
+
+simple("concat_ws", _bind_concat_ws, _concat_ws)
+
+
+def _bind_substring(args: list[Expression], ctx: Any) -> Expression:
+    arity("substring", args, 2, 3)
+    length = args[2] if len(args) > 2 else Literal(2**31 - 1, I)
+    return make_call(lookup("substring"), [cast_to(args[0], S), cast_to(args[1], I),
+                                           cast_to(length, I)], S)
+
+
+def _substring(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    s, pos, ln = args
+    if isinstance(pos, pa.Scalar) and isinstance(ln, pa.Scalar):
+        p, n = pos.as_py(), ln.as_py()
+        if p is None or n is None:
+            return pa.nulls(len(s), pa.string())
+        if n <= 0:
+            return pc.if_else(pc.is_valid(s), pa.scalar(""), pa.scalar(None, pa.string()))
+        if p > 0:
+            start = p - 1
+            return pc.utf8_slice_codeunits(s, start=start, stop=start + n)
+        if p == 0:
+            return pc.utf8_slice_codeunits(s, start=0, stop=n)
+        # negative: from the end; Spark clips at the string's start
+        lens = pc.utf8_length(s)
+        start = pc.add(lens, pa.scalar(p, pa.int32()).cast(lens.type))
+        out = []
+        for v, st in zip(s.to_pylist(), start.to_pylist()):
+            if v is None:
+                out.append(None)
+            else:
+                end = st + n
+                out.append(v[max(st, 0):max(end, 0)])
+        return pa.array(out, pa.string())
+    out = []
+    for v, p, n in zip(s.to_pylist(), _vals(pos, len(s)), _vals(ln, len(s))):
+        if v is None or p is None or n is None:
+            out.append(None)
+            continue
+        start = p - 1 if p > 0 else (0 if p == 0 else len(v) + p)
+        end = start + n
+        out.append(v[max(start, 0):max(end, 0)] if n > 0 else "")
+    return pa.array(out, pa.string())
+
+
+def _vals(x: Any, n: int) -> list:
+    import pyarrow as pa
+
+    return [x.as_py()] * n if isinstance(x, pa.Scalar) else x.to_pylist()
+
+
+simple("substring", _bind_substring, _substring, None, "substr")
+
+
+def java_replacement(rep: str) -> str:
+    """Java's ``$1`` group references as RE2's ``\\1``."""
+    return re.sub(r"\$(\d+)", r"\\\1", rep.replace("\\", "\\\\"))
+
+
+def _bind_regexp_replace(args: list[Expression], ctx: Any) -> Expression:
+    arity("regexp_replace", args, 3, 4)
+    return make_call(lookup("regexp_replace"), [cast_to(a, S) for a in args[:3]], S)
+
+
+def _regexp_replace(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow.compute as pc
+
+    s, p, r = args
+    return pc.replace_substring_regex(s, pattern=p.as_py(), replacement=java_replacement(
+        r.as_py()))
+
+
+simple("regexp_replace", _bind_regexp_replace, _regexp_replace)
+
+
+def _bind_regexp_extract(args: list[Expression], ctx: Any) -> Expression:
+    arity("regexp_extract", args, 2, 3)
+    idx = args[2] if len(args) > 2 else Literal(1, I)
+    return make_call(lookup("regexp_extract"), [cast_to(args[0], S), cast_to(args[1], S),
+                                                cast_to(idx, I)], S)
+
+
+def _regexp_extract(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow as pa
+
+    s, p, idx = args
+    rx = re.compile(p.as_py())
+    g = idx.as_py()
+    out = []
+    for v in s.to_pylist():
+        if v is None:
+            out.append(None)
+            continue
+        m = rx.search(v)
+        out.append("" if m is None else (m.group(g) or ""))
+    return pa.array(out, pa.string())
+
+
+simple("regexp_extract", _bind_regexp_extract, _regexp_extract)
+
+
+def _bind_split(args: list[Expression], ctx: Any) -> Expression:
+    arity("split", args, 2, 3)
+    limit = args[2] if len(args) > 2 else Literal(-1, I)
+    return make_call(lookup("split"), [cast_to(args[0], S), cast_to(args[1], S),
+                                       cast_to(limit, I)], T.ArrayType(S, False))
+
+
+def _split(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow.compute as pc
+
+    s, p, limit = args
+    n = limit.as_py()
+    max_splits = None if n is None or n <= 0 else n - 1
+    pattern = p.as_py()
+    if re.escape(pattern) == pattern or (len(pattern) == 1 and pattern not in ".$|()[{^?*+\\"):
+        return pc.split_pattern(s, pattern=pattern, max_splits=max_splits)
+    return pc.split_pattern_regex(s, pattern=pattern, max_splits=max_splits)
+
+
+simple("split", _bind_split, _split)
+
+
+def _bind_pad(name: str):
+    def bind(args: list[Expression], ctx: Any) -> Expression:
+        arity(name, args, 2, 3)
+        pad = args[2] if len(args) > 2 else Literal(" ", S)
+        return make_call(lookup(name), [cast_to(args[0], S), cast_to(args[1], I),
+                                        cast_to(pad, S)], S)
+    return bind
+
+
+def _pad(left: bool):
+    def kernel(call: Any, args: list, ectx: EvalContext) -> Any:
+        import pyarrow as pa
+
+        s, n, pad = args
+        width, p = n.as_py(), pad.as_py()
+        out = []
+        for v in s.to_pylist():
+            if v is None or width is None or p is None:
+                out.append(None)
+            elif len(v) >= width:
+                out.append(v[:max(width, 0)])
+            elif not p:
+                out.append(v)
+            else:
+                fill = (p * (width // len(p) + 1))[: width - len(v)]
+                out.append(fill + v if left else v + fill)
+        return pa.array(out, pa.string())
+    return kernel
+
+
+simple("lpad", _bind_pad("lpad"), _pad(True))
+simple("rpad", _bind_pad("rpad"), _pad(False))
+
+
+def _bind_str_pred(name: str):
+    def bind(args: list[Expression], ctx: Any) -> Expression:
+        arity(name, args, 2)
+        return make_call(lookup(name), [cast_to(a, S) for a in args], T.BooleanType())
+    return bind
+
+
+def _str_pred(fn: str):
+    def kernel(call: Any, args: list, ectx: EvalContext) -> Any:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        s, p = args
+        if isinstance(p, pa.Scalar):
+            if not p.is_valid:
+                return pa.nulls(len(s), pa.bool_())
+            return getattr(pc, fn)(s, pattern=p.as_py())
+        out = [None if a is None or b is None else getattr(a, _PY[fn])(b)
+               for a, b in zip(s.to_pylist(), p.to_pylist())]
+        return pa.array(out, pa.bool_())
+    return kernel
+
+
+_PY = {"match_substring": "__contains__", "starts_with": "startswith",
+       "ends_with": "endswith"}
+simple("contains", _bind_str_pred("contains"), _str_pred("match_substring"))
+simple("startswith", _bind_str_pred("startswith"), _str_pred("starts_with"))
+simple("endswith", _bind_str_pred("endswith"), _str_pred("ends_with"))
+
+
+def _instr(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow.compute as pc
+
+    return pc.cast(pc.add(pc.find_substring(args[0], pattern=args[1].as_py()), 1), "int32")
+
+
+fixed_function("instr", [S, S], I, _instr)
+
+
+def _repeat(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow.compute as pc
+
+    return pc.binary_repeat(args[0], pc.max_element_wise(args[1], 0))
+
+
+fixed_function("repeat", [S, I], S, _repeat)

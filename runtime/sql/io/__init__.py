@@ -1,0 +1,1 @@
+"""File sources and sinks: text, csv, json and parquet on Arrow's readers and writers."""

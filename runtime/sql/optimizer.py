@@ -1,0 +1,160 @@
+"""The rule-based optimizer (a subset of Spark's Catalyst rules), run to a fixed point.
+
+* **ConstantFolding**: a deterministic expression without column inputs is evaluated once
+  and becomes a literal (an ANSI error in it is raised here, as Spark does).
+* **CombineFilters**: ``Filter(a, Filter(b, x))`` -> ``Filter(b AND a, x)``.
+* **PushDownPredicate**: a filter moves below a projection (aliases substituted) and into
+  the sides of a join its conjuncts reference (both sides of inner joins; the preserved side
+  of outer joins; the left of semi/anti joins).
+* **ColumnPruning**: a file scan reads only the columns the query uses, and filters directly
+  above a scan are handed to it (Parquet row-group statistics; partition directories).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from runtime.sql.expressions.base import (
+    Alias, AttributeReference, Call, Cast, CaseWhen, Expression, Literal, transform_up)
+from runtime.sql.expressions.registry import BindContext, EvalContext
+from runtime.sql.plan import logical as L
+
+__all__ = ["optimize"]
+
+
+def optimize(plan: L.LogicalPlan, ctx: BindContext) -> L.LogicalPlan:
+    for _ in range(20):
+        new = _pass(plan, ctx)
+        if new is plan:
+            break
+        plan = new
+    return _prune(plan, None)
+
+
+def _pass(plan: L.LogicalPlan, ctx: BindContext) -> L.LogicalPlan:
+    kids = tuple(_pass(c, ctx) for c in plan.children)
+    if any(a is not b for a, b in zip(kids, plan.children)):
+        plan = plan.with_children(kids)
+    plan = _fold_plan(plan, ctx)
+    if isinstance(plan, L.Filter):
+        child = plan.child
+        if isinstance(child, L.Filter):
+            from runtime.sql.execution.planner import and_all
+
+            return L.Filter(and_all([child.condition, plan.condition]), child.children)
+        if isinstance(child, L.Project) and _deterministic(plan.condition) and \
+                all(_deterministic(e) for e in child.exprs):
+            aliases = {e.expr_id: e.child for e in child.exprs if isinstance(e, Alias)}
+            cond = transform_up(plan.condition, lambda e: aliases.get(e.expr_id)
+                                if isinstance(e, AttributeReference) else None)
+            if not any(_has_agg_or_gen(v) for v in aliases.values()):
+                return L.Project(child.exprs, (L.Filter(cond, child.children),))
+        if isinstance(child, L.Join):
+            pushed = _push_into_join(plan, child)
+            if pushed is not None:
+                return pushed
+    return plan
+
+
+def _has_agg_or_gen(e: Expression) -> bool:
+    from runtime.sql.analysis.resolve import contains_aggregate
+
+    return contains_aggregate(e) or (isinstance(e, Call) and e.spec.generator)
+
+
+def _deterministic(e: Expression) -> bool:
+    if isinstance(e, Call) and not e.spec.deterministic:
+        return False
+    return all(_deterministic(c) for c in e.children)
+
+
+def _push_into_join(f: L.Filter, j: L.Join) -> L.LogicalPlan | None:
+    from runtime.sql.execution.planner import and_all, split_conjuncts
+
+    left_ids = {a.expr_id for a in j.left.output}
+    right_ids = {a.expr_id for a in j.right.output}
+    to_left, to_right, stay = [], [], []
+    for c in split_conjuncts(f.condition):
+        refs = c.references()
+        if not _deterministic(c):
+            stay.append(c)
+        elif refs and refs <= left_ids and j.join_type in ("inner", "cross", "left", "semi",
+                                                           "anti"):
+            to_left.append(c)
+        elif refs and refs <= right_ids and j.join_type in ("inner", "cross", "right"):
+            to_right.append(c)
+        else:
+            stay.append(c)
+    if not to_left and not to_right:
+        return None
+    left = L.Filter(and_all(to_left), (j.left,)) if to_left else j.left
+    right = L.Filter(and_all(to_right), (j.right,)) if to_right else j.right
+    joined = L.Join(j.join_type, j.condition, (left, right), j.hint)
+    return L.Filter(and_all(stay), (joined,)) if stay else joined
+
+
+# -- constant folding -------------------------------------------------------------------------------
+def _fold_plan(plan: L.LogicalPlan, ctx: BindContext) -> L.LogicalPlan:
+    if isinstance(plan, L.Project):
+        exprs = tuple(_fold_named(e, ctx) for e in plan.exprs)
+        if any(a is not b for a, b in zip(exprs, plan.exprs)):
+            return L.Project(exprs, plan.children)
+    if isinstance(plan, L.Filter):
+        cond = fold(plan.condition, ctx)
+        if cond is not plan.condition:
+            return L.Filter(cond, plan.children)
+    return plan
+
+
+def _fold_named(e: Expression, ctx: BindContext) -> Expression:
+    if isinstance(e, Alias):
+        inner = fold(e.child, ctx)
+        return e if inner is e.child else replace(e, children=(inner,))
+    return e
+
+
+def fold(e: Expression, ctx: BindContext) -> Expression:
+    def fn(x: Expression) -> Expression | None:
+        if isinstance(x, (Call, Cast, CaseWhen)) and x.foldable() and _deterministic(x) and \
+                not (isinstance(x, Call) and (x.spec.generator or x.spec.agg)):
+            return Literal(_eval_constant(x, ctx), x.dtype)
+        return None
+
+    return transform_up(e, fn)
+
+
+def _eval_constant(e: Expression, ctx: BindContext) -> Any:
+    import pyarrow as pa
+
+    from runtime.sql.arrow_types import column_to_python
+    from runtime.sql.expressions.evaluate import evaluate, materialize
+
+    batch = pa.RecordBatch.from_arrays([pa.nulls(1)], names=["_"])
+    v = materialize(evaluate(e, batch, {}, EvalContext(ctx.ansi, ctx.time_zone)), 1)
+    return column_to_python(v, e.dtype)[0]
+
+
+# -- column pruning into scans ----------------------------------------------------------------------
+def _prune(plan: L.LogicalPlan, required: set[int] | None) -> L.LogicalPlan:
+    """Top-down: ``required`` is the set of expr ids the parent reads (None: all)."""
+    if isinstance(plan, L.FileRelation):
+        if required is None:
+            return plan
+        keep = tuple(a.expr_id for a in plan.attrs if a.expr_id in required)
+        return replace(plan, required=keep)
+    if isinstance(plan, (L.Project, L.Aggregate)):
+        need: set[int] = set()
+        for e in plan.expressions():
+            need |= e.references()
+    elif isinstance(plan, (L.Union, L.SetOperation, L.Distinct, L.Deduplicate,
+                           L.InMemoryRelation)):
+        return plan
+    else:
+        need = set(required) if required is not None else {a.expr_id for a in plan.output}
+        for e in plan.expressions():
+            need |= e.references()
+    kids = tuple(_prune(c, need) for c in plan.children)
+    if any(a is not b for a, b in zip(kids, plan.children)):
+        return plan.with_children(kids)
+    return plan

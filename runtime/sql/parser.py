@@ -1,0 +1,197 @@
+"""Spark SQL expression text (``expr()``, ``selectExpr``, ``filter("a > 1")``) to unresolved
+expressions, with sqlglot's Spark dialect as the parser.
+
+sqlglot only parses: its tree is converted here into the engine's own unresolved nodes
+(names, function calls by name, casts, CASE), which the analyzer then types with Spark's
+rules, exactly as for the DataFrame API. sqlglot normalizes some functions into its own
+classes (``split`` -> RegexpSplit, ``collect_list`` -> ArrayAgg, ``2L`` -> a cast); the
+table below maps them back to Spark's names. A syntax error is ``[PARSE_SYNTAX_ERROR]``.
+The statement-level parser (``spark.sql``) comes with the next issue on the same converter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runtime.sql import types as T
+from runtime.sql.ddl import parse_type
+from runtime.sql.errors import ParseException
+from runtime.sql.expressions.base import (
+    Alias, CaseWhen, Cast, Expression, Literal, SortOrder, UnresolvedAttribute,
+    UnresolvedExtract, UnresolvedFunction, UnresolvedStar)
+
+__all__ = ["parse_expression"]
+
+_BINARY = {
+    "Add": "+", "Sub": "-", "Mul": "*", "Div": "/", "Mod": "%", "IntDiv": "div", "EQ": "=",
+    "NEQ": "!=", "GT": ">", "GTE": ">=", "LT": "<", "LTE": "<=", "And": "and", "Or": "or",
+    "NullSafeEQ": "<=>", "Like": "like", "ILike": "ilike", "RegexpLike": "rlike",
+    "Pow": "pow",
+}
+_RENAMED = {
+    "REGEXP_SPLIT": "split", "ARRAY_AGG": "collect_list", "ARRAY_UNIQUE_AGG": "collect_set",
+    "STDDEV": "stddev", "VARIANCE": "variance", "CURRENT_DATE": "current_date",
+    "CURRENT_TIMESTAMP": "current_timestamp", "APPROX_DISTINCT": "approx_count_distinct",
+    "ARRAY_SIZE": "size", "ARRAY": "array", "STRUCT": "struct", "LN": "ln", "LOG": "log",
+    "COUNT_IF": "count_if", "DAY_OF_MONTH": "dayofmonth", "DAY_OF_YEAR": "dayofyear",
+    "STR_TO_DATE": "to_date", "TIME_TO_STR": "date_format", "REGEXP_REPLACE": "regexp_replace",
+    "REGEXP_EXTRACT": "regexp_extract", "ANY_VALUE": "any_value", "LOGICAL_AND": "bool_and",
+    "LOGICAL_OR": "bool_or", "EXPLODE_OUTER": "explode_outer", "POSEXPLODE": "posexplode",
+    "POSEXPLODE_OUTER": "posexplode_outer", "ARRAY_CONTAINS": "array_contains",
+    "VAR_MAP": "map", "MAP": "map", "LEFT": "left", "RIGHT": "right",
+}
+
+
+def parse_expression(text: str) -> Expression:
+    import sqlglot
+    from sqlglot.errors import ParseError
+
+    try:
+        tree = sqlglot.parse_one(text, read="spark")
+    except ParseError as e:
+        near = ""
+        errs = getattr(e, "errors", None) or []
+        if errs:
+            near = str(errs[0].get("highlight") or "")
+        raise ParseException(
+            f"[PARSE_SYNTAX_ERROR] Syntax error at or near '{near or text}'. SQLSTATE: 42601",
+            errorClass="PARSE_SYNTAX_ERROR", messageParameters={"error": f"'{near}'"}) from None
+    return _Converter(text).convert(tree)
+
+
+class _Converter:
+    def __init__(self, text: str):
+        self.try_cast_written = "try_cast" in text.lower()
+
+    def convert(self, e: Any) -> Expression:
+        from sqlglot import exp
+
+        name = type(e).__name__
+        if isinstance(e, exp.Paren):
+            return self.convert(e.this)
+        if isinstance(e, exp.Alias):
+            return Alias((self.convert(e.this),), e.alias)
+        if isinstance(e, exp.Star):
+            return UnresolvedStar()
+        if isinstance(e, exp.Column):
+            parts = [p.name for p in e.parts]
+            if isinstance(e.this, exp.Star):
+                return UnresolvedStar(tuple(parts[:-1]) or None)
+            return UnresolvedAttribute(tuple(parts))
+        if isinstance(e, exp.Dot):
+            return UnresolvedExtract((self.convert(e.this), Literal(e.name, T.StringType())))
+        if isinstance(e, exp.Literal):
+            if e.is_string:
+                return Literal(e.this, T.StringType())
+            return _number(e.this)
+        if isinstance(e, exp.Boolean):
+            return Literal(bool(e.this), T.BooleanType())
+        if isinstance(e, exp.Null):
+            return Literal(None, T.NullType())
+        if name in _BINARY:
+            return UnresolvedFunction(_BINARY[name], (self.convert(e.this),
+                                                      self.convert(e.expression)))
+        if isinstance(e, exp.Not):
+            inner = e.this
+            if isinstance(inner, exp.Is):
+                return UnresolvedFunction("isnotnull", (self.convert(inner.this),))
+            return UnresolvedFunction("not", (self.convert(inner),))
+        if isinstance(e, exp.Is):
+            return UnresolvedFunction("isnull", (self.convert(e.this),))
+        if isinstance(e, exp.Neg):
+            inner = self.convert(e.this)
+            if isinstance(inner, Literal) and isinstance(inner.value, (int, float)):
+                return _number("-" + str(inner.value))
+            return UnresolvedFunction("negative", (inner,))
+        if isinstance(e, exp.In):
+            return UnresolvedFunction("in", (self.convert(e.this),) +
+                                      tuple(self.convert(x) for x in e.expressions))
+        if isinstance(e, exp.Between):
+            v = self.convert(e.this)
+            return UnresolvedFunction("and", (
+                UnresolvedFunction(">=", (v, self.convert(e.args["low"]))),
+                UnresolvedFunction("<=", (v, self.convert(e.args["high"])))))
+        if isinstance(e, (exp.Cast, exp.TryCast)):
+            dtype = parse_type(e.to.sql(dialect="spark"))
+            child = self.convert(e.this)
+            if isinstance(child, Literal) and child.value is not None and \
+                    isinstance(e.this, exp.Literal) and not e.this.is_string:
+                return _typed_number(e.this.this, dtype)
+            try_ = isinstance(e, exp.TryCast) and self.try_cast_written
+            return Cast((child,), dtype, try_=try_)
+        if isinstance(e, exp.Case):
+            kids: list[Expression] = []
+            for when in e.args.get("ifs") or []:
+                kids += [self.convert(when.this), self.convert(when.args["true"])]
+            default = e.args.get("default")
+            if default is not None:
+                kids.append(self.convert(default))
+            return CaseWhen(tuple(kids), default is not None)
+        if isinstance(e, exp.If):
+            kids = [self.convert(e.this), self.convert(e.args["true"])]
+            if e.args.get("false") is not None:
+                kids.append(self.convert(e.args["false"]))
+            return CaseWhen(tuple(kids), len(kids) == 3)
+        if isinstance(e, exp.Bracket):
+            return UnresolvedExtract((self.convert(e.this), self.convert(e.expressions[0])))
+        if isinstance(e, exp.Ordered):
+            return SortOrder((self.convert(e.this),), not e.args.get("desc"),
+                             e.args.get("nulls_first"))
+        if isinstance(e, exp.TsOrDsToDate) and not e.args.get("format"):
+            return self.convert(e.this)
+        if isinstance(e, exp.Anonymous):
+            return UnresolvedFunction(e.name.lower(), tuple(self.convert(a)
+                                                            for a in e.expressions))
+        if isinstance(e, exp.Func):
+            return self._function(e)
+        raise ParseException(
+            f"[PARSE_SYNTAX_ERROR] Syntax error at or near '{e.sql(dialect='spark')}'. "
+            "SQLSTATE: 42601", errorClass="PARSE_SYNTAX_ERROR")
+
+    def _function(self, e: Any) -> Expression:
+        from sqlglot import exp
+
+        fname = e.sql_name()
+        name = _RENAMED.get(fname, fname.lower())
+        distinct = False
+        args: list[Expression] = []
+        for key in e.arg_types:
+            v = e.args.get(key)
+            if v is None:
+                continue
+            values = v if isinstance(v, list) else [v]
+            for item in values:
+                if isinstance(item, exp.Distinct):
+                    distinct = True
+                    args.extend(self.convert(x) for x in item.expressions)
+                elif isinstance(item, exp.Expression):
+                    args.append(self.convert(item))
+        if name == "count" and not args:
+            args = [UnresolvedStar()]
+        if name == "log" and len(args) == 1:
+            name = "ln"
+        return UnresolvedFunction(name, tuple(args), distinct)
+
+
+def _number(text: str) -> Literal:
+    t = text.strip()
+    if any(c in t for c in ".eE"):
+        if "e" in t.lower():
+            return Literal(float(t), T.DoubleType())
+        import decimal
+
+        d = decimal.Decimal(t)
+        scale = max(0, -d.as_tuple().exponent)  # type: ignore[operator]
+        return Literal(d, T.DecimalType(max(len(d.as_tuple().digits), scale, 1), scale))
+    v = int(t)
+    return Literal(v, T.IntegerType() if -2**31 <= v < 2**31 else T.LongType())
+
+
+def _typed_number(text: str, dtype: T.DataType) -> Literal:
+    if isinstance(dtype, (T.LongType, T.IntegerType, T.ShortType, T.ByteType)):
+        return Literal(int(text), dtype)
+    if isinstance(dtype, (T.DoubleType, T.FloatType)):
+        return Literal(float(text), dtype)
+    import decimal
+
+    return Literal(decimal.Decimal(text), dtype)

@@ -1,0 +1,1 @@
+"""Logical plans: immutable operator trees built by the DataFrame API and SQL text."""

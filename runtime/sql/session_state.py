@@ -1,0 +1,144 @@
+"""A session's SQL state and the query pipeline: analyze -> optimize -> plan -> run.
+
+``SessionState`` holds what a SparkSession's queries share: the configuration reader
+(``conf_get``, passed in by the session: ``spark.conf`` lookups with defaults), the temporary
+views, the cached plans, and the default parallelism of the context (for ``spark.range`` and
+createDataFrame). ``QueryExecution`` is one query's plans (analyzed, optimized, physical) and
+the text ``explain()`` prints; ``collect_batches`` runs it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+from runtime.sql.analysis.analyzer import Analyzer
+from runtime.sql.execution.local_runner import LocalRunner
+from runtime.sql.execution.planner import PlannerConf, plan_physical
+from runtime.sql.expressions.registry import BindContext
+from runtime.sql.plan import logical as L
+
+__all__ = ["QueryExecution", "SessionState", "local_time_zone"]
+
+
+def local_time_zone() -> str:
+    """The machine's IANA zone (the JVM's default, which Spark's session time zone takes)."""
+    tz = os.environ.get("TZ")
+    if tz:
+        return tz.lstrip(":")
+    try:
+        link = os.readlink("/etc/localtime")
+        if "zoneinfo/" in link:
+            return link.split("zoneinfo/", 1)[1]
+    except OSError:
+        pass
+    return "UTC"
+
+
+_DEFAULTS = {
+    "spark.sql.ansi.enabled": "true",
+    "spark.sql.caseSensitive": "false",
+    "spark.sql.shuffle.partitions": "200",
+    "spark.sql.adaptive.enabled": "true",
+    "spark.sql.autoBroadcastJoinThreshold": str(10 * 1024 * 1024),
+    "spark.sql.adaptive.advisoryPartitionSizeInBytes": str(64 << 20),
+}
+
+
+def _size(text: str) -> int:
+    t = text.strip().lower()
+    for suffix, mult in (("kb", 1 << 10), ("mb", 1 << 20), ("gb", 1 << 30), ("k", 1 << 10),
+                         ("m", 1 << 20), ("g", 1 << 30), ("b", 1)):
+        if t.endswith(suffix):
+            return int(float(t[: -len(suffix)]) * mult)
+    return int(t)
+
+
+class SessionState:
+    def __init__(self, conf_get: Callable[[str], str | None],
+                 default_parallelism: Callable[[], int]):
+        self._conf_get = conf_get
+        self.default_parallelism = default_parallelism
+        self.temp_views: dict[str, L.LogicalPlan] = {}
+        self.global_temp_views: dict[str, L.LogicalPlan] = {}
+
+    def conf(self, key: str) -> str:
+        value = self._conf_get(key)
+        if value is None:
+            value = _DEFAULTS.get(key)
+        if value is None and key == "spark.sql.session.timeZone":
+            value = local_time_zone()
+        return value if value is not None else ""
+
+    def flag(self, key: str) -> bool:
+        return self.conf(key).strip().lower() == "true"
+
+    def bind_context(self) -> BindContext:
+        return BindContext(self.flag("spark.sql.ansi.enabled"),
+                           self.flag("spark.sql.caseSensitive"),
+                           self.conf("spark.sql.session.timeZone"))
+
+    def planner_conf(self) -> PlannerConf:
+        threshold = _size(self.conf("spark.sql.autoBroadcastJoinThreshold"))
+        return PlannerConf(int(self.conf("spark.sql.shuffle.partitions")),
+                           threshold if threshold >= 0 else -1, self.default_parallelism())
+
+    def lookup_relation(self, name: tuple) -> L.LogicalPlan | None:
+        cs = self.flag("spark.sql.caseSensitive")
+        key = name[-1] if cs else name[-1].lower()
+        if len(name) == 2 and name[0].lower() == "global_temp":
+            return self.global_temp_views.get(key)
+        return self.temp_views.get(key)
+
+    def view_key(self, name: str) -> str:
+        return name if self.flag("spark.sql.caseSensitive") else name.lower()
+
+    def analyzer_exprs(self) -> Any:
+        from runtime.sql.analysis.resolve import ExpressionResolver
+
+        return ExpressionResolver(self.bind_context())
+
+    def analyze(self, plan: L.LogicalPlan) -> L.LogicalPlan:
+        return Analyzer(self.bind_context(), self.lookup_relation).analyze(plan)
+
+    def execution(self, plan: L.LogicalPlan) -> QueryExecution:
+        return QueryExecution(self, plan)
+
+    def runner(self) -> LocalRunner:
+        return LocalRunner(self.flag("spark.sql.ansi.enabled"),
+                           self.conf("spark.sql.session.timeZone"),
+                           self.flag("spark.sql.adaptive.enabled"),
+                           _size(self.conf("spark.sql.adaptive.advisoryPartitionSizeInBytes")))
+
+
+class QueryExecution:
+    """One query: its analyzed, optimized and physical plans, computed on demand."""
+
+    def __init__(self, state: SessionState, analyzed: L.LogicalPlan):
+        self.state = state
+        self.analyzed = analyzed
+        self._optimized: L.LogicalPlan | None = None
+        self._physical: Any = None
+
+    @property
+    def optimized(self) -> L.LogicalPlan:
+        if self._optimized is None:
+            from runtime.sql.optimizer import optimize
+
+            self._optimized = optimize(self.analyzed, self.state.bind_context())
+        return self._optimized
+
+    @property
+    def physical(self) -> Any:
+        if self._physical is None:
+            from runtime.sql.io.scan import plan_scan
+
+            self._physical = plan_physical(self.optimized, self.state.planner_conf(), plan_scan)
+        return self._physical
+
+    def collect_batches(self) -> list[Any]:
+        runner = self.state.runner()
+        return [b for part in runner.partitions(self.physical) for b in part]
+
+    def partitions(self) -> list[list[Any]]:
+        return self.state.runner().partitions(self.physical)

@@ -1,0 +1,76 @@
+"""``pyspark.sql.Catalog`` over the session's temporary views (``spark.catalog``)."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+__all__ = ["Catalog", "Table"]
+
+Table = namedtuple("Table", "name catalog namespace description tableType isTemporary")
+Database = namedtuple("Database", "name catalog description locationUri")
+
+
+class Catalog:
+    def __init__(self, session: Any):
+        self._session = session
+
+    def _state(self) -> Any:
+        return self._session._state()
+
+    def currentDatabase(self) -> str:
+        return "default"
+
+    def currentCatalog(self) -> str:
+        return "spark_catalog"
+
+    def listDatabases(self, pattern: str | None = None) -> list:
+        return [Database("default", "spark_catalog", "default database", "")]
+
+    def listTables(self, dbName: str | None = None, pattern: str | None = None) -> list:
+        import fnmatch
+
+        state = self._state()
+        names = sorted(state.temp_views)
+        if dbName == "global_temp":
+            names = sorted(state.global_temp_views)
+        if pattern:
+            names = [n for n in names if fnmatch.fnmatch(n, pattern.replace("*", "*"))]
+        ns = ["global_temp"] if dbName == "global_temp" else []
+        return [Table(n, None, ns, None, "TEMPORARY", True) for n in names]
+
+    def tableExists(self, tableName: str, dbName: str | None = None) -> bool:
+        state = self._state()
+        if dbName == "global_temp" or tableName.lower().startswith("global_temp."):
+            return state.view_key(tableName.split(".")[-1]) in state.global_temp_views
+        return state.view_key(tableName) in state.temp_views
+
+    def dropTempView(self, viewName: str) -> bool:
+        return self._state().temp_views.pop(self._state().view_key(viewName), None) is not None
+
+    def dropGlobalTempView(self, viewName: str) -> bool:
+        state = self._state()
+        return state.global_temp_views.pop(state.view_key(viewName), None) is not None
+
+    def cacheTable(self, tableName: str, storageLevel: Any = None) -> None:
+        df = self._session.table(tableName).cache()
+        df.createOrReplaceTempView(tableName)
+
+    def uncacheTable(self, tableName: str) -> None:
+        from runtime.sql.plan.logical import InMemoryRelation
+
+        state = self._state()
+        key = state.view_key(tableName)
+        plan = state.temp_views.get(key)
+        if isinstance(plan, InMemoryRelation):
+            state.temp_views[key] = plan.plan
+
+    def isCached(self, tableName: str) -> bool:
+        from runtime.sql.plan.logical import InMemoryRelation
+
+        state = self._state()
+        return isinstance(state.temp_views.get(state.view_key(tableName)), InMemoryRelation)
+
+    def clearCache(self) -> None:
+        for name in list(self._state().temp_views):
+            self.uncacheTable(name)

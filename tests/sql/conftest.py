@@ -1,0 +1,28 @@
+"""A module-scoped SparkSession (local[2]) for the DataFrame tests."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def spark(tmp_path_factory):
+    from runtime import config as rc
+    from sparkcli.sql import SparkSession
+
+    home = tmp_path_factory.mktemp("sparkcli-home")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SPARKCLI_HOME", str(home))
+    mp.setenv("TZ", "UTC")
+    rc._launch_layers.clear()
+    session = SparkSession.builder.master("local[2]").appName("sql-tests").getOrCreate()
+    try:
+        yield session
+    finally:
+        session.stop()
+        mp.undo()
+
+
+def show(df, *args, **kwargs) -> str:
+    """What df.show(...) prints, as one string."""
+    return df._show_string(*args, **kwargs) + "\n"
