@@ -29,6 +29,8 @@ from runtime.lineage.files import PickleFile, TextFile, WholeTextFiles
 from runtime.lineage.narrow import Union
 from runtime.lineage.sources import ParallelCollection
 from runtime.memory import DEFAULT_FRACTION, pool_size
+from runtime.status.live import LiveStatus
+from sparkcli.listener import application_end, application_start, call_site
 from sparkcli.rdd import RDD, wrap
 
 _lock = threading.RLock()
@@ -105,6 +107,9 @@ class SparkContext:
             _started_app_dirs.append(self._app_dir)
             self._progress_bar = None
             self._start_runtime()
+            self._status_store = LiveStatus()
+            self._driver.bus.add_listener(self._status_store)
+            application_start(self._driver.bus, self)
             from sparkcli.progress import start_for
 
             self._progress_bar = start_for(self)
@@ -217,6 +222,8 @@ class SparkContext:
         if partitions is None:
             partitions = list(range(node.num_partitions))
         props = dict(getattr(self._local_properties, "props", {}) or {})
+        if "callSite.short" not in props:
+            props["callSite.short"], props["callSite.long"] = call_site(2)
         try:
             return self._driver.run_job(node, func, partitions, props)
         finally:
@@ -283,7 +290,28 @@ class SparkContext:
     def statusTracker(self) -> Any:
         from sparkcli.status import StatusTracker
 
-        return StatusTracker(self._driver)
+        return StatusTracker(self._status_store)
+
+    def addSparkListener(self, listener: Any) -> None:
+        """Register ``listener`` (a :class:`sparkcli.listener.SparkListener`) for the
+        scheduler's events; its callbacks run on the listener bus thread.
+
+        >>> from sparkcli.listener import SparkListener
+        >>> class Jobs(SparkListener):
+        ...     def __init__(self):
+        ...         self.ended = []
+        ...     def onJobEnd(self, jobEnd):
+        ...         self.ended.append(jobEnd.jobId)
+        >>> jobs = Jobs()
+        >>> sc.addSparkListener(jobs)  # doctest: +SKIP
+        >>> sc.parallelize([1, 2]).count()  # doctest: +SKIP
+        2
+        """
+        self._driver.bus.add_listener(listener)
+
+    def removeSparkListener(self, listener: Any) -> None:
+        """Stop sending events to ``listener``."""
+        self._driver.bus.remove_listener(listener)
 
     # -- job groups / local properties ----------------------------------------------------
     def _props(self) -> dict:
@@ -432,6 +460,8 @@ class SparkContext:
                 self._progress_bar.stop()
             self._driver.stop()
             self._driver.close_sockets()
+            application_end(self._driver.bus)
+            self._driver.bus.stop()  # delivers what is queued first
             self._launcher.stop()
             shutil.rmtree(self._local_dir, ignore_errors=True)
             appdir.write_state(self._app_dir, state=_state, exit_code=_exit_code,

@@ -2,8 +2,9 @@
 
 Spark's ConsoleProgressBar (core/.../ui/ConsoleProgressBar.scala), in Python. A daemon thread
 wakes every ``interval`` seconds (spark.ui.consoleProgress.update.interval, 200 ms), reads the
-driver's per-stage counters and redraws one line on stderr, starting with ``\\r`` so the next
-draw overwrites it. Rules, as in Spark:
+per-stage counters of the application's status store (runtime/status/live.py, a listener
+fed by the driver's events: StageSubmitted, TaskStart/End, JobEnd...) and redraws one line on
+stderr, starting with ``\\r`` so the next draw overwrites it. Rules, as in Spark:
 
 * only stages that are *active* (not all tasks completed, and one of their jobs still running)
   and were submitted more than ``first_delay`` (500 ms) ago are shown, so quick jobs never
@@ -23,8 +24,7 @@ draw overwrites it. Rules, as in Spark:
   4]``); the next poll draws the bar again below it.
 
 :func:`render` is the pure formatting function (stages, width -> line), testable without a
-terminal. State of :class:`ConsoleProgressBar`: ``_driver`` (whose ``stage_progress`` dict of
-StageProgress, guarded by ``driver.lock``, and ``waiters`` dict of running jobs it reads),
+terminal. State of :class:`ConsoleProgressBar`: ``_store`` (the status store it reads),
 ``_last_bar`` (the line on screen, "" if none), ``_last_update`` / ``_last_finish`` (monotonic
 times of the last draw and of the last wipe), ``_stop`` (event ending the thread), ``_lock``
 (serialises drawing between the thread, :meth:`finish_all`, :meth:`stop` and log lines),
@@ -73,15 +73,10 @@ def render(stages: Iterable[Any], width: int) -> str:
     return "".join(parts)
 
 
-def active_stages(driver: Any) -> list[Any]:
-    """Snapshot of the driver's running stages (completed < total, a job still waiting),
-    ordered by stage id. Each item is a copy, safe to read without the lock."""
-    import copy
-
-    waiters = driver.waiters
-    with driver.lock:
-        return [copy.copy(p) for _, p in sorted(driver.stage_progress.items())
-                if p.completed < p.num_tasks and any(j in waiters for j in p.job_ids)]
+def active_stages(store: Any) -> list[Any]:
+    """Snapshot of the running stages (submitted, completed < total, a job still running),
+    ordered by stage id, from a status store. Each item is a copy."""
+    return store.active_stages()
 
 
 def terminal_width() -> int:
@@ -101,7 +96,7 @@ class ConsoleProgressBar:
         self._width = width
         self._clock = clock
         self._wall = wall_clock
-        self._driver: Any = None
+        self._store: Any = None
         self._last_bar = ""
         self._last_update = 0.0
         self._last_finish = float("-inf")
@@ -116,7 +111,7 @@ class ConsoleProgressBar:
 
     def start(self, sc: Any) -> ConsoleProgressBar:
         """Follow ``sc``'s stages from a daemon thread (returns self)."""
-        self._driver = sc._driver
+        self._store = sc._status_store
         self._attach_to_log()
         self._thread = threading.Thread(target=self._run, name="sparkcli-progress",
                                         daemon=True)
@@ -175,9 +170,9 @@ class ConsoleProgressBar:
 
     def refresh(self) -> None:
         """One poll: draw the active stages, or wipe the line when none is left."""
-        if self._driver is None:
+        if self._store is None:
             return
-        stages = active_stages(self._driver)
+        stages = active_stages(self._store)
         with self._lock:
             if self._stop.is_set():
                 return

@@ -1,8 +1,14 @@
-"""StatusTracker: PySpark's low-level job/stage progress API (sc.statusTracker())."""
+"""StatusTracker: PySpark's low-level job/stage progress API (sc.statusTracker()).
+
+It reads the application's status store (runtime/status/live.py), which follows the
+driver's listener events; like Spark's, its answers may lag the scheduler by the few
+milliseconds the listener bus takes to deliver an event.
+"""
 
 from __future__ import annotations
 
 from collections import namedtuple
+from typing import Any
 
 SparkJobInfo = namedtuple("SparkJobInfo", "jobId stageIds status")
 SparkStageInfo = namedtuple(
@@ -11,35 +17,40 @@ SparkStageInfo = namedtuple(
 
 
 class StatusTracker:
-    def __init__(self, driver):
-        self._driver = driver
+    """Low-level status reporting APIs for monitoring job and stage progress.
+
+    >>> tracker = sc.statusTracker()  # doctest: +SKIP
+    >>> tracker.getActiveJobsIds()  # doctest: +SKIP
+    []
+    """
+
+    def __init__(self, store: Any):
+        self._store = store
 
     def getJobIdsForGroup(self, jobGroup: str | None = None) -> list[int]:
-        d = self._driver
-        return sorted(j for j, p in d.job_props.items() if p.get("spark.jobGroup.id") == jobGroup)
+        """The ids of the known jobs (running or finished) of ``jobGroup``; None: the jobs
+        without a group."""
+        return self._store.job_ids_for_group(jobGroup)
 
     def getActiveStageIds(self) -> list[int]:
-        d = self._driver
-        with d.lock:
-            return sorted(s for s, p in d.stage_progress.items()
-                          if p.completed < p.num_tasks and any(
-                              j in d.waiters for j in p.job_ids))
+        """The ids of the stages running now."""
+        return [s.stageId for s in self._store.active_stages()]
 
     def getActiveJobsIds(self) -> list[int]:
-        return sorted(self._driver.waiters)
+        """The ids of the jobs running now."""
+        return self._store.active_job_ids()
 
     def getJobInfo(self, jobId: int) -> SparkJobInfo | None:
-        d = self._driver
-        stages = d.job_stages.get(jobId)
-        if stages is None:
+        """A job's stage ids and status (RUNNING, SUCCEEDED or FAILED); None if unknown."""
+        job = self._store.job(jobId)
+        if job is None:
             return None
-        return SparkJobInfo(jobId, list(stages), "RUNNING" if jobId in d.waiters else "SUCCEEDED")
+        return SparkJobInfo(jobId, list(job.stageIds), job.status)
 
     def getStageInfo(self, stageId: int) -> SparkStageInfo | None:
-        d = self._driver
-        with d.lock:
-            p = d.stage_progress.get(stageId)
-            if p is None:
-                return None
-            return SparkStageInfo(p.stage_id, p.attempt, p.name, p.num_tasks, p.active,
-                                  p.completed, p.failed)
+        """A stage's latest attempt and its task counts; None if unknown."""
+        st = self._store.stage(stageId)
+        if st is None:
+            return None
+        return SparkStageInfo(st.stageId, st.attemptId, st.name, st.numTasks,
+                              st.numActiveTasks, st.numCompleteTasks, st.numFailedTasks)

@@ -1,4 +1,7 @@
-"""The console progress bar: render() formatting, refresh rules on a manual clock, the thread."""
+"""The console progress bar: render() formatting, refresh rules on a manual clock, the thread.
+
+The bar reads a status store fed with listener events (runtime/status/live.py); these tests
+feed it the events a driver posts (Feed) and watch what the bar draws."""
 
 from __future__ import annotations
 
@@ -7,6 +10,11 @@ import threading
 import time
 from types import SimpleNamespace
 
+from runtime.scheduler.events import (
+    JobResult, SparkListenerJobEnd, SparkListenerJobStart, SparkListenerStageSubmitted,
+    SparkListenerTaskEnd, SparkListenerTaskStart, StageInfo, TaskEndReason, TaskInfo,
+)
+from runtime.status.live import LiveStatus
 from sparkcli.progress import ConsoleProgressBar, active_stages, render, start_for
 from gate import PASS_GATE, Gate
 from waiting import wait_for
@@ -50,11 +58,40 @@ def test_render_zero_tasks_does_not_divide_by_zero():
 
 # -- refresh rules --------------------------------------------------------------------------
 
-class FakeDriver:
+class Feed:
+    """A status store, fed the listener events a driver would post."""
+
     def __init__(self):
-        self.lock = threading.Lock()
-        self.stage_progress = {}
-        self.waiters = {}
+        self.store = LiveStatus()
+        self._tids = iter(range(10**6))
+        self._running: dict[int, list] = {}
+
+    def stage(self, sid, total, done=0, active=0, submitted=0.0, jobs=(0,)):
+        """Stage ``sid`` of ``jobs`` submitted at ``submitted`` (seconds), with ``done``
+        tasks finished and ``active`` running."""
+        for j in jobs:
+            self.store.onJobStart(SparkListenerJobStart(j, 0, [StageInfo(sid, 0, f"s{sid}",
+                                                                         total)], {}))
+        info = StageInfo(sid, 0, f"s{sid}", total, submissionTime=int(submitted * 1000))
+        self.store.onStageSubmitted(SparkListenerStageSubmitted(info, {}))
+        self._running[sid] = []
+        self.tasks(sid, started=done + active, finished=done)
+
+    def tasks(self, sid, started=0, finished=0):
+        for _ in range(started):
+            info = TaskInfo(next(self._tids), 0, 0, 0, 0, "0", "localhost")
+            self._running[sid].append(info)
+            self.store.onTaskStart(SparkListenerTaskStart(sid, 0, info))
+        for _ in range(finished):
+            info = self._running[sid].pop(0)
+            self.store.onTaskEnd(SparkListenerTaskEnd(sid, 0, "ResultTask", TaskEndReason(),
+                                                      info, None))
+
+    def end_job(self, job_id):
+        self.store.onJobEnd(SparkListenerJobEnd(job_id, 0, JobResult()))
+
+    def shown(self, sid):
+        return [s for s in self.store.active_stages() if s.stage_id == sid]
 
 
 class Clock:
@@ -65,37 +102,39 @@ class Clock:
         return self.t
 
 
-def make_bar(driver, clock, width=40):
+def make_bar(feed, clock, width=40):
     out = io.StringIO()
     bar = ConsoleProgressBar(stream=out, width=width, clock=clock, wall_clock=clock)
-    bar._driver = driver
+    bar._store = feed.store
     return bar, out
 
 
 def test_active_stages_needs_a_running_job_and_missing_tasks():
-    d = FakeDriver()
-    d.stage_progress = {0: stage(0, 4, 4), 1: stage(1, 4, 1, jobs=(1,)),
-                        2: stage(2, 4, 1, jobs=(2,))}
-    d.waiters = {1: object()}
-    assert [s.stage_id for s in active_stages(d)] == [1]
+    d = Feed()
+    d.stage(0, 4, 4)
+    d.stage(1, 4, 1, jobs=(1,))
+    d.stage(2, 4, 1, jobs=(2,))
+    d.end_job(0)
+    d.end_job(2)
+    assert [s.stage_id for s in active_stages(d.store)] == [1]
 
 
 def test_young_stages_are_not_drawn_then_drawn_then_wiped():
-    d, clock = FakeDriver(), Clock()
+    d, clock = Feed(), Clock()
     bar, out = make_bar(d, clock)
-    d.waiters = {0: object()}
-    d.stage_progress = {0: stage(0, 10, 2, 1, submitted=clock.t)}
+    d.stage(0, 10, 2, 1, submitted=clock.t)
     bar.refresh()
     assert out.getvalue() == ""  # younger than 0.5 s
     clock.t += 0.6
     bar.refresh()
-    assert out.getvalue() == "\r" + render([d.stage_progress[0]], 40) + "\r"
+    assert out.getvalue() == "\r" + render(d.shown(0), 40) + "\r"
+    assert "(2 + 1) / 10]" in out.getvalue()
     bar.refresh()  # unchanged: no redraw
     assert out.getvalue().count("[Stage") == 1
-    d.stage_progress[0].completed = 5
+    d.tasks(0, started=3, finished=3)  # 5 completed now
     bar.refresh()
-    assert out.getvalue().count("[Stage") == 2
-    d.waiters.clear()
+    assert out.getvalue().count("[Stage") == 2 and "(5 + 1) / 10]" in out.getvalue()
+    d.end_job(0)
     bar.refresh()
     assert out.getvalue().endswith("\r" + " " * 40 + "\r")
     n = len(out.getvalue())
@@ -104,15 +143,13 @@ def test_young_stages_are_not_drawn_then_drawn_then_wiped():
 
 
 def test_nothing_drawn_shortly_after_a_job_ended():
-    d, clock = FakeDriver(), Clock()
+    d, clock = Feed(), Clock()
     bar, out = make_bar(d, clock)
-    d.waiters = {0: object()}
-    d.stage_progress = {0: stage(0, 10, 2, 1, submitted=clock.t - 10)}
+    d.stage(0, 10, 2, 1, submitted=clock.t - 10)
     bar.refresh()
-    d.waiters.clear()
+    d.end_job(0)
     bar.refresh()  # job ended: wiped
-    d.waiters = {1: object()}
-    d.stage_progress[1] = stage(1, 10, 0, 2, submitted=clock.t - 10, jobs=(1,))
+    d.stage(1, 10, 0, 2, submitted=clock.t - 10, jobs=(1,))
     size = len(out.getvalue())
     bar.refresh()
     assert len(out.getvalue()) == size
@@ -122,12 +159,11 @@ def test_nothing_drawn_shortly_after_a_job_ended():
 
 
 def test_thread_draws_and_stop_wipes():
-    d = FakeDriver()
-    d.waiters = {0: object()}
-    d.stage_progress = {0: stage(0, 8, 3, 2, submitted=time.time() - 5)}
+    d = Feed()
+    d.stage(0, 8, 3, 2, submitted=time.time() - 5)
     out = io.StringIO()
     bar = ConsoleProgressBar(stream=out, width=60, interval=0.01)
-    bar.start(SimpleNamespace(_driver=d))
+    bar.start(SimpleNamespace(_status_store=d.store))
     wait_for(lambda: "[Stage 0:" in out.getvalue(), 5, "the bar")
     bar.stop()
     assert "(3 + 2) / 8]" in out.getvalue()
@@ -142,7 +178,7 @@ def test_start_for_only_on_a_terminal():
         def isatty(self):
             return True
 
-    sc = SimpleNamespace(_driver=FakeDriver(), _config=Config())
+    sc = SimpleNamespace(_status_store=LiveStatus(), _config=Config())
     assert start_for(sc, stream=io.StringIO()) is None
     bar = start_for(sc, stream=Tty())
     assert bar is not None
@@ -152,7 +188,7 @@ def test_start_for_only_on_a_terminal():
 
 
 def test_with_a_real_context(sc):
-    """The bar reads a real driver's counters: a running job's stage shows up."""
+    """The bar follows a real driver's events: a running job's stage shows up."""
     out = io.StringIO()
     bar = ConsoleProgressBar(stream=out, width=80, interval=0.02, first_delay=0.0)
     bar.start(sc)
@@ -184,10 +220,9 @@ def test_with_a_real_context(sc):
 
 
 def test_finish_all_wipes_at_once_and_holds_off_the_thread():
-    d, clock = FakeDriver(), Clock()
+    d, clock = Feed(), Clock()
     bar, out = make_bar(d, clock)
-    d.waiters = {0: object()}
-    d.stage_progress = {0: stage(0, 10, 2, 1, submitted=clock.t - 10)}
+    d.stage(0, 10, 2, 1, submitted=clock.t - 10)
     bar.refresh()
     assert "[Stage 0:" in out.getvalue()
     bar.finish_all()  # the job returned: wiped before its result is printed
@@ -205,15 +240,14 @@ def test_a_driver_log_line_wipes_the_bar_first(monkeypatch):
 
     err = io.StringIO()
     monkeypatch.setattr("sys.stderr", err)  # the log handler resolves sys.stderr per line
-    d, clock = FakeDriver(), Clock()
+    d, clock = Feed(), Clock()
     bar = ConsoleProgressBar(width=40, clock=clock, wall_clock=clock)  # stream: sys.stderr
-    bar._driver = d
+    bar._store = d.store
     bar._attach_to_log()
     try:
-        d.waiters = {0: object()}
-        d.stage_progress = {0: stage(0, 10, 2, 1, submitted=clock.t - 10)}
+        d.stage(0, 10, 2, 1, submitted=clock.t - 10)
         bar.refresh()
-        drawn = "\r" + render([d.stage_progress[0]], 40) + "\r"
+        drawn = "\r" + render(d.shown(0), 40) + "\r"
         assert err.getvalue() == drawn
         rlog.get_logger("DAGScheduler").warning("something to say")
         wiped = "\r" + " " * 40 + "\r"

@@ -43,7 +43,7 @@ def task_metrics(m: ShuffleMetrics, run_ms: float, deserialize_ms: float,
         executor_deserialize_time=round(deserialize_ms), executor_run_time=round(run_ms),
         result_size=result_size, memory_bytes_spilled=m.memory_bytes_spilled,
         disk_bytes_spilled=m.disk_bytes_spilled,
-        shuffle_read_bytes=getattr(m, "bytes_read", 0), shuffle_records_read=m.records_read,
+        shuffle_read_bytes=m.bytes_read, shuffle_records_read=m.records_read,
         shuffle_write_bytes=m.bytes_written, shuffle_records_written=m.records_written,
         spill_count=m.spill_count).as_dict()
 

@@ -3,18 +3,20 @@
 User threads never touch scheduling state: each public Driver method puts one command (a
 dataclass below) on the loop's queue and wakes it; the loop dispatches commands through a
 handler table keyed by class. A submitted job answers through its :class:`JobWaiter`.
-:class:`StageProgress` is the per-stage counter set the loop keeps for status readers.
+:class:`DriverCommands` is that user-thread half of the Driver (driver.py provides the
+queue ``_commands``, the wake-up socket ``_wake_w``, ``cleaner``, ``state`` and the loop
+``_thread``).
 """
 
 from __future__ import annotations
 
 import enum
 import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from runtime.dataformat import decode_result
+from runtime.errors import SparkException
 
 
 class DriverState(enum.Enum):
@@ -45,19 +47,6 @@ class JobWaiter:
     @results.setter
     def results(self, value: list | None) -> None:
         self._results = value
-
-
-@dataclass
-class StageProgress:
-    stage_id: int
-    attempt: int
-    name: str
-    num_tasks: int
-    active: int = 0
-    completed: int = 0
-    failed: int = 0
-    submitted: float = field(default_factory=time.time)
-    job_ids: tuple = ()
 
 
 # -- commands (user threads -> loop) ---------------------------------------------------------
@@ -104,3 +93,81 @@ class Stop:
     pass
 
 
+class DriverCommands:
+    """The Driver's methods for user threads (any thread): each enqueues a command."""
+
+    _thread: threading.Thread  # the loop
+    _commands: Any  # queue.Queue of commands
+    _wake_w: Any  # socket: a byte written here wakes the loop
+    cleaner: Any  # cleaner.ContextCleaner
+    state: DriverState
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def run_job(self, rdd: Any, func: Callable, partitions: list[int],
+                props: dict | None = None) -> list:
+        waiter = self.submit_job(rdd, func, partitions, props)
+        waiter.event.wait()
+        if waiter.error is not None:
+            raise waiter.error
+        return waiter.results  # type: ignore[return-value]
+
+    def submit_job(self, rdd: Any, func: Callable, partitions: list[int],
+                   props: dict | None = None) -> JobWaiter:
+        """Start a job without waiting (long-running receiver jobs); see JobWaiter."""
+        if self._stopping:
+            raise SparkException("Cannot call methods on a stopped SparkContext.")
+        waiter = JobWaiter()
+        self._command(SubmitJob(rdd, func, list(partitions), dict(props or {}), waiter))
+        return waiter
+
+    def cancel_jobs(self, group: str | None = None, reason: str = "") -> None:
+        self._command(CancelJobs(group, reason))
+
+    def kill_job_tasks(self, job_id: int) -> None:
+        """Interrupt the running tasks of a job (they see ``tc.interrupted``)."""
+        self._command(KillJobTasks(job_id))
+
+    def message_job_tasks(self, job_id: int, payload: Any) -> None:
+        """Hand ``payload`` to the running tasks of a job (they find it in
+        ``tc.messages``), e.g. a new rate for a streaming receiver."""
+        self._command(MessageJobTasks(job_id, payload))
+
+    def remove_rdd(self, rdd_id: int) -> None:
+        self._command(DropRdd(rdd_id))
+
+    def remove_executor(self, eid: str, reason: str, outputs_lost: bool) -> None:
+        """The cluster manager says executor ``eid`` is gone (e.g. its worker died), even if
+        its connection is still open: stop scheduling on it, stop it, rerun its tasks; with
+        ``outputs_lost`` the shuffle outputs it wrote are recomputed too."""
+        self._command(DropExecutor(eid, reason, outputs_lost))
+
+    def shuffle_unreachable(self, shuffle_id: int) -> None:
+        """No RDD can read ``shuffle_id`` any more (its ShuffledRDD was collected): drop it.
+        Safe from a weakref finalizer on any thread (see cleaner.py)."""
+        self.cleaner.shuffle_unreachable(shuffle_id)
+
+    def rdd_unreachable(self, rdd_id: int) -> None:
+        """A persisted RDD was collected: drop its cached blocks (as shuffle_unreachable)."""
+        self.cleaner.rdd_unreachable(rdd_id)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        if self._stopping:
+            return
+        self._command(Stop())
+        self._thread.join(timeout)
+
+    def _command(self, cmd: Any) -> None:
+        self._commands.put(cmd)
+        self._wake()
+
+    def _wake(self) -> None:
+        try:
+            self._wake_w.send(b"x")
+        except OSError:
+            pass
+
+    @property
+    def _stopping(self) -> bool:
+        return self.state is DriverState.STOPPING

@@ -188,6 +188,7 @@ class DAGScheduler:
             return job, [JobSucceeded(job)]
         parents = self._parent_stages(rdd, job.id)
         stage = ResultStage(next(self._stage_ids), rdd, func, partitions, parents, job)
+        stage.name = job.props.get("callSite.short") or stage.name  # "collect at app.py:12"
         job.final_stage = stage
         return job, self._submit_stage(stage, job.id)
 

@@ -1,7 +1,7 @@
 """The driver's event loop (Spark's DAGSchedulerEventProcessLoop +
 CoarseGrainedSchedulerBackend, one thread).
 
-One thread (``sparkcli-scheduler``) owns all scheduling state and is the only one that
+One thread (``dag-scheduler-event-loop``) owns all scheduling state and is the only one that
 touches executor sockets. User threads talk to it through commands (small dataclasses on a
 queue) plus a wake-up socket: ``run_job`` enqueues a :class:`SubmitJob` and blocks on its
 :class:`JobWaiter`. The work is split:
@@ -13,11 +13,14 @@ queue) plus a wake-up socket: ``run_job`` enqueues a :class:`SubmitJob` and bloc
     this module               sockets, commands, executor messages (runtime.protocol),
                               applying the DAG's instructions, failures, shutdown
 
+    posting.EventPoster       listener events (events.py) onto the bus (bus.py)
+
 Loop state besides those: ``waiters`` (job id -> JobWaiter), ``job_props`` (job id -> local
-properties), ``stage_progress``/``job_stages`` (per-stage counters, newest RETAINED_* kept, so
-a 24/7 streaming driver stays flat), ``metrics`` (sums of task metrics), ``lost_executors``
-(id -> reason), ``handlers`` (extension op -> fn(executor_id, msg) for messages tasks send
-mid-run), ``state`` (:class:`DriverState`).
+properties), ``metrics`` (sums of task metrics), ``lost_executors`` (id -> reason),
+``handlers`` (extension op -> fn(executor_id, msg) for messages tasks send mid-run),
+``state`` (:class:`DriverState`). Progress and status are not kept here: readers (the
+progress bar, statusTracker, the UI) follow the listener events, asynchronously, on the
+``bus`` (a :class:`~runtime.scheduler.bus.ListenerBus`, passed in or made here).
 
 Each loop turn: accept registrations, read executor messages (task status), detect lost
 executors (EOF), run commands, then offer free slots to task sets.
@@ -49,15 +52,18 @@ from runtime.protocol.executor import (
 )
 from runtime.rpc import auth, frames
 from runtime.scheduler.binaries import StageBinaries, key_of
+from runtime.scheduler.bus import ListenerBus
 from runtime.scheduler.cleaner import ContextCleaner, Unreachable
 from runtime.scheduler.commands import (
-    CancelJobs, DriverState, DropExecutor, DropRdd, JobWaiter, KillJobTasks, MessageJobTasks,
-    StageProgress, Stop, SubmitJob,
+    CancelJobs, DriverCommands, DriverState, DropExecutor, DropRdd, KillJobTasks,
+    MessageJobTasks, Stop, SubmitJob,
 )
 from runtime.scheduler.dag import (
     DAGScheduler, Instruction, JobFailed, JobSucceeded, LaunchStage, ResultStage,
     ShuffleMapStage,
 )
+from runtime.scheduler.events import TaskEndReason
+from runtime.scheduler.posting import EventPoster, failure_reason
 from runtime.scheduler.scheduling import ExecutorRef, TaskScheduler
 from runtime.scheduler.taskset import Task
 from runtime.shuffle.spec import FetchFailedError
@@ -65,14 +71,13 @@ from runtime.shuffle.spec import FetchFailedError
 log = logging.getLogger("TaskSchedulerImpl")
 dag_log = logging.getLogger("DAGScheduler")
 
-RETAINED_JOBS = RETAINED_STAGES = 1000
 
-
-class Driver:
+class Driver(DriverCommands):
     def __init__(self, *, app_id: str, app_dir: str, local_dir: str, launcher: Any,
                  max_failures: int, max_result_size: int, memory_limit: int,
                  locality_wait: float = 3.0, accumulator_sink: Callable | None = None,
-                 bind_host: str = "127.0.0.1", advertise_host: str | None = None):
+                 bind_host: str = "127.0.0.1", advertise_host: str | None = None,
+                 bus: ListenerBus | None = None):
         self.app_id = app_id
         self.app_dir = app_dir
         self.local_dir = local_dir
@@ -87,10 +92,10 @@ class Driver:
         self.sched = TaskScheduler(max_failures=max_failures, locality_wait=locality_wait)
         self.binaries = StageBinaries()
         self.cleaner = ContextCleaner(self._wake)
+        self.bus = bus if bus is not None else ListenerBus()
+        self.events = EventPoster(self.bus)
         self.waiters: dict[int, JobWaiter] = {}
         self.job_props: dict[int, dict] = {}
-        self.stage_progress: dict[int, StageProgress] = {}
-        self.job_stages: dict[int, list[int]] = {}
         self.metrics: collections.Counter = collections.Counter()
         self.lost_executors: dict[str, str] = {}
         self.startup_failures = 0
@@ -117,8 +122,7 @@ class Driver:
         self._sel.register(self._listener, selectors.EVENT_READ, ("accept", None))
         self._sel.register(self._wake_r, selectors.EVENT_READ, ("wake", None))
         self._pending: set[socket.socket] = set()  # accepted, not yet registered
-        self.lock = threading.Lock()  # guards stage_progress for readers
-        self._thread = threading.Thread(target=self._loop, name="sparkcli-scheduler",
+        self._thread = threading.Thread(target=self._loop, name="dag-scheduler-event-loop",
                                         daemon=True)
 
     # views of the task scheduler's state (launchers and tests read them)
@@ -137,77 +141,6 @@ class Driver:
     @property
     def block_locations(self) -> dict[tuple[int, int], set[str]]:
         return self.sched.block_locations
-
-    @property
-    def _stopping(self) -> bool:
-        return self.state is DriverState.STOPPING
-
-    # -- public API (any thread) -----------------------------------------------------------
-    def start(self) -> None:
-        self._thread.start()
-
-    def run_job(self, rdd: Any, func: Callable, partitions: list[int],
-                props: dict | None = None) -> list:
-        waiter = self.submit_job(rdd, func, partitions, props)
-        waiter.event.wait()
-        if waiter.error is not None:
-            raise waiter.error
-        return waiter.results  # type: ignore[return-value]
-
-    def submit_job(self, rdd: Any, func: Callable, partitions: list[int],
-                   props: dict | None = None) -> JobWaiter:
-        """Start a job without waiting (long-running receiver jobs); see JobWaiter."""
-        if self._stopping:
-            raise SparkException("Cannot call methods on a stopped SparkContext.")
-        waiter = JobWaiter()
-        self._command(SubmitJob(rdd, func, list(partitions), dict(props or {}), waiter))
-        return waiter
-
-    def cancel_jobs(self, group: str | None = None, reason: str = "") -> None:
-        self._command(CancelJobs(group, reason))
-
-    def kill_job_tasks(self, job_id: int) -> None:
-        """Interrupt the running tasks of a job (they see ``tc.interrupted``)."""
-        self._command(KillJobTasks(job_id))
-
-    def message_job_tasks(self, job_id: int, payload: Any) -> None:
-        """Hand ``payload`` to the running tasks of a job (they find it in
-        ``tc.messages``), e.g. a new rate for a streaming receiver."""
-        self._command(MessageJobTasks(job_id, payload))
-
-    def remove_rdd(self, rdd_id: int) -> None:
-        self._command(DropRdd(rdd_id))
-
-    def remove_executor(self, eid: str, reason: str, outputs_lost: bool) -> None:
-        """The cluster manager says executor ``eid`` is gone (e.g. its worker died), even if
-        its connection is still open: stop scheduling on it, stop it, rerun its tasks; with
-        ``outputs_lost`` the shuffle outputs it wrote are recomputed too."""
-        self._command(DropExecutor(eid, reason, outputs_lost))
-
-    def shuffle_unreachable(self, shuffle_id: int) -> None:
-        """No RDD can read ``shuffle_id`` any more (its ShuffledRDD was collected): drop it.
-        Safe from a weakref finalizer on any thread (see cleaner.py)."""
-        self.cleaner.shuffle_unreachable(shuffle_id)
-
-    def rdd_unreachable(self, rdd_id: int) -> None:
-        """A persisted RDD was collected: drop its cached blocks (as shuffle_unreachable)."""
-        self.cleaner.rdd_unreachable(rdd_id)
-
-    def stop(self, timeout: float = 5.0) -> None:
-        if self._stopping:
-            return
-        self._command(Stop())
-        self._thread.join(timeout)
-
-    def _command(self, cmd: Any) -> None:
-        self._commands.put(cmd)
-        self._wake()
-
-    def _wake(self) -> None:
-        try:
-            self._wake_w.send(b"x")
-        except OSError:
-            pass
 
     # -- the loop --------------------------------------------------------------------------
     def _loop(self) -> None:
@@ -272,8 +205,10 @@ class Driver:
             conn.close()
             return
         conn.settimeout(None)
-        ref = ExecutorRef(msg.executor_id, conn, msg.pid, slots=msg.cores)
+        ref = ExecutorRef(msg.executor_id, conn, msg.pid, slots=msg.cores,
+                          host=_peer_host(conn))
         self.sched.add_executor(ref)
+        self.events.executor_added(ref)
         self.startup_failures = 0
         self.launcher.registered(ref.id)
         self._sel.register(conn, selectors.EVENT_READ, ("exec", ref))
@@ -320,6 +255,7 @@ class Driver:
         self.waiters[job.id] = cmd.waiter
         self.job_props[job.id] = cmd.props
         dag_log.info("Got job %d with %d output partitions", job.id, len(cmd.partitions))
+        self.events.job_start(job, cmd.props)
         self._apply(actions)
 
     def _cmd_cancel(self, cmd: CancelJobs) -> None:
@@ -350,6 +286,7 @@ class Driver:
         self.sched.remove_rdd_blocks(cmd.rdd_id)
         for ref in self.sched.executors.values():
             self._send(ref, RemoveRdd(cmd.rdd_id))
+        self.events.unpersisted(cmd.rdd_id)
 
     def _cmd_stop(self, cmd: Stop) -> None:
         self.state = DriverState.STOPPING
@@ -366,14 +303,15 @@ class Driver:
                 self._finish_job(ins.job.id, results=ins.job.results)
             elif isinstance(ins, JobFailed):
                 self._finish_job(ins.job.id, error=ins.error)
-        self.sched.drop_orphans()
+        for tsm in self.sched.drop_orphans():
+            self.events.stage_completed(tsm.stage, "Stage cancelled: no active job needs it")
 
     def _finish_job(self, job_id: int, results: list | None = None,
                     error: BaseException | None = None) -> None:
         waiter = self.waiters.pop(job_id, None)
         self.job_props.pop(job_id, None)
         self._release_binaries()
-        self._trim_progress()
+        self.events.job_end(job_id, error)
         if waiter is None:
             return
         if error is None:
@@ -401,16 +339,6 @@ class Driver:
         for ref in self.sched.executors.values():
             self._send(ref, RemoveShuffle(shuffle_id))
 
-    def _trim_progress(self) -> None:
-        with self.lock:
-            for old in sorted(self.job_stages)[:-RETAINED_JOBS]:
-                del self.job_stages[old]
-            if len(self.stage_progress) > RETAINED_STAGES:
-                done = [sid for sid, p in sorted(self.stage_progress.items())
-                        if p.active == 0 and sid not in self.binaries]
-                for sid in done[:len(self.stage_progress) - RETAINED_STAGES]:
-                    del self.stage_progress[sid]
-
     def _launch_stage(self, stage: Any) -> None:
         partitions = stage.pending_partitions()
         if isinstance(stage, ShuffleMapStage):
@@ -424,12 +352,8 @@ class Driver:
                 f"Task not serializable: {type(e).__name__}: {e}")))
             return
         self.sched.submit(stage, partitions)
-        with self.lock:
-            self.stage_progress[stage.id] = StageProgress(
-                stage.id, stage.attempt, stage.name, len(partitions),
-                job_ids=tuple(sorted(stage.jobs)))
-            for j in stage.jobs:
-                self.job_stages.setdefault(j, []).append(stage.id)
+        self.events.stage_submitted(stage, len(partitions),
+                                    self.job_props.get(stage.first_job_id, {}))
         dag_log.info("Submitting %d missing tasks from %s (%s)", len(partitions),
                      "ShuffleMapStage %d" % stage.id if isinstance(stage, ShuffleMapStage)
                      else "ResultStage %d" % stage.id, stage.name)
@@ -449,10 +373,7 @@ class Driver:
             props=self.job_props.get(getattr(stage, "first_job_id", -1), {}),
             binary=self.binaries.for_executor(ref.binaries, stage.id),
             stage_attempt=task.tsm.stage_attempt)
-        with self.lock:
-            prog = self.stage_progress.get(stage.id)
-            if prog:
-                prog.active += 1
+        self.events.task_start(task, ref.host)
         if not self._send(ref, msg):
             self._executor_lost(ref)
 
@@ -462,13 +383,12 @@ class Driver:
         if task is None:
             return
         tsm, stage = task.tsm, task.tsm.stage
-        self.sched.add_blocks(ref.id, msg.blocks or ())
+        if msg.blocks:
+            self.sched.add_blocks(ref.id, msg.blocks)
+            self.events.blocks_stored(ref, msg.blocks, stage.rdd)
         self.metrics.update(msg.metrics or {})
-        with self.lock:
-            prog = self.stage_progress.get(stage.id)
-            if prog:
-                prog.active -= 1
         if msg.ok:
+            self.events.task_end(task, TaskEndReason(), msg.metrics)
             self._task_succeeded(task, msg)
         else:
             error = serde.unpack_exception(
@@ -478,18 +398,17 @@ class Driver:
                         task.partition, task.attempt, stage.id, tsm.stage_attempt, task.id,
                         ref.id, msg.error["type"].removeprefix("builtins."),
                         msg.error["msg"])
-            if isinstance(error, FetchFailedError):
-                self._fetch_failed(task, error)
+            fetch_failed = error if isinstance(error, FetchFailedError) else None
+            self.events.task_end(task, failure_reason(msg.error, fetch_failed, ref.id),
+                                 msg.metrics)
+            if fetch_failed is not None:
+                self._fetch_failed(task, fetch_failed)
             else:
                 self._task_failed(task, error)
 
     def _task_succeeded(self, task: Task, msg: StatusUpdate) -> None:
         tsm, stage = task.tsm, task.tsm.stage
         first = tsm.task_succeeded(task)
-        with self.lock:
-            prog = self.stage_progress.get(stage.id)
-            if prog and first:
-                prog.completed += 1
         if not first or tsm.zombie:
             return
         logging.getLogger("TaskSetManager").info(
@@ -510,7 +429,8 @@ class Driver:
                     f"Job aborted due to stage failure: Total size of serialized results of "
                     f"{n} tasks ({_mib(stage.job.result_bytes + len(data))}) is bigger than "
                     f"spark.driver.maxResultSize ({_mib(self.max_result_size)})")
-                tsm.zombie = True
+                self.sched.remove_taskset(tsm)
+                self.events.stage_completed(stage, str(err))
                 self._apply(self.dag.stage_aborted(stage, err))
                 return
             # kept encoded: the job's waiting thread decodes (JobWaiter.results)
@@ -519,20 +439,18 @@ class Driver:
         if tsm.done:
             self.sched.remove_taskset(tsm)
             dag_log.info("%s %d finished", type(stage).__name__, stage.id)
+            self.events.stage_completed(stage)
             actions += self.dag.stage_finished(stage)
         self._apply(actions)
 
     def _task_failed(self, task: Task, error: BaseException, count: bool = True) -> None:
         tsm, stage = task.tsm, task.tsm.stage
-        with self.lock:
-            prog = self.stage_progress.get(stage.id)
-            if prog:
-                prog.failed += 1
         if tsm.zombie:
             return
         if tsm.task_failed(task, count):
             return
         self.sched.remove_taskset(tsm)
+        self.events.stage_completed(stage, f"{type(error).__name__}: {error}")
         n = tsm.failures_of(task.partition)
         if n > 1 or not isinstance(error, SparkException):
             log.error("Task %d in stage %d.%d failed %d times; aborting job", task.partition,
@@ -546,6 +464,7 @@ class Driver:
         if tsm.zombie:
             return
         self.sched.remove_taskset(tsm)
+        self.events.stage_completed(stage, f"FetchFailed: {error}")
         failed = self.dag.shuffle_stages[error.shuffle_id].outputs[error.map_id] \
             if error.shuffle_id in self.dag.shuffle_stages else None
         address = getattr(failed, "address", None)
@@ -581,6 +500,7 @@ class Driver:
                       f"its worker died); see its log {log_path}")
         self.lost_executors[ref.id] = reason
         log.error("Lost executor %s: %s", ref.id, reason)
+        self.events.executor_removed(ref.id, reason)
         if outputs_lost or not self.launcher.outputs_survive_executor_loss:
             self.dag.lost_outputs(lambda s: s.executor_id == ref.id)
         for task in running:
@@ -592,6 +512,8 @@ class Driver:
                 f"Lost task {task.partition}.{task.attempt} in stage {stage.id}."
                 f"{task.tsm.stage_attempt} (TID {task.id}) (executor {ref.id}): "
                 f"ExecutorLostFailure ({reason})")
+            self.events.task_end(task, TaskEndReason("ExecutorLostFailure", executorId=ref.id,
+                                                     lossReason=reason), None)
             self._task_failed(task, err)
         self.launcher.replace(ref.id)
 
@@ -607,7 +529,8 @@ class Driver:
                 err = SparkException(f"Could not start executors: {reason}")
                 for job_id in list(self.dag.jobs):
                     self._apply(self.dag.fail_job(self.dag.jobs[job_id], err))
-                self.sched.clear()
+                for tsm in self.sched.clear():
+                    self.events.stage_completed(tsm.stage, str(err))
             else:
                 self.launcher.replace(eid)
 
@@ -631,6 +554,13 @@ class Driver:
                 s.close()
             except OSError:
                 pass
+
+
+def _peer_host(conn: socket.socket) -> str:
+    try:
+        return str(conn.getpeername()[0])
+    except OSError:
+        return "localhost"
 
 
 def _mib(n: int) -> str:

@@ -110,17 +110,21 @@ class TaskScheduler:
         tsm.zombie = True
         self.tasksets = [t for t in self.tasksets if t is not tsm]
 
-    def drop_orphans(self) -> None:
-        """Task sets whose stage no active job needs any more (cancelled, failed)."""
-        for tsm in self.tasksets:
-            if not tsm.stage.jobs:
-                tsm.zombie = True
+    def drop_orphans(self) -> list[TaskSetManager]:
+        """Drop task sets whose stage no active job needs any more (cancelled, failed);
+        returns them."""
+        gone = [t for t in self.tasksets if not t.stage.jobs and not t.zombie]
+        for tsm in gone:
+            tsm.zombie = True
         self.tasksets = [t for t in self.tasksets if not t.zombie]
+        return gone
 
-    def clear(self) -> None:
+    def clear(self) -> list[TaskSetManager]:
+        gone = [t for t in self.tasksets if not t.zombie]
         for tsm in self.tasksets:
             tsm.zombie = True
         self.tasksets.clear()
+        return gone
 
     # -- offers -------------------------------------------------------------------------------
     def offer(self) -> Iterator[tuple[ExecutorRef, Task]]:

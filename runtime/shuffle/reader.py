@@ -114,6 +114,7 @@ def _shuffled_records(
                 raise _failed(st, reduce_id, f"fetch failed: {e}") from e
             f = io.BytesIO(data)
             start, end = 0, len(data)
+        metrics.bytes_read += end - start
         with f:
             f.seek(start)
             tell = f.tell

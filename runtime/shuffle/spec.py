@@ -80,6 +80,7 @@ class ShuffleMetrics:
     records_written: int = 0
     bytes_written: int = 0
     records_read: int = 0
+    bytes_read: int = 0  # map output segments read (local file or fetched)
     memory_bytes_spilled: int = 0
     disk_bytes_spilled: int = 0
     spill_count: int = 0
