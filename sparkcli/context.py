@@ -26,12 +26,14 @@ from runtime import appdir
 from runtime import config as rconfig
 from runtime.errors import SparkException
 from runtime.lineage.files import PickleFile, TextFile, WholeTextFiles
+from runtime.lineage.hadoop_files import HadoopFiles
 from runtime.lineage.narrow import Union
 from runtime.lineage.sources import ParallelCollection
 from runtime.memory import DEFAULT_FRACTION, pool_size
 from runtime.status.live import LiveStatus
 from sparkcli.listener import application_end, application_start, call_site
 from sparkcli.rdd import RDD, wrap
+from sparkcli.rdd_io import reject_java_converters
 
 _lock = threading.RLock()
 # the work dirs of the applications started in this process, oldest first: submit and shell
@@ -380,6 +382,58 @@ class SparkContext:
 
     def pickleFile(self, name: str, minPartitions: int | None = None) -> RDD:
         return wrap(self, PickleFile(self._new_rdd_id(), name))
+
+    def sequenceFile(self, path: str, keyClass: str | None = None,
+                     valueClass: str | None = None, keyConverter: str | None = None,
+                     valueConverter: str | None = None, minSplits: int | None = None,
+                     batchSize: int = 0) -> RDD:
+        """Read a Hadoop SequenceFile (or a directory of them) as an RDD of (key, value),
+        with the Writables converted to Python values as PySpark does (one partition per
+        file). Files written by Hadoop, Spark or :meth:`RDD.saveAsSequenceFile` are read
+        without a JVM."""
+        return self.hadoopFile(path, "org.apache.hadoop.mapred.SequenceFileInputFormat",
+                               keyClass, valueClass, keyConverter, valueConverter)
+
+    def hadoopFile(self, path: str, inputFormatClass: str, keyClass: str | None = None,
+                   valueClass: str | None = None, keyConverter: str | None = None,
+                   valueConverter: str | None = None, conf: dict | None = None,
+                   batchSize: int = 0) -> RDD:
+        """Read files through an old-API (mapred) InputFormat: SequenceFileInputFormat,
+        SequenceFileAsTextInputFormat, TextInputFormat ((offset, line) pairs) or
+        KeyValueTextInputFormat."""
+        reject_java_converters(keyConverter, valueConverter)
+        return wrap(self, HadoopFiles(self._new_rdd_id(), path, inputFormatClass, conf))
+
+    def newAPIHadoopFile(self, path: str, inputFormatClass: str, keyClass: str | None = None,
+                         valueClass: str | None = None, keyConverter: str | None = None,
+                         valueConverter: str | None = None, conf: dict | None = None,
+                         batchSize: int = 0) -> RDD:
+        """As :meth:`hadoopFile`, for new-API (mapreduce) InputFormats."""
+        return self.hadoopFile(path, inputFormatClass, keyClass, valueClass, keyConverter,
+                               valueConverter, conf)
+
+    def hadoopRDD(self, inputFormatClass: str, keyClass: str | None = None,
+                  valueClass: str | None = None, keyConverter: str | None = None,
+                  valueConverter: str | None = None, conf: dict | None = None,
+                  batchSize: int = 0) -> RDD:
+        """As :meth:`hadoopFile`, with the input path in the Hadoop ``conf``
+        (``mapreduce.input.fileinputformat.inputdir`` or ``mapred.input.dir``)."""
+        conf = dict(conf or {})
+        path = conf.get("mapreduce.input.fileinputformat.inputdir") or conf.get(
+            "mapred.input.dir")
+        if not path:
+            raise ValueError("the Hadoop conf names no input path "
+                             "(mapreduce.input.fileinputformat.inputdir)")
+        return self.hadoopFile(path, inputFormatClass, keyClass, valueClass, keyConverter,
+                               valueConverter, conf)
+
+    def newAPIHadoopRDD(self, inputFormatClass: str, keyClass: str | None = None,
+                        valueClass: str | None = None, keyConverter: str | None = None,
+                        valueConverter: str | None = None, conf: dict | None = None,
+                        batchSize: int = 0) -> RDD:
+        """As :meth:`hadoopRDD`, for new-API (mapreduce) InputFormats."""
+        return self.hadoopRDD(inputFormatClass, keyClass, valueClass, keyConverter,
+                              valueConverter, conf)
 
     def union(self, rdds: list) -> RDD:
         return wrap(self, Union(self._new_rdd_id(), [r._node for r in rdds]))

@@ -37,9 +37,11 @@ from itertools import chain, islice
 from typing import Any, Callable, Iterable, Iterator
 
 from runtime.errors import SparkException
+from runtime.hadoop import formats
 from runtime.lineage.dependency import ShuffleDependency
 from runtime.lineage.files import local_path
 from runtime.lineage.node import CheckpointState, Node
+from sparkcli.errors import PySparkNotImplementedError
 from sparkcli.storagelevel import StorageLevel
 
 #: Hadoop codec class -> (file extension, opener of a binary write stream)
@@ -177,7 +179,8 @@ class IOMixin:
         """
         self._save_files(path, "", _pickle_writer(batchSize))
 
-    def _save_files(self, path: str, ext: str, writer: Callable[[Iterable, Any], None]) -> None:
+    def _save_files(self, path: str, ext: str, writer: Callable[[Iterable, Any], None],
+                    prefix: str = "part-") -> None:
         out = local_path(path)
         if os.path.exists(out):
             raise FileExistsError(f"Output directory file:{out} already exists")
@@ -190,7 +193,7 @@ class IOMixin:
             tc = task_env.current()
             split = tc.partition_id if tc is not None else 0
             attempt = tc.task_attempt_id if tc is not None else 0
-            name = "part-%05d%s" % (split, ext)
+            name = "%s%05d%s" % (prefix, split, ext)
             # mkdir, never makedirs: if the job was aborted and the driver removed the
             # output directory, a straggling task must fail, not recreate it
             attempt_dir = _mkdir(_mkdir(tmp_root, "_temporary"),
@@ -215,31 +218,72 @@ class IOMixin:
         open(os.path.join(out, "_SUCCESS"), "wb").close()
 
     def saveAsSequenceFile(self, path: str, compressionCodecClass: str | None = None) -> None:
-        """Hadoop SequenceFiles need Hadoop's Java Writables: not available in sparkcli."""
-        _no_hadoop("saveAsSequenceFile")
+        """Save (key, value) pairs as a Hadoop SequenceFile; classes are inferred from the
+        first record as PySpark does (int -> IntWritable or LongWritable, float ->
+        DoubleWritable, str -> Text, bool, bytes, None, dict -> MapWritable). Written in pure
+        Python, readable by Hadoop and Spark (and ``sc.sequenceFile``).
 
-    def saveAsHadoopFile(self, path: str, outputFormatClass: str, *args: Any,
-                         **kwargs: Any) -> None:
-        """Hadoop OutputFormats are Java classes: not available in sparkcli."""
-        _no_hadoop("saveAsHadoopFile")
+        >>> import os, tempfile
+        >>> d = os.path.join(tempfile.mkdtemp(), "seq")
+        >>> sc.parallelize([(1, ""), (1, "a"), (3, "x")]).saveAsSequenceFile(d)
+        >>> sorted(sc.sequenceFile(d).collect())
+        [(1, ''), (1, 'a'), (3, 'x')]
+        """
+        self._save_hadoop(path, formats.output_settings(
+            "org.apache.hadoop.mapred.SequenceFileOutputFormat", codec=compressionCodecClass))
 
-    def saveAsHadoopDataset(self, conf: dict, *args: Any, **kwargs: Any) -> None:
-        """Hadoop OutputFormats are Java classes: not available in sparkcli."""
-        _no_hadoop("saveAsHadoopDataset")
+    def saveAsHadoopFile(self, path: str, outputFormatClass: str, keyClass: str | None = None,
+                         valueClass: str | None = None, keyConverter: str | None = None,
+                         valueConverter: str | None = None, conf: dict | None = None,
+                         compressionCodecClass: str | None = None) -> None:
+        """Save (key, value) pairs through a Hadoop OutputFormat of the old (mapred) API:
+        SequenceFileOutputFormat or TextOutputFormat (``key<TAB>value`` lines)."""
+        reject_java_converters(keyConverter, valueConverter)
+        self._save_hadoop(path, formats.output_settings(
+            outputFormatClass, keyClass, valueClass, conf, compressionCodecClass))
 
-    def saveAsNewAPIHadoopFile(self, path: str, outputFormatClass: str, *args: Any,
-                               **kwargs: Any) -> None:
-        """Hadoop OutputFormats are Java classes: not available in sparkcli."""
-        _no_hadoop("saveAsNewAPIHadoopFile")
+    def saveAsNewAPIHadoopFile(self, path: str, outputFormatClass: str,
+                               keyClass: str | None = None, valueClass: str | None = None,
+                               keyConverter: str | None = None,
+                               valueConverter: str | None = None,
+                               conf: dict | None = None) -> None:
+        """As :meth:`saveAsHadoopFile`, for the new (mapreduce) API: part files are named
+        ``part-r-NNNNN``."""
+        reject_java_converters(keyConverter, valueConverter)
+        self._save_hadoop(path, formats.output_settings(outputFormatClass, keyClass,
+                                                        valueClass, conf))
 
-    def saveAsNewAPIHadoopDataset(self, conf: dict, *args: Any, **kwargs: Any) -> None:
-        """Hadoop OutputFormats are Java classes: not available in sparkcli."""
-        _no_hadoop("saveAsNewAPIHadoopDataset")
+    def saveAsHadoopDataset(self, conf: dict, keyConverter: str | None = None,
+                            valueConverter: str | None = None) -> None:
+        """Save through the OutputFormat and output directory named in the Hadoop ``conf``
+        (``mapred.output.format.class``, ``mapreduce.output.fileoutputformat.outputdir``...)."""
+        self._save_dataset(conf, keyConverter, valueConverter,
+                           ("mapred.output.format.class", "mapreduce.job.outputformat.class"),
+                           "org.apache.hadoop.mapred.TextOutputFormat")
 
-    for _m in (saveAsSequenceFile, saveAsHadoopFile, saveAsHadoopDataset,
-               saveAsNewAPIHadoopFile, saveAsNewAPIHadoopDataset):
-        _m._sparkcli_unsupported = True  # type: ignore[attr-defined]
-    del _m
+    def saveAsNewAPIHadoopDataset(self, conf: dict, keyConverter: str | None = None,
+                                  valueConverter: str | None = None) -> None:
+        """As :meth:`saveAsHadoopDataset`, for the new (mapreduce) API."""
+        self._save_dataset(conf, keyConverter, valueConverter,
+                           ("mapreduce.job.outputformat.class", "mapred.output.format.class"),
+                           "org.apache.hadoop.mapreduce.lib.output.TextOutputFormat")
+
+    def _save_dataset(self, conf: dict, key_converter: str | None,
+                      value_converter: str | None, format_keys: tuple[str, str],
+                      default_format: str) -> None:
+        reject_java_converters(key_converter, value_converter)
+        out = conf.get("mapreduce.output.fileoutputformat.outputdir") \
+            or conf.get("mapred.output.dir")
+        if not out:
+            raise ValueError("the Hadoop conf names no output directory "
+                             "(mapreduce.output.fileoutputformat.outputdir)")
+        fmt = conf.get(format_keys[0]) or conf.get(format_keys[1]) or default_format
+        self._save_hadoop(out, formats.output_settings(fmt, conf=conf))
+
+    def _save_hadoop(self, path: str, settings: formats.OutputSettings) -> None:
+        first = self.take(1)  # PySpark infers the classes from the first record
+        settings = formats.with_classes_of(settings, first[0] if first else None)
+        self._save_files(path, "", formats.partition_writer(settings), settings.part_prefix)
 
     # -- pipe --------------------------------------------------------------------------------
     def pipe(self, command: str, env: dict | None = None, checkCode: bool = False):
@@ -368,13 +412,13 @@ class IOMixin:
         return "\n".join(_debug_lines(self._node)).encode("utf-8")
 
 
-def _no_hadoop(name: str) -> None:
-    from sparkcli.errors import PySparkNotImplementedError
-
-    raise PySparkNotImplementedError(
-        f"RDD.{name} writes through Hadoop's Java OutputFormats and Writables, which sparkcli "
-        "(no JVM) does not have; use saveAsTextFile or saveAsPickleFile",
-        errorClass="NOT_IMPLEMENTED", messageParameters={"feature": name})
+def reject_java_converters(*converters: str | None) -> None:
+    given = [c for c in converters if c]
+    if given:
+        raise PySparkNotImplementedError(
+            f"key/value converters are Java classes ({', '.join(given)}), which sparkcli (no "
+            "JVM) cannot run; convert the records with map() before saving",
+            errorClass="NOT_IMPLEMENTED", messageParameters={"feature": "converters"})
 
 
 def _lazy(make: Callable[[], Iterator]) -> Iterator:

@@ -28,8 +28,7 @@ takeOrdered takeSample toDF toDebugString toLocalIterator top treeAggregate tree
 unpersist values variance withResources zip zipWithIndex zipWithUniqueId
 """.split()
 
-KNOWN_UNSUPPORTED = {"saveAsHadoopDataset", "saveAsHadoopFile", "saveAsNewAPIHadoopDataset",
-                     "saveAsNewAPIHadoopFile", "saveAsSequenceFile"}
+KNOWN_UNSUPPORTED: set[str] = set()
 
 
 def test_public_method_coverage(sc):
@@ -47,12 +46,11 @@ def test_public_method_coverage(sc):
 
 
 def test_unsupported_hadoop_outputs_say_what_to_do(sc, tmp_path):
-    from sparkcli.errors import PySparkNotImplementedError
+    from runtime.hadoop.formats import HadoopFormatError
 
-    with pytest.raises(PySparkNotImplementedError, match="saveAsTextFile"):
-        sc.parallelize([(1, 2)]).saveAsSequenceFile(str(tmp_path / "seq"))
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(HadoopFormatError, match="use SequenceFileOutputFormat or TextOutput"):
         sc.parallelize([(1, 2)]).saveAsNewAPIHadoopFile(str(tmp_path / "x"), "Fmt")
+    assert not (tmp_path / "x").exists()
 
 
 def test_id_is_an_int_and_callable(sc):
