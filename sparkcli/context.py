@@ -35,6 +35,11 @@ from sparkcli.listener import application_end, application_start, call_site
 from sparkcli.rdd import RDD, wrap
 from sparkcli.rdd_io import reject_java_converters
 
+# internal: tasks run in the driver's own process, one at a time, through the same scheduler
+# (runtime/inprocess.py), so a test or doctest runs a job in one process and a debugger can
+# step into a task; local masters only
+IN_PROCESS = "spark.sparkcli.inProcess"
+
 _lock = threading.RLock()
 # the work dirs of the applications started in this process, oldest first: submit and shell
 # record the driver's exit code in them (a driver that fails after sc.stop() is FAILED)
@@ -151,6 +156,15 @@ class SparkContext:
                if k.startswith("spark.executorEnv.")}
         env["SPARKCLI_FILES_DIR"] = self._files_dir
         level = c.get("spark.log.level") or _current_level()
+        if self._spec.kind == "local" and c.get_bool(IN_PROCESS, False):
+            from runtime.inprocess import InProcessLauncher
+
+            self._launcher = InProcessLauncher(local_dir=self._local_dir,
+                                               app_dir=self._app_dir, driver=self._driver)
+            self._driver.launcher = self._launcher
+            self._driver.start()
+            self._launcher.start()
+            return
         if self._spec.kind == "spark":
             self._launcher = self._standalone_launcher(py_files + paths, env, level)
             return

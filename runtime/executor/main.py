@@ -142,7 +142,7 @@ def _watch_worker() -> None:
     threading.Thread(target=watch, name="worker-watcher", daemon=True).start()
 
 
-def _remove_shuffle_files(shuffle_dir: str, shuffle_id: int) -> None:
+def remove_shuffle_files(shuffle_dir: str, shuffle_id: int) -> None:
     prefix = f"shuffle_{shuffle_id}_"
     try:
         names = os.listdir(shuffle_dir)
@@ -225,7 +225,7 @@ def serve(sock: socket.socket, args: SimpleNamespace) -> None:
         RemoveRdd: lambda msg: blocks.remove_rdd(msg.rdd_id),
         ForgetBinaries: forget,
         # its ShuffledRDD is gone on the driver
-        RemoveShuffle: lambda msg: _remove_shuffle_files(shuffle_dir, msg.shuffle_id),
+        RemoveShuffle: lambda msg: remove_shuffle_files(shuffle_dir, msg.shuffle_id),
     })
 
     def kill(msg: KillTask) -> None:

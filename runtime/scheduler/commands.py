@@ -93,6 +93,14 @@ class Stop:
     pass
 
 
+@dataclass
+class AttachExecutor:
+    """An in-process executor: ``endpoint.handle(msg)`` runs what a socket would carry."""
+
+    executor_id: str
+    endpoint: Any
+
+
 class DriverCommands:
     """The Driver's methods for user threads (any thread): each enqueues a command."""
 
@@ -136,6 +144,12 @@ class DriverCommands:
 
     def remove_rdd(self, rdd_id: int) -> None:
         self._command(DropRdd(rdd_id))
+
+    def attach_executor(self, executor_id: str, endpoint: Any) -> None:
+        """Add an executor that lives in this process (runtime/inprocess.py): the loop
+        hands it messages through ``endpoint.handle(msg)``, which runs a launched task at
+        once and returns its StatusUpdate."""
+        self._command(AttachExecutor(executor_id, endpoint))
 
     def remove_executor(self, eid: str, reason: str, outputs_lost: bool) -> None:
         """The cluster manager says executor ``eid`` is gone (e.g. its worker died), even if

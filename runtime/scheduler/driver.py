@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import os
 import queue
 import selectors
 import socket
@@ -55,8 +56,8 @@ from runtime.scheduler.binaries import StageBinaries, key_of
 from runtime.scheduler.bus import ListenerBus
 from runtime.scheduler.cleaner import ContextCleaner, Unreachable
 from runtime.scheduler.commands import (
-    CancelJobs, DriverCommands, DriverState, DropExecutor, DropRdd, KillJobTasks,
-    MessageJobTasks, Stop, SubmitJob,
+    AttachExecutor, CancelJobs, DriverCommands, DriverState, DropExecutor, DropRdd,
+    KillJobTasks, MessageJobTasks, Stop, SubmitJob,
 )
 from runtime.scheduler.dag import (
     DAGScheduler, Instruction, JobFailed, JobSucceeded, LaunchStage, ResultStage,
@@ -107,7 +108,7 @@ class Driver(DriverCommands):
             SubmitJob: self._cmd_submit, CancelJobs: self._cmd_cancel,
             KillJobTasks: self._cmd_kill_tasks, MessageJobTasks: self._cmd_message_tasks,
             DropRdd: self._cmd_remove_rdd, DropExecutor: self._cmd_remove_executor,
-            Stop: self._cmd_stop})
+            AttachExecutor: self._cmd_attach, Stop: self._cmd_stop})
         self._commands: queue.Queue = queue.Queue()
         self._sel = selectors.DefaultSelector()
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -228,6 +229,11 @@ class Driver(DriverCommands):
             self.handlers.dispatch(msg, ref.id)
 
     def _send(self, ref: ExecutorRef, msg: Any) -> bool:
+        if ref.local is not None:  # in-process: a launch runs now and answers at once
+            reply = ref.local.handle(msg)
+            if reply is not None:
+                self._on_status(ref, reply)
+            return True
         try:
             frames.send(ref.sock, protocol.encode(msg))
             return True
@@ -287,6 +293,13 @@ class Driver(DriverCommands):
         for ref in self.sched.executors.values():
             self._send(ref, RemoveRdd(cmd.rdd_id))
         self.events.unpersisted(cmd.rdd_id)
+
+    def _cmd_attach(self, cmd: AttachExecutor) -> None:
+        ref = ExecutorRef(cmd.executor_id, None, os.getpid(), slots=1, host="localhost",
+                          local=cmd.endpoint)
+        self.sched.add_executor(ref)
+        self.launcher.registered(ref.id)
+        self.events.executor_added(ref)
 
     def _cmd_stop(self, cmd: Stop) -> None:
         self.state = DriverState.STOPPING
@@ -548,7 +561,8 @@ class Driver(DriverCommands):
     def close_sockets(self) -> None:
         """Executors see EOF and exit, including one that connected but had not registered
         yet (a job can end before a slow executor's registration is read)."""
-        socks = [ref.sock for ref in self.sched.executors.values()] + list(self._pending)
+        socks = [ref.sock for ref in self.sched.executors.values()
+                 if ref.sock is not None] + list(self._pending)
         for s in socks + [self._listener, self._wake_r, self._wake_w]:
             try:
                 s.close()

@@ -37,6 +37,8 @@ class ExecutorRef:
     running: set = field(default_factory=set)
     binaries: StageBinaryCache = field(default_factory=StageBinaryCache)
     added: float = field(default_factory=time.time)
+    # an in-process executor (runtime/inprocess.py): messages go to its handle(), not a socket
+    local: Any = None
 
 
 class TaskScheduler:
