@@ -152,7 +152,7 @@ class BlockStore:
 def _dumps_block(data: list) -> bytes:
     try:
         return pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
-    except Exception:
+    except Exception:  # noqa: BLE001 -- what pickle refuses, cloudpickle may take
         import cloudpickle
 
         return cloudpickle.dumps(data, pickle.HIGHEST_PROTOCOL)

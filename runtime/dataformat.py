@@ -94,7 +94,7 @@ def encode_result(value: Any) -> tuple[bytes, str]:
         return ipc_bytes(value), ARROW
     try:
         return pickle.dumps(value, pickle.HIGHEST_PROTOCOL), PICKLE
-    except Exception:
+    except Exception:  # noqa: BLE001 -- what pickle refuses, cloudpickle may take
         return serde.dumps_closure(value), PICKLE
 
 

@@ -16,7 +16,8 @@ task's result, so an update counts once per successful task.
 from __future__ import annotations
 
 import collections
-from typing import Any, Callable, Iterator
+from collections.abc import Iterator
+from typing import Any, Callable
 
 from runtime.blockstore import BlockStore
 from runtime.memory import TaskMemory

@@ -33,7 +33,10 @@ import pickle
 from collections.abc import Iterator
 from typing import Callable
 
+from runtime.dataformat import ARROW
 from runtime.memory import Memory
+from runtime.shuffle.arrow_shuffle import read_arrow_partition
+from runtime.shuffle.files import fetch_segment
 from runtime.shuffle.merger import FILE_BUFFER, ExternalMerger
 from runtime.shuffle.spec import FetchFailedError, MapStatus, ShuffleMetrics, ShuffleSpec
 
@@ -50,9 +53,9 @@ def fetch_local(status: MapStatus, reduce_id: int) -> bytes:
             f.seek(start)
             data = f.read(end - start)
     except OSError as e:
-        raise _failed(status, reduce_id, f"cannot read {status.path}: {e}") from e
+        raise FetchFailedError.of(status, reduce_id, f"cannot read {status.path}: {e}") from e
     if len(data) != end - start:
-        raise _failed(status, reduce_id, f"{status.path} is truncated")
+        raise FetchFailedError.of(status, reduce_id, f"{status.path} is truncated")
     return data
 
 
@@ -65,7 +68,12 @@ def read_partition(
     metrics: ShuffleMetrics,
     fetch: Callable[[MapStatus, int], bytes] | None = None,
 ) -> Iterator:
-    """Records of reduce partition ``reduce_id``, aggregated as ``spec`` says (lazy)."""
+    """Records of reduce partition ``reduce_id``, aggregated as ``spec`` says (lazy); for an
+    ARROW spec, its record batches (:func:`~runtime.shuffle.arrow_shuffle.read_arrow_partition`).
+    """
+    if spec.data_format == ARROW:
+        yield from read_arrow_partition(statuses, reduce_id, metrics, fetch)
+        return
     records = _shuffled_records(statuses, reduce_id, metrics, fetch)
     agg = spec.aggregator
     if agg is None:
@@ -83,12 +91,6 @@ def read_partition(
     yield from merger.items()
 
 
-def _failed(status: MapStatus, reduce_id: int, message: str) -> FetchFailedError:
-    return FetchFailedError(
-        status.shuffle_id, status.map_id, reduce_id, status.executor_id, message
-    )
-
-
 def _shuffled_records(
     statuses: list[MapStatus],
     reduce_id: int,
@@ -104,14 +106,9 @@ def _shuffled_records(
             try:
                 f = open(st.path, "rb", buffering=FILE_BUFFER)  # noqa: SIM115 -- closed below
             except OSError as e:
-                raise _failed(st, reduce_id, f"cannot open {st.path}: {e}") from e
+                raise FetchFailedError.of(st, reduce_id, f"cannot open {st.path}: {e}") from e
         else:
-            try:
-                data = fetch(st, reduce_id)
-            except FetchFailedError:
-                raise
-            except OSError as e:  # ConnectionError included
-                raise _failed(st, reduce_id, f"fetch failed: {e}") from e
+            data = fetch_segment(fetch, st, reduce_id)
             f = io.BytesIO(data)
             start, end = 0, len(data)
         metrics.bytes_read += end - start
@@ -122,6 +119,7 @@ def _shuffled_records(
                 try:
                     batch = load(f)
                 except (EOFError, pickle.UnpicklingError) as e:
-                    raise _failed(st, reduce_id, f"corrupt or truncated segment: {e}") from e
+                    raise FetchFailedError.of(
+                        st, reduce_id, f"corrupt or truncated segment: {e}") from e
                 metrics.records_read += len(batch)
                 yield from batch

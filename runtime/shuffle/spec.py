@@ -20,6 +20,14 @@ and reduce task of the two stages.
 * With ``map_side_combine`` a segment holds ``(key, combiner)`` pairs. A key appears at most
   once per segment unless the map task spilled and its final merge itself overflowed memory,
   so readers must merge duplicates (they always do, with ``merge_combiners``).
+* ``data_format`` says what the segments hold: PICKLE, the stream of pickled lists above, or
+  ARROW: each non-empty segment is ONE Arrow IPC stream (schema, record batches, end
+  marker) of the rows ``spec.partitioner.partition_ids`` sent to that reducer
+  (runtime/shuffle/arrow_shuffle.py); ``records`` then counts rows. Same file, offsets and
+  MapStatus, so the scheduler, the fetch path and the cleanup do not know the difference.
+  An ARROW shuffle may carry a ``combiner`` (the SQL engine's partial aggregation), applied
+  to a reducer's buffered batches before they are spilled or written; as with records, a
+  key may then appear in several batches of a segment, and the reduce side merges.
 * :class:`ShuffleMetrics` is a plain counter bag the writer, reader and sorter add to; the
   engine reports it per task (Spark's shuffle write/read and spill metrics).
 * :class:`FetchFailedError` is what the reader raises when a map output is missing or
@@ -30,6 +38,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
+
+from runtime.dataformat import PICKLE
 
 
 @dataclass
@@ -43,13 +53,22 @@ class Aggregator:
 
 @dataclass
 class ShuffleSpec:
-    """One shuffle dependency, as shipped to the executors of both stages."""
+    """One shuffle dependency, as shipped to the executors of both stages.
+
+    ``data_format`` PICKLE (records; ``partition_func``, ``aggregator``,
+    ``map_side_combine``) or ARROW (record batches; ``partitioner`` and ``combiner``).
+    """
 
     shuffle_id: int
     num_partitions: int
-    partition_func: Callable[[Any], int]
+    partition_func: Callable[[Any], int] | None = None
     aggregator: Aggregator | None = None
     map_side_combine: bool = False
+    data_format: str = PICKLE
+    #: ARROW: ``partition_ids(batch, num_partitions)`` -> int64 array (partitioner.py)
+    partitioner: Any = None
+    #: ARROW: map-side partial aggregation, ``list[RecordBatch] -> iterable of RecordBatch``
+    combiner: Callable[[list], Any] | None = None
 
 
 @dataclass
@@ -112,6 +131,11 @@ class FetchFailedError(Exception):
             f"FetchFailed(shuffle {shuffle_id}, map {map_id}, reduce {reduce_id}, "
             f"executor {executor_id}): {message}"
         )
+
+    @classmethod
+    def of(cls, status: MapStatus, reduce_id: int, message: str) -> FetchFailedError:
+        """The failure to read segment ``reduce_id`` of the map output ``status``."""
+        return cls(status.shuffle_id, status.map_id, reduce_id, status.executor_id, message)
 
     def __reduce__(self):
         return (

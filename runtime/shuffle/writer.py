@@ -41,12 +41,13 @@ file are deleted before returning, also when the task fails.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterable
 from itertools import islice
 
+from runtime.dataformat import ARROW
 from runtime.memory import Memory, as_memory
+from runtime.shuffle.arrow_shuffle import write_arrow_map_output
+from runtime.shuffle.files import commit_map_output
 from runtime.shuffle.hashing import fast_partition_func, portable_hash_unchecked
 from runtime.shuffle.memory import (
     INITIAL_CHECK,
@@ -62,10 +63,9 @@ from runtime.shuffle.merger import (
     dump_list,
     iter_range,
     make_fold,
-    remove_quietly,
     write_segments,
 )
-from runtime.shuffle.spec import MapStatus, ShuffleMetrics, ShuffleSpec, data_file_name
+from runtime.shuffle.spec import MapStatus, ShuffleMetrics, ShuffleSpec
 
 OUT_BUFFER = 1 << 20
 LOGGER = "ExternalSorter"
@@ -82,26 +82,17 @@ def write_map_output(
     memory: Memory,
     metrics: ShuffleMetrics,
 ) -> MapStatus:
-    """Partition (and combine) one map task's records into its shuffle data file."""
-    os.makedirs(shuffle_dir, exist_ok=True)
-    final = os.path.join(shuffle_dir, data_file_name(spec.shuffle_id, map_id))
-    tmp = f"{final}.{uuid.uuid4().hex}.tmp"
-    w = _Writer(spec, map_id, shuffle_dir, memory, metrics)
-    try:
-        with open(tmp, "wb", buffering=OUT_BUFFER) as out:
-            if spec.aggregator is not None and spec.map_side_combine:
-                offsets, count = w.write_combined(records, out)
-            else:
-                offsets, count = w.write_plain(records, out)
-        os.replace(tmp, final)
-    except BaseException:
-        remove_quietly(tmp)
-        raise
-    finally:
-        w.cleanup()
-    metrics.records_written += count
-    metrics.bytes_written += offsets[-1]
-    return MapStatus(spec.shuffle_id, map_id, executor_id, final, offsets, count)
+    """Partition (and combine) one map task's records into its shuffle data file.
+
+    An ARROW spec's input is record batches, written by
+    :func:`~runtime.shuffle.arrow_shuffle.write_arrow_map_output`.
+    """
+    if spec.data_format == ARROW:
+        return write_arrow_map_output(
+            records, spec, map_id, executor_id, shuffle_dir, memory, metrics
+        )
+    w = _Writer(spec, map_id, shuffle_dir, memory, metrics, records)
+    return commit_map_output(spec, map_id, executor_id, shuffle_dir, metrics, w)
 
 
 class _Writer:
@@ -109,9 +100,10 @@ class _Writer:
 
     def __init__(
         self, spec: ShuffleSpec, map_id: int, shuffle_dir: str, memory: Memory,
-        metrics: ShuffleMetrics
+        metrics: ShuffleMetrics, records: Iterable = ()
     ):
         self.spec = spec
+        self.records = records
         self.n = spec.num_partitions
         self.pf, self.portable = fast_partition_func(spec.partition_func)
         self.map_id = map_id
@@ -145,6 +137,12 @@ class _Writer:
         if self.spill_file is None:
             self.spill_file = SpillFile(self.dir, f"spill_{self.spec.shuffle_id}_{self.map_id}_")
         self.tracker.spilled(estimated, self.spill_file.append_segments(buckets))
+
+    def write(self, path: str) -> tuple[list[int], int]:
+        with open(path, "wb", buffering=OUT_BUFFER) as out:
+            if self.spec.aggregator is not None and self.spec.map_side_combine:
+                return self.write_combined(self.records, out)
+            return self.write_plain(self.records, out)
 
     def cleanup(self) -> None:
         self.budget.release()
