@@ -29,7 +29,8 @@ Reduce side, :func:`read_arrow_partition` yields the record batches of segment
 ``reduce_id`` of every map output in map order: a local file is memory-mapped and the
 segment opened as an IPC stream in place (zero-copy); a remote one comes as bytes from
 ``fetch(status, reduce_id)`` (the worker's shuffle service in cluster mode). A missing,
-truncated or corrupt segment raises FetchFailedError. ``records_read`` counts rows.
+truncated or corrupt segment raises FetchFailedError. ``records_read`` counts rows,
+``bytes_read`` segment bytes.
 
 pyarrow and numpy are imported lazily, inside the functions: RDD applications never load
 them.
@@ -232,6 +233,7 @@ def read_arrow_partition(
             else:
                 data = fetch_segment(fetch, st, reduce_id)
                 buf = pa.py_buffer(data)
+            metrics.bytes_read += end - start
             try:
                 reader = pa.ipc.open_stream(buf)
                 for batch in reader:

@@ -61,6 +61,7 @@ def test_every_row_reaches_the_reducer_its_key_hashes_to(tmp_path, memory):
         for b in batches:
             assert set(partition_ids(b, ["k"], 4).tolist()) == {r}
     assert wm.records_written == rm.records_read == 9000
+    assert rm.bytes_read == wm.bytes_written
     assert wm.bytes_written == sum(os.path.getsize(s.path) for s in statuses)
     assert (wm.spill_count > 0) == (memory != HUGE)
     assert sorted(os.listdir(tmp_path)) == sorted(os.path.basename(s.path) for s in statuses)
