@@ -6,7 +6,7 @@ Names are imported lazily so that ``sparkcli --help`` and executors start fast.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from sparkcli.version import PYSPARK_API_VERSION as __version__  # pyspark.__version__
 
 _LAZY = {
     "SparkConf": "sparkcli.conf",

@@ -34,6 +34,7 @@ from runtime.status.live import LiveStatus
 from sparkcli.listener import application_end, application_start, call_site
 from sparkcli.rdd import RDD, wrap
 from sparkcli.rdd_io import reject_java_converters
+from sparkcli.version import PYSPARK_API_VERSION, SPARKCLI_VERSION
 
 # internal: tasks run in the driver's own process, one at a time, through the same scheduler
 # (runtime/inprocess.py), so a test or doctest runs a job in one process and a debugger can
@@ -94,7 +95,8 @@ class SparkContext:
 
             SparkFiles._root_directory = self._files_dir
             self._attach_driver_log(rlog)
-            self._log.info("Running Spark version %s (sparkcli)", _version())
+            self._log.info("Running Spark version %s (sparkcli %s)", PYSPARK_API_VERSION,
+                           SPARKCLI_VERSION)
             self._log.info("Submitted application: %s", self.appName)
             if config.get_bool("spark.submit.verbose"):
                 fmt = getattr(rconfig, "format_properties", None)
@@ -266,7 +268,7 @@ class SparkContext:
 
     @property
     def version(self) -> str:
-        return _version()
+        return PYSPARK_API_VERSION
 
     @property
     def startTime(self) -> int:
@@ -566,12 +568,6 @@ def _first_local_dir(value: str | None) -> str:
     d = (value or "").split(",")[0].strip() or tempfile.gettempdir()
     os.makedirs(d, exist_ok=True)
     return d
-
-
-def _version() -> str:
-    from sparkcli import __version__
-
-    return __version__
 
 
 def _user() -> str:

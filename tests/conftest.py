@@ -1,17 +1,30 @@
 """Shared fixtures: a module-scoped local[2] SparkContext with its own SPARKCLI_HOME.
 
 String hashing must agree between the driver (this pytest process) and the executors, as
-under ``sparkcli submit``: run pytest with PYTHONHASHSEED=0 (README's command and .ci/run
-do). Executors always get it; the few tests that hash on the driver skip without it.
+under ``sparkcli submit`` (whose launcher sets PYTHONHASHSEED=0 for every process). A hash
+seed only takes effect when an interpreter starts, so a pytest started without
+PYTHONHASHSEED=0 starts itself again with it, before collecting: plain ``python -m pytest``
+works (PySpark's own test runner sets the variable for the same reason).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
-os.environ.setdefault("PYTHONHASHSEED", "0")
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("PYTHONHASHSEED") == "0":
+        return
+    os.environ["PYTHONHASHSEED"] = "0"
+    capture = config.pluginmanager.getplugin("capturemanager")
+    if capture is not None:  # give the new process the real stdout/stderr, not capture files
+        capture.suspend_global_capture(in_=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "pytest", *sys.argv[1:]])
 
 
 @pytest.fixture(scope="module")

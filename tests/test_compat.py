@@ -94,3 +94,16 @@ def test_session_dataframe_api_says_it_is_not_there_yet():
     assert not hasattr(session, "readStream")
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         session.nope  # noqa: B018
+
+
+def test_pyspark_version_is_the_api_level():
+    import sparkcli.compat as compat_mod
+
+    compat_mod.install()
+    try:
+        import pyspark
+
+        assert pyspark.__version__ == "4.3.0"
+        assert pyspark.__version__ >= "3.4"  # the check PySpark scripts make
+    finally:
+        compat_mod.uninstall()

@@ -129,7 +129,8 @@ def test_context_manager_version_new_session():
     import sparkcli
 
     with make() as spark:
-        assert spark.version == sparkcli.__version__
+        # what PySpark scripts compare with Spark versions: the API level, not 0.1.0
+        assert spark.version == spark.sparkContext.version == sparkcli.__version__ == "4.3.0"
         other = spark.newSession()
         assert other.sparkContext is spark.sparkContext
         other.conf.set("spark.sql.y", "1")

@@ -191,13 +191,13 @@ def test_bad_conf_is_one_line(home):
 # -- pieces ---------------------------------------------------------------------------------------
 
 def test_banner():
-    from sparkcli import __version__
+    from sparkcli.version import PYSPARK_API_VERSION, SPARKCLI_VERSION
 
     sc = SimpleNamespace(master="local[2]", applicationId="app-20261122020438-0000",
                          _app_dir="/x/work/app-20261122020438-0000")
     text = S.banner(sc)
     assert text.startswith("Welcome to\n      ____              __")
-    assert f"version {__version__}\n" in text
+    assert f"version {SPARKCLI_VERSION} (PySpark API {PYSPARK_API_VERSION})\n" in text
     assert f"Using Python version {sys.version.split()[0]} (" in text
     assert "Spark context available as 'sc' (master = local[2], app id = " \
            "app-20261122020438-0000).\n" in text

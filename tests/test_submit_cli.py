@@ -114,7 +114,7 @@ def test_missing_py_file(app):
 
 def test_version_and_help():
     r = CliRunner().invoke(cli, ["--version"])
-    assert r.exit_code == 0 and "0.1.0" in r.output
+    assert r.exit_code == 0 and r.output.strip() == "sparkcli version 0.1.0"
     r = CliRunner().invoke(cli, ["submit", "--help"])
     assert r.exit_code == 0
     for flag in ("--master", "--deploy-mode", "--conf", "--properties-file", "--py-files",

@@ -15,7 +15,7 @@ import importlib
 import importlib.util
 import click
 
-from sparkcli import __version__
+from sparkcli.version import SPARKCLI_VERSION
 
 # name -> module; the order is the order of `sparkcli --help`
 SUBCOMMANDS: dict[str, str] = {
@@ -54,7 +54,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="sparkcli",
+@click.version_option(SPARKCLI_VERSION, "--version", prog_name="sparkcli",
                       message="%(prog)s version %(version)s")
 def cli() -> None:
     """The Apache Spark developer experience in pure Python (no JVM).

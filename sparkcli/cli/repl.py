@@ -48,7 +48,8 @@ from typing import Any
 from runtime import log as rlog
 from runtime.config import ConfigError, set_launch_layers
 from runtime.tracebacks import format_user_exception
-from sparkcli import __version__, compat
+from sparkcli import compat
+from sparkcli.version import PYSPARK_API_VERSION, SPARKCLI_VERSION
 from sparkcli.cli import exit_codes
 from sparkcli.cli import submission as _submit
 from sparkcli.conf import SparkConf
@@ -90,7 +91,7 @@ def banner(sc: Any) -> str:
     build = platform.python_build()
     return (
         "Welcome to\n"
-        + LOGO.format(version=__version__)
+        + LOGO.format(version=f"{SPARKCLI_VERSION} (PySpark API {PYSPARK_API_VERSION})")
         + "\n"
         + f"Using Python version {py} ({build[0]}, {build[1]})\n"
         + f"Spark context available as 'sc' (master = {sc.master}, app id = "

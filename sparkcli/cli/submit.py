@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from sparkcli import __version__
+from sparkcli.version import SPARKCLI_VERSION
 from sparkcli.cli import options as opt
 
 
@@ -39,7 +39,7 @@ from sparkcli.cli import options as opt
 @click.option("--status", metavar="SUBMISSION_ID",
               help="Print the state of a cluster-mode driver (spark://).")
 @opt.VERBOSE
-@click.version_option(__version__, "--version", prog_name="sparkcli",
+@click.version_option(SPARKCLI_VERSION, "--version", prog_name="sparkcli",
                       message="%(prog)s version %(version)s")
 @click.argument("app", metavar="APP.py", required=False)
 @click.argument("app_args", nargs=-1, type=click.UNPROCESSED, metavar="[APP ARGS]...")

@@ -22,6 +22,7 @@ import threading
 from typing import Any
 
 from sparkcli.sql.conf import RuntimeConfig
+from sparkcli.version import PYSPARK_API_VERSION
 
 __all__ = ["SparkSession"]
 
@@ -197,10 +198,8 @@ class SparkSession:
 
     @property
     def version(self) -> str:
-        """The version of sparkcli this application runs on."""
-        from sparkcli import __version__
-
-        return __version__
+        """The Spark version whose API this session implements (PySpark's), e.g. ``4.3.0``."""
+        return PYSPARK_API_VERSION
 
     def newSession(self) -> SparkSession:
         """A new session sharing the SparkContext, with its own runtime configuration and
