@@ -15,16 +15,20 @@ import sys
 import pytest
 
 
+#: the environment pytest was started with (plugins may add COLUMNS/LINES later)
+_START_ENV = dict(os.environ)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("PYTHONHASHSEED") == "0":
         return
-    os.environ["PYTHONHASHSEED"] = "0"
     capture = config.pluginmanager.getplugin("capturemanager")
     if capture is not None:  # give the new process the real stdout/stderr, not capture files
         capture.suspend_global_capture(in_=True)
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(sys.executable, [sys.executable, "-m", "pytest", *sys.argv[1:]])
+    os.execve(sys.executable, [sys.executable, "-m", "pytest", *sys.argv[1:]],
+              dict(_START_ENV, PYTHONHASHSEED="0"))
 
 
 @pytest.fixture(scope="module")
