@@ -4,7 +4,9 @@
 """
 
 import sys
+from typing import Tuple
 
+from pyspark import RDD
 from pyspark.sql import SparkSession
 
 if __name__ == "__main__":
@@ -13,10 +15,10 @@ if __name__ == "__main__":
         sys.exit(-1)
 
     spark = SparkSession.builder.appName("PythonSort").getOrCreate()
-    lines = spark.sparkContext.textFile(sys.argv[1], 1)
-    sortedCount = lines.flatMap(lambda x: x.split(" ")) \
-        .map(lambda x: (int(x), 1)) \
-        .sortByKey()
+    lines = spark.read.text(sys.argv[1]).rdd.map(lambda r: r[0])
+    sortedCount: RDD[Tuple[int, int]] = (
+        lines.flatMap(lambda x: x.split(" ")).map(lambda x: (int(x), 1)).sortByKey()
+    )
     output = sortedCount.collect()
     for (num, unitcount) in output:
         print(num)

@@ -1,4 +1,4 @@
-"""Word count (Spark's examples/src/main/python/wordcount.py), unmodified PySpark code.
+"""Word count (Spark's examples/src/main/python/wordcount.py): read.text, then RDD code.
 
     sparkcli submit --master 'local[2]' examples/wordcount.py README.md
 """
@@ -14,7 +14,7 @@ if __name__ == "__main__":
         sys.exit(-1)
 
     spark = SparkSession.builder.appName("PythonWordCount").getOrCreate()
-    lines = spark.sparkContext.textFile(sys.argv[1])
+    lines = spark.read.text(sys.argv[1]).rdd.map(lambda r: r[0])
     counts = lines.flatMap(lambda x: x.split(" ")).map(lambda x: (x, 1)).reduceByKey(add)
     output = counts.collect()
     for (word, count) in output:

@@ -57,6 +57,9 @@ class _RDDId(int):
 
 
 class RDD(PairMixin, ActionsMixin, IOMixin):
+    # ``RDD[Tuple[int, int]]`` in annotations (PySpark's RDD is Generic[T]; Spark's sort.py)
+    __class_getitem__ = classmethod(lambda cls, item: cls)
+
     def __init__(self, ctx: Any, node: Node):
         self.ctx = ctx
         self._node = node

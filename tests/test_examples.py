@@ -175,7 +175,32 @@ def check_access_totals(out: str, lines: list[str], bad: int) -> None:
     assert rows == [(ip, str(requests[ip]), str(nbytes[ip])) for ip in top]
 
 
+def check_flights(home: Path) -> None:
+    subprocess.run([sys.executable, str(EXAMPLES / "flights_data.py"), str(home / "flights"),
+                    "--files", "3", "--rows", "400", "--seed", "5"], check=True)
+    routes: Counter = Counter()
+    for f in sorted((home / "flights").glob("*.csv")):
+        for line in f.read_text().splitlines()[1:]:
+            fields = line.split(",")
+            routes[(fields[6], fields[7])] += 1
+    out = submit(home, "flights.py", "flights").stdout
+    assert f"{sum(routes.values())} flights on {len(routes)} routes" in out
+    shown = re.findall(r"^\|\s*([A-Z]{3})\|\s*([A-Z]{3})\|\s*(\d+)\|$", out, re.MULTILINE)
+    top = sorted(routes.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    assert [((o, d), int(c)) for o, d, c in shown] == top
+    assert "only showing top 10 rows" in out
+
+
+def check_flights_data(home: Path) -> None:
+    subprocess.run([sys.executable, str(EXAMPLES / "flights_data.py"), str(home / "f"),
+                    "--files", "2", "--rows", "5"], check=True)
+    files = sorted((home / "f").glob("*.csv"))
+    assert len(files) == 2 and all(len(f.read_text().splitlines()) == 6 for f in files)
+
+
 CHECKS = {
+    "flights.py": check_flights,
+    "flights_data.py": check_flights_data,
     "hello.py": check_hello,
     "pi.py": check_pi,
     "wordcount.py": check_wordcount,

@@ -176,6 +176,15 @@ def divide_by_zero() -> ArithmeticException:
     )
 
 
+def remainder_by_zero() -> ArithmeticException:
+    return ArithmeticException(
+        '[REMAINDER_BY_ZERO] Remainder by zero. Use `try_mod` to tolerate divisor being 0 and '
+        'return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass '
+        "this error. SQLSTATE: 22012",
+        errorClass="REMAINDER_BY_ZERO",
+        messageParameters={"config": '"spark.sql.ansi.enabled"'})
+
+
 def arithmetic_overflow(message: str, alternative: str) -> ArithmeticException:
     hint = f" Use '{alternative}' to tolerate overflow and return NULL instead." \
         if alternative else ""

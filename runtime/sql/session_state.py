@@ -13,6 +13,7 @@ import os
 from typing import Any, Callable
 
 from runtime.sql.analysis.analyzer import Analyzer
+from runtime.sql.errors import AnalysisException
 from runtime.sql.execution.local_runner import LocalRunner
 from runtime.sql.execution.planner import PlannerConf, plan_physical
 from runtime.sql.expressions.registry import BindContext
@@ -99,7 +100,15 @@ class SessionState:
         return ExpressionResolver(self.bind_context())
 
     def analyze(self, plan: L.LogicalPlan) -> L.LogicalPlan:
-        return Analyzer(self.bind_context(), self.lookup_relation).analyze(plan)
+        """The analyzed plan; an AnalysisException names the plan it failed on, as
+        Spark's does (``...SQLSTATE: 42703;`` then the plan)."""
+        try:
+            return Analyzer(self.bind_context(), self.lookup_relation).analyze(plan)
+        except AnalysisException as e:
+            if ";\n" not in e._message:
+                e._message += ";\n" + plan.tree_string().rstrip("\n")
+                e.args = (e._message,)
+            raise
 
     def execution(self, plan: L.LogicalPlan) -> QueryExecution:
         return QueryExecution(self, plan)

@@ -140,9 +140,8 @@ def avg(col: Any) -> Column:
 
 
 def mean(col: Any) -> Column:
-    c = _call("avg", col)
-    c._expr = UnresolvedFunction("avg", c._expr.children, options=(("display", "mean"),))
-    return c
+    """The average (named ``avg(col)``, as in Spark)."""
+    return _call("avg", col)
 
 
 def min(col: Any) -> Column:  # noqa: A001

@@ -1,17 +1,195 @@
-"""``spark.read`` (DataFrameReader) and ``df.write`` (DataFrameWriter)."""
+"""``spark.read`` (DataFrameReader) and ``df.write`` (DataFrameWriter), PySpark's API over
+the engine's file sources and sinks (runtime/sql/io).
+
+>>> df = spark.read.csv("flights/", schema=flightsSchema, header=True)
+>>> df.write.mode("overwrite").parquet("out/")
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from runtime.sql import types as T
+from runtime.sql.ddl import parse_schema
+from runtime.sql.errors import AnalysisException, PySparkTypeError
+from runtime.sql.io.sources import file_relation
+from runtime.sql.io.writer import write_files
+
 __all__ = ["DataFrameReader", "DataFrameWriter"]
+
+_FORMATS = {"csv", "json", "text", "parquet"}
+
+
+def _to_str(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _paths(path: Any) -> list[str]:
+    if isinstance(path, str):
+        return [path]
+    if isinstance(path, (list, tuple)):
+        return [str(p) for p in path]
+    raise PySparkTypeError(f"[NOT_STR_OR_LIST_OF_RDD] path can be only string, list or RDD, "
+                           f"got {type(path).__name__}.", errorClass="NOT_STR_OR_LIST_OF_RDD")
 
 
 class DataFrameReader:
+    """Loads DataFrames from files: csv, json, text, parquet."""
+
     def __init__(self, session: Any):
         self._session = session
+        self._format = "parquet"
+        self._schema: T.StructType | None = None
+        self._options: dict[str, str] = {}
+
+    def format(self, source: str) -> DataFrameReader:
+        self._format = source.lower()
+        return self
+
+    def schema(self, schema: T.StructType | str) -> DataFrameReader:
+        """The schema to read with (a StructType or a DDL string); no inference then."""
+        if isinstance(schema, str):
+            schema = parse_schema(schema)  # type: ignore[assignment]
+        if not isinstance(schema, T.StructType):
+            raise PySparkTypeError("[NOT_STR_OR_STRUCT] Argument `schema` should be a str or "
+                                   "StructType.", errorClass="NOT_STR_OR_STRUCT")
+        self._schema = schema
+        return self
+
+    def option(self, key: str, value: Any) -> DataFrameReader:
+        if value is not None:
+            self._options[key] = _to_str(value)
+        return self
+
+    def options(self, **options: Any) -> DataFrameReader:
+        for k, v in options.items():
+            self.option(k, v)
+        return self
+
+    def load(self, path: Any = None, format: str | None = None, schema: Any = None,
+             **options: Any) -> Any:
+        from sparkcli.sql.dataframe import DataFrame
+
+        if format is not None:
+            self.format(format)
+        if schema is not None:
+            self.schema(schema)
+        self.options(**options)
+        fmt = self._format
+        if fmt not in _FORMATS:
+            raise AnalysisException(
+                f"[DATA_SOURCE_NOT_FOUND] Failed to find the data source: {fmt}. Make sure the "
+                "provider name is correct and the package is properly registered and "
+                "compatible with your Spark version. SQLSTATE: 42K02",
+                errorClass="DATA_SOURCE_NOT_FOUND")
+        if path is None:
+            path = self._options.pop("path", None)
+        if path is None:
+            raise AnalysisException("[UNABLE_TO_INFER_SCHEMA] 'path' is not specified",
+                                    errorClass="UNABLE_TO_INFER_SCHEMA")
+        rel = file_relation(fmt, _paths(path), dict(self._options), self._schema)
+        return DataFrame(rel, self._session)
+
+    def csv(self, path: Any, schema: Any = None, sep: str | None = None, **options: Any) -> Any:
+        """CSV files: ``header``, ``inferSchema``, ``sep``, ``quote``, ``escape``,
+        ``nullValue``, ``mode`` (PERMISSIVE, DROPMALFORMED, FAILFAST)..."""
+        return self.load(path, "csv", schema, sep=sep, **options)
+
+    def json(self, path: Any, schema: Any = None, **options: Any) -> Any:
+        """JSON Lines files (``multiLine=True``: one document per file)."""
+        return self.load(path, "json", schema, **options)
+
+    def text(self, paths: Any, wholetext: bool = False, lineSep: str | None = None,
+             **options: Any) -> Any:
+        """Text files as one ``value`` string column (one row per line)."""
+        return self.load(paths, "text", None, wholetext=wholetext, lineSep=lineSep, **options)
+
+    def parquet(self, *paths: str, **options: Any) -> Any:
+        return self.load(list(paths), "parquet", None, **options)
+
+    def orc(self, path: Any, **options: Any) -> Any:
+        raise AnalysisException(
+            "[DATA_SOURCE_NOT_FOUND] Failed to find the data source: orc (not available in "
+            "sparkcli yet; use parquet). SQLSTATE: 42K02", errorClass="DATA_SOURCE_NOT_FOUND")
+
+    def table(self, tableName: str) -> Any:
+        return self._session.table(tableName)
 
 
 class DataFrameWriter:
+    """Saves a DataFrame as files: ``df.write.mode("overwrite").csv(path, header=True)``."""
+
     def __init__(self, df: Any):
         self._df = df
+        self._format = "parquet"
+        self._mode = "errorifexists"
+        self._options: dict[str, str] = {}
+        self._partition_by: list[str] = []
+
+    def mode(self, saveMode: str | None) -> DataFrameWriter:
+        if saveMode is not None:
+            self._mode = saveMode
+        return self
+
+    def format(self, source: str) -> DataFrameWriter:
+        self._format = source.lower()
+        return self
+
+    def option(self, key: str, value: Any) -> DataFrameWriter:
+        if value is not None:
+            self._options[key] = _to_str(value)
+        return self
+
+    def options(self, **options: Any) -> DataFrameWriter:
+        for k, v in options.items():
+            self.option(k, v)
+        return self
+
+    def partitionBy(self, *cols: Any) -> DataFrameWriter:
+        if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
+            cols = tuple(cols[0])
+        self._partition_by = [str(c) for c in cols]
+        return self
+
+    def save(self, path: str | None = None, format: str | None = None, mode: str | None = None,
+             partitionBy: Any = None, **options: Any) -> None:
+        if format is not None:
+            self.format(format)
+        self.mode(mode)
+        if partitionBy:
+            self.partitionBy(partitionBy)
+        self.options(**options)
+        path = path or self._options.pop("path", None)
+        if path is None:
+            raise AnalysisException("'path' is not specified", errorClass="UNSPECIFIED_PATH")
+        df = self._df
+        write_files(df._execution().partitions(), df.schema, self._format, path, self._mode,
+                    dict(self._options), self._partition_by)
+
+    def parquet(self, path: str, mode: str | None = None, partitionBy: Any = None,
+                compression: str | None = None) -> None:
+        self.save(path, "parquet", mode, partitionBy, compression=compression)
+
+    def csv(self, path: str, mode: str | None = None, compression: str | None = None,
+            sep: str | None = None, header: Any = None, **options: Any) -> None:
+        self.save(path, "csv", mode, None, compression=compression, sep=sep, header=header,
+                  **options)
+
+    def json(self, path: str, mode: str | None = None, compression: str | None = None,
+             **options: Any) -> None:
+        self.save(path, "json", mode, None, compression=compression, **options)
+
+    def text(self, path: str, compression: str | None = None, lineSep: str | None = None
+             ) -> None:
+        self.save(path, "text", None, None, compression=compression)
+
+    def saveAsTable(self, name: str, format: str | None = None, mode: str | None = None,
+                    partitionBy: Any = None, **options: Any) -> None:
+        from runtime.sql.errors import PySparkNotImplementedError
+
+        raise PySparkNotImplementedError(
+            "[NOT_IMPLEMENTED] saveAsTable (the warehouse directory) is not available in "
+            "sparkcli yet; write files with df.write.parquet(path).",
+            errorClass="NOT_IMPLEMENTED")

@@ -24,5 +24,5 @@ def spark(tmp_path_factory):
 
 
 def show(df, *args, **kwargs) -> str:
-    """What df.show(...) prints, as one string."""
-    return df._show_string(*args, **kwargs) + "\n"
+    """The text df.show(...) prints (print() adds one more newline)."""
+    return df._show_string(*args, **kwargs)

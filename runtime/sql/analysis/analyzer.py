@@ -137,6 +137,11 @@ class Analyzer:
                     check(c)
                 return
             if isinstance(e, AttributeReference):
+                if not plan.groupings:
+                    raise AnalysisException(
+                        "[MISSING_GROUP_BY] The query does not include a GROUP BY clause. Add "
+                        "GROUP BY or turn it into the window functions using OVER clauses. "
+                        "SQLSTATE: 42803", errorClass="MISSING_GROUP_BY")
                 if e.expr_id not in group_ids and e.sql() not in group_sql:
                     raise AnalysisException(
                         f"[MISSING_AGGREGATION] The non-aggregating expression "
@@ -231,8 +236,11 @@ class Analyzer:
 
 
 def dedup_right(plan: L.LogicalPlan) -> L.LogicalPlan:
-    """The right side of a self-join with fresh expression ids (Spark's dedupRight)."""
-    return L.Project(tuple(Alias((a,), a.name) if True else a for a in plan.output), (plan,))
+    """The right side of a self-join with fresh expression ids (Spark's dedupRight); an
+    aliased side keeps its alias so ``r.id`` still resolves."""
+    if isinstance(plan, L.SubqueryAlias):
+        return L.SubqueryAlias(plan.alias, (dedup_right(plan.child),))
+    return L.Project(tuple(Alias((a,), a.name) for a in plan.output), (plan,))
 
 
 def _generator(e: Expression) -> Call | None:

@@ -1,9 +1,10 @@
 """Sorting with Spark's ordering on Arrow's sort_indices.
 
 Spark orders NULLs first for ascending and last for descending unless told otherwise, and
-orders NaN above every other double (also above +Infinity) in both directions. Arrow puts NaN
-after the other values whatever the direction, so a descending float key gets an extra
-leading key "is NaN" (NULL for NULL rows, so NULL placement still applies) to put NaN first.
+orders NaN above every other double (also above +Infinity) in both directions. Arrow places
+NaN with the NULLs, so a float key gets an extra leading key "is NaN" (NULL for NULL rows,
+so NULL placement still applies) in the same direction: NaN sorts last ascending, first
+descending.
 """
 
 from __future__ import annotations
@@ -32,10 +33,9 @@ def sort_indices(table: Any, orders: list[SortOrder], positions: dict[int, int],
         v = materialize(evaluate(o.child, batch, positions, ectx), table.num_rows)
         order = "ascending" if o.ascending else "descending"
         nulls = "at_start" if o.nulls_first_effective else "at_end"
-        if isinstance(o.dtype, (T.FloatType, T.DoubleType)) and not o.ascending:
-            nan = pc.is_nan(v)
-            cols[f"n{i}"] = nan
-            keys.append((f"n{i}", "descending", nulls))
+        if isinstance(o.dtype, (T.FloatType, T.DoubleType)):
+            cols[f"n{i}"] = pc.is_nan(v)  # NULL for NULL rows: null placement still applies
+            keys.append((f"n{i}", order, nulls))
         if isinstance(o.dtype, (T.MapType,)):
             raise ValueError("cannot sort on a map")
         if isinstance(o.dtype, (T.StructType, T.ArrayType)):

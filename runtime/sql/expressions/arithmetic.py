@@ -18,7 +18,7 @@ from typing import Any
 
 from runtime.sql import types as T
 from runtime.sql.arrow_types import to_arrow
-from runtime.sql.errors import arithmetic_overflow, divide_by_zero
+from runtime.sql.errors import arithmetic_overflow, divide_by_zero, remainder_by_zero
 from runtime.sql.expressions.base import Expression, Literal
 from runtime.sql.expressions.binding import (
     arity, binary_pretty, cast_to, fixed_function, make_call, require, simple)
@@ -30,10 +30,12 @@ _NUMERIC_OR_STRING = "(\"NUMERIC\" or \"INTERVAL\")"
 
 def _operand_type(a: Expression, b: Expression, symbol: str) -> T.DataType:
     ta, tb = a.dtype, b.dtype
-    if isinstance(ta, T.StringType):
-        ta = T.DoubleType()
+    if isinstance(ta, T.StringType):  # ANSI: a string meets a number as that number's type
+        ta = tb if isinstance(tb, T.NumericType) and not isinstance(tb, T.DecimalType) \
+            else T.DoubleType()
     if isinstance(tb, T.StringType):
-        tb = T.DoubleType()
+        tb = ta if isinstance(ta, T.NumericType) and not isinstance(ta, T.DecimalType) \
+            else T.DoubleType()
     if isinstance(ta, T.NullType):
         ta = tb if not isinstance(tb, T.NullType) else T.DoubleType()
     if isinstance(tb, T.NullType):
@@ -82,7 +84,7 @@ def _bind_arith(symbol: str):
                 w = T.LongType()
             return make_call(_SPECS[symbol], [cast_to(a, w), cast_to(b, w)], T.LongType(), True)
         if isinstance(w, T.DecimalType):
-            da, db = decimal_for(a.dtype) or w, decimal_for(b.dtype) or w
+            da, db = _operand_decimal(a) or w, _operand_decimal(b) or w
             result = _decimal_result(symbol, da, db)
             return make_call(_SPECS[symbol], [cast_to(a, da), cast_to(b, db)], result,
                              True if symbol in ("/", "%") else None)
@@ -91,9 +93,16 @@ def _bind_arith(symbol: str):
     return bind
 
 
+def _operand_decimal(e: Expression) -> T.DecimalType | None:
+    """An integral literal counts with its own digits (Spark's DecimalType.fromLiteral:
+    ``3`` is decimal(1,0)); other integral types with their full range."""
+    if isinstance(e, Literal) and isinstance(e.dtype, T.IntegralType) and e.value is not None:
+        return T.DecimalType(max(len(str(abs(int(e.value)))), 1), 0)
+    return decimal_for(e.dtype)
+
+
 def _overflow_name(dtype: T.DataType) -> str:
-    return {T.IntegerType: "integer", T.LongType: "long", T.ShortType: "short",
-            T.ByteType: "byte"}.get(type(dtype), dtype.simpleString()) + " overflow"
+    return "overflow"  # Spark 4's text for integral + - * overflow
 
 
 def _checked(fn_checked: str, fn: str, alt: str):
@@ -135,7 +144,11 @@ def _fit_decimal(out: Any, dtype: T.DecimalType, ectx: EvalContext) -> Any:
         return pa.nulls(len(out), target)
 
 
-def _zero_mask(divisor: Any, dividend: Any, ectx: EvalContext) -> Any:
+def _zero_error(call: Any) -> Exception:
+    return remainder_by_zero() if call.spec.name == "%" else divide_by_zero()
+
+
+def _zero_mask(divisor: Any, dividend: Any, ectx: EvalContext, call: Any) -> Any:
     """Rows whose divisor is 0; raises [DIVIDE_BY_ZERO] under ANSI if any."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -147,7 +160,7 @@ def _zero_mask(divisor: Any, dividend: Any, ectx: EvalContext) -> Any:
     else:
         zero_rows = zero if dividend.is_valid else pc.and_(zero, False)
     if ectx.ansi and pc.any(zero_rows).as_py():
-        raise divide_by_zero()
+        raise _zero_error(call)
     return zero
 
 
@@ -156,10 +169,8 @@ def _divide_kernel(call: Any, args: list, ectx: EvalContext) -> Any:
     import pyarrow.compute as pc
 
     a, b = args
-    if isinstance(b, pa.Scalar):
-        b = pa.array([b.as_py()], b.type) if not isinstance(a, pa.Scalar) and False else b
-    zero = _zero_mask(b, a, ectx) if not isinstance(b, pa.Scalar) else \
-        _scalar_zero(b, a, ectx)
+    zero = _zero_mask(b, a, ectx, call) if not isinstance(b, pa.Scalar) else \
+        _scalar_zero(b, a, ectx, call)
     target = to_arrow(call.dtype)
     safe_b = pc.if_else(zero, pa.scalar(None, b.type), b) if not isinstance(zero, bool) \
         else (pa.scalar(None, b.type) if zero else b)
@@ -177,7 +188,7 @@ def _divide_kernel(call: Any, args: list, ectx: EvalContext) -> Any:
     return pc.divide(a, safe_b)
 
 
-def _scalar_zero(b: Any, a: Any, ectx: EvalContext) -> bool:
+def _scalar_zero(b: Any, a: Any, ectx: EvalContext, call: Any) -> bool:
     if not b.is_valid or b.as_py() != 0:
         return False
     import pyarrow as pa
@@ -185,7 +196,7 @@ def _scalar_zero(b: Any, a: Any, ectx: EvalContext) -> bool:
 
     any_valid = a.is_valid if isinstance(a, pa.Scalar) else pc.any(pc.is_valid(a)).as_py()
     if ectx.ansi and any_valid:
-        raise divide_by_zero()
+        raise _zero_error(call)
     return True
 
 
@@ -242,7 +253,7 @@ def _bind_numeric_same(name: str):
         a = args[0]
         if isinstance(a.dtype, T.StringType):
             a = cast_to(a, T.DoubleType())
-        pretty = f"{name}({a.sql()})" if name != "negative" else f"(- {a.sql()})"
+        pretty = f"{name}({a.sql()})"
         require(pretty, 1, a, lambda t: isinstance(t, T.NumericType), _NUMERIC_OR_STRING)
         return make_call(lookup(name), [a], a.dtype)
     return bind
@@ -272,8 +283,7 @@ def _abs(call: Any, args: list, ectx: EvalContext) -> Any:
     return pc.abs(args[0])
 
 
-simple("negative", _bind_numeric_same("negative"), _negate,
-       lambda c: f"(- {c.children[0].sql()})")
+simple("negative", _bind_numeric_same("negative"), _negate)
 simple("abs", _bind_numeric_same("abs"), _abs)
 simple("positive", _bind_numeric_same("positive"), lambda c, a, e: a[0],
        lambda c: f"(+ {c.children[0].sql()})")

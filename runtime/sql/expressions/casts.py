@@ -94,6 +94,8 @@ def cast_array(arr: Any, src: T.DataType, dst: T.DataType, ansi: bool, ectx: Eva
         naive = pc.cast(arr, pa.timestamp("us"))
         return pc.assume_timezone(naive, ectx.time_zone, ambiguous="earliest",
                                   nonexistent="latest").cast(target)
+    if isinstance(src, T.IntegralType) and isinstance(dst, T.DecimalType):
+        arr = pc.cast(arr, pa.decimal128(38, 0))  # Arrow wants the int's full width first
     try:
         return pc.cast(arr, target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

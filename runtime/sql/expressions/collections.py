@@ -154,7 +154,7 @@ def _extract(call: Any, args: list, ectx: EvalContext) -> Any:
         k = key.as_py() if isinstance(key, pa.Scalar) else None
         if k is not None:
             lens = pc.list_value_length(arr)
-            ok = pc.fill_null(pc.greater(lens, k), False) if k >= 0 else pc.scalar(False)
+            ok = pc.fill_null(pc.greater(lens, k), False) if k >= 0 else pa.scalar(False)
             safe = pc.if_else(ok, arr, pa.scalar(None, arr.type))
             return pc.list_element(pc.fill_null(safe, pa.scalar([None], arr.type)), 0) \
                 if False else _list_get(safe, k, to_arrow(call.dtype))

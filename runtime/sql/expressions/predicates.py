@@ -63,6 +63,7 @@ def _is_nan(x: Any) -> Any:
 
 def _compare_kernel(fn: str):
     def kernel(call: Any, args: list, ectx: EvalContext) -> Any:
+        import pyarrow as pa
         import pyarrow.compute as pc
 
         a, b = args
@@ -75,13 +76,13 @@ def _compare_kernel(fn: str):
             elif fn == "not_equal":
                 out = pc.and_(out, pc.invert(both))
             elif fn in ("less", "less_equal"):  # a < NaN unless a is NaN
-                out = pc.if_else(nb, pc.invert(na) if fn == "less" else pc.scalar(True), out)
-                out = pc.if_else(pc.and_(na, pc.invert(nb)), pc.scalar(False), out)
+                out = pc.if_else(nb, pc.invert(na) if fn == "less" else pa.scalar(True), out)
+                out = pc.if_else(pc.and_(na, pc.invert(nb)), pa.scalar(False), out)
             else:  # greater, greater_equal: NaN > everything else
-                out = pc.if_else(na, pc.invert(nb) if fn == "greater" else pc.scalar(True), out)
-                out = pc.if_else(pc.and_(nb, pc.invert(na)), pc.scalar(False), out)
+                out = pc.if_else(na, pc.invert(nb) if fn == "greater" else pa.scalar(True), out)
+                out = pc.if_else(pc.and_(nb, pc.invert(na)), pa.scalar(False), out)
             out = pc.if_else(pc.or_(pc.is_null(a), pc.is_null(b)),
-                             pc.scalar(None, out.type if hasattr(out, "type") else None), out)
+                             pa.scalar(None, pa.bool_()), out)
         return out
     return kernel
 

@@ -68,7 +68,7 @@ def explain_string(qe: Any, mode: str = "simple") -> str:
     mode = mode.lower()
     physical = physical_tree(qe.physical)
     if mode == "simple":
-        return "== Physical Plan ==\n" + physical
+        return "== Physical Plan ==\n" + physical + "\n"
     if mode == "extended":
         schema = ", ".join(f"{a.name}: {a.dtype.simpleString()}" for a in qe.analyzed.output)
         return ("== Parsed Logical Plan ==\n" + qe.analyzed.tree_string() +

@@ -57,10 +57,7 @@ def show_string(schema: T.StructType, rows: list, num_rows: int, truncate: int,
     """``rows`` holds up to num_rows + 1 rows (the extra one says more exist)."""
     has_more = len(rows) > num_rows
     data = rows[:num_rows]
-    names = [_escape(n) for n in schema.names]
-    if truncate > 0:
-        names = [n if len(n) <= truncate else (n[:truncate] if truncate < 4
-                                                else n[: truncate - 3] + "...") for n in names]
+    names = [_escape(n) for n in schema.names]  # headers are never truncated
     cells = [[_cell(v, f.dataType, truncate) for v, f in zip(r, schema.fields)] for r in data]
     rows_word = "row" if num_rows == 1 else "rows"
     out: list[str] = []

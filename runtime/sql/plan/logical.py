@@ -74,6 +74,8 @@ def _attrs(attrs: list) -> str:
 
 
 def _expr(e: Expression) -> str:
+    if not e.resolved and not e.children and hasattr(e, "parts"):
+        return "'" + ".".join(e.parts)  # type: ignore[attr-defined]
     if isinstance(e, Alias):
         return f"{_expr(e.child)} AS {e.name}#{e.expr_id}"
     if isinstance(e, AttributeReference):
@@ -83,7 +85,8 @@ def _expr(e: Expression) -> str:
 
 def _tree(plan: LogicalPlan, lines: list[str], prefix: str, child_prefix: str) -> None:
     args = plan.arg_string()
-    lines.append(prefix + plan.node_name() + (" " + args if args else ""))
+    mark = "" if plan.resolved or plan.node_name().startswith("'") else "'"
+    lines.append(prefix + mark + plan.node_name() + (" " + args if args else ""))
     kids = list(plan.children)
     for i, c in enumerate(kids):
         last = i == len(kids) - 1

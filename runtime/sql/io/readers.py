@@ -1,0 +1,348 @@
+"""Reading one file of a FileRelation into record batches, and inferring schemas.
+
+Arrow's readers do the parsing (pyarrow.csv, pyarrow.json, pyarrow.parquet); Spark's
+semantics are applied on the result:
+
+* csv: everything is read as strings first (empty unquoted fields are NULL, as Spark's
+  default ``nullValue``), then cast column by column to the schema with non-ANSI casts:
+  a value that does not parse is NULL in ``mode=PERMISSIVE`` (default), drops its row in
+  ``DROPMALFORMED`` and fails the read naming the file and line in ``FAILFAST``;
+* text: one row per line (``\\n``, ``\\r\\n``), or one per file with ``wholetext``;
+* json: JSON Lines, or one document (an object or an array of objects) per file with
+  ``multiLine``; fields missing from a line are NULL;
+* parquet: only the columns the query needs are read.
+Partition directory values are appended as constant columns.
+"""
+
+from __future__ import annotations
+
+import json as _json
+from typing import Any, Iterator
+
+from runtime.sql import types as T
+from runtime.sql.arrow_types import from_arrow, to_arrow, to_arrow_schema
+from runtime.sql.errors import SparkRuntimeException
+from runtime.sql.expressions.casts import cast_array
+from runtime.sql.expressions.registry import EvalContext
+from runtime.sql.plan.logical import FileRelation
+
+__all__ = ["infer_schema", "read_file"]
+
+_LINES_PER_BATCH = 1 << 20
+
+
+def _opt(options: dict[str, str], *keys: str, default: str | None = None) -> str | None:
+    lower = {k.lower(): v for k, v in options.items()}
+    for k in keys:
+        if k.lower() in lower:
+            return lower[k.lower()]
+    return default
+
+
+def _flag(options: dict[str, str], key: str, default: bool = False) -> bool:
+    v = _opt(options, key)
+    return default if v is None else str(v).lower() == "true"
+
+
+# -- csv ----------------------------------------------------------------------------------------
+def _csv_table(path: str, options: dict[str, str], names: list[str] | None,
+               on_invalid: Any = None) -> Any:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    header = _flag(options, "header")
+    sep = _opt(options, "sep", "delimiter", default=",") or ","
+    quote = _opt(options, "quote", default='"')
+    escape = _opt(options, "escape", default="\\")
+    null_value = _opt(options, "nullValue", default="")
+    encoding = _opt(options, "encoding", "charset", default="utf8")
+    read = pcsv.ReadOptions(column_names=names if names else None,
+                            autogenerate_column_names=not header and not names,
+                            skip_rows=1 if header and names else 0, encoding=encoding or "utf8",
+                            block_size=1 << 24)
+    parse = pcsv.ParseOptions(delimiter=sep, quote_char=quote or False,
+                              escape_char=escape or False, double_quote=True,
+                              newlines_in_values=_flag(options, "multiLine"),
+                              invalid_row_handler=on_invalid)
+    convert = pcsv.ConvertOptions(strings_can_be_null=True, null_values=[null_value or ""],
+                                  quoted_strings_can_be_null=False,
+                                  column_types=None if names is None else
+                                  {n: pa.string() for n in names})
+    if names is None:
+        table = pcsv.read_csv(path, read_options=read, parse_options=parse,
+                              convert_options=pcsv.ConvertOptions(
+                                  strings_can_be_null=True, null_values=[null_value or ""],
+                                  quoted_strings_can_be_null=False))
+        return table.cast(pa.schema([pa.field(f.name, pa.string()) for f in table.schema]))
+    return pcsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+
+
+def _csv_header_names(path: str, options: dict[str, str]) -> list[str]:
+    import pyarrow.csv as pcsv
+
+    header = _flag(options, "header")
+    sep = _opt(options, "sep", "delimiter", default=",") or ","
+    read = pcsv.ReadOptions(autogenerate_column_names=not header, block_size=1 << 20)
+    reader = pcsv.open_csv(path, read_options=read,
+                           parse_options=pcsv.ParseOptions(delimiter=sep))
+    names = reader.schema.names
+    if not header:
+        names = [f"_c{i}" for i in range(len(names))]
+    return names
+
+
+def _infer_column(arr: Any) -> T.DataType:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pc.drop_null(arr)
+    if len(values) == 0:
+        return T.StringType()
+    for target, dtype in ((pa.int64(), None), (pa.float64(), T.DoubleType())):
+        try:
+            out = pc.cast(values, target)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        if dtype is None:
+            lo, hi = pc.min(out).as_py(), pc.max(out).as_py()
+            return T.IntegerType() if -2**31 <= lo and hi < 2**31 else T.LongType()
+        return dtype
+    low = pc.utf8_lower(values)
+    if pc.all(pc.is_in(low, value_set=pa.array(["true", "false"]))).as_py():
+        return T.BooleanType()
+    try:
+        pc.strptime(values, format="%Y-%m-%d", unit="s")
+        if pc.all(pc.equal(pc.utf8_length(values), 10)).as_py():
+            return T.DateType()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    try:
+        pc.cast(values, pa.timestamp("us"))
+        return T.TimestampType()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    return T.StringType()
+
+
+def infer_schema(fmt: str, files: list[str], options: dict[str, str]) -> T.StructType:
+    import pyarrow as pa
+
+    if fmt == "text":
+        return T.StructType([T.StructField("value", T.StringType(), True)])
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        if not files:
+            raise _unable(fmt)
+        schema = pq.read_schema(files[0])
+        return T.StructType([T.StructField(f.name, from_arrow(f.type), True) for f in schema])
+    if fmt == "csv":
+        if not files:
+            raise _unable(fmt)
+        names = _csv_header_names(files[0], options)
+        if not _flag(options, "inferSchema"):
+            return T.StructType([T.StructField(n, T.StringType(), True) for n in names])
+        tables = [_csv_table(f, options, names) for f in files]
+        table = pa.concat_tables(tables)
+        return T.StructType([T.StructField(n, _infer_column(table.column(i).combine_chunks()),
+                                           True) for i, n in enumerate(names)])
+    if fmt == "json":
+        if not files:
+            raise _unable(fmt)
+        table = pa.concat_tables([_json_table(f, options, None) for f in files],
+                                 promote_options="permissive")
+        return _json_schema(table.schema)
+    raise SparkRuntimeException(f"[DATA_SOURCE_NOT_FOUND] Failed to find the data source: "
+                                f"{fmt}.", errorClass="DATA_SOURCE_NOT_FOUND")
+
+
+def _unable(fmt: str) -> Exception:
+    from runtime.sql.errors import AnalysisException
+
+    return AnalysisException(
+        f"[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for {fmt.upper()}. It must be "
+        "specified manually. SQLSTATE: 42KD9", errorClass="UNABLE_TO_INFER_SCHEMA")
+
+
+# -- json ---------------------------------------------------------------------------------------
+def _json_spark_type(at: Any) -> T.DataType:
+    import pyarrow.types as pt
+
+    if pt.is_integer(at):
+        return T.LongType()
+    if pt.is_floating(at):
+        return T.DoubleType()
+    if pt.is_timestamp(at) or pt.is_date(at):
+        return T.StringType()
+    if pt.is_struct(at):
+        fields = sorted((at.field(i) for i in range(at.num_fields)), key=lambda f: f.name)
+        return T.StructType([T.StructField(f.name, _json_spark_type(f.type), True)
+                             for f in fields])
+    if pt.is_list(at) or pt.is_large_list(at):
+        return T.ArrayType(_json_spark_type(at.value_type), True)
+    if pt.is_null(at):
+        return T.StringType()
+    return from_arrow(at)
+
+
+def _json_schema(schema: Any) -> T.StructType:
+    fields = sorted(schema, key=lambda f: f.name)
+    return T.StructType([T.StructField(f.name, _json_spark_type(f.type), True) for f in fields])
+
+
+def _json_table(path: str, options: dict[str, str], schema: T.StructType | None) -> Any:
+    import pyarrow as pa
+    import pyarrow.json as pjson
+
+    if _flag(options, "multiLine"):
+        with open(path, encoding="utf-8") as fh:
+            doc = _json.load(fh)
+        rows = doc if isinstance(doc, list) else [doc]
+        if schema is not None:
+            from runtime.sql.arrow_types import rows_to_batch
+
+            return pa.Table.from_batches([rows_to_batch(rows, schema)])
+        return pa.Table.from_pylist(rows)
+    parse = pjson.ParseOptions(
+        explicit_schema=_json_read_schema(schema) if schema is not None else None,
+        unexpected_field_behavior="ignore" if schema is not None else "infer")
+    return pjson.read_json(path, parse_options=parse)
+
+
+def _json_read_schema(schema: T.StructType) -> Any:
+    import pyarrow as pa
+
+    fields = []
+    for f in schema.fields:
+        at = pa.string() if isinstance(f.dataType, (T.DateType, T.TimestampType)) \
+            else to_arrow(f.dataType)
+        fields.append(pa.field(f.name, at, True))
+    return pa.schema(fields)
+
+
+# -- reading ------------------------------------------------------------------------------------
+def _conform(table: Any, schema: T.StructType, options: dict[str, str], path: str,
+             ectx: EvalContext, data_offset: int) -> Any:
+    """String (or loosely typed) columns cast to ``schema`` with the read mode's rules."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    mode = (_opt(options, "mode", default="PERMISSIVE") or "PERMISSIVE").upper()
+    cols, bad = [], None
+    for f in schema.fields:
+        if f.name not in table.column_names:
+            cols.append(pa.nulls(table.num_rows, to_arrow(f.dataType)))
+            continue
+        src = table.column(f.name).combine_chunks()
+        src_type = from_arrow(src.type)
+        out = cast_array(src, src_type, f.dataType, False, ectx) if src_type != f.dataType \
+            else src
+        failed = pc.and_(pc.is_valid(src), pc.is_null(out))
+        bad = failed if bad is None else pc.or_(bad, failed)
+        cols.append(out)
+    if not cols:  # nothing to read but the row count (count(*) after column pruning)
+        return table.select([])
+    result = pa.Table.from_arrays(cols, schema=to_arrow_schema(schema))
+    if bad is not None and pc.any(bad).as_py():
+        if mode == "FAILFAST":
+            row = pc.index(bad, True).as_py()
+            raise SparkRuntimeException(
+                f"[MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION] Malformed records are detected "
+                f"in record parsing: file {path}, line {row + data_offset + 1}. Parse Mode: "
+                "FAILFAST. To process malformed records as null result, try setting the option "
+                "'mode' as 'PERMISSIVE'. SQLSTATE: 22023",
+                errorClass="MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION")
+        if mode == "DROPMALFORMED":
+            result = result.filter(pc.invert(bad))
+    return result
+
+
+def _read_table(rel: FileRelation, path: str, ectx: EvalContext) -> Any:
+    import pyarrow as pa
+
+    options = dict(rel.options)
+    data_fields = [T.StructField(a.name, a.dtype, True) for a in rel.attrs]
+    full = T.StructType(data_fields)
+    if rel.fmt == "text":
+        return _read_text(path, options)
+    if rel.fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        want = [a.name for a in rel.output]
+        available = set(pq.read_schema(path).names)
+        table = pq.read_table(path, columns=[n for n in want if n in available])
+        return _conform(table, T.StructType([f for f in data_fields
+                                             if f.name in want and f.name in available]),
+                        options, path, ectx, 0)
+    if rel.fmt == "csv":
+        n_file_cols = len(_csv_header_names(path, options))
+        full = T.StructType(full.fields[:n_file_cols])
+        names = [f.name for f in full.fields]
+        mode = (_opt(options, "mode", default="PERMISSIVE") or "PERMISSIVE").upper()
+
+        def invalid(row: Any) -> str:
+            if mode == "FAILFAST":
+                raise SparkRuntimeException(
+                    "[MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION] Malformed records are "
+                    f"detected in record parsing: file {path}, line {row.number}. Parse Mode: "
+                    "FAILFAST. To process malformed records as null result, try setting the "
+                    "option 'mode' as 'PERMISSIVE'. SQLSTATE: 22023",
+                    errorClass="MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION")
+            return "skip"
+
+        table = _csv_table(path, options, names, invalid)
+        offset = 1 if _flag(options, "header") else 0
+        return _conform(table, full, options, path, ectx, offset)
+    if rel.fmt == "json":
+        parts = {k for k, _ in rel.files[0][2]} if rel.files else set()
+        own = T.StructType([f for f in full.fields if f.name not in parts])
+        table = _json_table(path, options, own)
+        return _conform(table, own, options, path, ectx, 0)
+    raise SparkRuntimeException(f"[DATA_SOURCE_NOT_FOUND] Failed to find the data source: "
+                                f"{rel.fmt}.", errorClass="DATA_SOURCE_NOT_FOUND")
+    del pa
+
+
+def _read_text(path: str, options: dict[str, str]) -> Any:
+    import pyarrow as pa
+
+    with open(path, "rb") as fh:
+        data = fh.read()
+    text = data.decode("utf-8", errors="replace")
+    if _flag(options, "wholetext"):
+        return pa.table({"value": pa.array([text], pa.string())})
+    sep = _opt(options, "lineSep")
+    if sep:
+        lines = text.split(sep)
+    else:
+        lines = text.split("\n")
+        if any(line.endswith("\r") for line in lines[:100]):
+            lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    if lines and lines[-1] == "":
+        lines.pop()
+    return pa.table({"value": pa.array(lines, pa.string())})
+
+
+def read_file(rel: FileRelation, path: str, part_values: tuple, ectx: EvalContext
+              ) -> Iterator[Any]:
+    import pyarrow as pa
+
+    table = _read_table(rel, path, ectx)
+    parts = dict(part_values)
+    cols = []
+    for a in rel.output:
+        if a.name in table.column_names:
+            col = table.column(a.name)
+        elif a.name in parts:
+            raw = parts[a.name]
+            value = None if raw == "__HIVE_DEFAULT_PARTITION__" else raw
+            col = cast_array(pa.array([value] * table.num_rows, pa.string()), T.StringType(),
+                             a.dtype, False, ectx)
+        else:
+            col = pa.nulls(table.num_rows, to_arrow(a.dtype))
+        cols.append(col)
+    schema = to_arrow_schema(T.StructType([T.StructField(a.name, a.dtype, True)
+                                           for a in rel.output]))
+    out = pa.Table.from_arrays(cols, schema=schema) if cols else table.select([])
+    for b in out.to_batches(max_chunksize=_LINES_PER_BATCH):
+        yield b

@@ -1,0 +1,111 @@
+"""File relations: finding the files of a read and deciding their schema.
+
+``file_relation(fmt, paths, options, schema)`` lists the files (a path may be a file, a
+directory or a glob; names starting with ``_`` or ``.`` are skipped, as Spark's
+``_SUCCESS``/``.crc``), discovers Hive-style partition directories (``year=2024/``) as
+trailing columns, and takes the schema given by the user or infers it:
+
+* text: one ``value: string`` column;
+* csv: column names from the header (or ``_c0, _c1, ...``); all strings unless
+  ``inferSchema``, which types each column as Spark does (int, bigint, double, boolean, date,
+  timestamp, else string);
+* json: JSON Lines (or ``multiLine``) with fields sorted by name, integers as bigint;
+* parquet: the footer's schema.
+A missing path is ``[PATH_NOT_FOUND]``.
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+import os
+from typing import Any
+
+from runtime.sql import types as T
+from runtime.sql.arrow_types import from_arrow
+from runtime.sql.errors import AnalysisException
+from runtime.sql.local_data import attributes_for
+from runtime.sql.plan.logical import FileRelation
+
+__all__ = ["file_relation", "list_files"]
+
+
+def _visible(name: str) -> bool:
+    return not (name.startswith("_") or name.startswith("."))
+
+
+def list_files(paths: list[str]) -> list[tuple[str, int, tuple]]:
+    """(path, size, partition values) of every data file under ``paths``."""
+    out: list[tuple[str, int, tuple]] = []
+    for p in paths:
+        p = p[len("file:"):] if p.startswith("file:") else p
+        matches = sorted(_glob.glob(p)) if any(c in p for c in "*?[") else [p]
+        if not matches or not all(os.path.exists(m) for m in matches):
+            shown = os.path.abspath(p)
+            raise AnalysisException(
+                f"[PATH_NOT_FOUND] Path does not exist: file:{shown}. SQLSTATE: 42K03",
+                errorClass="PATH_NOT_FOUND", messageParameters={"path": f"file:{shown}"})
+        for m in matches:
+            if os.path.isdir(m):
+                out.extend(_walk(m, ()))
+            else:
+                out.append((os.path.abspath(m), os.path.getsize(m), ()))
+    return out
+
+
+def _walk(root: str, parts: tuple) -> list[tuple[str, int, tuple]]:
+    out = []
+    for name in sorted(os.listdir(root)):
+        full = os.path.join(root, name)
+        if not _visible(name):
+            continue
+        if os.path.isdir(full):
+            if "=" in name:
+                k, v = name.split("=", 1)
+                out.extend(_walk(full, parts + ((k, v),)))
+        else:
+            out.append((os.path.abspath(full), os.path.getsize(full), parts))
+    return out
+
+
+def _partition_schema(files: list) -> T.StructType:
+    names: list[str] = []
+    values: dict[str, list[str]] = {}
+    for _, _, parts in files:
+        for k, v in parts:
+            if k not in values:
+                names.append(k)
+                values[k] = []
+            values[k].append(v)
+    fields = []
+    for n in names:
+        vs = [v for v in values[n] if v != "__HIVE_DEFAULT_PARTITION__"]
+        try:
+            [int(v) for v in vs]
+            dt: T.DataType = T.IntegerType() if all(-2**31 <= int(v) < 2**31 for v in vs) \
+                else T.LongType()
+        except ValueError:
+            try:
+                [float(v) for v in vs]
+                dt = T.DoubleType()
+            except ValueError:
+                dt = T.StringType()
+        fields.append(T.StructField(n, dt, True))
+    return T.StructType(fields)
+
+
+def file_relation(fmt: str, paths: list[str], options: dict[str, str],
+                  schema: T.StructType | None) -> FileRelation:
+    files = list_files(paths)
+    part_schema = _partition_schema(files)
+    if schema is None:
+        from runtime.sql.io.readers import infer_schema
+
+        data_schema = infer_schema(fmt, [f[0] for f in files], options)
+        schema = T.StructType(data_schema.fields + [f for f in part_schema.fields
+                                                    if f.name not in data_schema.names])
+    return FileRelation(fmt, tuple(paths), attributes_for(schema),
+                        tuple(sorted(options.items())), tuple(files))
+
+
+def arrow_to_spark(at: Any, json_ints_long: bool = False) -> T.DataType:
+    return from_arrow(at)

@@ -1,0 +1,222 @@
+"""Writing a DataFrame's partitions as files, the way Spark lays them out.
+
+``write_files(partitions, schema, fmt, path, mode, options, partition_by)``:
+
+* save modes: ``errorifexists``/``error`` (default: ``[PATH_ALREADY_EXISTS]`` if the path
+  exists), ``overwrite`` (replace it), ``append`` (add files), ``ignore`` (do nothing if it
+  exists);
+* one file per non-empty partition (and per partition-directory value with ``partitionBy``),
+  named as Spark names them: ``part-00000-<uuid>-c000.snappy.parquet``, ``.csv``, ``.json``,
+  ``.txt`` (``.gz`` etc. with a compression codec);
+* nothing half-written: files go to ``<path>/_temporary/<uuid>/`` first and are moved into
+  place only when every partition is written; ``_SUCCESS`` comes last; on a failure the
+  temporary directory is removed and the destination is left as it was.
+"""
+
+from __future__ import annotations
+
+import json as _json
+import os
+import shutil
+import uuid
+from typing import Any
+
+from runtime.sql import types as T
+from runtime.sql.arrow_types import batch_to_rows, to_arrow_schema
+from runtime.sql.errors import AnalysisException
+from runtime.sql.expressions.casts import cast_array
+from runtime.sql.expressions.registry import EvalContext
+from runtime.sql.formatting.jsonrows import row_to_json, timestamp_text
+
+__all__ = ["write_files"]
+
+_EXT = {"parquet": "parquet", "csv": "csv", "json": "json", "text": "txt", "orc": "orc"}
+_CODEC_EXT = {"gzip": ".gz", "bzip2": ".bz2", "snappy": ".snappy", "zstd": ".zstd",
+              "lz4": ".lz4", "deflate": ".deflate"}
+
+
+def _file_name(index: int, job: str, fmt: str, codec: str | None) -> str:
+    if fmt == "parquet":
+        c = codec or "snappy"
+        prefix = "" if c in ("none", "uncompressed") else _CODEC_EXT.get(c, "." + c)
+        return f"part-{index:05d}-{job}-c000{prefix}.parquet"
+    suffix = "" if not codec or codec in ("none", "uncompressed") else \
+        _CODEC_EXT.get(codec, "." + codec)
+    return f"part-{index:05d}-{job}-c000.{_EXT[fmt]}{suffix}"
+
+
+def write_files(partitions: list[list[Any]], schema: T.StructType, fmt: str, path: str,
+                mode: str, options: dict[str, str], partition_by: list[str]) -> None:
+    mode = (mode or "errorifexists").lower()
+    path = os.path.abspath(path[len("file:"):] if path.startswith("file:") else path)
+    exists = os.path.exists(path)
+    if exists and mode in ("error", "errorifexists", "default"):
+        raise AnalysisException(
+            f'[PATH_ALREADY_EXISTS] Path file:{path} already exists. Set mode as "overwrite" '
+            "to overwrite the existing path. SQLSTATE: 42K04",
+            errorClass="PATH_ALREADY_EXISTS", messageParameters={"outputPath": f"file:{path}"})
+    if exists and mode == "ignore":
+        return
+    if mode not in ("error", "errorifexists", "default", "ignore", "overwrite", "append"):
+        raise AnalysisException(
+            f"[INVALID_SAVE_MODE] The specified save mode \"{mode}\" is invalid. Valid save "
+            'modes include "append", "overwrite", "ignore", "error", "errorifexists", and '
+            '"default". SQLSTATE: 42000', errorClass="INVALID_SAVE_MODE")
+    job = str(uuid.uuid4())
+    staging = os.path.join(path, "_temporary", job)
+    os.makedirs(staging, exist_ok=True)
+    try:
+        written = _write_all(partitions, schema, fmt, staging, options, partition_by, job)
+        if mode == "overwrite":
+            for name in os.listdir(path):
+                if name == "_temporary":
+                    continue
+                full = os.path.join(path, name)
+                shutil.rmtree(full) if os.path.isdir(full) else os.remove(full)
+        for rel in written:
+            dest = os.path.join(path, rel)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            os.replace(os.path.join(staging, rel), dest)
+    except BaseException:
+        shutil.rmtree(os.path.join(path, "_temporary"), ignore_errors=True)
+        if not exists:
+            shutil.rmtree(path, ignore_errors=True)
+        raise
+    shutil.rmtree(os.path.join(path, "_temporary"), ignore_errors=True)
+    open(os.path.join(path, "_SUCCESS"), "wb").close()
+
+
+def _write_all(partitions: list[list[Any]], schema: T.StructType, fmt: str, staging: str,
+               options: dict[str, str], partition_by: list[str], job: str) -> list[str]:
+    import pyarrow as pa
+
+    lower = {k.lower(): v for k, v in options.items()}
+    codec = lower.get("compression") or lower.get("codec")
+    codec = codec.lower() if codec else None
+    written: list[str] = []
+    index = 0
+    arrow_schema = to_arrow_schema(schema)
+    tables = []
+    for part in partitions:
+        batches = [b for b in part if b.num_rows]
+        if batches:
+            tables.append(pa.Table.from_batches(batches, schema=arrow_schema))
+    if not tables and fmt == "parquet":
+        tables = [arrow_schema.empty_table()]
+    for table in tables:
+        for subdir, sub in _split_by(table, schema, partition_by):
+            sub_schema = T.StructType([f for f in schema.fields if f.name not in partition_by])
+            name = os.path.join(subdir, _file_name(index, job, fmt, codec))
+            full = os.path.join(staging, name)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            _write_one(sub, sub_schema, fmt, full, lower, codec)
+            written.append(name)
+        index += 1
+    return written
+
+
+def _split_by(table: Any, schema: T.StructType, cols: list[str]) -> list[tuple[str, Any]]:
+    if not cols:
+        return [("", table)]
+    import pyarrow.compute as pc
+
+    keys = table.select(cols).group_by(cols, use_threads=False).aggregate([])
+    out = []
+    for row in keys.to_pylist():
+        mask = None
+        parts = []
+        for c in cols:
+            v = row[c]
+            m = pc.is_null(table.column(c)) if v is None else pc.equal(table.column(c), v)
+            mask = m if mask is None else pc.and_(mask, m)
+            parts.append(f"{c}={'__HIVE_DEFAULT_PARTITION__' if v is None else v}")
+        out.append((os.path.join(*parts), table.filter(mask).drop_columns(cols)))
+    return out
+
+
+def _write_one(table: Any, schema: T.StructType, fmt: str, path: str, options: dict[str, str],
+               codec: str | None) -> None:
+    import pyarrow as pa
+
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        meta = {b"org.apache.spark.sql.parquet.row.metadata": schema.json().encode()}
+        table = table.replace_schema_metadata(meta)
+        pq.write_table(table, path, compression=(codec or "snappy")
+                       if codec not in ("none", "uncompressed") else "none")
+        return
+    opener = _opener(path, codec)
+    if fmt == "text":
+        if len(schema.fields) != 1 or not isinstance(schema.fields[0].dataType, T.StringType):
+            raise AnalysisException(
+                "[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The Text datasource supports only a "
+                "single column of string type.", errorClass="UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE")
+        with opener as fh:
+            for v in table.column(0).to_pylist():
+                fh.write(("" if v is None else v).encode() + b"\n")
+        return
+    if fmt == "json":
+        with opener as fh:
+            for batch in table.to_batches():
+                for row in batch_to_rows(batch, schema):
+                    fh.write(_json.dumps(row_to_json(row, schema), separators=(",", ":"),
+                                         ensure_ascii=False).encode() + b"\n")
+        return
+    if fmt == "csv":
+        _write_csv(table, schema, opener, options)
+        return
+    raise AnalysisException(f"[DATA_SOURCE_NOT_FOUND] Failed to find the data source: {fmt}.",
+                            errorClass="DATA_SOURCE_NOT_FOUND")
+    del pa
+
+
+def _opener(path: str, codec: str | None) -> Any:
+    if codec == "gzip":
+        import gzip
+
+        return gzip.open(path, "wb")
+    if codec == "bzip2":
+        import bz2
+
+        return bz2.open(path, "wb")
+    return open(path, "wb")
+
+
+def _csv_cell(v: Any, sep: str, quote: str) -> str:
+    if v is None:
+        return ""
+    s = str(v)
+    if s == "":
+        return quote + quote
+    if sep in s or quote in s or "\n" in s or "\r" in s or s[0] == " " or s[-1] == " ":
+        return quote + s.replace("\\", "\\\\").replace(quote, "\\" + quote) + quote
+    return s
+
+
+def _write_csv(table: Any, schema: T.StructType, opener: Any, options: dict[str, str]) -> None:
+    import pyarrow as pa
+
+    sep = options.get("sep") or options.get("delimiter") or ","
+    quote = options.get("quote") or '"'
+    header = str(options.get("header", "false")).lower() == "true"
+    ectx = EvalContext(False, "UTC")
+    columns = []
+    for i, f in enumerate(schema.fields):
+        col = table.column(i).combine_chunks()
+        if isinstance(f.dataType, T.TimestampType):
+            from runtime.sql.arrow_types import column_to_python
+
+            columns.append([None if v is None else timestamp_text(v)
+                            for v in column_to_python(col, f.dataType)])
+        else:
+            columns.append(cast_array(col, f.dataType, T.StringType(), False, ectx)
+                           .to_pylist() if not isinstance(f.dataType, T.StringType)
+                           else col.to_pylist())
+    with opener as fh:
+        if header:
+            fh.write((sep.join(_csv_cell(f.name, sep, quote) for f in schema.fields) + "\n")
+                     .encode())
+        for row in zip(*columns):
+            fh.write((sep.join(_csv_cell(v, sep, quote) for v in row) + "\n").encode())
+    del pa
