@@ -46,6 +46,10 @@ class Message:
 
     OP: ClassVar[str] = ""
 
+    def __repr__(self) -> str:  # one shared repr: no generated one per class (start-up time)
+        return "%s(%s)" % (type(self).__name__,
+                           ", ".join(f"{k}={v!r}" for k, v in vars(self).items()))
+
 
 def message(op: str) -> Callable[[type[T]], type[T]]:
     """Class decorator: make ``cls`` a dataclass sent as ``{"op": op, **fields}``."""
@@ -53,7 +57,7 @@ def message(op: str) -> Callable[[type[T]], type[T]]:
     def wrap(cls: type[T]) -> type[T]:
         if op in _REGISTRY:
             raise ValueError(f"op {op!r} is already {_REGISTRY[op].__name__}")
-        cls = dataclasses.dataclass(cls)
+        cls = dataclasses.dataclass(cls, repr=False)
         cls.OP = op  # type: ignore[attr-defined]
         _REGISTRY[op] = cls
         return cls

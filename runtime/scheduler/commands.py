@@ -50,7 +50,7 @@ class JobWaiter:
 
 
 # -- commands (user threads -> loop) ---------------------------------------------------------
-@dataclass
+@dataclass(eq=False, repr=False)
 class SubmitJob:
     rdd: Any
     func: Callable
@@ -59,41 +59,41 @@ class SubmitJob:
     waiter: JobWaiter
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class CancelJobs:
     group: str | None
     reason: str
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class KillJobTasks:
     job_id: int
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class MessageJobTasks:
     job_id: int
     payload: Any
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class DropRdd:
     rdd_id: int
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class DropExecutor:
     executor_id: str
     reason: str
     outputs_lost: bool
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Stop:
     pass
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class AttachExecutor:
     """An in-process executor: ``endpoint.handle(msg)`` runs what a socket would carry."""
 

@@ -11,6 +11,9 @@ from these reads like Spark's and a history server can replay it. Times are epoc
 milliseconds; sizes bytes; task times (run, deserialize) milliseconds.
 
 Listener dispatch is by ``METHOD``, the SparkListener callback name (``onJobStart``...).
+The classes are dataclasses without generated ``__eq__``/``__repr__`` (one shared
+``__repr__`` below): every driver imports this module at start-up, and generating methods
+for thirty classes costs milliseconds there.
 """
 
 from __future__ import annotations
@@ -21,9 +24,15 @@ from typing import Any, ClassVar
 from runtime.protocol.executor import TaskCounters
 
 
+class _Repr:
+    def __repr__(self) -> str:
+        return "%s(%s)" % (type(self).__name__,
+                           ", ".join(f"{k}={v!r}" for k, v in vars(self).items()))
+
+
 # -- the parts ---------------------------------------------------------------------------------
-@dataclass
-class StageInfo:
+@dataclass(eq=False, repr=False)
+class StageInfo(_Repr):
     stageId: int
     attemptNumber: int
     name: str
@@ -49,8 +58,8 @@ class StageInfo:
         return out
 
 
-@dataclass
-class TaskInfo:
+@dataclass(eq=False, repr=False)
+class TaskInfo(_Repr):
     taskId: int
     index: int
     attemptNumber: int
@@ -83,20 +92,20 @@ class TaskInfo:
                 "Failed": self.failed, "Killed": self.killed, "Accumulables": []}
 
 
-@dataclass
-class InputMetrics:
+@dataclass(eq=False, repr=False)
+class InputMetrics(_Repr):
     bytesRead: int = 0
     recordsRead: int = 0
 
 
-@dataclass
-class OutputMetrics:
+@dataclass(eq=False, repr=False)
+class OutputMetrics(_Repr):
     bytesWritten: int = 0
     recordsWritten: int = 0
 
 
-@dataclass
-class ShuffleReadMetrics:
+@dataclass(eq=False, repr=False)
+class ShuffleReadMetrics(_Repr):
     remoteBytesRead: int = 0
     localBytesRead: int = 0
     recordsRead: int = 0
@@ -106,14 +115,14 @@ class ShuffleReadMetrics:
         return self.remoteBytesRead + self.localBytesRead
 
 
-@dataclass
-class ShuffleWriteMetrics:
+@dataclass(eq=False, repr=False)
+class ShuffleWriteMetrics(_Repr):
     bytesWritten: int = 0
     recordsWritten: int = 0
 
 
-@dataclass
-class TaskMetrics:
+@dataclass(eq=False, repr=False)
+class TaskMetrics(_Repr):
     executorDeserializeTime: int = 0
     executorRunTime: int = 0
     resultSize: int = 0
@@ -159,8 +168,8 @@ class TaskMetrics:
                 "Updated Blocks": []}
 
 
-@dataclass
-class TaskEndReason:
+@dataclass(eq=False, repr=False)
+class TaskEndReason(_Repr):
     """``reason`` is Spark's class name: Success, ExceptionFailure, ExecutorLostFailure,
     FetchFailed, TaskKilled. The other fields are filled where they apply."""
 
@@ -192,8 +201,8 @@ class TaskEndReason:
         return out
 
 
-@dataclass
-class JobResult:
+@dataclass(eq=False, repr=False)
+class JobResult(_Repr):
     """Spark's JobSucceeded / JobFailed(exception)."""
 
     result: str = "JobSucceeded"
@@ -208,7 +217,7 @@ class JobResult:
 
 
 # -- the events ----------------------------------------------------------------------------------
-class ListenerEvent:
+class ListenerEvent(_Repr):
     METHOD: ClassVar[str] = "onOtherEvent"
     FIELDS: ClassVar[tuple] = ()  # (attribute, JSON name) for plain fields
 
@@ -220,7 +229,7 @@ class ListenerEvent:
         return out
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SparkListenerApplicationStart(ListenerEvent):
     appName: str
     appId: str
@@ -231,14 +240,14 @@ class SparkListenerApplicationStart(ListenerEvent):
               ("sparkUser", "User"))
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SparkListenerApplicationEnd(ListenerEvent):
     time: int
     METHOD = "onApplicationEnd"
     FIELDS = (("time", "Timestamp"),)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SparkListenerEnvironmentUpdate(ListenerEvent):
     environmentDetails: dict  # section name -> {key: value}
     METHOD = "onEnvironmentUpdate"
@@ -249,7 +258,7 @@ class SparkListenerEnvironmentUpdate(ListenerEvent):
         return out
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SparkListenerJobStart(ListenerEvent):
     jobId: int
     time: int
@@ -268,7 +277,7 @@ class SparkListenerJobStart(ListenerEvent):
                 "Stage IDs": self.stageIds, "Properties": _props(self.properties)}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SparkListenerJobEnd(ListenerEvent):
     jobId: int
     time: int
@@ -277,7 +286,7 @@ class SparkListenerJobEnd(ListenerEvent):
     FIELDS = (("jobId", "Job ID"), ("time", "Completion Time"), ("jobResult", "Job Result"))
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SparkListenerStageSubmitted(ListenerEvent):
     stageInfo: StageInfo
     properties: dict = field(default_factory=dict)
@@ -288,14 +297,14 @@ class SparkListenerStageSubmitted(ListenerEvent):
                 "Properties": _props(self.properties)}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SparkListenerStageCompleted(ListenerEvent):
     stageInfo: StageInfo
     METHOD = "onStageCompleted"
     FIELDS = (("stageInfo", "Stage Info"),)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SparkListenerTaskStart(ListenerEvent):
     stageId: int
     stageAttemptId: int
@@ -305,7 +314,7 @@ class SparkListenerTaskStart(ListenerEvent):
               ("taskInfo", "Task Info"))
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SparkListenerTaskEnd(ListenerEvent):
     stageId: int
     stageAttemptId: int
@@ -325,7 +334,7 @@ class SparkListenerTaskEnd(ListenerEvent):
         return out
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SparkListenerExecutorAdded(ListenerEvent):
     time: int
     executorId: str
@@ -342,7 +351,7 @@ class SparkListenerExecutorAdded(ListenerEvent):
                                   "Resources": {}, "Resource Profile Id": 0}}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SparkListenerExecutorRemoved(ListenerEvent):
     time: int
     executorId: str
@@ -352,7 +361,7 @@ class SparkListenerExecutorRemoved(ListenerEvent):
               ("reason", "Removed Reason"))
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SparkListenerBlockUpdated(ListenerEvent):
     executorId: str
     host: str
@@ -375,7 +384,7 @@ class SparkListenerBlockUpdated(ListenerEvent):
             "Memory Size": self.memSize, "Disk Size": self.diskSize}}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SparkListenerUnpersistRDD(ListenerEvent):
     rddId: int
     METHOD = "onUnpersistRDD"
