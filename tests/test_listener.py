@@ -262,8 +262,8 @@ def test_failed_job_end_and_status_tracker_groups(sc):
             sc.parallelize([1], 1).map(lambda x: x / 0).collect()
     finally:
         sc.setLocalProperty("spark.jobGroup.id", None)
+        assert sc._driver.bus.wait_until_empty(30)  # delivered, then the listener leaves
         sc.removeSparkListener(rec)
-    assert sc._driver.bus.wait_until_empty(30)
     [end] = [e for e in rec.events if type(e).__name__ == "SparkListenerJobEnd"]
     assert end.jobResult.result == "JobFailed"
     assert end.to_json()["Job Result"]["Result"] == "JobFailed"

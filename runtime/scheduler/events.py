@@ -316,13 +316,25 @@ class SparkListenerTaskStart(ListenerEvent):
 
 @dataclass(eq=False, repr=False)
 class SparkListenerTaskEnd(ListenerEvent):
+    """``counters``: the executor's TaskCounters dict (None for a task its executor took
+    down with it); ``taskMetrics`` is built from it on first read, so the scheduler loop
+    never pays for metrics no listener looks at."""
+
     stageId: int
     stageAttemptId: int
     taskType: str  # ResultTask | ShuffleMapTask
     reason: TaskEndReason
     taskInfo: TaskInfo
-    taskMetrics: TaskMetrics | None
+    counters: dict | None
     METHOD = "onTaskEnd"
+
+    @property
+    def taskMetrics(self) -> TaskMetrics | None:
+        metrics = self.__dict__.get("_metrics")
+        if metrics is None and self.counters is not None:
+            metrics = self._metrics = TaskMetrics.from_counters(
+                TaskCounters.from_dict(self.counters))
+        return metrics
 
     def to_json(self) -> dict:
         out = {"Event": type(self).__name__, "Stage ID": self.stageId,

@@ -18,14 +18,12 @@ import copy
 import time
 from typing import Any
 
-from runtime.protocol.executor import TaskCounters
 from runtime.scheduler.dag import ResultStage, ShuffleMapStage, Stage
 from runtime.scheduler.events import (
     JobResult, SparkListenerBlockUpdated, SparkListenerExecutorAdded,
     SparkListenerExecutorRemoved, SparkListenerJobEnd, SparkListenerJobStart,
     SparkListenerStageCompleted, SparkListenerStageSubmitted, SparkListenerTaskEnd,
     SparkListenerTaskStart, SparkListenerUnpersistRDD, StageInfo, TaskEndReason, TaskInfo,
-    TaskMetrics,
 )
 
 
@@ -85,22 +83,23 @@ class EventPoster:
         task.info = info = TaskInfo(
             task.id, task.partition, task.attempt, task.partition,
             int(task.launch_time * 1000), task.executor_id, host)
-        self.bus.post(SparkListenerTaskStart(task.tsm.stage.id, task.tsm.stage_attempt,
-                                             copy.copy(info)))
+        self.bus.post(SparkListenerTaskStart(task.tsm.stage.id, task.tsm.stage_attempt, info))
 
     def task_end(self, task: Any, reason: TaskEndReason, counters: dict | None) -> None:
-        info = getattr(task, "info", None)
-        if info is None:
+        start = getattr(task, "info", None)
+        if start is None:
             return
-        info.finishTime = max(now_ms(), info.launchTime)
-        info.failed = reason.reason not in ("Success", "TaskKilled")
-        info.killed = reason.reason == "TaskKilled"
-        metrics = TaskMetrics.from_counters(TaskCounters.from_dict(counters)) \
-            if counters is not None else None
+        # a new TaskInfo: the one TaskStart carried stays as it was then
+        failed = reason.reason not in ("Success", "TaskKilled")
+        info = TaskInfo(start.taskId, start.index, start.attemptNumber, start.partitionId,
+                        start.launchTime, start.executorId, start.host, start.taskLocality,
+                        False, max(now_ms(), start.launchTime), failed,
+                        reason.reason == "TaskKilled")
         stage = task.tsm.stage
         kind = "ShuffleMapTask" if isinstance(stage, ShuffleMapStage) else "ResultTask"
+        # the metrics stay the executor's counters until a listener reads taskMetrics
         self.bus.post(SparkListenerTaskEnd(stage.id, task.tsm.stage_attempt, kind, reason,
-                                           info, metrics))
+                                           info, counters))
 
     def executor_added(self, ref: Any) -> None:
         self.bus.post(SparkListenerExecutorAdded(now_ms(), ref.id, ref.host, ref.slots))
