@@ -57,9 +57,10 @@ def _size(text: str) -> int:
 
 class SessionState:
     def __init__(self, conf_get: Callable[[str], str | None],
-                 default_parallelism: Callable[[], int]):
+                 default_parallelism: Callable[[], int], job_hooks: Any = None):
         self._conf_get = conf_get
         self.default_parallelism = default_parallelism
+        self.job_hooks = job_hooks  # a lineage_runner.JobHooks: run stages on the executors
         self.temp_views: dict[str, L.LogicalPlan] = {}
         self.global_temp_views: dict[str, L.LogicalPlan] = {}
 
@@ -113,11 +114,18 @@ class SessionState:
     def execution(self, plan: L.LogicalPlan) -> QueryExecution:
         return QueryExecution(self, plan)
 
-    def runner(self) -> LocalRunner:
-        return LocalRunner(self.flag("spark.sql.ansi.enabled"),
-                           self.conf("spark.sql.session.timeZone"),
-                           self.flag("spark.sql.adaptive.enabled"),
-                           _size(self.conf("spark.sql.adaptive.advisoryPartitionSizeInBytes")))
+    def runner(self) -> Any:
+        """Where queries run: as stages on the executors (lineage nodes, the default when
+        the session gave job hooks), or in this process (``spark.sparkcli.sql.runner=local``,
+        and always without hooks)."""
+        args = (self.flag("spark.sql.ansi.enabled"), self.conf("spark.sql.session.timeZone"),
+                self.flag("spark.sql.adaptive.enabled"),
+                _size(self.conf("spark.sql.adaptive.advisoryPartitionSizeInBytes")))
+        if self.job_hooks is not None and self.conf("spark.sparkcli.sql.runner") != "local":
+            from runtime.sql.execution.lineage_runner import LineageRunner
+
+            return LineageRunner(self.job_hooks, *args)
+        return LocalRunner(*args)
 
 
 class QueryExecution:

@@ -219,7 +219,7 @@ class SparkSession:
             from runtime.sql.session_state import SessionState
 
             state = SessionState(lambda key: self._conf.get(key, None),
-                                 lambda: self._sc.defaultParallelism)
+                                 lambda: self._sc.defaultParallelism, _job_hooks(self._sc))
             self._sql_state = state
         return state
 
@@ -305,6 +305,20 @@ class SparkSession:
 
             raise AttributeError(f"SparkSession.{name} {NOT_YET}")
         raise AttributeError(f"'SparkSession' object has no attribute {name!r}")
+
+
+def _job_hooks(sc: Any) -> Any:
+    """What the SQL engine needs of the context to run plans as stages on the executors."""
+    import weakref
+
+    from runtime.sql.execution.lineage_runner import JobHooks
+
+    def on_shuffle(node: Any, shuffle_id: int) -> None:
+        driver = getattr(sc, "_driver", None)
+        if driver is not None:
+            weakref.finalize(node, driver.shuffle_unreachable, shuffle_id).atexit = False
+
+    return JobHooks(sc._new_rdd_id, sc._new_shuffle_id, sc._run_node_job, on_shuffle)
 
 
 # SparkSession members of PySpark that belong to DataFrames/SQL, not built yet.

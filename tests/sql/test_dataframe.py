@@ -85,6 +85,12 @@ def test_set_operations_distinct_and_partitions(spark):
     x = spark.range(5)
     assert rows(x.union(x).distinct().orderBy("id")) == [(i,) for i in range(5)]
     assert x.union(x).dropDuplicates().count() == 5
+    a = spark.createDataFrame([(1,), (1,), (2,), (None,), (3,)], "v int")
+    b = spark.createDataFrame([(1,), (None,), (3,), (3,)], "v int")
+    assert sorted(rows(a.intersect(b)), key=str) == sorted([(1,), (None,), (3,)], key=str)
+    assert rows(a.subtract(b)) == [(2,)]
+    assert sorted(rows(a.exceptAll(b)), key=str) == [(1,), (2,)]
+    assert sorted(rows(a.intersectAll(b)), key=str) == sorted([(1,), (None,), (3,)], key=str)
     y = spark.createDataFrame([(1, "a")], ["n", "s"])
     z = spark.createDataFrame([("b", 2)], ["s", "n"])
     assert rows(y.unionByName(z)) == [(1, "a"), (2, "b")]

@@ -1,0 +1,262 @@
+"""Running a physical plan as stages on the executors: the plan becomes lineage nodes.
+
+The same per-partition functions the in-process runner calls (local_runner.py) become
+lineage nodes (runtime/lineage), which the DAG scheduler cuts into stages and runs as tasks
+on local[N] and spark:// executors alike:
+
+* a source is a :class:`SqlScan` node whose ``compute`` reads one partition;
+* a chain of narrow operators is one :class:`MapPartitions` node per operator, fused by the
+  lineage into one function per partition (one task);
+* an Exchange is a :class:`Shuffled` node over an Arrow IPC shuffle
+  (``ShuffleSpec(data_format=ARROW)``) whose partitioner evaluates the partitioning
+  expressions on each batch: the row hash of the keys (hash), bounds from a sample of the
+  keys taken by a first small job (range), ``row % n`` (round robin) or 0 (one partition);
+* a broadcast exchange is computed by its own job and travels with the join's tasks;
+* a shuffled join or a set operation is a :class:`ZipPartitions` node over two shuffles
+  with the same partition count; Union and Coalesce are the lineage's own nodes.
+
+The reduce partition count is Spark's ``spark.sql.shuffle.partitions`` cut down to what the
+input's estimated size needs (one partition per ``target_bytes``): the static counterpart
+of AQE's coalescing, decided before the map stage runs. Results come to the driver as Arrow
+tables (the task result format tag). Everything app-wide (ids, running a job) comes in
+through :class:`JobHooks`; nothing here knows the API package.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from runtime.dataformat import ARROW
+from runtime.lineage.dependency import OneToOneDependency
+from runtime.lineage.narrow import Coalesced, MapPartitions, Union
+from runtime.lineage.node import Node
+from runtime.lineage.shuffled import Shuffled
+from runtime.shuffle.partitioner import ArrowRangePartitioner, RowHashPartitioner, SortKey
+from runtime.shuffle.spec import ShuffleSpec
+from runtime.sql.execution import operators as P
+from runtime.sql.execution.exchange import (
+    HashPartitioning, RangePartitioning, RoundRobinPartitioning, SinglePartition)
+from runtime.sql.execution.local_runner import InMemoryTableScanExec
+from runtime.sql.execution.operators import positions_of, schema_of
+from runtime.sql.expressions.evaluate import evaluate, materialize
+from runtime.sql.expressions.registry import EvalContext
+
+__all__ = ["JobHooks", "LineageRunner"]
+
+
+@dataclass
+class JobHooks:
+    new_rdd_id: Callable[[], int]
+    new_shuffle_id: Callable[[], int]
+    run_job: Callable[..., list]  # (node, func(iterator) -> result, partitions) -> results
+    on_shuffle: Callable[[Node, int], None] | None = None  # cleanup when the node is gone
+
+
+class SqlScan(Node):
+    """The partitions of a physical source operator (a scan, a range, local rows)."""
+
+    rdd_class = "SQLExecutionRDD"
+
+    def __init__(self, id: int, source: Any, ansi: bool, tz: str):
+        super().__init__(id, [], source.num_partitions)
+        self.source, self.ansi, self.tz = source, ansi, tz
+
+    def compute(self, split: int, tc: Any) -> Iterator:
+        return self.source.read(split, EvalContext(self.ansi, self.tz, split))
+
+
+class ZipPartitions(Node):
+    """Partition i of two co-partitioned parents, combined by ``func(split, a, b)``."""
+
+    rdd_class = "ZippedPartitionsRDD2"
+
+    def __init__(self, id: int, a: Node, b: Node, func: Callable):
+        super().__init__(id, [OneToOneDependency(a), OneToOneDependency(b)], a.num_partitions)
+        self.a, self.b, self.func = a, b, func
+
+    def compute(self, split: int, tc: Any) -> Iterator:
+        return iter(self.func(split, tc.iterate(self.a, split), list(tc.iterate(self.b, split))))
+
+
+@dataclass
+class ExprPartitioner:
+    """Arrow shuffle partitioner over evaluated expressions (hash, range, round robin, one)."""
+
+    kind: str
+    exprs: list
+    positions: dict
+    ansi: bool
+    tz: str
+    inner: Any = None
+
+    def _keys(self, batch: Any) -> Any:
+        import pyarrow as pa
+
+        ectx = EvalContext(self.ansi, self.tz)
+        cols = [materialize(evaluate(e, batch, self.positions, ectx), batch.num_rows)
+                for e in self.exprs]
+        return pa.RecordBatch.from_arrays(cols, names=[f"k{i}" for i in range(len(cols))])
+
+    def partition_ids(self, batch: Any, num_partitions: int) -> Any:
+        import numpy as np
+
+        if self.kind == "single" or num_partitions == 1:
+            return np.zeros(batch.num_rows, dtype=np.int64)
+        if self.kind == "roundrobin":
+            return np.arange(batch.num_rows, dtype=np.int64) % num_partitions
+        return self.inner.partition_ids(self._keys(batch), num_partitions)
+
+
+def _sample_keys(batches: Iterator, exprs: list, positions: dict, ansi: bool, tz: str) -> Any:
+    import pyarrow as pa
+
+    part = ExprPartitioner("range", exprs, positions, ansi, tz)
+    keys = [part._keys(b) for b in batches if b.num_rows]
+    if not keys:
+        return None
+    table = pa.Table.from_batches(keys)
+    step = max(1, table.num_rows // 200)
+    return table.take(list(range(0, table.num_rows, step)))
+
+
+def _estimate(plan: P.PhysicalPlan) -> int:
+    if isinstance(plan, P.LocalTableScanExec):
+        return sum(b.nbytes for p in plan.partitions for b in p)
+    if isinstance(plan, P.RangeExec):
+        return plan.count * 8
+    if hasattr(plan, "splits"):
+        return sum(f[1] for s in plan.splits for f in s)  # type: ignore[attr-defined]
+    if isinstance(plan, InMemoryTableScanExec):
+        parts = plan.cache.partitions
+        return sum(b.nbytes for p in parts for b in p) if parts else _estimate(plan.cached_plan)
+    return sum(_estimate(c) for c in plan.children)
+
+
+class LineageRunner:
+    def __init__(self, hooks: JobHooks, ansi: bool = True, time_zone: str = "UTC",
+                 adaptive: bool = True, target_bytes: int = 64 << 20):
+        self.hooks = hooks
+        self.ansi = ansi
+        self.tz = time_zone
+        self.adaptive = adaptive
+        self.target_bytes = target_bytes
+
+    # -- results --------------------------------------------------------------------------------
+    def partitions(self, plan: P.PhysicalPlan) -> list[list[Any]]:
+        node = self.build(plan)
+        schema = schema_of(plan.output)
+
+        def collect(it: Iterator) -> Any:
+            import pyarrow as pa
+
+            batches = [b for b in it if b.num_rows or b.num_columns == 0]
+            return pa.Table.from_batches(batches, schema=schema) if batches \
+                else schema.empty_table()
+
+        tables = self.hooks.run_job(node, collect, None)
+        return [t.to_batches() if t.num_rows else [] for t in tables]
+
+    def _collect_all(self, plan: P.PhysicalPlan) -> list:
+        return [b for p in self.partitions(plan) for b in p]
+
+    # -- plan -> nodes ------------------------------------------------------------------------------
+    def build(self, plan: P.PhysicalPlan) -> Node:
+        kind = plan.kind
+        ids = self.hooks.new_rdd_id
+        if kind == "source":
+            if isinstance(plan, InMemoryTableScanExec):
+                if plan.cache.partitions is None:
+                    plan.cache.partitions = self.partitions(plan.cached_plan)
+                plan = P.LocalTableScanExec(plan.attrs, plan.cache.partitions or [[]])
+            return SqlScan(ids(), plan, self.ansi, self.tz)
+        if kind == "exchange":
+            return self._shuffle(plan)
+        if kind == "union":
+            return Union(ids(), [self.build(c) for c in plan.children])
+        if kind == "coalesce":
+            child = self.build(plan.children[0])
+            return Coalesced(ids(), child, max(1, min(plan.num_partitions,  # type: ignore
+                                                      child.num_partitions)))
+        if kind == "join":
+            left, right = plan.children
+            ansi, tz = self.ansi, self.tz
+            if right.kind == "broadcast":
+                build = self._collect_all(right.children[0])
+
+                def bjoin(split: int, it: Iterator) -> Iterator:
+                    return plan.join(split, it, build, EvalContext(ansi, tz, split))
+
+                return MapPartitions(ids(), self.build(left), bjoin)
+            a, b = self._co_shuffles(left, right)
+
+            def sjoin(split: int, it: Iterator, other: list) -> Iterator:
+                return plan.join(split, it, other, EvalContext(ansi, tz, split))
+
+            return ZipPartitions(ids(), a, b, sjoin)
+        if kind == "setop":
+            a, b = self._co_shuffles(*plan.children)
+            ansi, tz = self.ansi, self.tz
+
+            def combine(split: int, it: Iterator, other: list) -> Iterator:
+                return plan.combine(list(it), other, EvalContext(ansi, tz, split))
+
+            return ZipPartitions(ids(), a, b, combine)
+        child = self.build(plan.children[0])
+        ansi, tz = self.ansi, self.tz
+
+        def run(split: int, it: Iterator) -> Iterator:
+            return plan.run(split, it, EvalContext(ansi, tz, split))
+
+        return MapPartitions(ids(), child, run)
+
+    def _reduce_partitions(self, plan: P.PhysicalPlan, requested: int) -> int:
+        if not self.adaptive:
+            return requested
+        return max(1, min(requested, math.ceil(_estimate(plan) / self.target_bytes)))
+
+    def _co_shuffles(self, left: P.PhysicalPlan, right: P.PhysicalPlan) -> tuple[Node, Node]:
+        n = max(self._reduce_partitions(left, left.partitioning.num_partitions),  # type: ignore
+                self._reduce_partitions(right, right.partitioning.num_partitions))  # type: ignore
+        return self._shuffle(left, n), self._shuffle(right, n)
+
+    def _shuffle(self, ex: P.PhysicalPlan, n: int | None = None) -> Node:
+        part = ex.partitioning  # type: ignore[attr-defined]
+        child_plan = ex.children[0]
+        child = self.build(child_plan)
+        pos = positions_of(child_plan.output)
+        if isinstance(part, SinglePartition):
+            n, p = 1, ExprPartitioner("single", [], pos, self.ansi, self.tz)
+        elif isinstance(part, RoundRobinPartitioning):
+            n = n or part.num_partitions
+            p = ExprPartitioner("roundrobin", [], pos, self.ansi, self.tz)
+        elif isinstance(part, HashPartitioning):
+            n = n or self._reduce_partitions(child_plan, part.num_partitions)
+            keys = list(part.keys)
+            p = ExprPartitioner("hash", keys, pos, self.ansi, self.tz,
+                                RowHashPartitioner(list(range(len(keys)))))
+        else:
+            assert isinstance(part, RangePartitioning)
+            n = n or self._reduce_partitions(child_plan, part.num_partitions)
+            exprs = [o.child for o in part.orders]
+            sort_keys = [SortKey(f"k{i}", o.ascending, o.nulls_first_effective)
+                         for i, o in enumerate(part.orders)]
+            inner = None
+            if n > 1:
+                ansi, tz = self.ansi, self.tz
+                samples = self.hooks.run_job(
+                    child, lambda it: _sample_keys(it, exprs, pos, ansi, tz), None)
+                import pyarrow as pa
+
+                got = [s for s in samples if s is not None]
+                sample = pa.concat_tables(got) if got else None
+                inner = ArrowRangePartitioner.from_sample(sample, sort_keys, n) \
+                    if sample is not None else None
+            p = ExprPartitioner("range" if inner else "single", exprs, pos, self.ansi,
+                                self.tz, inner)
+        spec = ShuffleSpec(self.hooks.new_shuffle_id(), n, data_format=ARROW, partitioner=p)
+        node = Shuffled(self.hooks.new_rdd_id(), child, spec)
+        if self.hooks.on_shuffle is not None:
+            self.hooks.on_shuffle(node, spec.shuffle_id)
+        return node
