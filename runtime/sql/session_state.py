@@ -115,13 +115,12 @@ class SessionState:
         return QueryExecution(self, plan)
 
     def runner(self) -> Any:
-        """Where queries run: as stages on the executors (lineage nodes, the default when
-        the session gave job hooks), or in this process (``spark.sparkcli.sql.runner=local``,
-        and always without hooks)."""
+        """Where queries run: as stages on the executors (lineage nodes, when the session
+        gave job hooks and they are enabled), else in this process."""
         args = (self.flag("spark.sql.ansi.enabled"), self.conf("spark.sql.session.timeZone"),
                 self.flag("spark.sql.adaptive.enabled"),
                 _size(self.conf("spark.sql.adaptive.advisoryPartitionSizeInBytes")))
-        if self.job_hooks is not None and self.conf("spark.sparkcli.sql.runner") != "local":
+        if self.job_hooks is not None and self.job_hooks.enabled():
             from runtime.sql.execution.lineage_runner import LineageRunner
 
             return LineageRunner(self.job_hooks, *args)

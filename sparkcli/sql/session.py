@@ -219,7 +219,7 @@ class SparkSession:
             from runtime.sql.session_state import SessionState
 
             state = SessionState(lambda key: self._conf.get(key, None),
-                                 lambda: self._sc.defaultParallelism, _job_hooks(self._sc))
+                                 lambda: self._sc.defaultParallelism, _job_hooks(self))
             self._sql_state = state
         return state
 
@@ -307,9 +307,11 @@ class SparkSession:
         raise AttributeError(f"'SparkSession' object has no attribute {name!r}")
 
 
-def _job_hooks(sc: Any) -> Any:
+def _job_hooks(session: SparkSession) -> Any:
     """What the SQL engine needs of the context to run plans as stages on the executors."""
     import weakref
+
+    sc = session._sc
 
     from runtime.sql.execution.lineage_runner import JobHooks
 
@@ -318,7 +320,10 @@ def _job_hooks(sc: Any) -> Any:
         if driver is not None:
             weakref.finalize(node, driver.shuffle_unreachable, shuffle_id).atexit = False
 
-    return JobHooks(sc._new_rdd_id, sc._new_shuffle_id, sc._run_node_job, on_shuffle)
+    def enabled() -> bool:  # spark.sparkcli.sql.runner=local: the in-process runner
+        return session.conf.get("spark.sparkcli.sql.runner", "lineage") != "local"
+
+    return JobHooks(sc._new_rdd_id, sc._new_shuffle_id, sc._run_node_job, on_shuffle, enabled)
 
 
 # SparkSession members of PySpark that belong to DataFrames/SQL, not built yet.

@@ -52,6 +52,7 @@ class JobHooks:
     new_shuffle_id: Callable[[], int]
     run_job: Callable[..., list]  # (node, func(iterator) -> result, partitions) -> results
     on_shuffle: Callable[[Node, int], None] | None = None  # cleanup when the node is gone
+    enabled: Callable[[], bool] = lambda: True  # False: the session runs queries in-process
 
 
 class SqlScan(Node):
