@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 
 from sparkcli.sql import functions as F
+from tests.waiting import wait_for
 
 
 def _jobs(spark, group):
@@ -25,8 +26,11 @@ def test_group_by_runs_as_two_stages_on_executors(spark):
     finally:
         sc.setJobGroup(None, None)  # type: ignore[arg-type]
     assert [tuple(r) for r in out] == sorted(Counter(i % 7 for i in range(1000)).items())
+    # the status tracker hears of the job's end from the listener bus, just after collect()
+    wait_for(lambda: all(j.status == "SUCCEEDED" for j in _jobs(spark, "sql-stages")), 30,
+             "the jobs to be marked SUCCEEDED")
     jobs = _jobs(spark, "sql-stages")
-    assert jobs and all(j.status == "SUCCEEDED" for j in jobs)
+    assert jobs
     # the result job reads two shuffles: map stage -> aggregate stage -> sorted stage
     assert max(len(j.stageIds) for j in jobs) >= 3
 
