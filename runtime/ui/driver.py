@@ -1,0 +1,198 @@
+"""The driver's UI: one status store, the event log and the web UI of a running application.
+
+:class:`DriverUI` is what a SparkContext starts. It is the *listener* side of the driver's
+event bus: :meth:`DriverUI.post` takes each listener event as Spark's event-log JSON dict and
+hands it to the status store (pages, ``/api/v1``) and, with ``spark.eventLog.enabled``, to
+the event log writer — one source of truth for both. At start it posts what the context
+already knows (SparkListenerApplicationStart, EnvironmentUpdate with every Spark property and
+the *source* of its value — a sparkcli extension field ``"Spark Property Sources"`` that
+Spark ignores — and the driver's BlockManagerAdded); the bus posts the rest.
+
+The web server (``spark.ui.enabled``, default true) binds ``spark.ui.port`` (4040; the next
+port when busy, with Spark's warning) on the driver's host (``spark.driver.bindAddress``,
+else ``spark.driver.host``, else 127.0.0.1) in a background thread, so the context's start
+does not wait for imports and binding; :attr:`DriverUI.url` waits for that thread (a second
+at most) and is None when the UI is disabled or no port was free (then an error is logged
+and the application runs on, without a UI). Once bound it logs Spark's line ``Bound SparkUI
+to 127.0.0.1, and started at http://127.0.0.1:4040``.
+
+:meth:`DriverUI.stop` posts SparkListenerApplicationEnd, closes and renames the event log and
+shuts the server down. ``post`` is thread-safe (one lock serialises the store and the log).
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import platform
+import sys
+import threading
+import time
+from typing import Callable
+
+from runtime.eventlog.writer import EventLogWriter
+from runtime.status.store import AppStatusStore
+from runtime.ui import api, pages
+from runtime.ui.server import WebUI, bind
+
+DEFAULT_PORT = 4040
+URL_WAIT = 1.0  # seconds uiWebUrl waits for the background bind
+
+
+def _truthy(value: str | None, default: bool) -> bool:
+    if value is None:
+        return default
+    return str(value).strip().lower() == "true"
+
+
+def _user() -> str:
+    try:
+        return os.environ.get("SPARK_USER") or getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is not an error
+        return "unknown"
+
+
+class _OneApp:
+    """The ``Apps`` the REST API needs, for the one running application."""
+
+    def __init__(self, store: AppStatusStore, version: str) -> None:
+        self._store = store
+        self.spark_version = version
+
+    def list_applications(self) -> list[dict]:
+        return [self._store.application()]
+
+    def store(self, app_id: str) -> AppStatusStore | None:
+        return self._store if app_id == self._store.app_id else None
+
+
+def environment_event(props: dict[str, str], sources: dict[str, str]) -> dict:
+    return {"Event": "SparkListenerEnvironmentUpdate",
+            "JVM Information": {"Java Version": f"none (Python {platform.python_version()})",
+                                "Java Home": sys.prefix, "Scala Version": "none"},
+            "Spark Properties": dict(props), "Spark Property Sources": dict(sources),
+            "Hadoop Properties": {},
+            "System Properties": {"python.version": sys.version.replace("\n", " "),
+                                  "python.executable": sys.executable,
+                                  "os.name": platform.system(), "os.arch": platform.machine(),
+                                  "user.name": _user(), "user.dir": os.getcwd(),
+                                  "pid": str(os.getpid())},
+            "Metrics Properties": {}, "Classpath Entries": {p: "sys.path" for p in sys.path
+                                                            if p}}
+
+
+class DriverUI:
+    """Status store + event log + web UI of one running application."""
+
+    def __init__(self, app_id: str, app_name: str, props: dict[str, str],
+                 sources: dict[str, str], home: str, spark_version: str,
+                 start_ms: int | None = None, logger: logging.Logger | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.log = logger or logging.getLogger("org.apache.spark.ui.SparkUI")
+        self.app_id = app_id
+        self._clock = clock
+        self._lock = threading.Lock()
+        self.store = AppStatusStore(props)
+        self.enabled = _truthy(props.get("spark.ui.enabled"), True)
+        self.host = (props.get("spark.driver.bindAddress") or props.get("spark.driver.host")
+                     or "127.0.0.1")
+        try:
+            self.port = int(props.get("spark.ui.port", DEFAULT_PORT))
+        except ValueError:
+            self.port = DEFAULT_PORT
+        self._server: WebUI | None = None
+        self._bound = threading.Event()
+        self._stopped = False
+        self._event_log: EventLogWriter | None = None
+        if _truthy(props.get("spark.eventLog.enabled"), False):
+            try:
+                self._event_log = EventLogWriter(app_id, props, home,
+                                                 spark_version=spark_version)
+            except OSError as e:
+                self.log.error("Cannot write the event log to %s: %s; event logging is off",
+                               props.get("spark.eventLog.dir"), e)
+        self._version = spark_version
+        now = int(start_ms if start_ms is not None else clock() * 1000)
+        self.post({"Event": "SparkListenerLogStart", "Spark Version": spark_version},
+                   log=False)
+        self.post({"Event": "SparkListenerBlockManagerAdded",
+                   "Block Manager ID": {"Executor ID": "driver", "Host": self.host,
+                                        "Port": None},
+                   "Maximum Memory": 0, "Timestamp": now})
+        self.post(environment_event(props, sources))
+        self.post({"Event": "SparkListenerApplicationStart", "App Name": app_name,
+                   "App ID": app_id, "Timestamp": now, "User": _user()})
+
+    # -- the listener ----------------------------------------------------------------------------
+    def post(self, event: dict, log: bool = True) -> None:
+        """Feed one event (Spark's JSON dict) to the store and the event log."""
+        with self._lock:
+            self.store.post(event)
+            if log and self._event_log is not None:
+                try:
+                    self._event_log.write(event)
+                except (OSError, ValueError) as e:
+                    self.log.error("Event log write failed (%s); event logging is off", e)
+                    self._event_log = None
+
+    @property
+    def event_log_path(self) -> str | None:
+        return self._event_log.path if self._event_log else None
+
+    # -- the web server --------------------------------------------------------------------------
+    def routes(self) -> list:
+        return (api.api_routes(_OneApp(self.store, self._version)) + pages.static_routes()
+                + pages.page_routes(lambda m: self.store))
+
+    def start(self, background: bool = True) -> None:
+        if not self.enabled:
+            self._bound.set()
+            return
+        if background:
+            threading.Thread(target=self._bind, name="SparkUI-start", daemon=True).start()
+        else:
+            self._bind()
+
+    def _bind(self) -> None:
+        try:
+            server = bind(self.host, self.port, "SparkUI", self.routes(), self.log)
+        except OSError as e:
+            self.log.error("Failed to bind SparkUI on %s:%d and the next ports (%s); the "
+                           "application runs without a web UI", self.host, self.port, e)
+            self._bound.set()
+            return
+        with self._lock:
+            if self._stopped:
+                server.stop()
+            else:
+                self._server = server
+                self.log.info("Bound SparkUI to %s, and started at %s", self.host, server.url)
+        self._bound.set()
+
+    @property
+    def url(self) -> str | None:
+        self._bound.wait(URL_WAIT)
+        server = self._server
+        return server.url if server is not None else None
+
+    def stop(self, exit_code: int | None = 0) -> None:
+        with self._lock:
+            if self._stopped:
+                return
+            self._stopped = True
+        end = {"Event": "SparkListenerApplicationEnd", "Timestamp": int(self._clock() * 1000)}
+        if exit_code is not None:
+            end["ExitCode"] = exit_code
+        self.store.post(end)
+        with self._lock:
+            if self._event_log is not None:
+                try:
+                    self._event_log.write(end)
+                    self._event_log.stop()
+                except OSError as e:
+                    self.log.error("Could not finish the event log: %s", e)
+                self._event_log = None
+            server, self._server = self._server, None
+        if server is not None:
+            server.stop()
