@@ -31,6 +31,7 @@ from runtime.lineage.narrow import Union
 from runtime.lineage.sources import ParallelCollection
 from runtime.memory import DEFAULT_FRACTION, pool_size
 from runtime.status.live import LiveStatus
+from runtime.ui.launch import start_driver_ui
 from sparkcli.listener import application_end, application_start, call_site
 from sparkcli.rdd import RDD, wrap
 from sparkcli.rdd_io import reject_java_converters
@@ -118,6 +119,10 @@ class SparkContext:
             self._start_runtime()
             self._status_store = LiveStatus()
             self._driver.bus.add_listener(self._status_store)
+            # status store, event log and web UI on :4040 (started on a background thread)
+            self._ui = start_driver_ui(self._app_id, self.appName, config, rconfig.home_dir(),
+                                       _version(), self.startTime)
+            self._driver.bus.add_listener(self._ui)
             application_start(self._driver.bus, self)
             from sparkcli.progress import start_for
 
@@ -289,7 +294,7 @@ class SparkContext:
 
     @property
     def uiWebUrl(self) -> str | None:
-        return None
+        return self._ui.url
 
     @property
     def resources(self) -> dict:
@@ -532,6 +537,7 @@ class SparkContext:
             self._driver.close_sockets()
             application_end(self._driver.bus)
             self._driver.bus.stop()  # delivers what is queued first
+            self._ui.stop(_exit_code)
             self._launcher.stop()
             shutil.rmtree(self._local_dir, ignore_errors=True)
             appdir.write_state(self._app_dir, state=_state, exit_code=_exit_code,

@@ -28,7 +28,8 @@ import time
 from runtime import config as rconfig
 
 CLASS_NAMES = {"master": "org.apache.spark.deploy.master.Master",
-               "worker": "org.apache.spark.deploy.worker.Worker"}
+               "worker": "org.apache.spark.deploy.worker.Worker",
+               "history": "org.apache.spark.deploy.history.HistoryServer"}
 READY_MARK = "Starting Spark "
 REGISTERED_MARK = "Successfully registered with master"
 REGISTER_WAIT = 8.0  # seconds `worker start` waits for the registration

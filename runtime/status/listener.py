@@ -393,7 +393,7 @@ class AppStatusListener:
                 old_ex.rdd_blocks -= 1
                 old_ex.memory_used -= old[1]
                 old_ex.disk_used -= old[2]
-        if is_cached_level(level) and (mem or disk):
+        if is_cached_level(level):  # Spark: a valid level keeps the block, whatever its size
             rdd.blocks[block] = (exec_id, mem, disk, storage_level_description(level))
             ex.rdd_blocks += 1
             ex.memory_used += mem

@@ -3,8 +3,8 @@
 :class:`DriverUI` is what a SparkContext starts. It is the *listener* side of the driver's
 event bus: :meth:`DriverUI.post` takes each listener event as Spark's event-log JSON dict and
 hands it to the status store (pages, ``/api/v1``) and, with ``spark.eventLog.enabled``, to
-the event log writer — one source of truth for both. At start it posts what the context
-already knows (SparkListenerApplicationStart, EnvironmentUpdate with every Spark property and
+the event log writer — one source of truth for both. At start (``announce``) it posts what
+the context already knows (SparkListenerApplicationStart, EnvironmentUpdate with every Spark property and
 the *source* of its value — a sparkcli extension field ``"Spark Property Sources"`` that
 Spark ignores — and the driver's BlockManagerAdded); the bus posts the rest.
 
@@ -16,8 +16,11 @@ at most) and is None when the UI is disabled or no port was free (then an error 
 and the application runs on, without a UI). Once bound it logs Spark's line ``Bound SparkUI
 to 127.0.0.1, and started at http://127.0.0.1:4040``.
 
-:meth:`DriverUI.stop` posts SparkListenerApplicationEnd, closes and renames the event log and
-shuts the server down. ``post`` is thread-safe (one lock serialises the store and the log).
+:meth:`DriverUI.stop` posts SparkListenerApplicationEnd unless the bus did, closes and renames
+the event log and shuts the server down. With ``announce=False`` (a context with a listener
+bus, which posts ApplicationStart and EnvironmentUpdate itself) the UI posts only the driver's
+BlockManagerAdded; it adds the properties' sources to the bus's EnvironmentUpdate. ``post``
+is thread-safe (one lock serialises the store and the log).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import threading
 import time
 from typing import Callable
 
+from runtime import log as rlog
 from runtime.eventlog.writer import EventLogWriter
 from runtime.status.store import AppStatusStore
 from runtime.ui import api, pages
@@ -88,8 +92,8 @@ class DriverUI:
     def __init__(self, app_id: str, app_name: str, props: dict[str, str],
                  sources: dict[str, str], home: str, spark_version: str,
                  start_ms: int | None = None, logger: logging.Logger | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
-        self.log = logger or logging.getLogger("org.apache.spark.ui.SparkUI")
+                 clock: Callable[[], float] = time.time, announce: bool = True) -> None:
+        self.log = logger or rlog.get_logger("SparkUI")
         self.app_id = app_id
         self._clock = clock
         self._lock = threading.Lock()
@@ -116,17 +120,24 @@ class DriverUI:
         now = int(start_ms if start_ms is not None else clock() * 1000)
         self.post({"Event": "SparkListenerLogStart", "Spark Version": spark_version},
                    log=False)
+        self._sources = dict(sources)
         self.post({"Event": "SparkListenerBlockManagerAdded",
                    "Block Manager ID": {"Executor ID": "driver", "Host": self.host,
                                         "Port": None},
                    "Maximum Memory": 0, "Timestamp": now})
-        self.post(environment_event(props, sources))
-        self.post({"Event": "SparkListenerApplicationStart", "App Name": app_name,
-                   "App ID": app_id, "Timestamp": now, "User": _user()})
+        if announce:  # without the driver's bus (which posts these itself)
+            self.post(environment_event(props, sources))
+            self.post({"Event": "SparkListenerApplicationStart", "App Name": app_name,
+                       "App ID": app_id, "Timestamp": now, "User": _user()})
 
     # -- the listener ----------------------------------------------------------------------------
     def post(self, event: dict, log: bool = True) -> None:
         """Feed one event (Spark's JSON dict) to the store and the event log."""
+        if event.get("Event") == "SparkListenerEnvironmentUpdate" and \
+                "Spark Property Sources" not in event:
+            props = event.get("Spark Properties") or {}
+            event = {**event, "Spark Property Sources": {k: v for k, v in self._sources.items()
+                                                         if k in props}}
         with self._lock:
             self.store.post(event)
             if log and self._event_log is not None:
@@ -156,7 +167,8 @@ class DriverUI:
 
     def _bind(self) -> None:
         try:
-            server = bind(self.host, self.port, "SparkUI", self.routes(), self.log)
+            server = bind(self.host, self.port, "SparkUI", self.routes(),
+                          rlog.get_logger("Utils"))
         except OSError as e:
             self.log.error("Failed to bind SparkUI on %s:%d and the next ports (%s); the "
                            "application runs without a web UI", self.host, self.port, e)
@@ -181,18 +193,19 @@ class DriverUI:
             if self._stopped:
                 return
             self._stopped = True
-        end = {"Event": "SparkListenerApplicationEnd", "Timestamp": int(self._clock() * 1000)}
-        if exit_code is not None:
-            end["ExitCode"] = exit_code
-        self.store.post(end)
+        if self.store.app_start_end()[1] is None:  # the bus did not post it
+            end = {"Event": "SparkListenerApplicationEnd",
+                   "Timestamp": int(self._clock() * 1000)}
+            if exit_code is not None:
+                end["ExitCode"] = exit_code
+            self.post(end)
         with self._lock:
             if self._event_log is not None:
                 try:
-                    self._event_log.write(end)
                     self._event_log.stop()
                 except OSError as e:
                     self.log.error("Could not finish the event log: %s", e)
                 self._event_log = None
             server, self._server = self._server, None
         if server is not None:
-            server.stop()
+            server.stop(wait=False)  # the application's stop does not wait for the loop

@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any, Callable
 
 MAX_RETRIES = 16  # spark.port.maxRetries
+POLL_INTERVAL = 0.1  # seconds; how soon the serving loop notices a shutdown
 STATIC_PACKAGE = "runtime.ui"
 
 log = logging.getLogger("org.apache.spark.ui.SparkUI")
@@ -113,15 +114,20 @@ class WebUI:
         self.name = name
         self.host = host
         self.port = server.server_address[1]
-        self._thread = threading.Thread(target=server.serve_forever, name=f"{name}-http",
-                                        daemon=True)
+        self._thread = threading.Thread(target=server.serve_forever, args=(POLL_INTERVAL,),
+                                        name=f"{name}-http", daemon=True)
         self._thread.start()
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """Shut down (the serving loop notices within POLL_INTERVAL); ``wait=False`` returns
+        at once and lets a daemon thread finish the shutdown."""
+        if not wait:
+            threading.Thread(target=self.stop, name=f"{self.name}-stop", daemon=True).start()
+            return
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)

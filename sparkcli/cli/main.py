@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, str] = {
     "master": "sparkcli.cli.master",
     "worker": "sparkcli.cli.worker",
     "logs": "sparkcli.cli.logs",
+    "history": "sparkcli.cli.history",
 }
 
 

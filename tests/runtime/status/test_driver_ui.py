@@ -28,11 +28,12 @@ def make_ui(tmp_path, **props):
              "spark.eventLog.dir": str(tmp_path / "events"), "spark.db.password": "hunter2",
              **props}
     sources = {k: "from code (SparkConf/builder)" for k in props}
-    return DriverUI("app-20261203091500-0000", "live", props, sources, str(tmp_path), "0.1.0")
+    return DriverUI("app-20261203091500-0000", "live", props, sources, str(tmp_path), "0.1.0",
+                    logger=logging.getLogger("test.SparkUI"))
 
 
 def test_live_events_show_at_once_and_the_log_replays_the_same(tmp_path, caplog):
-    with caplog.at_level(logging.INFO, logger="org.apache.spark.ui.SparkUI"):
+    with caplog.at_level(logging.INFO, logger="test.SparkUI"):
         ui = make_ui(tmp_path)
         ui.start()
         url = ui.url

@@ -1,0 +1,107 @@
+"""Starting the driver UI off the SparkContext's critical path.
+
+A SparkContext calls :func:`start_driver_ui` and goes on at once: a starter thread imports
+:mod:`runtime.ui.driver` (the status store, the event log writer, ``http.server`` and the
+REST API: tens of milliseconds that ``sparkcli submit``'s hello world must not wait for — the
+one documented start-up lazy import of the web layer), builds the
+:class:`~runtime.ui.driver.DriverUI` and binds its port. This module itself imports only the
+standard library and runtime.config, so importing it costs nothing.
+
+:class:`DriverUIHandle` is what the context keeps and registers on the driver's listener bus
+(each ``on<Event>`` callback posts ``event.to_json()``, Spark's event-log dict; the bus posts
+ApplicationStart, EnvironmentUpdate and ApplicationEnd too, so the UI announces nothing of its
+own): :meth:`~DriverUIHandle.post` queues events
+until the UI exists, then forwards them in order; :attr:`~DriverUIHandle.url` waits for the
+starter (two seconds at most) and is None without a UI; :meth:`~DriverUIHandle.stop` waits
+for it too, then stops the UI (ApplicationEnd, event log renamed, server closed). A failure
+to start is logged and leaves the application running without a UI.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from runtime import config as rconfig
+
+START_WAIT = 2.0
+log = logging.getLogger("org.apache.spark.ui.SparkUI")
+
+
+class DriverUIHandle:
+    """The context's handle on a driver UI being started in the background."""
+
+    def __init__(self, kwargs: dict[str, Any]) -> None:
+        self._ui: Any = None
+        self._pending: list[dict] = []
+        self._lock = threading.Lock()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(kwargs,),
+                                        name="SparkUI-start", daemon=True)
+        self._thread.start()
+
+    def _run(self, kwargs: dict[str, Any]) -> None:
+        try:
+            from runtime.ui.driver import DriverUI  # off the critical path (module docstring)
+
+            ui = DriverUI(**kwargs)
+            ui.start(background=False)
+        except Exception:  # the application must run on without its UI
+            log.exception("The SparkUI could not start; the application runs without it")
+            ui = None
+        while True:  # forward what was posted meanwhile, in order, then go direct
+            with self._lock:
+                self._ui = ui
+                pending, self._pending = self._pending, []
+                if not pending:
+                    self._ready.set()
+                    return
+            if ui is not None:
+                for event in pending:
+                    ui.post(event)
+
+    def __getattr__(self, name: str) -> Any:
+        """The listener bus's callbacks (``onJobStart(event)``, ...): each event goes on as
+        its Spark event-log JSON (``event.to_json()``)."""
+        if not name.startswith("on") or name.startswith("__"):
+            raise AttributeError(name)
+        return lambda event: self.post(event.to_json())
+
+    def post(self, event: dict) -> None:
+        with self._lock:
+            if not self._ready.is_set():
+                self._pending.append(event)
+                return
+            ui = self._ui
+        if ui is not None:
+            ui.post(event)
+
+    @property
+    def ui(self) -> Any:
+        self._ready.wait(START_WAIT)
+        return self._ui
+
+    @property
+    def url(self) -> str | None:
+        ui = self.ui
+        return ui.url if ui is not None else None
+
+    def stop(self, exit_code: int | None = 0) -> None:
+        self._thread.join(START_WAIT * 5)
+        if self._ui is not None:
+            self._ui.stop(exit_code)
+
+
+def start_driver_ui(app_id: str, app_name: str, config: rconfig.Config, home: str,
+                    spark_version: str, start_ms: int) -> DriverUIHandle:
+    """Start the driver UI of one application (see the module docstring)."""
+    props, sources = {}, {}
+    for key, value, layer in config.items_with_source():
+        props[key] = value
+        sources[key] = rconfig.source_label(layer)
+    props.setdefault("spark.app.id", app_id)
+    props.setdefault("spark.app.startTime", str(start_ms))
+    return DriverUIHandle({"app_id": app_id, "app_name": app_name, "props": props,
+                           "sources": sources, "home": home, "spark_version": spark_version,
+                           "start_ms": start_ms, "announce": False})
