@@ -211,9 +211,15 @@ class AppStatusListener:
         result = (e.get("Job Result") or {}).get("Result", "JobSucceeded")
         job.status = "SUCCEEDED" if result == "JobSucceeded" else "FAILED"
         job.completion_time = e.get("Completion Time")
-        for stage in self.stages.values():
-            if stage.stage_id in job.stage_ids and stage.status == "PENDING":
+        # stages of the job that did not run for it were skipped (their output existed):
+        # Spark's are new PENDING stages; a reused stage (same id, already COMPLETE) counts
+        # as skipped for this job only
+        for stage in list(self.stages.values()):
+            if stage.stage_id not in job.stage_ids or stage.stage_id in job.submitted_stages:
+                continue
+            if stage.status == "PENDING":
                 stage.status = "SKIPPED"
+            if stage.stage_id not in job.skipped_stages:
                 job.skipped_stages.add(stage.stage_id)
                 job.skipped_tasks += stage.num_tasks
         self._seen(e.get("Completion Time"))
@@ -235,6 +241,8 @@ class AppStatusListener:
         for job in self._jobs_of(stage):
             job.completed_stages.discard(stage.stage_id)
             job.active_stages += 1
+            if job.status == "RUNNING":
+                job.submitted_stages.add(stage.stage_id)
         for rdd in stage.rdd_infos:
             level = rdd.get("Storage Level")
             if is_cached_level(level) and rdd.get("RDD ID") not in self.rdds:

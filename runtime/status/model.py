@@ -236,6 +236,7 @@ class Job:
     skipped_stages: set = field(default_factory=set)
     failed_stages: int = 0
     call_site: str | None = None
+    submitted_stages: set = field(default_factory=set)  # stage ids run while this job ran
 
     def api(self) -> dict:
         out: dict[str, Any] = {"jobId": self.job_id, "name": self.name,

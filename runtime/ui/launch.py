@@ -1,6 +1,7 @@
 """Starting the driver UI off the SparkContext's critical path.
 
-A SparkContext calls :func:`start_driver_ui` and goes on at once: a starter thread imports
+A SparkContext calls :func:`start_driver_ui` and goes on at once: a starter thread waits
+half a second (or until ``uiWebUrl`` is asked for), then imports
 :mod:`runtime.ui.driver` (the status store, the event log writer, ``http.server`` and the
 REST API: tens of milliseconds that ``sparkcli submit``'s hello world must not wait for — the
 one documented start-up lazy import of the web layer), builds the
@@ -10,11 +11,13 @@ standard library and runtime.config, so importing it costs nothing.
 :class:`DriverUIHandle` is what the context keeps and registers on the driver's listener bus
 (each ``on<Event>`` callback posts ``event.to_json()``, Spark's event-log dict; the bus posts
 ApplicationStart, EnvironmentUpdate and ApplicationEnd too, so the UI announces nothing of its
-own): :meth:`~DriverUIHandle.post` queues events
-until the UI exists, then forwards them in order; :attr:`~DriverUIHandle.url` waits for the
-starter (two seconds at most) and is None without a UI; :meth:`~DriverUIHandle.stop` waits
-for it too, then stops the UI (ApplicationEnd, event log renamed, server closed). A failure
-to start is logged and leaves the application running without a UI.
+own). :meth:`~DriverUIHandle.post` queues events until the UI exists, then forwards them in
+order; :attr:`~DriverUIHandle.url` starts the UI now if it was not yet, waits for it (two
+seconds at most) and is None without a UI; :meth:`~DriverUIHandle.stop` stops the UI
+(ApplicationEnd, event log renamed, server closed): a UI not started yet is never started, and
+one still starting stops once up, without the context waiting for it — unless an event log has
+to be finished first. A failure to start is logged and leaves the application running without
+a UI.
 """
 
 from __future__ import annotations
@@ -26,22 +29,33 @@ from typing import Any
 from runtime import config as rconfig
 
 START_WAIT = 2.0
+START_DELAY = 0.5  # seconds before the UI starts unless asked for (an app this short has no
+#                    time to look at it, and its start-up is not slowed by the UI's imports)
 log = logging.getLogger("org.apache.spark.ui.SparkUI")
 
 
 class DriverUIHandle:
     """The context's handle on a driver UI being started in the background."""
 
-    def __init__(self, kwargs: dict[str, Any]) -> None:
+    def __init__(self, kwargs: dict[str, Any], wait_on_stop: bool = False) -> None:
         self._ui: Any = None
+        self._wait_on_stop = wait_on_stop
+        self._stop_code: tuple | None = None  # (exit code,) once stop() was called
         self._pending: list[dict] = []
         self._lock = threading.Lock()
         self._ready = threading.Event()
+        self._go = threading.Event()  # start now (uiWebUrl asked, or the application stops)
         self._thread = threading.Thread(target=self._run, args=(kwargs,),
                                         name="SparkUI-start", daemon=True)
         self._thread.start()
 
     def _run(self, kwargs: dict[str, Any]) -> None:
+        self._go.wait(START_DELAY)
+        with self._lock:
+            if self._stop_code is not None and not self._wait_on_stop:
+                self._pending = []  # stopped before the UI was needed: nothing to start
+                self._ready.set()
+                return
         try:
             from runtime.ui.driver import DriverUI  # off the critical path (module docstring)
 
@@ -56,10 +70,13 @@ class DriverUIHandle:
                 pending, self._pending = self._pending, []
                 if not pending:
                     self._ready.set()
-                    return
+                    stop_code = self._stop_code
+                    break
             if ui is not None:
                 for event in pending:
                     ui.post(event)
+        if stop_code is not None and ui is not None:  # the application stopped meanwhile
+            ui.stop(*stop_code)
 
     def __getattr__(self, name: str) -> Any:
         """The listener bus's callbacks (``onJobStart(event)``, ...): each event goes on as
@@ -79,6 +96,7 @@ class DriverUIHandle:
 
     @property
     def ui(self) -> Any:
+        self._go.set()
         self._ready.wait(START_WAIT)
         return self._ui
 
@@ -88,6 +106,14 @@ class DriverUIHandle:
         return ui.url if ui is not None else None
 
     def stop(self, exit_code: int | None = 0) -> None:
+        """Stop the UI; one still starting stops as soon as it is up (the context does not
+        wait for it, unless an event log must be finished and renamed first)."""
+        with self._lock:
+            if not self._ready.is_set():
+                self._stop_code = (exit_code,)
+                self._go.set()
+                if not self._wait_on_stop:
+                    return
         self._thread.join(START_WAIT * 5)
         if self._ui is not None:
             self._ui.stop(exit_code)
@@ -102,6 +128,8 @@ def start_driver_ui(app_id: str, app_name: str, config: rconfig.Config, home: st
         sources[key] = rconfig.source_label(layer)
     props.setdefault("spark.app.id", app_id)
     props.setdefault("spark.app.startTime", str(start_ms))
+    log_events = str(props.get("spark.eventLog.enabled", "")).strip().lower() == "true"
     return DriverUIHandle({"app_id": app_id, "app_name": app_name, "props": props,
                            "sources": sources, "home": home, "spark_version": spark_version,
-                           "start_ms": start_ms, "announce": False})
+                           "start_ms": start_ms, "announce": False},
+                          wait_on_stop=log_events)

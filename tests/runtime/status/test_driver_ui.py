@@ -70,3 +70,50 @@ def test_disabled_ui_has_no_url_but_still_keeps_status(tmp_path):
     assert ui.store.application()["name"] == "live"
     ui.stop()
     assert not (tmp_path / "events").exists()
+
+
+class Event:
+    """A bus event: the handle posts its to_json()."""
+
+    def __init__(self, payload):
+        self.payload = payload
+
+    def to_json(self):
+        return self.payload
+
+
+def handle_for(tmp_path, **props):
+    from runtime import config as rconfig
+    from runtime.ui.launch import start_driver_ui
+
+    conf = rconfig.Config({"code": {"spark.app.name": "h", "spark.ui.port": "0", **props}})
+    return start_driver_ui("app-h", "h", conf, str(tmp_path), "0.1.0", 1000)
+
+
+def test_a_short_application_never_starts_its_ui(tmp_path):
+    handle = handle_for(tmp_path)
+    handle.onJobStart(Event({"Event": "SparkListenerJobStart", "Job ID": 0,
+                             "Submission Time": 1, "Stage Infos": []}))
+    handle.stop(0)
+    handle._thread.join(5)
+    assert handle._ui is None and handle.url is None
+
+
+def test_events_before_the_start_arrive_in_order_with_the_sources(tmp_path):
+    handle = handle_for(tmp_path, **{"spark.eventLog.enabled": "true"})
+    handle.onApplicationStart(Event({"Event": "SparkListenerApplicationStart",
+                                     "App Name": "h", "App ID": "app-h", "Timestamp": 1000,
+                                     "User": "u"}))
+    handle.onEnvironmentUpdate(Event({"Event": "SparkListenerEnvironmentUpdate",
+                                      "Spark Properties": {"spark.app.name": "h"}}))
+    for j in range(3):
+        handle.onJobStart(Event({"Event": "SparkListenerJobStart", "Job ID": j,
+                                 "Submission Time": 2, "Stage Infos": []}))
+    url = handle.url  # asking for it starts the UI at once
+    assert url is not None
+    assert [j["jobId"] for j in get_json(f"{url}/api/v1/applications/app-h/jobs")] == [2, 1, 0]
+    assert handle.ui.store.property_sources() == {"spark.app.name": "from code "
+                                                                    "(SparkConf/builder)"}
+    handle.stop(0)
+    [info] = list_logs(str(tmp_path / "spark-events"))
+    assert info.completed
