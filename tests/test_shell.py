@@ -204,6 +204,10 @@ def test_banner():
     assert "SparkSession available as 'spark'.\n" in text
     assert "/x/work/app-20261122020438-0000" in text
     assert "Web UI" not in text
+    sc.uiWebUrl = "http://127.0.0.1:4040"
+    assert "Using Python version" in S.banner(sc) and \
+        "\nSpark context Web UI available at http://127.0.0.1:4040\nSpark context available" \
+        in S.banner(sc)
 
 
 def test_history_file(monkeypatch, tmp_path):

@@ -94,6 +94,8 @@ def banner(sc: Any) -> str:
         + LOGO.format(version=f"{SPARKCLI_VERSION} (PySpark API {PYSPARK_API_VERSION})")
         + "\n"
         + f"Using Python version {py} ({build[0]}, {build[1]})\n"
+        + (f"Spark context Web UI available at {url}\n"
+           if (url := getattr(sc, "uiWebUrl", None)) else "")
         + f"Spark context available as 'sc' (master = {sc.master}, app id = "
         + f"{sc.applicationId}).\n"
         + "SparkSession available as 'spark'.\n"
