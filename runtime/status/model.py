@@ -167,6 +167,7 @@ class Stage:
     executor_summaries: dict[str, ExecutorStageSummary] = field(default_factory=dict)
     tasks: dict[int, Task] = field(default_factory=dict)
     job_ids: set = field(default_factory=set)
+    _api: tuple | None = field(default=None, repr=False)  # (signature, dict): see api()
 
     @property
     def key(self) -> tuple[int, int]:
@@ -186,7 +187,23 @@ class Stage:
         if info.get("Failure Reason") is not None:
             self.failure_reason = info["Failure Reason"]
 
+    def _signature(self) -> tuple:
+        """Everything api() reads that can change (metrics change only with task counts)."""
+        return (self.status, self.name, self.num_tasks, self.details, len(self.rdd_infos),
+                self.submission_time, self.completion_time, self.first_task_launched,
+                self.failure_reason, self.description, self.pool, self.active_tasks,
+                self.completed_tasks, self.failed_tasks, self.killed_tasks,
+                len(self.completed_indices))
+
     def api(self) -> dict:
+        """StageData without tasks; cached until the stage changes (a listing of a thousand
+        retained stages rebuilds only the running ones). Callers must not mutate it."""
+        sig = self._signature()
+        if self._api is None or self._api[0] != sig:
+            self._api = (sig, self._build_api())
+        return self._api[1]
+
+    def _build_api(self) -> dict:
         out: dict[str, Any] = {
             "status": self.status, "stageId": self.stage_id, "attemptId": self.attempt_id,
             "numTasks": self.num_tasks, "numActiveTasks": self.active_tasks,

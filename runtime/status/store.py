@@ -161,7 +161,7 @@ class AppStatusStore:
     # -- stages --------------------------------------------------------------------------------
     def _stage_api(self, stage: Stage, details: bool, with_summaries: bool,
                    quantiles: Sequence[float] = M.DISTRIBUTION_QUANTILES) -> dict:
-        out = stage.api()
+        out = dict(stage.api())  # the stage's cached dict stays as it is
         if details:
             logs = {e: x.log_urls for e, x in self._listener.executors.items()}
             out["tasks"] = {str(t.task_id): t.api(logs.get(t.executor_id))
