@@ -16,10 +16,11 @@ Murmur3 (nothing outside this engine sees the values), but it is:
 
 Per column, a value becomes a ``uint64`` word:
   * fixed-width values: the int64 value, or the float64 bit pattern;
-  * variable-width values: a polynomial over the bytes, ``sum((b_i + 1) * P**i)``
-    (mod 2**64), computed for all rows at once from the offsets buffer: per byte its
-    position in its row, ``P**pos`` from a table, a cumulative sum, and a difference at
-    the row boundaries; then the length is mixed in.
+  * variable-width values: a polynomial over the bytes read as little-endian 8-byte words
+    (the last one zero-padded), ``sum((w_j + 1) * P**j)`` (mod 2**64), computed for all
+    rows at once from the offsets buffer: per word its index in its row, ``P**j`` from a
+    table, a cumulative sum, and a difference at the row boundaries; then the length is
+    mixed in.
 Words are folded into the running row hash with ``h = fmix(h * M + word)`` in column order
 (``fmix`` is Murmur3's 64-bit finalizer), starting from ``fmix(seed)``. Other types
 (decimals, nested types) are hashed through their string cast (vectorized too, slower).
@@ -69,31 +70,54 @@ def _powers(n: int):
 
 
 def _bytes_words(arr):
-    """One uint64 per row of a string/binary array (nulls: anything; masked later)."""
+    """One uint64 per row of a string/binary array (nulls: anything; masked later).
+
+    A row's bytes are read as little-endian 8-byte words (the last one zero-padded), and
+    the row's value is ``sum(word_j * P**j)`` (mod 2**64) with its length mixed in: work
+    proportional to bytes / 8, all of it numpy.
+    """
     import pyarrow as pa
 
     np = _np()
     n = len(arr)
     large = pa.types.is_large_string(arr.type) or pa.types.is_large_binary(arr.type)
-    off_type = np.int64 if large else np.int32
     bufs = arr.buffers()
-    offsets = np.frombuffer(bufs[1], dtype=off_type)[arr.offset: arr.offset + n + 1]
-    offsets = offsets.astype(np.int64)
+    offsets = np.frombuffer(bufs[1], dtype=np.int64 if large else np.int32)
+    offsets = offsets[arr.offset: arr.offset + n + 1].astype(np.int64)
     base = offsets[0]
-    total = int(offsets[-1] - base)
+    offsets -= base
+    total = int(offsets[-1])
     lengths = np.diff(offsets)
-    if total == 0:
-        words = np.zeros(n, dtype=np.uint64)
-    else:
-        data = np.frombuffer(bufs[2], dtype=np.uint8)[base: base + total].astype(np.uint64)
-        starts = offsets[:-1] - base
-        pos = np.arange(total, dtype=np.int64) - np.repeat(starts, lengths)
-        contrib = (data + np.uint64(1)) * _powers(int(lengths.max()))[pos]
-        cs = np.empty(total + 1, dtype=np.uint64)
-        cs[0] = 0
-        np.cumsum(contrib, dtype=np.uint64, out=cs[1:])
-        words = cs[offsets[1:] - base] - cs[starts]
+    words = np.zeros(n, dtype=np.uint64)
+    if total:
+        padded = np.zeros(total + 8, dtype=np.uint8)
+        padded[:total] = np.frombuffer(bufs[2], dtype=np.uint8)[base: base + total]
+        window = np.lib.stride_tricks.sliding_window_view(padded, 8)
+        # word 0 of every row, then words 1.. of the rows longer than 8 bytes
+        w0 = _load_words(window, offsets[:-1], lengths)
+        words = np.where(lengths > 0, w0 + np.uint64(1), np.uint64(0))
+        long_rows = np.flatnonzero(lengths > 8)
+        if len(long_rows):
+            extra = (lengths[long_rows] - 1) // 8  # words after the first
+            first = np.cumsum(extra) - extra
+            row = np.repeat(long_rows, extra)
+            j = np.arange(len(row), dtype=np.int64) - np.repeat(first, extra) + 1
+            pos = offsets[row] + 8 * j
+            w = _load_words(window, pos, offsets[row + 1] - pos)
+            contrib = (w + np.uint64(1)) * _powers(int(extra.max()) + 1)[j]
+            cs = np.zeros(len(contrib) + 1, dtype=np.uint64)
+            np.cumsum(contrib, dtype=np.uint64, out=cs[1:])
+            words[long_rows] += cs[first + extra] - cs[first]
     return words ^ (lengths.astype(np.uint64) * np.uint64(_M))
+
+
+def _load_words(window, pos, rest):
+    """The little-endian uint64 at each byte position, keeping only ``rest`` (>= 1, capped
+    at 8) bytes of it."""
+    np = _np()
+    w = np.ascontiguousarray(window[pos]).view("<u8").ravel().astype(np.uint64)
+    keep = np.minimum(rest, 8).astype(np.uint64)
+    return w & (np.uint64(0xFFFFFFFFFFFFFFFF) >> (np.uint64(64) - np.uint64(8) * keep))
 
 
 def column_words(arr):

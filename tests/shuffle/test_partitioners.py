@@ -45,6 +45,15 @@ def test_strings_hash_by_content_whatever_the_array_offsets():
     assert len(set(whole.tolist())) == len(set(words))
 
 
+def test_word_boundaries_and_padding_do_not_collide():
+    values = [b"", b"\x00", b"a", b"a\x00", b"12345678", b"123456789", b"12345678\x00",
+              b"1234567812345678", b"12345678123456781", b"x" * 100, b"x" * 101]
+    h = row_hash(pa.record_batch({"b": pa.array(values, pa.binary())}), ["b"]).tolist()
+    assert len(set(h)) == len(values)
+    strings = [v.decode() for v in values]
+    assert row_hash(pa.record_batch({"s": strings}), ["s"]).tolist() == h
+
+
 def test_multi_column_hash_depends_on_every_column_and_the_seed():
     b = pa.record_batch({"a": [1, 1, 2], "b": ["x", "y", "x"]})
     h = row_hash(b, ["a", "b"]).tolist()
