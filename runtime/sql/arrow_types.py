@@ -2,7 +2,6 @@
 
 Inside the engine every partition is a sequence of ``pa.RecordBatch`` whose columns carry
 the Arrow form of the Spark type:
-
 =====================  =================================
 Spark                  Arrow
 =====================  =================================
@@ -31,6 +30,7 @@ from typing import Any, Callable
 
 from runtime.sql import types as T
 from runtime.sql.row import Row
+from runtime.sql.errors import PySparkValueError
 
 __all__ = ["from_arrow", "rows_to_batch", "to_arrow", "to_arrow_schema", "batch_to_rows",
            "column_to_python"]
@@ -179,8 +179,6 @@ def rows_to_batch(rows: list, schema: T.StructType):
         else:
             values = [row]
         if len(values) != len(names):
-            from runtime.sql.errors import PySparkValueError
-
             raise PySparkValueError(
                 f"[LENGTH_SHOULD_BE_THE_SAME] obj and fields should be of the same length, "
                 f"got {len(values)} and {len(names)}.", errorClass="LENGTH_SHOULD_BE_THE_SAME")

@@ -19,6 +19,11 @@ from runtime.sql.expressions.base import (
     Alias, AttributeReference, Call, Cast, CaseWhen, Expression, Literal, transform_up)
 from runtime.sql.expressions.registry import BindContext, EvalContext
 from runtime.sql.plan import logical as L
+from runtime.sql.execution.planner import and_all
+from runtime.sql.analysis.resolve import contains_aggregate
+from runtime.sql.execution.planner import and_all, split_conjuncts
+from runtime.sql.arrow_types import column_to_python
+from runtime.sql.expressions.evaluate import evaluate, materialize
 
 __all__ = ["optimize"]
 
@@ -40,8 +45,6 @@ def _pass(plan: L.LogicalPlan, ctx: BindContext) -> L.LogicalPlan:
     if isinstance(plan, L.Filter):
         child = plan.child
         if isinstance(child, L.Filter):
-            from runtime.sql.execution.planner import and_all
-
             return L.Filter(and_all([child.condition, plan.condition]), child.children)
         if isinstance(child, L.Project) and _deterministic(plan.condition) and \
                 all(_deterministic(e) for e in child.exprs):
@@ -58,8 +61,6 @@ def _pass(plan: L.LogicalPlan, ctx: BindContext) -> L.LogicalPlan:
 
 
 def _has_agg_or_gen(e: Expression) -> bool:
-    from runtime.sql.analysis.resolve import contains_aggregate
-
     return contains_aggregate(e) or (isinstance(e, Call) and e.spec.generator)
 
 
@@ -70,8 +71,6 @@ def _deterministic(e: Expression) -> bool:
 
 
 def _push_into_join(f: L.Filter, j: L.Join) -> L.LogicalPlan | None:
-    from runtime.sql.execution.planner import and_all, split_conjuncts
-
     left_ids = {a.expr_id for a in j.left.output}
     right_ids = {a.expr_id for a in j.right.output}
     to_left, to_right, stay = [], [], []
@@ -127,8 +126,6 @@ def fold(e: Expression, ctx: BindContext) -> Expression:
 def _eval_constant(e: Expression, ctx: BindContext) -> Any:
     import pyarrow as pa
 
-    from runtime.sql.arrow_types import column_to_python
-    from runtime.sql.expressions.evaluate import evaluate, materialize
 
     batch = pa.RecordBatch.from_arrays([pa.nulls(1)], names=["_"])
     v = materialize(evaluate(e, batch, {}, EvalContext(ctx.ansi, ctx.time_zone)), 1)

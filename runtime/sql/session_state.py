@@ -18,6 +18,10 @@ from runtime.sql.execution.local_runner import LocalRunner
 from runtime.sql.execution.planner import PlannerConf, plan_physical
 from runtime.sql.expressions.registry import BindContext
 from runtime.sql.plan import logical as L
+from runtime.sql.analysis.resolve import ExpressionResolver
+from runtime.sql.execution.lineage_runner import LineageRunner
+from runtime.sql.optimizer import optimize
+from runtime.sql.io.scan import plan_scan
 
 __all__ = ["QueryExecution", "SessionState", "local_time_zone"]
 
@@ -96,8 +100,6 @@ class SessionState:
         return name if self.flag("spark.sql.caseSensitive") else name.lower()
 
     def analyzer_exprs(self) -> Any:
-        from runtime.sql.analysis.resolve import ExpressionResolver
-
         return ExpressionResolver(self.bind_context())
 
     def analyze(self, plan: L.LogicalPlan) -> L.LogicalPlan:
@@ -121,8 +123,6 @@ class SessionState:
                 self.flag("spark.sql.adaptive.enabled"),
                 _size(self.conf("spark.sql.adaptive.advisoryPartitionSizeInBytes")))
         if self.job_hooks is not None and self.job_hooks.enabled():
-            from runtime.sql.execution.lineage_runner import LineageRunner
-
             return LineageRunner(self.job_hooks, *args)
         return LocalRunner(*args)
 
@@ -139,16 +139,12 @@ class QueryExecution:
     @property
     def optimized(self) -> L.LogicalPlan:
         if self._optimized is None:
-            from runtime.sql.optimizer import optimize
-
             self._optimized = optimize(self.analyzed, self.state.bind_context())
         return self._optimized
 
     @property
     def physical(self) -> Any:
         if self._physical is None:
-            from runtime.sql.io.scan import plan_scan
-
             self._physical = plan_physical(self.optimized, self.state.planner_conf(), plan_scan)
         return self._physical
 

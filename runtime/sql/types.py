@@ -14,7 +14,11 @@ written against PySpark's types keeps working. The Arrow mapping lives in arrow_
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterator
+
+from runtime.sql.errors import ParseException
+from runtime.sql.formatting.schema import tree_string
 
 __all__ = [
     "ArrayType", "AtomicType", "BinaryType", "BooleanType", "ByteType", "CharType", "DataType",
@@ -64,8 +68,6 @@ class DataType:
 
     @classmethod
     def fromDDL(cls, ddl: str) -> DataType:
-        from runtime.sql.ddl import parse_schema
-
         return parse_schema(ddl)
 
     # Spark's printSchema/treeString name for the type (typeName, but decimal(p,s)).
@@ -328,6 +330,17 @@ class StructField(DataType):
         return StructField(j["name"], _parse_json_type(j["type"]), j.get("nullable", True),
                            j.get("metadata"))
 
+    def ddl(self, sep: str = " ") -> str:
+        """This field in DDL form (``name STRING NOT NULL COMMENT '...'``)."""
+        name = self.name if re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", self.name) else \
+            "`" + self.name.replace("`", "``") + "`"
+        s = f"{name}{sep}{type_ddl(self.dataType)}"
+        if not self.nullable:
+            s += " NOT NULL"
+        if self.metadata.get("comment"):
+            s += " COMMENT '" + str(self.metadata["comment"]).replace("'", "\\'") + "'"
+        return s
+
     def typeName(self) -> str:  # type: ignore[override]
         raise TypeError("StructField does not have typeName. Use typeName on its type "
                         "explicitly instead.")
@@ -353,8 +366,6 @@ class StructType(DataType):
         if data_type is None:
             raise ValueError("Must specify DataType if passing name of struct_field to create.")
         if isinstance(data_type, str):
-            from runtime.sql.ddl import parse_type
-
             data_type = parse_type(data_type)
         self.fields.append(StructField(field, data_type, nullable, metadata))
         self.names.append(field)
@@ -395,14 +406,10 @@ class StructType(DataType):
         return StructType([StructField.fromJson(f) for f in j["fields"]])
 
     def treeString(self, level: int | None = None) -> str:
-        from runtime.sql.formatting.schema import tree_string
-
         return tree_string(self, level)
 
     def toDDL(self) -> str:
-        from runtime.sql.ddl import to_ddl
-
-        return to_ddl(self)
+        return ",".join(f.ddl(" ") for f in self.fields)
 
     def __repr__(self) -> str:
         return "StructType([" + ", ".join(repr(f) for f in self.fields) + "])"
@@ -418,8 +425,6 @@ def _parse_json_type(j: Any) -> DataType:
     if isinstance(j, str):
         if j in _ATOMIC:
             return _ATOMIC[j]()
-        from runtime.sql.ddl import parse_type
-
         return parse_type(j)  # decimal(p,s), char(n), intervals...
     if j.get("type") == "udt":
         raise TypeError("user-defined types are not supported")
@@ -434,3 +439,170 @@ def from_json_value(j: Any) -> DataType:
 def parse_json_schema(text: str) -> DataType:
     """PySpark's _parse_datatype_json_string."""
     return _parse_json_type(json.loads(text))
+
+
+# -- type strings (DDL) ----------------------------------------------------------------------------
+_SIMPLE = {
+    "string": StringType, "boolean": BooleanType, "bool": BooleanType,
+    "tinyint": ByteType, "byte": ByteType, "smallint": ShortType, "short": ShortType,
+    "int": IntegerType, "integer": IntegerType, "bigint": LongType, "long": LongType,
+    "float": FloatType, "real": FloatType, "double": DoubleType, "date": DateType,
+    "timestamp": TimestampType, "timestamp_ltz": TimestampType,
+    "timestamp_ntz": TimestampNTZType, "binary": BinaryType, "void": NullType,
+    "null": NullType, "variant": VariantType,
+}
+_TOKEN = re.compile(r"\s*(?:(`(?:[^`]|``)*`)|('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")|"
+                    r"([A-Za-z_0-9$]+)|(<|>|\(|\)|,|:))")
+
+
+def _tokens(text: str) -> list[str]:
+    out, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m:
+            raise _error(text, text[pos:].strip()[:1] or text)
+        out.append(m.group(m.lastindex))
+        pos = m.end()
+    return out
+
+
+def _error(text: str, near: str) -> ParseException:
+    return ParseException(
+        f"[PARSE_SYNTAX_ERROR] Syntax error at or near '{near}'. SQLSTATE: 42601",
+        errorClass="PARSE_SYNTAX_ERROR", messageParameters={"error": f"'{near}'", "hint": ""})
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.toks = _tokens(text)
+        self.i = 0
+
+    def peek(self) -> str | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self, expected: str | None = None) -> str:
+        tok = self.peek()
+        if tok is None or (expected is not None and tok.lower() != expected):
+            raise _error(self.text, tok or "end of input")
+        self.i += 1
+        return tok
+
+    def done(self) -> bool:
+        return self.i >= len(self.toks)
+
+    def name(self) -> str:
+        tok = self.take()
+        if tok.startswith("`"):
+            return tok[1:-1].replace("``", "`")
+        return tok
+
+    def data_type(self) -> DataType:
+        word = self.take().lower()
+        if word == "array":
+            self.take("<")
+            elem = self.data_type()
+            self.take(">")
+            return ArrayType(elem, True)
+        if word == "map":
+            self.take("<")
+            key = self.data_type()
+            self.take(",")
+            value = self.data_type()
+            self.take(">")
+            return MapType(key, value, True)
+        if word == "struct":
+            self.take("<")
+            fields = [] if self.peek() == ">" else self.fields(inside_struct=True)
+            self.take(">")
+            return StructType(fields)
+        if word in ("decimal", "dec", "numeric"):
+            if self.peek() == "(":
+                self.take("(")
+                p = int(self.take())
+                s = 0
+                if self.peek() == ",":
+                    self.take(",")
+                    s = int(self.take())
+                self.take(")")
+                return DecimalType(p, s)
+            return DecimalType(10, 0)
+        if word in ("char", "varchar", "character"):
+            self.take("(")
+            n = int(self.take())
+            self.take(")")
+            return CharType(n) if word != "varchar" else VarcharType(n)
+        if word == "interval":
+            return self.interval()
+        if word in _SIMPLE:
+            return _SIMPLE[word]()
+        raise ParseException(
+            f'[UNSUPPORTED_DATATYPE] Unsupported data type "{word.upper()}". SQLSTATE: 0A000',
+            errorClass="UNSUPPORTED_DATATYPE", messageParameters={"typeName": word.upper()})
+
+    def interval(self) -> DataType:
+        units = {"year": 0, "month": 1, "day": 0, "hour": 1, "minute": 2, "second": 3}
+        start = self.take().lower()
+        end = start
+        if (self.peek() or "").lower() == "to":
+            self.take()
+            end = self.take().lower()
+        if start in ("year", "month"):
+            return YearMonthIntervalType(units[start], units[end])
+        return DayTimeIntervalType(units[start], units[end])
+
+    def fields(self, inside_struct: bool = False) -> list[StructField]:
+        out = []
+        while True:
+            name = self.name()
+            if self.peek() == ":":
+                self.take(":")
+            dtype = self.data_type()
+            nullable, metadata = True, {}
+            while self.peek() is not None and self.peek() not in (",", ">"):
+                word = self.take().lower()
+                if word == "not":
+                    self.take("null")
+                    nullable = False
+                elif word == "comment":
+                    raw = self.take()
+                    metadata["comment"] = raw[1:-1]
+                else:
+                    raise _error(self.text, word)
+            out.append(StructField(name, dtype, nullable, metadata))
+            if self.peek() != ",":
+                return out
+            self.take(",")
+
+
+def parse_type(text: str) -> DataType:
+    """One data type: ``"int"``, ``"array<string>"``, ``"decimal(10,2)"``..."""
+    p = _Parser(text)
+    dtype = p.data_type()
+    if not p.done():
+        raise _error(text, p.peek() or "")
+    return dtype
+
+
+def parse_schema(text: str) -> DataType:
+    """PySpark's _parse_datatype_string: a field list as a StructType, else a single type."""
+    try:
+        p = _Parser(text)
+        fields = p.fields()
+        if p.done():
+            return StructType(fields)
+    except ParseException:
+        pass
+    return parse_type(text)
+
+
+def type_ddl(dtype: DataType) -> str:
+    """A type in DDL form (Spark's DataType.sql): BIGINT, ARRAY<STRING>, STRUCT<a: INT>."""
+    if isinstance(dtype, ArrayType):
+        return f"ARRAY<{type_ddl(dtype.elementType)}>"
+    if isinstance(dtype, MapType):
+        return f"MAP<{type_ddl(dtype.keyType)}, {type_ddl(dtype.valueType)}>"
+    if isinstance(dtype, StructType):
+        return "STRUCT<" + ", ".join(f.ddl(": ") for f in dtype.fields) + ">"
+    return dtype.simpleString().upper()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from typing import Any
+from runtime.sql.plan.logical import InMemoryRelation
 
 __all__ = ["Catalog", "Table"]
 
@@ -57,8 +58,6 @@ class Catalog:
         df.createOrReplaceTempView(tableName)
 
     def uncacheTable(self, tableName: str) -> None:
-        from runtime.sql.plan.logical import InMemoryRelation
-
         state = self._state()
         key = state.view_key(tableName)
         plan = state.temp_views.get(key)
@@ -66,8 +65,6 @@ class Catalog:
             state.temp_views[key] = plan.plan
 
     def isCached(self, tableName: str) -> bool:
-        from runtime.sql.plan.logical import InMemoryRelation
-
         state = self._state()
         return isinstance(state.temp_views.get(state.view_key(tableName)), InMemoryRelation)
 

@@ -25,6 +25,7 @@ from runtime.sql.errors import PySparkTypeError, PySparkValueError
 from runtime.sql.expressions.base import (
     Alias, AttributeReference, CaseWhen, Cast, Expression, Literal, SortOrder,
     UnresolvedAttribute, UnresolvedExtract, UnresolvedFunction, UnresolvedStar)
+from runtime.sql.errors import PySparkNotImplementedError
 
 __all__ = ["Column", "lit_expr", "to_expr", "name_expr"]
 
@@ -310,8 +311,6 @@ class Column:
         return Column(SortOrder((self._expr,), False, False))
 
     def over(self, window: Any = None) -> Column:
-        from runtime.sql.errors import PySparkNotImplementedError
-
         raise PySparkNotImplementedError(
             "[NOT_IMPLEMENTED] Window functions (Column.over) are not available in sparkcli "
             "yet; they come with the Spark SQL/functions work.", errorClass="NOT_IMPLEMENTED")

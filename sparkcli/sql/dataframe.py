@@ -23,6 +23,15 @@ from runtime.sql.expressions.base import (
 from runtime.sql.plan import logical as L
 from sparkcli.sql.column import Column, lit_expr, name_expr, to_expr
 from sparkcli.sql.dataframe_actions import DataFrameActions
+from sparkcli.sql.readwriter import DataFrameWriter
+from sparkcli.sql.stats import describe, summary
+from sparkcli.storagelevel import StorageLevel
+from runtime.sql.parser import parse_expression
+from sparkcli.sql.join import build_join
+from sparkcli.sql.group import GroupedData
+from runtime.sql.execution.local_runner import CachedData
+from runtime.sql.arrow_types import batch_to_rows
+from runtime.sql.formatting.jsonrows import row_to_json
 
 __all__ = ["DataFrame"]
 
@@ -98,7 +107,6 @@ class DataFrame(DataFrameActions):
 
     def selectExpr(self, *expr: str) -> DataFrame:
         """Project SQL expressions: ``selectExpr("a * 2 AS b", "abs(c)")``."""
-        from runtime.sql.parser import parse_expression
 
         return self._with(L.Project(tuple(parse_expression(e) for e in _cols(expr)),
                                     (self._plan,)))
@@ -106,8 +114,6 @@ class DataFrame(DataFrameActions):
     def filter(self, condition: Column | str) -> DataFrame:
         """Rows for which the condition (a Column or SQL text) is true."""
         if isinstance(condition, str):
-            from runtime.sql.parser import parse_expression
-
             cond = parse_expression(condition)
         elif isinstance(condition, Column):
             cond = condition._expr
@@ -343,14 +349,12 @@ class DataFrame(DataFrameActions):
     def join(self, other: DataFrame, on: Any = None, how: str | None = None) -> DataFrame:
         """Join on column names (one output column per key), a Column condition, or a list
         of either; ``how``: inner, cross, outer/full, left, right, semi, anti (and aliases)."""
-        from sparkcli.sql.join import build_join
 
         return self._with(build_join(self, other, on, how))
 
     # -- grouping -------------------------------------------------------------------------------
     def groupBy(self, *cols: Any) -> Any:
         """Group by columns for aggregation: ``groupBy("a").agg(F.sum("b"))``."""
-        from sparkcli.sql.group import GroupedData
 
         return GroupedData(self, [to_expr(c) for c in _cols(cols)])
 
@@ -381,7 +385,6 @@ class DataFrame(DataFrameActions):
 
     def cache(self) -> DataFrame:
         """Keep the computed partitions in memory for later actions on this DataFrame."""
-        from runtime.sql.execution.local_runner import CachedData
 
         if self._cached_from is None:
             self._cached_from = self._plan
@@ -406,8 +409,6 @@ class DataFrame(DataFrameActions):
 
     @property
     def storageLevel(self) -> Any:
-        from sparkcli.storagelevel import StorageLevel
-
         if self._cached_from is None:
             return StorageLevel(False, False, False, False, 1)
         return StorageLevel(True, True, False, True, 1)
@@ -449,7 +450,6 @@ class DataFrame(DataFrameActions):
     @property
     def rdd(self) -> Any:
         """The rows as an RDD of Row (one RDD partition per DataFrame partition)."""
-        from runtime.sql.arrow_types import batch_to_rows
 
         schema = self.schema
         parts = self._execution().partitions()
@@ -466,7 +466,6 @@ class DataFrame(DataFrameActions):
     def toJSON(self, use_unicode: bool = True) -> Any:
         import json
 
-        from runtime.sql.formatting.jsonrows import row_to_json
 
         schema = self.schema
         return self.rdd.map(lambda r: json.dumps(row_to_json(r, schema),
@@ -474,8 +473,6 @@ class DataFrame(DataFrameActions):
 
     @property
     def write(self) -> Any:
-        from sparkcli.sql.readwriter import DataFrameWriter
-
         return DataFrameWriter(self)
 
     def inputFiles(self) -> list[str]:
@@ -491,13 +488,11 @@ class DataFrame(DataFrameActions):
         return sorted(set(files))
 
     def describe(self, *cols: Any) -> DataFrame:
-        from sparkcli.sql.stats import describe
-
+        """count, mean, stddev, min and max of numeric and string columns (as strings)."""
         return describe(self, _cols(cols))
 
     def summary(self, *statistics: str) -> DataFrame:
-        from sparkcli.sql.stats import summary
-
+        """describe() plus percentiles (default: 25%, 50%, 75%)."""
         return summary(self, list(statistics))
 
 

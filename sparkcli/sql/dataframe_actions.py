@@ -17,6 +17,8 @@ from runtime.sql.formatting.schema import tree_string
 from runtime.sql.formatting.show import show_string
 from runtime.sql.plan import logical as L
 from runtime.sql.row import Row
+from runtime.sql.formatting.explain import explain_string
+from runtime.sql.expressions.base import Alias, Literal, UnresolvedFunction
 
 __all__ = ["DataFrameActions"]
 
@@ -48,7 +50,6 @@ class DataFrameActions:
 
     def explain(self, extended: Any = None, mode: str | None = None) -> None:
         """Print the plans: ``simple`` (physical), ``extended`` (all), ``formatted``."""
-        from runtime.sql.formatting.explain import explain_string
 
         if isinstance(extended, str):
             mode, extended = extended, None
@@ -97,7 +98,6 @@ class DataFrameActions:
 
     def count(self) -> int:
         """The number of rows."""
-        from runtime.sql.expressions.base import Alias, Literal, UnresolvedFunction
 
         agg = L.Aggregate((), (Alias((UnresolvedFunction(
             "count", (Literal(1, T.IntegerType()),)),), "count"),), (self._plan,))

@@ -18,6 +18,8 @@ from typing import Any
 from runtime.sql.expressions.base import CaseWhen, Expression, Literal, SortOrder, UnresolvedFunction
 from runtime.sql import types as T
 from sparkcli.sql.column import Column, lit_expr, name_expr, to_expr
+from runtime.sql.parser import parse_expression
+from runtime.sql.errors import PySparkTypeError
 
 __all__ = [
     "abs", "acos", "any_value", "approx_count_distinct", "array", "array_contains", "asc",
@@ -66,7 +68,6 @@ def lit(col: Any) -> Column:
 
 def expr(str: str) -> Column:
     """An expression in Spark SQL syntax: ``expr("a div 2")``."""
-    from runtime.sql.parser import parse_expression
 
     return Column(parse_expression(str))
 
@@ -74,8 +75,6 @@ def expr(str: str) -> Column:
 def when(condition: Column, value: Any) -> Column:
     """CASE WHEN condition THEN value; chain ``.when`` and ``.otherwise``."""
     if not isinstance(condition, Column):
-        from runtime.sql.errors import PySparkTypeError
-
         raise PySparkTypeError("[NOT_COLUMN] Argument `condition` should be a Column, got "
                                f"{type(condition).__name__}.", errorClass="NOT_COLUMN")
     return Column(CaseWhen((condition._expr, lit_expr(value))))

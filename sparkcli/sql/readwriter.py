@@ -14,6 +14,7 @@ from runtime.sql.ddl import parse_schema
 from runtime.sql.errors import AnalysisException, PySparkTypeError
 from runtime.sql.io.sources import file_relation
 from runtime.sql.io.writer import write_files
+from runtime.sql.errors import PySparkNotImplementedError
 
 __all__ = ["DataFrameReader", "DataFrameWriter"]
 
@@ -70,8 +71,6 @@ class DataFrameReader:
 
     def load(self, path: Any = None, format: str | None = None, schema: Any = None,
              **options: Any) -> Any:
-        from sparkcli.sql.dataframe import DataFrame
-
         if format is not None:
             self.format(format)
         if schema is not None:
@@ -90,7 +89,7 @@ class DataFrameReader:
             raise AnalysisException("[UNABLE_TO_INFER_SCHEMA] 'path' is not specified",
                                     errorClass="UNABLE_TO_INFER_SCHEMA")
         rel = file_relation(fmt, _paths(path), dict(self._options), self._schema)
-        return DataFrame(rel, self._session)
+        return self._session._dataframe(rel)
 
     def csv(self, path: Any, schema: Any = None, sep: str | None = None, **options: Any) -> Any:
         """CSV files: ``header``, ``inferSchema``, ``sep``, ``quote``, ``escape``,
@@ -187,8 +186,6 @@ class DataFrameWriter:
 
     def saveAsTable(self, name: str, format: str | None = None, mode: str | None = None,
                     partitionBy: Any = None, **options: Any) -> None:
-        from runtime.sql.errors import PySparkNotImplementedError
-
         raise PySparkNotImplementedError(
             "[NOT_IMPLEMENTED] saveAsTable (the warehouse directory) is not available in "
             "sparkcli yet; write files with df.write.parquet(path).",

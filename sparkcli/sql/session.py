@@ -223,6 +223,12 @@ class SparkSession:
             self._sql_state = state
         return state
 
+    def _dataframe(self, plan: Any) -> Any:
+        """A DataFrame of this session over an analyzed logical plan."""
+        from sparkcli.sql.dataframe import DataFrame
+
+        return DataFrame(plan, self)
+
     def createDataFrame(self, data: Any, schema: Any = None, samplingRatio: float | None = None,
                         verifySchema: bool = True) -> Any:
         """A DataFrame from local rows (tuples, lists, Rows, dicts), an RDD, a pandas

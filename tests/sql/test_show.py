@@ -44,3 +44,29 @@ def test_show_and_print_schema_match_pyspark(spark, capsys):
     _show_basics(spark)
     out = capsys.readouterr().out
     assert out == (GOLDEN / "show_basics.txt").read_text()
+
+
+def test_describe_and_summary_match_pyspark(spark, capsys):
+    x = spark.range(5)
+    x.describe().show()
+    x.summary().show()
+    assert capsys.readouterr().out == (GOLDEN / "describe_summary.txt").read_text()
+
+
+def test_show_truncate_widths_and_escapes(spark):
+    from tests.sql.conftest import show
+
+    df = spark.createDataFrame([("abcdefghij", "a\nb")], ["long", "nl"])
+    # PySpark 4.3: headers are never cut; cells are escaped, then cut
+    assert show(df, truncate=3) == (
+        "+----+---+\n"
+        "|long| nl|\n"
+        "+----+---+\n"
+        "| abc|a\\n|\n"
+        "+----+---+\n")
+    assert show(df, truncate=5) == (
+        "+-----+----+\n"
+        "| long|  nl|\n"
+        "+-----+----+\n"
+        "|ab...|a\\nb|\n"
+        "+-----+----+\n")

@@ -21,6 +21,10 @@ from runtime.sql.expressions.base import (
 from runtime.sql.expressions.binding import cast_to
 from runtime.sql.expressions.coercion import common_type
 from runtime.sql.expressions.registry import BindContext, lookup
+from runtime.sql.expressions.base import transform_up
+from runtime.sql.expressions.casts import can_cast
+from runtime.sql.ddl import type_ddl
+from runtime.sql.expressions.base import Call
 
 __all__ = ["ExpressionResolver", "expand_star"]
 
@@ -112,7 +116,6 @@ class ExpressionResolver:
             return _refresh(expr, inputs)
         # A reference to a column of another DataFrame (df2["x"] in df1.select): Spark says
         # which attribute is missing from which input.
-        from runtime.sql.expressions.base import transform_up
 
         names = []
         transform_up(expr, lambda e: names.append(e.debug())
@@ -170,12 +173,8 @@ class ExpressionResolver:
         return CaseWhen(tuple(out), cw.has_else, t, True)
 
     def _cast(self, cast: Cast) -> Expression:
-        from runtime.sql.expressions.casts import can_cast
-
         src = cast.child.dtype
         if not can_cast(src, cast.dtype):
-            from runtime.sql.ddl import type_ddl
-
             raise AnalysisException(
                 f'[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve "{cast.sql()}" '
                 f'due to data type mismatch: cannot cast "{type_ddl(src)}" to '
@@ -187,7 +186,6 @@ class ExpressionResolver:
     def named(self, expr: Expression) -> Expression:
         """A projection item with a name: attributes and aliases as they are, anything else
         aliased to Spark's pretty SQL of it."""
-        from runtime.sql.expressions.base import Call
 
         if isinstance(expr, (AttributeReference, Alias)) or \
                 (isinstance(expr, Call) and expr.spec.generator):
@@ -196,8 +194,6 @@ class ExpressionResolver:
 
 
 def _auto_name(expr: Expression) -> str:
-    from runtime.sql.expressions.base import Call
-
     if isinstance(expr, Call) and expr.spec.name == "getfield":
         return str(expr.children[1].value)
     if isinstance(expr, SortOrder):

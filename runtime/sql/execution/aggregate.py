@@ -1,7 +1,6 @@
 """Hash aggregation and sorting within a partition.
 
 ``HashAggregateExec`` runs in one of two modes:
-
 * ``complete``: its input partition holds whole groups (after an Exchange on the grouping
   keys, or one partition for a global aggregate): pre-project the keys and the aggregate
   inputs, group with Arrow's ``Table.group_by(...).aggregate(...)`` (single-threaded, so
@@ -28,6 +27,9 @@ from runtime.sql.expressions.base import (
     AggCall, Alias, AttributeReference, Expression, transform_up)
 from runtime.sql.expressions.evaluate import evaluate, materialize
 from runtime.sql.expressions.registry import EvalContext
+from runtime.sql.execution.operators import empty_batch
+from runtime.sql.execution.operators import _expr_str
+from runtime.sql.plan.logical import _order
 
 __all__ = ["HashAggregateExec", "SortExec", "collect_aggregates"]
 
@@ -96,8 +98,6 @@ class HashAggregateExec(PhysicalPlan):
             if batches else None
         batch = table.combine_chunks().to_batches()[0] if table is not None and n else None
         if batch is None:
-            from runtime.sql.execution.operators import empty_batch
-
             batch = empty_batch(self.children[0].output)
         for i, g in enumerate(self.groupings):
             cols[f"k{i}"] = _normalize(materialize(evaluate(g, batch, self._pos, ectx), n))
@@ -177,8 +177,6 @@ def _empty_global(cols: dict, specs: list, n: int) -> Any:
 
 
 def _fn_string(a: AggCall) -> str:
-    from runtime.sql.execution.operators import _expr_str
-
     return _expr_str(a)
 
 
@@ -231,8 +229,6 @@ class SortExec(PhysicalPlan):
         return "Sort"
 
     def arg_string(self) -> str:
-        from runtime.sql.plan.logical import _order
-
         return "[" + ", ".join(_order(o) for o in self.orders) + \
             f"], {str(self.is_global).lower()}, 0"
 

@@ -1,7 +1,6 @@
 """Exchanges: where a physical plan is cut into stages.
 
 ``ShuffleExchangeExec(partitioning, child)`` redistributes its child's rows:
-
 * ``HashPartitioning(keys, n)``: rows with equal keys meet in one partition (aggregation,
   shuffled joins, ``repartition(n, cols)``);
 * ``RangePartitioning(orders, n)``: partition i holds rows ordering before partition i+1's
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from runtime.sql.execution.operators import PhysicalPlan, _attrs
+from runtime.sql.plan.logical import _order
 
 __all__ = ["BroadcastExchangeExec", "HashPartitioning", "RangePartitioning",
            "RoundRobinPartitioning", "ShuffleExchangeExec", "SinglePartition"]
@@ -40,8 +40,6 @@ class RangePartitioning:
     num_partitions: int
 
     def describe(self) -> str:
-        from runtime.sql.plan.logical import _order
-
         return f"rangepartitioning({', '.join(_order(o) for o in self.orders)}, " \
             f"{self.num_partitions})"
 

@@ -2,7 +2,6 @@
 
 Four kinds, which the runner (local_runner.py, later the lineage-based one) treats
 differently:
-
 * **sources** (``LocalTableScanExec``, ``RangeExec``, ``FileScanExec``,
   ``InMemoryTableScanExec``): ``read(index, ectx)`` yields the batches of one partition;
 * **narrow** unary operators (``ProjectExec``, ``FilterExec``, ``GenerateExec``,
@@ -28,6 +27,7 @@ from runtime.sql import types as T
 from runtime.sql.expressions.base import Alias, AttributeReference, Expression
 from runtime.sql.expressions.evaluate import evaluate, materialize
 from runtime.sql.expressions.registry import EvalContext
+from runtime.sql.expressions.base import transform_up
 
 __all__ = [
     "FilterExec", "GenerateExec", "LocalLimitExec", "LocalTableScanExec", "PhysicalPlan",
@@ -56,7 +56,6 @@ def _expr_str(e: Expression) -> str:
         return f"{_expr_str(e.child)} AS {e.name}#{e.expr_id}"
     if isinstance(e, AttributeReference):
         return e.debug()
-    from runtime.sql.expressions.base import transform_up
 
     text = e.sql()
     names: list[AttributeReference] = []

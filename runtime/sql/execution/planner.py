@@ -1,7 +1,6 @@
 """The physical planner: an optimized logical plan to physical operators.
 
 Per logical operator (Spark's strategies, simplified where noted):
-
 * Aggregate -> ``HashAggregate`` over ``Exchange hashpartitioning(keys)`` (or a single
   partition for a global aggregate); Distinct and dropDuplicates are aggregates too;
 * Sort (global) -> ``Sort`` over ``Exchange rangepartitioning``; sortWithinPartitions -> Sort;
@@ -30,6 +29,10 @@ from runtime.sql.expressions.base import (
     AggCall, Alias, AttributeReference, Call, Expression, SortOrder)
 from runtime.sql.expressions.registry import lookup
 from runtime.sql.plan import logical as L
+from runtime.sql.expressions.base import Call as C
+from runtime.sql.types import BooleanType
+from runtime.sql.execution.local_runner import InMemoryTableScanExec
+from runtime.sql.execution.setops import SetOpExec
 
 __all__ = ["PlannerConf", "plan_physical", "split_conjuncts"]
 
@@ -50,9 +53,6 @@ def split_conjuncts(e: Expression | None) -> list[Expression]:
 
 
 def and_all(exprs: list[Expression]) -> Expression | None:
-    from runtime.sql.expressions.base import Call as C
-    from runtime.sql.types import BooleanType
-
     out = None
     for e in exprs:
         out = e if out is None else C(lookup("and"), (out, e), BooleanType())
@@ -98,8 +98,6 @@ class Planner:
         return self.scan_planner(p)
 
     def _inmemoryrelation(self, p: L.InMemoryRelation) -> P.PhysicalPlan:
-        from runtime.sql.execution.local_runner import InMemoryTableScanExec
-
         return InMemoryTableScanExec(list(p.attrs), p.cache, self.plan(p.plan))
 
     def _project(self, p: L.Project) -> P.PhysicalPlan:
@@ -211,8 +209,6 @@ class Planner:
                         "shuffled", p.output)
 
     def _setoperation(self, p: L.SetOperation) -> P.PhysicalPlan:
-        from runtime.sql.execution.setops import SetOpExec
-
         left, right = (self.plan(c) for c in p.children)
         return SetOpExec(p.kind, p.is_all,
                          (ShuffleExchangeExec(SinglePartition(), (left,)),

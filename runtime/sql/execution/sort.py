@@ -15,6 +15,8 @@ from runtime.sql import types as T
 from runtime.sql.expressions.base import SortOrder
 from runtime.sql.expressions.evaluate import evaluate, materialize
 from runtime.sql.expressions.registry import EvalContext
+from runtime.sql.arrow_types import column_to_python
+from runtime.sql.formatting.values import format_value
 
 __all__ = ["sort_indices", "sort_table"]
 
@@ -49,8 +51,6 @@ def _orderable(v: Any, dtype: T.DataType) -> Any:
     """Nested values as a sortable string key (lexicographic on Spark's text form)."""
     import pyarrow as pa
 
-    from runtime.sql.arrow_types import column_to_python
-    from runtime.sql.formatting.values import format_value
 
     return pa.array([None if x is None else format_value(x, dtype)
                      for x in column_to_python(v, dtype)], pa.string())

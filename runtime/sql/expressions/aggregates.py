@@ -1,7 +1,6 @@
 """Aggregate functions: Spark's result types, computed by Arrow's hash aggregations.
 
 An aggregate binds to an ``AggCall`` whose ``spec.agg`` is an ``AggSpec``:
-
 * ``parts(call)``: the Arrow aggregations it needs, as ``(input index, arrow function,
   options)`` over the call's (pre-projected) inputs; ``avg`` of a decimal needs a sum and a
   count, ``count(*)`` needs ``count_all`` and no input;
@@ -24,6 +23,7 @@ from runtime.sql.expressions.base import AggCall, Expression, Literal
 from runtime.sql.expressions.binding import arity, cast_to
 from runtime.sql.expressions.coercion import bounded_decimal
 from runtime.sql.expressions.registry import FunctionSpec, lookup, register, type_mismatch
+from runtime.sql.arrow_types import to_arrow
 
 __all__ = ["AggSpec"]
 
@@ -45,8 +45,6 @@ def _register(name: str, bind: Callable, agg: AggSpec, *aliases: str, **extra: A
 
 
 def _cast_result(call: AggCall, arr: Any) -> Any:
-    from runtime.sql.arrow_types import to_arrow
-
     target = to_arrow(call.dtype)
     return arr if arr.type == target else arr.cast(target)
 
@@ -112,8 +110,6 @@ def _sum_finish(call: AggCall, arrs: list) -> Any:
 
     out = arrs[0]
     if isinstance(call.dtype, T.DecimalType):
-        from runtime.sql.arrow_types import to_arrow
-
         return pc.cast(out, to_arrow(call.dtype))
     return _cast_result(call, out)
 
@@ -133,7 +129,6 @@ def _distinct_sum(call: AggCall, lists: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from runtime.sql.arrow_types import to_arrow
 
     out = [None if not v else sum(x for x in v if x is not None) for v in lists.to_pylist()]
     del pc
@@ -162,7 +157,6 @@ def _avg_finish(call: AggCall, arrs: list) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from runtime.sql.arrow_types import to_arrow
 
     if not isinstance(call.dtype, T.DecimalType):
         return _cast_result(call, arrs[0])
@@ -229,14 +223,10 @@ def drop_list_nulls(lists: Any) -> Any:
 
 
 def _collect_list_finish(call: AggCall, arrs: list) -> Any:
-    from runtime.sql.arrow_types import to_arrow
-
     return drop_list_nulls(arrs[0]).cast(to_arrow(call.dtype))
 
 
 def _collect_set_finish(call: AggCall, arrs: list) -> Any:
-    from runtime.sql.arrow_types import to_arrow
-
     return drop_list_nulls(arrs[0]).cast(to_arrow(call.dtype))
 
 

@@ -1,7 +1,6 @@
 """Arithmetic: + - * / div % pmod, unary minus, abs, round and the math functions.
 
 Spark's semantics over Arrow kernels:
-
 * result types from coercion.py (integer widening, decimal precision/scale, ``/`` is double
   unless decimal);
 * ANSI (default): integer overflow raises ``[ARITHMETIC_OVERFLOW]`` (Arrow's ``*_checked``
@@ -24,6 +23,9 @@ from runtime.sql.expressions.binding import (
     arity, binary_pretty, cast_to, fixed_function, make_call, require, simple)
 from runtime.sql.expressions.coercion import adjust_decimal, decimal_for, wider_numeric
 from runtime.sql.expressions.registry import EvalContext, lookup, type_mismatch
+from runtime.sql.errors import AnalysisException
+from runtime.sql.expressions.coercion import common_type
+from runtime.sql.expressions.registry import wrong_num_args
 
 _NUMERIC_OR_STRING = "(\"NUMERIC\" or \"INTERVAL\")"
 
@@ -43,8 +45,6 @@ def _operand_type(a: Expression, b: Expression, symbol: str) -> T.DataType:
     w = wider_numeric(ta, tb) if isinstance(ta, T.NumericType) and \
         isinstance(tb, T.NumericType) else None
     if w is None:
-        from runtime.sql.errors import AnalysisException
-
         sql = f"({a.sql()} {symbol} {b.sql()})"
         bad = a if not isinstance(ta, T.NumericType) else b
         raise AnalysisException(
@@ -412,11 +412,7 @@ simple("floor", _bind_ceil_floor("floor"), _ceil_floor("floor"),
 
 def _bind_extreme(name: str):
     def bind(args: list[Expression], ctx: Any) -> Expression:
-        from runtime.sql.expressions.coercion import common_type
-
         if len(args) < 2:
-            from runtime.sql.expressions.registry import wrong_num_args
-
             raise wrong_num_args(name, "> 1", len(args))
         t = common_type([a.dtype for a in args]) or T.StringType()
         return make_call(lookup(name), [cast_to(a, t) for a in args], t,

@@ -1,7 +1,6 @@
 """Expression nodes, unresolved and bound, and Spark's way of naming them.
 
 Two layers share one class hierarchy:
-
 * **Unresolved** nodes are what ``Column`` objects and (next issue) sqlglot-parsed SQL build:
   ``UnresolvedAttribute(("a", "b"))`` for ``col("a.b")``, ``UnresolvedStar``,
   ``UnresolvedFunction("sum", args)`` (functions are found by name in the registry, so SQL
@@ -26,6 +25,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from runtime.sql import types as T
+from runtime.sql.formatting.values import literal_sql
+from runtime.sql.ddl import type_ddl
 
 __all__ = [
     "AggCall", "Alias", "AttributeReference", "Call", "CaseWhen", "Cast", "Expression",
@@ -189,8 +190,6 @@ class Literal(Expression):
         return True
 
     def sql(self) -> str:
-        from runtime.sql.formatting.values import literal_sql
-
         return literal_sql(self.value, self.dtype)
 
 
@@ -253,7 +252,6 @@ class Cast(Expression):
     def sql(self) -> str:
         if self.implicit:
             return self.child.sql()
-        from runtime.sql.ddl import type_ddl
 
         kw = "TRY_CAST" if self.try_ else "CAST"
         return f"{kw}({self.child.sql()} AS {type_ddl(self.dtype)})"

@@ -18,6 +18,8 @@ from runtime.sql import types as T
 from runtime.sql.arrow_types import to_arrow
 from runtime.sql.errors import cast_invalid_input, cast_overflow
 from runtime.sql.expressions.registry import EvalContext
+from runtime.sql.formatting.values import format_value
+from runtime.sql.arrow_types import column_to_python
 
 __all__ = ["cast_array", "can_cast"]
 
@@ -107,8 +109,6 @@ def cast_array(arr: Any, src: T.DataType, dst: T.DataType, ansi: bool, ectx: Eva
 
 
 def _num_text(v: Any, src: T.DataType) -> str:
-    from runtime.sql.formatting.values import format_value
-
     text = format_value(v, src, top_level=False)
     if isinstance(src, T.LongType):
         return text + "L"
@@ -151,7 +151,6 @@ def _to_string(arr: Any, src: T.DataType, ectx: EvalContext) -> Any:
         return pc.cast(arr, pa.string())
     if isinstance(src, T.BinaryType):
         return pc.cast(arr, pa.string())
-    from runtime.sql.formatting.values import format_value
 
     values = [None if v is None else format_value(v, src, top_level=False, tz=ectx.time_zone)
               for v in _python_values(arr, src)]
@@ -159,8 +158,6 @@ def _to_string(arr: Any, src: T.DataType, ectx: EvalContext) -> Any:
 
 
 def _python_values(arr: Any, src: T.DataType) -> list:
-    from runtime.sql.arrow_types import column_to_python
-
     return column_to_python(arr, src)
 
 

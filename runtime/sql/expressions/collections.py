@@ -12,6 +12,9 @@ from runtime.sql.expressions.base import Expression, Literal
 from runtime.sql.expressions.binding import arity, cast_to, make_call, simple
 from runtime.sql.expressions.coercion import common_type
 from runtime.sql.expressions.registry import EvalContext, FunctionSpec, lookup, register
+from runtime.sql.arrow_types import to_arrow
+from runtime.sql.expressions.evaluate import materialize
+from runtime.sql.expressions.base import Alias, AttributeReference
 
 
 def _bind_array(args: list[Expression], ctx: Any) -> Expression:
@@ -27,8 +30,6 @@ def _array(call: Any, args: list, ectx: EvalContext) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from runtime.sql.arrow_types import to_arrow
-    from runtime.sql.expressions.evaluate import materialize
 
     n = max((len(a) for a in args if not isinstance(a, pa.Scalar)), default=1)
     cols = [materialize(a, n) for a in args]
@@ -47,8 +48,6 @@ simple("array", _bind_array, _array)
 
 
 def _bind_struct(args: list[Expression], ctx: Any) -> Expression:
-    from runtime.sql.expressions.base import Alias, AttributeReference
-
     fields = []
     for i, a in enumerate(args):
         name = a.name if isinstance(a, (Alias, AttributeReference)) else f"col{i + 1}"
@@ -60,8 +59,6 @@ def _struct(call: Any, args: list, ectx: EvalContext) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from runtime.sql.arrow_types import to_arrow
-    from runtime.sql.expressions.evaluate import materialize
 
     n = max((len(a) for a in args if not isinstance(a, pa.Scalar)), default=1)
     cols = [materialize(a, n) for a in args]
@@ -88,8 +85,6 @@ def _bind_create_map(args: list[Expression], ctx: Any) -> Expression:
 def _create_map(call: Any, args: list, ectx: EvalContext) -> Any:
     import pyarrow as pa
 
-    from runtime.sql.arrow_types import to_arrow
-    from runtime.sql.expressions.evaluate import materialize
 
     n = max((len(a) for a in args if not isinstance(a, pa.Scalar)), default=1)
     cols = [materialize(a, n).to_pylist() for a in args]
@@ -147,7 +142,6 @@ def _extract(call: Any, args: list, ectx: EvalContext) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from runtime.sql.arrow_types import to_arrow
 
     arr, key = args
     if isinstance(call.children[0].dtype, T.ArrayType):

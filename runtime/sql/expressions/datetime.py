@@ -15,6 +15,7 @@ from runtime.sql import types as T
 from runtime.sql.expressions.base import Expression, Literal
 from runtime.sql.expressions.binding import arity, cast_to, make_call, simple
 from runtime.sql.expressions.registry import EvalContext, lookup
+from runtime.sql.expressions.casts import cast_array
 
 _JAVA = [("yyyy", "%Y"), ("yy", "%y"), ("MMMM", "%B"), ("MMM", "%b"), ("MM", "%m"),
          ("dd", "%d"), ("HH", "%H"), ("hh", "%I"), ("mm", "%M"), ("ss", "%S"),
@@ -94,7 +95,6 @@ def _parse_with(arr: Any, fmt: str, ectx: EvalContext) -> Any:
 def _to_date(call: Any, args: list, ectx: EvalContext) -> Any:
     import pyarrow as pa
 
-    from runtime.sql.expressions.casts import cast_array
 
     if len(args) == 1:
         return cast_array(args[0], call.children[0].dtype, T.DateType(), ectx.ansi, ectx)
@@ -113,7 +113,6 @@ def _bind_to_timestamp(args: list[Expression], ctx: Any) -> Expression:
 def _to_timestamp(call: Any, args: list, ectx: EvalContext) -> Any:
     import pyarrow.compute as pc
 
-    from runtime.sql.expressions.casts import cast_array
 
     if len(args) == 1:
         return cast_array(args[0], call.children[0].dtype, T.TimestampType(), ectx.ansi, ectx)

@@ -16,6 +16,8 @@ from runtime.sql.arrow_types import to_arrow
 from runtime.sql.expressions.base import (
     Alias, AttributeReference, Call, CaseWhen, Cast, Expression, Literal)
 from runtime.sql.expressions.registry import EvalContext
+from runtime.sql.arrow_types import column_from_python
+from runtime.sql.expressions.casts import cast_array
 
 __all__ = ["evaluate", "literal_scalar", "materialize"]
 
@@ -23,7 +25,6 @@ __all__ = ["evaluate", "literal_scalar", "materialize"]
 def literal_scalar(value: Any, dtype: T.DataType):
     import pyarrow as pa
 
-    from runtime.sql.arrow_types import column_from_python
 
     if value is None:
         return pa.scalar(None, type=to_arrow(dtype))
@@ -50,8 +51,6 @@ def evaluate(expr: Expression, batch: Any, positions: dict[int, int], ectx: Eval
     if isinstance(expr, Alias):
         return evaluate(expr.child, batch, positions, ectx)
     if isinstance(expr, Cast):
-        from runtime.sql.expressions.casts import cast_array
-
         child = evaluate(expr.child, batch, positions, ectx)
         ansi = ectx.ansi if expr.ansi is None else expr.ansi
         return cast_array(child, expr.child.dtype, expr.dtype, ansi and not expr.try_, ectx)

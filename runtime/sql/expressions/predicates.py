@@ -18,6 +18,7 @@ from runtime.sql.expressions.binding import (
     arity, binary_pretty, cast_to, make_call, simple)
 from runtime.sql.expressions.coercion import common_type, is_numeric
 from runtime.sql.expressions.registry import EvalContext, lookup
+from runtime.sql.expressions.registry import wrong_num_args
 
 _FLOATS = (T.FloatType, T.DoubleType)
 
@@ -239,8 +240,6 @@ simple("rlike", _bind_pattern("rlike"), _pattern_kernel("rlike"),
 # -- coalesce / nvl / nullif ----------------------------------------------------------------------
 def _bind_coalesce(args: list[Expression], ctx: Any) -> Expression:
     if not args:
-        from runtime.sql.expressions.registry import wrong_num_args
-
         raise wrong_num_args("coalesce", "> 0", 0)
     t = common_type([a.dtype for a in args]) or T.StringType()
     return make_call(lookup("coalesce"), [cast_to(a, t) for a in args], t,

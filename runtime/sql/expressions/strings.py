@@ -15,6 +15,7 @@ from runtime.sql import types as T
 from runtime.sql.expressions.base import Expression, Literal
 from runtime.sql.expressions.binding import arity, cast_to, fixed_function, make_call, simple
 from runtime.sql.expressions.registry import EvalContext, lookup
+from runtime.sql.expressions.registry import wrong_num_args
 
 S, I = T.StringType(), T.IntegerType()
 
@@ -75,8 +76,6 @@ simple("concat", _bind_concat, _concat)
 
 def _bind_concat_ws(args: list[Expression], ctx: Any) -> Expression:
     if not args:
-        from runtime.sql.expressions.registry import wrong_num_args
-
         raise wrong_num_args("concat_ws", "> 0", 0)
     return make_call(lookup("concat_ws"), [cast_to(a, S) if not isinstance(a.dtype, T.ArrayType)
                                            else a for a in args], S, args[0].nullable)

@@ -2,7 +2,6 @@
 
 Arrow's readers do the parsing (pyarrow.csv, pyarrow.json, pyarrow.parquet); Spark's
 semantics are applied on the result:
-
 * csv: everything is read as strings first (empty unquoted fields are NULL, as Spark's
   default ``nullValue``), then cast column by column to the schema with non-ANSI casts:
   a value that does not parse is NULL in ``mode=PERMISSIVE`` (default), drops its row in
@@ -25,6 +24,8 @@ from runtime.sql.errors import SparkRuntimeException
 from runtime.sql.expressions.casts import cast_array
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan.logical import FileRelation
+from runtime.sql.errors import AnalysisException
+from runtime.sql.arrow_types import rows_to_batch
 
 __all__ = ["infer_schema", "read_file"]
 
@@ -157,8 +158,6 @@ def infer_schema(fmt: str, files: list[str], options: dict[str, str]) -> T.Struc
 
 
 def _unable(fmt: str) -> Exception:
-    from runtime.sql.errors import AnalysisException
-
     return AnalysisException(
         f"[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for {fmt.upper()}. It must be "
         "specified manually. SQLSTATE: 42KD9", errorClass="UNABLE_TO_INFER_SCHEMA")
@@ -199,8 +198,6 @@ def _json_table(path: str, options: dict[str, str], schema: T.StructType | None)
             doc = _json.load(fh)
         rows = doc if isinstance(doc, list) else [doc]
         if schema is not None:
-            from runtime.sql.arrow_types import rows_to_batch
-
             return pa.Table.from_batches([rows_to_batch(rows, schema)])
         return pa.Table.from_pylist(rows)
     parse = pjson.ParseOptions(

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from runtime.sql.execution.operators import PhysicalPlan, _attrs
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan.logical import FileRelation
+from runtime.sql.io.readers import read_file
 
 __all__ = ["FileScanExec", "plan_scan"]
 
@@ -34,8 +35,6 @@ class FileScanExec(PhysicalPlan):
         return len(self.splits)
 
     def read(self, index: int, ectx: EvalContext) -> Iterator[Any]:
-        from runtime.sql.io.readers import read_file
-
         for path, size, part_values in self.splits[index]:
             yield from read_file(self.relation, path, part_values, ectx)
 

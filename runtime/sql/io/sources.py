@@ -4,7 +4,6 @@
 directory or a glob; names starting with ``_`` or ``.`` are skipped, as Spark's
 ``_SUCCESS``/``.crc``), discovers Hive-style partition directories (``year=2024/``) as
 trailing columns, and takes the schema given by the user or infers it:
-
 * text: one ``value: string`` column;
 * csv: column names from the header (or ``_c0, _c1, ...``); all strings unless
   ``inferSchema``, which types each column as Spark does (int, bigint, double, boolean, date,
@@ -25,6 +24,7 @@ from runtime.sql.arrow_types import from_arrow
 from runtime.sql.errors import AnalysisException
 from runtime.sql.local_data import attributes_for
 from runtime.sql.plan.logical import FileRelation
+from runtime.sql.io.readers import infer_schema
 
 __all__ = ["file_relation", "list_files"]
 
@@ -98,8 +98,6 @@ def file_relation(fmt: str, paths: list[str], options: dict[str, str],
     files = list_files(paths)
     part_schema = _partition_schema(files)
     if schema is None:
-        from runtime.sql.io.readers import infer_schema
-
         data_schema = infer_schema(fmt, [f[0] for f in files], options)
         schema = T.StructType(data_schema.fields + [f for f in part_schema.fields
                                                     if f.name not in data_schema.names])

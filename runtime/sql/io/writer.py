@@ -1,7 +1,6 @@
 """Writing a DataFrame's partitions as files, the way Spark lays them out.
 
 ``write_files(partitions, schema, fmt, path, mode, options, partition_by)``:
-
 * save modes: ``errorifexists``/``error`` (default: ``[PATH_ALREADY_EXISTS]`` if the path
   exists), ``overwrite`` (replace it), ``append`` (add files), ``ignore`` (do nothing if it
   exists);
@@ -27,6 +26,7 @@ from runtime.sql.errors import AnalysisException
 from runtime.sql.expressions.casts import cast_array
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.formatting.jsonrows import row_to_json, timestamp_text
+from runtime.sql.arrow_types import column_to_python
 
 __all__ = ["write_files"]
 
@@ -205,8 +205,6 @@ def _write_csv(table: Any, schema: T.StructType, opener: Any, options: dict[str,
     for i, f in enumerate(schema.fields):
         col = table.column(i).combine_chunks()
         if isinstance(f.dataType, T.TimestampType):
-            from runtime.sql.arrow_types import column_to_python
-
             columns.append([None if v is None else timestamp_text(v)
                             for v in column_to_python(col, f.dataType)])
         else:
