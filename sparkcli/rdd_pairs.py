@@ -11,8 +11,9 @@ with ``map_side_combine=False`` (combining lists on the map side saves nothing):
   union is partitioner-aware and the groupByKey needs no shuffle;
 * ``distinct`` -> ``reduceByKey``; ``subtract`` / ``intersection`` -> ``cogroup``;
 * ``sortByKey`` is PySpark's range partitioning: count, sample ~20 keys per output
-  partition, take ``numPartitions - 1`` bounds, ``partitionBy`` with ``bisect`` and sort each
-  partition with the task's external sorter (``tc.sort``, which spills).
+  partition, take ``numPartitions - 1`` bounds, ``partitionBy`` with the engine's
+  RangePartitioner (runtime/shuffle/partitioner.py: ``bisect``) and sort each partition with
+  the task's external sorter (``tc.sort``, which spills).
 
 Default partition counts come from the core's ``_default_reduce_partitions`` (PySpark's
 ``_defaultReducePartitions``).
@@ -20,7 +21,6 @@ Default partition counts come from the core's ``_default_reduce_partitions`` (Py
 
 from __future__ import annotations
 
-import bisect
 import copy
 import random
 from functools import reduce
@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable, Iterator
 from runtime.lineage.narrow import Coalesced
 from runtime.lineage.partitioner import Partitioner
 from runtime.shuffle.hashing import portable_hash
+from runtime.shuffle.partitioner import RangePartitioner, range_bounds
 from runtime.shuffle.spec import Aggregator, ShuffleSpec
 
 
@@ -364,13 +365,8 @@ class PairMixin:
         fraction = min(max_sample_size / max(rdd_size, 1), 1.0)
         samples = self.sample(False, fraction, 1).map(lambda kv: kv[0]).collect()
         samples = sorted(keyfunc(k) for k in samples)
-        bounds = [samples[int(len(samples) * (i + 1) / numPartitions)]
-                  for i in range(numPartitions - 1)] if samples else []
-
-        def range_partitioner(k: Any) -> int:
-            p = bisect.bisect_left(bounds, keyfunc(k))
-            return p if ascending else numPartitions - 1 - p
-
+        range_partitioner = RangePartitioner(range_bounds(samples, numPartitions),
+                                             numPartitions, ascending, keyfunc)
         return self.partitionBy(numPartitions, range_partitioner).mapPartitions(
             sort_partition, True)
 
