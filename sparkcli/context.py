@@ -121,7 +121,7 @@ class SparkContext:
             self._driver.bus.add_listener(self._status_store)
             # status store, event log and web UI on :4040 (started on a background thread)
             self._ui = start_driver_ui(self._app_id, self.appName, config, rconfig.home_dir(),
-                                       self.version, self.startTime)
+                                       self.version, self.startTime, self._app_dir)
             self._driver.bus.add_listener(self._ui)
             application_start(self._driver.bus, self)
             from sparkcli.progress import start_for

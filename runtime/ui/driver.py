@@ -21,6 +21,10 @@ the event log and shuts the server down. With ``announce=False`` (a context with
 bus, which posts ApplicationStart and EnvironmentUpdate itself) the UI posts only the driver's
 BlockManagerAdded; it adds the properties' sources to the bus's EnvironmentUpdate. ``post``
 is thread-safe (one lock serialises the store and the log).
+
+With the application's work dir (``app_dir``), each executor's ``Log Urls`` point at this UI's
+``/logPage/?executorId=N&logType=stdout|stderr`` (Spark's worker-UI parameters), which serves
+``<app_dir>/<executor id>/stdout|stderr``; the event log keeps the event as posted.
 """
 
 from __future__ import annotations
@@ -29,16 +33,18 @@ import getpass
 import logging
 import os
 import platform
+import re
 import sys
 import threading
 import time
+import urllib.parse
 from typing import Callable
 
 from runtime import log as rlog
 from runtime.eventlog.writer import EventLogWriter
 from runtime.status.store import AppStatusStore
 from runtime.ui import api, pages
-from runtime.ui.server import WebUI, bind
+from runtime.ui.server import Response, WebUI, bind, text_response
 
 DEFAULT_PORT = 4040
 URL_WAIT = 1.0  # seconds uiWebUrl waits for the background bind
@@ -86,15 +92,55 @@ def environment_event(props: dict[str, str], sources: dict[str, str]) -> dict:
                                                             if p}}
 
 
+LOG_PAGE_BYTES = 1 << 20
+
+
+def with_log_urls(event: dict) -> dict:
+    """ExecutorAdded with ``Log Urls`` pointing at this UI's /logPage (the executor's stdout
+    and stderr in the application's work dir), unless it has some."""
+    info = dict(event.get("Executor Info") or {})
+    if info.get("Log Urls"):
+        return event
+    exec_id = urllib.parse.quote(str(event.get("Executor ID", "")))
+    info["Log Urls"] = {kind: f"/logPage/?executorId={exec_id}&logType={kind}"
+                        for kind in ("stdout", "stderr")}
+    return {**event, "Executor Info": info}
+
+
+def executor_log(app_dir: str | None, query: dict) -> Response:
+    """An executor's stdout or stderr from the work dir: the last MiB, or ``byteLength``
+    bytes from ``offset`` (Spark's logPage parameters)."""
+    exec_id = (query.get("executorId") or [""])[-1]
+    kind = (query.get("logType") or ["stdout"])[-1]
+    if not app_dir or kind not in ("stdout", "stderr") or \
+            not re.fullmatch(r"[A-Za-z0-9_.-]+", exec_id) or exec_id.startswith("."):
+        return text_response("no such log (executorId and logType=stdout|stderr)\n", 404)
+    path = os.path.join(app_dir, exec_id, kind)
+    try:
+        size = os.path.getsize(path)
+        length = int((query.get("byteLength") or [LOG_PAGE_BYTES])[-1])
+        offset = int((query.get("offset") or [max(0, size - length)])[-1])
+        with open(path, "rb") as f:
+            f.seek(max(0, offset))
+            data = f.read(max(0, length))
+    except ValueError:
+        return text_response("offset and byteLength must be integers\n", 400)
+    except OSError:
+        return text_response(f"executor {exec_id} has no {kind} yet\n", 404)
+    return text_response(data.decode("utf-8", "replace"))
+
+
 class DriverUI:
     """Status store + event log + web UI of one running application."""
 
     def __init__(self, app_id: str, app_name: str, props: dict[str, str],
                  sources: dict[str, str], home: str, spark_version: str,
                  start_ms: int | None = None, logger: logging.Logger | None = None,
-                 clock: Callable[[], float] = time.time, announce: bool = True) -> None:
+                 clock: Callable[[], float] = time.time, announce: bool = True,
+                 app_dir: str | None = None) -> None:
         self.log = logger or rlog.get_logger("SparkUI")
         self.app_id = app_id
+        self.app_dir = app_dir
         self._clock = clock
         self._lock = threading.Lock()
         self.store = AppStatusStore(props)
@@ -138,8 +184,12 @@ class DriverUI:
             props = event.get("Spark Properties") or {}
             event = {**event, "Spark Property Sources": {k: v for k, v in self._sources.items()
                                                          if k in props}}
+        logged = event
+        if self.app_dir and event.get("Event") == "SparkListenerExecutorAdded":
+            event = with_log_urls(event)  # the store's copy only: the URLs are this UI's
         with self._lock:
             self.store.post(event)
+            event = logged
             if log and self._event_log is not None:
                 try:
                     self._event_log.write(event)
@@ -154,7 +204,8 @@ class DriverUI:
     # -- the web server --------------------------------------------------------------------------
     def routes(self) -> list:
         return (api.api_routes(_OneApp(self.store, self._version)) + pages.static_routes()
-                + pages.page_routes(lambda m: self.store))
+                + pages.page_routes(lambda m: self.store)
+                + [("/logPage", lambda m, q: executor_log(self.app_dir, q))])
 
     def start(self, background: bool = True) -> None:
         if not self.enabled:

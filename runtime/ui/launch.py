@@ -120,7 +120,8 @@ class DriverUIHandle:
 
 
 def start_driver_ui(app_id: str, app_name: str, config: rconfig.Config, home: str,
-                    spark_version: str, start_ms: int) -> DriverUIHandle:
+                    spark_version: str, start_ms: int,
+                    app_dir: str | None = None) -> DriverUIHandle:
     """Start the driver UI of one application (see the module docstring)."""
     props, sources = {}, {}
     for key, value, layer in config.items_with_source():
@@ -131,5 +132,5 @@ def start_driver_ui(app_id: str, app_name: str, config: rconfig.Config, home: st
     log_events = str(props.get("spark.eventLog.enabled", "")).strip().lower() == "true"
     return DriverUIHandle({"app_id": app_id, "app_name": app_name, "props": props,
                            "sources": sources, "home": home, "spark_version": spark_version,
-                           "start_ms": start_ms, "announce": False},
+                           "start_ms": start_ms, "announce": False, "app_dir": app_dir},
                           wait_on_stop=log_events)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -117,3 +118,35 @@ def test_events_before_the_start_arrive_in_order_with_the_sources(tmp_path):
     handle.stop(0)
     [info] = list_logs(str(tmp_path / "spark-events"))
     assert info.completed
+
+
+def test_executor_log_links_serve_the_work_dir(tmp_path):
+    app_dir = tmp_path / "work" / "app-1"
+    (app_dir / "1").mkdir(parents=True)
+    (app_dir / "1" / "stdout").write_text("hello from executor 1\n")
+    props = {"spark.app.name": "logs", "spark.ui.port": "0", "spark.eventLog.enabled": "true",
+             "spark.eventLog.dir": str(tmp_path / "events")}
+    ui = DriverUI("app-1", "logs", props, {}, str(tmp_path), "0.1.0", app_dir=str(app_dir),
+                  logger=logging.getLogger("test.SparkUI"))
+    ui.start(background=False)
+    try:
+        ui.post({"Event": "SparkListenerExecutorAdded", "Timestamp": 5, "Executor ID": "1",
+                 "Executor Info": {"Host": "127.0.0.1", "Total Cores": 1, "Log Urls": {}}})
+        [ex] = [e for e in get_json(f"{ui.url}/api/v1/applications/app-1/executors")
+                if e["id"] == "1"]
+        assert ex["executorLogs"]["stdout"] == "/logPage/?executorId=1&logType=stdout"
+        with urllib.request.urlopen(ui.url + ex["executorLogs"]["stdout"]) as r:
+            assert r.read().decode() == "hello from executor 1\n"
+        with urllib.request.urlopen(ui.url + "/executors/") as r:
+            assert 'href="/logPage/?executorId=1&amp;logType=stderr"' in r.read().decode()
+        for bad in ("/logPage/?executorId=..&logType=stdout",
+                    "/logPage/?executorId=1&logType=passwd", "/logPage/?executorId=2"):
+            try:
+                urllib.request.urlopen(ui.url + bad)
+                raise AssertionError(bad)
+            except urllib.error.HTTPError as e:
+                assert e.code == 404
+    finally:
+        ui.stop(0)
+    [info] = list_logs(str(tmp_path / "events"))
+    assert "/logPage" not in Path(info.path).read_text()
