@@ -186,3 +186,26 @@ def test_readers_see_whole_events_while_a_writer_posts():
         reader.join()
     assert errors == []
     assert len(store.jobs(["SUCCEEDED"])) == 30
+
+
+@pytest.mark.slow
+def test_an_hour_of_streaming_batches_keeps_the_store_bounded():
+    """One-second batches for two hours on the events' own clock (a job with one two-task
+    stage each): the store keeps spark.ui.retainedJobs/Stages and its size stops growing."""
+    import tracemalloc
+
+    store = AppStatusStore(conf={"spark.ui.retainedJobs": "200",
+                                 "spark.ui.retainedStages": "200"})
+    tracemalloc.start()
+    try:
+        sizes = []
+        for hour in range(2):
+            for second in range(3600):
+                batch = hour * 3600 + second
+                run_job(store, batch, batch, 2, t0=1_000_000 + batch * 1000)
+            sizes.append(tracemalloc.get_traced_memory()[0])
+    finally:
+        tracemalloc.stop()
+    assert len(store.jobs()) <= 200 and len(store.stages()) <= 200
+    assert store.jobs()[0]["jobId"] == 7199
+    assert sizes[1] < sizes[0] * 1.1, sizes  # the second hour adds (almost) nothing
