@@ -26,6 +26,7 @@ from runtime.sql.execution.sort import sort_table
 from runtime.sql.expressions.base import (
     AggCall, Alias, AttributeReference, Expression, transform_up)
 from runtime.sql.expressions.evaluate import evaluate, materialize
+from runtime.sql.expressions.aggregates import MERGE
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.execution.operators import empty_batch
 from runtime.sql.execution.operators import _expr_str
@@ -59,87 +60,85 @@ class HashAggregateExec(PhysicalPlan):
     groupings: list
     aggregates: list  # named output expressions
     children: tuple
-    mode: str = "complete"
+    mode: str = "complete"  # complete | partial | final (see the module doc)
 
     def __post_init__(self) -> None:
         self._pos = positions_of(self.children[0].output)
-        self._out = [e.to_attribute() if isinstance(e, Alias) else e for e in self.aggregates]
-        self._schema = schema_of(self._out)
         self._aggs = collect_aggregates(self.aggregates)
-        # placeholders: keys and aggregate values as attributes of an intermediate batch
+        # the Arrow aggregations: (name, input column or None, function, options, agg, input)
+        self._specs: list[tuple] = []
+        self._part_names: list[list[str]] = []
+        seen: dict[tuple, str] = {}
+        for j, a in enumerate(self._aggs):
+            names = []
+            for k, (idx, fn, opts) in enumerate(a.spec.agg.parts(a)):
+                src = None if idx is None else f"a{j}_{idx}"
+                key = (src or "*", fn, repr(opts))
+                if key not in seen:
+                    seen[key] = f"{src}_{fn}" if src else fn
+                    # Arrow's options objects do not pickle: keep where to find them (k)
+                    self._specs.append((seen[key], src, fn, k, j, idx))
+                names.append(seen[key])
+            self._part_names.append(names)
         self._key_attrs = [AttributeReference(f"k{i}", g.dtype, True)
                            for i, g in enumerate(self.groupings)]
         self._agg_attrs = [AttributeReference(f"a{j}", a.dtype, True)
                            for j, a in enumerate(self._aggs)]
+        self._partial_attrs = self._key_attrs + [
+            AttributeReference(name, _part_type(fn, self._aggs[j], idx), True)
+            for name, _, fn, _, j, idx in self._specs]
         keys = {_group_key(g): k for g, k in zip(self.groupings, self._key_attrs)}
         aggs = {_agg_key(a): attr for a, attr in zip(self._aggs, self._agg_attrs)}
 
         def rewrite(e: Expression) -> Expression | None:
             if isinstance(e, AggCall):
                 return aggs[_agg_key(e)]
-            k = keys.get(_group_key(e))
-            return k
+            return keys.get(_group_key(e))
 
         self._final_exprs = [_rewrite_top_down(e, rewrite) for e in self.aggregates]
         self._final_pos = positions_of(self._key_attrs + self._agg_attrs)
+        if self.mode == "partial":
+            self._out = list(self._partial_attrs)
+        else:
+            self._out = [e.to_attribute() if isinstance(e, Alias) else e for e in self.aggregates]
+        self._schema = schema_of(self._out)
 
     @property
     def output(self) -> list[AttributeReference]:
         return self._out
 
+    @property
+    def partial_keys(self) -> list[AttributeReference]:
+        return self._key_attrs
+
+    def _input_batch(self, batches: list) -> tuple[Any, int]:
+        import pyarrow as pa
+
+        n = sum(b.num_rows for b in batches)
+        if not n:
+            return empty_batch(self.children[0].output), 0
+        table = pa.Table.from_batches(batches, schema=schema_of(self.children[0].output))
+        return table.combine_chunks().to_batches()[0], n
+
     def run(self, index: int, batches: Iterator[Any], ectx: EvalContext) -> Iterator[Any]:
         import pyarrow as pa
-        import pyarrow.compute as pc
 
-        batches = list(batches)
-        cols: dict[str, Any] = {}
-        n = sum(b.num_rows for b in batches)
-        table = pa.Table.from_batches(batches, schema=schema_of(self.children[0].output)) \
-            if batches else None
-        batch = table.combine_chunks().to_batches()[0] if table is not None and n else None
-        if batch is None:
-            batch = empty_batch(self.children[0].output)
-        for i, g in enumerate(self.groupings):
-            cols[f"k{i}"] = _normalize(materialize(evaluate(g, batch, self._pos, ectx), n))
-        specs: list = []
-        spec_names: dict[tuple, str] = {}
-        part_cols: list[list[str]] = []
-        for j, a in enumerate(self._aggs):
-            inputs = [materialize(evaluate(c, batch, self._pos, ectx), n) for c in a.children]
-            if a.distinct and len(inputs) > 1:
-                valid = inputs[0].is_valid()
-                for x in inputs[1:]:
-                    valid = pc.and_(valid, x.is_valid())
-                st = pc.make_struct(*inputs, field_names=[str(i) for i in range(len(inputs))])
-                inputs = [pc.if_else(valid, st, pa.scalar(None, st.type))]
-            names = []
-            for idx, fn, opts in a.spec.agg.parts(a):
-                if idx is None:
-                    key = ("*", fn, None)
-                    src: Any = []
-                else:
-                    cname = f"a{j}_{idx}"
-                    cols[cname] = inputs[idx]
-                    key = (cname, fn, repr(opts))
-                    src = cname
-                if key not in spec_names:
-                    spec_names[key] = f"{src}_{fn}" if src else fn
-                    specs.append((src, fn, opts) if opts is not None else (src, fn))
-                names.append(spec_names[key])
-            part_cols.append(names)
-        keys = [f"k{i}" for i in range(len(self.groupings))]
-        if keys or n:
-            group_keys = keys or ["__global"]
-            if not keys:
-                cols["__global"] = pa.repeat(pa.scalar(0, pa.int8()), n)
-            grouped = pa.table(cols).group_by(group_keys, use_threads=False).aggregate(specs)
-        else:  # a global aggregate over no rows still gives one row
-            grouped = _empty_global(cols, specs, n)
+        batch, n = self._input_batch(list(batches))
+        if self.mode == "final":
+            grouped, parts = self._merge(batch, n)
+        else:
+            grouped, parts = self._group(batch, n, ectx)
         m = grouped.num_rows
-        arrays = [grouped.column(k).combine_chunks() for k in keys]
-        for a, names in zip(self._aggs, part_cols):
-            parts = [grouped.column(nm).combine_chunks() for nm in names]
-            arrays.append(a.spec.agg.finish(a, parts))
+        keys = [grouped.column(f"k{i}").combine_chunks() for i in range(len(self.groupings))]
+        if self.mode == "partial":
+            cols = keys + [grouped.column(parts[s[0]]).combine_chunks() for s in self._specs]
+            fixed = [x if x.type == f.type else x.cast(f.type) for x, f in zip(cols, self._schema)]
+            yield pa.RecordBatch.from_arrays(fixed, schema=self._schema)
+            return
+        arrays = list(keys)
+        for a, names in zip(self._aggs, self._part_names):
+            arrays.append(a.spec.agg.finish(a, [grouped.column(parts[nm]).combine_chunks()
+                                                for nm in names]))
         inter_schema = schema_of(self._key_attrs + self._agg_attrs)
         fixed = [x if x.type == f.type else x.cast(f.type) for x, f in zip(arrays, inter_schema)]
         inter = pa.RecordBatch.from_arrays(fixed, schema=inter_schema)
@@ -149,12 +148,98 @@ class HashAggregateExec(PhysicalPlan):
             out.append(v if v.type == f.type else v.cast(f.type))
         yield pa.RecordBatch.from_arrays(out, schema=self._schema)
 
+    def _group(self, batch: Any, n: int, ectx: EvalContext) -> tuple[Any, dict]:
+        """Arrow's aggregations over the evaluated keys and inputs (complete, partial)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        cols: dict[str, Any] = {}
+        for i, g in enumerate(self.groupings):
+            cols[f"k{i}"] = _normalize(materialize(evaluate(g, batch, self._pos, ectx), n))
+        inputs: dict[int, list] = {}
+        for j, a in enumerate(self._aggs):
+            vals = [materialize(evaluate(c, batch, self._pos, ectx), n) for c in a.children]
+            if a.distinct and len(vals) > 1:
+                valid = vals[0].is_valid()
+                for x in vals[1:]:
+                    valid = pc.and_(valid, x.is_valid())
+                st = pc.make_struct(*vals, field_names=[str(i) for i in range(len(vals))])
+                vals = [pc.if_else(valid, st, pa.scalar(None, st.type))]
+            inputs[j] = vals
+        specs = []
+        for name, src, fn, k, j, idx in self._specs:
+            opts = self._options(j, k)
+            if src is not None:
+                cols[src] = inputs[j][idx]
+            specs.append(((src or []), fn, opts) if opts is not None else ((src or []), fn))
+        return self._aggregate(cols, specs, n), {s[0]: _arrow_name(s[1], s[2])
+                                                  for s in self._specs}
+
+    def _merge(self, batch: Any, n: int) -> tuple[Any, dict]:
+        """The final aggregation: partial results merged per group (sum of counts...)."""
+        import pyarrow.compute as pc
+
+        cols: dict[str, Any] = {}
+        for i in range(len(self.groupings)):
+            cols[f"k{i}"] = batch.column(i)
+        specs = []
+        names = {}
+        for offset, (name, src, fn, k, j, idx) in enumerate(self._specs):
+            opts = self._options(j, k)
+            col = f"p{offset}"
+            cols[col] = batch.column(len(self.groupings) + offset)
+            merge = MERGE[fn]
+            if fn in ("count", "count_all"):
+                mopts = pc.ScalarAggregateOptions(skip_nulls=True, min_count=0)
+            elif merge in ("first", "last"):
+                mopts = opts
+            else:
+                mopts = pc.ScalarAggregateOptions(skip_nulls=True, min_count=1)
+            specs.append((col, merge, mopts) if mopts is not None else (col, merge))
+            names[name] = f"{col}_{merge}"
+        return self._aggregate(cols, specs, n), names
+
+    def _options(self, j: int, k: int) -> Any:
+        a = self._aggs[j]
+        return a.spec.agg.parts(a)[k][2]
+
+    def _aggregate(self, cols: dict, specs: list, n: int) -> Any:
+        import pyarrow as pa
+
+        keys = [f"k{i}" for i in range(len(self.groupings))]
+        if keys or n:
+            group_keys = keys or ["__global"]
+            if not keys:
+                cols["__global"] = pa.repeat(pa.scalar(0, pa.int8()), n)
+            return pa.table(cols).group_by(group_keys, use_threads=False).aggregate(specs)
+        return _empty_global(cols, specs, n)  # a global aggregate of no rows: one row
+
     def node_name(self) -> str:
         return "HashAggregate"
 
     def arg_string(self) -> str:
-        fns = ", ".join(_fn_string(a) for a in self._aggs)
+        prefix = "partial_" if self.mode == "partial" else ""
+        fns = ", ".join(prefix + _fn_string(a) for a in self._aggs)
         return f"(keys={_attrs(self.groupings)}, functions=[{fns}])"
+
+
+def _arrow_name(src: str | None, fn: str) -> str:
+    return f"{src}_{fn}" if src else fn
+
+
+def _part_type(fn: str, agg: AggCall, idx: int | None) -> Any:
+    from runtime.sql import types as T
+
+    if fn in ("count", "count_all"):
+        return T.LongType()
+    if fn in ("all", "any"):
+        return T.BooleanType()
+    dtype = agg.children[idx].dtype if idx is not None else T.LongType()
+    if fn == "sum" and isinstance(dtype, T.DecimalType):
+        return T.DecimalType(38, dtype.scale)
+    if fn == "sum" and isinstance(dtype, T.BooleanType):
+        return T.LongType()
+    return dtype
 
 
 def _empty_global(cols: dict, specs: list, n: int) -> Any:

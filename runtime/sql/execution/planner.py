@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from runtime.sql.execution import operators as P
-from runtime.sql.execution.aggregate import HashAggregateExec, SortExec
+from runtime.sql.execution.aggregate import HashAggregateExec, SortExec, collect_aggregates
+from runtime.sql.expressions.aggregates import decomposable
 from runtime.sql.execution.exchange import (
     BroadcastExchangeExec, HashPartitioning, RangePartitioning, RoundRobinPartitioning,
     ShuffleExchangeExec, SinglePartition)
@@ -116,7 +117,19 @@ class Planner:
         return P.SampleExec(p.lower, p.upper, p.with_replacement, p.seed, (self.plan(p.child),))
 
     def _aggregate(self, p: L.Aggregate) -> P.PhysicalPlan:
+        """Partial aggregation before the exchange and final after it when every aggregate
+        merges (sum, count, min, max, avg...); else all rows of a group are shuffled to one
+        task and aggregated there (DISTINCT, collect_list, stddev...)."""
         child = self.plan(p.child)
+        aggs = collect_aggregates(list(p.aggregates))
+        if aggs and all(decomposable(a) for a in aggs):
+            partial = HashAggregateExec(list(p.groupings), list(p.aggregates), (child,),
+                                        "partial")
+            keys = partial.partial_keys
+            part = HashPartitioning(tuple(keys), self.conf.shuffle_partitions) \
+                if keys else SinglePartition()
+            ex = ShuffleExchangeExec(part, (partial,))
+            return HashAggregateExec(list(p.groupings), list(p.aggregates), (ex,), "final")
         part = HashPartitioning(tuple(p.groupings), self.conf.shuffle_partitions) \
             if p.groupings else SinglePartition()
         ex = ShuffleExchangeExec(part, (child,))

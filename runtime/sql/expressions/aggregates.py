@@ -25,13 +25,24 @@ from runtime.sql.expressions.coercion import bounded_decimal
 from runtime.sql.expressions.registry import FunctionSpec, lookup, register, type_mismatch
 from runtime.sql.arrow_types import to_arrow
 
-__all__ = ["AggSpec"]
+__all__ = ["AggSpec", "MERGE", "decomposable"]
 
 
 @dataclass
 class AggSpec:
     parts: Callable[[AggCall], list[tuple[int | None, str, Any]]]
     finish: Callable[[AggCall, list], Any]
+
+
+# How the partial results of an Arrow aggregation merge in the final aggregation; an
+# aggregate whose parts are all here (and that is not DISTINCT) is computed partially
+# before the shuffle and finally after it.
+MERGE = {"sum": "sum", "count": "sum", "count_all": "sum", "min": "min", "max": "max",
+         "first": "first", "last": "last", "all": "all", "any": "any"}
+
+
+def decomposable(call: AggCall) -> bool:
+    return not call.distinct and all(fn in MERGE for _, fn, _ in call.spec.agg.parts(call))
 
 
 def _pretty(call: Any) -> str:
@@ -148,19 +159,18 @@ def _bind_avg(args: list[Expression], ctx: Any, distinct: bool = False) -> Expre
 def _avg_parts(call: AggCall) -> list:
     import pyarrow.compute as pc
 
-    if isinstance(call.dtype, T.DecimalType):
-        return [(0, "sum", _min_count()), (0, "count", pc.CountOptions(mode="only_valid"))]
-    return [(0, "mean", _min_count())]
+    return [(0, "sum", _min_count()), (0, "count", pc.CountOptions(mode="only_valid"))]
 
 
 def _avg_finish(call: AggCall, arrs: list) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-
-    if not isinstance(call.dtype, T.DecimalType):
-        return _cast_result(call, arrs[0])
     total, count = arrs
+    if not isinstance(call.dtype, T.DecimalType):
+        zero = pc.equal(count, 0)
+        safe = pc.if_else(zero, pa.scalar(None, pa.int64()), count)
+        return pc.divide(pc.cast(total, pa.float64()), pc.cast(safe, pa.float64()))
     s = call.dtype.scale
     wide = pc.cast(total, pa.decimal128(38, min(38, s + 1)))
     q = pc.divide(wide, pc.cast(count, pa.decimal128(19, 0)))
