@@ -228,8 +228,6 @@ def _arrow_name(src: str | None, fn: str) -> str:
 
 
 def _part_type(fn: str, agg: AggCall, idx: int | None) -> Any:
-    from runtime.sql import types as T
-
     if fn in ("count", "count_all"):
         return T.LongType()
     if fn in ("all", "any"):
@@ -318,4 +316,4 @@ class SortExec(PhysicalPlan):
             f"], {str(self.is_global).lower()}, 0"
 
 
-_unused = (T, transform_up)
+_unused = transform_up
