@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import weakref
 from itertools import chain
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 
 from runtime.lineage.checkpoint import due_checkpoints, write_checkpoint
 from runtime.lineage.narrow import MapPartitions, Union
@@ -46,6 +46,11 @@ from sparkcli.storagelevel import StorageLevel
 __all__ = ["RDD", "PipelinedRDD", "Partitioner", "portable_hash"]
 
 
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+U = TypeVar("U")
+
+
 class _RDDId(int):
     """An RDD's id: an int (``rdd.id``), callable for PySpark's ``rdd.id()``."""
 
@@ -56,10 +61,7 @@ class _RDDId(int):
         return (_RDDId, (int(self),))
 
 
-class RDD(PairMixin, ActionsMixin, IOMixin):
-    # ``RDD[Tuple[int, int]]`` in annotations (PySpark's RDD is Generic[T]; Spark's sort.py)
-    __class_getitem__ = classmethod(lambda cls, item: cls)
-
+class RDD(PairMixin, ActionsMixin, IOMixin, Generic[T_co]):
     def __init__(self, ctx: Any, node: Node):
         self.ctx = ctx
         self._node = node
@@ -247,7 +249,7 @@ class RDD(PairMixin, ActionsMixin, IOMixin):
         return self._node.name
 
 
-class PipelinedRDD(RDD):
+class PipelinedRDD(RDD[U], Generic[T, U]):
     """An RDD over a chain of fused narrow functions (runtime.lineage.narrow.MapPartitions)."""
 
 

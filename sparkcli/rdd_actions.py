@@ -26,7 +26,7 @@ import threading
 from collections import defaultdict
 from functools import reduce
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 
 from runtime.lineage.narrow import Cartesian, Zipped
 from sparkcli.rdd_stats import StatsMixin
@@ -38,6 +38,9 @@ __test__ = {f"StatsMixin.{name}": fn for name, fn in vars(StatsMixin).items()
 
 
 # -- samplers (pyspark.rddsampler) -------------------------------------------------------------
+T = TypeVar("T")
+
+
 class RDDSamplerBase:
     def __init__(self, withReplacement: bool, seed: int | None = None):
         self._seed = seed if seed is not None else random.randint(0, sys.maxsize)
@@ -123,12 +126,15 @@ class RDDStratifiedSampler(RDDSamplerBase):
                     yield key, val
 
 
-class RDDBarrier:
+class RDDBarrier(Generic[T]):
     """``rdd.barrier()``: the stage's tasks are meant to run together (pyspark RDDBarrier).
 
     sparkcli runs the wrapped functions as ordinary tasks: there is no BarrierTaskContext,
     so code that needs ``barrier()``/``allGather()`` synchronisation is not supported.
     """
+
+    def __repr__(self) -> str:
+        return f"<pyspark.core.rdd.RDDBarrier object at {id(self):#x}>"
 
     def __init__(self, rdd: Any):
         self.rdd = rdd

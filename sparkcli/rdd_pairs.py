@@ -24,7 +24,7 @@ from __future__ import annotations
 import copy
 import random
 from functools import reduce
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 
 from runtime.lineage.narrow import Coalesced
 from runtime.lineage.partitioner import Partitioner
@@ -33,7 +33,10 @@ from runtime.shuffle.partitioner import RangePartitioner, range_bounds
 from runtime.shuffle.spec import Aggregator, ShuffleSpec
 
 
-class ResultIterable:
+T = TypeVar("T")
+
+
+class ResultIterable(Generic[T]):
     """The values of one key after groupByKey/cogroup (pyspark.resultiterable.ResultIterable)."""
 
     def __init__(self, data: list):
@@ -47,8 +50,8 @@ class ResultIterable:
     def __len__(self) -> int:
         return len(self.data)
 
-    def __repr__(self) -> str:
-        return f"ResultIterable({self.data!r})"
+    def __repr__(self) -> str:  # as PySpark's (a user sees it in groupByKey().collect())
+        return f"<pyspark.resultiterable.ResultIterable object at {id(self):#x}>"
 
 
 def _sorter(keyfunc: Callable, ascending: bool) -> Callable[[Iterable], Iterator]:

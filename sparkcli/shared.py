@@ -62,7 +62,7 @@ class Broadcast(Generic[T]):
         return (_rebuild_broadcast, (self._id, self._path))
 
     def __repr__(self) -> str:
-        return f"<sparkcli.broadcast.Broadcast object id={self._id}>"
+        return f"<pyspark.core.broadcast.Broadcast object at {id(self):#x}>"
 
 
 def _rebuild_broadcast(bid: int, path: str) -> Broadcast:

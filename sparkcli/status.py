@@ -27,6 +27,9 @@ class StatusTracker:
     def __init__(self, store: Any):
         self._store = store
 
+    def __repr__(self) -> str:
+        return f"<pyspark.core.status.StatusTracker object at {id(self):#x}>"
+
     def getJobIdsForGroup(self, jobGroup: str | None = None) -> list[int]:
         """The ids of the known jobs (running or finished) of ``jobGroup``; None: the jobs
         without a group."""

@@ -10,3 +10,5 @@ from __future__ import annotations
 
 SPARKCLI_VERSION = "0.1.0"
 PYSPARK_API_VERSION = "4.3.0"
+
+__version__ = PYSPARK_API_VERSION  # pyspark.version.__version__

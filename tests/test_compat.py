@@ -96,14 +96,43 @@ def test_session_dataframe_api_says_it_is_not_there_yet():
         session.nope  # noqa: B018
 
 
+
+@pytest.mark.parametrize("module, names", [
+    ("pyspark.core.context", ["SparkContext"]),
+    ("pyspark.core.rdd", ["RDD", "PipelinedRDD", "RDDBarrier", "Partitioner", "BoundedFloat",
+                          "portable_hash"]),
+    ("pyspark.core.broadcast", ["Broadcast"]),
+    ("pyspark.core.files", ["SparkFiles"]),
+    ("pyspark.core.status", ["StatusTracker", "SparkJobInfo", "SparkStageInfo"]),
+    ("pyspark.accumulators", ["Accumulator", "AccumulatorParam", "AddingAccumulatorParam"]),
+    ("pyspark.rddsampler", ["RDDSampler", "RDDRangeSampler", "RDDStratifiedSampler"]),
+    ("pyspark.version", ["__version__"]),
+])
+def test_pyspark4_module_paths(module, names):
+    """PySpark 4.3's layout: the same objects under its module paths."""
+    mod = importlib.import_module(module)
+    import pyspark
+
+    for name in names:
+        assert hasattr(mod, name), (module, name)
+        if hasattr(pyspark, name) and name != "__version__":
+            assert getattr(mod, name) is getattr(pyspark, name)
+
+
+def test_reprs_name_pysparks_modules(sc):
+    from pyspark.resultiterable import ResultIterable
+
+    grouped = sc.parallelize([(1, "a")]).groupByKey().collect()[0][1]
+    assert isinstance(grouped, ResultIterable)
+    assert repr(grouped).startswith("<pyspark.resultiterable.ResultIterable object at 0x")
+    assert repr(sc.parallelize([1]).barrier()).startswith(
+        "<pyspark.core.rdd.RDDBarrier object at 0x")
+    assert repr(sc.broadcast(1)).startswith("<pyspark.core.broadcast.Broadcast object at 0x")
+    assert repr(sc.statusTracker()).startswith("<pyspark.core.status.StatusTracker object at")
+
+
 def test_pyspark_version_is_the_api_level():
-    import sparkcli.compat as compat_mod
+    import pyspark
 
-    compat_mod.install()
-    try:
-        import pyspark
-
-        assert pyspark.__version__ == "4.3.0"
-        assert pyspark.__version__ >= "3.4"  # the check PySpark scripts make
-    finally:
-        compat_mod.uninstall()
+    assert pyspark.__version__ == "4.3.0"
+    assert pyspark.__version__ >= "3.4"  # the check PySpark scripts make

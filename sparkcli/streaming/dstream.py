@@ -51,7 +51,7 @@ import operator
 import os
 import shutil
 from collections.abc import Iterable
-from typing import Any, Callable
+from typing import Any, Callable, Generic, TypeVar
 
 from sparkcli.storagelevel import StorageLevel
 from sparkcli.streaming.dstream_pairs import PairOpsMixin
@@ -63,7 +63,10 @@ __all__ = ["DStream", "TransformedDStream"]
 log = logging.getLogger("DStreamCheckpointData")
 
 
-class DStream(PairOpsMixin, WindowOpsMixin):
+T_co = TypeVar("T_co", covariant=True)
+
+
+class DStream(PairOpsMixin, WindowOpsMixin, Generic[T_co]):
     def __init__(self, ssc: Any, parents: Iterable[DStream] = ()):
         ssc._check_can_add_operations()
         self._ssc = ssc

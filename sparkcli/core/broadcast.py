@@ -1,0 +1,5 @@
+"""``pyspark.core.broadcast``."""
+
+from sparkcli.shared import Broadcast
+
+__all__ = ["Broadcast"]

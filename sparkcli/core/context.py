@@ -1,0 +1,5 @@
+"""``pyspark.core.context``."""
+
+from sparkcli.context import SparkContext
+
+__all__ = ["SparkContext"]

@@ -1,0 +1,5 @@
+"""``pyspark.core.files``."""
+
+from sparkcli.files import SparkFiles
+
+__all__ = ["SparkFiles"]
