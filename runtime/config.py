@@ -245,6 +245,13 @@ def launch_config() -> Config:
     return Config({k: v for k, v in _launch_layers.items()})
 
 
+def set_launch_property(key: str, value: str) -> None:
+    """A ``spark.*`` property every later ``SparkConf()`` starts with, as a JVM system property
+    set with ``SparkContext.setSystemProperty`` is in Spark (the layer --conf values are in)."""
+    launch_config()
+    _launch_layers["submit"][key] = value
+
+
 def iter_pairs(pairs: Iterable[tuple[str, object]]) -> dict[str, str]:
     return {str(k): str(v) for k, v in pairs}
 

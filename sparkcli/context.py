@@ -26,15 +26,14 @@ from runtime import appdir
 from runtime import config as rconfig
 from runtime.errors import SparkException
 from runtime.lineage.files import PickleFile, TextFile, WholeTextFiles
-from runtime.lineage.hadoop_files import HadoopFiles
 from runtime.lineage.narrow import Union
 from runtime.lineage.sources import ParallelCollection
 from runtime.memory import DEFAULT_FRACTION, pool_size
 from runtime.status.live import LiveStatus
 from runtime.ui.launch import start_driver_ui
 from sparkcli.listener import application_end, application_start, call_site
+from sparkcli.context_files import FilesMixin
 from sparkcli.rdd import RDD, wrap
-from sparkcli.rdd_io import reject_java_converters
 from sparkcli.version import PYSPARK_API_VERSION, SPARKCLI_VERSION
 
 # internal: tasks run in the driver's own process, one at a time, through the same scheduler
@@ -48,7 +47,7 @@ _lock = threading.RLock()
 _started_app_dirs: list[str] = []
 
 
-class SparkContext:
+class SparkContext(FilesMixin):
     _active_spark_context: "SparkContext | None" = None
     _next_ids = itertools.count()
 
@@ -107,6 +106,8 @@ class SparkContext:
                                      + fmt(config) + "\n")
             self._stopped = False
             self._py_files: list[str] = []
+            self._added_file_paths: dict[str, str] = {}  # name -> path (addFile)
+            self._added_archive_paths: dict[str, str] = {}  # name -> path (addArchive)
             self._local_properties = threading.local()
             self._checkpoint_dir: str | None = None
             self._bcast_ids = itertools.count()
@@ -131,6 +132,11 @@ class SparkContext:
             atexit.register(self._atexit)
         for path in pyFiles or ():
             self.addPyFile(path)
+        # --files / --archives (spark.files, spark.archives): in every task's SparkFiles
+        for path in _split(self._config.get("spark.files")):
+            self.addFile(path)
+        for path in _split(self._config.get("spark.archives")):
+            self.addArchive(path)
 
     # -- runtime ---------------------------------------------------------------------------
     def _start_runtime(self) -> None:
@@ -404,58 +410,6 @@ class SparkContext:
     def pickleFile(self, name: str, minPartitions: int | None = None) -> RDD:
         return wrap(self, PickleFile(self._new_rdd_id(), name))
 
-    def sequenceFile(self, path: str, keyClass: str | None = None,
-                     valueClass: str | None = None, keyConverter: str | None = None,
-                     valueConverter: str | None = None, minSplits: int | None = None,
-                     batchSize: int = 0) -> RDD:
-        """Read a Hadoop SequenceFile (or a directory of them) as an RDD of (key, value),
-        with the Writables converted to Python values as PySpark does (one partition per
-        file). Files written by Hadoop, Spark or :meth:`RDD.saveAsSequenceFile` are read
-        without a JVM."""
-        return self.hadoopFile(path, "org.apache.hadoop.mapred.SequenceFileInputFormat",
-                               keyClass, valueClass, keyConverter, valueConverter)
-
-    def hadoopFile(self, path: str, inputFormatClass: str, keyClass: str | None = None,
-                   valueClass: str | None = None, keyConverter: str | None = None,
-                   valueConverter: str | None = None, conf: dict | None = None,
-                   batchSize: int = 0) -> RDD:
-        """Read files through an old-API (mapred) InputFormat: SequenceFileInputFormat,
-        SequenceFileAsTextInputFormat, TextInputFormat ((offset, line) pairs) or
-        KeyValueTextInputFormat."""
-        reject_java_converters(keyConverter, valueConverter)
-        return wrap(self, HadoopFiles(self._new_rdd_id(), path, inputFormatClass, conf))
-
-    def newAPIHadoopFile(self, path: str, inputFormatClass: str, keyClass: str | None = None,
-                         valueClass: str | None = None, keyConverter: str | None = None,
-                         valueConverter: str | None = None, conf: dict | None = None,
-                         batchSize: int = 0) -> RDD:
-        """As :meth:`hadoopFile`, for new-API (mapreduce) InputFormats."""
-        return self.hadoopFile(path, inputFormatClass, keyClass, valueClass, keyConverter,
-                               valueConverter, conf)
-
-    def hadoopRDD(self, inputFormatClass: str, keyClass: str | None = None,
-                  valueClass: str | None = None, keyConverter: str | None = None,
-                  valueConverter: str | None = None, conf: dict | None = None,
-                  batchSize: int = 0) -> RDD:
-        """As :meth:`hadoopFile`, with the input path in the Hadoop ``conf``
-        (``mapreduce.input.fileinputformat.inputdir`` or ``mapred.input.dir``)."""
-        conf = dict(conf or {})
-        path = conf.get("mapreduce.input.fileinputformat.inputdir") or conf.get(
-            "mapred.input.dir")
-        if not path:
-            raise ValueError("the Hadoop conf names no input path "
-                             "(mapreduce.input.fileinputformat.inputdir)")
-        return self.hadoopFile(path, inputFormatClass, keyClass, valueClass, keyConverter,
-                               valueConverter, conf)
-
-    def newAPIHadoopRDD(self, inputFormatClass: str, keyClass: str | None = None,
-                        valueClass: str | None = None, keyConverter: str | None = None,
-                        valueConverter: str | None = None, conf: dict | None = None,
-                        batchSize: int = 0) -> RDD:
-        """As :meth:`hadoopRDD`, for new-API (mapreduce) InputFormats."""
-        return self.hadoopRDD(inputFormatClass, keyClass, valueClass, keyConverter,
-                              valueConverter, conf)
-
     def union(self, rdds: list) -> RDD:
         return wrap(self, Union(self._new_rdd_id(), [r._node for r in rdds]))
 
@@ -486,30 +440,6 @@ class SparkContext:
         return shared.Accumulator(next(self._acc_ids), value, accum_param)
 
     # -- files -------------------------------------------------------------------------------
-    def addFile(self, path: str, recursive: bool = False) -> None:
-        src = os.path.abspath(path)
-        if not os.path.exists(src):
-            raise FileNotFoundError(f"File {path} does not exist")
-        dst = os.path.join(self._files_dir, os.path.basename(src))
-        if os.path.isdir(src):
-            if not recursive:
-                raise ValueError(f"Added file {path} is a directory and recursive is not "
-                                 "turned on.")
-            shutil.copytree(src, dst, dirs_exist_ok=True)
-        else:
-            shutil.copy2(src, dst)
-
-    def addPyFile(self, path: str) -> None:
-        self.addFile(path)
-        name = os.path.basename(path)
-        target = os.path.join(self._files_dir, name)
-        if target not in sys.path:
-            sys.path.insert(0, target if name.endswith((".zip", ".egg")) else self._files_dir)
-        self._py_files.append(target)
-
-    def listFiles(self) -> list[str]:
-        return sorted(os.listdir(self._files_dir))
-
     def setCheckpointDir(self, dirName: str) -> None:
         path = os.path.join(os.path.abspath(dirName), _uuid())
         os.makedirs(path, exist_ok=True)
@@ -568,6 +498,10 @@ class SparkContext:
 
     def __repr__(self) -> str:
         return f"<SparkContext master={self.master} appName={self.appName}>"
+
+
+def _split(value: str | None) -> list[str]:
+    return [p.strip() for p in (value or "").split(",") if p.strip()]
 
 
 def _first_local_dir(value: str | None) -> str:

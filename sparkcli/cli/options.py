@@ -62,6 +62,9 @@ LAUNCH_CONF = options(
                       "path."),
     click.option("--files", metavar="FILES",
                  help="Comma-separated files shipped to executors (SparkFiles.get)."),
+    click.option("--archives", metavar="ARCHIVES",
+                 help="Comma-separated archives (.zip, .tar.gz, ...; name#alias) unpacked "
+                      "for executors (SparkFiles.get(name))."),
 )
 DRIVER_MEMORY = click.option("--driver-memory", metavar="MEM",
                              help="Memory for the driver (e.g. 1000M, 2G).")

@@ -79,6 +79,7 @@ class LaunchArgs:
     properties_file: str | None = None
     py_files: str | None = None
     files: str | None = None
+    archives: str | None = None
     driver_memory: str | None = None
     executor_memory: str | None = None
     verbose: bool = False
@@ -147,13 +148,14 @@ def _split_list(value: str) -> list[str]:
 
 def _resolve_paths(value: str, flag: str) -> list[str]:
     paths = []
-    for p in _split_list(value):
+    for item in _split_list(value):
+        p, hash_, alias = item.partition("#")  # archive.zip#alias
         local = p[len("file:"):] if p.startswith("file:") else p  # py39: no removeprefix
         if "://" in local:
             raise SubmitError(f"{flag}: only local files are supported, got {p!r}")
         if not os.path.exists(local):
             raise SubmitError(f"{flag}: {p!r} does not exist")
-        paths.append(os.path.abspath(local))
+        paths.append(os.path.abspath(local) + hash_ + alias)
     return paths
 
 
@@ -204,6 +206,8 @@ def prepare(args: SubmitArgs) -> Prepared:
         submit_layer["spark.submit.pyFiles"] = ",".join(py_files)
     if args.files is not None:
         submit_layer["spark.files"] = ",".join(_resolve_paths(args.files, "--files"))
+    if args.archives is not None:
+        submit_layer["spark.archives"] = ",".join(_resolve_paths(args.archives, "--archives"))
     if args.verbose:
         submit_layer["spark.submit.verbose"] = "true"
 
@@ -269,6 +273,7 @@ def format_verbose(args: SubmitArgs, prep: Prepared) -> str:
         ("driverCores", val("spark.driver.cores")),
         ("numExecutors", val("spark.executor.instances")),
         ("files", val("spark.files")),
+        ("archives", val("spark.archives")),
         ("pyFiles", val("spark.submit.pyFiles")),
         ("primaryResource", "file:" + prep.app),
         ("name", val("spark.app.name")),
