@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 LAYERS = ("default", "file", "submit", "code")
 
@@ -89,6 +89,67 @@ def parse_bool(value: str | bool, key: str = "flag") -> bool:
     if v in ("false", "0", "no", "off"):
         return False
     raise ConfigError(f"invalid boolean for {key}: {value!r} (use true or false)")
+
+
+#: properties whose values have a type the engine parses: checked before an application starts
+TYPED_KEYS: dict[str, str] = {
+    **dict.fromkeys((
+        "spark.driver.memory", "spark.executor.memory", "spark.driver.maxResultSize",
+        "spark.executor.memoryOverhead", "spark.driver.memoryOverhead",
+        "spark.sql.autoBroadcastJoinThreshold", "spark.sql.files.maxPartitionBytes",
+        "spark.sql.adaptive.advisoryPartitionSizeInBytes", "spark.eventLog.rolling.maxFileSize",
+        "spark.shuffle.file.buffer", "spark.reducer.maxSizeInFlight"), "memory"),
+    **dict.fromkeys((
+        "spark.locality.wait", "spark.network.timeout", "spark.starvation.timeout",
+        "spark.streaming.blockInterval", "spark.streaming.fileStream.minRememberDuration",
+        "spark.streaming.gracefulStopTimeout", "spark.ui.consoleProgress.update.interval",
+        "spark.worker.cleanup.appDataTtl", "spark.worker.cleanup.interval",
+        "spark.worker.timeout", "spark.executor.heartbeatInterval",
+        "spark.history.fs.update.interval"), "duration"),
+    **dict.fromkeys((
+        "spark.cores.max", "spark.default.parallelism", "spark.deploy.defaultCores",
+        "spark.deploy.maxExecutorRetries", "spark.deploy.retainedApplications",
+        "spark.deploy.retainedDrivers", "spark.driver.cores", "spark.executor.cores",
+        "spark.executor.instances", "spark.rpc.message.maxSize", "spark.task.maxFailures",
+        "spark.sql.shuffle.partitions", "spark.ui.port", "spark.port.maxRetries",
+        "spark.ui.retainedJobs", "spark.ui.retainedStages", "spark.ui.retainedTasks",
+        "spark.history.ui.port", "spark.stage.maxConsecutiveAttempts"), "int"),
+    **dict.fromkeys(("spark.memory.fraction", "spark.memory.storageFraction"), "float"),
+    **dict.fromkeys((
+        "spark.deploy.spreadOut", "spark.shuffle.readHostLocalDisk", "spark.submit.verbose",
+        "spark.ui.showConsoleProgress", "spark.worker.cleanup.enabled", "spark.ui.enabled",
+        "spark.eventLog.enabled", "spark.eventLog.compress", "spark.authenticate",
+        "spark.sql.ansi.enabled", "spark.sql.adaptive.enabled", "spark.sql.caseSensitive",
+        "spark.streaming.receiver.writeAheadLog.enable", "spark.streaming.backpressure.enabled",
+        "spark.speculation", "spark.shuffle.compress", "spark.shuffle.spill.compress"), "bool"),
+}
+
+
+def _parse_int(value: str, key: str) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"invalid integer for {key}: {value!r}") from None
+
+
+def _parse_float(value: str, key: str) -> float:
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"invalid number for {key}: {value!r}") from None
+
+
+_PARSERS = {"memory": parse_memory, "duration": parse_duration, "int": _parse_int,
+            "float": _parse_float, "bool": parse_bool}
+
+
+def check_typed_values(values: dict[str, str], label: Callable[[str], str] = str) -> None:
+    """Raise ConfigError (one line naming the property and the value) for the first value of
+    a :data:`TYPED_KEYS` property that does not parse; ``label(key)`` names it (a flag)."""
+    for key, value in values.items():
+        kind = TYPED_KEYS.get(key)
+        if kind is not None:
+            _PARSERS[kind](value, label(key))
 
 
 def load_properties_file(path: str) -> dict[str, str]:

@@ -73,6 +73,26 @@ def test_bad_memory_from_conf(app):
                           "spark.driver.memory")
 
 
+@pytest.mark.parametrize("prop, value, says", [
+    ("spark.driver.maxResultSize", "12zz", "invalid memory size"),
+    ("spark.task.maxFailures", "x", "invalid integer"),
+    ("spark.ui.enabled", "maybe", "invalid boolean"),
+    ("spark.network.timeout", "forever", "invalid duration"),
+    ("spark.memory.fraction", "half", "invalid number"),
+])
+def test_typed_properties_are_checked_before_the_app_starts(app, prop, value, says):
+    result = invoke("--conf", f"{prop}={value}", str(app))
+    assert_one_line_error(result, prop, repr(value))
+    assert says in result.stderr
+
+
+def test_typed_property_from_the_properties_file(home, app):
+    props = home / "bad.conf"
+    props.write_text("spark.locality.wait  soon\n")
+    assert_one_line_error(invoke("--properties-file", str(props), str(app)),
+                          "spark.locality.wait", "'soon'")
+
+
 def test_missing_app(home):
     assert_one_line_error(invoke("nope.py"), "'nope.py' does not exist")
 

@@ -34,10 +34,10 @@ from runtime import appdir
 from runtime.config import (
     Config,
     ConfigError,
+    check_typed_values,
     conf_dir,
     format_properties,
     load_properties_file,
-    parse_memory,
     set_launch_layers,
 )
 from runtime.deploy import client
@@ -113,7 +113,6 @@ FLAG_PROPERTIES: list[tuple[str, str, str]] = [
     ("total_executor_cores", "spark.cores.max", "--total-executor-cores"),
     ("num_executors", "spark.executor.instances", "--num-executors"),
 ]
-_MEMORY_KEYS = ("spark.driver.memory", "spark.executor.memory")
 _COUNT_KEYS = ("spark.driver.cores", "spark.executor.cores", "spark.cores.max",
                "spark.executor.instances")
 
@@ -218,10 +217,10 @@ def prepare(args: SubmitArgs) -> Prepared:
         config.set("spark.app.name", os.path.basename(app), layer="submit")
     master = config.get("spark.master")
     spec = parse_master(master)
-    for key in _MEMORY_KEYS:
-        value = config.get(key)
-        if value is not None:
-            parse_memory(value, flag_for.get(key, key))
+    # typed properties (memory sizes, durations, numbers, booleans) from the command line or
+    # the properties file are checked here: one line now, not a traceback inside the app
+    for layer in (file_layer, submit_layer):
+        check_typed_values(layer, lambda key: flag_for.get(key, key))
     for key in _COUNT_KEYS:
         value = config.get(key)
         if value is not None and (not value.strip().isdigit() or int(value) < 1):
