@@ -204,3 +204,16 @@ def test_custom_receiver_restart_keeps_what_it_stored(ssc):
 def test_store_outside_a_running_receiver_is_a_clear_error():
     with pytest.raises(RuntimeError, match="this receiver is not running"):
         CountingReceiver(1).store(1)
+
+
+@pytest.mark.parametrize("given, batch_ms, expected", [
+    (None, 50, 50), (None, 1000, 200), (None, 200, 200), ("500ms", 50, 500), ("1s", 2000, 1000),
+])
+def test_block_interval_default_follows_short_batches(given, batch_ms, expected):
+    from runtime.config import Config
+    from sparkcli.streaming.receiver_tracker import block_interval_ms
+
+    conf = Config()
+    if given is not None:
+        conf.set("spark.streaming.blockInterval", given)
+    assert block_interval_ms(conf, batch_ms) == expected
