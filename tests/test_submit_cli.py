@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import sys
 import textwrap
 
 import pytest
 from click.testing import CliRunner
+from gate import PASS_GATE, Gate
+from waiting import wait_for
 
 from runtime import config as rc
 from sparkcli.cli import exit_codes
@@ -286,3 +290,43 @@ def test_e2e_rdd_job(home):
     r = submit(home, str(app))
     assert r.returncode == 0, r.stderr
     assert "[('a', 3), ('b', 1), ('c', 1)]" in r.stdout
+
+
+def test_e2e_ctrl_c_during_a_job_is_one_line_exit_130_and_no_process_left(home):
+    with Gate() as gate:
+        app = home / "long.py"
+        app.write_text(PASS_GATE + textwrap.dedent(f"""
+            from pyspark import SparkContext
+            sc = SparkContext(appName="long")
+            sc.parallelize(range(2), 2).foreach(lambda x: pass_gate({gate.port}))
+        """))
+        env = dict(os.environ, SPARKCLI_HOME=str(home))
+        proc = subprocess.Popen([sys.executable, "-m", "sparkcli", "submit", "--master",
+                                 "local[2]", str(app)], cwd=str(home), env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for(lambda: gate.arrivals >= 2 or proc.poll() is not None, 120,
+                     "both tasks at the gate")
+            assert proc.poll() is None
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert proc.returncode == exit_codes.INTERRUPTED
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert [ln for ln in err.splitlines() if "Interrupted" in ln] == \
+        ["Interrupted (Ctrl-C): long.py stopped"]
+    log = next((home / "work").glob("app-*/driver.log")).read_text()
+    pids = [int(p) for p in re.findall(r"Registered executor \d+ \(pid (\d+)\)", log)]
+    assert pids
+
+    def gone(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    wait_for(lambda: all(gone(p) for p in pids), 30, "the executors to exit")

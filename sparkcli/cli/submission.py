@@ -372,8 +372,8 @@ def run_app(app: str, app_args: list[str], py_files: list[str] | None = None) ->
         runpy.run_path(app, run_name="__main__")
     except SystemExit as e:
         code = _exit_code(e.code)
-    except KeyboardInterrupt as e:
-        print_app_traceback(e)
+    except KeyboardInterrupt:  # one line, not Python's traceback; executors stop at exit
+        sys.stderr.write(f"Interrupted (Ctrl-C): {os.path.basename(app)} stopped\n")
         code = exit_codes.INTERRUPTED
     except BaseException as e:  # noqa: BLE001 - the app's failure becomes its exit code
         print_app_traceback(e)
