@@ -393,7 +393,16 @@ class SparkContext(FilesMixin):
         return self.parallelize(range(start, end, step), numSlices)
 
     def emptyRDD(self) -> RDD:
-        return wrap(self, ParallelCollection(self._new_rdd_id(), [], 0))
+        """An RDD with no partitions (Spark's EmptyRDD).
+
+        >>> sc.emptyRDD()
+        EmptyRDD[...] at RDD
+        >>> sc.emptyRDD().isEmpty()
+        True
+        """
+        node = ParallelCollection(self._new_rdd_id(), [], 0)
+        node.rdd_class = "EmptyRDD"
+        return wrap(self, node)
 
     def textFile(self, name: str, minPartitions: int | None = None,
                  use_unicode: bool = True) -> RDD:

@@ -127,3 +127,10 @@ def test_submit_files_and_archives(tmp_path):
         env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "RESULT [15, 30]" in proc.stdout
+
+
+def test_empty_rdd_is_sparks_class(sc):
+    rdd = sc.emptyRDD()
+    assert repr(rdd) == f"EmptyRDD[{rdd.id()}] at RDD"
+    assert rdd.toDebugString().decode() == f"(0) EmptyRDD[{rdd.id()}] at RDD []"
+    assert rdd.collect() == [] and rdd.getNumPartitions() == 0
