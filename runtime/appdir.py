@@ -3,7 +3,7 @@
 work/app-YYYYMMDDHHMMSS-NNNN/ holds the driver's log, one directory per executor with its
 stdout and stderr, and ``app.json``: id, name, master, user, start/end time, state
 (RUNNING, FINISHED, FAILED, KILLED), exit code and executor ids, rewritten atomically on
-every change so ``sparkcli logs`` can tell a crashed driver from a finished one (a RUNNING
+every change so the ``logs`` command can tell a crashed driver from a finished one (a RUNNING
 state whose driver pid is gone is reported as failed).
 """
 

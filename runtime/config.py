@@ -3,7 +3,7 @@
 Spark resolves a property from four layers, highest first:
 
     code        SparkConf / SparkSession.builder / SparkContext(master=..., appName=...)
-    submit      ``sparkcli submit`` flags (--master, --executor-memory, ...) and --conf k=v
+    submit      the ``submit`` command's flags (--master, --executor-memory, ...) and --conf k=v
     file        --properties-file, else conf/spark-defaults.conf
     default     built-in defaults (DEFAULTS below)
 
@@ -15,8 +15,8 @@ Values are stored as strings, as Spark does; typed getters parse them and raise
 Where conf/, logs/ and work/ live: SPARKCLI_HOME (default: the current directory),
 each overridable with SPARKCLI_CONF_DIR, SPARKCLI_LOG_DIR, SPARKCLI_WORKER_DIR.
 
-The process-wide *launch layers* (file + submit) are set once by ``sparkcli submit`` /
-``sparkcli shell`` before user code runs (:func:`set_launch_layers`); a ``SparkConf()``
+The process-wide *launch layers* (file + submit) are set once by the ``submit`` / ``shell``
+commands before user code runs (:func:`set_launch_layers`); a ``SparkConf()``
 created in user code starts from them, as PySpark's SparkConf(loadDefaults=True) starts
 from the JVM system properties that spark-submit set.
 """
@@ -282,7 +282,7 @@ def set_launch_layers(
     submit: dict[str, str] | None = None,
     file_path: str | None = None,
 ):
-    """Called by ``sparkcli submit``/``shell`` before user code runs.
+    """Called by the ``submit``/``shell`` commands before user code runs.
 
     ``file_path`` names the properties file the 'file' layer came from (for provenance)."""
     _launch_layers.clear()
@@ -294,7 +294,7 @@ def set_launch_layers(
 def launch_config() -> Config:
     """A fresh Config holding defaults + the launch layers.
 
-    Without ``sparkcli submit`` (a plain ``python app.py``), the file layer is
+    Without the ``submit`` command (a plain ``python app.py``), the file layer is
     conf/spark-defaults.conf when it exists, as pyspark does through spark-submit.
     """
     if not _launch_layers:

@@ -1,4 +1,4 @@
-"""Exceptions the engine raises on the driver (re-exported by ``sparkcli.errors``)."""
+"""Exceptions the engine raises on the driver (the API re-exports them)."""
 
 from __future__ import annotations
 

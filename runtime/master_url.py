@@ -1,13 +1,13 @@
 """Master URL parsing: ``spark.master`` -> :class:`MasterSpec`.
 
-Spark accepts many master URLs; sparkcli runs two kinds of them:
+Spark accepts many master URLs; this engine runs two kinds of them:
 
     local            one task slot, no task retries (max_failures 1, as Spark)
     local[N]         N task slots
     local[*]         one slot per CPU (os.cpu_count())
     local[N,F]       N slots, a task may fail F times before the job fails
     local[*,F]
-    spark://H:P[,H2:P2]   a standalone cluster (``sparkcli master``); several hosts = HA masters
+    spark://H:P[,H2:P2]   a standalone cluster (the ``master`` command); several hosts = HA masters
 
 Cluster managers that need a JVM ecosystem (yarn, mesos, k8s) are rejected with a one-line
 :class:`~runtime.config.ConfigError` that says what to use instead; anything else is an
@@ -83,7 +83,7 @@ def parse_master(url: str | None) -> MasterSpec:
         return MasterSpec("spark", 0, 0, hosts, raw)
     if u == "yarn" or any(u.startswith(p) for p in _UNSUPPORTED[1:]):
         raise ConfigError(
-            f"master {raw!r} is not supported by sparkcli; use local[N] or a standalone "
-            "cluster spark://HOST:PORT (sparkcli master)"
+            f"master {raw!r} is not supported (no JVM cluster managers); use local[N] or a "
+            "standalone cluster spark://HOST:PORT (the `master` command starts one)"
         )
     raise _invalid(raw)

@@ -1,12 +1,18 @@
 """sparkcli: the Apache Spark developer experience in pure Python (PySpark-compatible API).
 
 ``import pyspark`` resolves here under ``sparkcli submit``/``shell`` and inside executors.
-Names are imported lazily so that ``sparkcli --help`` and executors start fast.
+Names are imported lazily so that ``sparkcli --help`` and executors start fast. The package's
+frames are left out of the tracebacks users see, like the engine's (runtime.tracebacks).
 """
 
 from __future__ import annotations
 
+import os
+
+from runtime import tracebacks as _tracebacks
 from sparkcli.version import PYSPARK_API_VERSION as __version__  # pyspark.__version__
+
+_tracebacks.hide_frames_under(os.path.dirname(os.path.abspath(__file__)))
 
 _LAZY = {
     "SparkConf": "sparkcli.conf",

@@ -48,8 +48,8 @@ def test_unsupported_cluster_managers(url):
     with pytest.raises(ConfigError) as e:
         parse_master(url)
     msg = str(e.value)
-    assert msg == (f"master {url!r} is not supported by sparkcli; use local[N] or a "
-                   "standalone cluster spark://HOST:PORT (sparkcli master)")
+    assert msg == (f"master {url!r} is not supported (no JVM cluster managers); use local[N] "
+                   "or a standalone cluster spark://HOST:PORT (the `master` command starts one)")
 
 
 @pytest.mark.parametrize("url", ["foo", "local[x]", "local[0]", "local[2,0]", "local[]",

@@ -64,7 +64,7 @@ def test_bad_local_master(app):
 
 
 def test_yarn_master(app):
-    assert_one_line_error(invoke("--master", "yarn", str(app)), "not supported by sparkcli")
+    assert_one_line_error(invoke("--master", "yarn", str(app)), "is not supported (no JVM cluster managers)")
 
 
 def test_bad_executor_memory(app):

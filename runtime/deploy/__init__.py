@@ -9,11 +9,13 @@ start/stop, and the submission client for cluster deploy mode.
     driver_runner.py    DriverRunner: a cluster-mode driver (files, command, --supervise)
     work_dir.py         a worker's dir layout, safe ids, log file lookup, old app dir cleanup
     recovery.py         spark.deploy.recoveryMode=FILESYSTEM snapshots
-    ui.py               server-rendered HTML pages and /json (http.server, no external assets)
-    daemon.py           background start/stop: pid files, logs/sparkcli-<user>-<role>-1-<host>.out
+    ui.py               HTML pages rendered from the /json documents, web UI start/stop
+                        (http.server, no external assets)
+    daemon.py           background start/stop: pid files, logs/<program>-<user>-<role>-1-<host>.out
     client.py           cluster deploy mode: submit a driver, --kill, --status
-    common.py           what the daemons share: config, logging, web UI start/stop, ready line,
-                        stop_process
+    master_json.py      the master's state as Spark's MasterStateResponse JSON (/json, the UI)
+    common.py           what the daemons share: Program (the command line's name, version and
+                        argv, passed in), config, logging, ready line, stop_process
 
 The driver side of a spark:// application is runtime/scheduler/standalone.py.
 """

@@ -1,12 +1,12 @@
 """Cluster deploy mode for Python applications: ship the driver to a worker; kill; status.
 
-Spark refuses Python applications in standalone cluster deploy mode; sparkcli supports them:
+Spark refuses Python applications in standalone cluster deploy mode; this engine supports them:
 
 * :func:`submit_driver` reads the app file, the --py-files and the --files, and sends them
   with the application's arguments and properties to the master (``submit_driver``). The
   master picks a worker with spark.driver.cores and spark.driver.memory free; the worker
   writes the files into <work-dir>/driver-YYYYMMDDHHMMSS-NNNN/ and runs
-  ``python -m sparkcli submit --master <master> --deploy-mode client ... app.py args`` there
+  ``<program> submit --master <master> --deploy-mode client ... app.py args`` there
   with stdout/stderr in that directory. With ``supervise`` the worker restarts a driver that
   exits non-zero (backoff 1 s, doubling up to 60 s), as Spark's DriverRunner does.
 * :func:`kill_driver` / :func:`driver_status` ask the master about a submission id.
@@ -45,8 +45,8 @@ def _ask(hosts: list[tuple[str, int]], msg: dict, secret: bytes | None) -> dict:
         except (OSError, FrameError) as e:
             last = e
     urls = ",".join(f"{h}:{p}" for h, p in hosts)
-    raise SubmissionError(f"cannot reach the master at spark://{urls}: {last} (is `sparkcli "
-                          "master` running? with spark.authenticate on, the secret must match)")
+    raise SubmissionError(f"cannot reach the master at spark://{urls}: {last} (is the master "
+                          "running? with spark.authenticate on, the secret must match)")
 
 
 def _read(path: str) -> bytes:

@@ -1,7 +1,7 @@
-"""What the master and worker daemons share: configuration, logging set-up, the web UI's
-start and stop, the ready line, the foreground wait, and a few formatting helpers; and
-:func:`stop_process`, the one way the worker and its runners (runtime.deploy.executor_runner,
-runtime.deploy.driver_runner) end a child process.
+"""What the master and worker daemons share: the :class:`Program` they run under,
+configuration, logging set-up, the ready line, the foreground wait, and a few formatting
+helpers; and :func:`stop_process`, the one way the worker and its runners
+(runtime.deploy.executor_runner, runtime.deploy.driver_runner) end a child process.
 
 No state here: every function takes what it works on. The daemons themselves are
 runtime.deploy.master.Master and runtime.deploy.worker.Worker; both follow the same life
@@ -9,10 +9,10 @@ cycle, which these helpers spell out once:
 
     conf = setup_daemon(properties_file, logger_names)   # spark-defaults.conf + log levels
     bind the RPC server (a busy port is :class:`PortInUse`), warn_if_exposed(...)
-    ui, webui_url = start_web_ui(...)                     # optional: None, "" if no port
+    ui, webui_url = ui.start_web_ui(...)                  # optional: None, "" if no port
     announce_ready("Starting Spark <role> ...", role, webui_url)  # daemon.start waits for it
     wait_for_stop(stopped)                                # SIGTERM/SIGINT or stop()
-    stop_web_ui(ui)
+    ui.stop_web_ui(ui)
 """
 
 from __future__ import annotations
@@ -23,9 +23,29 @@ import signal
 import subprocess
 import sys
 import threading
-from typing import Any
+from dataclasses import dataclass
 
 from runtime import config as rconfig
+from runtime import log as rlog
+
+
+@dataclass(frozen=True)
+class Program:
+    """The command line the daemons run under, passed in by it (the engine never names the
+    product).
+
+    name:     the program's name: daemon log and pid file names (``<name>-<user>-master-1-
+              <host>.out``), the web UI's header and HTTP Server header, the master's
+              "Running Spark version V (<name>)" line
+    version:  the program's version, for that line
+    argv:     the command that runs the program again, e.g. ``(sys.executable, "-m",
+              "<package>")``: a background daemon runs ``argv + [role, ...]``, a worker
+              starts a cluster-mode driver as ``argv + ["submit", ...]``
+    """
+
+    name: str
+    version: str
+    argv: tuple[str, ...]
 
 
 class PortInUse(OSError):
@@ -51,8 +71,6 @@ def load_daemon_config(properties_file: str | None) -> rconfig.Config:
 def setup_daemon(properties_file: str | None, logger_names: tuple[str, ...]) -> rconfig.Config:
     """A foreground daemon's configuration, with logging set up at spark.log.level (INFO)
     for ``logger_names``."""
-    from runtime import log as rlog
-
     conf = load_daemon_config(properties_file)
     rlog.configure_executor(conf.get("spark.log.level") or "INFO")
     for name in logger_names:
@@ -69,26 +87,6 @@ def warn_if_exposed(host: str, secret: bytes | None, logger: logging.Logger, wha
         logger.warning("Set spark.authenticate=true and spark.authenticate.secret (or bind "
                        "127.0.0.1).")
         logger.warning("%s", bar)
-
-
-def start_web_ui(host: str, port: int, role: str, routes: dict,
-                 logger: logging.Logger) -> tuple[Any, str]:
-    """Start the ``<role>UI`` web server (runtime.deploy.ui); returns it and its URL, or
-    (None, "") when no port could be bound."""
-    from runtime.deploy import ui
-
-    server = ui.start(host, port, f"{role}UI", routes, logger)
-    if server is None:
-        return None, ""
-    url = f"http://{host}:{server.server_port}"
-    logger.info("Bound %sWebUI to %s, and started at %s", role, host, url)
-    return server, url
-
-
-def stop_web_ui(server: Any) -> None:
-    if server is not None:
-        server.shutdown()
-        server.server_close()
 
 
 def announce_ready(line: str, role: str, webui_url: str) -> None:

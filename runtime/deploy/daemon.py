@@ -1,12 +1,14 @@
 """Background daemons, as Spark's sbin/start-master.sh, start-worker.sh and stop-*.sh.
 
-``start(role, argv)`` runs ``python -m sparkcli <role> <argv>`` (the foreground command) in a
-new session with stdout+stderr appended to ``<log dir>/sparkcli-<user>-<role>-<N>-<host>.out``
-and its pid in ``<pid dir>/sparkcli-<user>-<role>-<N>.pid``, then waits until the daemon
+``start(program, role, argv)`` runs ``<program.argv> <role> <argv>`` (the foreground command
+of the command line that called it, :class:`~runtime.deploy.common.Program`) in a new
+session with stdout+stderr appended to ``<log dir>/<name>-<user>-<role>-<N>-<host>.out`` and
+its pid in ``<pid dir>/<name>-<user>-<role>-<N>.pid`` (``<name>``: the program's), then waits
+until the daemon
 prints its "Starting Spark ..." line (which carries the real port, also with --port 0) or
 exits (then the log's tail is shown); a worker, also until it has registered with its master
 (a worker with the wrong secret gives up and exits, so `worker start` fails with the reason).
-``stop(role)`` sends SIGTERM to every instance's pid, waits, then SIGKILLs, and removes the
+``stop(program, role)`` sends SIGTERM to every instance's pid, waits, then SIGKILLs, and removes the
 pid files. A pid that is a zombie (killed, not yet reaped) counts as stopped.
 
 Directories: logs in runtime.config.log_dir() (SPARKCLI_LOG_DIR, default $SPARKCLI_HOME/logs);
@@ -26,6 +28,7 @@ import sys
 import time
 
 from runtime import config as rconfig
+from runtime.deploy.common import Program
 
 CLASS_NAMES = {"master": "org.apache.spark.deploy.master.Master",
                "worker": "org.apache.spark.deploy.worker.Worker",
@@ -47,13 +50,13 @@ def pid_dir() -> str:
                            or rconfig.log_dir())
 
 
-def log_file(role: str, instance: int = 1) -> str:
-    return os.path.join(rconfig.log_dir(),
-                        f"sparkcli-{_user()}-{role}-{instance}-{socket.gethostname()}.out")
+def log_file(program: Program, role: str, instance: int = 1) -> str:
+    return os.path.join(rconfig.log_dir(), f"{program.name}-{_user()}-{role}-{instance}-"
+                                           f"{socket.gethostname()}.out")
 
 
-def pid_file(role: str, instance: int = 1) -> str:
-    return os.path.join(pid_dir(), f"sparkcli-{_user()}-{role}-{instance}.pid")
+def pid_file(program: Program, role: str, instance: int = 1) -> str:
+    return os.path.join(pid_dir(), f"{program.name}-{_user()}-{role}-{instance}.pid")
 
 
 def read_pid(path: str) -> int | None:
@@ -85,26 +88,26 @@ def alive(pid: int) -> bool:
         return True
 
 
-def start(role: str, argv: list[str], timeout: float = 30.0) -> int:
+def start(program: Program, role: str, argv: list[str], timeout: float = 30.0) -> int:
     name = CLASS_NAMES[role]
     instance = 1
-    while read_pid(pid_file(role, instance)) is not None:
+    while read_pid(pid_file(program, role, instance)) is not None:
         if role == "master":
-            print(f"{name} running as process {read_pid(pid_file(role, instance))}.  "
+            print(f"{name} running as process {read_pid(pid_file(program, role, instance))}.  "
                   "Stop it first.", file=sys.stderr)
             return 1
         instance += 1
     os.makedirs(rconfig.log_dir(), exist_ok=True)
     os.makedirs(pid_dir(), exist_ok=True)
-    out_path = log_file(role, instance)
+    out_path = log_file(program, role, instance)
     print(f"starting {name}, logging to {out_path}")
     env = dict(os.environ, PYTHONHASHSEED="0", PYTHONUNBUFFERED="1")
     with open(out_path, "ab") as out:
         offset = out.tell()
-        proc = subprocess.Popen([sys.executable, "-m", "sparkcli", role, *argv],
+        proc = subprocess.Popen([*program.argv, role, *argv],
                                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                                 env=env, start_new_session=True, close_fds=True)
-    with open(pid_file(role, instance), "w") as f:
+    with open(pid_file(program, role, instance), "w") as f:
         f.write(f"{proc.pid}\n")
     deadline = time.monotonic() + timeout
     shown = 0
@@ -134,7 +137,7 @@ def start(role: str, argv: list[str], timeout: float = 30.0) -> int:
                 print(tail, file=sys.stderr)
             print(f"full log in {out_path}", file=sys.stderr)
             try:
-                os.unlink(pid_file(role, instance))
+                os.unlink(pid_file(program, role, instance))
             except OSError:
                 pass
             return 1
@@ -153,11 +156,11 @@ def _read_from(path: str, offset: int) -> str:
         return ""
 
 
-def stop(role: str, timeout: float = 10.0) -> int:
+def stop(program: Program, role: str, timeout: float = 10.0) -> int:
     name = CLASS_NAMES[role]
     stopped = False
     for instance in range(1, 65):
-        path = pid_file(role, instance)
+        path = pid_file(program, role, instance)
         if not os.path.exists(path):
             continue
         pid = read_pid(path)

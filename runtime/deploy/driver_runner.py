@@ -4,13 +4,14 @@ Spark's DriverRunner (runtime.deploy.client is the submitting side). The master 
 ``launch_driver`` with the application's files; the Worker (runtime.deploy.worker) keeps the
 table of runners and talks to the master; a runner owns one driver's directory and process:
 
-    d = DriverRunner.prepare(msg, work_dir, master_url)  # None for a bad driver id
+    d = DriverRunner.prepare(msg, work_dir, master_url, program_argv)  # None: bad driver id
     state, code, message = d.run(work_dir, secret, report, stopped)  # thread per driver
     d.kill()                                             # kill_driver; returns at once
 
 :meth:`prepare` writes the files into <work-dir>/<driver-id>/ (base names only) and builds the
-command: ``python -m sparkcli submit --master <master> --deploy-mode client [--conf k=v]...
-[--py-files ...] [--files ...] <app> [args]``, an ordinary client-mode submit run on the
+command: ``<program argv> submit --master <master> --deploy-mode client [--conf k=v]...
+[--py-files ...] [--files ...] <app> [args]`` (the argv that runs the command line, passed in
+by the worker: runtime.deploy.common.Program), an ordinary client-mode submit run on the
 worker's machine. ``<master>`` is the master this worker is connected to; the properties that
 would contradict that command or leak the secret (spark.master, spark.submit.deployMode,
 spark.submit.pyFiles, spark.files, spark.authenticate.secret) are not passed on.
@@ -43,7 +44,6 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -70,7 +70,8 @@ class DriverRunner:
     killed: bool = False
 
     @classmethod
-    def prepare(cls, msg: dict, work_dir: str, master_url: str) -> DriverRunner | None:
+    def prepare(cls, msg: dict, work_dir: str, master_url: str,
+                program_argv: tuple[str, ...]) -> DriverRunner | None:
         """A runner for the ``launch_driver`` order ``msg``, its files written under
         ``work_dir``; None when the driver id cannot be a directory name."""
         driver_id = str(msg["driver_id"])
@@ -88,8 +89,7 @@ class DriverRunner:
         def local(names: list) -> str:
             return ",".join(os.path.join(ddir, os.path.basename(str(n))) for n in names)
 
-        cmd = [sys.executable, "-m", "sparkcli", "submit", "--master", master_url,
-               "--deploy-mode", "client"]
+        cmd = [*program_argv, "submit", "--master", master_url, "--deploy-mode", "client"]
         for k, v in (msg.get("conf") or {}).items():
             if k not in ("spark.master", "spark.submit.deployMode", "spark.submit.pyFiles",
                          "spark.files", "spark.authenticate.secret"):

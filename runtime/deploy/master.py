@@ -17,7 +17,8 @@ rules). This module is the I/O around it, as the style guide's items 2 and 9 ask
 Fields of :class:`Master`: ``state`` (the MasterState), ``lock`` (guards it and the
 connection tables), ``worker_conns``/``app_conns`` (worker id / app id -> Connection, the
 latest registration wins), ``persistence``, ``recovery_deadline`` (when RECOVERING gives
-up on workers and apps that have not come back), ``url``/``webui_url``.
+up on workers and apps that have not come back), ``url``/``webui_url``, ``program`` (the
+command line it runs under: its name and version for the log and the UI).
 """
 
 from __future__ import annotations
@@ -28,16 +29,16 @@ import threading
 import time
 
 from runtime import config as rconfig
-from runtime.deploy import recovery
+from runtime.deploy import recovery, ui
 from runtime.deploy.common import (
     PortInUse,
+    Program,
     announce_ready,
     setup_daemon,
-    start_web_ui,
-    stop_web_ui,
     wait_for_stop,
     warn_if_exposed,
 )
+from runtime.deploy.master_json import master_json
 from runtime.deploy.master_state import MasterState
 from runtime.rpc import auth
 from runtime.rpc.server import Connection, FrameServer
@@ -48,8 +49,9 @@ log = logging.getLogger("Master")
 class Master:
     """The master daemon; :meth:`start` binds, :meth:`serve_forever` blocks until stopped."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 7077, webui_port: int = 8080,
-                 conf: rconfig.Config | None = None):
+    def __init__(self, program: Program, host: str = "127.0.0.1", port: int = 7077,
+                 webui_port: int = 8080, conf: rconfig.Config | None = None):
+        self.program = program
         self.conf = conf or rconfig.Config()
         c = self.conf
         self.host = host
@@ -98,16 +100,15 @@ class Master:
         self.url = f"spark://{self.host}:{self.server.port}"
         warn_if_exposed(self.host, self.secret, log, "The master")
         log.info("Starting Spark master at %s", self.url)
-        log.info("Running Spark version %s (sparkcli)", _version())
+        log.info("Running Spark version %s (%s)", self.program.version, self.program.name)
         snap = self.persistence.load()
         if snap:
             self.state.recover(snap)
             if self.state.status == "RECOVERING":
                 self.recovery_deadline = time.time() + self.timeout
-        from runtime.deploy import ui
-
-        self.ui, self.webui_url = start_web_ui(self.host, self.webui_port, "Master",
-                                               ui.master_routes(self), log)
+        self.ui, self.webui_url = ui.start_web_ui(
+            self.host, self.webui_port, "Master", ui.master_routes(self, self.program.name),
+            log, self.program.name)
         self.server.start()
         threading.Thread(target=self._timer, name="master-timer", daemon=True).start()
         log.info("I have been elected leader! New state: %s", self.state.status)
@@ -122,7 +123,7 @@ class Master:
         self.stopped.set()
         if self.server is not None:
             self.server.stop()
-        stop_web_ui(self.ui)
+        ui.stop_web_ui(self.ui)
         self.ui = None
 
     # -- plumbing ----------------------------------------------------------------------------------
@@ -263,26 +264,18 @@ class Master:
 
     def json(self) -> dict:
         with self.lock:
-            return self.state.to_json(self.url)
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("sparkcli")
-    except Exception:  # noqa: BLE001
-        return "0.1.0"
+            return master_json(self.state, self.url)
 
 
 def host_name() -> str:
     return socket.gethostname()
 
 
-def run(host: str, port: int, webui_port: int, properties_file: str | None) -> int:
-    """``sparkcli master`` in the foreground; returns the exit code."""
+def run(program: Program, host: str, port: int, webui_port: int,
+        properties_file: str | None) -> int:
+    """The master in the foreground (``<program> master``); returns the exit code."""
     conf = setup_daemon(properties_file, ("Master", "Utils", "MasterUI"))
-    master = Master(host, port, webui_port, conf)
+    master = Master(program, host, port, webui_port, conf)
     master.start()
     master.serve_forever()
     return 0

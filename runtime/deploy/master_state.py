@@ -579,13 +579,6 @@ class MasterState:
         log.info("Recovery complete - resuming operations!")
         return out + self.schedule()
 
-    # -- views -------------------------------------------------------------------------------
-    def to_json(self, url: str) -> dict:
-        """The master's /json document (runtime.deploy.ui.master_json)."""
-        from runtime.deploy.ui import master_json
-
-        return master_json(self, url)
-
 
 def _fresh_id(prefix: str, now: float, counter: int, taken: dict) -> tuple[str, int]:
     """``<prefix>-<yyyyMMddHHmmss of now>-<counter>`` not in ``taken``, and the next counter."""

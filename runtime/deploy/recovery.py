@@ -73,4 +73,4 @@ def from_config(conf) -> FileSystemPersistence | NoPersistence:
                              "spark.deploy.recoveryDirectory")
         return FileSystemPersistence(directory)
     raise ValueError(f"unsupported spark.deploy.recoveryMode {mode!r} (use NONE or FILESYSTEM; "
-                     "ZOOKEEPER needs a ZooKeeper ensemble, which sparkcli does not use)")
+                     "ZOOKEEPER needs a ZooKeeper ensemble, which this engine does not use)")

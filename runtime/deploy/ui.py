@@ -7,7 +7,8 @@ Pages (all read-only; nothing here changes cluster state):
                                     status), workers table, running and completed
                                     applications, running and completed drivers
             /json                   the same as JSON (Spark's MasterStateResponse field names;
-                                    :func:`master_json` builds it from the MasterState)
+                                    runtime.deploy.master_json builds it from the MasterState;
+                                    every page is rendered from that document)
             /app/?appId=ID          one application: summary + executor table with links to
                                     each executor's stdout/stderr on its worker's UI
     worker  /                       id, master, cores/memory used, running and finished
@@ -21,7 +22,9 @@ Pages (all read-only; nothing here changes cluster state):
 :func:`start` binds ``ThreadingHTTPServer``; a busy port moves to the next free one with
 Spark's warning ("Service 'MasterUI' could not bind on port 8080. Attempting port 8081.").
 A route is ``fn(query: dict) -> (status, content_type, body)``; escaping is done by
-:func:`esc` everywhere a value is interpolated.
+:func:`esc` everywhere a value is interpolated. ``product`` (the program name the command
+line passes in, :class:`~runtime.deploy.common.Program`) is shown next to "Spark" in every
+page's header and sent as the HTTP Server header.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 import threading
 import time
 import urllib.parse
@@ -36,14 +40,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
 from runtime.deploy.common import format_mb
-from runtime.deploy.master_state import (
-    FINISHED_STATES,
-    AppInfo,
-    DriverInfo,
-    ExecutorInfo,
-    MasterState,
-    WorkerInfo,
-)
 
 Route = Callable[[dict], tuple]
 MAX_RETRIES = 16  # spark.port.maxRetries
@@ -68,10 +64,10 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def page(title: str, body: str) -> str:
+def page(title: str, body: str, product: str) -> str:
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{esc(title)}</title>"
             f"<style>{CSS}</style></head><body><div class='nav'><span class='brand'>Spark"
-            f" <span>sparkcli</span></span><span>{esc(title)}</span></div>"
+            f" <span>{esc(product)}</span></span><span>{esc(title)}</span></div>"
             f"<div class='content'>{body}</div></body></html>")
 
 
@@ -117,68 +113,7 @@ def log_url(webui: str, app_id: str, exec_id: Any, kind: str) -> str:
 
 
 # -- master pages ---------------------------------------------------------------------------------
-def master_json(state: MasterState, url: str) -> dict:
-    """The master's /json document from its MasterState (Spark's MasterStateResponse
-    field names); render_master draws it."""
-    alive = [w for w in state.workers.values() if w.state == "ALIVE"]
-
-    def worker_json(w: WorkerInfo) -> dict:
-        return {"id": w.id, "host": w.host, "port": w.port, "webuiaddress": w.webui,
-                "cores": w.cores, "coresused": w.cores_used, "coresfree": w.cores_free,
-                "memory": w.memory, "memoryused": w.memory_used,
-                "memoryfree": w.memory_free, "state": w.state,
-                "lastheartbeat": int(w.last_heartbeat * 1000)}
-
-    def exec_json(e: ExecutorInfo) -> dict:
-        w = state.workers.get(e.worker_id)
-        return {"id": e.id, "worker": e.worker_id, "host": w.host if w else "",
-                "webuiaddress": w.webui if w else "", "cores": e.cores,
-                "memory": e.memory, "state": e.state, "exitcode": e.exit_code,
-                "message": e.message}
-
-    def app_json(a: AppInfo) -> dict:
-        return {"id": a.id, "starttime": int(a.submit_time * 1000), "name": a.name,
-                "cores": a.cores_granted, "user": a.user,
-                "memoryperexecutor": a.executor_memory // a.executor_cores,
-                "memoryperslave": a.executor_memory // a.executor_cores,
-                "submitdate": time.strftime("%Y/%m/%d %H:%M:%S",
-                                            time.localtime(a.submit_time)),
-                "state": a.state, "duration": int(((a.end_time or time.time())
-                                                   - a.submit_time) * 1000),
-                "coresmax": a.cores_max, "driver": a.driver_address,
-                "executors": [exec_json(e) for e in a.executors.values()],
-                "removedexecutors": [exec_json(e) for e in a.removed]}
-
-    def driver_json(d: DriverInfo) -> dict:
-        w = state.workers.get(d.worker_id or "")
-        return {"id": d.id, "starttime": int(d.submit_time * 1000),
-                "state": d.state, "cores": d.cores, "memory": d.memory,
-                "worker": d.worker_id, "workerwebui": w.webui if w else "",
-                "mainclass": d.app, "name": d.name, "supervise": d.supervise,
-                "exitcode": d.exit_code, "message": d.message}
-
-    apps = sorted(state.apps.values(), key=lambda a: a.submit_time, reverse=True)
-    drivers = sorted(state.drivers.values(), key=lambda d: d.submit_time, reverse=True)
-    return {
-        "url": url,
-        "workers": [worker_json(w) for w in sorted(state.workers.values(),
-                                                   key=lambda w: w.id)],
-        "aliveworkers": len(alive),
-        "cores": sum(w.cores for w in alive),
-        "coresused": sum(w.cores_used for w in alive),
-        "memory": sum(w.memory for w in alive),
-        "memoryused": sum(w.memory_used for w in alive),
-        "resources": [], "resourcesused": [],
-        "activeapps": [app_json(a) for a in apps if a.state not in FINISHED_STATES],
-        "completedapps": [app_json(a) for a in apps if a.state in FINISHED_STATES],
-        "activedrivers": [driver_json(d) for d in drivers
-                          if d.state not in FINISHED_STATES],
-        "completeddrivers": [driver_json(d) for d in drivers if d.state in FINISHED_STATES],
-        "status": state.status,
-    }
-
-
-def render_master(j: dict) -> str:
+def render_master(j: dict, product: str) -> str:
     alive = j["aliveworkers"]
     summary = (
         "<ul class='summary'>"
@@ -228,10 +163,10 @@ def render_master(j: dict) -> str:
             f"{apps(j['completedapps'])}"
             f"<h3>Completed Drivers ({len(j['completeddrivers'])})</h3>"
             f"{drivers(j['completeddrivers'])}")
-    return page(f"Spark Master at {j['url']}", body)
+    return page(f"Spark Master at {j['url']}", body, product)
 
 
-def render_app(a: dict) -> str:
+def render_app(a: dict, product: str) -> str:
     summary = (
         "<ul class='summary'>"
         f"<li><strong>ID:</strong> {esc(a['id'])}</li>"
@@ -258,12 +193,12 @@ def render_app(a: dict) -> str:
             f"<h3>Removed Executors ({len(a['removedexecutors'])})</h3>"
             f"{table(headers, rows(a['removedexecutors']))}"
             "<p><a href='/'>Back to Master</a></p>")
-    return page(f"Application: {a['name']}", body)
+    return page(f"Application: {a['name']}", body, product)
 
 
-def master_routes(master: Any) -> dict[str, Route]:
+def master_routes(master: Any, product: str) -> dict[str, Route]:
     def index(q: dict) -> tuple:
-        return 200, "text/html", render_master(master.json())
+        return 200, "text/html", render_master(master.json(), product)
 
     def as_json(q: dict) -> tuple:
         return 200, "application/json", json.dumps(master.json(), indent=2)
@@ -273,14 +208,15 @@ def master_routes(master: Any) -> dict[str, Route]:
         app_id = q.get("appId", "")
         for a in j["activeapps"] + j["completedapps"]:
             if a["id"] == app_id:
-                return 200, "text/html", render_app(a)
-        return 404, "text/html", page("Not found", f"<p>Unknown application {esc(app_id)}</p>")
+                return 200, "text/html", render_app(a, product)
+        return 404, "text/html", page("Not found", f"<p>Unknown application {esc(app_id)}</p>",
+                                      product)
 
     return {"/": index, "/json": as_json, "/app": app}
 
 
 # -- worker pages ----------------------------------------------------------------------------------
-def render_worker(j: dict) -> str:
+def render_worker(j: dict, product: str) -> str:
     summary = (
         "<ul class='summary'>"
         f"<li><strong>ID:</strong> {esc(j['id'])}</li>"
@@ -314,13 +250,11 @@ def render_worker(j: dict) -> str:
             f"{execs(j['finishedexecutors'])}"
             f"<h3>Finished Drivers ({len(j['finisheddrivers'])})</h3>"
             f"{drivers(j['finisheddrivers'])}")
-    return page(f"Spark Worker at {j['host']}:{j['port']}", body)
+    return page(f"Spark Worker at {j['host']}:{j['port']}", body, product)
 
 
 def read_log(path: str, offset: int | None, length: int) -> tuple[str, int, int, int]:
     """(text, start, end, total) of ``path``; the last ``length`` bytes by default."""
-    import os
-
     try:
         total = os.path.getsize(path)
     except OSError:
@@ -333,9 +267,9 @@ def read_log(path: str, offset: int | None, length: int) -> tuple[str, int, int,
     return data.decode("utf-8", "replace"), start, end, total
 
 
-def worker_routes(worker: Any) -> dict[str, Route]:
+def worker_routes(worker: Any, product: str) -> dict[str, Route]:
     def index(q: dict) -> tuple:
-        return 200, "text/html", render_worker(worker.json())
+        return 200, "text/html", render_worker(worker.json(), product)
 
     def as_json(q: dict) -> tuple:
         return 200, "application/json", json.dumps(worker.json(), indent=2)
@@ -359,7 +293,7 @@ def worker_routes(worker: Any) -> dict[str, Route]:
         body = (f"<h3>{esc(kind)} log page for {esc(who)}</h3>"
                 f"<p>Showing {end - start} Bytes: {start} - {end} of {total}</p>"
                 f"<pre>{esc(text)}</pre><p><a href='/'>Back to Worker</a></p>")
-        return 200, "text/html", page(f"{kind} log page for {who}", body)
+        return 200, "text/html", page(f"{kind} log page for {who}", body, product)
 
     return {"/": index, "/json": as_json, "/logPage": log_page, "/log": log_page}
 
@@ -367,7 +301,6 @@ def worker_routes(worker: Any) -> dict[str, Route]:
 # -- server ------------------------------------------------------------------------------------------
 class _Handler(BaseHTTPRequestHandler):
     routes: dict[str, Route] = {}  # noqa: RUF012 - set per server by start()
-    server_version = "sparkcli"
 
     def do_GET(self) -> None:
         parsed = urllib.parse.urlsplit(self.path)
@@ -394,10 +327,11 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def start(host: str, port: int, name: str, routes: dict[str, Route],
-          logger: logging.Logger) -> ThreadingHTTPServer | None:
-    """Serve ``routes`` on ``host:port``, moving to the next ports when busy (port 0 = any)."""
-    handler = type(f"{name}Handler", (_Handler,), {"routes": routes})
+def start(host: str, port: int, name: str, routes: dict[str, Route], logger: logging.Logger,
+          product: str) -> ThreadingHTTPServer | None:
+    """Serve ``routes`` on ``host:port``, moving to the next ports when busy (port 0 = any);
+    ``product`` is the Server header."""
+    handler = type(f"{name}Handler", (_Handler,), {"routes": routes, "server_version": product})
     for attempt in range(MAX_RETRIES + 1):
         try_port = port + attempt if port else 0
         try:
@@ -415,3 +349,21 @@ def start(host: str, port: int, name: str, routes: dict[str, Route],
                          daemon=True).start()
         return server
     return None
+
+
+def start_web_ui(host: str, port: int, role: str, routes: dict[str, Route],
+                 logger: logging.Logger, product: str) -> tuple[Any, str]:
+    """Start the ``<role>UI`` web server; returns it and its URL, or (None, "") when no port
+    could be bound."""
+    server = start(host, port, f"{role}UI", routes, logger, product)
+    if server is None:
+        return None, ""
+    url = f"http://{host}:{server.server_port}"
+    logger.info("Bound %sWebUI to %s, and started at %s", role, host, url)
+    return server, url
+
+
+def stop_web_ui(server: Any) -> None:
+    if server is not None:
+        server.shutdown()
+        server.server_close()

@@ -21,6 +21,9 @@ A worker is two servers and three loops:
   those executors died (spark.shuffle.service.enabled semantics);
 * the web UI (runtime.deploy.ui.worker_routes): :meth:`Worker.json` and :meth:`Worker.log_file`.
 
+``program`` (runtime.deploy.common.Program) is the command line the worker runs under: a
+cluster-mode driver runs as its ``submit`` command, and the UI shows its name.
+
 The worker owns the tables and every message to the master; a runner owns one process. When
 an executor's process ends the worker reports ``executor_state`` (EXITED with its exit code,
 or KILLED when the worker killed it, or FAILED when it could not start); a driver's
@@ -50,21 +53,22 @@ from collections import deque
 from typing import Any
 
 from runtime import config as rconfig
+from runtime.deploy import ui
 from runtime.deploy.common import (
     PortInUse,
+    Program,
     RegistrationFailed,
     announce_ready,
     format_mb,
     setup_daemon,
-    start_web_ui,
     stop_process,
-    stop_web_ui,
     wait_for_stop,
     warn_if_exposed,
 )
 from runtime.deploy.driver_runner import DriverRunner
 from runtime.deploy.executor_runner import ExecutorRunner
 from runtime.deploy.work_dir import SAFE_ID, cleanup_app_dirs, log_path
+from runtime.master_url import parse_master
 from runtime.rpc import auth
 from runtime.rpc.server import Connection, FrameError, FrameServer, connect, recv_msg, send_msg
 
@@ -80,12 +84,12 @@ def total_memory_mb() -> int:
 
 
 class Worker:
-    def __init__(self, master_url: str, *, host: str = "127.0.0.1", port: int = 0,
+    def __init__(self, master_url: str, program: Program, *, host: str = "127.0.0.1",
+                 port: int = 0,
                  cores: int | None = None, memory_mb: int | None = None,
                  work_dir: str | None = None, webui_port: int = 8081,
                  conf: rconfig.Config | None = None):
-        from runtime.master_url import parse_master
-
+        self.program = program
         self.conf = conf or rconfig.Config()
         c = self.conf
         spec = parse_master(master_url)
@@ -127,8 +131,6 @@ class Worker:
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> None:
-        from runtime.deploy import ui
-
         os.makedirs(self.work_dir, exist_ok=True)
         local = (self.conf.get("spark.local.dir") or os.environ.get("SPARK_LOCAL_DIRS")
                  or "").split(",")[0].strip() or None
@@ -149,8 +151,9 @@ class Worker:
         log.info("Starting Spark worker %s:%d with %d cores, %s RAM", self.host,
                  self.server.port, self.cores, format_mb(self.memory))
         log.info("Spark home: %s", rconfig.home_dir())
-        self.ui, self.webui_url = start_web_ui(self.host, self.webui_port, "Worker",
-                                               ui.worker_routes(self), log)
+        self.ui, self.webui_url = ui.start_web_ui(
+            self.host, self.webui_port, "Worker", ui.worker_routes(self, self.program.name),
+            log, self.program.name)
         self.server.start()
         for target, name in ((self._master_loop, "worker-master-link"),
                              (self._heartbeat_loop, "worker-heartbeat"),
@@ -182,7 +185,7 @@ class Worker:
                 pass
         if self.server is not None:
             self.server.stop()
-        stop_web_ui(self.ui)
+        ui.stop_web_ui(self.ui)
         self.ui = None
         shutil.rmtree(self.local_root, ignore_errors=True)
 
@@ -381,7 +384,8 @@ class Worker:
 
     # -- drivers (cluster deploy mode) --------------------------------------------------------------
     def _launch_driver(self, msg: dict) -> None:
-        d = DriverRunner.prepare(msg, self.work_dir, self.connected_master or self.master_url)
+        d = DriverRunner.prepare(msg, self.work_dir, self.connected_master or self.master_url,
+                                 self.program.argv)
         if d is None:
             return
         with self.lock:
@@ -455,12 +459,13 @@ class Worker:
         return log_path(self.work_dir, app_id, exec_id, driver_id, kind)
 
 
-def run(master_url: str, host: str, port: int, cores: int | None, memory: str | None,
-        work_dir: str | None, webui_port: int, properties_file: str | None) -> int:
-    """``sparkcli worker`` in the foreground; returns the exit code."""
+def run(program: Program, master_url: str, host: str, port: int, cores: int | None,
+        memory: str | None, work_dir: str | None, webui_port: int,
+        properties_file: str | None) -> int:
+    """A worker in the foreground (``<program> worker``); returns the exit code."""
     conf = setup_daemon(properties_file, ("Worker", "ExecutorRunner", "Utils", "WorkerUI"))
     mem = rconfig.parse_memory(memory, "--memory") >> 20 if memory else None
-    worker = Worker(master_url, host=host, port=port, cores=cores, memory_mb=mem,
+    worker = Worker(master_url, program, host=host, port=port, cores=cores, memory_mb=mem,
                     work_dir=work_dir, webui_port=webui_port, conf=conf)
     worker.start()
     worker.serve_forever()

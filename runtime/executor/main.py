@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     for p in reversed(args.path):
         if p not in sys.path:
             sys.path.insert(0, p)
-    for hook in args.init:  # e.g. "sparkcli.compat:install" (the pyspark alias)
+    for hook in args.init:  # "module:function" hooks given by the API (e.g. its import alias)
         mod, _, fn = hook.partition(":")
         getattr(importlib.import_module(mod), fn)()
     _configure_logging(args.log_level)

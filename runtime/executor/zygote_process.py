@@ -1,8 +1,8 @@
 """A pre-imported, single-threaded process that forks executors (the "zygote").
 
 Starting an executor with exec costs an interpreter start plus importing cloudpickle, the
-engine and the API (~0.1-0.2 s) -- most of a hello-world's wall time. ``sparkcli submit``
-and ``shell`` start this zygote first thing, so it pays that cost while the driver itself
+engine and the API (~0.1-0.2 s) -- most of a hello-world's wall time. The ``submit`` and
+``shell`` commands start this zygote first thing, so it pays that cost while the driver itself
 starts; each executor is then an ``os.fork()`` of it: a few milliseconds.
 
 Protocol, JSON lines. Requests on stdin::

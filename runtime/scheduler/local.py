@@ -3,8 +3,8 @@
 The launcher only starts, replaces and reaps processes; they connect back to the driver's
 loop (driver.py) like cluster executors do, so local and spark:// share one scheduler.
 
-Each executor is forked from the zygote (runtime/executor/zygote_process.py) when ``sparkcli
-submit``/``shell`` started one, else it runs ``python -S -m runtime.executor``; either way
+Each executor is forked from the zygote (runtime/executor/zygote_process.py) when the ``submit``
+/``shell`` command started one, else it runs ``python -S -m runtime.executor``; either way
 with stdout/stderr redirected to
 work/<app-id>/<executor-id>/{stdout,stderr} (a ``print()`` in a task lands there) and
 PYTHONHASHSEED=0 so string hashing, and therefore hash partitioning, agrees across processes.

@@ -115,7 +115,7 @@ class StandaloneLauncher:
                 urls = ",".join(f"{h}:{p}" for h, p in self.master_hosts)
                 raise SparkException(
                     f"Could not connect to the master at spark://{urls}: {last} (is "
-                    "`sparkcli master` running there? All masters are unresponsive! Giving up.)")
+                    "a master running there? All masters are unresponsive! Giving up.)")
             time.sleep(0.2)
         self._reader = threading.Thread(target=self._read_loop, name="standalone-app-client",
                                         daemon=True)

@@ -22,7 +22,7 @@ ExternalMerger (reduce-side aggregation; Spark's ExternalAppendOnlyMap)
       * ``data``       -- the in-memory dict key -> combiner.
       * ``budget``     -- its share of the executor's pool (:mod:`runtime.memory`): it spills
         when the budget cannot grow to the dict's estimate. Child mergers share the pool.
-      * ``spill_file`` -- a ``sparkcli-merge-*.tmp`` SpillFile under ``tmp_dir``, created at
+      * ``spill_file`` -- a ``merge-spill-*.tmp`` SpillFile under ``tmp_dir``, created at
         the first spill. A spill hash-partitions ``data`` into ``partitions`` segments by a
         *second* hash, ``hash((key, salt)) % partitions`` (independent of the reducer's hash
         partition, so one reducer's keys still spread over all buckets), appends them and
@@ -314,7 +314,7 @@ class ExternalMerger:
     # spilling --------------------------------------------------------------------------
     def _spill(self, estimated: int) -> None:
         if self.spill_file is None:
-            self.spill_file = SpillFile(self.tmp_dir, "sparkcli-merge-")
+            self.spill_file = SpillFile(self.tmp_dir, "merge-spill-")
         p = self.partitions
         salt = self.salt
         buckets: list = [[] for _ in range(p)]

@@ -3,7 +3,7 @@
 :func:`external_sort` is PySpark's ExternalSorter: records are gathered into an in-memory
 list, estimated between ``islice`` chunks (:mod:`runtime.shuffle.memory`); when the sort's
 budget of the executor's pool (:mod:`runtime.memory`) cannot grow to the estimate, the list is sorted (``list.sort(key=key, reverse=reverse)``) and appended
-as a *run* to the sort's one spill file ``sparkcli-sort-*.tmp`` under ``tmp_dir`` (a stream of
+as a *run* to the sort's one spill file ``sort-spill-*.tmp`` under ``tmp_dir`` (a stream of
 pickled lists, the :func:`runtime.serde.dump_batches` format; the sort keeps each run's byte
 range), and a new list begins. At the end the last list
 is sorted in memory and merged with the runs by :func:`heapq.merge` (same key and reverse).
@@ -66,7 +66,7 @@ def external_sort(
             if not budget.grow_to(est):
                 chunk.sort(key=key, reverse=reverse)
                 if spill is None:
-                    spill = SpillFile(tmp_dir, "sparkcli-sort-")
+                    spill = SpillFile(tmp_dir, "sort-spill-")
                 start = spill.out.tell()
                 dump_list(chunk, spill.out)
                 runs.append((start, spill.out.tell()))

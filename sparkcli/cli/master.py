@@ -1,6 +1,6 @@
 """``sparkcli master``: run the standalone master (foreground), or ``start``/``stop`` it in
 the background like Spark's start-master.sh/stop-master.sh. No logic here: see
-runtime.deploy.master.run and runtime.deploy.daemon.
+runtime.deploy.master.run and runtime.deploy.daemon (given this command line as a Program).
 """
 
 from __future__ import annotations
@@ -31,21 +31,22 @@ def master(action: str | None, host: str, port: int, webui_port: int,
     sparkcli master start         background; log in logs/sparkcli-USER-master-1-HOST.out
     sparkcli master stop          stop the background master
     """
+    # the code behind the command (see docs/architecture.md)
+    from runtime.config import ConfigError
     from runtime.deploy import daemon as d
+    from runtime.deploy.common import PortInUse, Program
+    from runtime.deploy.master import run
 
+    program = Program(opt.PROGRAM_NAME, opt.PROGRAM_VERSION, opt.program_argv())
     if action == "stop":
-        raise SystemExit(d.stop("master"))
+        raise SystemExit(d.stop(program, "master"))
     if action == "start" or daemon:
         argv = ["--host", host, "--port", str(port), "--webui-port", str(webui_port)]
         if properties_file:
             argv += ["--properties-file", properties_file]
-        raise SystemExit(d.start("master", argv))
-    from runtime.config import ConfigError
-    from runtime.deploy.common import PortInUse
-    from runtime.deploy.master import run
-
+        raise SystemExit(d.start(program, "master", argv))
     try:
-        code = run(host, port, webui_port, properties_file)
+        code = run(program, host, port, webui_port, properties_file)
     except (PortInUse, ConfigError, ValueError) as e:
         raise opt.DaemonError(str(e)) from None
     raise SystemExit(code)

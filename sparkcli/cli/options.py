@@ -9,10 +9,12 @@ they are listed (which is also the order ``--help`` shows them). ``LAUNCH_CONF``
 
 from __future__ import annotations
 
+import sys
 from typing import Callable
 
 import click
 
+from sparkcli.version import SPARKCLI_VERSION
 from sparkcli.cli import exit_codes
 
 Decorator = Callable[[Callable], Callable]
@@ -77,6 +79,17 @@ VERBOSE = click.option("--verbose", "-v", is_flag=True,
 DAEMON_PROPERTIES_FILE = click.option("--properties-file", metavar="FILE",
                                       help="Spark properties (default: conf/spark-defaults.conf).")
 DAEMON = click.option("--daemon", is_flag=True, help="Same as `start`: run in the background.")
+
+#: what the runtime's daemons are told about this command line (runtime.deploy.common.Program):
+#: their log/pid files, web UI and start-up line carry the name; background daemons and
+#: cluster-mode drivers run ``program_argv()`` again
+PROGRAM_NAME = "sparkcli"
+PROGRAM_VERSION = SPARKCLI_VERSION
+
+
+def program_argv() -> tuple[str, ...]:
+    return (sys.executable, "-m", "sparkcli")
+
 
 #: API modules an executor needs besides the engine's (pickled RDD functions and accumulators
 #: refer to them; the pyspark alias): the zygote imports them before forking executors

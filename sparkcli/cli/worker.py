@@ -1,6 +1,7 @@
 """``sparkcli worker spark://HOST:PORT``: run a standalone worker (foreground), or
 ``start``/``stop`` it in the background like Spark's start-worker.sh/stop-worker.sh.
-No logic here: see runtime.deploy.worker.run and runtime.deploy.daemon.
+No logic here: see runtime.deploy.worker.run and runtime.deploy.daemon (given this command
+line as a Program).
 """
 
 from __future__ import annotations
@@ -37,12 +38,17 @@ def worker(args: tuple[str, ...], cores: int | None, memory: str | None, work_di
     sparkcli worker start spark://127.0.0.1:7077    background (logs/...-worker-N-HOST.out)
     sparkcli worker stop                            stop the background workers
     """
+    # the code behind the command (see docs/architecture.md)
+    from runtime.config import ConfigError
     from runtime.deploy import daemon as d
+    from runtime.deploy.common import PortInUse, Program, RegistrationFailed
+    from runtime.deploy.worker import run
 
+    program = Program(opt.PROGRAM_NAME, opt.PROGRAM_VERSION, opt.program_argv())
     words = list(args)
     action = words.pop(0) if words and words[0] in ("start", "stop") else None
     if action == "stop":
-        raise SystemExit(d.stop("worker"))
+        raise SystemExit(d.stop(program, "worker"))
     if len(words) != 1:
         raise click.UsageError("expected one master URL, e.g. sparkcli worker "
                                "spark://127.0.0.1:7077")
@@ -59,13 +65,9 @@ def worker(args: tuple[str, ...], cores: int | None, memory: str | None, work_di
                             ("--properties-file", properties_file)):
             if value is not None:
                 argv += [flag, str(value)]
-        raise SystemExit(d.start("worker", argv))
-    from runtime.config import ConfigError
-    from runtime.deploy.common import PortInUse, RegistrationFailed
-    from runtime.deploy.worker import run
-
+        raise SystemExit(d.start(program, "worker", argv))
     try:
-        code = run(master_url, host, port, cores, memory, work_dir, webui_port,
+        code = run(program, master_url, host, port, cores, memory, work_dir, webui_port,
                    properties_file)
     except (PortInUse, RegistrationFailed, ConfigError, ValueError) as e:
         raise opt.DaemonError(str(e)) from None

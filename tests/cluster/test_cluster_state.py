@@ -11,6 +11,7 @@ import threading
 import pytest
 
 from runtime.deploy.master import MasterState
+from runtime.deploy.master_json import master_json
 from runtime.rpc import auth
 from runtime.rpc.server import Client, FrameServer, connect, loads_plain, recv_msg, send_msg
 
@@ -97,7 +98,7 @@ def test_app_finished_kills_executors_and_frees_cores():
     out = s.app_finished(app_id, "FINISHED", 5)
     assert sorted(m["exec_id"] for _, _, m in out if m["op"] == "kill_executor") == [0, 1]
     assert s.workers["w1"].cores_used == 0
-    assert s.to_json("spark://x:1")["completedapps"][0]["state"] == "FINISHED"
+    assert master_json(s, "spark://x:1")["completedapps"][0]["state"] == "FINISHED"
 
 
 def test_reregistering_worker_keeps_known_executors_kills_unknown():
@@ -249,11 +250,13 @@ def test_normal_executor_exit_means_the_driver_is_stopping():
 
 def test_worker_cleanup_removes_old_finished_app_dirs(tmp_path):
     from runtime.config import Config
+    from runtime.deploy.common import Program
     from runtime.deploy.worker import Worker
 
     conf = Config({"file": {"spark.worker.cleanup.enabled": "true",
                             "spark.worker.cleanup.appDataTtl": "1h"}})
-    w = Worker("spark://127.0.0.1:7077", work_dir=str(tmp_path), conf=conf)
+    w = Worker("spark://127.0.0.1:7077", Program("prog", "1.0", ()), work_dir=str(tmp_path),
+               conf=conf)
     for name in ("app-20200101000000-0000", "app-20200101000000-0001", "driver-x"):
         (tmp_path / name / "0").mkdir(parents=True)
         (tmp_path / name / "0" / "stdout").write_text("x")
