@@ -57,7 +57,7 @@ _INT32 = struct.Struct(">i")
 
 
 class SequenceFileError(IOError):
-    """The file is not a SequenceFile sparkcli can read, or a record is malformed."""
+    """The file is not a SequenceFile this engine can read, or a record is malformed."""
 
 
 def _codec(name: str) -> tuple:

@@ -279,7 +279,7 @@ def decode(cls: str, buf, pos: int = 0) -> tuple[Any, int]:
         dec = CODECS[cls][1]
     except KeyError:
         raise WritableError(
-            f"cannot read Writable class {cls}: sparkcli reads "
+            f"cannot read Writable class {cls}: this engine reads "
             + ", ".join(sorted(c.rsplit(".", 1)[1] for c in CODECS))) from None
     return dec(buf, pos)
 
