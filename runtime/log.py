@@ -45,6 +45,8 @@ import os
 import sys
 import time
 
+from runtime.config import ConfigError, conf_dir
+
 TRACE = 5
 ALL = 1
 OFF = 100
@@ -315,8 +317,6 @@ def parse_log4j_properties(props: dict[str, str]) -> tuple[int | None, dict[str,
 def find_properties_file(conf: str | None = None) -> str | None:
     """conf/log4j2.properties, else conf/log4j.properties, else None."""
     if conf is None:
-        from runtime.config import conf_dir
-
         conf = conf_dir()
     for name in ("log4j2.properties", "log4j.properties"):
         path = os.path.join(conf, name)
@@ -348,8 +348,6 @@ def configure(config=None) -> None:
         try:
             root_level = parse_level(override)
         except ValueError as e:
-            from runtime.config import ConfigError
-
             raise ConfigError(f"invalid spark.log.level: {e}") from None
     _root_level = logging.INFO if root_level is None else root_level
     _logger_levels = loggers

@@ -23,6 +23,7 @@ import sys
 import time
 from typing import Callable
 
+from runtime.config import parse_memory
 from runtime.rpc import auth
 from runtime.rpc.server import FrameError, request
 
@@ -67,8 +68,6 @@ def submit_driver(hosts: list[tuple[str, int]], *, app: str, args: list[str],
         if name in shipped:
             raise SubmissionError(f"two shipped files are both named {name!r}; rename one")
         shipped[name] = _read(path)
-    from runtime.config import parse_memory
-
     cores = int(conf.get("spark.driver.cores") or 1)
     memory = parse_memory(conf.get("spark.driver.memory") or "1g", "spark.driver.memory") >> 20
     reply = _ask(hosts, {

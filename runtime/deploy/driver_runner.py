@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from runtime.deploy.common import stop_process
+from runtime.deploy.states import DriverState
 from runtime.deploy.work_dir import SAFE_ID
 from runtime.rpc import auth
 
@@ -65,7 +66,7 @@ class DriverRunner:
     supervise: bool
     cmd: list = field(default_factory=list)
     proc: subprocess.Popen | None = None
-    state: str = "RUNNING"
+    state: DriverState = DriverState.RUNNING
     exit_code: int | None = None
     killed: bool = False
 
@@ -104,7 +105,7 @@ class DriverRunner:
                    int(msg.get("memory") or 0), bool(msg.get("supervise")), cmd)
 
     def run(self, worker_dir: str, secret: bytes | None, report: Callable[[dict], Any],
-            stopped: threading.Event) -> tuple[str, int | None, str]:
+            stopped: threading.Event) -> tuple[DriverState, int | None, str]:
         """Run the driver, relaunching it under supervise, until it ends for good; returns
         (state, exit code, message)."""
         env = dict(os.environ)
@@ -122,25 +123,27 @@ class DriverRunner:
                                                  stdout=out, stderr=err, env=env,
                                                  cwd=self.work_dir, close_fds=True)
             except OSError as e:
-                return "ERROR", None, str(e)
-            report({"op": "driver_state", "driver_id": self.id, "state": "RUNNING"})
+                return DriverState.ERROR, None, str(e)
+            report({"op": "driver_state", "driver_id": self.id,
+                    "state": DriverState.RUNNING.value})
             code = self.proc.wait()
             self.exit_code = code
             if self.killed:
-                return "KILLED", code, "killed"
+                return DriverState.KILLED, code, "killed"
             if code == 0:
-                return "FINISHED", 0, ""
+                return DriverState.FINISHED, 0, ""
             if not self.supervise:
-                return "FAILED", code, f"exited with code {code}"
+                return DriverState.FAILED, code, f"exited with code {code}"
             log.info("Driver %s exited with code %d; relaunching in %.0f s (supervise)",
                      self.id, code, backoff)
-            self.state = "RELAUNCHING"
-            report({"op": "driver_state", "driver_id": self.id, "state": "RELAUNCHING",
+            self.state = DriverState.RELAUNCHING
+            report({"op": "driver_state", "driver_id": self.id,
+                    "state": DriverState.RELAUNCHING.value,
                     "exit_code": code})
             if stopped.wait(backoff) or self.killed:
-                return "KILLED", code, "killed"
+                return DriverState.KILLED, code, "killed"
             backoff = min(backoff * 2, 60.0)
-            self.state = "RUNNING"
+            self.state = DriverState.RUNNING
 
     def kill(self) -> None:
         """Mark it killed and stop the process in the background."""
@@ -149,6 +152,6 @@ class DriverRunner:
 
     def json(self) -> dict:
         """The worker UI's /json entry for this driver."""
-        return {"id": self.id, "mainclass": self.app, "state": self.state,
+        return {"id": self.id, "mainclass": self.app, "state": self.state.value,
                 "cores": self.cores, "memory": self.memory, "exitcode": self.exit_code,
                 "workdir": self.work_dir, "pid": self.proc.pid if self.proc is not None else None}

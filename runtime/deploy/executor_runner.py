@@ -41,6 +41,7 @@ import threading
 from dataclasses import dataclass
 
 from runtime.deploy.common import stop_process
+from runtime.deploy.states import ExecutorState
 from runtime.rpc import auth
 
 runner_log = logging.getLogger("ExecutorRunner")
@@ -62,7 +63,7 @@ class ExecutorRunner:
     local_dir: str
     app_name: str = ""
     proc: subprocess.Popen | None = None
-    state: str = "RUNNING"
+    state: ExecutorState = ExecutorState.RUNNING
     exit_code: int | None = None
     killed: bool = False
 
@@ -101,7 +102,7 @@ class ExecutorRunner:
         """Block until the process ends; record its exit code and final state."""
         code = self.proc.wait()
         self.exit_code = code
-        self.state = "KILLED" if self.killed else "EXITED"
+        self.state = ExecutorState.KILLED if self.killed else ExecutorState.EXITED
         runner_log.info("Executor %s/%d finished with state %s exit code %s", self.app_id,
                         self.exec_id, self.state, code)
         return code
@@ -114,6 +115,6 @@ class ExecutorRunner:
     def json(self) -> dict:
         """The worker UI's /json entry for this executor."""
         return {"id": self.exec_id, "appid": self.app_id, "appname": self.app_name,
-                "cores": self.cores, "memory": self.memory, "state": self.state,
+                "cores": self.cores, "memory": self.memory, "state": self.state.value,
                 "exitcode": self.exit_code, "workdir": self.work_dir,
                 "pid": self.proc.pid if self.proc is not None else None}

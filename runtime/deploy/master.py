@@ -40,6 +40,7 @@ from runtime.deploy.common import (
 )
 from runtime.deploy.master_json import master_json
 from runtime.deploy.master_state import MasterState
+from runtime.deploy.states import AppState, MasterStatus, WorkerState
 from runtime.rpc import auth
 from runtime.rpc.server import Connection, FrameServer
 
@@ -104,7 +105,7 @@ class Master:
         snap = self.persistence.load()
         if snap:
             self.state.recover(snap)
-            if self.state.status == "RECOVERING":
+            if self.state.status == MasterStatus.RECOVERING:
                 self.recovery_deadline = time.time() + self.timeout
         self.ui, self.webui_url = ui.start_web_ui(
             self.host, self.webui_port, "Master", ui.master_routes(self, self.program.name),
@@ -146,7 +147,7 @@ class Master:
                     out += self.state.complete_recovery()
                 for wid in [w for w, c in self.worker_conns.items()
                             if self.state.workers.get(w) is None
-                            or self.state.workers[w].state == "DEAD"]:
+                            or self.state.workers[w].state == WorkerState.DEAD]:
                     self.worker_conns.pop(wid).close()
                 if out:
                     self._deliver(out)
@@ -161,12 +162,12 @@ class Master:
             if app_id and self.app_conns.get(app_id) is conn:
                 del self.app_conns[app_id]
                 log.info("%s got disassociated, removing it.", conn.peer)
-                self._deliver(self.state.app_finished(app_id, "FINISHED", time.time()))
+                self._deliver(self.state.app_finished(app_id, AppState.FINISHED, time.time()))
 
     # -- handlers (reader threads) -------------------------------------------------------------------
     def _on_register_worker(self, conn: Connection, msg: dict) -> dict | None:
         with self.lock:
-            if self.state.status not in ("ALIVE", "RECOVERING"):
+            if self.state.status not in (MasterStatus.ALIVE, MasterStatus.RECOVERING):
                 return {"op": "register_failed", "message": "master is not ready"}
             info = {k: msg[k] for k in ("id", "host", "port", "cores", "memory")}
             info.update({k: msg.get(k) for k in ("webui", "work_dir", "executors", "drivers")})
@@ -234,12 +235,12 @@ class Master:
 
     def _on_submit_driver(self, conn: Connection, msg: dict) -> dict | None:
         with self.lock:
-            if self.state.status != "ALIVE":
+            if self.state.status != MasterStatus.ALIVE:
                 return {"op": "submit_failed", "message": f"master is {self.state.status}"}
             driver_id, out = self.state.submit_driver(msg, time.time())
             self._deliver(out)
             d = self.state.drivers[driver_id]
-            return {"op": "submitted", "driver_id": driver_id, "state": d.state,
+            return {"op": "submitted", "driver_id": driver_id, "state": d.state.value,
                     "message": f"Driver successfully submitted as {driver_id}"}
 
     def _on_kill_driver(self, conn: Connection, msg: dict) -> dict | None:
@@ -254,7 +255,7 @@ class Master:
             if d is None:
                 return {"op": "driver_status", "found": False}
             w = self.state.workers.get(d.worker_id or "")
-            return {"op": "driver_status", "found": True, "state": d.state,
+            return {"op": "driver_status", "found": True, "state": d.state.value,
                     "worker_id": d.worker_id, "worker_host": w.host if w else None,
                     "worker_webui": w.webui if w else None,
                     "exit_code": d.exit_code, "message": d.message}

@@ -1,7 +1,8 @@
 """The master's state as one JSON document: Spark's MasterStateResponse (field names included).
 
 :func:`master_json` builds it from a :class:`~runtime.deploy.master_state.MasterState`
-snapshot-style (plain dicts, lists, numbers and strings, nothing shared with the state). The
+snapshot-style (plain dicts, lists, numbers and strings -- states as their names -- nothing
+shared with the state). The
 master serves it at ``/json`` and answers the ``state`` RPC with it; the web UI
 (runtime.deploy.ui) renders its pages from it, so presentation depends on the state and never
 the other way round.
@@ -30,14 +31,14 @@ def master_json(state: MasterState, url: str) -> dict:
         return {"id": w.id, "host": w.host, "port": w.port, "webuiaddress": w.webui,
                 "cores": w.cores, "coresused": w.cores_used, "coresfree": w.cores_free,
                 "memory": w.memory, "memoryused": w.memory_used,
-                "memoryfree": w.memory_free, "state": w.state,
+                "memoryfree": w.memory_free, "state": str(w.state),
                 "lastheartbeat": int(w.last_heartbeat * 1000)}
 
     def exec_json(e: ExecutorInfo) -> dict:
         w = state.workers.get(e.worker_id)
         return {"id": e.id, "worker": e.worker_id, "host": w.host if w else "",
                 "webuiaddress": w.webui if w else "", "cores": e.cores,
-                "memory": e.memory, "state": e.state, "exitcode": e.exit_code,
+                "memory": e.memory, "state": str(e.state), "exitcode": e.exit_code,
                 "message": e.message}
 
     def app_json(a: AppInfo) -> dict:
@@ -47,7 +48,7 @@ def master_json(state: MasterState, url: str) -> dict:
                 "memoryperslave": a.executor_memory // a.executor_cores,
                 "submitdate": time.strftime("%Y/%m/%d %H:%M:%S",
                                             time.localtime(a.submit_time)),
-                "state": a.state, "duration": int(((a.end_time or time.time())
+                "state": str(a.state), "duration": int(((a.end_time or time.time())
                                                    - a.submit_time) * 1000),
                 "coresmax": a.cores_max, "driver": a.driver_address,
                 "executors": [exec_json(e) for e in a.executors.values()],
@@ -56,7 +57,7 @@ def master_json(state: MasterState, url: str) -> dict:
     def driver_json(d: DriverInfo) -> dict:
         w = state.workers.get(d.worker_id or "")
         return {"id": d.id, "starttime": int(d.submit_time * 1000),
-                "state": d.state, "cores": d.cores, "memory": d.memory,
+                "state": str(d.state), "cores": d.cores, "memory": d.memory,
                 "worker": d.worker_id, "workerwebui": w.webui if w else "",
                 "mainclass": d.app, "name": d.name, "supervise": d.supervise,
                 "exitcode": d.exit_code, "message": d.message}
@@ -78,5 +79,5 @@ def master_json(state: MasterState, url: str) -> dict:
         "activedrivers": [driver_json(d) for d in drivers
                           if d.state not in FINISHED_STATES],
         "completeddrivers": [driver_json(d) for d in drivers if d.state in FINISHED_STATES],
-        "status": state.status,
+        "status": str(state.status),
     }

@@ -17,6 +17,9 @@ State:
               state SUBMITTED|RUNNING|FINISHED|FAILED|KILLED|RELAUNCHING|ERROR, worker)
     status    ALIVE, or RECOVERING after a restart with persisted state
 
+States are Enums (runtime.deploy.states) whose values are Spark's names; messages, snapshots
+and the /json document carry the plain strings.
+
 Invariants: a worker's cores_used/memory_used are the sums over its live executors and
 drivers; an executor is in exactly one app's and one worker's table; only ALIVE workers
 get new executors; nothing is scheduled while RECOVERING.
@@ -49,11 +52,18 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from runtime.deploy.common import format_mb
+from runtime.deploy.states import (
+    EXECUTOR_DONE,
+    FINISHED_STATES,
+    AppState,
+    DriverState,
+    ExecutorState,
+    MasterStatus,
+    WorkerState,
+    plain,
+)
 
 log = logging.getLogger("Master")
-
-FINISHED_STATES = ("FINISHED", "FAILED", "KILLED", "ERROR")
-EXECUTOR_DONE = ("EXITED", "KILLED", "FAILED", "LOST")
 
 
 @dataclass
@@ -63,9 +73,12 @@ class ExecutorInfo:
     worker_id: str
     cores: int
     memory: int  # MiB
-    state: str = "RUNNING"
+    state: ExecutorState = ExecutorState.RUNNING
     exit_code: int | None = None
     message: str = ""
+
+    def __post_init__(self) -> None:
+        self.state = ExecutorState(self.state)  # a snapshot's string, too
 
 
 @dataclass
@@ -77,12 +90,15 @@ class WorkerInfo:
     memory: int  # MiB
     webui: str = ""
     work_dir: str = ""
-    state: str = "ALIVE"
+    state: WorkerState = WorkerState.ALIVE
     cores_used: int = 0
     memory_used: int = 0
     last_heartbeat: float = 0.0
     executors: list = field(default_factory=list)  # [(app_id, exec_id)]
     drivers: list = field(default_factory=list)  # [driver_id]
+
+    def __post_init__(self) -> None:
+        self.state = WorkerState(self.state)  # a snapshot's string, too
 
     @property
     def cores_free(self) -> int:
@@ -105,13 +121,16 @@ class AppInfo:
     command: dict = field(default_factory=dict)  # how workers start executors
     submit_time: float = 0.0
     end_time: float | None = None
-    state: str = "WAITING"
+    state: AppState = AppState.WAITING
     executors: dict = field(default_factory=dict)  # exec id -> ExecutorInfo
     removed: list = field(default_factory=list)  # finished ExecutorInfo, newest last
     next_exec_id: int = 0
     retry_count: int = 0
     driver_id: str | None = None
     draining: bool = False  # an executor exited 0: the driver told it to stop; no relaunch
+
+    def __post_init__(self) -> None:
+        self.state = AppState(self.state)  # a snapshot's string, too
 
     @property
     def cores_granted(self) -> int:
@@ -135,12 +154,15 @@ class DriverInfo:
     cores: int = 1
     memory: int = 1024
     supervise: bool = False
-    state: str = "SUBMITTED"
+    state: DriverState = DriverState.SUBMITTED
     worker_id: str | None = None
     submit_time: float = 0.0
     exit_code: int | None = None
     message: str = ""
     launches: int = 0
+
+    def __post_init__(self) -> None:
+        self.state = DriverState(self.state)  # a snapshot's string, too
 
 
 class MasterState:
@@ -157,7 +179,7 @@ class MasterState:
         self.workers: dict[str, WorkerInfo] = {}
         self.apps: dict[str, AppInfo] = {}
         self.drivers: dict[str, DriverInfo] = {}
-        self.status = "ALIVE"
+        self.status = MasterStatus.ALIVE
         self.start_time = time.time()
         self._next_app = 0
         self._next_driver = 0
@@ -197,12 +219,12 @@ class MasterState:
                                             "exec_id": exec_id}))
                 continue
             prior.discard((app_id, exec_id))
-            ex.state = "RUNNING"
+            ex.state = ExecutorState.RUNNING
             w.executors.append((app_id, exec_id))
             w.cores_used += ex.cores
             w.memory_used += ex.memory
         for app_id, exec_id in sorted(prior):
-            out += self.executor_state(app_id, exec_id, "LOST", None,
+            out += self.executor_state(app_id, exec_id, ExecutorState.LOST, None,
                                        "not running on its worker any more")
         for driver_id in info.get("drivers") or ():
             d = self.drivers.get(driver_id)
@@ -210,7 +232,7 @@ class MasterState:
                 out.append(("worker", wid, {"op": "kill_driver", "driver_id": driver_id}))
                 continue
             prior_drivers.discard(driver_id)
-            d.worker_id, d.state = wid, "RUNNING"
+            d.worker_id, d.state = wid, DriverState.RUNNING
             w.drivers.append(driver_id)
             w.cores_used += d.cores
             w.memory_used += d.memory
@@ -218,9 +240,9 @@ class MasterState:
             d = self.drivers[driver_id]
             d.worker_id = None
             if d.supervise:
-                d.state = "RELAUNCHING"
+                d.state = DriverState.RELAUNCHING
             else:
-                d.state, d.message = "ERROR", "not running on its worker any more"
+                d.state, d.message = DriverState.ERROR, "not running on its worker any more"
         log.info("Registering worker %s:%d with %d cores, %s RAM", w.host, w.port, w.cores,
                  format_mb(w.memory))
         out += self._maybe_complete_recovery()
@@ -232,7 +254,7 @@ class MasterState:
 
     def heartbeat(self, wid: str, now: float) -> list[tuple]:
         w = self.workers.get(wid)
-        if w is None or w.state != "ALIVE":
+        if w is None or w.state != WorkerState.ALIVE:
             return [("worker", wid, {"op": "reconnect",
                                      "reason": "unknown or dead worker; register again"})]
         w.last_heartbeat = now
@@ -241,7 +263,7 @@ class MasterState:
     def check_timeouts(self, now: float, timeout: float) -> list[tuple]:
         out: list[tuple] = []
         for w in list(self.workers.values()):
-            if w.state == "ALIVE" and now - w.last_heartbeat > timeout:
+            if w.state == WorkerState.ALIVE and now - w.last_heartbeat > timeout:
                 log.warning("Removing %s because we got no heartbeat in %d seconds", w.id,
                             round(timeout))
                 out += self.worker_lost(w.id, f"no heartbeat in {timeout:g} s")
@@ -249,11 +271,11 @@ class MasterState:
 
     def worker_lost(self, wid: str, reason: str) -> list[tuple]:
         w = self.workers.get(wid)
-        if w is None or w.state == "DEAD":
+        if w is None or w.state == WorkerState.DEAD:
             return []
         log.info("Removing worker %s on %s:%d (%s)", wid, w.host, w.port, reason)
         out = self._lose_worker_resources(w, f"worker lost: {reason}")
-        w.state = "DEAD"
+        w.state = WorkerState.DEAD
         return out + self.schedule()
 
     def _lose_worker_resources(self, w: WorkerInfo, reason: str) -> list[tuple]:
@@ -264,10 +286,10 @@ class MasterState:
             if ex is None:
                 continue
             del app.executors[exec_id]
-            ex.state, ex.message = "LOST", reason
+            ex.state, ex.message = ExecutorState.LOST, reason
             app.removed.append(ex)
             out.append(("app", app_id, {"op": "executor_removed", "exec_id": exec_id,
-                                        "state": "LOST", "exit_code": None,
+                                        "state": ExecutorState.LOST.value, "exit_code": None,
                                         "message": reason, "worker_lost": True}))
         for driver_id in list(w.drivers):
             d = self.drivers.get(driver_id)
@@ -276,9 +298,9 @@ class MasterState:
             d.worker_id = None
             if d.supervise:
                 log.info("Re-launching %s", driver_id)
-                d.state = "RELAUNCHING"
+                d.state = DriverState.RELAUNCHING
             else:
-                d.state, d.message = "ERROR", reason
+                d.state, d.message = DriverState.ERROR, reason
         w.executors, w.drivers = [], []
         w.cores_used = w.memory_used = 0
         return out
@@ -289,7 +311,7 @@ class MasterState:
         app_id = desc.get("app_id")
         app = self.apps.get(app_id) if app_id else None
         if app is not None and desc.get("reconnect") and app.state not in FINISHED_STATES:
-            app.state = "RUNNING" if app.executors else "WAITING"
+            app.state = AppState.RUNNING if app.executors else AppState.WAITING
             app.driver_address = str(desc.get("driver_address") or app.driver_address)
             log.info("Application %s (%s) re-registered", app.name, app.id)
             return app.id, self._maybe_complete_recovery() + self.schedule()
@@ -310,11 +332,12 @@ class MasterState:
         log.info("Registered app %s with ID %s", app.name, app_id)
         return app_id, self.schedule()
 
-    def app_finished(self, app_id: str, state: str = "FINISHED", now: float = 0.0,
+    def app_finished(self, app_id: str, state: str = AppState.FINISHED, now: float = 0.0,
                      message: str = "") -> list[tuple]:
         app = self.apps.get(app_id)
         if app is None or app.state in FINISHED_STATES:
             return []
+        state = AppState(state) if state in AppState.__members__ else AppState.FINISHED
         log.info("Removing app %s (%s)%s", app_id, state.lower(),
                  f": {message}" if message else "")
         app.state, app.end_time = state, now or time.time()
@@ -322,12 +345,12 @@ class MasterState:
         for ex in list(app.executors.values()):
             out.append(("worker", ex.worker_id, {"op": "kill_executor", "app_id": app_id,
                                                  "exec_id": ex.id}))
-            self._release_executor(app, ex, "KILLED", None, "application finished")
+            self._release_executor(app, ex, ExecutorState.KILLED, None, "application finished")
         for w in self.workers.values():
-            if w.state == "ALIVE":
+            if w.state == WorkerState.ALIVE:
                 out.append(("worker", w.id, {"op": "app_finished", "app_id": app_id}))
-        if state != "FINISHED":
-            out.append(("app", app_id, {"op": "app_removed", "state": state,
+        if state != AppState.FINISHED:
+            out.append(("app", app_id, {"op": "app_removed", "state": state.value,
                                         "message": message}))
         self._trim_completed()
         return out + self.schedule()
@@ -339,7 +362,7 @@ class MasterState:
                 del self.apps[a.id]
                 done.remove(a)
 
-    def _release_executor(self, app: AppInfo, ex: ExecutorInfo, state: str,
+    def _release_executor(self, app: AppInfo, ex: ExecutorInfo, state: ExecutorState,
                           exit_code: int | None, message: str) -> None:
         app.executors.pop(ex.id, None)
         ex.state, ex.exit_code, ex.message = state, exit_code, message
@@ -355,8 +378,8 @@ class MasterState:
         app = self.apps.get(app_id)
         if app is not None:
             app.retry_count = 0
-            if app.state == "WAITING":
-                app.state = "RUNNING"
+            if app.state == AppState.WAITING:
+                app.state = AppState.RUNNING
         return []
 
     def executor_state(self, app_id: str, exec_id: int, state: str, exit_code: int | None,
@@ -366,21 +389,22 @@ class MasterState:
         ex = app.executors.get(exec_id) if app is not None else None
         if ex is None or state not in EXECUTOR_DONE:
             return []
+        state = ExecutorState(state)
         log.info("Executor %s/%s finished with state %s%s", app_id, exec_id, state,
                  f" message {message}" if message else "")
         self._release_executor(app, ex, state, exit_code, message)
         out: list[tuple] = [("app", app_id, {"op": "executor_removed", "exec_id": exec_id,
-                                             "state": state, "exit_code": exit_code,
+                                             "state": state.value, "exit_code": exit_code,
                                              "message": message, "worker_lost": False})]
-        if exit_code == 0 and state == "EXITED":
+        if exit_code == 0 and state == ExecutorState.EXITED:
             app.draining = True  # executors exit 0 only when their driver stops
-        if exit_code != 0 and state != "KILLED":
+        if exit_code != 0 and state != ExecutorState.KILLED:
             app.retry_count += 1
             if app.retry_count >= self.max_executor_retries >= 0 and not app.executors:
                 msg = (f"Application {app_id} failed {app.retry_count} times; removing it "
                        "(spark.deploy.maxExecutorRetries)")
                 log.error("%s", msg)
-                return out + self.app_finished(app_id, "FAILED", message=msg)
+                return out + self.app_finished(app_id, AppState.FAILED, message=msg)
         return out + self.schedule()
 
     # -- drivers (cluster deploy mode) -------------------------------------------------------
@@ -407,7 +431,7 @@ class MasterState:
             return False, f"Driver {driver_id} has already finished ({d.state})", []
         log.info("Asked to kill driver %s", driver_id)
         if d.worker_id is None:
-            d.state = "KILLED"
+            d.state = DriverState.KILLED
             return True, f"Kill request for {driver_id} submitted", []
         d.supervise = False  # a killed driver is not restarted
         return True, f"Kill request for {driver_id} submitted", [
@@ -416,13 +440,14 @@ class MasterState:
     def driver_state(self, driver_id: str, state: str, exit_code: int | None,
                      message: str = "") -> list[tuple]:
         d = self.drivers.get(driver_id)
-        if d is None:
+        if d is None or state not in DriverState.__members__:
             return []
-        if state == "RUNNING":
-            d.state = "RUNNING"
+        state = DriverState(state)
+        if state == DriverState.RUNNING:
+            d.state = DriverState.RUNNING
             return []
-        if state == "RELAUNCHING":  # the worker restarts a supervised driver itself
-            d.state, d.exit_code = "RELAUNCHING", exit_code
+        if state == DriverState.RELAUNCHING:  # the worker restarts a supervised driver itself
+            d.state, d.exit_code = DriverState.RELAUNCHING, exit_code
             return []
         log.info("Removing driver: %s (%s)", driver_id, state)
         d.state, d.exit_code, d.message = state, exit_code, message
@@ -438,13 +463,13 @@ class MasterState:
 
     # -- scheduling --------------------------------------------------------------------------
     def schedule(self) -> list[tuple]:
-        if self.status != "ALIVE":
+        if self.status != MasterStatus.ALIVE:
             return []
         out: list[tuple] = []
-        alive = sorted((w for w in self.workers.values() if w.state == "ALIVE"),
+        alive = sorted((w for w in self.workers.values() if w.state == WorkerState.ALIVE),
                        key=lambda w: w.id)
         for d in sorted(self.drivers.values(), key=lambda d: d.submit_time):
-            if d.worker_id is not None or d.state not in ("SUBMITTED", "RELAUNCHING"):
+            if d.worker_id is not None or d.state not in (DriverState.SUBMITTED, DriverState.RELAUNCHING):
                 continue
             n = len(alive)
             for i in range(n):
@@ -454,7 +479,7 @@ class MasterState:
                     out += self._launch_driver(w, d)
                     break
         for app in sorted(self.apps.values(), key=lambda a: a.submit_time):
-            if app.state not in ("WAITING", "RUNNING") or app.draining:
+            if app.state not in (AppState.WAITING, AppState.RUNNING) or app.draining:
                 continue
             per, mem = app.executor_cores, app.executor_memory
             while app.cores_left(self.default_cores) >= per:
@@ -473,7 +498,7 @@ class MasterState:
 
     def _launch_driver(self, w: WorkerInfo, d: DriverInfo) -> list[tuple]:
         log.info("Launching driver %s on worker %s", d.id, w.id)
-        d.worker_id, d.state = w.id, "RUNNING"
+        d.worker_id, d.state = w.id, DriverState.RUNNING
         d.launches += 1
         w.drivers.append(d.id)
         w.cores_used += d.cores
@@ -509,14 +534,15 @@ class MasterState:
     # -- recovery ------------------------------------------------------------------------------
     def snapshot(self) -> dict:
         def app_dict(a: AppInfo) -> dict:
-            d = asdict(a)
-            d["executors"] = [asdict(e) for e in a.executors.values()]
-            d["removed"] = [asdict(e) for e in a.removed]
+            d = asdict(a, dict_factory=plain)
+            d["executors"] = [asdict(e, dict_factory=plain) for e in a.executors.values()]
+            d["removed"] = [asdict(e, dict_factory=plain) for e in a.removed]
             return d
 
-        return {"workers": [asdict(w) for w in self.workers.values() if w.state != "DEAD"],
+        return {"workers": [asdict(w, dict_factory=plain) for w in self.workers.values()
+                            if w.state != WorkerState.DEAD],
                 "apps": [app_dict(a) for a in self.apps.values()],
-                "drivers": [asdict(d) for d in self.drivers.values()],
+                "drivers": [asdict(d, dict_factory=plain) for d in self.drivers.values()],
                 "next_app": self._next_app, "next_driver": self._next_driver}
 
     def recover(self, snap: dict) -> None:
@@ -524,7 +550,7 @@ class MasterState:
         for wd in snap.get("workers") or ():
             w = WorkerInfo(**wd)
             w.executors = [tuple(x) for x in w.executors]
-            w.state = "UNKNOWN"
+            w.state = WorkerState.UNKNOWN
             self.workers[w.id] = w
         for ad in snap.get("apps") or ():
             execs = [ExecutorInfo(**e) for e in ad.pop("executors", [])]
@@ -533,39 +559,39 @@ class MasterState:
             a.executors = {e.id: e for e in execs}
             a.removed = removed
             if a.state not in FINISHED_STATES:
-                a.state = "UNKNOWN"
+                a.state = AppState.UNKNOWN
             self.apps[a.id] = a
         for dd in snap.get("drivers") or ():
             d = DriverInfo(**dd)
             self.drivers[d.id] = d
         self._next_app = int(snap.get("next_app") or 0)
         self._next_driver = int(snap.get("next_driver") or 0)
-        unknown = any(w.state == "UNKNOWN" for w in self.workers.values()) or any(
-            a.state == "UNKNOWN" for a in self.apps.values())
-        self.status = "RECOVERING" if unknown else "ALIVE"
+        unknown = any(w.state == WorkerState.UNKNOWN for w in self.workers.values()) or any(
+            a.state == AppState.UNKNOWN for a in self.apps.values())
+        self.status = MasterStatus.RECOVERING if unknown else MasterStatus.ALIVE
         log.info("Recovered %d workers, %d applications, %d drivers; state %s",
                  len(self.workers), len(self.apps), len(self.drivers), self.status)
 
     def _maybe_complete_recovery(self) -> list[tuple]:
-        if self.status != "RECOVERING":
+        if self.status != MasterStatus.RECOVERING:
             return []
-        if any(w.state == "UNKNOWN" for w in self.workers.values()) or any(
-                a.state == "UNKNOWN" for a in self.apps.values()):
+        if any(w.state == WorkerState.UNKNOWN for w in self.workers.values()) or any(
+                a.state == AppState.UNKNOWN for a in self.apps.values()):
             return []
         return self.complete_recovery()
 
     def complete_recovery(self) -> list[tuple]:
-        if self.status != "RECOVERING":
+        if self.status != MasterStatus.RECOVERING:
             return []
         out: list[tuple] = []
-        self.status = "ALIVE"  # so the removals below may reschedule
+        self.status = MasterStatus.ALIVE  # so the removals below may reschedule
         for w in list(self.workers.values()):
-            if w.state == "UNKNOWN":
-                w.state = "ALIVE"
+            if w.state == WorkerState.UNKNOWN:
+                w.state = WorkerState.ALIVE
                 out += self.worker_lost(w.id, "did not re-register after master recovery")
         for a in list(self.apps.values()):
-            if a.state == "UNKNOWN":
-                out += self.app_finished(a.id, "FINISHED",
+            if a.state == AppState.UNKNOWN:
+                out += self.app_finished(a.id, AppState.FINISHED,
                                          message="did not reconnect after master recovery")
         for d in self.drivers.values():
             if d.state not in FINISHED_STATES and d.worker_id is not None and \
@@ -573,9 +599,9 @@ class MasterState:
                 d.worker_id = None
             if d.worker_id is None and d.state not in FINISHED_STATES:
                 if d.supervise:
-                    d.state = "RELAUNCHING"
+                    d.state = DriverState.RELAUNCHING
                 else:
-                    d.state, d.message = "ERROR", "lost while the master was down"
+                    d.state, d.message = DriverState.ERROR, "lost while the master was down"
         log.info("Recovery complete - resuming operations!")
         return out + self.schedule()
 

@@ -67,6 +67,7 @@ from runtime.deploy.common import (
 )
 from runtime.deploy.driver_runner import DriverRunner
 from runtime.deploy.executor_runner import ExecutorRunner
+from runtime.deploy.states import DriverState, ExecutorState
 from runtime.deploy.work_dir import SAFE_ID, cleanup_app_dirs, log_path
 from runtime.master_url import parse_master
 from runtime.rpc import auth
@@ -203,9 +204,10 @@ class Worker:
 
     def _register_msg(self) -> dict:
         with self.lock:
-            executors = [k for k, r in self.executors.items() if r.state == "RUNNING"]
-            drivers = [k for k, d in self.drivers.items() if d.state in ("RUNNING",
-                                                                          "RELAUNCHING")]
+            executors = [k for k, r in self.executors.items()
+                         if r.state == ExecutorState.RUNNING]
+            drivers = [k for k, d in self.drivers.items()
+                       if d.state in (DriverState.RUNNING, DriverState.RELAUNCHING)]
         return {"op": "register_worker", "id": self.id, "host": self.host,
                 "port": self.server.port, "cores": self.cores, "memory": self.memory,
                 "webui": self.webui_url, "work_dir": self.work_dir,
@@ -331,7 +333,8 @@ class Worker:
         except OSError as e:
             log.error("Failed to launch executor %s/%d: %s", app_id, exec_id, e)
             self.send({"op": "executor_state", "app_id": app_id, "exec_id": exec_id,
-                       "state": "FAILED", "exit_code": None, "message": str(e)})
+                       "state": ExecutorState.FAILED.value, "exit_code": None,
+                       "message": str(e)})
             return
         with self.lock:
             self.executors[(app_id, exec_id)] = r
@@ -344,7 +347,7 @@ class Worker:
             self.executors.pop((r.app_id, r.exec_id), None)
             self.finished_executors.append(r)
         self.send({"op": "executor_state", "app_id": r.app_id, "exec_id": r.exec_id,
-                   "state": r.state, "exit_code": code,
+                   "state": r.state.value, "exit_code": code,
                    "message": f"Command exited with code {code}"})
 
     def _kill_executor(self, app_id: str, exec_id: int) -> None:
@@ -398,14 +401,16 @@ class Worker:
         state, code, message = d.run(self.work_dir, self.secret, self.send, self.stopped)
         self._driver_done(d, state, code, message)
 
-    def _driver_done(self, d: DriverRunner, state: str, code: int | None, message: str) -> None:
+    def _driver_done(self, d: DriverRunner, state: DriverState, code: int | None,
+                     message: str) -> None:
         d.state = state
         log.info("Driver %s %s%s", d.id, state.lower(),
                  f" (exit code {code})" if code is not None else "")
         with self.lock:
             self.drivers.pop(d.id, None)
             self.finished_drivers.append(d)
-        self.send({"op": "driver_state", "driver_id": d.id, "state": state, "exit_code": code,
+        self.send({"op": "driver_state", "driver_id": d.id, "state": state.value,
+                   "exit_code": code,
                    "message": message})
 
     def _kill_driver(self, driver_id: str) -> None:

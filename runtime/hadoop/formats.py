@@ -50,7 +50,7 @@ TEXT_OUT = _both("TextOutputFormat", _MAPREDUCE_OUT)
 
 
 class HadoopFormatError(ValueError):
-    """A format, class or setting sparkcli cannot honour; the message says what can be used."""
+    """A format, class or setting this engine cannot honour; the message says what can be used."""
 
 
 def _short(names: set[str]) -> str:
@@ -60,7 +60,7 @@ def _short(names: set[str]) -> str:
 def check_input_format(name: str) -> None:
     if name not in SEQUENCE_IN | SEQUENCE_AS_TEXT_IN | TEXT_IN | KEY_VALUE_IN:
         raise HadoopFormatError(
-            f"input format {name} is not available in sparkcli (no JVM); use one of "
+            f"input format {name} is not available (no JVM); use one of "
             + ", ".join(_short(s) for s in (SEQUENCE_IN, SEQUENCE_AS_TEXT_IN, TEXT_IN,
                                             KEY_VALUE_IN))
             + " (org.apache.hadoop.mapred.* or org.apache.hadoop.mapreduce.lib.input.*)")
@@ -69,7 +69,7 @@ def check_input_format(name: str) -> None:
 def check_output_format(name: str) -> None:
     if name not in SEQUENCE_OUT | TEXT_OUT:
         raise HadoopFormatError(
-            f"output format {name} is not available in sparkcli (no JVM); use "
+            f"output format {name} is not available (no JVM); use "
             "SequenceFileOutputFormat or TextOutputFormat (org.apache.hadoop.mapred.* or "
             "org.apache.hadoop.mapreduce.lib.output.*)")
 
@@ -155,10 +155,10 @@ def output_settings(output_format: str, key_class: str | None = None,
                  conf.get("mapred.textoutputformat.separator", "\t")))
     for cls in (settings.key_class, settings.value_class):
         if settings.is_sequence_file and cls is not None and not w.supported(cls):
-            raise HadoopFormatError(f"Writable class {cls} is not available in sparkcli; use "
+            raise HadoopFormatError(f"Writable class {cls} is not available; use "
                                     + ", ".join(sorted(c.rsplit(".", 1)[1] for c in w.CODECS)))
     if codec is not None and codec not in sf.CODECS:
-        raise HadoopFormatError(f"compression codec {codec} is not available in sparkcli; "
+        raise HadoopFormatError(f"compression codec {codec} is not available; "
                                 "use " + ", ".join(c.rsplit(".", 1)[1] for c in sf.CODECS))
     return settings
 

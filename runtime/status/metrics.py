@@ -14,7 +14,7 @@ built from a flat dict:
 * :func:`quantiles` — Spark's quantile rule for task summaries: over the *sorted* values of
   the successful tasks, quantile q takes index ``min(int(q * n), n - 1)``.
 
-Missing fields count as zero, so an event from an older writer (or sparkcli's, which has no JVM
+Missing fields count as zero, so an event from an older writer (or this engine's, which has no JVM
 GC time) still parses. Nothing here keeps state.
 """
 

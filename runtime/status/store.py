@@ -13,7 +13,7 @@ Queries mirror the REST API: :meth:`application`, :meth:`jobs` (``status`` filte
 :meth:`stage_attempts`, :meth:`stage_attempt`, :meth:`task_summary`, :meth:`task_list`
 (offset, length, sortBy ``ID``/``runtime``/``-runtime``, status), :meth:`executors` (active
 only or all), :meth:`rdds`, :meth:`rdd`, :meth:`environment` (secrets redacted). The pages
-also read :meth:`summary` (counts for the Jobs tab) and :meth:`property_sources` (sparkcli
+also read :meth:`summary` (counts for the Jobs tab) and :meth:`property_sources` (the engine
 knows where each Spark property came from; Spark's API has no field for it).
 """
 

@@ -74,7 +74,7 @@ def static_asset(name: str) -> Response:
 
 class _RequestHandler(BaseHTTPRequestHandler):
     routes: list = []  # noqa: RUF012 - replaced per server
-    server_version = "sparkcli"
+    server_version = "Spark"  # bind(product=...) puts the caller's program name here
 
     def do_GET(self) -> None:
         parsed = urllib.parse.urlsplit(self.path)
@@ -139,11 +139,16 @@ def compile_routes(routes: list) -> list:
 
 
 def bind(host: str, port: int, name: str, routes: list,
-         logger: logging.Logger | None = None, max_retries: int = MAX_RETRIES) -> WebUI:
+         logger: logging.Logger | None = None, max_retries: int = MAX_RETRIES,
+         product: str | None = None) -> WebUI:
     """Serve ``routes`` on ``host:port``, moving to the next ports when busy (Spark's log
-    line); raises OSError when no port in the range is free."""
+    line); raises OSError when no port in the range is free. ``product`` (the program name
+    the caller passes in) is the HTTP Server header."""
     logger = logger or log
-    handler = type(f"{name}Handler", (_RequestHandler,), {"routes": compile_routes(routes)})
+    attrs: dict = {"routes": compile_routes(routes)}
+    if product:
+        attrs["server_version"] = product
+    handler = type(f"{name}Handler", (_RequestHandler,), attrs)
     attempt = 0
     while True:
         try_port = port + attempt if port else 0
