@@ -5,7 +5,7 @@ event bus: :meth:`DriverUI.post` takes each listener event as Spark's event-log 
 hands it to the status store (pages, ``/api/v1``) and, with ``spark.eventLog.enabled``, to
 the event log writer — one source of truth for both. At start (``announce``) it posts what
 the context already knows (SparkListenerApplicationStart, EnvironmentUpdate with every Spark property and
-the *source* of its value — a sparkcli extension field ``"Spark Property Sources"`` that
+the *source* of its value — an extension field ``"Spark Property Sources"`` that
 Spark ignores — and the driver's BlockManagerAdded); the bus posts the rest.
 
 The web server (``spark.ui.enabled``, default true) binds ``spark.ui.port`` (4040; the next

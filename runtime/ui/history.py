@@ -16,9 +16,9 @@ started, completed, duration, user, last updated); each application's pages are 
 (:mod:`runtime.ui.api`) over every application. A log that cannot be read is listed in the
 server's log once and skipped.
 
-:func:`run` is ``sparkcli history`` in the foreground: binds ``spark.history.ui.port``
+:func:`run` is the ``history`` command in the foreground: binds ``spark.history.ui.port``
 (18080, next port when busy) on ``host``, prints the ready line that
-``sparkcli history start`` waits for, and serves until SIGTERM/SIGINT.
+``history start`` waits for, and serves until SIGTERM/SIGINT.
 """
 
 from __future__ import annotations
@@ -128,7 +128,8 @@ def provider_from_conf(conf: rconfig.Config, spark_version: str) -> HistoryProvi
 
 def run(host: str, port: int | None, properties_file: str | None,
         overrides: dict[str, str], spark_version: str = "") -> int:
-    """``sparkcli history`` in the foreground; returns the exit code."""
+    """The history server in the foreground (the ``history`` command); returns the exit
+    code."""
     conf = setup_daemon(properties_file, ("HistoryServer", "FsHistoryProvider"))
     for key, value in overrides.items():
         conf.set(key, value, "submit")

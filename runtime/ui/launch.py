@@ -3,7 +3,7 @@
 A SparkContext calls :func:`start_driver_ui` and goes on at once: a starter thread waits
 half a second (or until ``uiWebUrl`` is asked for), then imports
 :mod:`runtime.ui.driver` (the status store, the event log writer, ``http.server`` and the
-REST API: tens of milliseconds that ``sparkcli submit``'s hello world must not wait for — the
+REST API: tens of milliseconds that a hello world run by the ``submit`` command must not wait for — the
 one documented start-up lazy import of the web layer), builds the
 :class:`~runtime.ui.driver.DriverUI` and binds its port. This module itself imports only the
 standard library and runtime.config, so importing it costs nothing.

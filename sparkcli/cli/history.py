@@ -44,11 +44,16 @@ def history(action: str | None, host: str, port: int | None, conf: tuple[str, ..
     sparkcli history start        background; log in logs/sparkcli-USER-history-1-HOST.out
     sparkcli history stop         stop the background history server
     """
+    # the code behind the command (see docs/architecture.md)
+    from runtime.config import ConfigError
     from runtime.deploy import daemon as d
+    from runtime.deploy.common import Program
+    from runtime.ui.history import run
 
+    program = Program(opt.PROGRAM_NAME, opt.PROGRAM_VERSION, opt.program_argv())
     overrides = _pairs(conf)
     if action == "stop":
-        raise SystemExit(d.stop("history"))
+        raise SystemExit(d.stop(program, "history"))
     if action == "start" or daemon:
         argv = ["--host", host]
         if port is not None:
@@ -57,10 +62,7 @@ def history(action: str | None, host: str, port: int | None, conf: tuple[str, ..
             argv += ["--conf", f"{key}={value}"]
         if properties_file:
             argv += ["--properties-file", properties_file]
-        raise SystemExit(d.start("history", argv))
-    from runtime.config import ConfigError
-    from runtime.ui.history import run
-
+        raise SystemExit(d.start(program, "history", argv))
     try:
         code = run(host, port, properties_file, overrides, __version__)
     except (OSError, ConfigError, ValueError) as e:

@@ -1,4 +1,4 @@
-// sparkcli web UI: collapsible sections and sortable tables. Plain DOM, no libraries, and the
+// The web UI: collapsible sections and sortable tables. Plain DOM, no libraries, and the
 // pages work without it.
 (function () {
   "use strict";
