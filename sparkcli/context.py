@@ -13,7 +13,6 @@ Only one SparkContext may be active per process, as in Spark.
 from __future__ import annotations
 
 import atexit
-import itertools
 import os
 import shutil
 import sys
@@ -23,6 +22,7 @@ import time
 from typing import Any, Callable, Iterable
 
 from runtime import appdir
+from runtime.app import AppDirs, AppRuntime
 from runtime import config as rconfig
 from runtime.errors import SparkException
 from runtime.lineage.files import PickleFile, TextFile, WholeTextFiles
@@ -49,7 +49,6 @@ _started_app_dirs: list[str] = []
 
 class SparkContext(FilesMixin):
     _active_spark_context: "SparkContext | None" = None
-    _next_ids = itertools.count()
 
     def __init__(self, master: str | None = None, appName: str | None = None,
                  sparkHome: str | None = None, pyFiles: list[str] | None = None,
@@ -85,12 +84,14 @@ class SparkContext(FilesMixin):
             rlog.configure(config)
             self._log = rlog.get_logger("SparkContext")
             self._started = time.time()
-            self._app_id, self._app_dir = appdir.new_app_id(rconfig.work_dir())
-            self._local_dir = tempfile.mkdtemp(
-                prefix=f"spark-{self._app_id}-",
-                dir=_first_local_dir(config.get("spark.local.dir")))
-            self._files_dir = os.path.join(self._local_dir, "files")
-            os.makedirs(self._files_dir)
+            app_id, app_dir = appdir.new_app_id(rconfig.work_dir())
+            local_dir = tempfile.mkdtemp(prefix=f"spark-{app_id}-",
+                                         dir=_first_local_dir(config.get("spark.local.dir")))
+            files_dir = os.path.join(local_dir, "files")
+            os.makedirs(files_dir)
+            #: the engine's state of this application (ids, dirs, driver, launcher, bus, UI),
+            #: passed to what needs it; not a PySpark API
+            self.runtime = AppRuntime(config, app_id, AppDirs(app_dir, local_dir, files_dir))
             from sparkcli.files import SparkFiles
 
             SparkFiles._root_directory = self._files_dir
@@ -110,10 +111,6 @@ class SparkContext(FilesMixin):
             self._added_archive_paths: dict[str, str] = {}  # name -> path (addArchive)
             self._local_properties = threading.local()
             self._checkpoint_dir: str | None = None
-            self._bcast_ids = itertools.count()
-            self._acc_ids = itertools.count()
-            self._shuffle_ids = itertools.count()
-            self._rdd_ids = itertools.count()
             appdir.start_state(self._app_dir, self._app_id, self.appName, self.master)
             _started_app_dirs.append(self._app_dir)
             self._progress_bar = None
@@ -149,7 +146,8 @@ class SparkContext(FilesMixin):
         fraction = c.get_float("spark.memory.fraction", DEFAULT_FRACTION)
         max_result = c.get_memory("spark.driver.maxResultSize") or 0
         c.get_memory("spark.driver.memory")  # validated like Spark does at launch
-        self._driver = Driver(
+        app = self.runtime
+        app.driver = Driver(
             app_id=self._app_id, app_dir=self._app_dir, local_dir=self._local_dir,
             launcher=None, max_failures=self._spec.max_failures  # 0 for spark://
             or c.get_int("spark.task.maxFailures", 4),
@@ -179,16 +177,16 @@ class SparkContext(FilesMixin):
             self._launcher.start()
             return
         if self._spec.kind == "spark":
-            self._launcher = self._standalone_launcher(py_files + paths, env, level)
+            app.launcher = self._standalone_launcher(py_files + paths, env, level)
             return
-        self._launcher = LocalLauncher(
+        app.launcher = LocalLauncher(
             app_id=self._app_id, app_dir=self._app_dir, local_dir=self._local_dir,
-            driver_address=self._driver.address, num_executors=self._spec.threads,
+            driver_address=app.driver.address, num_executors=self._spec.threads,
             log_level=level, python_paths=py_files + paths,
             init_hooks=["sparkcli.compat:install"], env=env)
-        self._driver.launcher = self._launcher
-        self._driver.start()
-        self._launcher.start()
+        app.driver.launcher = app.launcher
+        app.driver.start()
+        app.launcher.start()
 
     def _standalone_launcher(self, python_paths: list[str], env: dict, level: str) -> Any:
         """spark://: register with the master, which has workers start the executors."""
@@ -221,7 +219,7 @@ class SparkContext(FilesMixin):
             self._driver.stop()
             self._driver.close_sockets()
             raise
-        self._app_id = launcher.app_id
+        self.runtime.app_id = launcher.app_id
         return launcher
 
     def _attach_driver_log(self, rlog: Any) -> None:
@@ -373,18 +371,43 @@ class SparkContext(FilesMixin):
     def cancelAllJobs(self) -> None:
         self._driver.cancel_jobs(None, "cancelAllJobs")
 
+    # -- app state (runtime.app.AppRuntime) -------------------------------------------------
+    @property
+    def _app_id(self) -> str:
+        return self.runtime.app_id
+
+    @property
+    def _app_dir(self) -> str:
+        return self.runtime.dirs.work
+
+    @property
+    def _local_dir(self) -> str:
+        return self.runtime.dirs.local
+
+    @property
+    def _files_dir(self) -> str:
+        return self.runtime.dirs.files
+
+    @property
+    def _driver(self) -> Any:
+        return self.runtime.driver
+
+    @property
+    def _launcher(self) -> Any:
+        return self.runtime.launcher
+
     # -- RDD creation ------------------------------------------------------------------------
     def _new_rdd_id(self) -> int:
-        return next(self._rdd_ids)
+        return self.runtime.ids.rdd()
 
     def _new_shuffle_id(self) -> int:
-        return next(self._shuffle_ids)
+        return self.runtime.ids.shuffle()
 
     def parallelize(self, c: Iterable, numSlices: int | None = None) -> RDD:
         n = numSlices if numSlices is not None else self.defaultParallelism
         if n < 1:
             raise ValueError(f"Number of slices must be positive, got {n}")
-        return wrap(self, ParallelCollection(self._new_rdd_id(), c, n))
+        return wrap(self, ParallelCollection(self.runtime.ids.rdd(), c, n))
 
     def range(self, start: int, end: int | None = None, step: int = 1,
               numSlices: int | None = None) -> RDD:
@@ -400,34 +423,34 @@ class SparkContext(FilesMixin):
         >>> sc.emptyRDD().isEmpty()
         True
         """
-        node = ParallelCollection(self._new_rdd_id(), [], 0)
+        node = ParallelCollection(self.runtime.ids.rdd(), [], 0)
         node.rdd_class = "EmptyRDD"
         return wrap(self, node)
 
     def textFile(self, name: str, minPartitions: int | None = None,
                  use_unicode: bool = True) -> RDD:
-        return wrap(self, TextFile(self._new_rdd_id(), name,
+        return wrap(self, TextFile(self.runtime.ids.rdd(), name,
                                    minPartitions or self.defaultMinPartitions,
                                    self.defaultParallelism, use_unicode))
 
     def wholeTextFiles(self, path: str, minPartitions: int | None = None,
                        use_unicode: bool = True) -> RDD:
-        return wrap(self, WholeTextFiles(self._new_rdd_id(), path,
+        return wrap(self, WholeTextFiles(self.runtime.ids.rdd(), path,
                                          minPartitions or self.defaultMinPartitions,
                                          use_unicode))
 
     def pickleFile(self, name: str, minPartitions: int | None = None) -> RDD:
-        return wrap(self, PickleFile(self._new_rdd_id(), name))
+        return wrap(self, PickleFile(self.runtime.ids.rdd(), name))
 
     def union(self, rdds: list) -> RDD:
-        return wrap(self, Union(self._new_rdd_id(), [r._node for r in rdds]))
+        return wrap(self, Union(self.runtime.ids.rdd(), [r._node for r in rdds]))
 
     # -- shared variables -------------------------------------------------------------------
     def broadcast(self, value: Any) -> Any:
         from sparkcli.shared import Broadcast
 
         self._check_alive()
-        bid = next(self._bcast_ids)
+        bid = self.runtime.ids.broadcast()
         d = os.path.join(self._local_dir, "broadcast")
         os.makedirs(d, exist_ok=True)
         path = os.path.join(d, f"broadcast_{bid}")
@@ -446,7 +469,7 @@ class SparkContext(FilesMixin):
             accum_param = {int: shared.INT_ACCUMULATOR_PARAM,
                            float: shared.FLOAT_ACCUMULATOR_PARAM,
                            complex: shared.COMPLEX_ACCUMULATOR_PARAM}[type(value)]
-        return shared.Accumulator(next(self._acc_ids), value, accum_param)
+        return shared.Accumulator(self.runtime.ids.accumulator(), value, accum_param)
 
     # -- files -------------------------------------------------------------------------------
     def setCheckpointDir(self, dirName: str) -> None:

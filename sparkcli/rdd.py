@@ -75,7 +75,7 @@ class RDD(PairMixin, ActionsMixin, IOMixin, Generic[T_co]):
         return wrap(self.ctx, node)
 
     def _next_id(self) -> int:
-        return self.ctx._new_rdd_id()
+        return self.ctx.runtime.ids.rdd()
 
     @property
     def id(self) -> _RDDId:
@@ -174,7 +174,7 @@ class RDD(PairMixin, ActionsMixin, IOMixin, Generic[T_co]):
         partitioner = Partitioner(numPartitions, partitionFunc)
         if self.partitioner == partitioner:
             return self
-        spec = ShuffleSpec(self.ctx._new_shuffle_id(), numPartitions, partitionFunc)
+        spec = ShuffleSpec(self.ctx.runtime.ids.shuffle(), numPartitions, partitionFunc)
         return self._shuffled(spec, partitioner)
 
     def combineByKey(self, createCombiner: Callable, mergeValue: Callable,
@@ -193,7 +193,7 @@ class RDD(PairMixin, ActionsMixin, IOMixin, Generic[T_co]):
                 return d.items()
 
             return self.mapPartitions(combine, preservesPartitioning=True)
-        spec = ShuffleSpec(self.ctx._new_shuffle_id(), numPartitions, partitionFunc, agg,
+        spec = ShuffleSpec(self.ctx.runtime.ids.shuffle(), numPartitions, partitionFunc, agg,
                            map_side_combine=True)
         return self._shuffled(spec, partitioner, counting_map_side(self._node, spec))
 
@@ -202,9 +202,8 @@ class RDD(PairMixin, ActionsMixin, IOMixin, Generic[T_co]):
         """The reduce side of a shuffle of this RDD. Spark's ContextCleaner: once the node is
         unreachable, the driver drops the shuffle (stage, binaries, files)."""
         node = Shuffled(self._next_id(), self._node, spec, partitioner, map_side)
-        driver = getattr(self.ctx, "_driver", None)
-        if driver is not None:
-            weakref.finalize(node, driver.shuffle_unreachable, spec.shuffle_id).atexit = False
+        driver = self.ctx.runtime.driver
+        weakref.finalize(node, driver.shuffle_unreachable, spec.shuffle_id).atexit = False
         return self._wrap(node)
 
     def _default_reduce_partitions(self) -> int:
@@ -221,17 +220,16 @@ class RDD(PairMixin, ActionsMixin, IOMixin, Generic[T_co]):
         if node.storage_level is not None and node.storage_level != storageLevel:
             raise ValueError("Cannot change storage level of an RDD after it was already "
                              "assigned a level")
-        if node.storage_level is None:
-            driver = getattr(self.ctx, "_driver", None)
-            if driver is not None:  # ContextCleaner: a collected RDD's blocks go too
-                weakref.finalize(node, driver.rdd_unreachable, node.id).atexit = False
+        if node.storage_level is None:  # ContextCleaner: a collected RDD's blocks go too
+            driver = self.ctx.runtime.driver
+            weakref.finalize(node, driver.rdd_unreachable, node.id).atexit = False
         node.storage_level = storageLevel
         return self
 
     def unpersist(self, blocking: bool = False) -> "RDD":
         if self._node.storage_level is not None:
             self._node.storage_level = None
-            self.ctx._driver.remove_rdd(self._node.id)
+            self.ctx.runtime.driver.remove_rdd(self._node.id)
         return self
 
     @property

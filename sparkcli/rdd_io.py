@@ -387,7 +387,7 @@ class IOMixin:
         if self.checkpointed:
             return True
         if self.isLocallyCheckpointed() and self.storage_level is not None:
-            held = self.ctx._driver.block_locations
+            held = self.ctx.runtime.driver.block_locations
             return self.num_partitions > 0 and all(
                 held.get((self.id, i)) for i in range(self.num_partitions))
         return False

@@ -172,7 +172,7 @@ class PairMixin:
             grouped = self.mapPartitions(group, preservesPartitioning=True)
         else:
             agg = Aggregator(_create_list, _append, _extend)
-            spec = ShuffleSpec(self.ctx._new_shuffle_id(), numPartitions, partitionFunc, agg,
+            spec = ShuffleSpec(self.ctx.runtime.ids.shuffle(), numPartitions, partitionFunc, agg,
                                map_side_combine=False)
             grouped = self._shuffled(spec, partitioner)
         return grouped.mapValues(ResultIterable)

@@ -146,4 +146,4 @@ def checkpoint_file_rdd(sc: Any, path: str, num_partitions: int,
     if not os.path.isdir(local):
         raise SparkException(f"Checkpoint directory {local} of a saved RDD is missing: "
                              "the streaming checkpoint cannot be recovered")
-    return wrap(sc, CheckpointFiles(sc._new_rdd_id(), local, num_partitions, partitioner))
+    return wrap(sc, CheckpointFiles(sc.runtime.ids.rdd(), local, num_partitions, partitioner))

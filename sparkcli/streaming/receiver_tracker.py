@@ -98,7 +98,7 @@ class ReceiverTracker:
         if not self.streams:
             return
         check_slots(self.sc, len(self.streams))
-        drv = self.sc._driver
+        drv = self.sc.runtime.driver
         drv.handlers["stream_block"] = self._on_message
         drv.handlers["stream_receiver"] = self._on_message
         if self.backpressure:
@@ -120,7 +120,7 @@ class ReceiverTracker:
         func = receiver_task(sid, self.block_ms, self.max_rate, self.restart_delay_ms,
                              self.initial_rate)
         props = {"spark.job.description": f"Streaming job running receiver {sid}"}
-        waiter = self.sc._driver.submit_job(rdd._node, func, [0], props)
+        waiter = self.sc.runtime.driver.submit_job(rdd._node, func, [0], props)
         self.receivers[sid] = waiter
         threading.Thread(target=self._watch, args=(sid, waiter), daemon=True,
                          name=f"receiver-watch-{sid}").start()
@@ -129,7 +129,7 @@ class ReceiverTracker:
         """Backpressure: the receiver of stream ``sid`` may now store ``rate`` records/s."""
         waiter = self.receivers.get(sid)
         if waiter is not None and waiter.job_id is not None and not waiter.event.is_set():
-            self.sc._driver.message_job_tasks(waiter.job_id, ("rate", rate))
+            self.sc.runtime.driver.message_job_tasks(waiter.job_id, ("rate", rate))
 
     def _watch(self, sid: int, waiter: Any) -> None:
         waiter.event.wait()
@@ -200,7 +200,7 @@ class ReceiverTracker:
 
     def stop(self, timeout: float = 10.0) -> None:
         self.stopping = True
-        drv = self.sc._driver
+        drv = self.sc.runtime.driver
         for waiter in list(self.receivers.values()):
             if waiter.submitted.wait(timeout) and not waiter.event.is_set():
                 drv.kill_job_tasks(waiter.job_id)

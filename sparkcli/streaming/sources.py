@@ -154,4 +154,4 @@ class ReceiverInputDStream(InputDStream):
     def _compute(self, t: int) -> Any:
         tracker = self._ssc._scheduler.receiver_tracker
         blocks = tracker.blocks_of(t, self._id) if tracker is not None else []
-        return wrap(self._sc, BlockList(self._sc._new_rdd_id(), blocks))
+        return wrap(self._sc, BlockList(self._sc.runtime.ids.rdd(), blocks))
