@@ -15,7 +15,8 @@ Fields:
                stage ids are the DAG scheduler's: it is per application and pure)
     driver     the scheduler's Driver (runtime.scheduler.driver), once started, else None
     launcher   what starts the executors (local[N] or spark://), once started, else None
-    bus        the listener bus the driver posts events on, once there is one, else None
+    bus        the listener bus (runtime.scheduler.bus) the driver posts events on, once
+               the application started, else None
     ui         the web UI of the application, once there is one, else None
 
 Invariants: ids of one kind are unique within the application and increase from 0 (the

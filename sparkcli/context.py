@@ -29,6 +29,7 @@ from runtime.lineage.files import PickleFile, TextFile, WholeTextFiles
 from runtime.lineage.narrow import Union
 from runtime.lineage.sources import ParallelCollection
 from runtime.memory import DEFAULT_FRACTION, pool_size
+from runtime.scheduler.bus import ListenerBus
 from runtime.status.live import LiveStatus
 from runtime.ui.launch import start_driver_ui
 from sparkcli.listener import application_end, application_start, call_site
@@ -116,12 +117,13 @@ class SparkContext(FilesMixin):
             self._progress_bar = None
             self._start_runtime()
             self._status_store = LiveStatus()
-            self._driver.bus.add_listener(self._status_store)
+            self.runtime.bus.add_listener(self._status_store)
             # status store, event log and web UI on :4040 (started on a background thread)
-            self._ui = start_driver_ui(self._app_id, self.appName, config, rconfig.home_dir(),
-                                       self.version, self.startTime, self._app_dir)
-            self._driver.bus.add_listener(self._ui)
-            application_start(self._driver.bus, self)
+            self.runtime.ui = start_driver_ui(self._app_id, self.appName, config,
+                                              rconfig.home_dir(), self.version, self.startTime,
+                                              self._app_dir)
+            self.runtime.bus.add_listener(self.runtime.ui)
+            application_start(self.runtime.bus, self)
             from sparkcli.progress import start_for
 
             self._progress_bar = start_for(self)
@@ -147,6 +149,7 @@ class SparkContext(FilesMixin):
         max_result = c.get_memory("spark.driver.maxResultSize") or 0
         c.get_memory("spark.driver.memory")  # validated like Spark does at launch
         app = self.runtime
+        app.bus = ListenerBus()
         app.driver = Driver(
             app_id=self._app_id, app_dir=self._app_dir, local_dir=self._local_dir,
             launcher=None, max_failures=self._spec.max_failures  # 0 for spark://
@@ -157,7 +160,7 @@ class SparkContext(FilesMixin):
             # spark.driver.bindAddress / spark.driver.host: where executors reach the driver
             # (loopback by default; a cluster across machines sets them, with authentication)
             bind_host=c.get("spark.driver.bindAddress") or c.get("spark.driver.host")
-            or "127.0.0.1", advertise_host=c.get("spark.driver.host"))
+            or "127.0.0.1", advertise_host=c.get("spark.driver.host"), bus=app.bus)
         paths = [p for p in [os.getcwd()] + sys.path[:1] if p]
         from sparkcli.files import sys_path_entry
 
@@ -298,7 +301,7 @@ class SparkContext(FilesMixin):
 
     @property
     def uiWebUrl(self) -> str | None:
-        return self._ui.url
+        return self.runtime.ui.url
 
     @property
     def resources(self) -> dict:
@@ -334,11 +337,11 @@ class SparkContext(FilesMixin):
         >>> sc.parallelize([1, 2]).count()  # doctest: +SKIP
         2
         """
-        self._driver.bus.add_listener(listener)
+        self.runtime.bus.add_listener(listener)
 
     def removeSparkListener(self, listener: Any) -> None:
         """Stop sending events to ``listener``."""
-        self._driver.bus.remove_listener(listener)
+        self.runtime.bus.remove_listener(listener)
 
     # -- job groups / local properties ----------------------------------------------------
     def _props(self) -> dict:
@@ -497,9 +500,9 @@ class SparkContext(FilesMixin):
                 self._progress_bar.stop()
             self._driver.stop()
             self._driver.close_sockets()
-            application_end(self._driver.bus)
-            self._driver.bus.stop()  # delivers what is queued first
-            self._ui.stop(_exit_code)
+            application_end(self.runtime.bus)
+            self.runtime.bus.stop()  # delivers what is queued first
+            self.runtime.ui.stop(_exit_code)
             self._launcher.stop()
             shutil.rmtree(self._local_dir, ignore_errors=True)
             appdir.write_state(self._app_dir, state=_state, exit_code=_exit_code,
