@@ -173,11 +173,11 @@ class SparkContext(FilesMixin):
         if self._spec.kind == "local" and c.get_bool(IN_PROCESS, False):
             from runtime.inprocess import InProcessLauncher
 
-            self._launcher = InProcessLauncher(local_dir=self._local_dir,
-                                               app_dir=self._app_dir, driver=self._driver)
-            self._driver.launcher = self._launcher
-            self._driver.start()
-            self._launcher.start()
+            app.launcher = InProcessLauncher(local_dir=self._local_dir, app_dir=self._app_dir,
+                                             driver=app.driver)
+            app.driver.launcher = app.launcher
+            app.driver.start()
+            app.launcher.start()
             return
         if self._spec.kind == "spark":
             app.launcher = self._standalone_launcher(py_files + paths, env, level)
