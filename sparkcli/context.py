@@ -13,28 +13,42 @@ Only one SparkContext may be active per process, as in Spark.
 from __future__ import annotations
 
 import atexit
+import getpass
 import os
 import shutil
 import sys
 import tempfile
 import threading
 import time
+import uuid
 from typing import Any, Callable, Iterable
 
-from runtime import appdir
-from runtime.app import AppDirs, AppRuntime
+from runtime import appdir, serde
 from runtime import config as rconfig
+from runtime import log as rlog
+from runtime.app import AppDirs, AppRuntime
 from runtime.errors import SparkException
+from runtime.inprocess import InProcessLauncher
 from runtime.lineage.files import PickleFile, TextFile, WholeTextFiles
 from runtime.lineage.narrow import Union
 from runtime.lineage.sources import ParallelCollection
+from runtime.master_url import parse_master
 from runtime.memory import DEFAULT_FRACTION, pool_size
+from runtime.rpc import auth
 from runtime.scheduler.bus import ListenerBus
+from runtime.scheduler.driver import Driver
+from runtime.scheduler.local import LocalLauncher
+from runtime.scheduler.standalone import StandaloneLauncher
 from runtime.status.live import LiveStatus
 from runtime.ui.launch import start_driver_ui
+from sparkcli import shared
+from sparkcli.conf import SparkConf
+from sparkcli.files import SparkFiles, sys_path_entry
 from sparkcli.listener import application_end, application_start, call_site
 from sparkcli.context_files import FilesMixin
+from sparkcli.progress import start_for
 from sparkcli.rdd import RDD, wrap
+from sparkcli.status import StatusTracker
 from sparkcli.version import PYSPARK_API_VERSION, SPARKCLI_VERSION
 
 # internal: tasks run in the driver's own process, one at a time, through the same scheduler
@@ -57,10 +71,6 @@ class SparkContext(FilesMixin):
                  conf: Any = None, gateway: Any = None, jsc: Any = None,
                  profiler_cls: Any = None, udf_profiler_cls: Any = None,
                  memory_profiler_cls: Any = None):
-        from runtime import log as rlog
-        from runtime.master_url import parse_master
-        from sparkcli.conf import SparkConf
-
         with _lock:
             active = SparkContext._active_spark_context
             if active is not None:
@@ -93,8 +103,6 @@ class SparkContext(FilesMixin):
             #: the engine's state of this application (ids, dirs, driver, launcher, bus, UI),
             #: passed to what needs it; not a PySpark API
             self.runtime = AppRuntime(config, app_id, AppDirs(app_dir, local_dir, files_dir))
-            from sparkcli.files import SparkFiles
-
             SparkFiles._root_directory = self._files_dir
             self._attach_driver_log(rlog)
             self._log.info("Running Spark version %s (sparkcli %s)", PYSPARK_API_VERSION,
@@ -124,8 +132,6 @@ class SparkContext(FilesMixin):
                                               self._app_dir)
             self.runtime.bus.add_listener(self.runtime.ui)
             application_start(self.runtime.bus, self)
-            from sparkcli.progress import start_for
-
             self._progress_bar = start_for(self)
             SparkContext._active_spark_context = self
             atexit.register(self._atexit)
@@ -139,10 +145,6 @@ class SparkContext(FilesMixin):
 
     # -- runtime ---------------------------------------------------------------------------
     def _start_runtime(self) -> None:
-        from runtime.scheduler.driver import Driver
-        from runtime.scheduler.local import LocalLauncher
-        from sparkcli import shared
-
         c = self._config
         mem = c.get_memory("spark.executor.memory")
         fraction = c.get_float("spark.memory.fraction", DEFAULT_FRACTION)
@@ -162,8 +164,6 @@ class SparkContext(FilesMixin):
             bind_host=c.get("spark.driver.bindAddress") or c.get("spark.driver.host")
             or "127.0.0.1", advertise_host=c.get("spark.driver.host"), bus=app.bus)
         paths = [p for p in [os.getcwd()] + sys.path[:1] if p]
-        from sparkcli.files import sys_path_entry
-
         py_files = [sys_path_entry(p) for p in (c.get("spark.submit.pyFiles") or "").split(",")
                     if p]
         env = {k[len("spark.executorEnv."):]: v for k, v in c.items()
@@ -171,8 +171,6 @@ class SparkContext(FilesMixin):
         env["SPARKCLI_FILES_DIR"] = self._files_dir
         level = c.get("spark.log.level") or _current_level()
         if self._spec.kind == "local" and c.get_bool(IN_PROCESS, False):
-            from runtime.inprocess import InProcessLauncher
-
             app.launcher = InProcessLauncher(local_dir=self._local_dir, app_dir=self._app_dir,
                                              driver=app.driver)
             app.driver.launcher = app.launcher
@@ -193,9 +191,6 @@ class SparkContext(FilesMixin):
 
     def _standalone_launcher(self, python_paths: list[str], env: dict, level: str) -> Any:
         """spark://: register with the master, which has workers start the executors."""
-        from runtime.rpc import auth
-        from runtime.scheduler.standalone import StandaloneLauncher
-
         c = self._config
         try:
             secret = auth.secret_from(c.get)
@@ -308,18 +303,12 @@ class SparkContext(FilesMixin):
         return {}
 
     def getConf(self) -> Any:
-        from sparkcli.conf import SparkConf
-
         return SparkConf._from_config(self._config.copy())
 
     def setLogLevel(self, logLevel: str) -> None:
-        from runtime import log as rlog
-
         rlog.set_level(logLevel)
 
     def statusTracker(self) -> Any:
-        from sparkcli.status import StatusTracker
-
         return StatusTracker(self._status_store)
 
     def addSparkListener(self, listener: Any) -> None:
@@ -450,22 +439,16 @@ class SparkContext(FilesMixin):
 
     # -- shared variables -------------------------------------------------------------------
     def broadcast(self, value: Any) -> Any:
-        from sparkcli.shared import Broadcast
-
         self._check_alive()
         bid = self.runtime.ids.broadcast()
         d = os.path.join(self._local_dir, "broadcast")
         os.makedirs(d, exist_ok=True)
         path = os.path.join(d, f"broadcast_{bid}")
         with open(path, "wb") as f:
-            from runtime import serde
-
             f.write(serde.dumps_closure(value))
-        return Broadcast(bid, path, value, on_driver=True)
+        return shared.Broadcast(bid, path, value, on_driver=True)
 
     def accumulator(self, value: Any, accum_param: Any = None) -> Any:
-        from sparkcli import shared
-
         if accum_param is None:
             if isinstance(value, bool) or not isinstance(value, (int, float, complex)):
                 raise TypeError(f"No default accumulator param for type {type(value)}")
@@ -509,8 +492,6 @@ class SparkContext(FilesMixin):
                                end=time.time(),
                                executors=sorted(self._launcher.procs, key=int))
             self._log.info("Successfully stopped SparkContext")
-            from runtime import log as rlog
-
             rlog.remove_file_handler(os.path.join(self._app_dir, "driver.log"))
             if SparkContext._active_spark_context is self:
                 SparkContext._active_spark_context = None
@@ -546,20 +527,14 @@ def _first_local_dir(value: str | None) -> str:
 
 
 def _user() -> str:
-    import getpass
-
     return getpass.getuser()
 
 
 def _uuid() -> str:
-    import uuid
-
     return str(uuid.uuid4())
 
 
 def _current_level() -> str:
-    from runtime import log as rlog
-
     getter = getattr(rlog, "current_level", None)
     return getter() if getter else "WARN"
 

@@ -29,6 +29,7 @@ from itertools import islice
 from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 
 from runtime.lineage.narrow import Cartesian, Zipped
+from sparkcli.errors import PySparkNotImplementedError
 from sparkcli.rdd_stats import StatsMixin
 
 # StatsMixin's examples run with this module's (doctest.DocTestFinder only looks at the
@@ -575,8 +576,6 @@ class ActionsMixin(StatsMixin):
         spark = SparkSession.builder.getOrCreate()
         create = getattr(spark, "createDataFrame", None)
         if create is None:
-            from sparkcli.errors import PySparkNotImplementedError
-
             raise PySparkNotImplementedError(
                 "RDD.toDF needs DataFrames, which sparkcli does not provide yet; "
                 "collect() the RDD or keep it as an RDD")

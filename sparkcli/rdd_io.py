@@ -36,12 +36,13 @@ import zlib
 from itertools import chain, islice
 from typing import Any, Callable, Iterable, Iterator
 
+from runtime import serde, task_env
 from runtime.errors import SparkException
 from runtime.hadoop import formats
 from runtime.lineage.dependency import ShuffleDependency
 from runtime.lineage.files import local_path
 from runtime.lineage.node import CheckpointState, Node
-from sparkcli.errors import PySparkNotImplementedError
+from sparkcli.errors import PySparkNotImplementedError, PySparkRuntimeError
 from sparkcli.storagelevel import StorageLevel
 
 #: Hadoop codec class -> (file extension, opener of a binary write stream)
@@ -101,8 +102,6 @@ def _write_text(iterator: Iterable, stream: Any) -> None:
 
 def _pickle_writer(batch_size: int) -> Callable[[Iterable, Any], None]:
     def write(iterator: Iterable, stream: Any) -> None:
-        from runtime import serde
-
         serde.dump_batches(iterator, stream, max(1, int(batch_size)))
 
     return write
@@ -188,8 +187,6 @@ class IOMixin:
         os.makedirs(tmp_root)
 
         def write_partition(iterator: Iterable) -> str:
-            from runtime import task_env
-
             tc = task_env.current()
             split = tc.partition_id if tc is not None else 0
             attempt = tc.task_attempt_id if tc is not None else 0
@@ -328,8 +325,6 @@ class IOMixin:
                 if errors:
                     raise errors[0]
                 if checkCode and proc.returncode:
-                    from sparkcli.errors import PySparkRuntimeError
-
                     raise PySparkRuntimeError(
                         f"Pipe function `{command}` exited with error code "
                         f"{proc.returncode}.", errorClass="PIPE_FUNCTION_EXITED",

@@ -23,14 +23,17 @@ from __future__ import annotations
 
 import copy
 import random
+import sys
 from functools import reduce
 from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 
+from runtime import task_env
 from runtime.lineage.narrow import Coalesced
 from runtime.lineage.partitioner import Partitioner
 from runtime.shuffle.hashing import portable_hash
 from runtime.shuffle.partitioner import RangePartitioner, range_bounds
 from runtime.shuffle.spec import Aggregator, ShuffleSpec
+from sparkcli.rdd_actions import RDDStratifiedSampler
 
 
 T = TypeVar("T")
@@ -58,8 +61,6 @@ def _sorter(keyfunc: Callable, ascending: bool) -> Callable[[Iterable], Iterator
     """Sort a partition of (k, v) by keyfunc(k), spilling through the task's sorter."""
 
     def sort_partition(iterator: Iterable) -> Iterator:
-        from runtime import task_env
-
         def key(kv: tuple) -> Any:
             return keyfunc(kv[0])
 
@@ -336,8 +337,6 @@ class PairMixin:
     def _partition_of(self, key: Any) -> int:
         """The partition holding ``key``. Computed here when this process hashes strings
         like the executors (PYTHONHASHSEED=0), else by a one-record task on an executor."""
-        import sys
-
         partitioner = self.partitioner
         if not sys.flags.hash_randomization:
             return partitioner(key)
@@ -437,8 +436,6 @@ class PairMixin:
         >>> 100 < len(sample["a"]) < 300 and 50 < len(sample["b"]) < 150
         True
         """
-        from sparkcli.rdd_actions import RDDStratifiedSampler
-
         for key in fractions:
             if not fractions[key] >= 0.0:
                 raise ValueError("Invalid Sampling rate %s" % fractions[key])
