@@ -29,11 +29,13 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import pickle
 import re
 from typing import Any
 
 from runtime.errors import SparkException
 from runtime.lineage.checkpoint import CheckpointFiles
+from sparkcli.conf import SparkConf
 from sparkcli.rdd import RDD, wrap
 
 __all__ = ["Checkpoint", "CheckpointWriter", "checkpoint_file_rdd", "read_checkpoint"]
@@ -63,8 +65,6 @@ class Checkpoint:
             return cloudpickle.dumps(self)
 
     def spark_conf(self) -> Any:
-        from sparkcli.conf import SparkConf
-
         conf = SparkConf(loadDefaults=False)
         skip = {"spark.app.id", "spark.driver.port", "spark.driver.host"}
         for k, v in self.conf_pairs:
@@ -107,8 +107,6 @@ def checkpoint_files(directory: str) -> list[tuple[int, str]]:
 def read_checkpoint(directory: str) -> Checkpoint | None:
     """The newest readable checkpoint in ``directory``; None when there is none; an error
     naming the directory when checkpoint files exist but none can be read."""
-    import pickle
-
     directory = os.path.abspath(directory.removeprefix("file:"))
     if os.path.exists(directory) and not os.path.isdir(directory):
         raise SparkException(f"Failed to read checkpoint from directory {directory}: it is "

@@ -24,14 +24,23 @@ import atexit
 import logging
 import os
 import threading
+import time
 from typing import Any, Callable
 
 from runtime.errors import SparkException
+from sparkcli.conf import SparkConf
+from sparkcli.context import SparkContext
+from sparkcli.rdd import RDD
 from sparkcli.storagelevel import StorageLevel
+from sparkcli.streaming.checkpoint import Checkpoint, CheckpointWriter, read_checkpoint
 from sparkcli.streaming.clock import clock_from_conf
 from sparkcli.streaming.dstream import DStream, TransformedDStream
 from sparkcli.streaming.graph import DStreamGraph
-from sparkcli.streaming.util import to_ms
+from sparkcli.streaming.receiver import SocketReceiver
+from sparkcli.streaming.receiver_tracker import check_slots
+from sparkcli.streaming.scheduler import JobScheduler
+from sparkcli.streaming.sources import FileInputDStream, QueueInputDStream, ReceiverInputDStream
+from sparkcli.streaming.util import to_datetime, to_ms
 
 __all__ = ["IllegalStateException", "StreamingContext"]
 
@@ -49,9 +58,6 @@ class StreamingContext:
 
     def __init__(self, sparkContext: Any, batchDuration: Any = None, jssc: Any = None,
                  _checkpoint: Any = None):
-        from sparkcli.conf import SparkConf
-        from sparkcli.context import SparkContext
-
         if isinstance(sparkContext, str):  # (master, appName, batchDuration)
             master, app_name, batchDuration = sparkContext, batchDuration, jssc
             sparkContext = SparkContext(master, app_name)
@@ -99,9 +105,6 @@ class StreamingContext:
                     setupFunc: Callable[[], StreamingContext]) -> StreamingContext:
         """Recreate the context from the checkpoint in ``checkpointPath`` if there is one,
         else call ``setupFunc()`` (which must build and return a new context)."""
-        from sparkcli.context import SparkContext
-        from sparkcli.streaming.checkpoint import read_checkpoint
-
         cp = read_checkpoint(checkpointPath)
         if cp is None:
             ssc = setupFunc()
@@ -137,8 +140,6 @@ class StreamingContext:
     def checkpoint(self, directory: str | None) -> None:
         """Checkpoint the graph and state into ``directory`` (needed by updateStateByKey,
         windows with an inverse function, and recovery with getOrCreate)."""
-        from sparkcli.streaming.checkpoint import CheckpointWriter
-
         if directory is None:
             self._checkpoint_dir = self._checkpoint_writer = None
             return
@@ -158,27 +159,19 @@ class StreamingContext:
     def socketTextStream(self, hostname: str, port: int,
                          storageLevel: StorageLevel = StorageLevel.MEMORY_AND_DISK_2) -> DStream:
         """Lines of text from a TCP server at hostname:port (this side connects)."""
-        from sparkcli.streaming.receiver import SocketReceiver
-
         return self.receiverStream(SocketReceiver(hostname, port, storageLevel))
 
     def receiverStream(self, receiver: Any) -> DStream:
         """A DStream fed by a custom :class:`~sparkcli.streaming.receiver.Receiver`
         (sparkcli extension; Scala/Java Spark's receiverStream)."""
-        from sparkcli.streaming.sources import ReceiverInputDStream
-
         return ReceiverInputDStream(self, receiver)
 
     def textFileStream(self, directory: str) -> DStream:
         """Lines of the new files that appear (atomically) in ``directory``."""
-        from sparkcli.streaming.sources import FileInputDStream
-
         return FileInputDStream(self, directory)
 
     def binaryRecordsStream(self, directory: str, recordLength: int) -> DStream:
         """Fixed-length byte records of the new files in ``directory``."""
-        from sparkcli.streaming.sources import FileInputDStream
-
         if not isinstance(recordLength, int) or recordLength <= 0:
             raise ValueError(f"recordLength must be a positive int, got {recordLength!r}")
         return FileInputDStream(self, directory, recordLength)
@@ -186,9 +179,6 @@ class StreamingContext:
     def queueStream(self, rdds: Any, oneAtATime: bool = True, default: Any = None) -> DStream:
         """A DStream of the given RDDs (or lists), one per batch (all in the first batch
         when ``oneAtATime`` is False); ``default`` when the queue is empty."""
-        from sparkcli.rdd import RDD
-        from sparkcli.streaming.sources import QueueInputDStream
-
         if default is not None and not isinstance(default, RDD):
             default = self._sc.parallelize(default)
         return QueueInputDStream(self, rdds, oneAtATime, default)
@@ -223,10 +213,6 @@ class StreamingContext:
 
     def start(self) -> None:
         """Start generating and running batches."""
-        from sparkcli.streaming.receiver_tracker import check_slots
-        from sparkcli.streaming.scheduler import JobScheduler
-        from sparkcli.streaming.sources import ReceiverInputDStream
-
         with _lock:
             if self._state == "ACTIVE":
                 log.warning("StreamingContext has already been started")
@@ -243,8 +229,6 @@ class StreamingContext:
             check_slots(self._sc, sum(isinstance(s, ReceiverInputDStream)
                                       for s in self._graph.input_streams))
             if self._checkpoint_writer is not None:
-                from sparkcli.streaming.checkpoint import Checkpoint
-
                 try:
                     Checkpoint(self, 0).serialize()
                 except Exception as e:
@@ -278,8 +262,6 @@ class StreamingContext:
         return self._await(timeout)
 
     def _await(self, timeout: float | None) -> bool:
-        import time
-
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._terminated:
             while not self._stopped_flag and self._error is None:
@@ -325,8 +307,6 @@ class StreamingContext:
         """Write a metadata checkpoint for batch time t (job generator thread); with
         ``clear`` (the checkpoint after a batch completed), then delete the RDD checkpoints
         it no longer references (Spark's clearCheckpointDataLater)."""
-        from sparkcli.streaming.checkpoint import Checkpoint
-
         writer = self._checkpoint_writer
         if writer is None:
             return
@@ -341,8 +321,6 @@ class StreamingContext:
 
 class _UnionDStream(TransformedDStream):
     def _compute(self, t: int) -> Any:
-        from sparkcli.streaming.util import to_datetime
-
         rdds = [p._get_or_compute(t) for p in self._parents]
         if all(r is None for r in rdds):
             return None

@@ -53,9 +53,11 @@ import shutil
 from collections.abc import Iterable
 from typing import Any, Callable, Generic, TypeVar
 
+from sparkcli.errors import IllegalArgumentException
 from sparkcli.storagelevel import StorageLevel
+from sparkcli.streaming.checkpoint import checkpoint_file_rdd
 from sparkcli.streaming.dstream_pairs import PairOpsMixin
-from sparkcli.streaming.util import from_timestamp, rddToFileName, to_datetime, with_time
+from sparkcli.streaming.util import from_timestamp, rddToFileName, to_datetime, to_ms, with_time
 from sparkcli.streaming.windowed import WindowOpsMixin
 
 __all__ = ["DStream", "TransformedDStream"]
@@ -111,8 +113,6 @@ class DStream(PairOpsMixin, WindowOpsMixin, Generic[T_co]):
 
     def _attach(self, ssc: Any) -> None:
         """After unpickling: reconnect to the new context, re-read checkpointed RDDs."""
-        from sparkcli.streaming.checkpoint import checkpoint_file_rdd
-
         self._ssc, self._sc = ssc, ssc._sc
         self._reset_checkpoint_bookkeeping()
         for t, (path, n, partitioner) in sorted(self._restored.items()):
@@ -180,8 +180,6 @@ class DStream(PairOpsMixin, WindowOpsMixin, Generic[T_co]):
             p._remember(self._parent_remember_ms())
 
     def _validate_at_start(self) -> None:
-        from sparkcli.errors import IllegalArgumentException
-
         if self._checkpoint_ms is not None and self._sc.getCheckpointDir() is None:
             raise IllegalArgumentException(
                 "The checkpoint directory has not been set. Please set it by "
@@ -272,8 +270,6 @@ class DStream(PairOpsMixin, WindowOpsMixin, Generic[T_co]):
     def checkpoint(self, interval: float) -> DStream:
         """Checkpoint this DStream's RDDs every ``interval`` seconds (a multiple of the
         slide); needs ``ssc.checkpoint(dir)``."""
-        from sparkcli.streaming.util import to_ms
-
         ms = to_ms(interval, "checkpoint interval")
         if ms % self._slide_ms != 0:
             raise ValueError("checkpoint interval must be multiple of the dstream's slide "

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from runtime.shuffle.hashing import portable_hash
+from sparkcli.rdd import RDD
 
 __all__ = ["PairOpsMixin"]
 
@@ -72,7 +73,6 @@ class PairOpsMixin:
         ``initialRDD`` (an RDD or a list of (key, state) pairs) is the state before the
         first batch.
         """
-        from sparkcli.rdd import RDD
         from sparkcli.streaming.state import StateDStream
 
         n = self._default_partitions(numPartitions)

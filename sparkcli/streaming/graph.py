@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable
 
+from sparkcli.errors import IllegalArgumentException
 from sparkcli.streaming.dstream import DStream
 
 __all__ = ["DStreamGraph", "ForEachDStream", "InputDStream", "Job"]
@@ -75,8 +76,6 @@ class DStreamGraph:
         return list(seen.values())
 
     def validate(self) -> None:
-        from sparkcli.errors import IllegalArgumentException
-
         if not self.output_streams:
             raise IllegalArgumentException(
                 "No output operations registered, so nothing to execute (add one: pprint(), "

@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from collections.abc import Iterator as _Iterator
 from typing import Any
 
+from runtime import task_env
 from sparkcli.storagelevel import StorageLevel
 
 __all__ = ["BlockInfo", "Receiver", "ReceiverTracker", "SocketReceiver"]
@@ -305,8 +306,6 @@ def receiver_task(stream_id: int, block_ms: int, max_rate: float, restart_delay_
     """The function of a receiver job (runs in the executor on the receiver's partition)."""
 
     def run(iterator: Iterable) -> int:
-        from runtime import task_env
-
         receiver = next(iter(iterator))
         sup = ReceiverSupervisor(receiver, task_env.current(), stream_id, block_ms,
                                  max_rate, restart_delay_ms, initial_rate)

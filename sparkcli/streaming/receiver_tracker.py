@@ -11,8 +11,10 @@ import uuid
 from typing import Any
 
 from runtime.errors import SparkException
+from sparkcli.streaming.listener import ReceiverInfo
 from sparkcli.streaming.rate_controller import RateController, backpressure_enabled
 from sparkcli.streaming.receiver import BlockInfo, receiver_task
+from sparkcli.streaming.wal import FileWriteAheadLog
 
 __all__ = ["ReceiverTracker"]
 
@@ -53,8 +55,6 @@ class ReceiverTracker:
 
     # -- write-ahead log ---------------------------------------------------------------------
     def _open_wal(self) -> None:
-        from sparkcli.streaming.wal import FileWriteAheadLog
-
         root = self.ssc._checkpoint_dir
         if not root:
             raise SparkException(
@@ -174,8 +174,6 @@ class ReceiverTracker:
             self.cond.notify_all()
 
     def _receiver_event(self, executor_id: str, msg: dict) -> None:
-        from sparkcli.streaming.listener import ReceiverInfo
-
         event = msg["event"]
         sid = msg["stream_id"]
         active = event == "started"

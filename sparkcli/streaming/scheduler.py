@@ -36,8 +36,11 @@ import threading
 import time
 from typing import Any
 
+from sparkcli.streaming.clock import ManualClock
 from sparkcli.streaming.listener import (BatchInfo, ListenerBus, OutputOperationInfo,
                                          StreamInputInfo)
+from sparkcli.streaming.receiver_tracker import ReceiverTracker
+from sparkcli.streaming.sources import ReceiverInputDStream
 
 __all__ = ["JobGenerator", "JobScheduler", "JobSet"]
 
@@ -90,8 +93,6 @@ class JobGenerator:
             self._restart(checkpoint)
 
     def _restart(self, cp: Any) -> None:
-        from sparkcli.streaming.clock import ManualClock
-
         if isinstance(self.clock, ManualClock):
             jump = int(self.ssc._sc._config.get("spark.streaming.manualClock.jump") or 0)
             self.clock.setTime(cp.checkpoint_time + jump)
@@ -190,9 +191,6 @@ class JobScheduler:
         self._thread: threading.Thread | None = None
 
     def start(self, checkpoint: Any = None) -> None:
-        from sparkcli.streaming.receiver_tracker import ReceiverTracker
-        from sparkcli.streaming.sources import ReceiverInputDStream
-
         graph = self.ssc._graph
         streams = [s for s in graph.input_streams if isinstance(s, ReceiverInputDStream)]
         self.listener_bus.start()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import operator
 from typing import Any, Callable
 
+from sparkcli.rdd_pairs import ResultIterable
 from sparkcli.streaming.util import to_ms
 
 __all__ = ["WindowOpsMixin"]
@@ -72,8 +73,6 @@ class WindowOpsMixin:
 
     def groupByKeyAndWindow(self, windowDuration: float, slideDuration: float,
                             numPartitions: int | None = None):
-        from sparkcli.rdd_pairs import ResultIterable
-
         # never mutate the lists: they may come from a cached batch
         ls = self.mapValues(lambda x: [x])
         grouped = ls.reduceByKeyAndWindow(lambda a, b: a + b, lambda a, b: a[len(b):],
