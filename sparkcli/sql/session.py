@@ -322,14 +322,14 @@ def _job_hooks(session: SparkSession) -> Any:
     from runtime.sql.execution.lineage_runner import JobHooks
 
     def on_shuffle(node: Any, shuffle_id: int) -> None:
-        driver = getattr(sc, "_driver", None)
-        if driver is not None:
-            weakref.finalize(node, driver.shuffle_unreachable, shuffle_id).atexit = False
+        driver = sc.runtime.driver
+        weakref.finalize(node, driver.shuffle_unreachable, shuffle_id).atexit = False
 
     def enabled() -> bool:  # spark.sparkcli.sql.runner=local: the in-process runner
         return session.conf.get("spark.sparkcli.sql.runner", "lineage") != "local"
 
-    return JobHooks(sc._new_rdd_id, sc._new_shuffle_id, sc._run_node_job, on_shuffle, enabled)
+    ids = sc.runtime.ids
+    return JobHooks(ids.rdd, ids.shuffle, sc._run_node_job, on_shuffle, enabled)
 
 
 # SparkSession members of PySpark that belong to DataFrames/SQL, not built yet.
