@@ -28,17 +28,14 @@ from runtime import config as rconfig
 from runtime import log as rlog
 from runtime.app import AppDirs, AppRuntime
 from runtime.errors import SparkException
-from runtime.inprocess import InProcessLauncher
 from runtime.lineage.files import PickleFile, TextFile, WholeTextFiles
 from runtime.lineage.narrow import Union
 from runtime.lineage.sources import ParallelCollection
 from runtime.master_url import parse_master
 from runtime.memory import DEFAULT_FRACTION, pool_size
-from runtime.rpc import auth
 from runtime.scheduler.bus import ListenerBus
 from runtime.scheduler.driver import Driver
 from runtime.scheduler.local import LocalLauncher
-from runtime.scheduler.standalone import StandaloneLauncher
 from runtime.status.live import LiveStatus
 from runtime.ui.launch import start_driver_ui
 from sparkcli import shared
@@ -171,6 +168,9 @@ class SparkContext(FilesMixin):
         env["SPARKCLI_FILES_DIR"] = self._files_dir
         level = c.get("spark.log.level") or _current_level()
         if self._spec.kind == "local" and c.get_bool(IN_PROCESS, False):
+            # start-up case: only this backend needs the executor side in the driver (~40 ms)
+            from runtime.inprocess import InProcessLauncher
+
             app.launcher = InProcessLauncher(local_dir=self._local_dir, app_dir=self._app_dir,
                                              driver=app.driver)
             app.driver.launcher = app.launcher
@@ -191,6 +191,10 @@ class SparkContext(FilesMixin):
 
     def _standalone_launcher(self, python_paths: list[str], env: dict, level: str) -> Any:
         """spark://: register with the master, which has workers start the executors."""
+        # start-up case: a local[N] application never loads the cluster client
+        from runtime.rpc import auth
+        from runtime.scheduler.standalone import StandaloneLauncher
+
         c = self._config
         try:
             secret = auth.secret_from(c.get)
