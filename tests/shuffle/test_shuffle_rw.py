@@ -265,8 +265,15 @@ def test_spills_log_like_spark(tmp_path, caplog):
         12, 2, portable_hash, Aggregator(lambda v: v, operator.add, operator.add), True
     )
     m = ShuffleMetrics()
-    with caplog.at_level(logging.INFO, logger="ExternalSorter"):
-        write_map_output(make_records(n=30_000), spec, 0, "e", str(tmp_path), TINY, m)
+    # the engine's log configuration (set up by any earlier test that started an app) makes
+    # known loggers non-propagating, so listen on this logger itself, not on the root
+    logger = logging.getLogger("ExternalSorter")
+    logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="ExternalSorter"):
+            write_map_output(make_records(n=30_000), spec, 0, "e", str(tmp_path), TINY, m)
+    finally:
+        logger.removeHandler(caplog.handler)
     msgs = [r.getMessage() for r in caplog.records if r.name == "ExternalSorter"]
     assert len(msgs) == m.spill_count > 1
     assert msgs[0].startswith("Thread ") and "spilling in-memory map of " in msgs[0]
