@@ -14,8 +14,12 @@ and the partition being computed (for spark_partition_id / monotonically_increas
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+import runtime.sql.expressions as package
 
 from runtime.sql import types as T
 from runtime.sql.errors import AnalysisException
@@ -87,11 +91,9 @@ def _load_all() -> None:
     if _loaded:
         return
     _loaded = True
-    import importlib
-
-    for mod in ("arithmetic", "predicates", "strings", "aggregates", "collections",
-                "datetime", "misc"):
-        importlib.import_module(f"runtime.sql.expressions.{mod}")
+    # every module of the package may register functions: adding a module is enough
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{package.__name__}.{info.name}")
 
 
 def type_mismatch(call_sql: str, param_index: int, required: str, arg_sql: str,

@@ -1,0 +1,37 @@
+"""``pyspark.sql.functions``: every built-in function, by name.
+
+A package as in PySpark 4 (``pyspark.sql.functions.builtin``). Each function builds an
+unresolved call by name; the engine's registry (runtime/sql/expressions) binds it, so
+``F.upper(col)``, ``expr("upper(x)")`` and SQL text share one implementation. The
+modules below group them by kind; this package re-exports all of them.
+"""
+
+from __future__ import annotations
+
+from sparkcli.sql.functions import builtin as _builtin
+from sparkcli.sql.functions import math_functions as _math_functions
+from sparkcli.sql.functions import string_functions as _string_functions
+from sparkcli.sql.functions import datetime_functions as _datetime_functions
+from sparkcli.sql.functions import collection_functions as _collection_functions
+from sparkcli.sql.functions import json_functions as _json_functions
+from sparkcli.sql.functions import hash_functions as _hash_functions
+from sparkcli.sql.functions import aggregate_functions as _aggregate_functions
+from sparkcli.sql.functions import window_functions as _window_functions
+from sparkcli.sql.functions import misc_functions as _misc_functions
+from sparkcli.sql.functions.builtin import *  # noqa: F401,F403
+from sparkcli.sql.functions.math_functions import *  # noqa: F401,F403
+from sparkcli.sql.functions.string_functions import *  # noqa: F401,F403
+from sparkcli.sql.functions.datetime_functions import *  # noqa: F401,F403
+from sparkcli.sql.functions.collection_functions import *  # noqa: F401,F403
+from sparkcli.sql.functions.json_functions import *  # noqa: F401,F403
+from sparkcli.sql.functions.hash_functions import *  # noqa: F401,F403
+from sparkcli.sql.functions.aggregate_functions import *  # noqa: F401,F403
+from sparkcli.sql.functions.window_functions import *  # noqa: F401,F403
+from sparkcli.sql.functions.misc_functions import *  # noqa: F401,F403
+from sparkcli.sql.udf import *  # noqa: F401,F403
+from sparkcli.sql import udf as _udf
+
+__all__ = sorted(set(_builtin.__all__).union(*(m.__all__ for m in (
+    _math_functions, _string_functions, _datetime_functions, _collection_functions,
+    _json_functions, _hash_functions, _aggregate_functions, _window_functions, _misc_functions,
+    _udf))))

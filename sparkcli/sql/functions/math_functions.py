@@ -1,0 +1,5 @@
+"""``pyspark.sql.functions``, math: trigonometry, logarithms, rounding, bases, bit operations."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
