@@ -22,7 +22,9 @@ from typing import Any, Iterator
 
 from runtime.sql import types as T
 from runtime.sql.execution.operators import PhysicalPlan, _attrs, positions_of, schema_of
-from runtime.sql.execution.sort import sort_table
+from runtime.sql.execution.sort import sort_indices, sort_table
+from runtime.sql.execution.spill import (
+    CHUNK_ROWS, BatchBuffer, HashBuckets, RunFile, SpillResources, merge_sorted_runs)
 from runtime.sql.expressions.base import (
     AggCall, Alias, AttributeReference, Expression, transform_up)
 from runtime.sql.expressions.evaluate import evaluate, materialize
@@ -120,10 +122,81 @@ class HashAggregateExec(PhysicalPlan):
         table = pa.Table.from_batches(batches, schema=schema_of(self.children[0].output))
         return table.combine_chunks().to_batches()[0], n
 
-    def run(self, index: int, batches: Iterator[Any], ectx: EvalContext) -> Iterator[Any]:
+    spillable = True
+
+    def run(self, index: int, batches: Iterator[Any], ectx: EvalContext,
+            res: SpillResources | None = None) -> Iterator[Any]:
+        """Under a memory budget (``res``): a partial aggregate emits its partial results
+        whenever its input buffer reaches the budget (the final one merges them); a
+        final/complete one with grouping keys switches to Grace hashing: its buffered and
+        remaining input goes to hash buckets on disk, aggregated one bucket at a time."""
+        if res is None:
+            yield from self._run_all(list(batches), ectx)
+        elif self.mode == "partial":
+            yield from self._run_chunked(batches, ectx, res)
+        elif not self.groupings:
+            yield from self._run_all(list(batches), ectx)
+        else:
+            yield from self._run_spilling(batches, ectx, res)
+
+    def _run_chunked(self, batches: Iterator[Any], ectx: EvalContext, res: SpillResources
+                     ) -> Iterator[Any]:
+        buf = BatchBuffer(res, "HashAggregate", factor=2.0)
+        emitted = False
+        try:
+            for b in batches:
+                if b.num_rows and not buf.add(b):
+                    yield from self._run_all(buf.take(), ectx)
+                    emitted = True
+            if buf.rows or not emitted:
+                yield from self._run_all(buf.take(), ectx)
+        finally:
+            buf.release()
+
+    def _run_spilling(self, batches: Iterator[Any], ectx: EvalContext, res: SpillResources
+                      ) -> Iterator[Any]:
+        buf = BatchBuffer(res, "HashAggregate", factor=2.0)
+        buckets: HashBuckets | None = None
+        try:
+            for b in batches:
+                if b.num_rows and not buf.add(b):
+                    if buckets is None:
+                        buckets = HashBuckets(res, schema_of(self.children[0].output),
+                                              self._bucket_keys(ectx))
+                    buckets.spill(buf.take())
+            if buckets is None:
+                yield from self._run_all(buf.take(), ectx)
+                return
+            if buf.rows:
+                buckets.spill(buf.take())
+            for part in buckets.buckets():
+                if part:
+                    yield from self._run_all(part, ectx)
+        finally:
+            buf.release()
+            if buckets is not None:
+                buckets.remove()
+
+    def _bucket_keys(self, ectx: EvalContext) -> Any:
+        """batch -> the grouping key columns (what the hash buckets hash)."""
         import pyarrow as pa
 
-        batch, n = self._input_batch(list(batches))
+        g = len(self.groupings)
+        if self.mode == "final":
+            return lambda b: pa.RecordBatch.from_arrays(
+                [b.column(i) for i in range(g)], names=[f"k{i}" for i in range(g)])
+
+        def keys(b: Any) -> Any:
+            cols = [_normalize(materialize(evaluate(e, b, self._pos, ectx), b.num_rows))
+                    for e in self.groupings]
+            return pa.RecordBatch.from_arrays(cols, names=[f"k{i}" for i in range(g)])
+
+        return keys
+
+    def _run_all(self, batches: list, ectx: EvalContext) -> Iterator[Any]:
+        import pyarrow as pa
+
+        batch, n = self._input_batch(batches)
         if self.mode == "final":
             grouped, parts = self._merge(batch, n)
         else:
@@ -298,15 +371,61 @@ class SortExec(PhysicalPlan):
     def __post_init__(self) -> None:
         self._pos = positions_of(self.children[0].output)
 
-    def run(self, index: int, batches: Iterator[Any], ectx: EvalContext) -> Iterator[Any]:
+    spillable = True
+
+    def run(self, index: int, batches: Iterator[Any], ectx: EvalContext,
+            res: SpillResources | None = None) -> Iterator[Any]:
+        """Sorted in memory, or (when the task's memory runs out) sorted runs spilled to
+        Arrow IPC files and merged k ways (spill.py)."""
         import pyarrow as pa
 
-        batches = list(batches)
-        if not batches:
+        if res is None:
+            batches = [b for b in batches if b.num_rows]
+            if batches:
+                yield from sort_table(pa.Table.from_batches(batches), self.orders, self._pos,
+                                      ectx).combine_chunks().to_batches()
             return
-        table = pa.Table.from_batches(batches)
-        for b in sort_table(table, self.orders, self._pos, ectx).combine_chunks().to_batches():
-            yield b
+        yield from self._external(batches, ectx, res)
+
+    def _sorted(self, batches: list, ectx: EvalContext) -> Any:
+        import pyarrow as pa
+
+        return sort_table(pa.Table.from_batches(batches), self.orders, self._pos,
+                          ectx).combine_chunks()
+
+    def _external(self, batches: Iterator[Any], ectx: EvalContext, res: SpillResources
+                  ) -> Iterator[Any]:
+        buf = BatchBuffer(res, "Sort", factor=2.0)  # the input and its sorted copy
+        runs: list[RunFile] = []
+        schema = schema_of(self.output)
+        try:
+            for b in batches:
+                if b.num_rows and not buf.add(b) and buf.rows > 1:
+                    mem = buf.nbytes
+                    table = self._sorted(buf.take(), ectx)
+                    run = RunFile(res.tmp_dir, schema)
+                    runs.append(run)
+                    for chunk in table.to_batches():
+                        run.write(chunk, CHUNK_ROWS)
+                    res.tracker().spilled(mem, run.close())
+            rest = buf.take()
+            last = self._sorted(rest, ectx) if rest else None
+            if not runs:
+                if last is not None:
+                    yield from last.to_batches()
+                return
+            sources = [r.read() for r in runs]
+            if last is not None:
+                sources.append(iter(last.to_batches(max_chunksize=CHUNK_ROWS)))
+
+            def order(table: Any) -> Any:
+                return sort_indices(table, self.orders, self._pos, ectx)
+
+            yield from merge_sorted_runs(sources, order)
+        finally:
+            buf.release()
+            for r in runs:
+                r.remove()
 
     def node_name(self) -> str:
         return "Sort"

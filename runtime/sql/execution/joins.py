@@ -23,6 +23,7 @@ from typing import Any, Iterator
 
 from runtime.sql.execution.operators import (
     PhysicalPlan, _attrs, _expr_str, empty_batch, positions_of, schema_of)
+from runtime.sql.execution.spill import BatchBuffer, HashBuckets, SpillResources
 from runtime.sql.expressions.base import AttributeReference, Expression
 from runtime.sql.expressions.evaluate import evaluate, materialize
 from runtime.sql.expressions.registry import EvalContext
@@ -46,13 +47,93 @@ class JoinExec(PhysicalPlan):
     def output(self) -> list[AttributeReference]:
         return self.attrs
 
-    def join(self, index: int, left: Iterator[Any], right: list, ectx: EvalContext
-             ) -> Iterator[Any]:
+    def join(self, index: int, left: Iterator[Any], right: Any, ectx: EvalContext,
+             res: SpillResources | None = None) -> Iterator[Any]:
+        """Partition ``index``: the left stream joined with the right side (the broadcast
+        build side, or the right shuffle's partition). A broadcast join streams the left
+        side batch by batch; a shuffled equi-join under a memory budget (``res``) that
+        does not fit goes Grace: both sides to hash buckets on disk, joined bucket by
+        bucket (rows with equal keys meet in one bucket; unmatched rows of an outer join
+        stay unmatched in theirs)."""
         lo, ro = self.children[0].output, self.children[1].output
-        lb = _concat(list(left), lo)
-        rb = _concat(list(right), ro)
-        yield join_batches(lb, rb, lo, ro, self.left_keys, self.right_keys, self.residual,
-                           self.join_type, schema_of(self.attrs), ectx)
+        schema = schema_of(self.attrs)
+        if self.strategy == "broadcast":
+            rb = _concat(list(right), ro)
+            for b in left:
+                if b.num_rows:
+                    yield join_batches(b, rb, lo, ro, self.left_keys, self.right_keys,
+                                       self.residual, self.join_type, schema, ectx)
+            return
+        if res is None or not self.left_keys:
+            lb = _concat(list(left), lo)
+            rb = _concat(list(right), ro)
+            yield join_batches(lb, rb, lo, ro, self.left_keys, self.right_keys, self.residual,
+                               self.join_type, schema, ectx)
+            return
+        yield from self._grace(iter(left), iter(right), ectx, res)
+
+    def _grace(self, left: Iterator[Any], right: Iterator[Any], ectx: EvalContext,
+               res: SpillResources) -> Iterator[Any]:
+        lo, ro = self.children[0].output, self.children[1].output
+        schema = schema_of(self.attrs)
+        buf = BatchBuffer(res, "ShuffledHashJoin", factor=2.0)
+        rbuf: list = []
+        fits = True
+        try:
+            for b in right:
+                if b.num_rows and not buf.add(b):
+                    fits = False
+                    break
+            if fits:
+                rbuf = list(buf.batches)
+                lbuf: list = []
+                for b in left:
+                    if b.num_rows and not buf.add(b):
+                        fits = False
+                        lbuf.append(b)
+                        break
+                    lbuf.append(b)
+                if fits:
+                    buf.release()
+                    yield join_batches(_concat([b for b in lbuf if b.num_rows], lo),
+                                       _concat(rbuf, ro), lo, ro, self.left_keys,
+                                       self.right_keys, self.residual, self.join_type,
+                                       schema, ectx)
+                    return
+                right, left = iter(rbuf), _chain(lbuf, left)
+            else:
+                right = _chain(buf.batches, right)
+            buf.release()
+            yield from self._join_buckets(left, right, ectx, res)
+        finally:
+            buf.release()
+
+    def _join_buckets(self, left: Iterator[Any], right: Iterator[Any], ectx: EvalContext,
+                      res: SpillResources) -> Iterator[Any]:
+        lo, ro = self.children[0].output, self.children[1].output
+        schema = schema_of(self.attrs)
+        rside = HashBuckets(res, schema_of(ro), _key_fn(self.right_keys, ro, ectx))
+        lside = HashBuckets(res, schema_of(lo), _key_fn(self.left_keys, lo, ectx))
+        try:
+            for side, it in ((rside, right), (lside, left)):
+                buf = BatchBuffer(res, "ShuffledHashJoin")
+                try:
+                    for b in it:
+                        if b.num_rows and not buf.add(b):
+                            side.spill(buf.take())
+                    if buf.rows:
+                        side.spill(buf.take())
+                finally:
+                    buf.release()
+            for lpart, rpart in zip(lside.buckets(), rside.buckets()):
+                if not lpart and (not rpart or self.join_type not in ("right", "full")):
+                    continue
+                yield join_batches(_concat(lpart, lo), _concat(rpart, ro), lo, ro,
+                                   self.left_keys, self.right_keys, self.residual,
+                                   self.join_type, schema, ectx)
+        finally:
+            lside.remove()
+            rside.remove()
 
     def node_name(self) -> str:
         if self.strategy == "broadcast":
@@ -68,6 +149,21 @@ class JoinExec(PhysicalPlan):
         return f"{_attrs(self.left_keys)}, {_attrs(self.right_keys)}, {jt}{side}, " \
             f"{res if res else 'false' if False else ''}".rstrip(", ") + \
             (", false" if self.strategy == "broadcast" else "")
+
+
+def _chain(first: list, rest: Iterator[Any]) -> Iterator[Any]:
+    yield from first
+    yield from rest
+
+
+def _key_fn(exprs: list, attrs: list, ectx: EvalContext) -> Any:
+    def keys(batch: Any) -> Any:
+        import pyarrow as pa
+
+        cols = _keys(batch, exprs, attrs, ectx)
+        return pa.RecordBatch.from_arrays(cols, names=[f"k{i}" for i in range(len(cols))])
+
+    return keys
 
 
 def _concat(batches: list, attrs: list) -> Any:

@@ -40,6 +40,7 @@ from runtime.sql.execution.exchange import (
     HashPartitioning, RangePartitioning, RoundRobinPartitioning, SinglePartition)
 from runtime.sql.execution.local_runner import InMemoryTableScanExec
 from runtime.sql.execution.operators import positions_of, schema_of
+from runtime.sql.execution.spill import SpillResources
 from runtime.sql.expressions.evaluate import evaluate, materialize
 from runtime.sql.expressions.registry import EvalContext
 
@@ -78,7 +79,21 @@ class ZipPartitions(Node):
         self.a, self.b, self.func = a, b, func
 
     def compute(self, split: int, tc: Any) -> Iterator:
-        return iter(self.func(split, tc.iterate(self.a, split), list(tc.iterate(self.b, split))))
+        return iter(self.func(split, tc.iterate(self.a, split), tc.iterate(self.b, split), tc))
+
+
+class SqlOperator(Node):
+    """A narrow operator that takes memory from the running task (aggregate, sort): it
+    gets the task context's memory, spill directory and metrics as SpillResources."""
+
+    rdd_class = "MapPartitionsRDD"
+
+    def __init__(self, id: int, prev: Node, func: Callable):
+        super().__init__(id, [OneToOneDependency(prev)], prev.num_partitions)
+        self.prev, self.func = prev, func
+
+    def compute(self, split: int, tc: Any) -> Iterator:
+        return iter(self.func(split, tc.iterate(self.prev, split), SpillResources.of_task(tc)))
 
 
 @dataclass
@@ -192,20 +207,26 @@ class LineageRunner:
                 return MapPartitions(ids(), self.build(left), bjoin)
             a, b = self._co_shuffles(left, right)
 
-            def sjoin(split: int, it: Iterator, other: list) -> Iterator:
-                return plan.join(split, it, other, EvalContext(ansi, tz, split))
+            def sjoin(split: int, it: Iterator, other: Iterator, tc: Any) -> Iterator:
+                return plan.join(split, it, other, EvalContext(ansi, tz, split),
+                                 SpillResources.of_task(tc))
 
             return ZipPartitions(ids(), a, b, sjoin)
         if kind == "setop":
             a, b = self._co_shuffles(*plan.children)
             ansi, tz = self.ansi, self.tz
 
-            def combine(split: int, it: Iterator, other: list) -> Iterator:
-                return plan.combine(list(it), other, EvalContext(ansi, tz, split))
+            def combine(split: int, it: Iterator, other: Iterator, tc: Any) -> Iterator:
+                return plan.combine(list(it), list(other), EvalContext(ansi, tz, split))
 
             return ZipPartitions(ids(), a, b, combine)
         child = self.build(plan.children[0])
         ansi, tz = self.ansi, self.tz
+        if getattr(plan, "spillable", False):
+            def run_spilling(split: int, it: Iterator, res: Any) -> Iterator:
+                return plan.run(split, it, EvalContext(ansi, tz, split), res)
+
+            return SqlOperator(ids(), child, run_spilling)
 
         def run(split: int, it: Iterator) -> Iterator:
             return plan.run(split, it, EvalContext(ansi, tz, split))
