@@ -16,6 +16,7 @@ from typing import Any
 from runtime.sql import types as T
 from runtime.sql.ddl import parse_type
 from runtime.sql.errors import ParseException
+from runtime.sql.parser_dialect import spark_dialect
 from runtime.sql.expressions.base import (
     Alias, CaseWhen, Cast, Expression, Literal, SortOrder, UnresolvedAttribute,
     UnresolvedExtract, UnresolvedFunction, UnresolvedStar)
@@ -47,7 +48,7 @@ def parse_expression(text: str) -> Expression:
     from sqlglot.errors import ParseError
 
     try:
-        tree = sqlglot.parse_one(text, read="spark")
+        tree = sqlglot.parse_one(text, read=spark_dialect())
     except ParseError as e:
         near = ""
         errs = getattr(e, "errors", None) or []
@@ -140,8 +141,17 @@ class _Converter:
         if isinstance(e, exp.TsOrDsToDate) and not e.args.get("format"):
             return self.convert(e.this)
         if isinstance(e, exp.Anonymous):
-            return UnresolvedFunction(e.name.lower(), tuple(self.convert(a)
-                                                            for a in e.expressions))
+            items = e.expressions
+            if len(items) == 1 and isinstance(items[0], exp.Distinct):
+                return UnresolvedFunction(e.name.lower(), tuple(
+                    self.convert(a) for a in items[0].expressions), True)
+            return UnresolvedFunction(e.name.lower(), tuple(self.convert(a) for a in items))
+        if isinstance(e, exp.Identifier):  # a lambda variable in a lambda's body
+            return UnresolvedAttribute((e.name,))
+        if isinstance(e, exp.Extract):
+            return UnresolvedFunction("date_part", (Literal(e.this.name, T.StringType()),
+                                                    self.convert(e.expression)),
+                                      options=(("display", "extract"),))
         if isinstance(e, exp.Func):
             return self._function(e)
         raise ParseException(

@@ -119,6 +119,18 @@ class Analyzer:
         inputs = plan.child.output
         groupings = tuple(self._resolve(g, inputs) for g in plan.groupings)
         aggs = tuple(self._project_list(plan.aggregates, inputs))
+        gens = [g for g in groupings if _generator(g) is not None]
+        if gens:  # groupBy(window(ts, '10 minutes', '5 minutes')): a Generate below
+            gen = _generator(gens[0])
+            assert gen is not None
+            f = gen.dtype.fields[0]
+            attr = AttributeReference(f.name, f.dataType, True)
+            swap = lambda e: attr if isinstance(e, Call) and e.spec.generator and \
+                e.sql() == gen.sql() else None  # noqa: E731
+            groupings = tuple(transform_up(g, swap) for g in groupings)
+            aggs = tuple(transform_up(a, swap) for a in aggs)
+            child = L.Generate(gen, False, (attr,), plan.children)
+            return self._check_aggregate(L.Aggregate(groupings, aggs, (child,)))
         return self._check_aggregate(L.Aggregate(groupings, aggs, plan.children))
 
     def _check_aggregate(self, plan: L.Aggregate) -> L.Aggregate:

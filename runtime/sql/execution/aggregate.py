@@ -284,6 +284,9 @@ class HashAggregateExec(PhysicalPlan):
             group_keys = keys or ["__global"]
             if not keys:
                 cols["__global"] = pa.repeat(pa.scalar(0, pa.int8()), n)
+            structs = {k: cols[k] for k in keys if pa.types.is_struct(cols[k].type)}
+            if structs:  # Arrow groups by no struct key (window()): group by its fields
+                return _group_by_struct_keys(cols, group_keys, structs, specs)
             return pa.table(cols).group_by(group_keys, use_threads=False).aggregate(specs)
         return _empty_global(cols, specs, n)  # a global aggregate of no rows: one row
 
@@ -294,6 +297,34 @@ class HashAggregateExec(PhysicalPlan):
         prefix = "partial_" if self.mode == "partial" else ""
         fns = ", ".join(prefix + _fn_string(a) for a in self._aggs)
         return f"(keys={_attrs(self.groupings)}, functions=[{fns}])"
+
+
+def _group_by_struct_keys(cols: dict, keys: list, structs: dict, specs: list) -> Any:
+    """Group by the fields of struct keys (and their validity), then rebuild the structs."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    flat = dict(cols)
+    group_keys: list[str] = []
+    for k in keys:
+        if k not in structs:
+            group_keys.append(k)
+            continue
+        arr = flat.pop(k)
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        flat[f"{k}__valid"] = arr.is_valid()
+        group_keys.append(f"{k}__valid")
+        for i in range(arr.type.num_fields):
+            flat[f"{k}__{i}"] = pc.struct_field(arr, [i])
+            group_keys.append(f"{k}__{i}")
+    out = pa.table(flat).group_by(group_keys, use_threads=False).aggregate(specs)
+    for k, arr in structs.items():
+        fields = [out.column(f"{k}__{i}").combine_chunks() for i in range(arr.type.num_fields)]
+        valid = out.column(f"{k}__valid").combine_chunks()
+        rebuilt = pa.StructArray.from_arrays(fields, fields=list(arr.type),
+                                             mask=pc.invert(valid))
+        out = out.append_column(k, rebuilt)
+    return out
 
 
 def _arrow_name(src: str | None, fn: str) -> str:

@@ -87,11 +87,13 @@ def cast_array(arr: Any, src: T.DataType, dst: T.DataType, ansi: bool, ectx: Eva
             out = _cast_each_or_null(truncated, target)
         return pc.if_else(nan, pa.scalar(0, target), out) if not ansi else out
     if isinstance(src, T.TimestampType) and isinstance(dst, T.DateType):
-        import zoneinfo
-
-        local = pc.local_timestamp(arr) if ectx.time_zone else arr
-        del zoneinfo
+        local = pc.local_timestamp(arr.cast(pa.timestamp("us", tz=ectx.time_zone or "UTC")))
         return pc.cast(pc.cast(local, pa.timestamp("us")), pa.date32())
+    if isinstance(src, T.TimestampType) and isinstance(dst, T.NumericType):
+        us = arr.cast(pa.int64())  # Spark: seconds since the epoch (a fraction if fractional)
+        if isinstance(dst, T.IntegralType):
+            return pc.cast(_floor_div(us, 1_000_000), target)
+        return pc.cast(pc.divide(us.cast(pa.float64()), 1e6), target)
     if isinstance(src, T.DateType) and isinstance(dst, T.TimestampType):
         naive = pc.cast(arr, pa.timestamp("us"))
         return pc.assume_timezone(naive, ectx.time_zone, ambiguous="earliest",
@@ -106,6 +108,14 @@ def cast_array(arr: Any, src: T.DataType, dst: T.DataType, ansi: bool, ectx: Eva
             raise cast_overflow(_num_text(bad, src), src.simpleString().upper(),
                                 dst.simpleString().upper()) from None
         return _cast_each_or_null(arr, target)
+
+
+def _floor_div(arr: Any, d: int) -> Any:
+    import pyarrow.compute as pc
+
+    q = pc.divide(arr, d)  # truncates toward zero
+    fix = pc.and_(pc.less(arr, 0), pc.not_equal(pc.multiply(q, d), arr))
+    return pc.subtract(q, pc.cast(fix, arr.type))
 
 
 def _num_text(v: Any, src: T.DataType) -> str:

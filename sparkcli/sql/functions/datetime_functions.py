@@ -1,5 +1,226 @@
-"""``pyspark.sql.functions``, dates and timestamps: Java patterns, session time zone, intervals, window()."""
+"""``pyspark.sql.functions``, dates and timestamps: Java patterns, session time zone, intervals,
+window().
+
+Each function builds an unresolved call by name (the engine's registry binds it), so the
+DataFrame API, ``expr()`` and SQL text share one implementation. As in PySpark, string
+arguments name columns, except where PySpark takes a literal (formats, units, time zones,
+durations).
+
+>>> from pyspark.sql import functions as F
+>>> F.add_months("d", 1)
+Column<'add_months(d, 1)'>
+>>> F.date_format("ts", "yyyy-MM-dd")
+Column<'date_format(ts, yyyy-MM-dd)'>
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import Any
+
+from runtime.sql.expressions.base import Expression, Literal, UnresolvedFunction
+from runtime.sql import types as T
+from sparkcli.sql.column import Column, lit_expr, to_expr
+
+__all__ = [
+    "add_months", "convert_timezone", "curdate", "current_timezone", "date_diff",
+    "date_from_unix_date", "date_part", "date_trunc", "dateadd", "datepart", "day", "dayname",
+    "dayofweek", "extract", "from_unixtime", "from_utc_timestamp", "last_day",
+    "localtimestamp", "make_date", "make_dt_interval", "make_timestamp", "make_timestamp_ltz",
+    "make_timestamp_ntz", "make_ym_interval", "monthname", "months_between", "next_day", "now",
+    "timestamp_micros", "timestamp_millis", "timestamp_seconds", "to_timestamp_ltz",
+    "to_timestamp_ntz", "to_unix_timestamp", "to_utc_timestamp", "trunc", "try_make_timestamp",
+    "try_make_timestamp_ltz", "try_make_timestamp_ntz", "try_to_date", "try_to_timestamp",
+    "unix_date", "unix_micros", "unix_millis", "unix_seconds", "unix_timestamp", "weekday",
+    "weekofyear", "window", "window_time",
+]
+
+
+def _e(v: Any) -> Expression:
+    """A column (Column or name) as an expression."""
+    return to_expr(v)
+
+
+def _v(v: Any) -> Expression:
+    """A Column as it is, any other Python value as a literal."""
+    return v._expr if isinstance(v, Column) else lit_expr(v)
+
+
+def _call(name: str, *args: Expression) -> Column:
+    return Column(UnresolvedFunction(name, tuple(args)))
+
+
+def _unary(name: str):
+    def f(col: Any) -> Column:
+        return _call(name, _e(col))
+    f.__name__ = name
+    f.__doc__ = f"Spark's ``{name}``."
+    return f
+
+
+for _n in ("last_day", "weekofyear", "dayofweek", "weekday", "dayname", "monthname", "day",
+           "unix_date", "unix_seconds", "unix_millis", "unix_micros", "timestamp_seconds",
+           "timestamp_millis", "timestamp_micros", "date_from_unix_date", "window_time"):
+    globals()[_n] = _unary(_n)
+
+
+def add_months(start: Any, months: Any) -> Column:
+    """The date ``months`` months after ``start`` (the last day when the month is shorter)."""
+    return _call("add_months", _e(start), _v(months))
+
+
+def dateadd(start: Any, days: Any) -> Column:
+    return _call("date_add", _e(start), _v(days))
+
+
+def date_diff(end: Any, start: Any) -> Column:
+    return _call("datediff", _e(end), _e(start))
+
+
+def next_day(date: Any, dayOfWeek: str) -> Column:
+    return _call("next_day", _e(date), lit_expr(dayOfWeek))
+
+
+def months_between(date1: Any, date2: Any, roundOff: bool = True) -> Column:
+    return _call("months_between", _e(date1), _e(date2), lit_expr(roundOff))
+
+
+def trunc(date: Any, format: str) -> Column:
+    return _call("trunc", _e(date), lit_expr(format))
+
+
+def date_trunc(format: str, timestamp: Any) -> Column:
+    return _call("date_trunc", lit_expr(format), _e(timestamp))
+
+
+def from_unixtime(timestamp: Any, format: str = "yyyy-MM-dd HH:mm:ss") -> Column:
+    return _call("from_unixtime", _e(timestamp), lit_expr(format))
+
+
+def unix_timestamp(timestamp: Any = None, format: str = "yyyy-MM-dd HH:mm:ss") -> Column:
+    if timestamp is None:
+        return _call("unix_timestamp")
+    return _call("unix_timestamp", _e(timestamp), lit_expr(format))
+
+
+def to_unix_timestamp(timestamp: Any, format: Any = None) -> Column:
+    if format is None:
+        return _call("to_unix_timestamp", _e(timestamp))
+    return _call("to_unix_timestamp", _e(timestamp), _v(format))
+
+
+def from_utc_timestamp(timestamp: Any, tz: Any) -> Column:
+    return _call("from_utc_timestamp", _e(timestamp), _v(tz))
+
+
+def to_utc_timestamp(timestamp: Any, tz: Any) -> Column:
+    return _call("to_utc_timestamp", _e(timestamp), _v(tz))
+
+
+def convert_timezone(sourceTz: Any, targetTz: Any, sourceTs: Any) -> Column:
+    if sourceTz is None:
+        return _call("convert_timezone", _v(targetTz), _e(sourceTs))
+    return _call("convert_timezone", _v(sourceTz), _v(targetTz), _e(sourceTs))
+
+
+def current_timezone() -> Column:
+    return _call("current_timezone")
+
+
+def curdate() -> Column:
+    return _call("current_date")
+
+
+def now() -> Column:
+    return _call("current_timestamp")
+
+
+def localtimestamp() -> Column:
+    return _call("localtimestamp")
+
+
+def make_date(year: Any, month: Any, day: Any) -> Column:
+    return _call("make_date", _e(year), _e(month), _e(day))
+
+
+def _make_ts(name: str):
+    def f(years: Any, months: Any, days: Any, hours: Any, mins: Any, secs: Any,
+          timezone: Any = None) -> Column:
+        args = [_e(years), _e(months), _e(days), _e(hours), _e(mins), _e(secs)]
+        if timezone is not None:
+            args.append(_e(timezone))
+        return _call(name, *args)
+    f.__name__ = name
+    f.__doc__ = f"Spark's ``{name}`` (seconds may have a fraction)."
+    return f
+
+
+for _n in ("make_timestamp", "make_timestamp_ltz", "try_make_timestamp",
+           "try_make_timestamp_ltz"):
+    globals()[_n] = _make_ts(_n)
+
+
+def make_timestamp_ntz(years: Any, months: Any, days: Any, hours: Any, mins: Any,
+                       secs: Any) -> Column:
+    return _call("make_timestamp_ntz", *(_e(c) for c in (years, months, days, hours, mins, secs)))
+
+
+def try_make_timestamp_ntz(years: Any, months: Any, days: Any, hours: Any, mins: Any,
+                           secs: Any) -> Column:
+    return _call("try_make_timestamp_ntz",
+                 *(_e(c) for c in (years, months, days, hours, mins, secs)))
+
+
+def make_dt_interval(days: Any = None, hours: Any = None, mins: Any = None,
+                     secs: Any = None) -> Column:
+    args = [days, hours, mins, secs]
+    while args and args[-1] is None:
+        args.pop()
+    return _call("make_dt_interval", *(_e(a) if a is not None else Literal(0, T.IntegerType())
+                                       for a in args))
+
+
+def make_ym_interval(years: Any = None, months: Any = None) -> Column:
+    args = [years, months]
+    while args and args[-1] is None:
+        args.pop()
+    return _call("make_ym_interval", *(_e(a) if a is not None else Literal(0, T.IntegerType())
+                                       for a in args))
+
+
+def _parse(name: str):
+    def f(col: Any, format: Any = None) -> Column:
+        if format is None:
+            return _call(name, _e(col))
+        return _call(name, _e(col), _v(format))
+    f.__name__ = name
+    f.__doc__ = f"Spark's ``{name}`` with an optional Java datetime pattern."
+    return f
+
+
+for _n in ("try_to_timestamp", "try_to_date", "to_timestamp_ltz", "to_timestamp_ntz"):
+    globals()[_n] = _parse(_n)
+
+
+def date_part(field: Any, source: Any) -> Column:
+    return _call("date_part", _v(field), _e(source))
+
+
+datepart = date_part
+
+
+def extract(field: Any, source: Any) -> Column:
+    """``extract(field FROM source)``."""
+    return Column(UnresolvedFunction("date_part", (_v(field), _e(source)),
+                                     options=(("display", "extract"),)))
+
+
+def window(timeColumn: Any, windowDuration: str, slideDuration: str | None = None,
+           startTime: str | None = None) -> Column:
+    """Event-time windows: a ``struct<start, end>`` column named ``window``; with a
+    ``slideDuration`` shorter than the window each row lands in several windows."""
+    args = [_e(timeColumn), lit_expr(windowDuration)]
+    if slideDuration is not None or startTime is not None:
+        args.append(lit_expr(slideDuration or windowDuration))
+    if startTime is not None:
+        args.append(lit_expr(startTime))
+    return _call("window", *args)

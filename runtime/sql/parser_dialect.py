@@ -1,0 +1,57 @@
+"""sqlglot's Spark dialect with Spark's own function names kept as they are written.
+
+sqlglot normalizes many functions into its own classes while parsing, and for date
+functions it also rewrites the Java pattern argument into strftime (``from_unixtime(x,
+'yyyy-MM-dd')`` becomes ``UnixToStr(x, '%Y-%m-%d')``), ``trunc`` becomes ``DateTrunc`` and
+``transform``/``aggregate`` take their own argument names. The engine implements Spark's
+functions itself (the registry), so the functions listed here are parsed as plain calls by
+name (``exp.Anonymous``) with their arguments untouched; everything else is sqlglot's Spark.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["RAW_FUNCTIONS", "spark_dialect"]
+
+RAW_FUNCTIONS = frozenset("""
+add_months convert_timezone date_add date_diff date_format date_from_unix_date date_part
+date_sub date_trunc dateadd datediff datepart day dayofmonth dayofweek dayofyear from_unixtime
+from_utc_timestamp last_day make_date make_dt_interval make_timestamp make_timestamp_ltz
+make_timestamp_ntz make_ym_interval months_between next_day timestamp_micros timestamp_millis
+timestamp_seconds to_date to_timestamp to_timestamp_ltz to_timestamp_ntz to_unix_timestamp
+to_utc_timestamp trunc try_to_timestamp try_to_date unix_date unix_micros unix_millis
+unix_seconds unix_timestamp weekday weekofyear window window_time
+aggregate array_append array_compact array_distinct array_except array_insert array_intersect
+array_join array_max array_min array_position array_prepend array_remove array_repeat
+array_size array_sort array_union arrays_overlap arrays_zip element_at exists filter flatten
+forall map_concat map_contains_key map_entries map_filter map_from_arrays map_from_entries
+map_keys map_values map_zip_with reduce sequence shuffle slice sort_array transform
+transform_keys transform_values try_element_at zip_with named_struct cardinality get
+approx_percentile corr covar_pop covar_samp histogram_numeric kurtosis listagg max_by median
+min_by mode percentile percentile_approx product regr_avgx regr_avgy regr_count
+regr_intercept regr_r2 regr_slope regr_sxx regr_sxy regr_syy skewness string_agg try_avg
+try_sum bit_and bit_or bit_xor first_value last_value
+""".split())
+
+_dialect: Any = None
+
+
+def spark_dialect() -> Any:
+    """The dialect class to give sqlglot's ``read=`` (built once, lazily)."""
+    global _dialect
+    if _dialect is None:
+        from sqlglot.dialects.spark import Spark
+
+        class SparkRaw(Spark):
+            class Parser(Spark.Parser):
+                FUNCTIONS = {k: v for k, v in Spark.Parser.FUNCTIONS.items()
+                             if k.lower() not in RAW_FUNCTIONS}
+                FUNCTION_PARSERS = {k: v for k, v in Spark.Parser.FUNCTION_PARSERS.items()
+                                    if k.lower() not in RAW_FUNCTIONS}
+                NO_PAREN_FUNCTION_PARSERS = {
+                    k: v for k, v in Spark.Parser.NO_PAREN_FUNCTION_PARSERS.items()
+                    if k.lower() not in RAW_FUNCTIONS}
+
+        _dialect = SparkRaw
+    return _dialect
