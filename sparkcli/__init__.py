@@ -25,6 +25,8 @@ _LAZY = {
     "SparkFiles": "sparkcli.files",
     "TaskContext": "sparkcli.taskcontext",
     "StatusTracker": "sparkcli.status",
+    "InheritableThread": "sparkcli.util",
+    "inheritable_thread_target": "sparkcli.util",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

@@ -43,6 +43,7 @@ from sparkcli.conf import SparkConf
 from sparkcli.files import SparkFiles, sys_path_entry
 from sparkcli.listener import application_end, application_start, call_site
 from sparkcli.context_files import FilesMixin
+from sparkcli.context_jobs import JobsMixin
 from sparkcli.progress import start_for
 from sparkcli.rdd import RDD, wrap
 from sparkcli.status import StatusTracker
@@ -59,7 +60,7 @@ _lock = threading.RLock()
 _started_app_dirs: list[str] = []
 
 
-class SparkContext(FilesMixin):
+class SparkContext(FilesMixin, JobsMixin):
     _active_spark_context: "SparkContext | None" = None
 
     def __init__(self, master: str | None = None, appName: str | None = None,
@@ -159,7 +160,8 @@ class SparkContext(FilesMixin):
             # spark.driver.bindAddress / spark.driver.host: where executors reach the driver
             # (loopback by default; a cluster across machines sets them, with authentication)
             bind_host=c.get("spark.driver.bindAddress") or c.get("spark.driver.host")
-            or "127.0.0.1", advertise_host=c.get("spark.driver.host"), bus=app.bus)
+            or "127.0.0.1", advertise_host=c.get("spark.driver.host"), bus=app.bus,
+            task_kill_timeout=c.get_duration("spark.python.task.killTimeout", "2s"))
         paths = [p for p in [os.getcwd()] + sys.path[:1] if p]
         py_files = [sys_path_entry(p) for p in (c.get("spark.submit.pyFiles") or "").split(",")
                     if p]
@@ -335,37 +337,6 @@ class SparkContext(FilesMixin):
     def removeSparkListener(self, listener: Any) -> None:
         """Stop sending events to ``listener``."""
         self.runtime.bus.remove_listener(listener)
-
-    # -- job groups / local properties ----------------------------------------------------
-    def _props(self) -> dict:
-        props = getattr(self._local_properties, "props", None)
-        if props is None:
-            props = self._local_properties.props = {}
-        return props
-
-    def setLocalProperty(self, key: str, value: str | None) -> None:
-        if value is None:
-            self._props().pop(key, None)
-        else:
-            self._props()[key] = value
-
-    def getLocalProperty(self, key: str) -> str | None:
-        return self._props().get(key)
-
-    def setJobGroup(self, groupId: str, description: str,
-                    interruptOnCancel: bool = False) -> None:
-        self.setLocalProperty("spark.jobGroup.id", groupId)
-        self.setLocalProperty("spark.job.description", description)
-        self.setLocalProperty("spark.job.interruptOnCancel", str(interruptOnCancel).lower())
-
-    def setJobDescription(self, value: str) -> None:
-        self.setLocalProperty("spark.job.description", value)
-
-    def cancelJobGroup(self, groupId: str) -> None:
-        self._driver.cancel_jobs(groupId, f"part of cancelled job group {groupId}")
-
-    def cancelAllJobs(self) -> None:
-        self._driver.cancel_jobs(None, "cancelAllJobs")
 
     # -- app state (runtime.app.AppRuntime) -------------------------------------------------
     @property

@@ -12,7 +12,8 @@ time, through a handler table keyed by message class:
     ForgetBinaries     drop cached stage binaries no active job needs
     RemoveShuffle      delete a collected shuffle's map output files
     KillTask / TaskMessage   for a running task (handled at once, not queued):
-                       set ``tc.interrupted`` / append to ``tc.messages``
+                       set ``tc.interrupted`` and interrupt or reap the task
+                       (interrupt.py) / append to ``tc.messages``
     StopExecutor       exit cleanly (EOF too)
 
 State: the stage-binary cache (runtime.protocol.executor.StageBinaryCache, the definition the
@@ -33,9 +34,11 @@ from types import SimpleNamespace
 
 from runtime import protocol
 from runtime.protocol.executor import (
-    ForgetBinaries, KillTask, LaunchTask, RegisterExecutor, RemoveRdd, RemoveShuffle,
-    StageBinaryCache, StatusUpdate, StopExecutor, TaskMessage,
+    ExecutorExiting, ForgetBinaries, KillTask, LaunchTask, RegisterExecutor, RemoveRdd,
+    RemoveShuffle, StageBinaryCache, StatusUpdate, StopExecutor, TaskMessage,
 )
+from runtime.errors import TaskKilledException
+from runtime.executor.interrupt import TaskInterrupter
 from runtime.rpc import frames
 
 
@@ -157,10 +160,12 @@ def remove_shuffle_files(shuffle_dir: str, shuffle_id: int) -> None:
 
 
 def serve(sock: socket.socket, args: SimpleNamespace) -> None:
-    """Main thread: read frames. Task thread: run launches and block-store changes in order.
+    """Reader thread: read frames. Main thread: run launches and block-store changes in order.
 
-    Only KillTask, TaskMessage and StopExecutor are handled on the main thread, so a
-    long-running task (a streaming receiver) can be interrupted. Sends from both threads
+    Only KillTask, TaskMessage and StopExecutor are handled on the reader thread, so a
+    long-running task (a streaming receiver) can be interrupted. Tasks run on the main
+    thread because only the main thread can be interrupted by a signal, which also breaks a
+    task out of a blocking call (runtime/executor/interrupt.py). Sends from both threads
     share one lock.
     """
     import queue
@@ -191,6 +196,17 @@ def serve(sock: socket.socket, args: SimpleNamespace) -> None:
         with send_lock:
             frames.send(sock, frame)
 
+    def reaping(reason: str) -> None:  # a killed task would not stop: say why, then exit
+        try:
+            send(ExecutorExiting(reason))
+        except OSError:
+            pass
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+    interrupter = TaskInterrupter(reaping)
+    interrupter.install()
+
     def failed(task_id: int, e: BaseException) -> StatusUpdate:
         return StatusUpdate(task_id, False, error=serde.pack_exception(e))
 
@@ -204,8 +220,13 @@ def serve(sock: socket.socket, args: SimpleNamespace) -> None:
             send(failed(msg.task_id, e))
             return True
         deserialize_ms = (time.perf_counter() - start) * 1000
-        reply = run_task(msg, binary, args.executor_id, blocks, shuffle_dir, fetch=fetch,
-                         send=send, running=running, deserialize_ms=deserialize_ms)
+        try:
+            with interrupter.running(msg.task_id):
+                reply = run_task(msg, binary, args.executor_id, blocks, shuffle_dir,
+                                 fetch=fetch, send=send, running=running,
+                                 deserialize_ms=deserialize_ms)
+        except TaskKilledException as e:  # it arrived as the task was ending
+            reply = failed(msg.task_id, e)
         if shuffle_address and reply.status is not None:
             reply.status.address = shuffle_address
         try:
@@ -232,6 +253,7 @@ def serve(sock: socket.socket, args: SimpleNamespace) -> None:
         tc = running.get(msg.task_id)
         if tc is not None:
             tc.interrupted = True  # type: ignore[attr-defined]
+        interrupter.kill(msg.task_id, msg.interrupt, msg.timeout, msg.reason or "killed")
 
     def message(msg: TaskMessage) -> None:
         tc = running.get(msg.task_id)
@@ -240,27 +262,31 @@ def serve(sock: socket.socket, args: SimpleNamespace) -> None:
 
     immediate = protocol.HandlerTable({KillTask: kill, TaskMessage: message})
 
-    def worker() -> None:
+    def read() -> None:
         while True:
-            msg = inbox.get()
-            if msg is None or queued.dispatch(msg) is False:
-                return
+            frame = frames.recv(sock)
+            if frame is None:
+                break
+            try:
+                msg = protocol.decode(frame)
+            except protocol.ProtocolError:
+                break
+            if isinstance(msg, StopExecutor):
+                break
+            if immediate.dispatch(msg) is protocol.UNHANDLED:
+                inbox.put(msg)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sock.close()
+        os._exit(0)  # nothing left to finalize; exit at once so the driver's stop() is quick
 
-    thread = threading.Thread(target=worker, name="task-runner", daemon=True)
-    thread.start()
+    threading.Thread(target=read, name="driver-reader", daemon=True).start()
     while True:
-        frame = frames.recv(sock)
-        if frame is None:
-            break
         try:
-            msg = protocol.decode(frame)
-        except protocol.ProtocolError:
-            break
-        if isinstance(msg, StopExecutor):
-            break
-        if immediate.dispatch(msg) is protocol.UNHANDLED:
-            inbox.put(msg)
-    sys.stdout.flush()
-    sys.stderr.flush()
+            msg = inbox.get()
+            if queued.dispatch(msg) is False:
+                break
+        except TaskKilledException:  # a late interrupt between tasks: nothing to kill
+            continue
     sock.close()
-    os._exit(0)  # nothing left to finalize; exit at once so the driver's stop() is quick
+    os._exit(0)

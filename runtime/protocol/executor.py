@@ -6,7 +6,8 @@ The driver then sends, on that one connection:
     LaunchTask       run one task; ``binary`` (the cloudpickled stage: lineage + function
                      or shuffle spec) rides along only with the first task of a stage this
                      executor has not cached
-    KillTask         set ``tc.interrupted`` of a running task (handled at once, not queued)
+    KillTask         kill a running task: set ``tc.interrupted``, and interrupt it now or
+                     after a grace time (handled at once, not queued; executor/interrupt.py)
     TaskMessage      append ``payload`` to a running task's ``tc.messages`` (idem)
     RemoveRdd        drop the persisted partitions of an RDD
     ForgetBinaries   drop cached stage binaries no active job needs
@@ -16,7 +17,8 @@ The driver then sends, on that one connection:
 and the executor answers each launch with one :class:`StatusUpdate` (success: the pickled
 result or the MapStatus; failure: the packed exception), carrying the task's metrics
 (:class:`TaskCounters` as a dict), accumulator updates and the blocks it persisted. Tasks may
-also send extension dicts mid-run (``tc.send_to_driver``), routed by op on the driver.
+also send extension dicts mid-run (``tc.send_to_driver``), routed by op on the driver. An
+executor that is about to exit on purpose says :class:`ExecutorExiting` first.
 
 Stage-binary cache. The driver sends a stage's binary only to executors that do not hold it,
 so it must know exactly what each executor holds: :class:`StageBinaryCache` is the one
@@ -74,7 +76,23 @@ class StatusUpdate(Message):
 
 @message("kill_task")
 class KillTask(Message):
+    """Kill a running task: ``tc.interrupted`` is set; with ``interrupt`` the task is
+    interrupted at once; with a ``timeout`` (seconds) a task still running after it is
+    interrupted (or, if already interrupted, its executor exits and is replaced). See
+    runtime/executor/interrupt.py."""
+
     task_id: int
+    interrupt: bool = False
+    timeout: float | None = None
+    reason: str = ""
+
+
+@message("executor_exiting")
+class ExecutorExiting(Message):
+    """The executor is about to exit on purpose (a killed task would not stop): the driver
+    replaces it without counting a task failure."""
+
+    reason: str
 
 
 @message("task_message")

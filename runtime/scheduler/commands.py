@@ -49,6 +49,14 @@ class JobWaiter:
         self._results = value
 
 
+JOB_TAGS = "spark.job.tags"  # local property: the job's tags, comma-separated
+INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel"
+
+
+def job_tags(props: dict) -> set[str]:
+    return {t for t in (props.get(JOB_TAGS) or "").split(",") if t}
+
+
 # -- commands (user threads -> loop) ---------------------------------------------------------
 @dataclass(eq=False, repr=False)
 class SubmitJob:
@@ -61,7 +69,10 @@ class SubmitJob:
 
 @dataclass(eq=False, repr=False)
 class CancelJobs:
-    group: str | None
+    """Cancel the active jobs whose local properties ``match`` (a predicate on the job's
+    properties dict and id); each fails with SPARK_JOB_CANCELLED and ``reason``."""
+
+    match: Callable[[int, dict], bool]
     reason: str
 
 
@@ -131,7 +142,16 @@ class DriverCommands:
         return waiter
 
     def cancel_jobs(self, group: str | None = None, reason: str = "") -> None:
-        self._command(CancelJobs(group, reason))
+        """Cancel the jobs of job group ``group`` (every active job when None)."""
+        self._command(CancelJobs(lambda job_id, props: group is None
+                                 or props.get("spark.jobGroup.id") == group, reason))
+
+    def cancel_jobs_with_tag(self, tag: str, reason: str) -> None:
+        """Cancel the jobs whose ``spark.job.tags`` property holds ``tag``."""
+        self._command(CancelJobs(lambda job_id, props: tag in job_tags(props), reason))
+
+    def cancel_job(self, job_id: int, reason: str) -> None:
+        self._command(CancelJobs(lambda jid, props: jid == job_id, reason))
 
     def kill_job_tasks(self, job_id: int) -> None:
         """Interrupt the running tasks of a job (they see ``tc.interrupted``)."""

@@ -46,9 +46,9 @@ import time
 from typing import Any, Callable
 
 from runtime import protocol, serde
-from runtime.errors import JobCancelled, ResultTooLarge, SparkException
+from runtime.errors import JobCancelled, ResultTooLarge, SparkException, job_cancelled
 from runtime.protocol.executor import (
-    ForgetBinaries, KillTask, LaunchTask, RegisterExecutor, RemoveRdd, RemoveShuffle,
+    ExecutorExiting, ForgetBinaries, KillTask, LaunchTask, RegisterExecutor, RemoveRdd, RemoveShuffle,
     StatusUpdate, StopExecutor, TaskMessage,
 )
 from runtime.rpc import auth, frames
@@ -56,8 +56,8 @@ from runtime.scheduler.binaries import StageBinaries, key_of
 from runtime.scheduler.bus import ListenerBus
 from runtime.scheduler.cleaner import ContextCleaner, Unreachable
 from runtime.scheduler.commands import (
-    AttachExecutor, CancelJobs, DriverCommands, DriverState, DropExecutor, DropRdd,
-    KillJobTasks, MessageJobTasks, Stop, SubmitJob,
+    INTERRUPT_ON_CANCEL, AttachExecutor, CancelJobs, DriverCommands, DriverState,
+    DropExecutor, DropRdd, KillJobTasks, MessageJobTasks, Stop, SubmitJob,
 )
 from runtime.scheduler.dag import (
     DAGScheduler, Instruction, JobFailed, JobSucceeded, LaunchStage, ResultStage,
@@ -78,7 +78,7 @@ class Driver(DriverCommands):
                  max_failures: int, max_result_size: int, memory_limit: int,
                  locality_wait: float = 3.0, accumulator_sink: Callable | None = None,
                  bind_host: str = "127.0.0.1", advertise_host: str | None = None,
-                 bus: ListenerBus | None = None):
+                 bus: ListenerBus | None = None, task_kill_timeout: float = 2.0):
         self.app_id = app_id
         self.app_dir = app_dir
         self.local_dir = local_dir
@@ -87,6 +87,8 @@ class Driver(DriverCommands):
         self.max_result_size = max_result_size
         self.memory_limit = memory_limit  # each executor's memory pool (runtime/memory.py)
         self.locality_wait = locality_wait
+        # spark.python.task.killTimeout: how long a killed task may take to stop
+        self.task_kill_timeout = task_kill_timeout
         self.accumulator_sink = accumulator_sink
         self.auth_secret: bytes | None = None  # spark.authenticate (spark://)
         self.dag = DAGScheduler()
@@ -103,7 +105,8 @@ class Driver(DriverCommands):
         self.state = DriverState.RUNNING
         # extension op -> fn(executor_id, msg), called on the loop thread for mid-task messages
         self.handlers = protocol.HandlerTable()
-        self._executor_msgs = protocol.HandlerTable({StatusUpdate: self._on_status})
+        self._executor_msgs = protocol.HandlerTable({StatusUpdate: self._on_status,
+                                                     ExecutorExiting: self._on_exiting})
         self._command_table = protocol.HandlerTable({
             SubmitJob: self._cmd_submit, CancelJobs: self._cmd_cancel,
             KillJobTasks: self._cmd_kill_tasks, MessageJobTasks: self._cmd_message_tasks,
@@ -265,14 +268,27 @@ class Driver(DriverCommands):
         self._apply(actions)
 
     def _cmd_cancel(self, cmd: CancelJobs) -> None:
+        """Fail the matching jobs, then kill their tasks no other job needs: at once
+        (interrupted) for jobs with spark.job.interruptOnCancel, else after the kill
+        timeout (runtime/executor/interrupt.py)."""
+        interrupt: set[int] = set()
+        why: dict[int, str] = {}
         for job_id in list(self.dag.jobs):
             props = self.job_props.get(job_id, {})
-            if cmd.group is None or props.get("spark.jobGroup.id") == cmd.group:
-                why = f"Job {job_id} cancelled" + (f" ({cmd.reason})" if cmd.reason else "")
-                self._apply(self.dag.fail_job(self.dag.jobs[job_id], JobCancelled(why)))
+            if not cmd.match(job_id, props):
+                continue
+            err = job_cancelled(job_id, cmd.reason)
+            for _, task in self.sched.tasks_of_job(job_id):
+                why[task.id] = f"Stage cancelled: {err}"
+                if props.get(INTERRUPT_ON_CANCEL) == "true":
+                    interrupt.add(task.id)
+            dag_log.info("Asked to cancel job %d %s", job_id, cmd.reason)
+            self._apply(self.dag.fail_job(self.dag.jobs[job_id], err))
         self.sched.drop_orphans()
-        for ref, task in self.sched.tasks_no_job_needs():  # interrupt what no job needs now
-            self._send(ref, KillTask(task.id))
+        for ref, task in self.sched.tasks_no_job_needs():  # stop what no job needs now
+            task.killed = why.get(task.id, "Stage cancelled")
+            self._send(ref, KillTask(task.id, task.id in interrupt, self.task_kill_timeout,
+                                     task.killed))
 
     def _cmd_kill_tasks(self, cmd: KillJobTasks) -> None:
         for ref, task in self.sched.tasks_of_job(cmd.job_id):
@@ -412,12 +428,17 @@ class Driver(DriverCommands):
                         ref.id, msg.error["type"].removeprefix("builtins."),
                         msg.error["msg"])
             fetch_failed = error if isinstance(error, FetchFailedError) else None
-            self.events.task_end(task, failure_reason(msg.error, fetch_failed, ref.id),
-                                 msg.metrics)
+            reason = failure_reason(msg.error, fetch_failed, ref.id)
+            if task.killed is not None:
+                reason = TaskEndReason("TaskKilled", description=task.killed)
+            self.events.task_end(task, reason, msg.metrics)
             if fetch_failed is not None:
                 self._fetch_failed(task, fetch_failed)
             else:
                 self._task_failed(task, error)
+
+    def _on_exiting(self, ref: ExecutorRef, msg: ExecutorExiting) -> None:
+        ref.exiting = msg.reason  # its connection closes next: a planned exit, not a loss
 
     def _task_succeeded(self, task: Task, msg: StatusUpdate) -> None:
         tsm, stage = task.tsm, task.tsm.stage
@@ -501,6 +522,9 @@ class Driver(DriverCommands):
         ref.sock.close()
         if self._stopping:
             return
+        if ref.exiting is not None:
+            self._executor_replaced(ref, running)
+            return
         code = self.launcher.exit_code(ref.id)
         log_path = self.launcher.log_path(ref.id)
         if reason is not None:
@@ -528,6 +552,20 @@ class Driver(DriverCommands):
             self.events.task_end(task, TaskEndReason("ExecutorLostFailure", executorId=ref.id,
                                                      lossReason=reason), None)
             self._task_failed(task, err)
+        self.launcher.replace(ref.id)
+
+    def _executor_replaced(self, ref: ExecutorRef, running: list[Task]) -> None:
+        """``ref`` exited on purpose (a killed task would not stop): replace it; its tasks
+        run again elsewhere without counting as failures."""
+        log.info("Executor %s exited: %s", ref.id, ref.exiting)
+        self.events.executor_removed(ref.id, str(ref.exiting))
+        if not self.launcher.outputs_survive_executor_loss:
+            self.dag.lost_outputs(lambda s: s.executor_id == ref.id)
+        for task in running:
+            self.events.task_end(task, TaskEndReason(
+                "TaskKilled" if task.killed else "ExecutorLostFailure", executorId=ref.id,
+                description=task.killed or "", lossReason=str(ref.exiting)), None)
+            self._task_failed(task, SparkException(str(ref.exiting)), count=False)
         self.launcher.replace(ref.id)
 
     def _check_launches(self) -> None:

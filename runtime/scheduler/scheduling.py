@@ -39,6 +39,8 @@ class ExecutorRef:
     added: float = field(default_factory=time.time)
     # an in-process executor (runtime/inprocess.py): messages go to its handle(), not a socket
     local: Any = None
+    # set when the executor said it is exiting on purpose (ExecutorExiting): the reason
+    exiting: str | None = None
 
 
 class TaskScheduler:

@@ -45,6 +45,7 @@ class Task:
     launched: float = 0.0
     state: TaskState = TaskState.RUNNING
     launch_time: float = 0.0  # wall clock (epoch seconds), for listener events
+    killed: str | None = None  # the kill reason, once the driver asked to kill it
 
 
 class TaskSetManager:

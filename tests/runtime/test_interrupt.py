@@ -1,0 +1,69 @@
+"""runtime/executor/interrupt.py in this process: a kill from another thread breaks the main
+thread out of a blocking call; a task that ignores it is reaped."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+import pytest
+
+from runtime.errors import TaskKilledException
+from runtime.executor.interrupt import TASK_REAPER_EXIT, TaskInterrupter
+from tests.waiting import wait_for
+
+
+@pytest.fixture
+def interrupter():
+    reaped: list = []
+    it = TaskInterrupter(on_reap=reaped.append, exit_fn=reaped.append)
+    old = signal.getsignal(signal.SIGUSR1)
+    it.install()
+    it.reaped = reaped  # type: ignore[attr-defined]
+    yield it
+    signal.signal(signal.SIGUSR1, old)
+
+
+def test_kill_interrupts_a_blocking_sleep_on_the_main_thread(interrupter):
+    start = time.monotonic()
+    threading.Timer(0.05, interrupter.kill, (7, True, 5.0, "Stage cancelled")).start()
+    with pytest.raises(TaskKilledException, match="Stage cancelled"):
+        with interrupter.running(7):
+            time.sleep(30)
+    assert time.monotonic() - start < 5
+    assert interrupter.current is None
+    assert interrupter.reaped == []
+
+
+def test_kill_of_another_task_or_after_the_end_does_nothing(interrupter):
+    with interrupter.running(1):
+        interrupter.kill(2, True, 0.01, "not this one")
+        time.sleep(0.05)  # the task under test: it must not be interrupted
+    interrupter.kill(1, True, 0.01, "too late")
+    time.sleep(0.05)  # nothing runs now: a stray signal must not raise here
+    assert interrupter.reaped == []
+
+
+def test_a_task_that_swallows_the_interrupt_is_reaped(interrupter):
+    caught = []
+    with interrupter.running(3):
+        threading.Timer(0.05, interrupter.kill, (3, True, 0.2, "cancelled")).start()
+        deadline = time.monotonic() + 10
+        while len(interrupter.reaped) < 2 and time.monotonic() < deadline:
+            try:
+                time.sleep(0.02)
+            except TaskKilledException as e:  # swallowed, as a stubborn task would
+                caught.append(e)
+    assert len(caught) == 1  # delivered once per kill
+    assert "could not be stopped within 0.2 s" in interrupter.reaped[0]
+    assert interrupter.reaped[1] == TASK_REAPER_EXIT
+
+
+def test_without_interrupt_the_task_gets_the_timeout_to_end_by_itself(interrupter):
+    with interrupter.running(4):
+        interrupter.kill(4, False, 5.0, "cancelled")
+        time.sleep(0.05)  # ends well within the grace: not interrupted
+    wait_for(lambda: not any(t.name.startswith("task-reaper-4")
+                             for t in threading.enumerate()), 10, "the reaper to end")
+    assert interrupter.reaped == []
