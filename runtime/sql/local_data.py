@@ -36,6 +36,12 @@ def _slices(batch: Any, n: int) -> list:
 
 def relation_from_batches(batch: Any, schema: T.StructType, num_partitions: int
                           ) -> LocalRelation:
+    # the engine's batches have nullable Arrow fields whatever the schema says (schema_of):
+    # a NOT NULL field here would make the batches of one result disagree
+    loose = to_arrow_schema(T.StructType([T.StructField(f.name, f.dataType, True)
+                                          for f in schema.fields]))
+    if batch.schema != loose:
+        batch = batch.cast(loose)
     return LocalRelation(attributes_for(schema), tuple(_slices(batch, num_partitions)))
 
 

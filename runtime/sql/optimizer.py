@@ -140,6 +140,10 @@ def _prune(plan: L.LogicalPlan, required: set[int] | None) -> L.LogicalPlan:
             return plan
         keep = tuple(a.expr_id for a in plan.attrs if a.expr_id in required)
         return replace(plan, required=keep)
+    if isinstance(plan, L.Expand) and required is not None:
+        keep = [i for i, a in enumerate(plan.attrs) if a.expr_id in required]
+        plan = L.Expand(tuple(tuple(p[i] for i in keep) for p in plan.projections),
+                        tuple(plan.attrs[i] for i in keep), plan.children)
     if isinstance(plan, (L.Project, L.Aggregate)):
         need: set[int] = set()
         for e in plan.expressions():

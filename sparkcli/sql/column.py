@@ -152,6 +152,9 @@ class Column:
     __rand__ = _binary("and", True)
     __ror__ = _binary("or", True)
     eqNullSafe = _binary("<=>")
+    bitwiseAND = _binary("&")
+    bitwiseOR = _binary("|")
+    bitwiseXOR = _binary("^")
 
     def __eq__(self, other: Any) -> Column:  # type: ignore[override]
         return _fn("=", self._expr, lit_expr(other))
@@ -271,6 +274,27 @@ class Column:
         if item.startswith("__"):
             raise AttributeError(item)
         return self.getField(item)
+
+    def withField(self, fieldName: str, col: Column) -> Column:
+        """This struct with field ``fieldName`` added or replaced (dots reach into nested
+        structs: ``withField("a.b", lit(1))``)."""
+        if not isinstance(fieldName, str):
+            raise PySparkTypeError(
+                f"[NOT_STR] Argument `fieldName` should be a str, got {type(fieldName).__name__}.",
+                errorClass="NOT_STR")
+        if not isinstance(col, Column):
+            raise PySparkTypeError(
+                f"[NOT_COLUMN] Argument `col` should be a Column, got {type(col).__name__}.",
+                errorClass="NOT_COLUMN")
+        return _fn("update_fields", self._expr, lit_expr(fieldName), col._expr)
+
+    def dropFields(self, *fieldNames: str) -> Column:
+        """This struct without the named fields (dots reach into nested structs)."""
+        return _fn("drop_fields", self._expr, *[lit_expr(f) for f in fieldNames])
+
+    def transform(self, f: Any) -> Column:
+        """``f(self)``: chain a function of a Column (``col.transform(F.upper)``)."""
+        return f(self)
 
     # -- CASE WHEN ------------------------------------------------------------------------------
     def when(self, condition: Column, value: Any) -> Column:

@@ -29,6 +29,7 @@ from sparkcli.storagelevel import StorageLevel
 from runtime.sql.parser import parse_expression
 from sparkcli.sql.join import build_join
 from sparkcli.sql.group import GroupedData
+from sparkcli.sql.dataframe_reshape import DataFrameReshape
 from runtime.sql.execution.local_runner import CachedData
 from runtime.sql.arrow_types import batch_to_rows
 from runtime.sql.formatting.jsonrows import row_to_json
@@ -42,7 +43,7 @@ def _cols(cols: tuple) -> list:
     return list(cols)
 
 
-class DataFrame(DataFrameActions):
+class DataFrame(DataFrameActions, DataFrameReshape):
     """A distributed collection of rows with named columns (see module docstring)."""
 
     def __init__(self, plan: L.LogicalPlan, session: Any):

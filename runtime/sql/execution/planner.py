@@ -34,6 +34,7 @@ from runtime.sql.expressions.base import Call as C
 from runtime.sql.types import BooleanType
 from runtime.sql.execution.local_runner import InMemoryTableScanExec
 from runtime.sql.execution.setops import SetOpExec
+from runtime.sql.execution.expand import ExpandExec
 
 __all__ = ["PlannerConf", "plan_physical", "split_conjuncts"]
 
@@ -112,6 +113,9 @@ class Planner:
 
     def _generate(self, p: L.Generate) -> P.PhysicalPlan:
         return P.GenerateExec(p.generator, p.outer, list(p.gen_output), (self.plan(p.child),))
+
+    def _expand(self, p: L.Expand) -> P.PhysicalPlan:
+        return ExpandExec(p.projections, list(p.attrs), (self.plan(p.child),))
 
     def _sample(self, p: L.Sample) -> P.PhysicalPlan:
         return P.SampleExec(p.lower, p.upper, p.with_replacement, p.seed, (self.plan(p.child),))

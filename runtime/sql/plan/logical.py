@@ -12,7 +12,8 @@ Leaves: ``LocalRelation`` (Arrow batches from createDataFrame), ``Range``, ``Fil
 ``InMemoryRelation`` (a cached DataFrame), ``UnresolvedRelation`` (a table name). Unary:
 ``Project``, ``Filter``, ``Aggregate``, ``Sort``, ``Limit``, ``Offset``, ``Tail``,
 ``Sample``, ``Repartition``, ``RepartitionByExpression``, ``Coalesce``, ``Distinct``,
-``Deduplicate``, ``SubqueryAlias``, ``Generate``. Binary/n-ary: ``Join``, ``Union``,
+``Deduplicate``, ``SubqueryAlias``, ``Generate``, ``Expand`` (several projections of each
+input row: rollup/cube/grouping sets and unpivot). Binary/n-ary: ``Join``, ``Union``,
 ``SetOperation`` (intersect/except).
 
 ``tree_string()`` prints the plan in Spark's explain style (``+- `` and ``:- `` prefixes).
@@ -24,10 +25,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from runtime.sql.expressions.base import (
-    Alias, AttributeReference, Expression, SortOrder)
+    Alias, AttributeReference, Expression, Literal, SortOrder)
 
 __all__ = [
-    "Aggregate", "Coalesce", "Deduplicate", "Distinct", "FileRelation", "Filter", "Generate",
+    "Aggregate", "Coalesce", "Deduplicate", "Distinct", "Expand", "FileRelation", "Filter", "Generate",
     "InMemoryRelation", "Join", "Limit", "LocalRelation", "LogicalPlan", "Offset", "Project",
     "Range", "Repartition", "RepartitionByExpression", "Sample", "SetOperation", "Sort",
     "SubqueryAlias", "Tail", "Union", "UnresolvedRelation",
@@ -412,6 +413,29 @@ class Generate(LogicalPlan):
 
     def arg_string(self) -> str:
         return f"{_expr(self.generator)}, false, {_attrs(list(self.gen_output))}"
+
+
+@dataclass(frozen=True, eq=False)
+class Expand(LogicalPlan):
+    """Each input row once per projection (Spark's Expand): ``projections`` is a tuple of
+    expression tuples, all as wide as ``attrs`` (the output). Rollup/cube/grouping sets put
+    an Aggregate over it (grouping columns nulled per set plus ``spark_grouping_id``);
+    unpivot projects (ids, column name, value) per value column."""
+    projections: tuple  # tuple of tuples of resolved expressions
+    attrs: tuple  # output attributes
+    children: tuple
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return list(self.attrs)
+
+    def expressions(self) -> list[Expression]:
+        return [e for p in self.projections for e in p]
+
+    def arg_string(self) -> str:
+        return "[" + ", ".join("[" + ", ".join(
+            "null" if isinstance(e, Literal) and e.value is None else _expr(e) for e in p) + "]"
+            for p in self.projections) + "], " + _attrs(list(self.attrs))
 
 
 # -- binary / n-ary -----------------------------------------------------------------------------

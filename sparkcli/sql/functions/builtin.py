@@ -39,6 +39,7 @@ __all__ = [
     "to_date", "to_timestamp", "trim", "ucase", "upper", "var_pop", "var_samp", "variance",
     "when", "year",
 ]
+__all__ += ["grouping", "grouping_id"]  # with rollup/cube/groupingSets
 
 _builtin_abs, _builtin_min, _builtin_max, _builtin_sum = abs, min, max, sum
 
@@ -372,6 +373,16 @@ def spark_partition_id() -> Column:
 def rand(seed: int | None = None) -> Column:
     args = (lit_expr(seed),) if seed is not None else ()
     return Column(UnresolvedFunction("rand", args))
+
+
+def grouping(col: Any) -> Column:
+    """1 when ``col`` is aggregated away in this row of a rollup/cube (a subtotal), else 0."""
+    return _call("grouping", col)
+
+
+def grouping_id(*cols: Any) -> Column:
+    """The grouping level of the row: one bit per grouping column (1: aggregated away)."""
+    return _call("grouping_id", *cols)
 
 
 _unused = (_builtin_abs, _builtin_min, _builtin_max, _builtin_sum)
