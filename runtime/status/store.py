@@ -62,6 +62,9 @@ class AppStatusStore:
         self._clock = clock
         self.live = live
         self.resource_profiles: list[dict] = []
+        # a running StreamingContext's progress (runtime/status/streaming.py), live only:
+        # streaming events are not in the event log, as in Spark
+        self.streaming: Any = None
 
     # -- writing -------------------------------------------------------------------------------
     def post(self, event: dict) -> None:
@@ -69,6 +72,8 @@ class AppStatusStore:
             if event.get("Event") == "SparkListenerResourceProfileAdded":
                 self._resource_profile(event)
             self._listener.on_event(event)
+            if self.streaming is not None:
+                self.streaming.on_spark_event(event)
 
     def post_all(self, events: Iterable[dict]) -> None:
         with self._lock:

@@ -17,6 +17,9 @@ one (the driver UI has one live store; the history server one replayed store per
     /api/v1/applications/{app}/executors | allexecutors
     /api/v1/applications/{app}/storage/rdd[/{rdd}]
     /api/v1/applications/{app}/environment
+    /api/v1/applications/{app}/streaming/statistics | receivers[/{stream}]
+    /api/v1/applications/{app}/streaming/batches[?status=COMPLETED|PROCESSING|QUEUED]
+    /api/v1/applications/{app}/streaming/batches/{batch}[/operations[/{op}]]
 
 ``status`` may repeat or be comma-separated, case-insensitive, as Spark's. Unknown
 applications, jobs, stages and RDDs answer 404 with Spark's text ("unknown app: ...");
@@ -29,6 +32,7 @@ from typing import Protocol
 
 from runtime.status.metrics import DEFAULT_SUMMARY_QUANTILES
 from runtime.status.store import JOB_STATUSES, STAGE_STATUSES, AppStatusStore
+from runtime.status.streaming import BATCH_STATUSES
 from runtime.ui.server import Response, json_response, text_response
 
 API = "/api/v1"
@@ -187,8 +191,43 @@ def api_routes(apps: Apps) -> list:
     def environment(store, m, q):
         return json_response(store.environment())
 
+    def streaming(fn):
+        def run(store, m, query) -> Response:
+            if store.streaming is None:  # Spark's answer without a StreamingContext
+                return text_response("no streaming listener attached to "
+                                     f"{store.application()['name']}\n", 404)
+            return fn(store.streaming, m, query)
+        return with_store(run)
+
+    def stream_statistics(progress, m, q):
+        return json_response(progress.statistics())
+
+    def stream_receivers(progress, m, q):
+        return json_response(progress.receivers())
+
+    def stream_receiver(progress, m, q):
+        return found(progress.receiver(int(m.group("stream"))),
+                     f"receiver: {m.group('stream')}")
+
+    def stream_batches(progress, m, q):
+        return json_response(progress.batches(_statuses(q, BATCH_STATUSES)))
+
+    def stream_batch(progress, m, q):
+        return found(progress.batch(int(m.group("batch"))), f"batch: {m.group('batch')}")
+
+    def stream_operations(progress, m, q):
+        return found(progress.operations(int(m.group("batch"))),
+                     f"batch: {m.group('batch')}")
+
+    def stream_operation(progress, m, q):
+        ops = progress.operations(int(m.group("batch"))) or []
+        op_id = int(m.group("op"))
+        return found(next((o for o in ops if o["outputOpId"] == op_id), None),
+                     f"output operation: {op_id}")
+
     stage_path = APP + r"/stages/(?P<stage>\d+)"
     attempt_path = stage_path + r"/(?P<attempt>\d+)"
+    batch_path = APP + r"/streaming/batches/(?P<batch>\d+)"
     return [
         (API + "/version", guarded(version)),
         (API + "/applications", guarded(applications)),
@@ -205,4 +244,11 @@ def api_routes(apps: Apps) -> list:
         (APP + "/storage/rdd", with_store(rdds)),
         (APP + r"/storage/rdd/(?P<rdd>\d+)", with_store(rdd)),
         (APP + "/environment", with_store(environment)),
+        (APP + "/streaming/statistics", streaming(stream_statistics)),
+        (APP + "/streaming/receivers", streaming(stream_receivers)),
+        (APP + r"/streaming/receivers/(?P<stream>\d+)", streaming(stream_receiver)),
+        (APP + "/streaming/batches", streaming(stream_batches)),
+        (batch_path, streaming(stream_batch)),
+        (batch_path + "/operations", streaming(stream_operations)),
+        (batch_path + r"/operations/(?P<op>\d+)", streaming(stream_operation)),
     ]

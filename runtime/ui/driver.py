@@ -43,6 +43,7 @@ from typing import Callable
 from runtime import log as rlog
 from runtime.eventlog.writer import EventLogWriter
 from runtime.status.store import AppStatusStore
+from runtime.status.streaming import DEFAULT_RETAINED_BATCHES, StreamingProgress
 from runtime.ui import api, pages
 from runtime.ui.server import Response, WebUI, bind, text_response
 
@@ -196,6 +197,25 @@ class DriverUI:
                 except (OSError, ValueError) as e:
                     self.log.error("Event log write failed (%s); event logging is off", e)
                     self._event_log = None
+
+    # -- the Streaming tab ------------------------------------------------------------------------
+    def attach_streaming(self) -> StreamingProgress:
+        """A new StreamingProgress shown as the Streaming tab (a StreamingContext started)."""
+        props = self.store.spark_properties()
+        try:
+            retained = int(props.get("spark.streaming.ui.retainedBatches",
+                                     DEFAULT_RETAINED_BATCHES))
+        except ValueError:
+            retained = DEFAULT_RETAINED_BATCHES
+        app = self.store.application()
+        progress = StreamingProgress(app.get("name", ""), retained)
+        with self._lock:
+            self.store.streaming = progress
+        return progress
+
+    def detach_streaming(self) -> None:
+        with self._lock:
+            self.store.streaming = None
 
     @property
     def event_log_path(self) -> str | None:

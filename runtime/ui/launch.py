@@ -105,6 +105,17 @@ class DriverUIHandle:
         ui = self.ui
         return ui.url if ui is not None else None
 
+    def attach_streaming(self) -> Any:
+        """The Streaming tab's progress store (the UI starts now), or None without a UI."""
+        ui = self.ui
+        return ui.attach_streaming() if ui is not None else None
+
+    def detach_streaming(self) -> None:
+        with self._lock:
+            ui = self._ui
+        if ui is not None:
+            ui.detach_streaming()
+
     def stop(self, exit_code: int | None = 0) -> None:
         """Stop the UI; one still starting stops as soon as it is up (the context does not
         wait for it, unless an event log must be finished and renamed first)."""

@@ -15,6 +15,9 @@ history server. Spark's paths:
     {prefix}/environment/                runtime, Spark properties with their source, system
                                          properties, classpath
     {prefix}/executors/                  per-executor tasks, time, I/O, storage, log links
+    {prefix}/streaming/                  (with a running StreamingContext) statistics, charts,
+                                         receivers, active and completed batches
+    {prefix}/streaming/batch/?id=T       one batch: its delays and output operations
 
 jinja2 is imported on the first page rendered, never when the UI starts.
 """
@@ -26,12 +29,13 @@ import threading
 from typing import Any, Callable
 
 from runtime.status.store import AppStatusStore
+from runtime.ui import charts, svg
 from runtime.ui import formatting as fmt
-from runtime.ui import svg
 from runtime.ui.server import Response, redirect, static_asset, text_response
 
 TABS = (("jobs", "Jobs"), ("stages", "Stages"), ("storage", "Storage"),
         ("environment", "Environment"), ("executors", "Executors"))
+STREAMING_TAB = ("streaming", "Streaming")
 SUMMARY_QUANTILES = (0.0, 0.25, 0.5, 0.75, 1.0)
 MAX_TASK_ROWS = 1000
 
@@ -142,7 +146,8 @@ def page_routes(lookup: Callable[[Any], AppStatusStore | None], prefix: str = ""
             if store is None:
                 return text_response("unknown application\n", 404)
             app = store.application()
-            common = {"base": m.group("base"), "app": app, "tabs": TABS, "back_link": back_link,
+            tabs = TABS + (STREAMING_TAB,) if store.streaming is not None else TABS
+            common = {"base": m.group("base"), "app": app, "tabs": tabs, "back_link": back_link,
                       "attempt": app["attempts"][0]}
             return fn(store, query, common, clock(store))
         return run
@@ -228,6 +233,42 @@ def page_routes(lookup: Callable[[Any], AppStatusStore | None], prefix: str = ""
             totals[label]["count"] = len(sel)
         return render("executors.html", **c, tab="executors", executors=execs, totals=totals)
 
+    def streaming(store, q, c, t):
+        progress = store.streaming
+        if progress is None:
+            return text_response("no streaming listener attached\n", 404)
+        stats, points = progress.statistics(), progress.charts()
+        metrics = []
+        for key, label, unit, avg in (
+                ("inputRate", "Input Rate", "records/sec", stats["avgInputRate"]),
+                ("schedulingDelay", "Scheduling Delay", "ms", stats["avgSchedulingDelay"]),
+                ("processingTime", "Processing Time", "ms", stats["avgProcessingTime"]),
+                ("totalDelay", "Total Delay", "ms", stats["avgTotalDelay"])):
+            values = [p[key] for p in points]
+            metrics.append({"key": key, "label": label, "unit": unit, "avg": avg,
+                            "timeline": charts.timeline(
+                                [(p["batchTime"], p[key]) for p in points], unit, label),
+                            "histogram": charts.histogram(values, unit, label)})
+        batches = progress.batches()
+        return render("streaming.html", **c, tab="streaming", stats=stats, metrics=metrics,
+                      receivers=progress.receivers(),
+                      start=fmt.parse_api_date(stats["startTime"]),
+                      running_for=t - (fmt.parse_api_date(stats["startTime"]) or t),
+                      active=[b for b in batches if b["status"] != "COMPLETED"],
+                      completed=[b for b in batches if b["status"] == "COMPLETED"])
+
+    def streaming_batch(store, q, c, t):
+        progress = store.streaming
+        batch_id = _arg(q, "id")
+        info = progress.batch(batch_id) if progress is not None and batch_id is not None \
+            else None
+        if info is None:
+            return text_response(f"unknown batch: {batch_id}\n", 404)
+        ops = progress.operations(batch_id) or []
+        jobs = {j["jobId"]: j for j in job_rows(store, store.jobs(), t)}
+        rows = [{**op, "jobs": [jobs[j] for j in op["jobIds"] if j in jobs]} for op in ops]
+        return render("streaming_batch.html", **c, tab="streaming", batch=info, ops=rows)
+
     def root(m, q):
         return redirect(m.group("base") + "/jobs/")
 
@@ -242,6 +283,8 @@ def page_routes(lookup: Callable[[Any], AppStatusStore | None], prefix: str = ""
         (b + "/storage/rdd", page(rdd)),
         (b + "/environment", page(env)),
         (b + "/executors", page(executors)),
+        (b + "/streaming", page(streaming)),
+        (b + "/streaming/batch", page(streaming_batch)),
     ]
 
 

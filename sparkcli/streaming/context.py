@@ -40,6 +40,7 @@ from sparkcli.streaming.receiver import SocketReceiver
 from sparkcli.streaming.receiver_tracker import check_slots
 from sparkcli.streaming.scheduler import JobScheduler
 from sparkcli.streaming.sources import FileInputDStream, QueueInputDStream, ReceiverInputDStream
+from sparkcli.streaming.ui_listener import attach_ui, detach_ui
 from sparkcli.streaming.util import to_datetime, to_ms
 
 __all__ = ["IllegalStateException", "StreamingContext"]
@@ -238,6 +239,8 @@ class StreamingContext:
             self._scheduler = JobScheduler(self)
             for listener in self._pending_listeners:
                 self._scheduler.listener_bus.add(listener)
+            attach_ui(self._sc, self._scheduler.listener_bus, self._graph.batch_ms,
+                      self._clock.getTimeMillis)
             try:
                 self._scheduler.start(self._initial_checkpoint)
             except BaseException:
@@ -289,6 +292,7 @@ class StreamingContext:
         if state == "ACTIVE":
             self._scheduler.stop(stopGraceFully)
             self._graph.stop()
+            detach_ui(self._sc)
             log.info("StreamingContext stopped successfully")
         elif state == "INITIALIZED":
             log.warning("StreamingContext has not been started yet")

@@ -239,6 +239,9 @@ class JobScheduler:
             sc.setLocalProperty("spark.job.description",
                                 f"Streaming job from [output operation {job.output_id}, "
                                 f"batch time {job.time} ms]")
+            # what ties the jobs to this output operation in the UI (Spark's names)
+            sc.setLocalProperty("spark.streaming.internal.batchTime", str(job.time))
+            sc.setLocalProperty("spark.streaming.internal.outputOpId", str(job.output_id))
             try:
                 job.func()
             except BaseException as e:

@@ -140,3 +140,32 @@ def test_collapsing_and_sorting_run_in_the_browser(browser, app):
     browser.find_element("css selector", "h4[data-target='task-table']").click()
     assert "hidden" in browser.find_element("css selector", "#task-table") \
         .get_attribute("class")
+
+
+def test_streaming_tab_renders_charts_and_batches(browser, app):
+    from sparkcli.streaming import StreamingContext
+    from sparkcli.streaming.clock import ManualClock
+    from tests.streaming.conftest import advance
+
+    sc, url = app
+    ssc = StreamingContext(sc, 1)
+    ssc._clock = ManualClock()
+    try:
+        ssc.queueStream([sc.parallelize(range(n), 2) for n in (4, 6)]).count() \
+            .foreachRDD(lambda rdd: rdd.collect())
+        ssc.start()
+        advance(ssc, 2)
+        ssc._scheduler.listener_bus.wait_until_empty(10)
+        sc._driver.bus.wait_until_empty()
+        visit(browser, f"{url}/streaming/", "streaming")
+        assert text(browser, "#completed-batches") == "2"
+        assert len(browser.find_elements("css selector", "#stat-table tr.stat-row")) == 4
+        assert browser.find_elements("css selector", "svg.stream-timeline polyline")
+        assert browser.find_elements("css selector", "svg.stream-histogram rect.stream-bin")
+        batches = browser.find_elements("css selector", "#completed-batches-table tr.batch-row")
+        assert len(batches) == 2
+        visit(browser, f"{url}/streaming/batch/?id=2000", "streaming-batch")
+        assert browser.find_elements("css selector", "#output-ops tr.op-row")
+        assert "Succeeded" in text(browser, "#output-ops")
+    finally:
+        ssc.stop(stopSparkContext=False)
