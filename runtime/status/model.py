@@ -26,18 +26,11 @@ Times are epoch milliseconds inside; :func:`api_date` formats them as Spark's JS
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from runtime.status import metrics as M
-
-
-def api_date(ms: int | None) -> str | None:
-    if ms is None:
-        return None
-    t = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(milliseconds=ms)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}GMT"
+from runtime.status.dates import api_date
 
 
 def storage_level_description(level: dict | None) -> str:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import collections
 import threading
 
-from runtime.status.model import api_date
+from runtime.status.dates import api_date
 
 __all__ = ["BATCH_STATUSES", "StreamingProgress"]
 

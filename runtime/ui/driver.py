@@ -43,7 +43,7 @@ from typing import Callable
 from runtime import log as rlog
 from runtime.eventlog.writer import EventLogWriter
 from runtime.status.store import AppStatusStore
-from runtime.status.streaming import DEFAULT_RETAINED_BATCHES, StreamingProgress
+from runtime.status.streaming import StreamingProgress
 from runtime.ui import api, pages
 from runtime.ui.server import Response, WebUI, bind, text_response
 
@@ -199,23 +199,10 @@ class DriverUI:
                     self._event_log = None
 
     # -- the Streaming tab ------------------------------------------------------------------------
-    def attach_streaming(self) -> StreamingProgress:
-        """A new StreamingProgress shown as the Streaming tab (a StreamingContext started)."""
-        props = self.store.spark_properties()
-        try:
-            retained = int(props.get("spark.streaming.ui.retainedBatches",
-                                     DEFAULT_RETAINED_BATCHES))
-        except ValueError:
-            retained = DEFAULT_RETAINED_BATCHES
-        app = self.store.application()
-        progress = StreamingProgress(app.get("name", ""), retained)
+    def set_streaming(self, progress: StreamingProgress | None) -> None:
+        """Show (or, with None, remove) the Streaming tab of a running StreamingContext."""
         with self._lock:
             self.store.streaming = progress
-        return progress
-
-    def detach_streaming(self) -> None:
-        with self._lock:
-            self.store.streaming = None
 
     @property
     def event_log_path(self) -> str | None:

@@ -27,6 +27,7 @@ import threading
 from typing import Any
 
 from runtime import config as rconfig
+from runtime.status.streaming import DEFAULT_RETAINED_BATCHES, StreamingProgress
 
 START_WAIT = 2.0
 START_DELAY = 0.5  # seconds before the UI starts unless asked for (an app this short has no
@@ -42,6 +43,8 @@ class DriverUIHandle:
         self._wait_on_stop = wait_on_stop
         self._stop_code: tuple | None = None  # (exit code,) once stop() was called
         self._pending: list[dict] = []
+        self._streaming: StreamingProgress | None = None
+        self._kwargs = kwargs
         self._lock = threading.Lock()
         self._ready = threading.Event()
         self._go = threading.Event()  # start now (uiWebUrl asked, or the application stops)
@@ -71,6 +74,8 @@ class DriverUIHandle:
                 if not pending:
                     self._ready.set()
                     stop_code = self._stop_code
+                    if ui is not None and self._streaming is not None:
+                        ui.set_streaming(self._streaming)
                     break
             if ui is not None:
                 for event in pending:
@@ -105,16 +110,28 @@ class DriverUIHandle:
         ui = self.ui
         return ui.url if ui is not None else None
 
-    def attach_streaming(self) -> Any:
-        """The Streaming tab's progress store (the UI starts now), or None without a UI."""
-        ui = self.ui
-        return ui.attach_streaming() if ui is not None else None
+    def attach_streaming(self) -> StreamingProgress:
+        """The Streaming tab's progress store, shown by the UI once it is up (a streaming
+        context's start does not wait for the UI)."""
+        props = self._kwargs["props"]
+        try:
+            retained = int(props.get("spark.streaming.ui.retainedBatches",
+                                     DEFAULT_RETAINED_BATCHES))
+        except ValueError:
+            retained = DEFAULT_RETAINED_BATCHES
+        progress = StreamingProgress(self._kwargs["app_name"], retained)
+        self._set_streaming(progress)
+        return progress
 
     def detach_streaming(self) -> None:
+        self._set_streaming(None)
+
+    def _set_streaming(self, progress: StreamingProgress | None) -> None:
         with self._lock:
-            ui = self._ui
+            self._streaming = progress
+            ui = self._ui if self._ready.is_set() else None
         if ui is not None:
-            ui.detach_streaming()
+            ui.set_streaming(progress)
 
     def stop(self, exit_code: int | None = 0) -> None:
         """Stop the UI; one still starting stops as soon as it is up (the context does not

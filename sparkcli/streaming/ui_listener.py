@@ -79,10 +79,9 @@ class StreamingUIListener(StreamingListener):
 def attach_ui(sc: Any, bus: Any, batch_ms: int, clock: Any) -> bool:
     """Show the Streaming tab in ``sc``'s web UI (when it has one) fed from ``bus``."""
     ui = getattr(sc.runtime, "ui", None)
-    progress = ui.attach_streaming() if ui is not None else None
-    if progress is None:
+    if ui is None:
         return False
-    bus.add(StreamingUIListener(progress, batch_ms, clock))
+    bus.add(StreamingUIListener(ui.attach_streaming(), batch_ms, clock))
     return True
 
 
