@@ -177,6 +177,25 @@ class DriverCommands:
         ``outputs_lost`` the shuffle outputs it wrote are recomputed too."""
         self._command(DropExecutor(eid, reason, outputs_lost))
 
+    def map_output_sizes(self, shuffle_id: int) -> list[int] | None:
+        """Bytes per reduce partition of shuffle ``shuffle_id`` summed over its map outputs
+        (AQE's statistics), or None when its map stage is not complete. Read after the job
+        that ran the map stage returned."""
+        stage = self.dag.shuffle_stages.get(shuffle_id)  # type: ignore[attr-defined]
+        if stage is None or not stage.is_available:
+            return None
+        statuses = list(stage.outputs)
+        sizes = [0] * stage.dep.spec.num_partitions
+        for st in statuses:
+            if st is None:
+                return None
+            offs = st.offsets
+            if len(offs) <= len(sizes):  # no data file (an empty map output)
+                continue
+            for r in range(len(sizes)):
+                sizes[r] += offs[r + 1] - offs[r]
+        return sizes
+
     def shuffle_unreachable(self, shuffle_id: int) -> None:
         """No RDD can read ``shuffle_id`` any more (its ShuffledRDD was collected): drop it.
         Safe from a weakref finalizer on any thread (see cleaner.py)."""

@@ -47,6 +47,7 @@ _DEFAULTS = {
     "spark.sql.adaptive.enabled": "true",
     "spark.sql.autoBroadcastJoinThreshold": str(10 * 1024 * 1024),
     "spark.sql.adaptive.advisoryPartitionSizeInBytes": str(64 << 20),
+    "spark.sql.adaptive.coalescePartitions.minPartitionSize": str(1 << 20),
 }
 
 
@@ -123,7 +124,8 @@ class SessionState:
                 self.flag("spark.sql.adaptive.enabled"),
                 _size(self.conf("spark.sql.adaptive.advisoryPartitionSizeInBytes")))
         if self.job_hooks is not None and self.job_hooks.enabled():
-            return LineageRunner(self.job_hooks, *args)
+            return LineageRunner(self.job_hooks, *args, self.default_parallelism(), _size(
+                self.conf("spark.sql.adaptive.coalescePartitions.minPartitionSize")))
         return LocalRunner(*args)
 
 

@@ -329,7 +329,8 @@ def _job_hooks(session: SparkSession) -> Any:
         return session.conf.get("spark.sparkcli.sql.runner", "lineage") != "local"
 
     ids = sc.runtime.ids
-    return JobHooks(ids.rdd, ids.shuffle, sc._run_node_job, on_shuffle, enabled)
+    return JobHooks(ids.rdd, ids.shuffle, sc._run_node_job, on_shuffle, enabled,
+                    sc.runtime.driver.map_output_sizes)
 
 
 # SparkSession members of PySpark that belong to DataFrames/SQL, not built yet.

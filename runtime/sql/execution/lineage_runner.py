@@ -15,16 +15,16 @@ on local[N] and spark:// executors alike:
 * a shuffled join or a set operation is a :class:`ZipPartitions` node over two shuffles
   with the same partition count; Union and Coalesce are the lineage's own nodes.
 
-The reduce partition count is Spark's ``spark.sql.shuffle.partitions`` cut down to what the
-input's estimated size needs (one partition per ``target_bytes``): the static counterpart
-of AQE's coalescing, decided before the map stage runs. Results come to the driver as Arrow
+With ``spark.sql.adaptive.enabled`` an exchange whose input is estimated under the minimum
+partition size gets one reducer at once; any other (but ``repartition(n)``'s) is built with
+``spark.sql.shuffle.partitions`` reducers, its map stage runs first, and the reducers are
+coalesced by the bytes they got (adaptive.py, Spark's AQE coalescing). Results come to the driver as Arrow
 tables (the task result format tag). Everything app-wide (ids, running a job) comes in
 through :class:`JobHooks`; nothing here knows the API package.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
@@ -36,6 +36,8 @@ from runtime.lineage.shuffled import Shuffled
 from runtime.shuffle.partitioner import ArrowRangePartitioner, RowHashPartitioner, SortKey
 from runtime.shuffle.spec import ShuffleSpec
 from runtime.sql.execution import operators as P
+from runtime.sql.execution.adaptive import (
+    MIN_PARTITION_SIZE, CoalescedShuffled, MapStages, coalesce_groups, read_nothing)
 from runtime.sql.execution.exchange import (
     HashPartitioning, RangePartitioning, RoundRobinPartitioning, SinglePartition)
 from runtime.sql.execution.local_runner import InMemoryTableScanExec
@@ -54,6 +56,8 @@ class JobHooks:
     run_job: Callable[..., list]  # (node, func(iterator) -> result, partitions) -> results
     on_shuffle: Callable[[Node, int], None] | None = None  # cleanup when the node is gone
     enabled: Callable[[], bool] = lambda: True  # False: the session runs queries in-process
+    # bytes per reducer of a finished shuffle (AQE's statistics), None when unknown
+    map_output_sizes: Callable[[int], list | None] | None = None
 
 
 class SqlScan(Node):
@@ -152,12 +156,15 @@ def _estimate(plan: P.PhysicalPlan) -> int:
 
 class LineageRunner:
     def __init__(self, hooks: JobHooks, ansi: bool = True, time_zone: str = "UTC",
-                 adaptive: bool = True, target_bytes: int = 64 << 20):
+                 adaptive: bool = True, target_bytes: int = 64 << 20,
+                 min_partitions: int = 2, min_partition_size: int = MIN_PARTITION_SIZE):
         self.hooks = hooks
         self.ansi = ansi
         self.tz = time_zone
         self.adaptive = adaptive
         self.target_bytes = target_bytes
+        self.min_partitions = min_partitions
+        self.min_partition_size = min_partition_size
 
     # -- results --------------------------------------------------------------------------------
     def partitions(self, plan: P.PhysicalPlan) -> list[list[Any]]:
@@ -188,7 +195,10 @@ class LineageRunner:
                 plan = P.LocalTableScanExec(plan.attrs, plan.cache.partitions or [[]])
             return SqlScan(ids(), plan, self.ansi, self.tz)
         if kind == "exchange":
-            return self._shuffle(plan)
+            node = self._shuffle(plan)
+            if plan.reason == "REPARTITION_BY_NUM":  # type: ignore[attr-defined]
+                return node
+            return self._coalesce([node])[0]
         if kind == "union":
             return Union(ids(), [self.build(c) for c in plan.children])
         if kind == "coalesce":
@@ -205,7 +215,7 @@ class LineageRunner:
                     return plan.join(split, it, build, EvalContext(ansi, tz, split))
 
                 return MapPartitions(ids(), self.build(left), bjoin)
-            a, b = self._co_shuffles(left, right)
+            a, b = self._coalesce(list(self._co_shuffles(left, right)))
 
             def sjoin(split: int, it: Iterator, other: Iterator, tc: Any) -> Iterator:
                 return plan.join(split, it, other, EvalContext(ansi, tz, split),
@@ -213,7 +223,7 @@ class LineageRunner:
 
             return ZipPartitions(ids(), a, b, sjoin)
         if kind == "setop":
-            a, b = self._co_shuffles(*plan.children)
+            a, b = self._coalesce(list(self._co_shuffles(*plan.children)))
             ansi, tz = self.ansi, self.tz
 
             def combine(split: int, it: Iterator, other: Iterator, tc: Any) -> Iterator:
@@ -234,9 +244,30 @@ class LineageRunner:
         return MapPartitions(ids(), child, run)
 
     def _reduce_partitions(self, plan: P.PhysicalPlan, requested: int) -> int:
+        """With AQE, an input estimated under the minimum partition size gets one reducer
+        at once (no map-stage job, no sampling); otherwise the requested count, coalesced
+        after the map stage (adaptive.py)."""
         if not self.adaptive:
             return requested
-        return max(1, min(requested, math.ceil(_estimate(plan) / self.target_bytes)))
+        if _estimate(plan) <= self.min_partition_size:
+            return 1
+        return requested
+
+    def _coalesce(self, nodes: list[Node]) -> list[Node]:
+        """AQE: run the shuffles' map stages, then merge small adjacent reducers."""
+        sizes_of = self.hooks.map_output_sizes
+        if not self.adaptive or sizes_of is None or nodes[0].num_partitions <= 1:
+            return nodes
+        self.hooks.run_job(MapStages(self.hooks.new_rdd_id(), nodes), read_nothing, [0])
+        sizes = [sizes_of(n.spec.shuffle_id) for n in nodes]  # type: ignore[attr-defined]
+        if any(s is None for s in sizes):
+            return nodes
+        total = [sum(col) for col in zip(*sizes)]  # type: ignore[misc]
+        groups = coalesce_groups(total, self.target_bytes, self.min_partitions,
+                                 self.min_partition_size)
+        if len(groups) == nodes[0].num_partitions:
+            return nodes
+        return [CoalescedShuffled(self.hooks.new_rdd_id(), n, groups) for n in nodes]
 
     def _co_shuffles(self, left: P.PhysicalPlan, right: P.PhysicalPlan) -> tuple[Node, Node]:
         n = max(self._reduce_partitions(left, left.partitioning.num_partitions),  # type: ignore

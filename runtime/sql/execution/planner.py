@@ -194,7 +194,8 @@ class Planner:
             return ShuffleExchangeExec(RangePartitioning(tuple(p.exprs), n), (child,),
                                        "REPARTITION_BY_COL")
         return ShuffleExchangeExec(HashPartitioning(tuple(p.exprs), n), (child,),
-                                   "REPARTITION_BY_COL")
+                                   "REPARTITION_BY_NUM" if p.num_partitions
+                                   else "REPARTITION_BY_COL")
 
     def _join(self, p: L.Join) -> P.PhysicalPlan:
         left_ids = {a.expr_id for a in p.left.output}
