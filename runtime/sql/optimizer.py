@@ -6,8 +6,11 @@
 * **PushDownPredicate**: a filter moves below a projection (aliases substituted) and into
   the sides of a join its conjuncts reference (both sides of inner joins; the preserved side
   of outer joins; the left of semi/anti joins).
-* **ColumnPruning**: a file scan reads only the columns the query uses, and filters directly
-  above a scan are handed to it (Parquet row-group statistics; partition directories).
+* **CollapseProject**: adjacent projections merge (aliases substituted) unless that would
+  compute a non-trivial expression twice or move a non-deterministic one.
+* **ColumnPruning**: a projection keeps only what its parent reads; a file scan reads only
+  the columns the query uses, and filters directly above a scan are handed to it (Parquet
+  row-group statistics; partition directories).
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ def _pass(plan: L.LogicalPlan, ctx: BindContext) -> L.LogicalPlan:
     if any(a is not b for a, b in zip(kids, plan.children)):
         plan = plan.with_children(kids)
     plan = _fold_plan(plan, ctx)
+    if isinstance(plan, L.Project) and isinstance(plan.child, L.Project):
+        collapsed = _collapse_projects(plan, plan.child)
+        if collapsed is not None:
+            return collapsed
     if isinstance(plan, L.Filter):
         child = plan.child
         if isinstance(child, L.Filter):
@@ -58,6 +65,47 @@ def _pass(plan: L.LogicalPlan, ctx: BindContext) -> L.LogicalPlan:
             if pushed is not None:
                 return pushed
     return plan
+
+
+def _collapse_projects(upper: L.Project, lower: L.Project) -> L.LogicalPlan | None:
+    """CollapseProject: the upper projection's references to the lower one's aliases are
+    replaced by their expressions (keeping the upper names and ids). Not when the lower
+    one has aggregates, generators or non-deterministic expressions, nor when an alias
+    that is not cheap (an attribute or a literal) would be computed twice."""
+    if not all(_deterministic(e) and not _has_agg_or_gen(e) for e in lower.exprs):
+        return None
+    aliases = {e.expr_id: e.child for e in lower.exprs if isinstance(e, Alias)}
+    uses: dict[int, int] = {}
+    for e in upper.exprs:
+        for r in _attr_ids(e):
+            uses[r] = uses.get(r, 0) + 1
+    for i, n in uses.items():
+        if n > 1 and i in aliases and not isinstance(aliases[i], (AttributeReference, Literal)):
+            return None
+
+    def sub(e: Expression) -> Expression | None:
+        if isinstance(e, AttributeReference) and e.expr_id in aliases:
+            return aliases[e.expr_id]
+        return None
+
+    out = []
+    for e in upper.exprs:
+        if isinstance(e, AttributeReference) and e.expr_id in aliases:
+            inner = aliases[e.expr_id]
+            out.append(inner if isinstance(inner, AttributeReference) and
+                       inner.name == e.name and inner.expr_id == e.expr_id
+                       else Alias((inner,), e.name, e.expr_id))
+        elif isinstance(e, Alias):
+            out.append(replace(e, children=(transform_up(e.child, sub),)))
+        else:
+            out.append(transform_up(e, sub))
+    return L.Project(tuple(out), lower.children)
+
+
+def _attr_ids(e: Expression) -> list[int]:
+    if isinstance(e, AttributeReference):
+        return [e.expr_id]
+    return [i for c in e.children for i in _attr_ids(c)]
 
 
 def _has_agg_or_gen(e: Expression) -> bool:
@@ -144,6 +192,10 @@ def _prune(plan: L.LogicalPlan, required: set[int] | None) -> L.LogicalPlan:
         keep = [i for i, a in enumerate(plan.attrs) if a.expr_id in required]
         plan = L.Expand(tuple(tuple(p[i] for i in keep) for p in plan.projections),
                         tuple(plan.attrs[i] for i in keep), plan.children)
+    if isinstance(plan, L.Project) and required is not None:
+        kept = tuple(e for e in plan.exprs if getattr(e, "expr_id", None) in required)
+        if len(kept) < len(plan.exprs):
+            plan = L.Project(kept, plan.children)
     if isinstance(plan, (L.Project, L.Aggregate)):
         need: set[int] = set()
         for e in plan.expressions():

@@ -82,7 +82,10 @@ class HashAggregateExec(PhysicalPlan):
                     self._specs.append((seen[key], src, fn, k, j, idx))
                 names.append(seen[key])
             self._part_names.append(names)
-        self._key_attrs = [AttributeReference(f"k{i}", g.dtype, True)
+        # a grouping column keeps its attribute (the Exchange above a partial aggregate
+        # shows ``hashpartitioning(k#2L, 200)`` as Spark's does)
+        self._key_attrs = [g if isinstance(g, AttributeReference)
+                           else AttributeReference(f"k{i}", g.dtype, True)
                            for i, g in enumerate(self.groupings)]
         self._agg_attrs = [AttributeReference(f"a{j}", a.dtype, True)
                            for j, a in enumerate(self._aggs)]

@@ -82,5 +82,14 @@ class BroadcastExchangeExec(PhysicalPlan):
     def node_name(self) -> str:
         return "BroadcastExchange"
 
+    keys: tuple = ()  # the build side's join keys (for the mode's text)
+
     def arg_string(self) -> str:
-        return f"HashedRelationBroadcastMode, [plan_id={id(self) % 1000}]"
+        out = self.children[0].output
+        pos = {a.expr_id: i for i, a in enumerate(out)}
+        keys = ", ".join(f"input[{pos.get(k.expr_id, 0)}, {k.dtype.simpleString()}, "
+                         f"{str(k.nullable).lower()}]" if hasattr(k, "expr_id") else _attrs([k])
+                         for k in self.keys)
+        mode = f"HashedRelationBroadcastMode(List({keys}),false)" if self.keys \
+            else "IdentityBroadcastMode"
+        return f"{mode}, [plan_id={id(self) % 1000}]"

@@ -148,7 +148,7 @@ class JoinExec(PhysicalPlan):
         side = ", BuildRight" if self.strategy in ("broadcast", "shuffled") else ""
         return f"{_attrs(self.left_keys)}, {_attrs(self.right_keys)}, {jt}{side}, " \
             f"{res if res else 'false' if False else ''}".rstrip(", ") + \
-            (", false" if self.strategy == "broadcast" else "")
+            (", false, false" if self.strategy == "broadcast" else "")
 
 
 def _chain(first: list, rest: Iterator[Any]) -> Iterator[Any]:

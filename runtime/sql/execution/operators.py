@@ -24,7 +24,7 @@ from typing import Any, Iterator
 
 from runtime.sql.arrow_types import to_arrow_schema
 from runtime.sql import types as T
-from runtime.sql.expressions.base import Alias, AttributeReference, Expression
+from runtime.sql.expressions.base import Alias, AttributeReference, Expression, debug_sql
 from runtime.sql.expressions.evaluate import evaluate, materialize
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.expressions.base import transform_up
@@ -53,16 +53,10 @@ def empty_batch(attrs: list[AttributeReference]):
 
 def _expr_str(e: Expression) -> str:
     if isinstance(e, Alias):
-        return f"{_expr_str(e.child)} AS {e.name}#{e.expr_id}"
+        return f"{_expr_str(e.child)} AS {e.to_attribute().debug()}"
     if isinstance(e, AttributeReference):
         return e.debug()
-
-    text = e.sql()
-    names: list[AttributeReference] = []
-    transform_up(e, lambda x: names.append(x) if isinstance(x, AttributeReference) else None)
-    for a in sorted(set(names), key=lambda a: -len(a.name)):
-        text = text.replace(a.name, a.debug()) if text.count(a.name) else text
-    return text
+    return debug_sql(e)
 
 
 class PhysicalPlan:
@@ -184,7 +178,7 @@ class ProjectExec(PhysicalPlan):
         return "Project"
 
     def arg_string(self) -> str:
-        return _attrs(self.exprs)
+        return _attrs(self.exprs) if self.exprs else ""
 
 
 def _no_columns(n: int):

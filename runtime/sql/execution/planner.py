@@ -103,7 +103,12 @@ class Planner:
         return InMemoryTableScanExec(list(p.attrs), p.cache, self.plan(p.plan))
 
     def _project(self, p: L.Project) -> P.PhysicalPlan:
-        return P.ProjectExec(list(p.exprs), (self.plan(p.child),))
+        child = self.plan(p.child)
+        if [getattr(e, "expr_id", None) for e in p.exprs] == \
+                [a.expr_id for a in child.output] and \
+                all(isinstance(e, AttributeReference) for e in p.exprs):
+            return child  # Spark's RemoveRedundantProjects: the child has this output
+        return P.ProjectExec(list(p.exprs), (child,))
 
     def _filter(self, p: L.Filter) -> P.PhysicalPlan:
         return P.FilterExec(p.condition, (self.plan(p.child),))
@@ -126,7 +131,7 @@ class Planner:
         task and aggregated there (DISTINCT, collect_list, stddev...)."""
         child = self.plan(p.child)
         aggs = collect_aggregates(list(p.aggregates))
-        if aggs and all(decomposable(a) for a in aggs):
+        if (aggs or p.groupings) and all(decomposable(a) for a in aggs):
             partial = HashAggregateExec(list(p.groupings), list(p.aggregates), (child,),
                                         "partial")
             keys = partial.partial_keys
@@ -218,7 +223,8 @@ class Planner:
         can_build_right = p.join_type in ("inner", "cross", "left", "semi", "anti")
         if can_build_right and estimate_size(p.right) <= self.conf.broadcast_threshold:
             return JoinExec(p.join_type, lk, rk, and_all(residual),
-                            (left, BroadcastExchangeExec((right,))), "broadcast", p.output)
+                            (left, BroadcastExchangeExec((right,), tuple(rk))), "broadcast",
+                            p.output)
         n = self.conf.shuffle_partitions
         lpart = HashPartitioning(tuple(lk), n) if lk else SinglePartition()
         rpart = HashPartitioning(tuple(rk), n) if rk else SinglePartition()

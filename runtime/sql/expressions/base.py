@@ -31,7 +31,7 @@ from runtime.sql.ddl import type_ddl
 __all__ = [
     "AggCall", "Alias", "AttributeReference", "Call", "CaseWhen", "Cast", "Expression",
     "Literal", "SortOrder", "UnresolvedAttribute", "UnresolvedExtract", "UnresolvedFunction",
-    "UnresolvedStar", "new_expr_id", "transform_up",
+    "UnresolvedStar", "debug_sql", "new_expr_id", "transform_up",
 ]
 
 _ids = itertools.count()
@@ -81,6 +81,12 @@ def transform_up(expr: Expression, fn) -> Expression:
             expr = expr.with_children(new)
     out = fn(expr)
     return expr if out is None else out
+
+
+def debug_sql(expr: Expression) -> str:
+    """An expression as Spark prints it in plans: attributes as ``name#12L``."""
+    return transform_up(expr, lambda x: replace(x, name=x.debug())
+                        if isinstance(x, AttributeReference) else None).sql()
 
 
 # -- unresolved ---------------------------------------------------------------------------------

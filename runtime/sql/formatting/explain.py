@@ -19,7 +19,38 @@ __all__ = ["explain_string", "physical_tree"]
 
 _CODEGEN = {"Project", "Filter", "Range", "HashAggregate", "Sort", "LocalLimit",
             "BroadcastHashJoin", "ShuffledHashJoin", "Generate", "ColumnarToRow",
-            "SortMergeJoin", "Expand", "Sample"}
+            "SortMergeJoin", "Expand", "Sample", "Union"}
+
+
+class _Shown:
+    """A node as explain shows it where that differs from what runs (see _display)."""
+
+    def __init__(self, name: str, args: str, children: tuple, kind: str = "narrow"):
+        self._name, self._args, self.children, self.kind = name, args, children, kind
+
+    def node_name(self) -> str:
+        return self._name
+
+    def arg_string(self) -> str:
+        return self._args
+
+
+def _display(node: Any, root: bool = True) -> Any:
+    """Spark's shape of the physical tree: a limit at the root is ``CollectLimit n`` (the
+    driver collects the first n rows), and a columnar file scan (Parquet, ORC) sits under
+    ``ColumnarToRow``."""
+    if root and node.node_name() == "GlobalLimit" and not getattr(node, "offset", 0):
+        ex = node.children[0]
+        if ex.kind == "exchange" and ex.children[0].node_name() == "LocalLimit":
+            return _Shown("CollectLimit", str(node.n), (_display(ex.children[0].children[0],
+                                                                 False),))
+    kids = tuple(_display(c, False) for c in node.children)
+    if node.kind == "source" and hasattr(node, "cached_plan"):
+        kids = (_display(node.cached_plan, False),)
+    shown = _Shown(node.node_name(), node.arg_string(), kids, node.kind)
+    if node.node_name() in ("FileScan parquet", "FileScan orc"):
+        return _Shown("ColumnarToRow", "", (shown,))
+    return shown
 
 
 def _line(node: Any) -> str:
@@ -34,6 +65,7 @@ def _has_exchange(node: Any) -> bool:
 
 
 def physical_tree(root: Any) -> str:
+    root = _display(root)
     lines: list[str] = []
     adaptive = _has_exchange(root)
     counter = [0]
@@ -49,8 +81,6 @@ def physical_tree(root: Any) -> str:
         marker = f"*({stage}) " if stage is not None else ""
         lines.append(prefix + marker + _line(node))
         kids = list(node.children)
-        if node.kind == "source" and hasattr(node, "cached_plan"):
-            kids = [node.cached_plan]
         for i, c in enumerate(kids):
             last = i == len(kids) - 1
             visit(c, child_prefix + ("+- " if last else ":- "),

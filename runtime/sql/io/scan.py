@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from runtime.sql.execution.operators import PhysicalPlan, _attrs
+from runtime.sql.execution.operators import PhysicalPlan
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan.logical import FileRelation
 from runtime.sql.io.readers import read_file
@@ -43,9 +43,11 @@ class FileScanExec(PhysicalPlan):
 
     def arg_string(self) -> str:
         paths = ", ".join(f"file:{p}" for p in self.relation.paths)
-        return f"{_attrs(self.output)} Batched: true, DataFilters: [], Format: " \
+        attrs = "[" + ",".join(a.debug() for a in self.output) + "]"
+        return f"{attrs} Batched: true, DataFilters: [], Format: " \
             f"{self.relation.fmt.upper() if self.relation.fmt != 'parquet' else 'Parquet'}, " \
-            f"Location: InMemoryFileIndex(1 paths)[{paths}], PartitionFilters: [], " \
+            f"Location: InMemoryFileIndex({len(self.relation.paths)} paths)[{paths}], " \
+            "PartitionFilters: [], " \
             "PushedFilters: [], ReadSchema: struct<" + ",".join(
                 f"{a.name}:{a.dtype.simpleString()}" for a in self.output) + ">"
 

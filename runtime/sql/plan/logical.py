@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from runtime.sql.expressions.base import (
-    Alias, AttributeReference, Expression, Literal, SortOrder)
+    Alias, AttributeReference, Expression, Literal, SortOrder, debug_sql)
 
 __all__ = [
     "Aggregate", "Coalesce", "Deduplicate", "Distinct", "Expand", "FileRelation", "Filter", "Generate",
@@ -78,10 +78,10 @@ def _expr(e: Expression) -> str:
     if not e.resolved and not e.children and hasattr(e, "parts"):
         return "'" + ".".join(e.parts)  # type: ignore[attr-defined]
     if isinstance(e, Alias):
-        return f"{_expr(e.child)} AS {e.name}#{e.expr_id}"
+        return f"{_expr(e.child)} AS {e.to_attribute().debug()}"
     if isinstance(e, AttributeReference):
         return e.debug()
-    return e.sql()
+    return debug_sql(e) if e.resolved else e.sql()
 
 
 def _tree(plan: LogicalPlan, lines: list[str], prefix: str, child_prefix: str) -> None:
