@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from runtime import config as rconfig
 from runtime import log as rlog
+from runtime.ui.formatting import megabytes as format_mb  # noqa: F401 - Spark's MiB/GiB text
 
 
 @dataclass(frozen=True)
@@ -107,15 +108,6 @@ def wait_for_stop(stopped: threading.Event) -> None:
             signal.signal(sig, lambda *_: stopped.set())
     while not stopped.wait(0.5):
         pass
-
-
-def format_mb(mb: float) -> str:
-    """Spark's Utils.megabytesToString: '4.0 GiB', '512.0 MiB'."""
-    if mb >= 1 << 20:
-        return f"{mb / (1 << 20):.1f} TiB"
-    if mb >= 1 << 10:
-        return f"{mb / (1 << 10):.1f} GiB"
-    return f"{float(mb):.1f} MiB"
 
 
 def stop_process(proc: subprocess.Popen | None, timeout: float = 3.0) -> int | None:

@@ -4,6 +4,7 @@
   ``15 min``, ``2.0 h``;
 * :func:`size` — Utils.bytesToString: ``906.0 B``, ``2.0 KiB`` (a unit is used from twice its
   size up, so 1500 bytes is ``1500.0 B``);
+* :func:`megabytes` — Utils.megabytesToString: ``512.0 MiB``, ``4.0 GiB``;
 * :func:`date` — UIUtils.formatDate in the server's local time zone: ``2026/12/03 08:54:08``;
 * :func:`parse_api_date` — back from the REST API's ``2026-12-03T08:54:08.624GMT`` to epoch ms.
 
@@ -45,6 +46,16 @@ def size(n: float | None) -> str:
         if n >= 2 * scale:
             return f"{n / scale:.1f} {unit}"
     return f"{float(n):.1f} B"
+
+
+def megabytes(mb: float | None) -> str:
+    """Utils.megabytesToString: ``512.0 MiB``, ``4.0 GiB`` (the cluster pages' memory)."""
+    mb = float(mb or 0)
+    if mb >= 1 << 20:
+        return f"{mb / (1 << 20):.1f} TiB"
+    if mb >= 1 << 10:
+        return f"{mb / (1 << 10):.1f} GiB"
+    return f"{mb:.1f} MiB"
 
 
 def date(ms: int | None) -> str:

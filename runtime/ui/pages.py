@@ -55,6 +55,7 @@ def environment() -> Any:
                                                             "templates")),
                 autoescape=True, trim_blocks=True, lstrip_blocks=True)
             env.filters.update({"duration": fmt.duration, "size": fmt.size,
+                                "mb": fmt.megabytes,
                                 "date": fmt.date, "ms": fmt.parse_api_date})
             env.globals["percent"] = fmt.percent
             _env = env

@@ -92,7 +92,7 @@ def test_executor_log_links_return_output(cluster, tmp_path):
     assert out.returncode == 0, out.stderr
     app_id = re.search(r"app ID (app-\S+)", out.stderr).group(1)
     page = http_get(f"{cluster.webui}/app/?appId={app_id}")
-    links = [u.replace("&amp;", "&") for u in re.findall(r"href='(http[^']+logType=stdout)'",
+    links = [u.replace("&amp;", "&") for u in re.findall(r"href=[\"'](http[^\"']+logType=stdout)[\"']",
                                                          page)]
     assert len(links) == 2
     text = "".join(http_get(u + "&format=raw") for u in links)

@@ -4,20 +4,11 @@ paths and field names), fed by real batches on a manual clock."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 
 import pytest
 
 from tests.streaming.conftest import advance, collect_output
-
-
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
+from tests.webget import get
 
 
 def get_json(url: str):
