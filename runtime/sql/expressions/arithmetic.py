@@ -148,12 +148,22 @@ def _zero_error(call: Any) -> Exception:
     return remainder_by_zero() if call.spec.name == "%" else divide_by_zero()
 
 
+def _zero_of(arrow_type: Any) -> Any:
+    import decimal
+
+    import pyarrow as pa
+
+    if pa.types.is_decimal(arrow_type):
+        return pa.scalar(decimal.Decimal(0), arrow_type)
+    return pa.scalar(0).cast(arrow_type)
+
+
 def _zero_mask(divisor: Any, dividend: Any, ectx: EvalContext, call: Any) -> Any:
     """Rows whose divisor is 0; raises [DIVIDE_BY_ZERO] under ANSI if any."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    zero = pc.equal(divisor, pa.scalar(0).cast(divisor.type))
+    zero = pc.equal(divisor, _zero_of(divisor.type))
     zero = pc.fill_null(zero, False)
     if isinstance(dividend, (pa.Array, pa.ChunkedArray)):
         zero_rows = pc.and_(zero, pc.is_valid(dividend))
@@ -366,16 +376,12 @@ def _nan_for_domain(fn: str, low: float):
 
 _double_fn("sqrt", _nan_for_domain("sqrt", 0.0))
 _double_fn("exp", _pc("exp"))
-_double_fn("ln", _pc("ln"), "ln")
-_double_fn("log10", _pc("log10"))
-_double_fn("log2", _pc("log2"))
 _double_fn("sin", _pc("sin"))
 _double_fn("cos", _pc("cos"))
 _double_fn("tan", _pc("tan"))
 _double_fn("asin", _pc("asin"))
 _double_fn("acos", _pc("acos"))
 _double_fn("atan", _pc("atan"))
-_double_fn("cbrt", lambda x: _pc("power")(x, 1 / 3), "CBRT")
 _double_fn("pow", _pc("power"), "POWER", 2)
 _double_fn("atan2", _pc("atan2"), "ATAN2", 2)
 
@@ -384,6 +390,15 @@ def _bind_ceil_floor(name: str):
     def bind(args: list[Expression], ctx: Any) -> Expression:
         arity(name, args, 1, 2)
         a = args[0]
+        if len(args) == 2:  # ceil(x, scale): a decimal rounded up/down to `scale` digits
+            scale = args[1]
+            if not isinstance(scale, Literal):
+                raise type_mismatch(f"{name}({a.sql()}, {scale.sql()})", 2, "foldable \"INT\"",
+                                    scale.sql(), scale.dtype)
+            d = decimal_for(a.dtype) or T.DecimalType(30, 15)
+            t = max(int(scale.value or 0), 0)
+            return make_call(lookup(name), [cast_to(a, d), scale],
+                             T.DecimalType(min(d.precision - d.scale + 1 + t, 38), t))
         if isinstance(a.dtype, T.DecimalType):
             d = a.dtype
             return make_call(lookup(name), [a], T.DecimalType(min(d.precision - d.scale + 1,
@@ -398,16 +413,27 @@ def _ceil_floor(fn: str):
     def kernel(call: Any, args: list, ectx: EvalContext) -> Any:
         import pyarrow.compute as pc
 
+        if len(args) == 2:
+            out = pc.round(args[0], int(args[1].as_py() or 0),
+                           round_mode="up" if fn == "ceil" else "down")
+            return pc.cast(out, to_arrow(call.dtype))
         if isinstance(call.dtype, T.LongType) and call.children[0].dtype == T.LongType():
             return args[0]
         return pc.cast(getattr(pc, fn)(args[0]), to_arrow(call.dtype))
     return kernel
 
 
-simple("ceil", _bind_ceil_floor("ceil"), _ceil_floor("ceil"),
-       lambda c: f"CEIL({c.children[0].sql()})", "ceiling")
-simple("floor", _bind_ceil_floor("floor"), _ceil_floor("floor"),
-       lambda c: f"FLOOR({c.children[0].sql()})")
+def _ceil_floor_pretty(name: str):
+    def pretty(c: Any) -> str:
+        if len(c.children) == 2:
+            return f"{name}({c.children[0].sql()}, {c.children[1].sql()})"
+        return f"{name.upper()}({c.children[0].sql()})"
+    return pretty
+
+
+simple("ceil", _bind_ceil_floor("ceil"), _ceil_floor("ceil"), _ceil_floor_pretty("ceil"),
+       "ceiling")
+simple("floor", _bind_ceil_floor("floor"), _ceil_floor("floor"), _ceil_floor_pretty("floor"))
 
 
 def _bind_extreme(name: str):

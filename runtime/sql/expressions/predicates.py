@@ -217,24 +217,20 @@ def _pattern_kernel(kind: str):
         if not p.is_valid:
             return pa.nulls(len(s), pa.bool_())
         pat = p.as_py()
-        if kind == "rlike":
-            return pc.match_substring_regex(s, pattern=_java_regex(pat))
-        regex = _like_to_regex(pat)
+        escape = args[2].as_py() if len(args) > 2 else "\\"
+        regex = _like_to_regex(pat, escape)
         return pc.match_substring_regex(s, pattern="(?s)" + regex, ignore_case=kind == "ilike")
     return kernel
 
 
-def _java_regex(pattern: str) -> str:
-    """Java regex syntax as RE2 understands it (possessive and lookaround have no RE2 form)."""
-    return pattern
+def _like_pretty(c: Any) -> str:
+    escape = f" ESCAPE '{c.children[2].value}'" if len(c.children) > 2 else ""
+    return f"{c.children[0].sql()} LIKE {c.children[1].sql()}{escape}"
 
 
-simple("like", _bind_pattern("like"), _pattern_kernel("like"),
-       lambda c: f"{c.children[0].sql()} LIKE {c.children[1].sql()}")
+simple("like", _bind_pattern("like"), _pattern_kernel("like"), _like_pretty)
 simple("ilike", _bind_pattern("ilike"), _pattern_kernel("ilike"),
        lambda c: f"ilike({c.children[0].sql()}, {c.children[1].sql()})")
-simple("rlike", _bind_pattern("rlike"), _pattern_kernel("rlike"),
-       lambda c: f"RLIKE({c.children[0].sql()}, {c.children[1].sql()})", "regexp", "regexp_like")
 
 
 # -- coalesce / nvl / nullif ----------------------------------------------------------------------
@@ -255,12 +251,6 @@ def _coalesce(call: Any, args: list, ectx: EvalContext) -> Any:
 simple("coalesce", _bind_coalesce, _coalesce)
 
 
-def _bind_nvl(args: list[Expression], ctx: Any) -> Expression:
-    arity("nvl", args, 2)
-    return _bind_coalesce(args, ctx)
-
-
-simple("nvl", _bind_nvl, _coalesce, None, "ifnull")
 
 
 def _bind_boolean_literal(args: list[Expression], ctx: Any) -> Expression:

@@ -154,53 +154,6 @@ def _vals(x: Any, n: int) -> list:
 simple("substring", _bind_substring, _substring, None, "substr")
 
 
-def java_replacement(rep: str) -> str:
-    """Java's ``$1`` group references as RE2's ``\\1``."""
-    return re.sub(r"\$(\d+)", r"\\\1", rep.replace("\\", "\\\\"))
-
-
-def _bind_regexp_replace(args: list[Expression], ctx: Any) -> Expression:
-    arity("regexp_replace", args, 3, 4)
-    return make_call(lookup("regexp_replace"), [cast_to(a, S) for a in args[:3]], S)
-
-
-def _regexp_replace(call: Any, args: list, ectx: EvalContext) -> Any:
-    import pyarrow.compute as pc
-
-    s, p, r = args
-    return pc.replace_substring_regex(s, pattern=p.as_py(), replacement=java_replacement(
-        r.as_py()))
-
-
-simple("regexp_replace", _bind_regexp_replace, _regexp_replace)
-
-
-def _bind_regexp_extract(args: list[Expression], ctx: Any) -> Expression:
-    arity("regexp_extract", args, 2, 3)
-    idx = args[2] if len(args) > 2 else Literal(1, I)
-    return make_call(lookup("regexp_extract"), [cast_to(args[0], S), cast_to(args[1], S),
-                                                cast_to(idx, I)], S)
-
-
-def _regexp_extract(call: Any, args: list, ectx: EvalContext) -> Any:
-    import pyarrow as pa
-
-    s, p, idx = args
-    rx = re.compile(p.as_py())
-    g = idx.as_py()
-    out = []
-    for v in s.to_pylist():
-        if v is None:
-            out.append(None)
-            continue
-        m = rx.search(v)
-        out.append("" if m is None else (m.group(g) or ""))
-    return pa.array(out, pa.string())
-
-
-simple("regexp_extract", _bind_regexp_extract, _regexp_extract)
-
-
 def _bind_split(args: list[Expression], ctx: Any) -> Expression:
     arity("split", args, 2, 3)
     limit = args[2] if len(args) > 2 else Literal(-1, I)

@@ -30,8 +30,25 @@ from sparkcli.sql.functions.window_functions import *  # noqa: F401,F403
 from sparkcli.sql.functions.misc_functions import *  # noqa: F401,F403
 from sparkcli.sql.udf import *  # noqa: F401,F403
 from sparkcli.sql import udf as _udf
+from sparkcli.sql.functions.pyspark_names import PYSPARK_FUNCTIONS as _PYSPARK_FUNCTIONS
+from runtime.sql.errors import PySparkNotImplementedError as _NotImplemented
 
 __all__ = sorted(set(_builtin.__all__).union(*(m.__all__ for m in (
     _math_functions, _string_functions, _datetime_functions, _collection_functions,
     _json_functions, _hash_functions, _aggregate_functions, _window_functions, _misc_functions,
     _udf))))
+
+
+def __getattr__(name: str):
+    """A PySpark function sparkcli does not provide yet: a stand-in that raises one clear
+    error naming it when called (importing it still works, as in PySpark)."""
+    if name not in _PYSPARK_FUNCTIONS:
+        raise AttributeError(f"module 'pyspark.sql.functions' has no attribute '{name}'")
+
+    def not_provided(*args, **kwargs):
+        raise _NotImplemented(
+            f"[NOT_IMPLEMENTED] pyspark.sql.functions.{name} is not implemented.",
+            errorClass="NOT_IMPLEMENTED",
+            messageParameters={"feature": f"pyspark.sql.functions.{name}"})
+    not_provided.__name__ = not_provided.__qualname__ = name
+    return not_provided

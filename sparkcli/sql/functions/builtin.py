@@ -201,7 +201,7 @@ def _simple(name: str):
 
 
 for _n in ("abs", "sqrt", "exp", "ln", "log10", "log2", "sin", "cos", "tan", "asin", "acos",
-           "atan", "cbrt", "ceil", "ceiling", "floor", "upper", "lower", "trim", "ltrim",
+           "atan", "cbrt", "upper", "lower", "trim", "ltrim",
            "rtrim", "length", "reverse", "initcap", "size", "isnull", "isnotnull", "isnan",
            "year", "month", "dayofmonth", "dayofyear", "hour", "minute", "second", "quarter",
            "explode", "explode_outer", "posexplode", "posexplode_outer"):
@@ -210,11 +210,24 @@ ucase = globals()["upper"]
 
 
 def log(arg1: Any, arg2: Any = None) -> Column:
+    """``ln(arg1)``, or the logarithm of ``arg2`` in base ``arg1`` (``LOG(base, x)``)."""
     if arg2 is None:
-        c = _call("ln", arg1)
-        return c
-    return Column(UnresolvedFunction("/", (_call("ln", arg2)._expr,
-                                           _call("ln", lit(arg1))._expr)))
+        return _call("ln", arg1)
+    return Column(UnresolvedFunction("log", (_arg(arg1), to_expr(arg2))))
+
+
+def ceil(col: Any, scale: Any = None) -> Column:
+    """``CEIL(col)`` (a bigint), or ``ceil(col, scale)`` (a decimal with ``scale`` digits)."""
+    return _call("ceil", col) if scale is None else _call_lit("ceil", col, scale)
+
+
+def ceiling(col: Any, scale: Any = None) -> Column:
+    return _call("ceiling", col) if scale is None else _call_lit("ceiling", col, scale)
+
+
+def floor(col: Any, scale: Any = None) -> Column:
+    """``FLOOR(col)`` (a bigint), or ``floor(col, scale)`` (a decimal)."""
+    return _call("floor", col) if scale is None else _call_lit("floor", col, scale)
 
 
 def pow(col1: Any, col2: Any) -> Column:  # noqa: A001

@@ -33,3 +33,11 @@ def check(spark, text, value, dtype=None, name=None):
             (text, df.schema.fields[0].dataType.simpleString())
     if name is not None:
         assert df.columns == [name]
+
+
+@pytest.fixture(scope="module")
+def table(spark):
+    """golden_input's table, which the golden cases (golden_check.py) select from."""
+    from tests.sql.functions.golden_input import frame
+
+    return frame(spark)
