@@ -26,6 +26,7 @@ from runtime.sql.expressions.binding import (
     arity, binary_pretty, cast_to, make_call, require, simple)
 from runtime.sql.expressions.math_functions import from_np
 from runtime.sql.expressions.registry import EvalContext, lookup
+from runtime.sql.expressions.rowwise import per_row
 
 S, I, L, B = T.StringType(), T.IntegerType(), T.LongType(), T.BinaryType()
 _INTEGRAL = '("INTEGRAL")'
@@ -197,27 +198,12 @@ simple("getbit", _bind_bit_get("getbit"), _bit_get)
 
 
 # -- bin / hex / unhex / conv ---------------------------------------------------------------------
-def _per_value(fn: Any, out_type: Any):
-    """Apply ``fn`` to each non-NULL Python value (args zipped; scalars repeated)."""
-    def kernel(call: Any, args: list, ectx: EvalContext) -> Any:
-        import pyarrow as pa
-
-        scalar = all(isinstance(a, pa.Scalar) for a in args)
-        n = max((len(a) for a in args if not isinstance(a, pa.Scalar)), default=1)
-        cols = [[a.as_py()] * n if isinstance(a, pa.Scalar) else a.to_pylist() for a in args]
-        out = [None if any(v is None for v in row) else fn(call, *row) for row in zip(*cols)]
-        arr = pa.array(out, to_arrow(out_type) if not callable(out_type) else
-                       to_arrow(out_type(call)))
-        return arr[0] if scalar else arr
-    return kernel
-
-
 def _bind_bin(args: list[Expression], ctx: Any) -> Expression:
     arity("bin", args, 1)
     return make_call(lookup("bin"), [cast_to(args[0], L)], S)
 
 
-simple("bin", _bind_bin, _per_value(lambda c, v: format(v & (2**64 - 1), "b"), S))
+simple("bin", _bind_bin, per_row(lambda c, v: format(v & (2**64 - 1), "b")))
 
 
 def _bind_hex(args: list[Expression], ctx: Any) -> Expression:
@@ -237,7 +223,7 @@ def _hex(call: Any, v: Any) -> str:
     return data.hex().upper()
 
 
-simple("hex", _bind_hex, _per_value(_hex, S))
+simple("hex", _bind_hex, per_row(_hex))
 
 
 def _bind_unhex(args: list[Expression], ctx: Any) -> Expression:
@@ -254,7 +240,7 @@ def _unhex(call: Any, v: str) -> bytes | None:
         return None
 
 
-simple("unhex", _bind_unhex, _per_value(_unhex, B))
+simple("unhex", _bind_unhex, per_row(_unhex))
 
 
 def _bind_conv(args: list[Expression], ctx: Any) -> Expression:
@@ -299,4 +285,4 @@ def _conv(call: Any, text: str, from_base: int, to_base: int) -> str | None:
     return ("-" if signed else "") + digits
 
 
-simple("conv", _bind_conv, _per_value(_conv, S))
+simple("conv", _bind_conv, per_row(_conv))

@@ -26,6 +26,7 @@ from runtime.sql.errors import SparkRuntimeException
 from runtime.sql.expressions.base import Expression, Literal
 from runtime.sql.expressions.binding import arity, cast_to, make_call, simple
 from runtime.sql.expressions.registry import EvalContext, lookup
+from runtime.sql.expressions.rowwise import per_row
 
 S, I = T.StringType(), T.IntegerType()
 
@@ -139,27 +140,6 @@ def java_replacement_python(rep: str) -> str:
             out.append("\\\\" if ch == "\\" else ch)
             i += 1
     return "".join(out)
-
-
-def _rows(args: list) -> tuple[list[list], int, bool]:
-    import pyarrow as pa
-
-    scalar = all(isinstance(a, pa.Scalar) for a in args)
-    n = max((len(a) for a in args if not isinstance(a, pa.Scalar)), default=1)
-    return [[a.as_py()] * n if isinstance(a, pa.Scalar) else a.to_pylist() for a in args], \
-        n, scalar
-
-
-def per_row(fn: Any, out_type: Any):
-    """A kernel calling ``fn(call, *values)`` for each row without a NULL argument."""
-    def kernel(call: Any, args: list, ectx: EvalContext) -> Any:
-        import pyarrow as pa
-
-        cols, n, scalar = _rows(args)
-        out = [None if any(v is None for v in row) else fn(call, *row) for row in zip(*cols)]
-        arr = pa.array(out, out_type)
-        return arr[0] if scalar else arr
-    return kernel
 
 
 def _pattern_of(args: list) -> str | None:

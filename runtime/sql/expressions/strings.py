@@ -17,7 +17,7 @@ from runtime.sql.expressions.binding import arity, cast_to, fixed_function, make
 from runtime.sql.expressions.registry import EvalContext, lookup
 from runtime.sql.expressions.registry import wrong_num_args
 
-S, I = T.StringType(), T.IntegerType()
+S, I, B = T.StringType(), T.IntegerType(), T.BinaryType()
 
 
 def _pc(name: str, **kw: Any):
@@ -28,24 +28,31 @@ def _pc(name: str, **kw: Any):
     return kernel
 
 
-fixed_function("upper", [S], S, _pc("utf8_upper"), None, None, "ucase")
-fixed_function("lower", [S], S, _pc("utf8_lower"), None, None, "lcase")
-fixed_function("trim", [S], S, _pc("utf8_trim", characters=" "))
-fixed_function("ltrim", [S], S, _pc("utf8_ltrim", characters=" "))
-fixed_function("rtrim", [S], S, _pc("utf8_rtrim", characters=" "))
+fixed_function("upper", [S], S, _pc("utf8_upper"))
+fixed_function("lower", [S], S, _pc("utf8_lower"))
 fixed_function("reverse", [S], S, _pc("utf8_reverse"))
 fixed_function("initcap", [S], S, lambda c, a, e: _initcap(a[0]))
 
 
 def _initcap(arr: Any) -> Any:
-    import pyarrow.compute as pc
+    """Spark capitalizes the first letter after each space only (``spark_sql`` ->
+    ``Spark_sql``), one value at a time."""
+    import pyarrow as pa
 
-    return pc.utf8_title(pc.utf8_lower(arr))
+    def cap(s: str) -> str:
+        return " ".join(w[:1].upper() + w[1:] for w in s.lower().split(" "))
+
+    if isinstance(arr, pa.Scalar):
+        return pa.scalar(None if not arr.is_valid else cap(arr.as_py()), pa.string())
+    return pa.array([None if v is None else cap(v) for v in arr.to_pylist()], pa.string())
 
 
 def _length(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow as pa
     import pyarrow.compute as pc
 
+    if pa.types.is_binary(args[0].type):
+        return pc.cast(pc.binary_length(args[0]), "int32")
     return pc.cast(pc.utf8_length(args[0]), "int32")
 
 
@@ -55,7 +62,7 @@ def _bind_length(args: list[Expression], ctx: Any) -> Expression:
     return make_call(lookup("length"), [a], I)
 
 
-simple("length", _bind_length, _length, None, "char_length", "character_length", "len")
+simple("length", _bind_length, _length)
 
 
 def _bind_concat(args: list[Expression], ctx: Any) -> Expression:
@@ -82,19 +89,31 @@ def _bind_concat_ws(args: list[Expression], ctx: Any) -> Expression:
 
 
 def _concat_ws(call: Any, args: list, ectx: EvalContext) -> Any:
+    """Per row in Python: Arrow's ``binary_join_element_wise(null_handling="skip")`` drops
+    a row whose inputs are all NULL (pyarrow 26) instead of giving ``""``."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     sep, rest = args[0], args[1:]
     if not rest:
-        return pa.scalar("")
-    parts = []
-    for c, a in zip(call.children[1:], rest):
-        if isinstance(c.dtype, T.ArrayType):
-            parts.append(pc.binary_join(pc.list_flatten(a) if False else a, sep))
-        else:
-            parts.append(a)
-    return pc.binary_join_element_wise(*parts, sep, null_handling="skip")
+        return pa.scalar("") if isinstance(sep, pa.Scalar) and sep.is_valid else \
+            pa.scalar(None, pa.string())
+    scalar = all(isinstance(a, pa.Scalar) for a in args)
+    n = max((len(a) for a in args if not isinstance(a, pa.Scalar)), default=1)
+    cols = [[a.as_py()] * n if isinstance(a, pa.Scalar) else a.to_pylist() for a in args]
+    out = []
+    for row in zip(*cols):
+        if row[0] is None:
+            out.append(None)
+            continue
+        items: list[str] = []
+        for v in row[1:]:
+            if isinstance(v, list):
+                items.extend(x for x in v if x is not None)
+            elif v is not None:
+                items.append(v)
+        out.append(row[0].join(items))
+    arr = pa.array(out, pa.string())
+    return arr[0] if scalar else arr
 
 
 simple("concat_ws", _bind_concat_ws, _concat_ws)
@@ -103,8 +122,9 @@ simple("concat_ws", _bind_concat_ws, _concat_ws)
 def _bind_substring(args: list[Expression], ctx: Any) -> Expression:
     arity("substring", args, 2, 3)
     length = args[2] if len(args) > 2 else Literal(2**31 - 1, I)
-    return make_call(lookup("substring"), [cast_to(args[0], S), cast_to(args[1], I),
-                                           cast_to(length, I)], S)
+    t = args[0].dtype if isinstance(args[0].dtype, T.BinaryType) else S
+    return make_call(lookup("substring"), [cast_to(args[0], t), cast_to(args[1], I),
+                                           cast_to(length, I)], t)
 
 
 def _substring(call: Any, args: list, ectx: EvalContext) -> Any:
@@ -112,6 +132,8 @@ def _substring(call: Any, args: list, ectx: EvalContext) -> Any:
     import pyarrow.compute as pc
 
     s, pos, ln = args
+    if pa.types.is_binary(s.type):
+        return _binary_substring(s, pos, ln)
     if isinstance(pos, pa.Scalar) and isinstance(ln, pa.Scalar):
         p, n = pos.as_py(), ln.as_py()
         if p is None or n is None:
@@ -145,13 +167,28 @@ def _substring(call: Any, args: list, ectx: EvalContext) -> Any:
     return pa.array(out, pa.string())
 
 
+def _binary_substring(s: Any, pos: Any, ln: Any) -> Any:
+    import pyarrow as pa
+
+    n = 1 if isinstance(s, pa.Scalar) else len(s)
+    out = []
+    for v, p, k in zip(_vals(s, n), _vals(pos, n), _vals(ln, n)):
+        if v is None or p is None or k is None:
+            out.append(None)
+            continue
+        start = p - 1 if p > 0 else (0 if p == 0 else len(v) + p)
+        out.append(v[max(start, 0):max(start + k, 0)] if k > 0 else b"")
+    arr = pa.array(out, pa.binary())
+    return arr[0] if isinstance(s, pa.Scalar) else arr
+
+
 def _vals(x: Any, n: int) -> list:
     import pyarrow as pa
 
     return [x.as_py()] * n if isinstance(x, pa.Scalar) else x.to_pylist()
 
 
-simple("substring", _bind_substring, _substring, None, "substr")
+simple("substring", _bind_substring, _substring)
 
 
 def _bind_split(args: list[Expression], ctx: Any) -> Expression:
@@ -180,8 +217,10 @@ def _bind_pad(name: str):
     def bind(args: list[Expression], ctx: Any) -> Expression:
         arity(name, args, 2, 3)
         pad = args[2] if len(args) > 2 else Literal(" ", S)
-        return make_call(lookup(name), [cast_to(args[0], S), cast_to(args[1], I),
-                                        cast_to(pad, S)], S)
+        t = B if isinstance(args[0].dtype, T.BinaryType) and \
+            isinstance(pad.dtype, T.BinaryType) else S
+        return make_call(lookup(name), [cast_to(args[0], t), cast_to(args[1], I),
+                                        cast_to(pad, t)], t)
     return bind
 
 
@@ -191,7 +230,7 @@ def _pad(left: bool):
 
         s, n, pad = args
         width, p = n.as_py(), pad.as_py()
-        out = []
+        out: list = []
         for v in s.to_pylist():
             if v is None or width is None or p is None:
                 out.append(None)
@@ -202,7 +241,7 @@ def _pad(left: bool):
             else:
                 fill = (p * (width // len(p) + 1))[: width - len(v)]
                 out.append(fill + v if left else v + fill)
-        return pa.array(out, pa.string())
+        return pa.array(out, s.type)
     return kernel
 
 

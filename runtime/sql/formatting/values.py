@@ -137,6 +137,8 @@ def literal_sql(value: Any, dtype: T.DataType) -> str:
         return f"TIMESTAMP '{_timestamp(value)}'"
     if isinstance(dtype, T.DecimalType):
         return format(value, "f")
+    if isinstance(dtype, T.BinaryType):
+        return "X'" + bytes(value).hex().upper() + "'"
     if isinstance(dtype, T.ArrayType):
         return "array(" + ", ".join(literal_sql(x, dtype.elementType) for x in value) + ")"
     return format_value(value, dtype)

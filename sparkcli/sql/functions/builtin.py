@@ -201,12 +201,22 @@ def _simple(name: str):
 
 
 for _n in ("abs", "sqrt", "exp", "ln", "log10", "log2", "sin", "cos", "tan", "asin", "acos",
-           "atan", "cbrt", "upper", "lower", "trim", "ltrim",
-           "rtrim", "length", "reverse", "initcap", "size", "isnull", "isnotnull", "isnan",
+           "atan", "cbrt", "upper", "lower", "length", "reverse", "initcap", "size", "isnull", "isnotnull", "isnan",
            "year", "month", "dayofmonth", "dayofyear", "hour", "minute", "second", "quarter",
            "explode", "explode_outer", "posexplode", "posexplode_outer"):
     globals()[_n] = _simple(_n)
-ucase = globals()["upper"]
+ucase = _simple("ucase")
+
+
+def _trim(name: str):
+    def f(col: Any, trim: Any = None) -> Column:
+        return _call(name, col) if trim is None else _call(name, col, trim)
+    f.__name__ = name
+    f.__doc__ = f"Spark's ``{name}``: spaces, or the characters of ``trim``, removed."
+    return f
+
+
+trim, ltrim, rtrim = _trim("trim"), _trim("ltrim"), _trim("rtrim")
 
 
 def log(arg1: Any, arg2: Any = None) -> Column:
@@ -286,11 +296,10 @@ def split(str: Any, pattern: str, limit: int = -1) -> Column:  # noqa: A002
     return _call_lit("split", str, pattern, limit)
 
 
-def regexp_replace(string: Any, pattern: Any, replacement: Any) -> Column:
-    c = Column(UnresolvedFunction("regexp_replace", (to_expr(string), _lit_or_col(pattern),
-                                                     _lit_or_col(replacement),
-                                                     Literal(1, T.IntegerType()))))
-    return c
+def regexp_replace(string: Any, pattern: Any, replacement: Any, position: Any = None) -> Column:
+    pos = Literal(1, T.IntegerType()) if position is None else _lit_or_col(position)
+    return Column(UnresolvedFunction("regexp_replace", (to_expr(string), _lit_or_col(pattern),
+                                                        _lit_or_col(replacement), pos)))
 
 
 def _lit_or_col(v: Any) -> Expression:

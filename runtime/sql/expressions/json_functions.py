@@ -1,0 +1,435 @@
+"""JSON and CSV functions: ``get_json_object``, ``json_array_length``, ``json_object_keys``,
+``from_json``, ``to_json``, ``schema_of_json``, ``from_csv``, ``to_csv``,
+``schema_of_csv``.
+
+JSON text is parsed with Python's ``json`` per value (a Python call per row: Arrow has no
+JSON-path kernel). Invalid JSON is NULL (``get_json_object``, ``json_array_length``) or,
+for ``from_json`` with a struct schema, a struct of NULLs (Spark's PERMISSIVE mode). Spark's
+way of writing values back: compact (``{"a":1}``), a struct's NULL fields left out, doubles
+as Java prints them, decimals with their scale, binaries in base64; ``get_json_object``
+returns a string value without quotes and anything else as compact JSON. Schemas are DDL
+strings (``a INT, b ARRAY<STRING>``) or types; ``schema_of_json``/``schema_of_csv`` infer
+Spark's types (integers BIGINT in JSON / INT in CSV, fields sorted by name in JSON).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import decimal
+import io
+import json
+import re
+from typing import Any
+
+from runtime.sql import types as T
+from runtime.sql.arrow_types import to_arrow
+from runtime.sql.ddl import parse_type
+from runtime.sql.errors import AnalysisException
+from runtime.sql.formatting.values import format_value
+from runtime.sql.expressions.base import Expression, Literal
+from runtime.sql.expressions.binding import arity, cast_to, make_call, simple
+from runtime.sql.expressions.registry import EvalContext, lookup
+from runtime.sql.expressions.rowwise import per_row
+
+S = T.StringType()
+_BAD = object()
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text, parse_float=decimal.Decimal)
+    except (ValueError, RecursionError):
+        return _BAD
+
+
+def _dumps_raw(v: Any) -> str:
+    """JSON text with decimals printed as parsed (``4.5`` stays ``4.5``)."""
+    if isinstance(v, decimal.Decimal):
+        return str(v)
+    if isinstance(v, dict):
+        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_dumps_raw(x)}"
+                              for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ",".join(_dumps_raw(x) for x in v) + "]"
+    return json.dumps(v, ensure_ascii=False)
+
+
+# -- get_json_object ------------------------------------------------------------------------------
+_STEP = re.compile(r"\.([^.\[]+)|\['([^']*)'\]|\[(\d+|\*)\]")
+
+
+def _path(path: str) -> list | None:
+    if not path.startswith("$"):
+        return None
+    steps, pos = [], 1
+    while pos < len(path):
+        m = _STEP.match(path, pos)
+        if m is None:
+            return None
+        name = m.group(1) if m.group(1) is not None else m.group(2)
+        steps.append(name if name is not None else
+                     ("*" if m.group(3) == "*" else int(m.group(3))))
+        pos = m.end()
+    return steps
+
+
+def _walk(v: Any, steps: list) -> Any:
+    for i, step in enumerate(steps):
+        if step == "*" and isinstance(v, list):
+            rest = [_walk(x, steps[i + 1:]) for x in v]
+            rest = [x for x in rest if x is not _BAD]
+            return rest if len(rest) != 1 else rest[0]
+        if isinstance(step, int):
+            if not isinstance(v, list) or step >= len(v):
+                return _BAD
+            v = v[step]
+        elif isinstance(v, dict) and step in v:
+            v = v[step]
+        else:
+            return _BAD
+    return v
+
+
+def _get_json_object(call: Any, text: str, path: str) -> str | None:
+    steps = _path(path)
+    doc = _loads(text)
+    if steps is None or doc is _BAD:
+        return None
+    v = _walk(doc, steps)
+    if v is _BAD or v is None:
+        return None
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return _dumps_raw(v)
+
+
+def _bind_strings(name: str, n: int, result: T.DataType):
+    def bind(args: list[Expression], ctx: Any) -> Expression:
+        arity(name, args, n)
+        return make_call(lookup(name), [cast_to(a, S) for a in args], result, True)
+    return bind
+
+
+simple("get_json_object", _bind_strings("get_json_object", 2, S), per_row(_get_json_object))
+
+
+def _array_length(call: Any, text: str) -> int | None:
+    doc = _loads(text)
+    return len(doc) if isinstance(doc, list) else None
+
+
+def _object_keys(call: Any, text: str) -> list | None:
+    doc = _loads(text)
+    return list(doc) if isinstance(doc, dict) else None
+
+
+simple("json_array_length", _bind_strings("json_array_length", 1, T.IntegerType()),
+       per_row(_array_length))
+simple("json_object_keys", _bind_strings("json_object_keys", 1, T.ArrayType(S, True)),
+       per_row(_object_keys))
+
+
+# -- schema_of_json ---------------------------------------------------------------------------------
+def _infer(v: Any) -> T.DataType:
+    if isinstance(v, bool):
+        return T.BooleanType()
+    if isinstance(v, int):
+        return T.LongType()
+    if isinstance(v, decimal.Decimal):
+        return T.DoubleType()
+    if isinstance(v, str) or v is None:
+        return S
+    if isinstance(v, list):
+        el: T.DataType | None = None
+        for x in v:
+            t = _infer(x)
+            el = t if el is None else _merge(el, t)
+        return T.ArrayType(el or S, True)
+    fields = [T.StructField(k, _infer(v[k]), True) for k in sorted(v)]
+    return T.StructType(fields)
+
+
+def _merge(a: T.DataType, b: T.DataType) -> T.DataType:
+    if a == b:
+        return a
+    if {type(a), type(b)} == {T.LongType, T.DoubleType}:
+        return T.DoubleType()
+    if isinstance(a, T.StructType) and isinstance(b, T.StructType):
+        types = {f.name: f.dataType for f in a.fields}
+        for f in b.fields:
+            types[f.name] = _merge(types[f.name], f.dataType) if f.name in types \
+                else f.dataType
+        return T.StructType([T.StructField(k, types[k], True) for k in sorted(types)])
+    return S
+
+
+def ddl(dt: T.DataType) -> str:
+    """Spark's type DDL as schema_of_json prints it: ``STRUCT<a: BIGINT, b: ARRAY<DOUBLE>>``."""
+    if isinstance(dt, T.StructType):
+        return "STRUCT<" + ", ".join(f"{_ident(f.name)}: {ddl(f.dataType)}"
+                                     for f in dt.fields) + ">"
+    if isinstance(dt, T.ArrayType):
+        return f"ARRAY<{ddl(dt.elementType)}>"
+    if isinstance(dt, T.MapType):
+        return f"MAP<{ddl(dt.keyType)}, {ddl(dt.valueType)}>"
+    return dt.simpleString().upper()
+
+
+def _ident(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else \
+        "`" + name.replace("`", "``") + "`"
+
+
+def _bind_schema_of(name: str):
+    def bind(args: list[Expression], ctx: Any) -> Expression:
+        arity(name, args, 1, 2)
+        a = args[0]
+        if not (isinstance(a, Literal) and isinstance(a.value, str)):
+            raise AnalysisException(
+                f'[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] Cannot resolve "{name}({a.sql()})" '
+                f'due to data type mismatch: the input `{"json" if "json" in name else "csv"}`'
+                f' should be a foldable "STRING" expression; however, got "{a.sql()}". '
+                "SQLSTATE: 42K09", errorClass="DATATYPE_MISMATCH.NON_FOLDABLE_INPUT")
+        return make_call(lookup(name), [a], S, False)
+    return bind
+
+
+def _schema_of_json(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow as pa
+
+    doc = _loads(call.children[0].value)
+    return pa.scalar(ddl(_infer(None if doc is _BAD else doc)), pa.string())
+
+
+simple("schema_of_json", _bind_schema_of("schema_of_json"), _schema_of_json,
+       lambda c: f"schema_of_json({c.children[0].sql()})")
+
+
+# -- from_json ------------------------------------------------------------------------------------
+def _schema_arg(name: str, e: Expression) -> T.DataType:
+    if isinstance(e, Literal) and isinstance(e.value, str):
+        text = e.value.strip()
+        try:
+            return parse_type(text)
+        except Exception:  # noqa: BLE001 - a field list without STRUCT<>
+            return parse_type(f"struct<{text}>")
+    raise AnalysisException(
+        f"[INVALID_SCHEMA.NON_STRING_LITERAL] The input schema {e.sql()} is not a valid "
+        "schema string. The input expression must be string literal and not null. "
+        "SQLSTATE: 42K07", errorClass="INVALID_SCHEMA.NON_STRING_LITERAL")
+
+
+def _bind_from(name: str):
+    def bind(args: list[Expression], ctx: Any) -> Expression:
+        arity(name, args, 2, 3)
+        dtype = _schema_arg(name, args[1])
+        if isinstance(dtype, T.StructType):
+            dtype = T.StructType([T.StructField(f.name, f.dataType, True) for f in dtype.fields])
+        return make_call(lookup(name), [cast_to(args[0], S)], dtype, True,
+                         (("schema", dtype),))
+    return bind
+
+
+def convert(v: Any, dt: T.DataType) -> Any:
+    """A parsed JSON value as a Python value of Spark type ``dt`` (None if it does not fit)."""
+    if v is None:
+        return None
+    if isinstance(dt, T.StringType):
+        return v if isinstance(v, str) else ("true" if v is True else "false" if v is False
+                                             else _dumps_raw(v))
+    if isinstance(dt, T.BooleanType):
+        return v if isinstance(v, bool) else None
+    if isinstance(dt, T.IntegralType):
+        if isinstance(v, bool) or not isinstance(v, int):
+            return None
+        bits = {T.ByteType: 8, T.ShortType: 16, T.IntegerType: 32}.get(type(dt), 64)
+        return v if -(2 ** (bits - 1)) <= v < 2 ** (bits - 1) else None
+    if isinstance(dt, (T.FloatType, T.DoubleType)):
+        return float(v) if isinstance(v, (int, decimal.Decimal)) and \
+            not isinstance(v, bool) else None
+    if isinstance(dt, T.DecimalType):
+        if isinstance(v, bool) or not isinstance(v, (int, decimal.Decimal)):
+            return None
+        return decimal.Decimal(v).quantize(decimal.Decimal(1).scaleb(-dt.scale))
+    if isinstance(dt, T.ArrayType):
+        return [convert(x, dt.elementType) for x in v] if isinstance(v, list) else None
+    if isinstance(dt, T.MapType):
+        return [(k, convert(x, dt.valueType)) for k, x in v.items()] \
+            if isinstance(v, dict) else None
+    if isinstance(dt, T.StructType):
+        if not isinstance(v, dict):
+            return None
+        return {f.name: convert(v.get(f.name), f.dataType) for f in dt.fields}
+    return None
+
+
+def _from_json(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow as pa
+
+    dt = dict(call.options)["schema"]
+
+    def row(c: Any, text: str) -> Any:
+        doc = _loads(text)
+        out = convert(None if doc is _BAD else doc, dt)
+        if out is None and isinstance(dt, T.StructType):
+            return {f.name: None for f in dt.fields}  # PERMISSIVE: a struct of NULLs
+        return out
+
+    return per_row(row, to_arrow(dt))(call, args, ectx)
+
+
+def _from_pretty(name: str):
+    def pretty(c: Any) -> str:
+        if name == "from_json" and isinstance(c.dtype, T.MapType):
+            return "entries"  # Spark's name for from_json to a map
+        return f"{name}({c.children[0].sql()})"
+    return pretty
+
+
+simple("from_json", _bind_from("from_json"), _from_json, _from_pretty("from_json"))
+
+
+# -- to_json --------------------------------------------------------------------------------------
+def _java_double(v: float) -> str:
+    text = format_value(v, T.DoubleType())  # Java's Double.toString
+    return f'"{text}"' if text in ("NaN", "Infinity", "-Infinity") else text
+
+
+def to_json_text(v: Any, dt: T.DataType) -> str:
+    if v is None:
+        return "null"
+    if isinstance(dt, T.StructType):
+        items = v.items() if isinstance(v, dict) else zip([f.name for f in dt.fields], v)
+        types = {f.name: f.dataType for f in dt.fields}
+        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:"
+                              f"{to_json_text(x, types[k])}"
+                              for k, x in items if x is not None) + "}"
+    if isinstance(dt, T.ArrayType):
+        return "[" + ",".join(to_json_text(x, dt.elementType) for x in v) + "]"
+    if isinstance(dt, T.MapType):
+        pairs = v.items() if isinstance(v, dict) else v
+        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:"
+                              f"{to_json_text(x, dt.valueType)}" for k, x in pairs) + "}"
+    if isinstance(dt, (T.FloatType, T.DoubleType)):
+        return _java_double(v)
+    if isinstance(dt, T.BooleanType):
+        return "true" if v else "false"
+    if isinstance(dt, (T.IntegralType, T.DecimalType)):
+        return str(v)
+    if isinstance(dt, T.BinaryType):
+        return json.dumps(base64.b64encode(v).decode())
+    if isinstance(dt, (T.DateType, T.TimestampType, T.TimestampNTZType)):
+        return json.dumps(str(v))
+    return json.dumps(str(v), ensure_ascii=False)
+
+
+def _bind_to_json(args: list[Expression], ctx: Any) -> Expression:
+    arity("to_json", args, 1, 2)
+    a = args[0]
+    if not isinstance(a.dtype, (T.StructType, T.ArrayType, T.MapType)):
+        raise AnalysisException(
+            f'[DATATYPE_MISMATCH.INVALID_JSON_SCHEMA] Cannot resolve "to_json({a.sql()})" due '
+            f'to data type mismatch: Input schema "{a.dtype.simpleString().upper()}" must be a '
+            "struct, an array, a map or a variant. SQLSTATE: 42K09",
+            errorClass="DATATYPE_MISMATCH.INVALID_JSON_SCHEMA")
+    return make_call(lookup("to_json"), [a], S)
+
+
+simple("to_json", _bind_to_json,
+       per_row(lambda c, v: to_json_text(v, c.children[0].dtype)),
+       lambda c: f"to_json({c.children[0].sql()})")
+
+
+# -- CSV --------------------------------------------------------------------------------------------
+def _csv_field(text: str, dt: T.DataType) -> Any:
+    if text == "":
+        return None
+    try:
+        if isinstance(dt, T.BooleanType):
+            return {"true": True, "false": False}.get(text.lower())
+        if isinstance(dt, T.IntegralType):
+            return int(text)
+        if isinstance(dt, (T.FloatType, T.DoubleType)):
+            return float(text)
+        if isinstance(dt, T.DecimalType):
+            return decimal.Decimal(text)
+    except (ValueError, decimal.InvalidOperation):
+        return None
+    return text
+
+
+def _csv_row(text: str) -> list[str]:
+    return next(csv.reader(io.StringIO(text)), [])
+
+
+def _from_csv(call: Any, args: list, ectx: EvalContext) -> Any:
+    dt = dict(call.options)["schema"]
+
+    def row(c: Any, text: str) -> Any:
+        fields = _csv_row(text)
+        return {f.name: _csv_field(fields[i], f.dataType) if i < len(fields) else None
+                for i, f in enumerate(dt.fields)}
+
+    return per_row(row, to_arrow(dt))(call, args, ectx)
+
+
+simple("from_csv", _bind_from("from_csv"), _from_csv, _from_pretty("from_csv"))
+
+
+def _infer_csv(text: str) -> T.DataType:
+    if re.fullmatch(r"[+-]?\d+", text):
+        return T.IntegerType() if -2**31 <= int(text) < 2**31 else T.LongType()
+    if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
+        return T.DoubleType()
+    if text.lower() in ("true", "false"):
+        return T.BooleanType()
+    return S
+
+
+def _schema_of_csv(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow as pa
+
+    fields = _csv_row(call.children[0].value)
+    st = T.StructType([T.StructField(f"_c{i}", _infer_csv(v), True)
+                       for i, v in enumerate(fields)])
+    return pa.scalar(ddl(st), pa.string())
+
+
+simple("schema_of_csv", _bind_schema_of("schema_of_csv"), _schema_of_csv,
+       lambda c: f"schema_of_csv({c.children[0].sql()})")
+
+
+def _csv_value(v: Any, dt: T.DataType) -> str:
+    if v is None:
+        return ""
+    if isinstance(dt, (T.FloatType, T.DoubleType)):
+        return _java_double(v).strip('"')
+    if isinstance(dt, T.BooleanType):
+        return "true" if v else "false"
+    text = str(v)
+    return f'"{text.replace(chr(34), chr(92) + chr(34))}"' if any(
+        ch in text for ch in ',"\n') else text
+
+
+def _bind_to_csv(args: list[Expression], ctx: Any) -> Expression:
+    arity("to_csv", args, 1, 2)
+    if not isinstance(args[0].dtype, T.StructType):
+        raise AnalysisException(
+            f'[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "to_csv('
+            f'{args[0].sql()})" due to data type mismatch: The first parameter requires the '
+            f'"STRUCT" type, however "{args[0].sql()}" has the type '
+            f'"{args[0].dtype.simpleString().upper()}". SQLSTATE: 42K09',
+            errorClass="DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE")
+    return make_call(lookup("to_csv"), [args[0]], S)
+
+
+def _to_csv(call: Any, v: Any) -> str:
+    dt = call.children[0].dtype
+    values = v.values() if isinstance(v, dict) else v
+    return ",".join(_csv_value(x, f.dataType) for x, f in zip(values, dt.fields))
+
+
+simple("to_csv", _bind_to_csv, per_row(_to_csv), lambda c: f"to_csv({c.children[0].sql()})")
