@@ -27,7 +27,7 @@ _BINARY = {
     "Add": "+", "Sub": "-", "Mul": "*", "Div": "/", "Mod": "%", "IntDiv": "div", "EQ": "=",
     "NEQ": "!=", "GT": ">", "GTE": ">=", "LT": "<", "LTE": "<=", "And": "and", "Or": "or",
     "NullSafeEQ": "<=>", "Like": "like", "ILike": "ilike", "RegexpLike": "rlike",
-    "Pow": "pow",
+    "Pow": "pow", "BitwiseAnd": "&", "BitwiseOr": "|", "BitwiseXor": "^",
 }
 _RENAMED = {
     "REGEXP_SPLIT": "split", "ARRAY_AGG": "collect_list", "ARRAY_UNIQUE_AGG": "collect_set",
@@ -99,6 +99,13 @@ class _Converter:
             return UnresolvedFunction("not", (self.convert(inner),))
         if isinstance(e, exp.Is):
             return UnresolvedFunction("isnull", (self.convert(e.this),))
+        if isinstance(e, exp.StrPosition):  # position(sub IN s): Spark's (sub, s[, start])
+            args = [self.convert(e.args["substr"]), self.convert(e.this)]
+            if e.args.get("position") is not None:
+                args.append(self.convert(e.args["position"]))
+            return UnresolvedFunction("position", tuple(args))
+        if isinstance(e, exp.BitwiseNot):
+            return UnresolvedFunction("~", (self.convert(e.this),))
         if isinstance(e, exp.Neg):
             inner = self.convert(e.this)
             if isinstance(inner, Literal) and isinstance(inner.value, (int, float)):

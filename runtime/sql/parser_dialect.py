@@ -32,6 +32,19 @@ approx_percentile corr covar_pop covar_samp histogram_numeric kurtosis listagg m
 min_by mode percentile percentile_approx product regr_avgx regr_avgy regr_count
 regr_intercept regr_r2 regr_slope regr_sxx regr_sxy regr_syy skewness string_agg try_avg
 try_sum bit_and bit_or bit_xor first_value last_value
+ceiling mod pmod try_add try_subtract try_multiply try_divide try_mod ifnull nvl nvl2 nullif
+nanvl equal_null lpad rpad substr left right locate instr hex unhex bin conv sha sha1 sha2
+md5 crc32 hash xxhash64 initcap levenshtein soundex translate repeat replace split_part
+substring_index format_number format_string printf to_number try_to_number to_char
+to_varchar to_binary try_to_binary base64 unbase64 encode decode ascii chr char char_length
+character_length length len bit_length octet_length btrim ltrim rtrim lcase ucase lower
+upper regexp_extract regexp_replace regexp_like regexp_count regexp_extract_all regexp_instr
+regexp_substr get_json_object json_array_length json_object_keys from_json to_json
+schema_of_json json_tuple from_csv to_csv schema_of_csv parse_url try_parse_url url_encode
+url_decode try_url_decode typeof sign signum power e pi sinh cosh tanh asinh acosh atanh cot
+sec csc degrees radians expm1 log1p log2 log10 rint factorial width_bucket bit_count bit_get
+getbit shiftleft shiftright shiftrightunsigned sqrt cbrt exp ln greatest least abs elt
+find_in_set mask quote sentences jaro_winkler_similarity uniform randstr
 """.split())
 
 _dialect: Any = None

@@ -252,7 +252,7 @@ _SPECS = {
                 binary_pretty("*"), "multiply"),
     "/": simple("/", _bind_arith("/"), _divide_kernel, binary_pretty("/"), "divide"),
     "div": simple("div", _bind_arith("div"), _divide_kernel, binary_pretty("div")),
-    "%": simple("%", _bind_arith("%"), _divide_kernel, binary_pretty("%"), "mod"),
+    "%": simple("%", _bind_arith("%"), _divide_kernel, binary_pretty("%")),
 }
 
 
@@ -382,7 +382,6 @@ _double_fn("tan", _pc("tan"))
 _double_fn("asin", _pc("asin"))
 _double_fn("acos", _pc("acos"))
 _double_fn("atan", _pc("atan"))
-_double_fn("pow", _pc("power"), "POWER", 2)
 _double_fn("atan2", _pc("atan2"), "ATAN2", 2)
 
 
@@ -431,8 +430,9 @@ def _ceil_floor_pretty(name: str):
     return pretty
 
 
-simple("ceil", _bind_ceil_floor("ceil"), _ceil_floor("ceil"), _ceil_floor_pretty("ceil"),
-       "ceiling")
+simple("ceil", _bind_ceil_floor("ceil"), _ceil_floor("ceil"), _ceil_floor_pretty("ceil"))
+simple("ceiling", _bind_ceil_floor("ceiling"), _ceil_floor("ceil"),
+       lambda c: f"ceiling({', '.join(x.sql() for x in c.children)})")
 simple("floor", _bind_ceil_floor("floor"), _ceil_floor("floor"), _ceil_floor_pretty("floor"))
 
 

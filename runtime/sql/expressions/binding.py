@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Callable
 
 from runtime.sql import types as T
 from runtime.sql.expressions.base import Call, Cast, Expression, Literal
 from runtime.sql.expressions.registry import (
-    FunctionSpec, default_pretty, register, type_mismatch, wrong_num_args)
+    FunctionSpec, default_pretty, lookup, register, type_mismatch, wrong_num_args)
 
-__all__ = ["arity", "cast_to", "fixed_function", "make_call", "require", "simple"]
+__all__ = ["alias_function", "arity", "cast_to", "fixed_function", "make_call", "require",
+           "simple"]
 
 
 def cast_to(expr: Expression, dtype: T.DataType) -> Expression:
@@ -63,3 +65,17 @@ def simple(name: str, bind: Callable, kernel: Callable, pretty: Callable | None 
 
 def binary_pretty(symbol: str) -> Callable[[Any], str]:
     return lambda call: f"({call.children[0].sql()} {symbol} {call.children[1].sql()})"
+
+
+def alias_function(name: str, target: str, pretty: Callable | None = None) -> FunctionSpec:
+    """``name`` binds and computes as ``target`` but keeps its own name in columns
+    (``lcase(s)``, ``mod(a, b)``: Spark names a column after the function written)."""
+    def bind(args: list[Expression], ctx: Any) -> Expression:
+        inner = lookup(target).bind(list(args), ctx)
+        return Call(spec, inner.children, inner.dtype, inner.nullable, inner.options)
+
+    def kernel(call: Any, args: list, ectx: Any) -> Any:
+        return lookup(target).kernel(replace(call, spec=lookup(target)), args, ectx)
+
+    spec = register(FunctionSpec(name, bind, kernel, pretty or default_pretty))
+    return spec

@@ -29,7 +29,8 @@ from runtime.sql.errors import AnalysisException
 from runtime.sql.formatting.values import format_value
 from runtime.sql.expressions.base import Expression, Literal
 from runtime.sql.expressions.binding import arity, cast_to, make_call, simple
-from runtime.sql.expressions.registry import EvalContext, lookup
+from runtime.sql.expressions.registry import (
+    EvalContext, FunctionSpec, lookup, register, wrong_num_args)
 from runtime.sql.expressions.rowwise import per_row
 
 S = T.StringType()
@@ -433,3 +434,30 @@ def _to_csv(call: Any, v: Any) -> str:
 
 
 simple("to_csv", _bind_to_csv, per_row(_to_csv), lambda c: f"to_csv({c.children[0].sql()})")
+
+
+# -- json_tuple: a generator of one row per input row, one string column per field ------------------
+def _bind_json_tuple(args: list[Expression], ctx: Any) -> Expression:
+    if len(args) < 2:
+        raise wrong_num_args("json_tuple", "> 1", len(args))
+    row = T.StructType([T.StructField(f"c{i}", S, True) for i in range(len(args) - 1)])
+    values = make_call(lookup("json_tuple_values"), [cast_to(a, S) for a in args],
+                       T.ArrayType(row, False), False)
+    return make_call(lookup("json_tuple"), [values], row, True, (("spread", True),))
+
+
+def _json_tuple_row(call: Any, text: Any, *fields: Any) -> list:
+    doc = _loads(text) if text is not None else _BAD
+    out = {}
+    for i, f in enumerate(fields):
+        v = doc.get(f) if isinstance(doc, dict) and f is not None else None
+        out[f"c{i}"] = None if v is None else convert(v, S)
+    return [out]
+
+
+register(FunctionSpec("json_tuple", _bind_json_tuple, None,
+                      lambda c: "json_tuple(" + ", ".join(
+                          x.sql() for x in c.children[0].children) + ")", generator=True))
+simple("json_tuple_values", lambda args, ctx: None,
+       per_row(_json_tuple_row, None, null_safe=True),
+       lambda c: "json_tuple(" + ", ".join(x.sql() for x in c.children) + ")")

@@ -25,8 +25,10 @@ from runtime.sql import types as T
 from runtime.sql.arrow_types import to_arrow
 from runtime.sql.errors import PySparkException
 from runtime.sql.expressions.base import Call, Expression, Literal
-from runtime.sql.expressions.binding import arity, cast_to, make_call, require, simple
-from runtime.sql.expressions.registry import EvalContext, lookup
+from runtime.sql.expressions.binding import (
+    alias_function, arity, cast_to, make_call, require, simple)
+from runtime.sql.expressions.coercion import common_type
+from runtime.sql.expressions.registry import EvalContext, lookup, type_mismatch
 
 D, L, I = T.DoubleType(), T.LongType(), T.IntegerType()
 
@@ -160,6 +162,7 @@ double_function("ln", _lazy("log"), "ln", null_below=0.0)
 double_function("log10", _lazy("log10"), null_below=0.0)
 double_function("log2", _lazy("log2"), null_below=0.0)
 double_function("cbrt", _lazy("cbrt"))
+double_function("pow", _lazy("power"), "POWER", 2, "power")
 double_function("rint", _lazy("rint"), "rint")
 double_function("hypot", _lazy("hypot"), None, 2)
 double_function("log", lambda b, x: _np("log")(x) / _np("log")(b), "LOG", 2, null_below=0.0)
@@ -346,3 +349,74 @@ for _spec in (simple("randn", _bind_seeded("randn"), _randn,
               simple("random", _bind_seeded("random"), _random,
                      lambda c: f"rand({c.children[0].sql()})", lazy=True)):
     _spec.deterministic = False
+
+
+
+def _bind_uniform(args: list[Expression], ctx: Any) -> Expression:
+    import random
+
+    arity("uniform", args, 2, 3)
+    seed = args[2] if len(args) > 2 else Literal(random.randrange(2**31), I)
+    fractional = [a.dtype for a in args[:2] if not isinstance(a.dtype, T.IntegralType)]
+    t = fractional[0] if fractional else (common_type([args[0].dtype, args[1].dtype]) or I)
+    for i, a in enumerate(list(args[:2]) + [seed], 1):
+        if not isinstance(a, Literal):
+            raise type_mismatch(f"uniform({', '.join(x.sql() for x in args)})", i,
+                                'foldable "NUMERIC"', a.sql(), a.dtype)
+    # min and max keep their own types: the value is drawn as a double, then typed
+    return make_call(lookup("uniform"), [args[0], args[1], seed], t, False)
+
+
+def _uniform(call: Any, batch: Any, positions: dict, ectx: EvalContext) -> Any:
+    """Uniform in [min, max) (integers: [min, max]); ``min``/``max`` are literals."""
+    import decimal
+
+    import numpy as np
+    import pyarrow as pa
+
+    lo, hi, seed = (c.value for c in call.children)
+    rng = np.random.default_rng([int(seed or 0) & (2**63 - 1), ectx.partition_index,
+                                 ectx.row_offset])
+    n = batch.num_rows
+    if lo is None or hi is None:
+        return pa.nulls(n, to_arrow(call.dtype))
+    if isinstance(call.dtype, T.IntegralType):
+        a, b = sorted((int(lo), int(hi)))
+        return pa.array(rng.integers(a, b + 1, n), to_arrow(call.dtype))
+    values = float(lo) + rng.random(n) * (float(hi) - float(lo))
+    if isinstance(call.dtype, T.DecimalType):
+        q = decimal.Decimal(1).scaleb(-call.dtype.scale)
+        return pa.array([decimal.Decimal(repr(v)).quantize(q) for v in values],
+                        pa.decimal128(38, call.dtype.scale)).cast(to_arrow(call.dtype),
+                                                                  safe=False)
+    return pa.array(values, to_arrow(call.dtype))
+
+
+def _bind_randstr(args: list[Expression], ctx: Any) -> Expression:
+    import random
+
+    arity("randstr", args, 1, 2)
+    seed = args[1] if len(args) > 1 else Literal(random.randrange(2**31), I)
+    return make_call(lookup("randstr"), [cast_to(args[0], I), seed], T.StringType(), False)
+
+
+_ALNUM = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _randstr(call: Any, batch: Any, positions: dict, ectx: EvalContext) -> Any:
+    """Random strings of ``length`` characters from [0-9a-zA-Z] (one Python join per row)."""
+    import numpy as np
+    import pyarrow as pa
+
+    length, seed = (c.value for c in call.children)
+    rng = np.random.default_rng([int(seed or 0) & (2**63 - 1), ectx.partition_index,
+                                 ectx.row_offset])
+    idx = rng.integers(0, len(_ALNUM), (batch.num_rows, max(int(length or 0), 0)))
+    return pa.array(["".join(_ALNUM[i] for i in row) for row in idx], pa.string())
+
+
+for _spec in (simple("uniform", _bind_uniform, _uniform, lazy=True),
+              simple("randstr", _bind_randstr, _randstr, lazy=True)):
+    _spec.deterministic = False
+
+alias_function("mod", "%")

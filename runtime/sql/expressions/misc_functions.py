@@ -22,6 +22,7 @@ from runtime.sql.errors import SparkRuntimeException
 from runtime.sql.expressions.base import Expression
 from runtime.sql.expressions.binding import arity, cast_to, make_call, simple
 from runtime.sql.expressions.registry import EvalContext, lookup
+from runtime.sql.expressions.rowwise import per_row
 
 S = T.StringType()
 SPARK_VERSION = "4.3.0"
@@ -112,6 +113,7 @@ def _constant(name: str, value: Any, dtype: T.DataType = S, shown: str | None = 
 
 _constant("current_database", "default", S, "current_schema", "current_schema")
 _constant("current_catalog", "spark_catalog")
+_constant("current_path", "system.builtin,system.session,spark_catalog.default")
 _constant("current_user", getpass.getuser, S, None)
 _constant("user", getpass.getuser, S, None)
 _constant("session_user", getpass.getuser, S, None)
@@ -151,3 +153,57 @@ def _uuid(call: Any, batch: Any, positions: dict, ectx: EvalContext) -> Any:
 
 _spec = simple("uuid", _bind_uuid, _uuid, lambda c: "uuid()", lazy=True)
 _spec.deterministic = False
+
+
+# -- bitmap positions (the parts of Spark's bitmap functions that need no bitmap type) --------------
+_BITS_PER_BUCKET = 32768
+
+
+def _bind_bitmap_long(name: str):
+    def bind(args: list[Expression], ctx: Any) -> Expression:
+        arity(name, args, 1)
+        return make_call(lookup(name), [cast_to(args[0], T.LongType())], T.LongType())
+    return bind
+
+
+def _bit_position(v: Any) -> Any:
+    import numpy as np
+
+    return np.where(v > 0, (v - 1) % _BITS_PER_BUCKET, (-v) % _BITS_PER_BUCKET)
+
+
+def _bucket_number(v: Any) -> Any:
+    import numpy as np
+
+    return np.where(v > 0, 1 + (v - 1) // _BITS_PER_BUCKET, -((-v) // _BITS_PER_BUCKET))
+
+
+def _bitmap_kernel(fn: Any):
+    def kernel(call: Any, args: list, ectx: EvalContext) -> Any:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        a = args[0]
+        if isinstance(a, pa.Scalar):
+            return pa.scalar(None if not a.is_valid else int(fn(np.int64(a.as_py()))),
+                             pa.int64())
+        vals = np.asarray(pc.fill_null(a, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+        mask = None if a.null_count == 0 else ~np.asarray(pc.is_valid(a))
+        return pa.array(fn(vals), pa.int64(), mask=mask)
+    return kernel
+
+
+simple("bitmap_bit_position", _bind_bitmap_long("bitmap_bit_position"),
+       _bitmap_kernel(_bit_position))
+simple("bitmap_bucket_number", _bind_bitmap_long("bitmap_bucket_number"),
+       _bitmap_kernel(_bucket_number))
+
+
+def _bind_bitmap_count(args: list[Expression], ctx: Any) -> Expression:
+    arity("bitmap_count", args, 1)
+    return make_call(lookup("bitmap_count"), [cast_to(args[0], T.BinaryType())], T.LongType())
+
+
+simple("bitmap_count", _bind_bitmap_count,
+       per_row(lambda c, b: sum(bin(x).count("1") for x in b)))

@@ -211,16 +211,40 @@ def _pattern_kernel(kind: str):
         import pyarrow.compute as pc
 
         s, p = args[0], args[1]
-        if not isinstance(p, pa.Scalar):
-            raise AnalysisException("a non-literal pattern is not supported yet",
-                                    errorClass="UNSUPPORTED_FEATURE")
+        escape = args[2].as_py() if len(args) > 2 else "\\"
+        if not isinstance(p, pa.Scalar) or isinstance(s, pa.Scalar):
+            return _like_rows(s, p, escape, kind == "ilike")
         if not p.is_valid:
             return pa.nulls(len(s), pa.bool_())
         pat = p.as_py()
-        escape = args[2].as_py() if len(args) > 2 else "\\"
         regex = _like_to_regex(pat, escape)
         return pc.match_substring_regex(s, pattern="(?s)" + regex, ignore_case=kind == "ilike")
     return kernel
+
+
+def _like_rows(s: Any, p: Any, escape: str, ignore_case: bool) -> Any:
+    """A pattern per row (a column of patterns): Python's ``re``, each distinct pattern
+    compiled once."""
+    import re
+
+    import pyarrow as pa
+
+    n = max(1 if isinstance(x, pa.Scalar) else len(x) for x in (s, p))
+    values = [s.as_py()] * n if isinstance(s, pa.Scalar) else s.to_pylist()
+    patterns = [p.as_py()] * n if isinstance(p, pa.Scalar) else p.to_pylist()
+    flags = re.S | (re.I if ignore_case else 0)
+    cache: dict[str, Any] = {}
+    out = []
+    for v, pat in zip(values, patterns):
+        if v is None or pat is None:
+            out.append(None)
+            continue
+        rx = cache.get(pat)
+        if rx is None:
+            rx = cache[pat] = re.compile(_like_to_regex(pat, escape), flags)
+        out.append(rx.match(v) is not None)
+    arr = pa.array(out, pa.bool_())
+    return arr[0] if isinstance(s, pa.Scalar) and isinstance(p, pa.Scalar) else arr
 
 
 def _like_pretty(c: Any) -> str:

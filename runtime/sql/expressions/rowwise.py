@@ -6,17 +6,19 @@ strings...). Each module says which of its functions take this path.
 by row as Python values and ``fn(call, *values)`` gives the row's result; a row with a NULL
 argument is NULL without calling ``fn`` (Spark's null-intolerant functions) unless
 ``null_safe=True``. ``out_type`` is an Arrow type or, when None, the call's Spark type.
-All-scalar arguments give a scalar.
+All-scalar arguments give a scalar. ``with_ansi`` hands the session's ANSI mode to such a
+function through the call's options.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from runtime.sql.arrow_types import to_arrow
 from runtime.sql.expressions.registry import EvalContext
 
-__all__ = ["per_row", "python_rows"]
+__all__ = ["per_row", "python_rows", "with_ansi"]
 
 
 def python_rows(args: list) -> tuple[list[list], int, bool]:
@@ -42,3 +44,11 @@ def per_row(fn: Any, out_type: Any = None, null_safe: bool = False):
         arr = pa.array(out, out_type if out_type is not None else to_arrow(call.dtype))
         return arr[0] if scalar else arr
     return kernel
+
+
+def with_ansi(kernel: Any):
+    """``kernel`` seeing the session's ANSI mode as the call's ``ansi`` option (for a row
+    function whose error becomes NULL without ANSI)."""
+    def wrapped(call: Any, args: list, ectx: EvalContext) -> Any:
+        return kernel(replace(call, options=call.options + (("ansi", ectx.ansi),)), args, ectx)
+    return wrapped

@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from runtime.sql import types as T
-from runtime.sql.errors import SparkRuntimeException
+from runtime.sql.errors import IllegalArgumentException, SparkRuntimeException
 from runtime.sql.formatting.values import format_value
 from runtime.sql.expressions.base import Expression, Literal
 from runtime.sql.expressions.binding import arity, cast_to, make_call, simple
@@ -318,9 +318,9 @@ def _to_number(call: Any, s: str, fmt: str) -> decimal.Decimal | None:
 def _mismatch(call: Any, s: str, fmt: str) -> None:
     if call.spec.name.startswith("try_"):
         return None
-    raise SparkRuntimeException(
-        f"[INVALID_FORMAT.MISMATCH_INPUT] The format is invalid: '{fmt}'. The input string "
-        f"'{s}' does not match the format. SQLSTATE: 42601",
+    raise IllegalArgumentException(
+        f'[INVALID_FORMAT.MISMATCH_INPUT] The format is invalid: {fmt}. The input "STRING" '
+        f"{s} does not match the format. SQLSTATE: 42601",
         errorClass="INVALID_FORMAT.MISMATCH_INPUT")
 
 

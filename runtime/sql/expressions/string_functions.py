@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import replace
 from typing import Any
 
 from runtime.sql import types as T
 from runtime.sql.errors import ArrayIndexOutOfBoundsException, SparkRuntimeException
 from runtime.sql.expressions.base import Expression, Literal
-from runtime.sql.expressions.binding import arity, cast_to, make_call, simple
+from runtime.sql.expressions.binding import alias_function, arity, cast_to, make_call, simple
 from runtime.sql.expressions.registry import EvalContext, lookup, wrong_num_args
-from runtime.sql.expressions.rowwise import per_row
+from runtime.sql.expressions.rowwise import per_row, with_ansi
 
 S, I, L, B = T.StringType(), T.IntegerType(), T.LongType(), T.BinaryType()
 
@@ -215,7 +214,7 @@ def _elt(call: Any, n: int | None, *values: str) -> str | None:
     return values[n - 1]
 
 
-simple("elt", _bind_elt, per_row(_elt, None, null_safe=True))
+simple("elt", _bind_elt, with_ansi(per_row(_elt, None, null_safe=True)))
 
 
 def _find_in_set(call: Any, s: str, items: str) -> int:
@@ -489,19 +488,36 @@ for _name in ("validate_utf8", "make_valid_utf8", "try_validate_utf8"):
 # -- the names Spark prints for aliases ---------------------------------------------------------------
 
 
-def _alias(name: str, target: str) -> None:
-    """``name`` binds as ``target`` but keeps its own name in columns."""
-    def bind(args: list[Expression], ctx: Any) -> Expression:
-        inner = lookup(target).bind(list(args), ctx)
-        return make_call(spec, list(inner.children), inner.dtype, inner.nullable,
-                         inner.options)
-
-    def kernel(call: Any, args: list, ectx: EvalContext) -> Any:
-        return lookup(target).kernel(replace(call, spec=lookup(target)), args, ectx)
-
-    spec = simple(name, bind, kernel)
+alias_function("lcase", "lower")
+alias_function("ucase", "upper")
+alias_function("substr", "substring")
 
 
-_alias("lcase", "lower")
-_alias("ucase", "upper")
-_alias("substr", "substring")
+# -- collations (strings compare by their UTF-8 bytes: Spark's UTF8_BINARY) -----------------------
+def _bind_collation(args: list[Expression], ctx: Any) -> Expression:
+    arity("collation", args, 1)
+    return make_call(lookup("collation"), [args[0]], S, False)
+
+
+def _collation(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow as pa
+
+    return pa.scalar("SYSTEM.BUILTIN.UTF8_BINARY", pa.string())
+
+
+simple("collation", _bind_collation, _collation)
+
+
+def _bind_collate(args: list[Expression], ctx: Any) -> Expression:
+    arity("collate", args, 2)
+    name = args[1]
+    if not (isinstance(name, Literal) and str(name.value).upper() in (
+            "UTF8_BINARY", "SYSTEM.BUILTIN.UTF8_BINARY")):
+        raise SparkRuntimeException(
+            f"[COLLATION_INVALID_NAME] The value {name.sql()} does not represent a correct "
+            "collation name; only UTF8_BINARY is supported. SQLSTATE: 42704",
+            errorClass="COLLATION_INVALID_NAME")
+    return make_call(lookup("collate"), [cast_to(args[0], S), name], S, args[0].nullable)
+
+
+simple("collate", _bind_collate, lambda c, a, e: a[0])

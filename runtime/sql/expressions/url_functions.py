@@ -3,7 +3,8 @@
 
 ``parse_url`` follows ``java.net.URI``: the URL is split by RFC 3986's regular expression
 and a URL with a character URI forbids (a space, ``<``, ``"``, ``{``...) or a bad ``%``
-escape is invalid: ``[INVALID_URL]`` (NULL from ``try_parse_url``). Parts are the raw
+escape is invalid: ``[INVALID_URL]`` under ANSI, else NULL (always NULL from
+``try_parse_url``). Parts are the raw
 (still escaped) text: HOST, PATH, QUERY, REF, PROTOCOL, FILE, AUTHORITY, USERINFO, and
 ``QUERY`` with a key gives that key's value. ``url_encode``/``url_decode`` are Java's
 ``URLEncoder``/``URLDecoder`` (``application/x-www-form-urlencoded``, UTF-8). Per row in
@@ -21,7 +22,7 @@ from runtime.sql.errors import IllegalArgumentException, SparkRuntimeException
 from runtime.sql.expressions.base import Expression
 from runtime.sql.expressions.binding import arity, cast_to, make_call, simple
 from runtime.sql.expressions.registry import lookup
-from runtime.sql.expressions.rowwise import per_row
+from runtime.sql.expressions.rowwise import per_row, with_ansi
 
 S = T.StringType()
 _URI = re.compile(r"^(([^:/?#]+):)?(//([^/?#]*))?([^?#]*)(\?([^#]*))?(#(.*))?$", re.S)
@@ -39,7 +40,7 @@ def _parse_url(call: Any, url: str, part: str, key: str | None = None) -> str | 
     scheme = m.group(2) if m else None
     if m is None or _FORBIDDEN.search(url) or (scheme is not None and not re.fullmatch(
             r"[A-Za-z][A-Za-z0-9+.-]*", scheme)):
-        if call.spec.name == "try_parse_url":
+        if call.spec.name == "try_parse_url" or dict(call.options).get("ansi") is False:
             return None
         raise _invalid_url(url)
     authority, path, query, ref = m.group(4), m.group(5), m.group(7), m.group(9)
@@ -79,7 +80,7 @@ def _bind_parse_url(name: str):
 
 
 for _name in ("parse_url", "try_parse_url"):
-    simple(_name, _bind_parse_url(_name), per_row(_parse_url))
+    simple(_name, _bind_parse_url(_name), with_ansi(per_row(_parse_url)))
 
 
 def _bind_one(name: str):

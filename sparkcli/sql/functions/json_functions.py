@@ -16,7 +16,8 @@ from sparkcli.sql.column import Column
 from sparkcli.sql.functions.arguments import call, col_arg, lit_arg, unary
 
 __all__ = ["from_csv", "from_json", "get_json_object", "json_array_length",
-           "json_object_keys", "schema_of_csv", "schema_of_json", "to_csv", "to_json"]
+           "json_object_keys", "json_tuple", "schema_of_csv", "schema_of_json", "to_csv",
+           "to_json"]
 
 json_array_length = unary("json_array_length")
 json_object_keys = unary("json_object_keys")
@@ -58,3 +59,9 @@ def schema_of_json(json: Any, options: dict | None = None) -> Column:
 
 def schema_of_csv(csv: Any, options: dict | None = None) -> Column:
     return call("schema_of_csv", lit_arg(csv))
+
+
+def json_tuple(col: Any, *fields: str) -> Column:
+    """A generator: one row per row of ``col`` with one string column per field
+    (``c0``, ``c1``...)."""
+    return call("json_tuple", col_arg(col), *(lit_arg(f) for f in fields))

@@ -21,7 +21,7 @@ __all__ = [
     "hypot", "log1p", "negate", "negative", "pi", "pmod", "positive", "radians", "randn",
     "random", "rint", "sec", "shiftleft",
     "shiftright", "shiftrightunsigned", "sign", "signum", "sinh", "tanh",
-    "try_add", "try_divide", "try_mod", "try_multiply", "try_subtract", "unhex",
+    "try_add", "try_divide", "try_mod", "try_multiply", "try_subtract", "unhex", "uniform",
     "width_bucket",
 ]
 
@@ -132,3 +132,9 @@ def randn(seed: int | None = None) -> Column:
 def random(seed: int | None = None) -> Column:
     """``rand`` under its SQL alias."""
     return call("random", *((lit_arg(seed),) if seed is not None else ()))
+
+
+def uniform(min: Any, max: Any, seed: Any = None) -> Column:  # noqa: A002
+    """Random values uniformly distributed in [min, max] (the type of min and max)."""
+    args = [lit_arg(min), lit_arg(max)] + ([lit_arg(seed)] if seed is not None else [])
+    return call("uniform", *args)

@@ -15,7 +15,8 @@ from sparkcli.sql.column import Column
 from sparkcli.sql.functions.arguments import call, col_arg, lit_arg, named_call, unary
 
 __all__ = [
-    "assert_true", "current_catalog", "current_database", "current_schema", "current_user",
+    "assert_true", "bitmap_bit_position", "bitmap_bucket_number", "bitmap_count",
+    "current_catalog", "current_path", "current_database", "current_schema", "current_user",
     "equal_null", "ifnull", "ilike", "input_file_block_length", "input_file_block_start",
     "input_file_name", "like", "nanvl", "nullif", "nullifzero", "nvl2", "raise_error",
     "regexp", "regexp_like", "session_user", "typeof", "user", "uuid", "version",
@@ -48,6 +49,9 @@ def equal_null(col1: Any, col2: Any) -> Column:
 
 
 nullifzero = unary("nullifzero")
+bitmap_bit_position = unary("bitmap_bit_position")
+bitmap_bucket_number = unary("bitmap_bucket_number")
+bitmap_count = unary("bitmap_count")
 zeroifnull = unary("zeroifnull")
 typeof = unary("typeof")
 
@@ -96,6 +100,7 @@ def _nullary(name: str):
 
 
 current_catalog = _nullary("current_catalog")
+current_path = _nullary("current_path")
 current_database = _nullary("current_database")
 current_schema = _nullary("current_schema")
 current_user = _nullary("current_user")

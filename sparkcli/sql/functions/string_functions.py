@@ -17,10 +17,10 @@ from sparkcli.sql.functions.arguments import call, col_arg, lit_arg, named_call,
 
 __all__ = [
     "ascii", "base64", "bit_length", "btrim", "char", "char_length", "character_length",
-    "chr", "contains", "decode", "elt", "encode", "endswith", "find_in_set", "format_number",
+    "chr", "collate", "collation", "contains", "decode", "elt", "encode", "endswith", "find_in_set", "format_number",
     "format_string", "is_valid_utf8", "jaro_winkler_similarity", "lcase", "left",
     "levenshtein", "locate", "make_valid_utf8", "mask", "octet_length", "overlay",
-    "parse_url", "position", "printf", "quote", "regexp_count", "regexp_extract_all",
+    "parse_url", "position", "printf", "quote", "randstr", "regexp_count", "regexp_extract_all",
     "regexp_instr", "regexp_substr", "replace", "right", "sentences", "soundex",
     "split_part", "startswith", "substr", "substring_index", "to_binary", "to_char",
     "to_number", "to_varchar", "translate", "try_parse_url", "try_to_binary",
@@ -156,3 +156,16 @@ def translate(srcCol: Any, matching: str, replace: str) -> Column:
     """Each character of ``matching`` replaced by the one at the same place in ``replace``
     (deleted when ``replace`` is shorter)."""
     return call("translate", col_arg(srcCol), lit_arg(matching), lit_arg(replace))
+
+
+collation = unary("collation")
+
+
+def collate(col: Any, collation: str) -> Column:
+    """``col`` under a collation (sparkcli has ``UTF8_BINARY``, byte order, only)."""
+    return call("collate", col_arg(col), lit_arg(collation))
+
+
+def randstr(length: Any, seed: Any = None) -> Column:
+    """Random strings of ``length`` characters from [0-9a-zA-Z]."""
+    return call("randstr", lit_arg(length), *([lit_arg(seed)] if seed is not None else []))

@@ -46,6 +46,12 @@ CASES["math"] = [
     'F.bitwise_not("i")', 'F.shiftleft("i", 2)', 'F.shiftright("i", 1)',
     'F.shiftrightunsigned("i", 1)', 'F.shiftrightunsigned("l", 4)', 'F.shiftleft("l", 65)',
     'F.expr("bit_get(i, 40)")',
+    # by name in SQL text
+    'F.expr("sign(i)")', 'F.expr("ceiling(d)")', 'F.expr("power(2, 3)")', 'F.expr("mod(i, j)")',
+    'F.expr("i & j")', 'F.expr("i | j")', 'F.expr("i ^ j")', 'F.expr("~i")',
+    'F.expr("try_divide(i, 0)")', 'F.expr("cot(0)")', 'F.expr("log(0, 1)")',
+    'F.expr("typeof(uniform(1, 10, 0))")', 'F.expr("typeof(uniform(1.0, 10, 0))")',
+    'F.expr("uniform(5, 5, 0)")',
 ]
 
 CASES["conditional"] = [
@@ -165,4 +171,18 @@ CASES["misc"] = [
     'F.input_file_name()', 'F.input_file_block_start()', 'F.input_file_block_length()',
     'F.spark_partition_id()', 'F.expr("version() is not null")', 'F.expr("length(uuid())")',
     'F.expr("current_user() = user()")',
+    'F.bitmap_bit_position(lit(1))', 'F.bitmap_bit_position("l")', 'F.bitmap_bucket_number("i")',
+    'F.bitmap_bucket_number("l")', 'F.bitmap_count(lit(b"\\x0f\\x01"))', 'F.bitmap_count("b")',
+    'F.expr("current_path()")', 'F.collation("s")', 'F.collate("s", "UTF8_BINARY")',
+    'F.expr("typeof(randstr(5, 0))")', 'F.expr("length(randstr(5, 0))")',
+    'F.json_tuple("js", "a", "zz")',
+]
+
+# with spark.sql.ansi.enabled=false
+CASES["ansi_off"] = [
+    'F.elt(lit(3), "s", "t")', 'F.pmod("i", lit(0))', 'F.expr("i div 0")', 'F.expr("l * l")',
+    'F.parse_url(lit("inva lid://x"), lit("HOST"))', 'F.try_add("i", "j")',
+    'F.expr("i % 0")', 'F.expr("cast(s as int)")', 'F.conv(lit("ffffffffffffffffff"), 16, 10)',
+    'F.expr("bit_get(i, 40)")', 'F.to_number(lit("abc"), lit("999"))',
+    'F.get_json_object(lit("{bad"), "$.a")', 'F.from_json(lit("{bad"), "a INT")',
 ]

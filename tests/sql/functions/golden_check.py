@@ -19,8 +19,14 @@ def load(kind: str) -> list[dict]:
         return json.load(f)
 
 
-def ids(cases: list[dict]) -> list[str]:
-    return [c["case"] for c in cases]
+def params(kind: str, gaps: dict[str, str] | None = None) -> list:
+    """The cases of golden/<kind>.json as pytest params; a case in ``gaps`` (case -> the
+    reason sparkcli differs) is an expected failure, reported as XPASS once it is fixed."""
+    import pytest
+
+    gaps = gaps or {}
+    return [pytest.param(c, id=c["case"], marks=[pytest.mark.xfail(reason=gaps[c["case"]])]
+                         if c["case"] in gaps else []) for c in load(kind)]
 
 
 def _same(a: str, b: str) -> bool:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sql.functions.golden_check import check, ids, load
+from tests.sql.functions.golden_check import check, params
 
-CASES = load("json")
 GAPS: dict[str, str] = {
     'F.to_json(F.create_map("t", "i"))':
         "create_map with a NULL key fails in Arrow instead of Spark's [NULL_MAP_KEY] "
@@ -16,8 +15,6 @@ GAPS: dict[str, str] = {
 }
 
 
-@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
+@pytest.mark.parametrize("case", params("json", GAPS))
 def test_json(table, case):
-    if case["case"] in GAPS:
-        pytest.xfail(GAPS[case["case"]])
     check(table, case)

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sql.functions.golden_check import check, ids, load
+from tests.sql.functions.golden_check import check, params
 
-CASES = load("predicate")
 GAPS: dict[str, str] = {}
 
 
-@pytest.mark.parametrize("case", CASES, ids=ids(CASES))
+@pytest.mark.parametrize("case", params("predicate", GAPS))
 def test_predicate(table, case):
-    if case["case"] in GAPS:
-        pytest.xfail(GAPS[case["case"]])
     check(table, case)
