@@ -12,8 +12,9 @@ as one more round, unlike the reference Murmur3 tail), arrays/structs/maps each 
 turn. XXH64 is the reference algorithm over the same layout.
 
 Numeric columns hash in numpy on whole arrays (uint32/uint64 arithmetic wraps as Java's
-int/long does); strings, binaries, decimals and nested values take a Python call per row,
-as do md5/sha/crc32 (hashlib/zlib per value).
+int/long does), and so do strings and binaries under ``hash`` (word k of every value at
+once, straight from the Arrow buffers); decimals, nested values and strings under
+``xxhash64`` take a Python call per row, as do md5/sha/crc32 (hashlib/zlib per value).
 """
 
 from __future__ import annotations
@@ -240,28 +241,75 @@ def _np_column(arr: Any, dtype: T.DataType) -> tuple[Any, Any, int] | None:
     return None
 
 
-def _np_murmur(words: Any, width: int, h: Any) -> Any:
+def _np_mix_k1(k: Any) -> Any:
     import numpy as np
 
-    def mix_k1(k: Any) -> Any:
-        k = (k * np.uint32(_C1)).astype(np.uint32)
-        k = (k << np.uint32(15)) | (k >> np.uint32(17))
-        return (k * np.uint32(_C2)).astype(np.uint32)
+    k = (k * np.uint32(_C1)).astype(np.uint32)
+    k = (k << np.uint32(15)) | (k >> np.uint32(17))
+    return (k * np.uint32(_C2)).astype(np.uint32)
 
-    def mix_h1(h: Any, k: Any) -> Any:
-        h = h ^ k
-        h = (h << np.uint32(13)) | (h >> np.uint32(19))
-        return (h * np.uint32(5) + np.uint32(0xE6546B64)).astype(np.uint32)
 
-    h = mix_h1(h, mix_k1((words & np.uint64(M32)).astype(np.uint32)))
-    if width == 8:
-        h = mix_h1(h, mix_k1((words >> np.uint64(32)).astype(np.uint32)))
-    h = h ^ np.uint32(width)
+def _np_mix_h1(h: Any, k: Any) -> Any:
+    import numpy as np
+
+    h = h ^ k
+    h = (h << np.uint32(13)) | (h >> np.uint32(19))
+    return (h * np.uint32(5) + np.uint32(0xE6546B64)).astype(np.uint32)
+
+
+def _np_fmix32(h: Any, length: Any) -> Any:
+    import numpy as np
+
+    h = h ^ length
     h ^= h >> np.uint32(16)
     h = (h * np.uint32(0x85EBCA6B)).astype(np.uint32)
     h ^= h >> np.uint32(13)
     h = (h * np.uint32(0xC2B2AE35)).astype(np.uint32)
     return h ^ (h >> np.uint32(16))
+
+
+def _np_murmur(words: Any, width: int, h: Any) -> Any:
+    import numpy as np
+
+    h = _np_mix_h1(h, _np_mix_k1((words & np.uint64(M32)).astype(np.uint32)))
+    if width == 8:
+        h = _np_mix_h1(h, _np_mix_k1((words >> np.uint64(32)).astype(np.uint32)))
+    return _np_fmix32(h, np.uint32(width))
+
+
+def _np_murmur_bytes(arr: Any, h: Any) -> Any:
+    """Murmur3 ``hashUnsafeBytes`` of every value of a string/binary column at once: the
+    k-th 4-byte word of all the values that long, then their (signed) tail bytes."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    valid = np.asarray(pc.is_valid(arr)) if arr.null_count else None
+    arr = arr.cast(pa.binary())
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[
+        arr.offset:arr.offset + len(arr) + 1].astype(np.int64)
+    buf = arr.buffers()[2]
+    data = np.frombuffer(buf, dtype=np.uint8) if buf is not None else np.zeros(0, np.uint8)
+    starts, lengths = offsets[:-1], offsets[1:] - offsets[:-1]
+    if valid is not None:
+        lengths = np.where(valid, lengths, 0)
+    words = lengths // 4
+    out = h.copy()
+    for k in range(int(words.max()) if len(words) else 0):
+        rows = np.nonzero(words > k)[0]
+        p = starts[rows] + 4 * k
+        w = data[p].astype(np.uint32) | (data[p + 1].astype(np.uint32) << np.uint32(8)) | \
+            (data[p + 2].astype(np.uint32) << np.uint32(16)) | \
+            (data[p + 3].astype(np.uint32) << np.uint32(24))
+        out[rows] = _np_mix_h1(out[rows], _np_mix_k1(w))
+    for t in range(3):
+        rows = np.nonzero(lengths % 4 > t)[0]
+        b = data[starts[rows] + words[rows] * 4 + t].view(np.int8).astype(np.int32)
+        out[rows] = _np_mix_h1(out[rows], _np_mix_k1(b.view(np.uint32)))
+    out = _np_fmix32(out, lengths.astype(np.uint32))
+    return out if valid is None else np.where(valid, out, h)
 
 
 def _np_xx(words: Any, width: int, h: Any) -> Any:
@@ -305,6 +353,10 @@ def _hash_kernel(algo: str):
                 h = new if valid is None else np.where(valid, new, h)
                 continue
             if isinstance(child.dtype, T.NullType):
+                continue
+            if not wide and isinstance(child.dtype, (T.StringType, T.BinaryType)):
+                with np.errstate(over="ignore"):
+                    h = _np_murmur_bytes(arr, h)
                 continue
             seeds = h.tolist()
             h = np.array([hash_value(v, child.dtype, s, algo) for v, s in
