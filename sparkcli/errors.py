@@ -15,7 +15,8 @@ from runtime.sql.errors import (
     AnalysisException, ArithmeticException, ArrayIndexOutOfBoundsException, DateTimeException,
     IllegalArgumentException, NumberFormatException, ParseException, PySparkException,
     PySparkNotImplementedError, PySparkRuntimeError, PySparkTypeError, PySparkValueError,
-    SparkNoSuchElementException, SparkRuntimeException, UnsupportedOperationException)
+    SparkNoSuchElementException, SparkRuntimeException, StreamingQueryException,
+    UnsupportedOperationException)
 
 __all__ = [
     "AnalysisException",
@@ -35,5 +36,6 @@ __all__ = [
     "ResultTooLarge",
     "SparkException",
     "SparkNoSuchElementException",
+    "StreamingQueryException",
     "UnsupportedOperationException",
 ]

@@ -18,7 +18,7 @@ __all__ = [
     "DateTimeException", "IllegalArgumentException", "NumberFormatException", "ParseException",
     "PySparkException", "PySparkNotImplementedError", "PySparkRuntimeError", "PySparkTypeError",
     "PySparkValueError", "SparkNoSuchElementException", "SparkRuntimeException",
-    "UnsupportedOperationException",
+    "StreamingQueryException", "UnsupportedOperationException",
 ]
 
 
@@ -116,6 +116,16 @@ class PySparkTypeError(PySparkException, TypeError):
 
 class PySparkRuntimeError(PySparkException, RuntimeError):
     """A RuntimeError raised by PySpark API code."""
+
+
+class StreamingQueryException(PySparkException):
+    """A streaming query stopped on an error; ``cause`` is the original exception."""
+
+    def __init__(self, message: str | None = None, errorClass: str | None = None,
+                 messageParameters: dict[str, str] | None = None, cause: object = None,
+                 **_: object):
+        super().__init__(message, errorClass, messageParameters)
+        self.cause = cause
 
 
 class PySparkNotImplementedError(PySparkException, NotImplementedError):

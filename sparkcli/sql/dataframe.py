@@ -33,6 +33,10 @@ from sparkcli.sql.dataframe_reshape import DataFrameReshape
 from runtime.sql.execution.local_runner import CachedData
 from runtime.sql.arrow_types import batch_to_rows
 from runtime.sql.formatting.jsonrows import row_to_json
+from runtime.sql.errors import quote_ident
+from runtime.sql.streaming.relation import EventTimeWatermark, is_streaming
+from runtime.sql.streaming.intervals import parse_interval_ms
+from sparkcli.sql.streaming.readwriter import DataStreamWriter
 
 __all__ = ["DataFrame"]
 
@@ -60,7 +64,38 @@ class DataFrame(DataFrameActions, DataFrameReshape):
 
     @property
     def isStreaming(self) -> bool:
-        return False
+        """True when the DataFrame reads a streaming source (run it with writeStream)."""
+        return is_streaming(self._plan)
+
+    @property
+    def writeStream(self) -> Any:
+        """A DataStreamWriter for this streaming DataFrame."""
+        return DataStreamWriter(self)
+
+    def withWatermark(self, eventTime: str, delayThreshold: str) -> DataFrame:
+        """Event time ``eventTime`` is at most ``delayThreshold`` late: stateful operators
+        drop older rows and append mode emits a window once the watermark passes its end."""
+        if not eventTime or not isinstance(eventTime, str):
+            raise PySparkTypeError(f"[NOT_STR] Argument `eventTime` should be a str, got "
+                                   f"{type(eventTime).__name__}.", errorClass="NOT_STR")
+        if not delayThreshold or not isinstance(delayThreshold, str):
+            raise PySparkTypeError(f"[NOT_STR] Argument `delayThreshold` should be a str, got "
+                                   f"{type(delayThreshold).__name__}.", errorClass="NOT_STR")
+        attr = self._resolve(eventTime)._expr
+        delay = parse_interval_ms(delayThreshold)
+        if delay < 0:
+            raise AnalysisException(f"[CANNOT_PARSE_TIME] Delay threshold ({delayThreshold}) "
+                                    "should not be negative.")
+        if not isinstance(attr.dtype, (T.TimestampType, T.TimestampNTZType)):
+            raise AnalysisException(
+                f"[EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE] The event time {quote_ident(attr.name)}"
+                f" has the invalid type \"{attr.dtype.simpleString().upper()}\", but expected "
+                '"TIMESTAMP". SQLSTATE: 42K09',
+                errorClass="EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE")
+        text = delayThreshold.strip()
+        if text.lower().startswith("interval"):
+            text = text[len("interval"):].strip()
+        return DataFrame(EventTimeWatermark(attr, delay, text, (self._plan,)), self._session)
 
     def isLocal(self) -> bool:
         return isinstance(self._plan, (L.LocalRelation,))

@@ -12,13 +12,14 @@ from typing import Any, Iterator
 
 from runtime.sql import types as T
 from runtime.sql.arrow_types import batch_to_rows, to_arrow_schema
-from runtime.sql.errors import PySparkTypeError, PySparkValueError
+from runtime.sql.errors import AnalysisException, PySparkTypeError, PySparkValueError
 from runtime.sql.formatting.schema import tree_string
 from runtime.sql.formatting.show import show_string
 from runtime.sql.plan import logical as L
 from runtime.sql.row import Row
 from runtime.sql.formatting.explain import explain_string
 from runtime.sql.expressions.base import Alias, Literal, UnresolvedFunction
+from runtime.sql.streaming.relation import is_streaming
 
 __all__ = ["DataFrameActions"]
 
@@ -55,10 +56,20 @@ class DataFrameActions:
             mode, extended = extended, None
         if mode is None:
             mode = "extended" if extended else "simple"
+        if is_streaming(self._plan):  # planned per micro-batch once started
+            tree = self._plan.tree_string()
+            print(("== Analyzed Logical Plan ==\n" + tree + "\n" if mode != "simple" else "")
+                  + "== Physical Plan ==\n" + tree)
+            return
         print(explain_string(self._execution(), mode))
 
     # -- running --------------------------------------------------------------------------------
     def _execution(self) -> Any:
+        if is_streaming(self._plan):
+            raise AnalysisException(
+                "Queries with streaming sources must be executed with writeStream.start(), or "
+                "from a streaming table or flow definition within a Spark Declarative Pipeline.;\n"
+                + self._plan.tree_string().rstrip("\n"))
         return self._session._state().execution(self._plan)
 
     def _batches(self) -> list[Any]:

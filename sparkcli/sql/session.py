@@ -22,6 +22,8 @@ import threading
 from typing import Any
 
 from sparkcli.sql.conf import RuntimeConfig
+from sparkcli.sql.streaming.query import StreamingQueryManager
+from sparkcli.sql.streaming.readwriter import DataStreamReader
 from sparkcli.version import PYSPARK_API_VERSION
 
 __all__ = ["SparkSession"]
@@ -283,6 +285,20 @@ class SparkSession:
         return DataFrame(plan, self)
 
     @property
+    def readStream(self) -> Any:
+        """A DataStreamReader: ``spark.readStream.format("socket").option(...).load()``."""
+        return DataStreamReader(self)
+
+    @property
+    def streams(self) -> Any:
+        """The StreamingQueryManager of this session (active queries, listeners)."""
+        with SparkSession._lock:
+            manager = self.__dict__.get("_streams")
+            if manager is None:
+                manager = self._streams = StreamingQueryManager()
+            return manager
+
+    @property
     def catalog(self) -> Any:
         """The Catalog: temp views (listTables, tableExists, dropTempView, ...)."""
         from sparkcli.sql.catalog import Catalog
@@ -291,6 +307,10 @@ class SparkSession:
 
     def stop(self) -> None:
         """Stop the underlying SparkContext and forget the default and active sessions."""
+        manager = self.__dict__.get("_streams")
+        if manager is not None:  # streaming queries stop first (their batches use the context)
+            for query in manager.active:
+                query.stop()
         with SparkSession._lock:
             self._sc.stop()
             SparkSession._instantiatedSession = None
@@ -335,6 +355,6 @@ def _job_hooks(session: SparkSession) -> Any:
 
 # SparkSession members of PySpark that belong to DataFrames/SQL, not built yet.
 _DATAFRAME_API = frozenset({
-    "addArtifact", "addArtifacts", "dataSource", "readStream", "sql", "streams", "tvf", "udf",
+    "addArtifact", "addArtifacts", "dataSource", "sql", "tvf", "udf",
     "udtf",
 })
