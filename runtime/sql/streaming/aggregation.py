@@ -30,10 +30,11 @@ from typing import Any
 
 from runtime.sql import types as T
 from runtime.sql.errors import AnalysisException
-from runtime.sql.execution.aggregate import HashAggregateExec, collect_aggregates
+from runtime.sql.execution.aggregate import (
+    HashAggregateExec, _group_by_struct_keys, collect_aggregates)
 from runtime.sql.execution.operators import LocalTableScanExec, schema_of
 from runtime.sql.expressions.aggregates import MERGE, decomposable
-from runtime.sql.expressions.base import AttributeReference
+from runtime.sql.expressions.base import Alias, AttributeReference
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan import logical as L
 from runtime.sql.streaming.state_store import StateStore
@@ -51,8 +52,24 @@ def check_aggregate(agg: L.Aggregate) -> None:
                 errorClass="STREAMING_AGGREGATE_NOT_SUPPORTED")
 
 
+def _derived(plan: L.LogicalPlan, ids: set[int]) -> set[int]:
+    """``ids`` plus the attributes computed from them below ``plan`` (a sliding window's
+    generated column, a projection's alias of the event time)."""
+    out = set(ids)
+    for c in plan.children:
+        out |= _derived(c, ids)
+    if isinstance(plan, L.Generate) and plan.generator.references() & out:
+        out |= {a.expr_id for a in plan.gen_output}
+    if isinstance(plan, L.Project):
+        for e in plan.exprs:
+            if isinstance(e, Alias) and e.child.references() & out:
+                out.add(e.expr_id)
+    return out
+
+
 def event_time_key(agg: L.Aggregate, event_time_ids: set[int]) -> int | None:
     """The position of the grouping key that carries the watermark, or None."""
+    event_time_ids = _derived(agg.child, event_time_ids) if event_time_ids else set()
     for i, g in enumerate(agg.groupings):
         refs = g.references() if hasattr(g, "references") else set()
         if isinstance(g, AttributeReference) and g.expr_id in event_time_ids:
@@ -171,7 +188,11 @@ class StatefulAggregate:
         if not keys:
             cols["__g"] = pa.repeat(pa.scalar(0, pa.int8()), both.num_rows)
             keys = ["__g"]
-        grouped = pa.table(cols).group_by(keys, use_threads=False).aggregate(specs)
+        structs = {k: cols[k] for k in keys if pa.types.is_struct(cols[k].type)}
+        if structs:  # a window() key: group by its fields (as the batch aggregate does)
+            grouped = _group_by_struct_keys(cols, keys, structs, specs)
+        else:
+            grouped = pa.table(cols).group_by(keys, use_threads=False).aggregate(specs)
         arrays = [grouped.column(f"k{i}") for i in range(n)]
         for offset, spec in enumerate(specs[:-1]):
             arrays.append(grouped.column(f"p{offset}_{spec[1]}"))

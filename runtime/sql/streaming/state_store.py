@@ -66,12 +66,21 @@ class StateStore:
     def split(self, table: Any) -> list[Any]:
         """The rows of ``table`` per state partition (by the hash of the key columns)."""
         import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
 
-        if self.num_partitions == 1 or table.num_rows == 0:
+        if self.num_partitions == 1 or table.num_rows == 0 or self.key_count == 0:
             return [table] + [table.slice(0, 0)] * (self.num_partitions - 1)
-        ids = RowHashPartitioner(list(range(self.key_count))).partition_ids(
-            table.combine_chunks().to_batches()[0] if table.num_rows else table,
-            self.num_partitions)
+        keys = []
+        for i in range(self.key_count):  # struct keys (windows) hash by their fields
+            col = table.column(i).combine_chunks()
+            if pa.types.is_struct(col.type):
+                keys.extend(pc.struct_field(col, [j]) for j in range(col.type.num_fields))
+            else:
+                keys.append(col)
+        batch = pa.RecordBatch.from_arrays(keys, names=[f"k{i}" for i in range(len(keys))])
+        ids = RowHashPartitioner(list(range(len(keys)))).partition_ids(batch,
+                                                                       self.num_partitions)
         ids = np.asarray(ids)
         return [table.filter(ids == p) for p in range(self.num_partitions)]
 
