@@ -239,6 +239,12 @@ class AppStatusStore:
                 return None
             return M.task_summary(self._successful(stage), quantiles)
 
+    def task_count(self, stage_id: int, attempt_id: int) -> int:
+        """How many tasks of the stage attempt the store holds (bounded by retainedTasks)."""
+        with self._lock:
+            stage = self._listener.stages.get((stage_id, attempt_id))
+            return len(stage.tasks) if stage is not None else 0
+
     def task_list(self, stage_id: int, attempt_id: int, offset: int = 0, length: int = 20,
                   sort_by: str = "ID", status: str | None = None) -> list[dict] | None:
         with self._lock:

@@ -21,7 +21,7 @@ UNITS = (("EiB", 1 << 60), ("PiB", 1 << 50), ("TiB", 1 << 40), ("GiB", 1 << 30),
 
 
 def duration(ms: float | None) -> str:
-    if ms is None:
+    if not isinstance(ms, (int, float)):  # None, or a field a running task does not have yet
         return ""
     ms = max(0, ms)
     if ms < 100:

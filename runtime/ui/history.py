@@ -16,6 +16,11 @@ started, completed, duration, user, last updated); each application's pages are 
 (:mod:`runtime.ui.api`) over every application. A log that cannot be read is listed in the
 server's log once and skipped.
 
+The cleaner (``spark.history.fs.cleaner.enabled``, off by default as in Spark) runs every
+``spark.history.fs.cleaner.interval`` (1d): it deletes the logs not updated for
+``spark.history.fs.cleaner.maxAge`` (7d) and then, over ``spark.history.fs.cleaner.maxNum``
+logs, the oldest completed ones (:meth:`HistoryProvider.clean`).
+
 :func:`run` is the ``history`` command in the foreground: binds ``spark.history.ui.port``
 (18080, next port when busy) on ``host``, prints the ready line that
 ``history start`` waits for, and serves until SIGTERM/SIGINT.
@@ -24,7 +29,10 @@ server's log once and skipped.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import threading
+import time
 from collections import OrderedDict
 
 from runtime import config as rconfig
@@ -105,6 +113,54 @@ class HistoryProvider:
         return None
 
 
+    # -- the cleaner -------------------------------------------------------------------------------
+    def clean(self, now_ms: int, max_age_ms: int, max_num: int | None = None) -> list[str]:
+        """Delete the logs last updated before ``now_ms - max_age_ms``, then the oldest
+        completed ones while more than ``max_num`` remain; returns the deleted paths."""
+        with self._lock:
+            logs = sorted(list_logs(self.log_dir), key=lambda i: i.mtime_ms)
+            doomed = [i for i in logs if i.mtime_ms < now_ms - max_age_ms]
+            left = [i for i in logs if i not in doomed]
+            if max_num is not None and len(left) > max_num:
+                extra = [i for i in left if i.completed][:len(left) - max_num]
+                doomed += extra
+            deleted = []
+            for info in doomed:
+                try:
+                    if os.path.isdir(info.path):
+                        shutil.rmtree(info.path)
+                    else:
+                        os.remove(info.path)
+                except OSError as e:
+                    log.warning("Error deleting event log %s: %s", info.path, e)
+                    continue
+                log.info("Deleting expired event log %s", info.path)
+                self._stores.pop(info.path, None)
+                self._listing.pop(info.path, None)
+                deleted.append(info.path)
+            return deleted
+
+
+def start_cleaner(provider: HistoryProvider, conf: rconfig.Config,
+                  stopped: threading.Event) -> threading.Thread | None:
+    """Run :meth:`HistoryProvider.clean` every cleaner interval until ``stopped`` (when
+    ``spark.history.fs.cleaner.enabled``)."""
+    if not conf.get_bool("spark.history.fs.cleaner.enabled", False):
+        return None
+    interval = conf.get_duration("spark.history.fs.cleaner.interval", "1d") or 86400.0
+    max_age = conf.get_duration("spark.history.fs.cleaner.maxAge", "7d") or 7 * 86400.0
+    max_num = conf.get_int("spark.history.fs.cleaner.maxNum", None)
+
+    def loop() -> None:
+        while not stopped.is_set():
+            provider.clean(int(time.time() * 1000), int(max_age * 1000), max_num)
+            stopped.wait(interval)
+
+    thread = threading.Thread(target=loop, name="log-cleaner", daemon=True)
+    thread.start()
+    return thread
+
+
 def index_page(provider: HistoryProvider) -> Response:
     apps = provider.list_applications()
     done = [a for a in apps if a["attempts"][0]["completed"]]
@@ -141,6 +197,7 @@ def run(host: str, port: int | None, properties_file: str | None,
     announce_ready(f"Starting Spark history server on {server.url} reading "
                    f"{provider.log_dir}", "HistoryServer", server.url)
     stopped = threading.Event()
+    start_cleaner(provider, conf, stopped)
     try:
         wait_for_stop(stopped)
     finally:

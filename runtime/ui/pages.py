@@ -37,7 +37,8 @@ TABS = (("jobs", "Jobs"), ("stages", "Stages"), ("storage", "Storage"),
         ("environment", "Environment"), ("executors", "Executors"))
 STREAMING_TAB = ("streaming", "Streaming")
 SUMMARY_QUANTILES = (0.0, 0.25, 0.5, 0.75, 1.0)
-MAX_TASK_ROWS = 1000
+MAX_TASK_ROWS = 1000  # the most rows one page of a stage's task table shows
+TASK_PAGE_SIZE = 100  # Spark's task.pageSize default
 
 _env_lock = threading.Lock()
 _env: Any = None
@@ -198,14 +199,22 @@ def page_routes(lookup: Callable[[Any], AppStatusStore | None], prefix: str = ""
         [row] = stage_rows([info], t)
         summary = store.task_summary(sid, att, SUMMARY_QUANTILES)
         details = store.stage_attempt(sid, att, details=True) or {}
-        tasks = store.task_list(sid, att, 0, MAX_TASK_ROWS) or []
+        total = store.task_count(sid, att)
+        size = max(1, min(_arg(q, "task.pageSize", TASK_PAGE_SIZE) or TASK_PAGE_SIZE,
+                          MAX_TASK_ROWS))
+        pages_n = max(1, -(-total // size))
+        page_no = min(max(1, _arg(q, "task.page", 1) or 1), pages_n)
+        tasks = store.task_list(sid, att, (page_no - 1) * size, size) or []
         graph = store.stage_graph(sid, att)
         return render("stage.html", **c, tab="stages", stage=row,
                       jobs=store.stage_jobs(sid),
                       completed_tasks=info["numCompleteTasks"],
                       metrics=summary_metrics(summary) if info["numCompleteTasks"] else [],
                       executors=sorted((details.get("executorSummary") or {}).items()),
-                      tasks=tasks, dag=svg.stage_dag(graph) if graph else "")
+                      tasks=tasks, dag=svg.stage_dag(graph) if graph else "",
+                      task_page={"page": page_no, "pages": pages_n, "size": size,
+                                 "total": total, "first": (page_no - 1) * size + 1,
+                                 "last": (page_no - 1) * size + len(tasks)})
 
     def storage(store, q, c, t):
         return render("storage.html", **c, tab="storage", rdds=store.rdds())

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import urllib.request
 
 import pytest
@@ -17,6 +18,7 @@ from status_fixtures import LOG, SPARK_ANSWERS, strip
 from runtime.eventlog.reader import read_events
 from runtime.ui.history import HistoryProvider, routes
 from runtime.ui.server import bind
+from tests.waiting import wait_for
 
 APP = "local-1796288042100"
 
@@ -114,3 +116,36 @@ def test_history_start_and_stop_as_a_daemon(tmp_path, logs):
         stopped = subprocess.run(cmd + ["stop"], env=env, capture_output=True, text=True,
                                  timeout=60, check=False)
     assert stopped.returncode == 0, stopped.stderr
+
+
+def test_cleaner_deletes_expired_logs_then_the_oldest_completed_over_max_num(tmp_path):
+    from runtime import config as rconfig
+    from runtime.ui.history import start_cleaner
+
+    day = 86_400_000
+    now = 100 * day
+    ages = {"app-old": 9, "app-mid": 3, "app-new": 1, "app-run.inprogress": 2,
+            "app-stale.inprogress": 8}
+    for name, age_days in ages.items():
+        path = tmp_path / name
+        path.write_text("{}\n")
+        os.utime(path, ((now - age_days * day) / 1000, (now - age_days * day) / 1000))
+    provider = HistoryProvider(str(tmp_path))
+    deleted = provider.clean(now, 7 * day)
+    assert sorted(os.path.basename(p) for p in deleted) == ["app-old", "app-stale.inprogress"]
+    deleted = provider.clean(now, 7 * day, max_num=2)  # the oldest completed one goes
+    assert [os.path.basename(p) for p in deleted] == ["app-mid"]
+    assert sorted(os.listdir(tmp_path)) == ["app-new", "app-run.inprogress"]
+
+    conf = rconfig.Config()
+    assert start_cleaner(provider, conf, threading.Event()) is None  # off by default
+    conf.set("spark.history.fs.cleaner.enabled", "true", "submit")
+    conf.set("spark.history.fs.cleaner.maxAge", "1h", "submit")
+    stopped = threading.Event()
+    thread = start_cleaner(provider, conf, stopped)
+    try:
+        wait_for(lambda: not os.listdir(tmp_path), 10, "the cleaner's first pass")
+    finally:
+        stopped.set()
+        thread.join(10)
+    assert not thread.is_alive()

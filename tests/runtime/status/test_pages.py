@@ -139,3 +139,31 @@ def test_durations_print_as_spark(ms, text):
                                          (2048, "2.0 KiB"), (3 << 30, "3.0 GiB")])
 def test_sizes_print_as_spark(n, text):
     assert fmt.size(n) == text
+
+
+def test_stage_task_table_pages_through_many_tasks():
+    from test_status_store import stage_info, task_info
+
+    store = AppStatusStore()
+    store.post({"Event": "SparkListenerApplicationStart", "App Name": "paging",
+                "App ID": "app-p", "Timestamp": 1, "User": "u"})
+    store.post({"Event": "SparkListenerStageSubmitted",
+                "Stage Info": stage_info(0, 1500, submitted=1)})
+    for i in range(1500):
+        store.post({"Event": "SparkListenerTaskStart", "Stage ID": 0, "Stage Attempt ID": 0,
+                    "Task Info": task_info(i, i, 10)})
+    server = serve(store)
+    try:
+        _, page = get(server, "/stages/stage/?id=0&attempt=0")
+        assert 'id="task-total">1500<' in page and page.count('class="task-row') == 100
+        assert "Showing 1 to 100 of 1500 tasks" in page
+        _, page = get(server, "/stages/stage/?id=0&attempt=0&task.page=15&task.pageSize=100")
+        assert "Showing 1401 to 1500 of 1500 tasks" in page
+        assert '<strong class="current-page">15</strong>' in page
+        _, page = get(server, "/stages/stage/?id=0&attempt=0&task.page=2&task.pageSize=1000")
+        assert "Showing 1001 to 1500 of 1500 tasks" in page
+        assert page.count('class="task-row') == 500
+        _, page = get(server, "/stages/stage/?id=0&attempt=0&task.pageSize=5000")
+        assert page.count('class="task-row') == 1000  # one page never exceeds 1000 rows
+    finally:
+        server.stop()
