@@ -570,16 +570,11 @@ class ActionsMixin(StatsMixin):
         application's lifetime (the local dir is removed at stop()), so this is a no-op."""
 
     def toDF(self, schema: Any = None, sampleRatio: float | None = None) -> Any:
-        """A DataFrame of this RDD (needs sparkcli.sql's createDataFrame)."""
-        from sparkcli.sql import SparkSession
-
-        spark = SparkSession.builder.getOrCreate()
-        create = getattr(spark, "createDataFrame", None)
-        if create is None:
-            raise PySparkNotImplementedError(
-                "RDD.toDF needs DataFrames, which sparkcli does not provide yet; "
-                "collect() the RDD or keep it as an RDD")
-        return create(self, schema, sampleRatio)
+        """A DataFrame of this RDD. Creating a SparkSession installs the real method (as
+        PySpark's session does); before that there is no session to create it in."""
+        raise PySparkNotImplementedError(
+            "RDD.toDF needs a SparkSession: create one first "
+            "(SparkSession.builder.getOrCreate()), or use spark.createDataFrame(rdd)")
 
 
 def _count_iter(it: Iterable) -> int:

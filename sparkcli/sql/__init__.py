@@ -16,15 +16,17 @@ _LAZY = {
     "DataFrameReader": "sparkcli.sql.readwriter",
     "DataFrameWriter": "sparkcli.sql.readwriter",
     "Catalog": "sparkcli.sql.catalog",
+    "DataFrameNaFunctions": "sparkcli.sql.na",
+    "DataFrameStatFunctions": "sparkcli.sql.stat",
 }
 
-__all__ = ["Catalog", "Column", "DataFrame", "DataFrameReader", "DataFrameWriter",
-           "GroupedData", "Row", "RuntimeConfig", "SparkSession"]
+__all__ = ["Catalog", "Column", "DataFrame", "DataFrameNaFunctions", "DataFrameReader",
+           "DataFrameStatFunctions", "DataFrameWriter", "GroupedData", "Row", "RuntimeConfig", "SparkSession"]
 
 # PySpark's pyspark.sql names that sparkcli does not have yet: ``from pyspark.sql import Row``
 # fails with a line saying so, not Python's bare "cannot import name".
 PLANNED = frozenset({
-    "DataFrameNaFunctions", "DataFrameStatFunctions", "HiveContext", "Observation",
+    "HiveContext", "Observation",
     "SQLContext", "UDFRegistration", "UDTFRegistration", "Window", "WindowSpec",
     "avro", "streaming", "udf", "window",
 })

@@ -13,12 +13,14 @@ DataFrame's column after joins. Actions live in dataframe_actions.py.
 
 from __future__ import annotations
 
+import re
+import zlib
 from typing import Any, Callable
 
 from runtime.sql import types as T
 from runtime.sql.errors import AnalysisException, PySparkTypeError, PySparkValueError
 from runtime.sql.expressions.base import (
-    Alias, AttributeReference, Expression, Literal, SortOrder, UnresolvedAttribute,
+    Alias, AttributeReference, CaseWhen, Expression, Literal, SortOrder, UnresolvedAttribute,
     UnresolvedFunction)
 from runtime.sql.plan import logical as L
 from sparkcli.sql.column import Column, lit_expr, name_expr, to_expr
@@ -30,6 +32,9 @@ from runtime.sql.parser import parse_expression
 from sparkcli.sql.join import build_join
 from sparkcli.sql.group import GroupedData
 from sparkcli.sql.dataframe_reshape import DataFrameReshape
+from sparkcli.sql.na import NaMethods
+from sparkcli.sql.stat import StatMethods
+from runtime.sql.analysis.resolve import UnresolvedRegex
 from runtime.sql.execution.local_runner import CachedData
 from runtime.sql.arrow_types import batch_to_rows
 from runtime.sql.formatting.jsonrows import row_to_json
@@ -47,7 +52,7 @@ def _cols(cols: tuple) -> list:
     return list(cols)
 
 
-class DataFrame(DataFrameActions, DataFrameReshape):
+class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods):
     """A distributed collection of rows with named columns (see module docstring)."""
 
     def __init__(self, plan: L.LogicalPlan, session: Any):
@@ -107,6 +112,17 @@ class DataFrame(DataFrameActions, DataFrameReshape):
             return Column(expr)
         resolver = self._session._state().analyzer_exprs()
         return Column(resolver.resolve_name(expr.parts, self._plan.output))
+
+    def colRegex(self, colName: str) -> Column:
+        """The columns whose names match a regex in backquotes (``"`(a|b)_.*`"``), for
+        select; a name without backquotes is an ordinary column."""
+        if not isinstance(colName, str):
+            raise PySparkTypeError(
+                f"[NOT_STR] Argument `colName` should be a str, got {type(colName).__name__}.",
+                errorClass="NOT_STR")
+        if len(colName) > 1 and colName.startswith("`") and colName.endswith("`"):
+            return Column(UnresolvedRegex(None, colName[1:-1]))
+        return self._resolve(colName)
 
     def __getitem__(self, item: Any) -> Any:
         if isinstance(item, str):
@@ -276,6 +292,49 @@ class DataFrame(DataFrameActions, DataFrameReshape):
         return self._with(L.Deduplicate(keys, (self._plan,)))
 
     drop_duplicates = dropDuplicates
+
+    def dropDuplicatesWithinWatermark(self, subset: list[str] | None = None) -> DataFrame:
+        """Streaming only: a batch DataFrame raises, as Spark's (at the action there)."""
+        if not self.isStreaming:
+            raise AnalysisException(
+                "dropDuplicatesWithinWatermark is not supported with batch DataFrames/DataSets",
+                errorClass="_LEGACY_ERROR_TEMP_3059")
+        return self.dropDuplicates(subset)
+
+    def zipWithIndex(self, indexColName: str = "index") -> DataFrame:
+        """Append consecutive 0-based bigint indices in partition order (one job counts the
+        rows of each partition first, as RDD.zipWithIndex)."""
+        pid = Column(UnresolvedFunction("spark_partition_id", ()))
+        counts = dict(self.groupBy(pid.alias("p")).count().collect())  # type: ignore
+        offsets, acc = {}, 0
+        for p in sorted(counts):
+            offsets[p], acc = acc, acc + counts[p]
+        mono = Column(UnresolvedFunction("monotonically_increasing_id", ()))
+        row = mono - Column(UnresolvedFunction("shiftleft", (
+            pid.cast("bigint")._expr, Literal(33, T.IntegerType()))))
+        base: Any = None
+        for p, off in offsets.items():
+            base = (_when(pid == p, off) if base is None else base.when(pid == p, off))
+        base = base.otherwise(0) if base is not None else Column(Literal(0, T.LongType()))
+        return self.select("*", (row + base).cast("bigint").alias(indexColName))
+
+    def sameSemantics(self, other: DataFrame) -> bool:
+        """Whether both plans are the same up to expression ids (cosmetic differences)."""
+        if not isinstance(other, DataFrame):
+            raise PySparkTypeError(
+                f"[NOT_DATAFRAME] Argument `other` should be a DataFrame, got "
+                f"{type(other).__name__}.", errorClass="NOT_DATAFRAME")
+        return _canonical(self._plan) == _canonical(other._plan)
+
+    def semanticHash(self) -> int:
+        """A hash of the plan up to expression ids (equal for sameSemantics plans)."""
+        value = zlib.crc32(_canonical(self._plan).encode())
+        return value - (1 << 32) if value >= 1 << 31 else value
+
+    @property
+    def executionInfo(self) -> None:
+        """Spark Connect only: None with a classic session, as PySpark's."""
+        return None
 
     def _orders(self, cols: tuple, ascending: Any) -> tuple:
         items = _cols(cols)
@@ -530,6 +589,17 @@ class DataFrame(DataFrameActions, DataFrameReshape):
     def summary(self, *statistics: str) -> DataFrame:
         """describe() plus percentiles (default: 25%, 50%, 75%)."""
         return summary(self, list(statistics))
+
+
+def _canonical(plan: L.LogicalPlan) -> str:
+    """The plan's tree string with expression ids numbered by first appearance."""
+    ids: dict[str, str] = {}
+    return re.sub(r"#\d+", lambda m: ids.setdefault(m.group(0), f"#{len(ids)}"),
+                  plan.tree_string())
+
+
+def _when(cond: Column, value: Any) -> Column:
+    return Column(CaseWhen((cond._expr, lit_expr(value))))
 
 
 _unused = (lit_expr, UnresolvedFunction)

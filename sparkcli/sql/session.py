@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from sparkcli.rdd import RDD
 from sparkcli.sql.conf import RuntimeConfig
 from sparkcli.sql.streaming.query import StreamingQueryManager
 from sparkcli.sql.streaming.readwriter import DataStreamReader
@@ -41,6 +42,16 @@ class _ClassProperty:
 
     def __get__(self, instance: Any, owner: type) -> Any:
         return self.fget(owner)
+
+
+def _monkey_patch_rdd(session: Any) -> None:
+    """``rdd.toDF(schema)`` becomes ``session.createDataFrame(rdd, schema)`` (PySpark's
+    _monkey_patch_RDD): the RDD module never imports the SQL package."""
+
+    def toDF(self: Any, schema: Any = None, sampleRatio: float | None = None) -> Any:
+        return session.createDataFrame(self, schema, sampleRatio)
+
+    RDD.toDF = toDF  # type: ignore[method-assign]
 
 
 def _log():
@@ -161,6 +172,7 @@ class SparkSession:
             ):
                 SparkSession._instantiatedSession = self
             SparkSession._activeSession = self
+        _monkey_patch_rdd(self)
 
     # -- PySpark API ---------------------------------------------------------------------
     @classmethod

@@ -11,6 +11,8 @@ closest input columns, an ambiguous one ``[AMBIGUOUS_REFERENCE]``.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from runtime.sql import types as T
@@ -26,7 +28,7 @@ from runtime.sql.expressions.casts import can_cast
 from runtime.sql.ddl import type_ddl
 from runtime.sql.expressions.base import Call
 
-__all__ = ["ExpressionResolver", "expand_star"]
+__all__ = ["ExpressionResolver", "UnresolvedRegex", "expand_star"]
 
 
 def _eq(a: str, b: str, case_sensitive: bool) -> bool:
@@ -37,8 +39,20 @@ def _shown(a: AttributeReference) -> str:
     return ".".join(quote_ident(p) for p in (*a.qualifier[-1:], a.name))
 
 
+@dataclass(frozen=True, eq=False)
+class UnresolvedRegex(UnresolvedStar):
+    """``df.colRegex("`a.*`")``: every input column whose name matches the (Java) regex."""
+    regex: str = ""
+
+    def sql(self) -> str:
+        return f"`{self.regex}`"
+
+
 def expand_star(star: UnresolvedStar, inputs: list[AttributeReference],
                 case_sensitive: bool) -> list[AttributeReference]:
+    if isinstance(star, UnresolvedRegex):
+        pattern = re.compile(star.regex, 0 if case_sensitive else re.IGNORECASE)
+        return [a for a in inputs if pattern.fullmatch(a.name)]
     if not star.target:
         return list(inputs)
     target = star.target
