@@ -18,7 +18,7 @@ from runtime.sql.errors import PySparkNotImplementedError
 
 __all__ = ["DataFrameReader", "DataFrameWriter"]
 
-_FORMATS = {"csv", "json", "text", "parquet"}
+_FORMATS = {"csv", "json", "text", "parquet", "orc"}
 
 
 def _to_str(value: Any) -> str:
@@ -37,7 +37,7 @@ def _paths(path: Any) -> list[str]:
 
 
 class DataFrameReader:
-    """Loads DataFrames from files: csv, json, text, parquet."""
+    """Loads DataFrames from files: csv, json, text, parquet, orc."""
 
     def __init__(self, session: Any):
         self._session = session
@@ -108,10 +108,10 @@ class DataFrameReader:
     def parquet(self, *paths: str, **options: Any) -> Any:
         return self.load(list(paths), "parquet", None, **options)
 
-    def orc(self, path: Any, **options: Any) -> Any:
-        raise AnalysisException(
-            "[DATA_SOURCE_NOT_FOUND] Failed to find the data source: orc (not available in "
-            "sparkcli yet; use parquet). SQLSTATE: 42K02", errorClass="DATA_SOURCE_NOT_FOUND")
+    def orc(self, path: Any, mergeSchema: Any = None, pathGlobFilter: Any = None,
+            recursiveFileLookup: Any = None, **options: Any) -> Any:
+        """ORC files (pyarrow.orc)."""
+        return self.load(path, "orc", None, mergeSchema=mergeSchema, **options)
 
     def table(self, tableName: str) -> Any:
         return self._session.table(tableName)
@@ -179,6 +179,12 @@ class DataFrameWriter:
     def json(self, path: str, mode: str | None = None, compression: str | None = None,
              **options: Any) -> None:
         self.save(path, "json", mode, None, compression=compression, **options)
+
+    def orc(self, path: str, mode: str | None = None, partitionBy: Any = None,
+            compression: str | None = None) -> None:
+        """ORC files (``part-00000-<uuid>-c000.snappy.orc``; compression: snappy, zlib,
+        lz4, zstd or none)."""
+        self.save(path, "orc", mode, partitionBy, compression=compression)
 
     def text(self, path: str, compression: str | None = None, lineSep: str | None = None
              ) -> None:

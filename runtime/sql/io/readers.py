@@ -137,6 +137,13 @@ def infer_schema(fmt: str, files: list[str], options: dict[str, str]) -> T.Struc
             raise _unable(fmt)
         schema = pq.read_schema(files[0])
         return T.StructType([T.StructField(f.name, from_arrow(f.type), True) for f in schema])
+    if fmt == "orc":
+        import pyarrow.orc as po
+
+        if not files:
+            raise _unable(fmt)
+        schema = po.ORCFile(files[0]).schema
+        return T.StructType([T.StructField(f.name, from_arrow(f.type), True) for f in schema])
     if fmt == "csv":
         if not files:
             raise _unable(fmt)
@@ -268,6 +275,21 @@ def _read_table(rel: FileRelation, path: str, ectx: EvalContext) -> Any:
         want = [a.name for a in rel.output]
         available = set(pq.read_schema(path).names)
         table = pq.read_table(path, columns=[n for n in want if n in available])
+        return _conform(table, T.StructType([f for f in data_fields
+                                             if f.name in want and f.name in available]),
+                        options, path, ectx, 0)
+    if rel.fmt == "orc":
+        import pyarrow.orc as po
+
+        want = [a.name for a in rel.output]
+        orc = po.ORCFile(path)
+        available = set(orc.schema.names)
+        cols = [n for n in want if n in available]
+        if cols:
+            table = orc.read(columns=cols)
+        else:  # no column needed (count()): one column read for the row count
+            first = orc.schema.names[0]
+            table = orc.read(columns=[first]).drop_columns([first])
         return _conform(table, T.StructType([f for f in data_fields
                                              if f.name in want and f.name in available]),
                         options, path, ectx, 0)

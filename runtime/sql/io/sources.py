@@ -2,8 +2,8 @@
 
 ``file_relation(fmt, paths, options, schema)`` lists the files (a path may be a file, a
 directory or a glob; names starting with ``_`` or ``.`` are skipped, as Spark's
-``_SUCCESS``/``.crc``), discovers Hive-style partition directories (``year=2024/``) as
-trailing columns, and takes the schema given by the user or infers it:
+``_SUCCESS``/``.crc``), discovers Hive-style partition directories (``year=2024/``, names %-unescaped) as
+trailing columns (typed int, bigint, double, boolean, date, timestamp, else string), and takes the schema given by the user or infers it:
 * text: one ``value: string`` column;
 * csv: column names from the header (or ``_c0, _c1, ...``); all strings unless
   ``inferSchema``, which types each column as Spark does (int, bigint, double, boolean, date,
@@ -15,8 +15,10 @@ A missing path is ``[PATH_NOT_FOUND]``.
 
 from __future__ import annotations
 
+import datetime as _dt
 import glob as _glob
 import os
+from urllib.parse import unquote
 from typing import Any
 
 from runtime.sql import types as T
@@ -61,7 +63,7 @@ def _walk(root: str, parts: tuple) -> list[tuple[str, int, tuple]]:
         if os.path.isdir(full):
             if "=" in name:
                 k, v = name.split("=", 1)
-                out.extend(_walk(full, parts + ((k, v),)))
+                out.extend(_walk(full, parts + ((unquote(k), unquote(v)),)))
         else:
             out.append((os.path.abspath(full), os.path.getsize(full), parts))
     return out
@@ -88,9 +90,25 @@ def _partition_schema(files: list) -> T.StructType:
                 [float(v) for v in vs]
                 dt = T.DoubleType()
             except ValueError:
-                dt = T.StringType()
+                dt = _partition_type_of_text(vs)
         fields.append(T.StructField(n, dt, True))
     return T.StructType(fields)
+
+
+def _partition_type_of_text(vs: list[str]) -> T.DataType:
+    """Spark's inference for non-numeric partition values: boolean, date, timestamp, else
+    string."""
+    if vs and all(v in ("true", "false") for v in vs):
+        return T.BooleanType()
+    for dtype, parse in ((T.DateType(), _dt.date.fromisoformat),
+                         (T.TimestampType(), _dt.datetime.fromisoformat)):
+        try:
+            if vs and all(parse(v) is not None and (dtype != T.DateType() or len(v) == 10)
+                          for v in vs):
+                return dtype
+        except ValueError:
+            pass
+    return T.StringType()
 
 
 def file_relation(fmt: str, paths: list[str], options: dict[str, str],

@@ -26,6 +26,7 @@ from runtime.sql.errors import AnalysisException
 from runtime.sql.expressions.casts import cast_array
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.formatting.jsonrows import row_to_json, timestamp_text
+from runtime.sql.formatting.values import format_value
 from runtime.sql.arrow_types import column_to_python
 
 __all__ = ["write_files"]
@@ -36,10 +37,10 @@ _CODEC_EXT = {"gzip": ".gz", "bzip2": ".bz2", "snappy": ".snappy", "zstd": ".zst
 
 
 def _file_name(index: int, job: str, fmt: str, codec: str | None) -> str:
-    if fmt == "parquet":
+    if fmt in ("parquet", "orc"):
         c = codec or "snappy"
         prefix = "" if c in ("none", "uncompressed") else _CODEC_EXT.get(c, "." + c)
-        return f"part-{index:05d}-{job}-c000{prefix}.parquet"
+        return f"part-{index:05d}-{job}-c000{prefix}.{fmt}"
     suffix = "" if not codec or codec in ("none", "uncompressed") else \
         _CODEC_EXT.get(codec, "." + codec)
     return f"part-{index:05d}-{job}-c000.{_EXT[fmt]}{suffix}"
@@ -129,9 +130,21 @@ def _split_by(table: Any, schema: T.StructType, cols: list[str]) -> list[tuple[s
             v = row[c]
             m = pc.is_null(table.column(c)) if v is None else pc.equal(table.column(c), v)
             mask = m if mask is None else pc.and_(mask, m)
-            parts.append(f"{c}={'__HIVE_DEFAULT_PARTITION__' if v is None else v}")
+            text = "__HIVE_DEFAULT_PARTITION__" if v is None else \
+                _escape_path_name(format_value(v, schema[c].dataType))
+            parts.append(f"{_escape_path_name(c)}={text}")
         out.append((os.path.join(*parts), table.filter(mask).drop_columns(cols)))
     return out
+
+
+_ESCAPED = set('"#%\'*/:=?\\\x7f{[]^')
+
+
+def _escape_path_name(text: str) -> str:
+    """Spark's ExternalCatalogUtils.escapePathName: characters unsafe in a directory name
+    as %XX (``2024-01-02 03:04:05`` -> ``2024-01-02 03%3A04%3A05``)."""
+    return "".join(f"%{ord(ch):02X}" if ch in _ESCAPED or ord(ch) < 0x20 else ch
+                   for ch in text)
 
 
 def _write_one(table: Any, schema: T.StructType, fmt: str, path: str, options: dict[str, str],
@@ -145,6 +158,12 @@ def _write_one(table: Any, schema: T.StructType, fmt: str, path: str, options: d
         table = table.replace_schema_metadata(meta)
         pq.write_table(table, path, compression=(codec or "snappy")
                        if codec not in ("none", "uncompressed") else "none")
+        return
+    if fmt == "orc":
+        import pyarrow.orc as po
+
+        po.write_table(table, path, compression=(codec or "snappy")
+                       if codec not in ("none", "uncompressed") else "uncompressed")
         return
     opener = _opener(path, codec)
     if fmt == "text":
