@@ -22,6 +22,7 @@ from runtime.sql import types as T
 from runtime.sql.arrow_types import from_arrow, to_arrow, to_arrow_schema
 from runtime.sql.errors import SparkRuntimeException
 from runtime.sql.expressions.casts import cast_array
+from runtime.sql.expressions.datetime_patterns import DAY_US, from_local, parse_local
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan.logical import FileRelation
 from runtime.sql.errors import AnalysisException
@@ -65,14 +66,15 @@ def _csv_table(path: str, options: dict[str, str], names: list[str] | None,
                               escape_char=escape or False, double_quote=True,
                               newlines_in_values=_flag(options, "multiLine"),
                               invalid_row_handler=on_invalid)
-    convert = pcsv.ConvertOptions(strings_can_be_null=True, null_values=[null_value or ""],
+    nulls = sorted({null_value or "", ""})  # an empty field is NULL whatever nullValue is
+    convert = pcsv.ConvertOptions(strings_can_be_null=True, null_values=nulls,
                                   quoted_strings_can_be_null=False,
                                   column_types=None if names is None else
                                   {n: pa.string() for n in names})
     if names is None:
         table = pcsv.read_csv(path, read_options=read, parse_options=parse,
                               convert_options=pcsv.ConvertOptions(
-                                  strings_can_be_null=True, null_values=[null_value or ""],
+                                  strings_can_be_null=True, null_values=nulls,
                                   quoted_strings_can_be_null=False))
         return table.cast(pa.schema([pa.field(f.name, pa.string()) for f in table.schema]))
     return pcsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
@@ -159,9 +161,20 @@ def infer_schema(fmt: str, files: list[str], options: dict[str, str]) -> T.Struc
             raise _unable(fmt)
         table = pa.concat_tables([_json_table(f, options, None) for f in files],
                                  promote_options="permissive")
-        return _json_schema(table.schema)
+        schema = _json_schema(table.schema)
+        return _all_strings(schema) if _flag(options, "primitivesAsString") else schema
     raise SparkRuntimeException(f"[DATA_SOURCE_NOT_FOUND] Failed to find the data source: "
                                 f"{fmt}.", errorClass="DATA_SOURCE_NOT_FOUND")
+
+
+def _all_strings(t: T.DataType) -> Any:
+    """json's primitivesAsString: every leaf type becomes string."""
+    if isinstance(t, T.StructType):
+        return T.StructType([T.StructField(f.name, _all_strings(f.dataType), True)
+                             for f in t.fields])
+    if isinstance(t, T.ArrayType):
+        return T.ArrayType(_all_strings(t.elementType), True)
+    return T.StringType()
 
 
 def _unable(fmt: str) -> Exception:
@@ -207,6 +220,8 @@ def _json_table(path: str, options: dict[str, str], schema: T.StructType | None)
         if schema is not None:
             return pa.Table.from_batches([rows_to_batch(rows, schema)])
         return pa.Table.from_pylist(rows)
+    if schema is not None and _flag(options, "primitivesAsString"):
+        schema = None  # numbers and booleans are read as they are, then cast to string
     parse = pjson.ParseOptions(
         explicit_schema=_json_read_schema(schema) if schema is not None else None,
         unexpected_field_behavior="ignore" if schema is not None else "infer")
@@ -224,6 +239,42 @@ def _json_read_schema(schema: T.StructType) -> Any:
     return pa.schema(fields)
 
 
+def _pattern_for(options: dict[str, str], dtype: T.DataType) -> str | None:
+    if isinstance(dtype, T.DateType):
+        return _opt(options, "dateFormat")
+    if isinstance(dtype, T.TimestampType):
+        return _opt(options, "timestampFormat")
+    return None
+
+
+def _parse_with_pattern(src: Any, dtype: T.DataType, pattern: str, ectx: EvalContext) -> Any:
+    """Strings parsed with a Java pattern (dateFormat/timestampFormat); NULL if they do not
+    match (a malformed value for the read mode)."""
+    import numpy as np
+    import pyarrow as pa
+
+    micros, ok = parse_local(src, pattern)
+    valid = ok & src.is_valid().to_numpy(zero_copy_only=False)
+    if isinstance(dtype, T.DateType):
+        days = (micros // DAY_US).astype(np.int32)
+        return pa.array(days, pa.int32(), mask=~valid).cast(pa.date32())
+    naive = pa.array(micros, pa.timestamp("us"), mask=~valid)
+    return from_local(naive, ectx.time_zone).cast(to_arrow(dtype))
+
+
+def _raw_lines(path: str, bad: Any, data_offset: int, n: int) -> Any:
+    """The corrupt-record column: each malformed row's line of the file, else NULL."""
+    import pyarrow as pa
+
+    flags = bad.to_pylist() if bad is not None else [False] * n
+    if not any(flags):
+        return pa.nulls(n, pa.string())
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        lines = fh.read().splitlines()
+    return pa.array([lines[i + data_offset] if f and i + data_offset < len(lines) else None
+                     for i, f in enumerate(flags)], pa.string())
+
+
 # -- reading ------------------------------------------------------------------------------------
 def _conform(table: Any, schema: T.StructType, options: dict[str, str], path: str,
              ectx: EvalContext, data_offset: int) -> Any:
@@ -239,13 +290,23 @@ def _conform(table: Any, schema: T.StructType, options: dict[str, str], path: st
             continue
         src = table.column(f.name).combine_chunks()
         src_type = from_arrow(src.type)
-        out = cast_array(src, src_type, f.dataType, False, ectx) if src_type != f.dataType \
-            else src
+        pattern = _pattern_for(options, f.dataType) if isinstance(src_type, T.StringType) \
+            else None
+        if pattern:
+            out = _parse_with_pattern(src, f.dataType, pattern, ectx)
+        else:
+            out = cast_array(src, src_type, f.dataType, False, ectx) \
+                if src_type != f.dataType else src
         failed = pc.and_(pc.is_valid(src), pc.is_null(out))
         bad = failed if bad is None else pc.or_(bad, failed)
         cols.append(out)
     if not cols:  # nothing to read but the row count (count(*) after column pruning)
         return table.select([])
+    corrupt = _opt(options, "columnNameOfCorruptRecord", default="_corrupt_record")
+    names = [f.name for f in schema.fields]
+    if corrupt in names and corrupt not in table.column_names and mode == "PERMISSIVE":
+        lines = _raw_lines(path, bad, data_offset, table.num_rows)
+        cols[names.index(corrupt)] = lines
     result = pa.Table.from_arrays(cols, schema=to_arrow_schema(schema))
     if bad is not None and pc.any(bad).as_py():
         if mode == "FAILFAST":
@@ -295,6 +356,8 @@ def _read_table(rel: FileRelation, path: str, ectx: EvalContext) -> Any:
                         options, path, ectx, 0)
     if rel.fmt == "csv":
         n_file_cols = len(_csv_header_names(path, options))
+        corrupt = _opt(options, "columnNameOfCorruptRecord", default="_corrupt_record")
+        extra = [f for f in full.fields[n_file_cols:] if f.name == corrupt]
         full = T.StructType(full.fields[:n_file_cols])
         names = [f.name for f in full.fields]
         mode = (_opt(options, "mode", default="PERMISSIVE") or "PERMISSIVE").upper()
@@ -311,7 +374,7 @@ def _read_table(rel: FileRelation, path: str, ectx: EvalContext) -> Any:
 
         table = _csv_table(path, options, names, invalid)
         offset = 1 if _flag(options, "header") else 0
-        return _conform(table, full, options, path, ectx, offset)
+        return _conform(table, T.StructType(full.fields + extra), options, path, ectx, offset)
     if rel.fmt == "json":
         parts = {k for k, _ in rel.files[0][2]} if rel.files else set()
         own = T.StructType([f for f in full.fields if f.name not in parts])
