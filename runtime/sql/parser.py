@@ -17,6 +17,7 @@ from runtime.sql import types as T
 from runtime.sql.ddl import parse_type
 from runtime.sql.errors import ParseException
 from runtime.sql.parser_dialect import spark_dialect
+from runtime.sql.expressions.lambdas import LambdaFunction
 from runtime.sql.expressions.base import (
     Alias, CaseWhen, Cast, Expression, Literal, SortOrder, UnresolvedAttribute,
     UnresolvedExtract, UnresolvedFunction, UnresolvedStar)
@@ -153,6 +154,9 @@ class _Converter:
                 return UnresolvedFunction(e.name.lower(), tuple(
                     self.convert(a) for a in items[0].expressions), True)
             return UnresolvedFunction(e.name.lower(), tuple(self.convert(a) for a in items))
+        if isinstance(e, exp.Lambda):  # x -> x + 1, (acc, x) -> acc + x
+            return LambdaFunction((self.convert(e.this),) + tuple(
+                UnresolvedAttribute((p.name,)) for p in e.expressions))
         if isinstance(e, exp.Identifier):  # a lambda variable in a lambda's body
             return UnresolvedAttribute((e.name,))
         if isinstance(e, exp.Extract):

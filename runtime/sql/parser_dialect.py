@@ -27,7 +27,7 @@ array_join array_max array_min array_position array_prepend array_remove array_r
 array_size array_sort array_union arrays_overlap arrays_zip element_at exists filter flatten
 forall map_concat map_contains_key map_entries map_filter map_from_arrays map_from_entries
 map_keys map_values map_zip_with reduce sequence shuffle slice sort_array transform
-transform_keys transform_values try_element_at zip_with named_struct cardinality get
+transform_keys transform_values try_element_at zip_with named_struct cardinality get map struct
 approx_percentile corr covar_pop covar_samp histogram_numeric kurtosis listagg max_by median
 min_by mode percentile percentile_approx product regr_avgx regr_avgy regr_count
 regr_intercept regr_r2 regr_slope regr_sxx regr_sxy regr_syy skewness string_agg try_avg

@@ -27,6 +27,7 @@ from runtime.sql.expressions.base import transform_up
 from runtime.sql.expressions.casts import can_cast
 from runtime.sql.ddl import type_ddl
 from runtime.sql.expressions.base import Call
+from runtime.sql.expressions.lambdas import is_lambda
 
 __all__ = ["ExpressionResolver", "UnresolvedRegex", "expand_star"]
 
@@ -150,11 +151,20 @@ class ExpressionResolver:
             for c in fn.children:
                 if isinstance(c, UnresolvedStar):
                     args.extend(expand_star(c, inputs, self.ctx.case_sensitive))
+                elif is_lambda(c):
+                    args.append(c)  # bound by the higher-order function (lambdas.py)
                 else:
                     args.append(self.resolve(c, inputs))
         if spec.agg is not None:
             return spec.bind(args, self.ctx, fn.distinct)
-        out = spec.bind(args, self.ctx)
+        if spec.extra.get("higher_order"):
+            def in_lambda(body: Expression, variables: list) -> Expression:
+                shadowed = {v.name.lower() for v in variables}
+                return self.resolve(body, variables + [a for a in inputs
+                                                       if a.name.lower() not in shadowed])
+            out = spec.bind(args, self.ctx, in_lambda)
+        else:
+            out = spec.bind(args, self.ctx)
         if fn.options and hasattr(out, "options"):
             from dataclasses import replace
 

@@ -110,7 +110,9 @@ def _size(call: Any, args: list, ectx: EvalContext) -> Any:
     return pc.cast(pc.fill_null(n, -1), pa.int32())
 
 
-simple("size", _bind_size, _size, None, "cardinality")
+simple("size", _bind_size, _size, None)
+simple("cardinality", lambda args, ctx: (arity("cardinality", args, 1), make_call(
+    lookup("cardinality"), args, T.IntegerType(), False))[1], _size)
 
 
 def _bind_extract(args: list[Expression], ctx: Any) -> Expression:

@@ -15,7 +15,7 @@ from typing import Any
 from runtime.sql.expressions.base import Expression, UnresolvedFunction
 from sparkcli.sql.column import Column, lit_expr, to_expr
 
-__all__ = ["call", "col_arg", "lit_arg", "named_call", "unary"]
+__all__ = ["by_kinds", "call", "col_arg", "lit_arg", "named_call", "unary", "value_arg"]
 
 
 def col_arg(v: Any) -> Expression:
@@ -26,6 +26,9 @@ def col_arg(v: Any) -> Expression:
 def lit_arg(v: Any) -> Expression:
     """A Column, or a Python value as a literal."""
     return v._expr if isinstance(v, Column) else lit_expr(v)
+
+
+value_arg = lit_arg  # the name the date/time, collection and aggregate modules use
 
 
 def call(name: str, *args: Expression) -> Column:
@@ -53,4 +56,15 @@ def unary(name: str, param: str = "col", doc: str | None = None):
         return call(name, col_arg(args[0]))
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc or f"Spark's ``{name}({param})``."
+    return f
+
+
+def by_kinds(name: str, kinds: str):
+    """A function of PySpark's shape: ``kinds`` has one letter per parameter, ``c`` for a
+    ``ColumnOrName`` and ``v`` for a Column-or-literal value."""
+    def f(*args: Any) -> Column:
+        return call(name, *((col_arg if k == "c" else lit_arg)(a)
+                            for k, a in zip(kinds, args)))
+    f.__name__ = name
+    f.__doc__ = f"Spark's ``{name}``."
     return f

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from runtime.sql.expressions.base import Expression, Literal, UnresolvedFunction
+from runtime.sql.expressions.base import Literal, UnresolvedFunction
 from runtime.sql import types as T
-from sparkcli.sql.column import Column, lit_expr, to_expr
+from sparkcli.sql.column import Column, lit_expr
+from sparkcli.sql.functions.arguments import by_kinds, call, col_arg, value_arg
 
 __all__ = [
     "add_months", "convert_timezone", "curdate", "current_timezone", "date_diff",
@@ -35,32 +36,13 @@ __all__ = [
 ]
 
 
-def _e(v: Any) -> Expression:
-    """A column (Column or name) as an expression."""
-    return to_expr(v)
-
-
-def _v(v: Any) -> Expression:
-    """A Column as it is, any other Python value as a literal."""
-    return v._expr if isinstance(v, Column) else lit_expr(v)
-
-
-def _call(name: str, *args: Expression) -> Column:
-    return Column(UnresolvedFunction(name, tuple(args)))
-
-
-def _unary(name: str):
-    def f(col: Any) -> Column:
-        return _call(name, _e(col))
-    f.__name__ = name
-    f.__doc__ = f"Spark's ``{name}``."
-    return f
+_e, _v, _call = col_arg, value_arg, call
 
 
 for _n in ("last_day", "weekofyear", "dayofweek", "weekday", "dayname", "monthname", "day",
            "unix_date", "unix_seconds", "unix_millis", "unix_micros", "timestamp_seconds",
            "timestamp_millis", "timestamp_micros", "date_from_unix_date", "window_time"):
-    globals()[_n] = _unary(_n)
+    globals()[_n] = by_kinds(_n, "c")
 
 
 def add_months(start: Any, months: Any) -> Column:
