@@ -18,7 +18,7 @@ from typing import Any
 from runtime.sql import types as T
 from runtime.sql.errors import DateTimeException, IllegalArgumentException, SparkRuntimeException
 from runtime.sql.expressions.base import Expression, Literal
-from runtime.sql.expressions.binding import arity, cast_to, make_call, require, simple
+from runtime.sql.expressions.binding import arity, cast_to, make_call, simple
 from runtime.sql.expressions.datetime_columns import (
     column, ints, out, valid, wall_micros, width)
 from runtime.sql.expressions.datetime_patterns import (
