@@ -260,21 +260,27 @@ def test_rewrite_replaces_map_output(tmp_path):
 
 
 # -- logging ------------------------------------------------------------------------------
-def test_spills_log_like_spark(tmp_path, caplog):
+def test_spills_log_like_spark(tmp_path):
     spec = ShuffleSpec(
         12, 2, portable_hash, Aggregator(lambda v: v, operator.add, operator.add), True
     )
     m = ShuffleMetrics()
-    # the engine's log configuration (set up by any earlier test that started an app) makes
-    # known loggers non-propagating, so listen on this logger itself, not on the root
+    # a handler of our own on the logger itself: the engine's log configuration (set up by
+    # any earlier test that started an app) makes known loggers non-propagating, and without
+    # it the root's handlers would see each record too
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = records.append
     logger = logging.getLogger("ExternalSorter")
-    logger.addHandler(caplog.handler)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
     try:
-        with caplog.at_level(logging.INFO, logger="ExternalSorter"):
-            write_map_output(make_records(n=30_000), spec, 0, "e", str(tmp_path), TINY, m)
+        write_map_output(make_records(n=30_000), spec, 0, "e", str(tmp_path), TINY, m)
     finally:
-        logger.removeHandler(caplog.handler)
-    msgs = [r.getMessage() for r in caplog.records if r.name == "ExternalSorter"]
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    msgs = [r.getMessage() for r in records]
     assert len(msgs) == m.spill_count > 1
     assert msgs[0].startswith("Thread ") and "spilling in-memory map of " in msgs[0]
     assert msgs[0].endswith(" KiB to disk (1 time so far)")
