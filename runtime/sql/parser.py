@@ -69,6 +69,10 @@ class _Converter:
         from sqlglot import exp
 
         name = type(e).__name__
+        if e.args.get("negate") and isinstance(e, exp.Expression):  # sqlglot: a NOT LIKE b
+            positive = e.copy()
+            positive.set("negate", None)
+            return UnresolvedFunction("not", (self.convert(positive),))
         if isinstance(e, exp.Paren):
             return self.convert(e.this)
         if isinstance(e, exp.Alias):

@@ -23,6 +23,7 @@ from typing import Any
 
 from sparkcli.rdd import RDD
 from sparkcli.sql.conf import RuntimeConfig
+from sparkcli.sql.sql_text import run_sql as _run_sql
 from sparkcli.sql.streaming.query import StreamingQueryManager
 from sparkcli.sql.streaming.readwriter import DataStreamReader
 from sparkcli.version import PYSPARK_API_VERSION
@@ -295,6 +296,17 @@ class SparkSession:
 
         plan = self._state().analyze(UnresolvedRelation(tuple(_split(tableName))))
         return DataFrame(plan, self)
+
+    def sql(self, sqlQuery: str, args: Any = None, **kwargs: Any) -> Any:
+        """A DataFrame of a SQL query (or the result of a SQL statement).
+
+        ``args``: a dict for named parameters (``:x``) or a list for positional ones (``?``);
+        ``kwargs``: values formatted into ``{name}`` references, a DataFrame as a relation.
+
+        >>> spark.sql("SELECT :x + 1 AS y", args={"x": 41}).collect()
+        [Row(y=42)]
+        """
+        return _run_sql(self, sqlQuery, args, kwargs)
 
     @property
     def readStream(self) -> Any:

@@ -52,6 +52,8 @@ class Analyzer:
                 raise AnalysisException(
                     f"[TABLE_OR_VIEW_NOT_FOUND] The table or view {name} cannot be found. "
                     "Verify the spelling and correctness of the schema and catalog.\n"
+                    "Search path: [`system`.`builtin`, `system`.`session`, "
+                    "`spark_catalog`.`default`].\n"
                     "If you did not qualify the name with a schema, verify the current_schema() "
                     "output, or qualify the name with the correct schema and catalog.\n"
                     "To tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF "

@@ -172,8 +172,9 @@ def _avg_finish(call: AggCall, arrs: list) -> Any:
         safe = pc.if_else(zero, pa.scalar(None, pa.int64()), count)
         return pc.divide(pc.cast(total, pa.float64()), pc.cast(safe, pa.float64()))
     s = call.dtype.scale
-    wide = pc.cast(total, pa.decimal128(38, min(38, s + 1)))
-    q = pc.divide(wide, pc.cast(count, pa.decimal128(19, 0)))
+    # decimal256: Arrow's quotient scale is s1 + p2 + 1, beyond decimal128's 38 digits
+    wide = pc.cast(total, pa.decimal256(40, min(38, s + 1)))
+    q = pc.divide(wide, pc.cast(count, pa.decimal256(19, 0)))
     q = pc.round(q, s, round_mode="half_towards_infinity")
     return pc.cast(q, to_arrow(call.dtype))
 

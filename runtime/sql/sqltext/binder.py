@@ -1,0 +1,637 @@
+"""A SQL query (sqlglot's Spark-dialect tree) to an analyzed logical plan.
+
+The binder builds the same logical nodes the DataFrame API builds and hands each one to the
+same ``Analyzer`` as soon as its children are analyzed, exactly like a chain of DataFrame
+calls: ``FROM`` -> ``WHERE`` -> ``GROUP BY``/aggregates -> ``HAVING`` -> ``SELECT`` ->
+``DISTINCT`` -> ``ORDER BY`` -> ``OFFSET`` -> ``LIMIT``. Binding step by step (rather than
+one unresolved tree analyzed at the end) is what lets it apply the rules only SQL has:
+
+* **FROM lists and inner joins** (``FROM a, b, c WHERE ...``, ``JOIN ... ON``) form one group
+  of relations and conjuncts, joined greedily as Spark's ReorderJoin does: start from the
+  first relation, then repeatedly take the first remaining relation connected to the joined
+  ones by a conjunct (a cross join only when none is); each conjunct becomes a join
+  condition as soon as all its relations are joined; one-relation conjuncts filter that
+  relation. Outer, semi and anti joins, ``USING`` and ``NATURAL`` are joined in the order
+  written and close the group.
+* **Fresh instances**: a relation read twice (a self-join, a CTE used twice, a correlated
+  subquery over the outer query's table) gets fresh expression ids, as Spark's
+  ``newInstance``; ``used_ids`` is the set of ids the query already holds.
+* **Aggregation**: ``GROUP BY`` accepts ordinals, select aliases and ``ALL``; aggregate
+  functions in ``HAVING``/``ORDER BY`` that the select list lacks are computed as hidden
+  columns of the ``Aggregate`` and projected away at the end (so are grouping columns the
+  select list does not show).
+* **Subqueries** are planned by ``subqueries.py`` into joins while their conjunct is bound.
+* **Correlation**: a WHERE conjunct of a subquery that resolves only with the outer query's
+  columns is correlated: it is taken out and handed back to the subquery planner as a join
+  condition.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from runtime.sql import types as T
+from runtime.sql.analysis.analyzer import Analyzer, dedup_right
+from runtime.sql.analysis.resolve import expand_star
+from runtime.sql.errors import AnalysisException
+from runtime.sql.execution.planner import and_all
+from runtime.sql.expressions.base import (
+    Alias, AttributeReference, Call, Expression, Literal, SortOrder, UnresolvedAttribute,
+    UnresolvedFunction, UnresolvedStar, transform_up)
+from runtime.sql.expressions.coercion import common_type
+from runtime.sql.expressions.registry import BindContext, lookup
+from runtime.sql.local_data import local_relation
+from runtime.sql.optimizer import fold
+from runtime.sql.plan import logical as L
+from runtime.sql.sqltext import subqueries
+from runtime.sql.sqltext.expressions import SqlExpressionConverter
+from runtime.sql.sqltext.parsing import parse_statement
+
+__all__ = ["QueryBinder", "bind_query"]
+
+
+def bind_query(state: Any, text: str, args: Any = None, frames: dict | None = None) -> Any:
+    """The analyzed logical plan of a query text, for a SessionState."""
+    tree = parse_statement(text)
+    binder = QueryBinder(state.bind_context(), state.lookup_relation, text, args, frames)
+    plan, _ = binder.bind(tree)
+    return plan
+
+
+class QueryBinder:
+    def __init__(self, ctx: BindContext, lookup_relation: Callable[[tuple], Any],
+                 text: str, args: Any = None, frames: dict | None = None):
+        self.ctx = ctx
+        self.lookup_relation = lookup_relation
+        self.an = Analyzer(ctx, lookup_relation)
+        self.text = text
+        self.args = args
+        self.frames = {k.lower(): v for k, v in (frames or {}).items()}
+        self.ctes: dict[str, L.LogicalPlan] = {}
+        self.used_ids: set[int] = set()
+        self._hidden = 0
+        self.param_position = [0]
+
+    # -- expressions -----------------------------------------------------------------------------
+    def converter(self, hook: Any = None) -> SqlExpressionConverter:
+        return SqlExpressionConverter(self.text, self.args, hook, self.param_position)
+
+    def expr(self, node: Any, hook: Any = None) -> Expression:
+        return self.converter(hook).convert(node)
+
+    def resolve(self, e: Expression, inputs: list) -> Expression:
+        return self.an.exprs.resolve(e, inputs)
+
+    def filter(self, plan: L.LogicalPlan, cond: Expression) -> L.LogicalPlan:
+        return self.an._filter(L.Filter(cond, (plan,)))
+
+    def hidden_name(self) -> str:
+        self._hidden += 1
+        return f"__sql_hidden_{self._hidden}"
+
+    # -- queries ---------------------------------------------------------------------------------
+    def bind(self, node: Any, outer: list | None = None, mode: str | None = None
+             ) -> tuple[L.LogicalPlan, list]:
+        """(plan, correlated conditions) of a query node; ``outer``: the enclosing query's
+        columns a subquery may reference; ``mode``: how the subquery is used."""
+        from sqlglot import exp
+
+        saved = dict(self.ctes)
+        try:
+            w = node.args.get("with_") if hasattr(node, "args") else None
+            if w is not None:
+                for cte in w.expressions:
+                    plan, _ = self.bind(cte.this)
+                    plan = _rename(plan, [c.name for c in cte.args["alias"].columns or []])
+                    self.ctes[cte.alias.lower()] = plan
+            if isinstance(node, exp.Subquery):
+                plan, corr = self.bind(node.this, outer, mode)
+                return self._modifiers(plan, node), corr
+            if isinstance(node, exp.Select):
+                return self._select(node, outer, mode)
+            if isinstance(node, exp.SetOperation):
+                return self._modifiers(self._setop(node), node), []
+            if isinstance(node, exp.Values):
+                return self._values(node), []
+            if isinstance(node, exp.Table) and not isinstance(node.this, exp.Identifier):
+                raise AnalysisException(f"unsupported relation {node.sql(dialect='spark')}")
+            raise AnalysisException(
+                f"[UNSUPPORTED_FEATURE] The query form {type(node).__name__} is not supported "
+                "by spark.sql yet. SQLSTATE: 0A000", errorClass="UNSUPPORTED_FEATURE")
+        finally:
+            self.ctes = saved
+
+    def _setop(self, node: Any) -> L.LogicalPlan:
+        from sqlglot import exp
+
+        left, _ = self.bind(node.this)
+        right, _ = self.bind(node.expression)
+        distinct = node.args.get("distinct", True) is not False
+        if isinstance(node, exp.Union):
+            plan = self.an.analyze(L.Union((left, self.fresh(right))))
+            return L.Distinct((plan,)) if distinct else plan
+        kind = "intersect" if isinstance(node, exp.Intersect) else "except"
+        union = self.an.analyze(L.Union((left, self.fresh(right))))  # widening rules
+        return L.SetOperation(kind, not distinct, tuple(union.children))
+
+    def _modifiers(self, plan: L.LogicalPlan, node: Any) -> L.LogicalPlan:
+        order = node.args.get("order")
+        if order is not None:
+            orders = [self._order_item(o, plan.output) for o in order.expressions]
+            plan = self.an.analyze(L.Sort(tuple(orders), True, (plan,)))
+        return self._limits(plan, node)
+
+    def _limits(self, plan: L.LogicalPlan, node: Any) -> L.LogicalPlan:
+        off = node.args.get("offset")
+        if off is not None:
+            plan = L.Offset(self._int(off.expression, "OFFSET"), (plan,))
+        lim = node.args.get("limit")
+        if lim is not None:
+            plan = L.Limit(self._int(lim.expression, "LIMIT"), (plan,))
+        return plan
+
+    def _int(self, node: Any, what: str) -> int:
+        e = fold(self.resolve(self.expr(node), []), self.ctx)
+        if not isinstance(e, Literal) or not isinstance(e.value, int) or e.value < 0:
+            raise AnalysisException(
+                f"[INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE] The {what} expression "
+                f"\"{e.sql()}\" is invalid. SQLSTATE: 42K0E",
+                errorClass="INVALID_LIMIT_LIKE_EXPRESSION")
+        return e.value
+
+    def _order_item(self, node: Any, output: list, hook: Any = None) -> SortOrder:
+        o = self.expr(node, hook)
+        if not isinstance(o, SortOrder):
+            o = SortOrder((o,), True, None)
+        child = o.child
+        if isinstance(child, Literal) and isinstance(child.value, int) and \
+                not isinstance(child.value, bool):
+            i = child.value
+            if not 1 <= i <= len(output):
+                raise AnalysisException(
+                    f"[ORDER_BY_POS_OUT_OF_RANGE] ORDER BY position {i} is not in select list "
+                    f"(valid range is [1, {len(output)}]). SQLSTATE: 42805",
+                    errorClass="ORDER_BY_POS_OUT_OF_RANGE")
+            o = SortOrder((output[i - 1],), o.ascending, o.nulls_first)
+        return o
+
+    # -- SELECT ----------------------------------------------------------------------------------
+    def _select(self, sel: Any, outer: list | None, mode: str | None
+                ) -> tuple[L.LogicalPlan, list]:
+        plan, corr = self._from_where(sel, outer)
+        if mode == "exists":
+            return plan, corr
+        holder = [plan]
+        hook = subqueries.hook(self, holder)
+        items = self._items(sel, plan, hook)
+        plan = holder[0]
+        group = sel.args.get("group")
+        having = sel.args.get("having")
+        keys: list[Expression] = []
+        if corr and mode == "scalar":
+            keys = subqueries.correlation_keys(corr, plan)
+        elif corr:
+            needed = set().union(*(c.references() for c in corr))
+            items += [a for a in plan.output if a.expr_id in needed]
+        aggregated = group is not None or having is not None or keys or \
+            any(_has_agg(i) for i in items)
+        if aggregated:
+            plan = self._aggregate(sel, plan, items, group, having, keys)
+        else:
+            plan = self.an.analyze(L.Project(tuple(items), (plan,)))
+            if sel.args.get("distinct") is not None:
+                plan = L.Distinct((plan,))
+            order = sel.args.get("order")
+            if order is not None:
+                orders = [self._order_item(o, plan.output) for o in order.expressions]
+                plan = self.an.analyze(L.Sort(tuple(orders), True, (plan,)))
+            plan = self._limits(plan, sel)
+        return plan, corr
+
+    def _items(self, sel: Any, plan: L.LogicalPlan, hook: Any) -> list[Expression]:
+        from sqlglot import exp
+
+        items: list[Expression] = []
+        for node in sel.expressions:
+            star = node if isinstance(node, exp.Star) else None
+            if isinstance(node, exp.Column) and isinstance(node.this, exp.Star):
+                star = node.this
+            if star is not None and star.args.get("except_"):
+                target = tuple(p.name for p in node.parts[:-1]) if isinstance(
+                    node, exp.Column) else ()
+                drop = [tuple(p.name for p in c.parts) for c in star.args["except_"]]
+                attrs = expand_star(UnresolvedStar(target or None), plan.output,
+                                    self.ctx.case_sensitive)
+                gone = {self.resolve(UnresolvedAttribute(d), attrs).expr_id for d in drop}
+                items.extend(a for a in attrs if a.expr_id not in gone)
+                continue
+            items.append(self.expr(node, hook))
+        return items
+
+    def _aggregate(self, sel: Any, plan: L.LogicalPlan, items: list, group: Any, having: Any,
+                   keys: list) -> L.LogicalPlan:
+        groupings = self._groupings(group, items, plan) + list(keys)
+        hidden: list[Expression] = []
+
+        def hide(e: Expression) -> Expression:
+            def fn(x: Expression) -> Expression | None:
+                if isinstance(x, UnresolvedFunction) and _is_agg(x.name):
+                    name = self.hidden_name()
+                    hidden.append(Alias((x,), name))
+                    return UnresolvedAttribute((name,))
+                return None
+            return transform_up(e, fn)
+
+        pending = subqueries.Pending(self)
+        having_e = hide(self.expr(having.this, pending)) if having is not None else None
+        order = sel.args.get("order")
+        named = [self.an.exprs.named(self.resolve(i, plan.output)) for i in items]
+        orders = []
+        if order is not None:
+            for o in order.expressions:
+                so = self._order_item(o, [_attr_of(n) for n in named])
+                orders.append(SortOrder((hide(so.child),), so.ascending, so.nulls_first))
+        shown = {_attr_of(n).expr_id for n in named}
+        group_attrs = [g for g in self._resolved_groupings(groupings, plan)
+                       if isinstance(g, AttributeReference) and g.expr_id not in shown]
+        if keys:  # correlation keys go last, after the subquery's value
+            group_attrs = [g for g in group_attrs if g not in keys]
+        aggs = tuple(named) + tuple(group_attrs) + tuple(hidden) + \
+            tuple(k for k in keys if k.expr_id not in shown)
+        agg = self.an.analyze(L.Aggregate(tuple(groupings), aggs, (plan,)))
+        out: L.LogicalPlan = agg
+        if having_e is not None:
+            if pending.items:
+                holder = [agg]
+                having_e = subqueries.substitute(having_e, pending.apply(holder))
+                out = self.filter(holder[0], having_e)
+                out = self.an.analyze(L.Project(tuple(agg.output), (out,)))
+            else:
+                out = self.filter(agg, having_e)
+        if sel.args.get("distinct") is not None:
+            out = L.Distinct((self.an.analyze(L.Project(tuple(agg.output[:len(named)]),
+                                                        (out,))),))
+        if orders:
+            out = self.an.analyze(L.Sort(tuple(orders), True, (out,)))
+        n_keys = len([k for k in keys if k.expr_id not in shown])
+        visible = agg.output[:len(named)] + (agg.output[-n_keys:] if n_keys else [])
+        out = self.an.analyze(L.Project(tuple(visible), (out,)))
+        return self._limits(out, sel)
+
+    def _groupings(self, group: Any, items: list, plan: L.LogicalPlan) -> list[Expression]:
+        from sqlglot import exp
+
+        if group is None:
+            return []
+        if group.args.get("all"):
+            return [_strip_alias(i) for i in items if not _has_agg(i)]
+        out: list[Expression] = []
+        for g in group.expressions:
+            if isinstance(g, (exp.Rollup, exp.Cube, exp.GroupingSets)):
+                raise AnalysisException(
+                    "[UNSUPPORTED_FEATURE] GROUP BY ROLLUP/CUBE/GROUPING SETS is not supported "
+                    "by spark.sql yet. SQLSTATE: 0A000", errorClass="UNSUPPORTED_FEATURE")
+            e = self.expr(g)
+            if isinstance(e, Literal) and isinstance(e.value, int) and \
+                    not isinstance(e.value, bool):
+                if not 1 <= e.value <= len(items):
+                    raise AnalysisException(
+                        f"[GROUP_BY_POS_OUT_OF_RANGE] GROUP BY position {e.value} is not in "
+                        f"select list (valid range is [1, {len(items)}]). SQLSTATE: 42805",
+                        errorClass="GROUP_BY_POS_OUT_OF_RANGE")
+                e = _strip_alias(items[e.value - 1])
+            elif isinstance(e, UnresolvedAttribute) and len(e.parts) == 1:
+                try:
+                    self.resolve(e, plan.output)
+                except AnalysisException:
+                    alias = [i for i in items if isinstance(i, Alias) and
+                             i.name.lower() == e.parts[0].lower()]
+                    if not alias:
+                        raise
+                    e = alias[0].child
+            out.append(e)
+        return out
+
+    def _resolved_groupings(self, groupings: list, plan: L.LogicalPlan) -> list:
+        return [self.resolve(g, plan.output) for g in groupings]
+
+    # -- FROM / WHERE ----------------------------------------------------------------------------
+    def _from_where(self, sel: Any, outer: list | None) -> tuple[L.LogicalPlan, list]:
+        src = sel.args.get("from_")
+        where = sel.args.get("where")
+        conjuncts = _conjuncts(where.this) if where is not None else []
+        plain = [c for c in conjuncts if not subqueries.contains_subquery(c)]
+        deferred = [c for c in conjuncts if subqueries.contains_subquery(c)]
+        if src is None:
+            plan: L.LogicalPlan = self.an.analyze(L.Project((), (_one_row(),)))
+            group = [plan]
+            conds: list = []
+        else:
+            group = [self.relation(src.this)]
+            conds = []
+            for j in sel.args.get("joins") or []:
+                right = self.relation(j.this)
+                kind = _join_kind(j)
+                if kind == "inner" and not j.args.get("using") and not j.args.get("method"):
+                    group.append(right)
+                    if j.args.get("on") is not None:
+                        conds += _conjuncts(j.args["on"])
+                    continue
+                left, corr = self._join_group(group, conds, None)
+                group, conds = [self._explicit_join(left, right, kind, j)], []
+        plan, corr = self._join_group(group, conds + plain, outer)
+        if deferred:
+            base = plan.output
+            holder = [plan]
+            for c in deferred:
+                if subqueries.is_predicate(c):
+                    subqueries.apply_predicate(self, holder, c)
+                else:
+                    cond = self.expr(c, subqueries.hook(self, holder))
+                    holder[0] = self.filter(holder[0], self.resolve(cond, holder[0].output))
+            plan = self.an.analyze(L.Project(tuple(base), (holder[0],)))
+        return plan, corr
+
+    def _join_group(self, members: list, conds: list, outer: list | None
+                    ) -> tuple[L.LogicalPlan, list]:
+        inputs = [a for m in members for a in m.output]
+        owner = {a.expr_id: i for i, m in enumerate(members) for a in m.output}
+        corr: list[Expression] = []
+        top: list[Expression] = []
+        local: dict[int, list] = {}
+        joins: list[tuple[set, Expression]] = []
+        for node in conds:
+            e = self.expr(node)
+            try:
+                r = self.resolve(e, inputs)
+            except AnalysisException:
+                if not outer:
+                    raise
+                r = self.resolve(self._scoped(e, inputs, list(outer)), inputs + list(outer))
+                corr.append(r)
+                continue
+            rel = {owner[i] for i in r.references() if i in owner}
+            if not rel:
+                top.append(r)
+            elif len(rel) == 1:
+                local.setdefault(rel.pop(), []).append(r)
+            else:
+                joins.append((rel, r))
+        kids = [self.filter(m, and_all(local[i])) if i in local else m
+                for i, m in enumerate(members)]
+        done = {0}
+        plan = kids[0]
+        while len(done) < len(kids):
+            rest = [i for i in range(len(kids)) if i not in done]
+            nxt = next((i for i in rest if any(i in rel and rel <= done | {i}
+                                                for rel, _ in joins)), rest[0])
+            done.add(nxt)
+            here = [c for rel, c in joins if rel <= done and nxt in rel]
+            joins = [(rel, c) for rel, c in joins if not (rel <= done and nxt in rel)]
+            jt = "inner" if here else "cross"
+            plan = self.an.analyze(L.Join(jt, and_all(here) if here else None,
+                                          (plan, kids[nxt])))
+        if top:
+            plan = self.filter(plan, and_all(top))
+        return plan, corr
+
+    def _scoped(self, e: Expression, inputs: list, outer: list) -> Expression:
+        """Names resolved in the subquery's own scope first, then in the outer query's."""
+        def fn(x: Expression) -> Expression | None:
+            if not isinstance(x, UnresolvedAttribute):
+                return None
+            try:
+                return self.an.exprs.resolve_name(x.parts, inputs)
+            except AnalysisException:
+                return self.an.exprs.resolve_name(x.parts, outer)
+        return transform_up(e, fn)
+
+    def _explicit_join(self, left: L.LogicalPlan, right: L.LogicalPlan, kind: str, j: Any
+                       ) -> L.LogicalPlan:
+        using = [u.name for u in j.args.get("using") or []]
+        if j.args.get("method") and str(j.args["method"]).upper() == "NATURAL":
+            names = {a.name.lower() for a in right.output}
+            using = [a.name for a in left.output if a.name.lower() in names]
+        if using:
+            return self._using_join(left, right, kind, using)
+        on = j.args.get("on")
+        cond = None
+        if on is not None:
+            cond = self.resolve(self.expr(on), left.output + right.output)
+        if kind == "inner" and cond is None:
+            kind = "cross"
+        return self.an.analyze(L.Join(kind, cond, (left, right)))
+
+    def _using_join(self, left: L.LogicalPlan, right: L.LogicalPlan, kind: str,
+                    using: list) -> L.LogicalPlan:
+        lk = [self.resolve(UnresolvedAttribute((u,)), left.output) for u in using]
+        rk = [self.resolve(UnresolvedAttribute((u,)), right.output) for u in using]
+        cond = and_all([self.resolve(UnresolvedFunction("=", (a, b)), left.output + right.output)
+                        for a, b in zip(lk, rk)])
+        joined = self.an.analyze(L.Join(kind, cond, (left, right)))
+        if kind in ("semi", "anti"):
+            return joined
+        keys: list[Expression] = []
+        for a, b in zip(lk, rk):
+            if kind == "right":
+                keys.append(b)
+            elif kind == "full":
+                keys.append(Alias((UnresolvedFunction("coalesce", (a, b)),), a.name))
+            else:
+                keys.append(a)
+        lids = {k.expr_id for k in lk}
+        rids = {k.expr_id for k in rk}
+        rest = [a for a in joined.output if a.expr_id not in lids | rids]
+        return self.an.analyze(L.Project(tuple(keys + rest), (joined,)))
+
+    # -- relations -------------------------------------------------------------------------------
+    def fresh(self, plan: L.LogicalPlan) -> L.LogicalPlan:
+        """The plan with fresh expression ids if this query already holds any of its ids."""
+        ids = {a.expr_id for a in plan.output}
+        if ids & self.used_ids:
+            plan = dedup_right(plan)
+            plan = self.an.analyze(plan) if not plan.resolved else plan
+        self.used_ids |= {a.expr_id for a in plan.output}
+        return plan
+
+    def relation(self, node: Any) -> L.LogicalPlan:
+        from sqlglot import exp
+
+        alias_node = node.args.get("alias")
+        alias = alias_node.name if alias_node is not None else None
+        columns = [c.name for c in (alias_node.columns if alias_node is not None else [])]
+        if isinstance(node, exp.Table):
+            parts = tuple(p.name for p in node.parts)
+            plan = self._named(parts)
+            plan = L.SubqueryAlias(alias or parts[-1], (self.fresh(plan),))
+        elif isinstance(node, exp.Subquery):
+            plan, _ = self.bind(node.this)
+            plan = self._modifiers(plan, node)
+            plan = L.SubqueryAlias(alias or "__auto_generated_subquery_name",
+                                   (self.fresh(plan),))
+        elif isinstance(node, exp.Values):
+            plan = self._values(node)
+            plan = L.SubqueryAlias(alias or "__auto_generated_subquery_name", (plan,))
+        else:
+            raise AnalysisException(
+                f"[UNSUPPORTED_FEATURE] The relation {node.sql(dialect='spark')} is not "
+                "supported by spark.sql yet. SQLSTATE: 0A000", errorClass="UNSUPPORTED_FEATURE")
+        if columns and not isinstance(node, exp.Values):
+            plan = L.SubqueryAlias(plan.alias, (_rename(plan.child, columns),))
+        return plan
+
+    def _named(self, parts: tuple) -> L.LogicalPlan:
+        if len(parts) == 1:
+            key = parts[0].lower()
+            if key in self.ctes:
+                return self.ctes[key]
+            if key in self.frames:
+                return self.frames[key]
+        found = self.lookup_relation(parts)
+        if found is None:
+            self.an.analyze(L.UnresolvedRelation(parts))  # raises TABLE_OR_VIEW_NOT_FOUND
+        return self.an.analyze(found)
+
+    def _values(self, node: Any) -> L.LogicalPlan:
+        from sqlglot import exp
+
+        rows = []
+        for t in node.expressions:
+            vals = t.expressions if isinstance(t, exp.Tuple) else [t]
+            rows.append([fold(self.resolve(self.expr(v), []), self.ctx) for v in vals])
+        width = len(rows[0])
+        if any(len(r) != width for r in rows):
+            raise AnalysisException(
+                "[INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH] Invalid inline table. Inline "
+                "table expected 1 columns but found 2 columns in row 0. SQLSTATE: 42000",
+                errorClass="INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH")
+        alias = node.args.get("alias")
+        names = [c.name for c in (alias.columns if alias is not None else [])] or \
+            [f"col{i + 1}" for i in range(width)]
+        fields = []
+        for i, name in enumerate(names):
+            vals = [r[i] for r in rows]
+            if not all(isinstance(v, Literal) for v in vals):
+                raise AnalysisException(
+                    "[INVALID_INLINE_TABLE.CANNOT_EVALUATE_EXPRESSION_IN_INLINE_TABLE] Invalid "
+                    "inline table. Cannot evaluate the expression in inline table definition. "
+                    "SQLSTATE: 42000", errorClass="INVALID_INLINE_TABLE")
+            t = common_type([v.dtype for v in vals]) or T.StringType()
+            if isinstance(t, T.NullType):
+                t = T.NullType()
+            fields.append(T.StructField(name, t, any(v.value is None for v in vals)))
+        data = [tuple(_coerce(v.value, f.dataType) for v, f in zip(r, fields)) for r in rows]
+        return local_relation(data, T.StructType(fields), 1)
+
+
+def _coerce(v: Any, t: T.DataType) -> Any:
+    if v is None:
+        return None
+    if isinstance(t, (T.DoubleType, T.FloatType)) and not isinstance(v, float):
+        return float(v)
+    if isinstance(t, T.DecimalType):
+        import decimal
+
+        return decimal.Decimal(v)
+    return v
+
+
+def _one_row() -> L.LogicalPlan:
+    attr = AttributeReference("id", T.LongType(), False)
+    return L.Range(0, 1, 1, 1, attr)
+
+
+def _rename(plan: L.LogicalPlan, names: list) -> L.LogicalPlan:
+    if not names:
+        return plan
+    out = plan.output
+    if len(names) != len(out):
+        raise AnalysisException(
+            f"[ASSIGNMENT_ARITY_MISMATCH] Number of column aliases does not match number of "
+            f"columns. Number of column aliases: {len(names)}; number of columns: {len(out)}. "
+            "SQLSTATE: 42802", errorClass="ASSIGNMENT_ARITY_MISMATCH")
+    return L.Project(tuple(Alias((a,), n) for a, n in zip(out, names)), (plan,))
+
+
+def _attr_of(e: Expression) -> AttributeReference:
+    if isinstance(e, AttributeReference):
+        return e
+    return e.to_attribute()  # type: ignore[attr-defined]
+
+
+def _strip_alias(e: Expression) -> Expression:
+    return e.children[0] if isinstance(e, Alias) else e
+
+
+def _is_agg(name: str) -> bool:
+    try:
+        return lookup(name).agg is not None
+    except AnalysisException:
+        return False
+
+
+def _has_agg(e: Expression) -> bool:
+    if isinstance(e, UnresolvedFunction) and _is_agg(e.name):
+        return True
+    if isinstance(e, Call) and e.spec.agg is not None:
+        return True
+    return type(e).__name__ == "AggCall" or any(_has_agg(c) for c in e.children)
+
+
+def _conjuncts(node: Any) -> list:
+    from sqlglot import exp
+
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.And):
+        return _conjuncts(node.this) + _conjuncts(node.expression)
+    if isinstance(node, exp.Or):
+        return _factor_or(node)
+    return [node]
+
+
+def _disjuncts(node: Any) -> list:
+    from sqlglot import exp
+
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Or):
+        return _disjuncts(node.this) + _disjuncts(node.expression)
+    return [node]
+
+
+def _factor_or(node: Any) -> list:
+    """``(a AND b) OR (a AND c)`` -> ``a``, ``b OR c`` (Spark's BooleanSimplification), so a
+    join key repeated in every branch of a disjunction becomes a join key."""
+    from sqlglot import exp
+
+    branches = [_conjuncts(d) for d in _disjuncts(node)]
+    texts = [[c.sql() for c in b] for b in branches]
+    common = [c for c in branches[0] if all(c.sql() in t for t in texts[1:])]
+    if not common:
+        return [node]
+    keep = {c.sql() for c in common}
+    rests = []
+    for b in branches:
+        rest = [c for c in b if c.sql() not in keep]
+        if not rest:
+            return common  # one branch is just the common part: the OR is implied
+        rests.append(exp.and_(*[c.copy() for c in rest]) if len(rest) > 1 else rest[0].copy())
+    ored = rests[0]
+    for r in rests[1:]:
+        ored = exp.or_(ored, r)
+    return [c.copy() for c in common] + [ored]
+
+
+def _join_kind(j: Any) -> str:
+    side = (j.side or "").upper()
+    kind = (j.kind or "").upper()
+    if kind in ("SEMI", "ANTI"):
+        return kind.lower()
+    if side == "LEFT":
+        return "left"
+    if side == "RIGHT":
+        return "right"
+    if side == "FULL":
+        return "full"
+    return "inner"
