@@ -89,9 +89,9 @@ def test_session_dataframe_api_says_it_is_not_there_yet():
     from sparkcli.sql.session import SparkSession
 
     session = SparkSession.__new__(SparkSession)
-    with pytest.raises(AttributeError, match=r"SparkSession.sql is not available"):
-        session.sql("select 1")
-    assert not hasattr(session, "udtf")  # readStream and streams exist (issue 14)
+    with pytest.raises(AttributeError, match=r"SparkSession.tvf is not available"):
+        session.tvf  # noqa: B018
+    assert not hasattr(session, "udtf")  # sql, readStream and streams exist
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         session.nope  # noqa: B018
 

@@ -379,6 +379,6 @@ def _job_hooks(session: SparkSession) -> Any:
 
 # SparkSession members of PySpark that belong to DataFrames/SQL, not built yet.
 _DATAFRAME_API = frozenset({
-    "addArtifact", "addArtifacts", "dataSource", "sql", "tvf", "udf",
+    "addArtifact", "addArtifacts", "dataSource", "tvf", "udf",
     "udtf",
 })
