@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from runtime.sql.errors import ParseException
+from runtime.sql.parser_dialect import spark_dialect
 
 __all__ = ["parse_statement", "syntax_error"]
 
@@ -32,7 +33,7 @@ def parse_statement(text: str) -> Any:
     from sqlglot.errors import ParseError, TokenError
 
     try:
-        trees = [t for t in sqlglot.parse(text, read="spark") if t is not None]
+        trees = [t for t in sqlglot.parse(text, read=spark_dialect()) if t is not None]
     except ParseError as e:
         errs = getattr(e, "errors", None) or [{}]
         err = errs[0]
