@@ -22,6 +22,7 @@ from runtime.sql.analysis.resolve import ExpressionResolver
 from runtime.sql.execution.lineage_runner import LineageRunner
 from runtime.sql.optimizer import optimize
 from runtime.sql.io.scan import plan_scan
+from runtime.sql.warehouse import Warehouse
 
 __all__ = ["QueryExecution", "SessionState", "local_time_zone"]
 
@@ -68,6 +69,7 @@ class SessionState:
         self.job_hooks = job_hooks  # a lineage_runner.JobHooks: run stages on the executors
         self.temp_views: dict[str, L.LogicalPlan] = {}
         self.global_temp_views: dict[str, L.LogicalPlan] = {}
+        self.current_database = "default"  # USE db; tables in the warehouse directory
 
     def conf(self, key: str) -> str:
         value = self._conf_get(key)
@@ -95,7 +97,18 @@ class SessionState:
         key = name[-1] if cs else name[-1].lower()
         if len(name) == 2 and name[0].lower() == "global_temp":
             return self.global_temp_views.get(key)
-        return self.temp_views.get(key)
+        if len(name) == 1 and key in self.temp_views:
+            return self.temp_views[key]
+        if len(name) > 3 or (len(name) == 3 and name[0].lower() != "spark_catalog"):
+            return None
+        db = name[-2].lower() if len(name) >= 2 else self.current_database
+        wh = self.warehouse()
+        meta = wh.get(db, name[-1])
+        return wh.relation(meta) if meta is not None else None
+
+    def warehouse(self) -> Warehouse:
+        """The session catalog's tables under spark.sql.warehouse.dir (./spark-warehouse)."""
+        return Warehouse(self.conf("spark.sql.warehouse.dir") or "spark-warehouse")
 
     def view_key(self, name: str) -> str:
         return name if self.flag("spark.sql.caseSensitive") else name.lower()

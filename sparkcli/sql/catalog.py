@@ -20,31 +20,55 @@ class Catalog:
         return self._session._state()
 
     def currentDatabase(self) -> str:
-        return "default"
+        return self._state().current_database
+
+    def setCurrentDatabase(self, dbName: str) -> None:
+        state = self._state()
+        if not state.warehouse().database_exists(dbName):
+            raise state.warehouse().no_schema(dbName.lower())
+        state.current_database = dbName.lower()
 
     def currentCatalog(self) -> str:
         return "spark_catalog"
 
     def listDatabases(self, pattern: str | None = None) -> list:
-        return [Database("default", "spark_catalog", "default database", "")]
+        import fnmatch
+
+        wh = self._state().warehouse()
+        names = [n for n in wh.databases() if not pattern or fnmatch.fnmatch(n, pattern)]
+        return [Database(n, "spark_catalog", "default database" if n == "default" else "",
+                         "file:" + (wh.root if n == "default" else f"{wh.root}/{n}.db"))
+                for n in names]
+
+    def databaseExists(self, dbName: str) -> bool:
+        return self._state().warehouse().database_exists(dbName)
 
     def listTables(self, dbName: str | None = None, pattern: str | None = None) -> list:
         import fnmatch
 
         state = self._state()
+        out = []
+        if dbName != "global_temp":
+            db = (dbName or state.current_database).lower()
+            out += [Table(n, "spark_catalog", [db], None, "MANAGED", False)
+                    for n in state.warehouse().tables(db)]
         names = sorted(state.temp_views)
         if dbName == "global_temp":
             names = sorted(state.global_temp_views)
-        if pattern:
-            names = [n for n in names if fnmatch.fnmatch(n, pattern.replace("*", "*"))]
         ns = ["global_temp"] if dbName == "global_temp" else []
-        return [Table(n, None, ns, None, "TEMPORARY", True) for n in names]
+        out += [Table(n, None, ns, None, "TEMPORARY", True) for n in names]
+        if pattern:
+            out = [t for t in out if fnmatch.fnmatch(t.name, pattern)]
+        return out
 
     def tableExists(self, tableName: str, dbName: str | None = None) -> bool:
         state = self._state()
         if dbName == "global_temp" or tableName.lower().startswith("global_temp."):
             return state.view_key(tableName.split(".")[-1]) in state.global_temp_views
-        return state.view_key(tableName) in state.temp_views
+        name = tuple(tableName.split("."))
+        if dbName:
+            name = (dbName,) + name
+        return state.lookup_relation(name) is not None
 
     def dropTempView(self, viewName: str) -> bool:
         return self._state().temp_views.pop(self._state().view_key(viewName), None) is not None

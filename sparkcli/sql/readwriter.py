@@ -15,6 +15,7 @@ from runtime.sql.errors import AnalysisException, PySparkTypeError
 from runtime.sql.io.sources import file_relation
 from runtime.sql.io.writer import write_files
 from runtime.sql.errors import PySparkNotImplementedError
+from sparkcli.sql.sql_commands import insert_into, save_as_table
 
 __all__ = ["DataFrameReader", "DataFrameWriter"]
 
@@ -152,14 +153,18 @@ class DataFrameWriter:
         self._partition_by = [str(c) for c in cols]
         return self
 
-    def save(self, path: str | None = None, format: str | None = None, mode: str | None = None,
-             partitionBy: Any = None, **options: Any) -> None:
+    def _settings(self, format: str | None, mode: str | None, partitionBy: Any,
+                  options: dict) -> None:
         if format is not None:
             self.format(format)
         self.mode(mode)
         if partitionBy:
             self.partitionBy(partitionBy)
         self.options(**options)
+
+    def save(self, path: str | None = None, format: str | None = None, mode: str | None = None,
+             partitionBy: Any = None, **options: Any) -> None:
+        self._settings(format, mode, partitionBy, options)
         path = path or self._options.pop("path", None)
         if path is None:
             raise AnalysisException("'path' is not specified", errorClass="UNSPECIFIED_PATH")
@@ -192,7 +197,12 @@ class DataFrameWriter:
 
     def saveAsTable(self, name: str, format: str | None = None, mode: str | None = None,
                     partitionBy: Any = None, **options: Any) -> None:
-        raise PySparkNotImplementedError(
-            "[NOT_IMPLEMENTED] saveAsTable (the warehouse directory) is not available in "
-            "sparkcli yet; write files with df.write.parquet(path).",
-            errorClass="NOT_IMPLEMENTED")
+        """Save as a table of the warehouse (spark.sql.warehouse.dir), readable with
+        ``spark.table(name)`` and SQL, in this and later sessions."""
+        self._settings(format, mode, partitionBy, options)
+        save_as_table(self._df, name, self._format, self._mode, self._partition_by,
+                      dict(self._options))
+
+    def insertInto(self, tableName: str, overwrite: bool | None = None) -> None:
+        """Insert the rows (by position) into an existing warehouse table."""
+        insert_into(self._df, tableName, bool(overwrite) or self._mode == "overwrite")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
-from runtime.sql.sqltext.binder import bind_query
-from sparkcli.sql.dataframe import DataFrame
+from sparkcli.sql.sql_commands import run_command
 
 __all__ = ["run_sql"]
 
@@ -38,6 +37,4 @@ def _format(text: str, kwargs: dict) -> tuple[str, dict]:
 
 def run_sql(session: Any, text: str, args: Any, kwargs: dict) -> Any:
     text, frames = _format(text, kwargs)
-    plan = bind_query(session._state(), text, args, frames)
-    return DataFrame(plan, session)
-
+    return run_command(session, text, args, frames)
