@@ -391,7 +391,11 @@ class SubqueryAlias(LogicalPlan):
 
     @property
     def output(self) -> list[AttributeReference]:
-        return [a.with_qualifier((self.alias,)) for a in self.child.output]
+        cached = self.__dict__.get("_output")
+        if cached is None:  # immutable node: computed once (SQL plans ask for it often)
+            cached = [a.with_qualifier((self.alias,)) for a in self.child.output]
+            object.__setattr__(self, "_output", cached)
+        return list(cached)
 
     def arg_string(self) -> str:
         return self.alias
@@ -467,6 +471,13 @@ class Join(LogicalPlan):
 
     @property
     def output(self) -> list[AttributeReference]:
+        cached = self.__dict__.get("_output")
+        if cached is None:  # immutable node: computed once
+            cached = self._compute_output()
+            object.__setattr__(self, "_output", cached)
+        return list(cached)
+
+    def _compute_output(self) -> list[AttributeReference]:
         left, right = self.left.output, self.right.output
         if self.join_type in ("semi", "anti"):
             return left

@@ -16,7 +16,9 @@ one unresolved tree analyzed at the end) is what lets it apply the rules only SQ
 * **Fresh instances**: a relation read twice (a self-join, a CTE used twice, a correlated
   subquery over the outer query's table) gets fresh expression ids, as Spark's
   ``newInstance``; ``used_ids`` is the set of ids the query already holds.
-* **Aggregation**: ``GROUP BY`` accepts ordinals, select aliases and ``ALL``; aggregate
+* **Aggregation**: ``GROUP BY`` accepts ordinals, select aliases and ``ALL``; ROLLUP, CUBE and
+  GROUPING SETS aggregate over an Expand (analysis/grouping_sets.py, shared with the
+  DataFrame API); aggregate
   functions in ``HAVING``/``ORDER BY`` that the select list lacks are computed as hidden
   columns of the ``Aggregate`` and projected away at the end (so are grouping columns the
   select list does not show).
@@ -32,9 +34,9 @@ from typing import Any, Callable
 
 from runtime.sql import types as T
 from runtime.sql.analysis.analyzer import Analyzer, dedup_right
+from runtime.sql.analysis.grouping_sets import cube_sets, grouping_sets_aggregate, rollup_sets
 from runtime.sql.analysis.resolve import expand_star
 from runtime.sql.errors import AnalysisException
-from runtime.sql.execution.planner import and_all
 from runtime.sql.expressions.base import (
     Alias, AttributeReference, Call, Expression, Literal, SortOrder, UnresolvedAttribute,
     UnresolvedFunction, UnresolvedStar, transform_up)
@@ -45,6 +47,7 @@ from runtime.sql.optimizer import fold
 from runtime.sql.plan import logical as L
 from runtime.sql.sqltext import subqueries
 from runtime.sql.sqltext.expressions import SqlExpressionConverter
+from runtime.sql.sqltext.joins import FromClause
 from runtime.sql.sqltext.parsing import parse_statement
 
 __all__ = ["QueryBinder", "bind_query"]
@@ -58,7 +61,7 @@ def bind_query(state: Any, text: str, args: Any = None, frames: dict | None = No
     return plan
 
 
-class QueryBinder:
+class QueryBinder(FromClause):
     def __init__(self, ctx: BindContext, lookup_relation: Callable[[tuple], Any],
                  text: str, args: Any = None, frames: dict | None = None):
         self.ctx = ctx
@@ -230,6 +233,9 @@ class QueryBinder:
 
     def _aggregate(self, sel: Any, plan: L.LogicalPlan, items: list, group: Any, having: Any,
                    keys: list) -> L.LogicalPlan:
+        sets = self._grouping_sets(group)
+        if sets is not None:
+            return self._grouping_sets_aggregate(sel, plan, items, having, *sets)
         groupings = self._groupings(group, items, plan) + list(keys)
         hidden: list[Expression] = []
 
@@ -278,6 +284,60 @@ class QueryBinder:
         out = self.an.analyze(L.Project(tuple(visible), (out,)))
         return self._limits(out, sel)
 
+    def _grouping_sets(self, group: Any) -> tuple[list, list] | None:
+        """(grouping expressions, sets as index lists) of GROUP BY ROLLUP/CUBE/GROUPING SETS
+        (one such clause, as the whole GROUP BY), else None."""
+        from sqlglot import exp
+
+        if group is None:
+            return None
+        nodes = [g for g in group.expressions
+                 if isinstance(g, (exp.Rollup, exp.Cube, exp.GroupingSets))]
+        if not nodes:
+            return None
+        if len(group.expressions) != 1:
+            raise AnalysisException(
+                "[UNSUPPORTED_FEATURE] GROUP BY mixing columns with ROLLUP/CUBE/GROUPING SETS "
+                "is not supported by spark.sql yet. SQLSTATE: 0A000",
+                errorClass="UNSUPPORTED_FEATURE")
+        node = nodes[0]
+        if isinstance(node, exp.GroupingSets):
+            texts: list[str] = []
+            exprs: list[Expression] = []
+            sets = []
+            for item in node.expressions:
+                members = item.expressions if isinstance(item, exp.Tuple) else \
+                    ([] if isinstance(item, exp.Paren) and item.this is None else [item])
+                if isinstance(item, exp.Paren):
+                    members = [item.this]
+                idx = []
+                for m in members:
+                    t = m.sql()
+                    if t not in texts:
+                        texts.append(t)
+                        exprs.append(self.expr(m))
+                    idx.append(texts.index(t))
+                sets.append(idx)
+            return exprs, sets
+        exprs = [self.expr(e) for e in node.expressions]
+        n = len(exprs)
+        return exprs, (rollup_sets(n) if isinstance(node, exp.Rollup) else cube_sets(n))
+
+    def _grouping_sets_aggregate(self, sel: Any, plan: L.LogicalPlan, items: list, having: Any,
+                                 exprs: list, sets: list) -> L.LogicalPlan:
+        agg = self.an.analyze(grouping_sets_aggregate(self.an.exprs, plan, exprs, sets,
+                                                      list(items)))
+        out: L.LogicalPlan = agg
+        if having is not None:
+            out = self.filter(out, self.expr(having.this))
+        visible = agg.output[-len(items):]
+        order = sel.args.get("order")
+        if order is not None:
+            orders = [self._order_item(o, visible) for o in order.expressions]
+            out = self.an.analyze(L.Sort(tuple(orders), True, (out,)))
+        out = self.an.analyze(L.Project(tuple(visible), (out,)))
+        return self._limits(out, sel)
+
     def _groupings(self, group: Any, items: list, plan: L.LogicalPlan) -> list[Expression]:
         from sqlglot import exp
 
@@ -287,10 +347,6 @@ class QueryBinder:
             return [_strip_alias(i) for i in items if not _has_agg(i)]
         out: list[Expression] = []
         for g in group.expressions:
-            if isinstance(g, (exp.Rollup, exp.Cube, exp.GroupingSets)):
-                raise AnalysisException(
-                    "[UNSUPPORTED_FEATURE] GROUP BY ROLLUP/CUBE/GROUPING SETS is not supported "
-                    "by spark.sql yet. SQLSTATE: 0A000", errorClass="UNSUPPORTED_FEATURE")
             e = self.expr(g)
             if isinstance(e, Literal) and isinstance(e.value, int) and \
                     not isinstance(e.value, bool):
@@ -314,135 +370,6 @@ class QueryBinder:
 
     def _resolved_groupings(self, groupings: list, plan: L.LogicalPlan) -> list:
         return [self.resolve(g, plan.output) for g in groupings]
-
-    # -- FROM / WHERE ----------------------------------------------------------------------------
-    def _from_where(self, sel: Any, outer: list | None) -> tuple[L.LogicalPlan, list]:
-        src = sel.args.get("from_")
-        where = sel.args.get("where")
-        conjuncts = _conjuncts(where.this) if where is not None else []
-        plain = [c for c in conjuncts if not subqueries.contains_subquery(c)]
-        deferred = [c for c in conjuncts if subqueries.contains_subquery(c)]
-        if src is None:
-            plan: L.LogicalPlan = self.an.analyze(L.Project((), (_one_row(),)))
-            group = [plan]
-            conds: list = []
-        else:
-            group = [self.relation(src.this)]
-            conds = []
-            for j in sel.args.get("joins") or []:
-                right = self.relation(j.this)
-                kind = _join_kind(j)
-                if kind == "inner" and not j.args.get("using") and not j.args.get("method"):
-                    group.append(right)
-                    if j.args.get("on") is not None:
-                        conds += _conjuncts(j.args["on"])
-                    continue
-                left, corr = self._join_group(group, conds, None)
-                group, conds = [self._explicit_join(left, right, kind, j)], []
-        plan, corr = self._join_group(group, conds + plain, outer)
-        if deferred:
-            base = plan.output
-            holder = [plan]
-            for c in deferred:
-                if subqueries.is_predicate(c):
-                    subqueries.apply_predicate(self, holder, c)
-                else:
-                    cond = self.expr(c, subqueries.hook(self, holder))
-                    holder[0] = self.filter(holder[0], self.resolve(cond, holder[0].output))
-            plan = self.an.analyze(L.Project(tuple(base), (holder[0],)))
-        return plan, corr
-
-    def _join_group(self, members: list, conds: list, outer: list | None
-                    ) -> tuple[L.LogicalPlan, list]:
-        inputs = [a for m in members for a in m.output]
-        owner = {a.expr_id: i for i, m in enumerate(members) for a in m.output}
-        corr: list[Expression] = []
-        top: list[Expression] = []
-        local: dict[int, list] = {}
-        joins: list[tuple[set, Expression]] = []
-        for node in conds:
-            e = self.expr(node)
-            try:
-                r = self.resolve(e, inputs)
-            except AnalysisException:
-                if not outer:
-                    raise
-                r = self.resolve(self._scoped(e, inputs, list(outer)), inputs + list(outer))
-                corr.append(r)
-                continue
-            rel = {owner[i] for i in r.references() if i in owner}
-            if not rel:
-                top.append(r)
-            elif len(rel) == 1:
-                local.setdefault(rel.pop(), []).append(r)
-            else:
-                joins.append((rel, r))
-        kids = [self.filter(m, and_all(local[i])) if i in local else m
-                for i, m in enumerate(members)]
-        done = {0}
-        plan = kids[0]
-        while len(done) < len(kids):
-            rest = [i for i in range(len(kids)) if i not in done]
-            nxt = next((i for i in rest if any(i in rel and rel <= done | {i}
-                                                for rel, _ in joins)), rest[0])
-            done.add(nxt)
-            here = [c for rel, c in joins if rel <= done and nxt in rel]
-            joins = [(rel, c) for rel, c in joins if not (rel <= done and nxt in rel)]
-            jt = "inner" if here else "cross"
-            plan = self.an.analyze(L.Join(jt, and_all(here) if here else None,
-                                          (plan, kids[nxt])))
-        if top:
-            plan = self.filter(plan, and_all(top))
-        return plan, corr
-
-    def _scoped(self, e: Expression, inputs: list, outer: list) -> Expression:
-        """Names resolved in the subquery's own scope first, then in the outer query's."""
-        def fn(x: Expression) -> Expression | None:
-            if not isinstance(x, UnresolvedAttribute):
-                return None
-            try:
-                return self.an.exprs.resolve_name(x.parts, inputs)
-            except AnalysisException:
-                return self.an.exprs.resolve_name(x.parts, outer)
-        return transform_up(e, fn)
-
-    def _explicit_join(self, left: L.LogicalPlan, right: L.LogicalPlan, kind: str, j: Any
-                       ) -> L.LogicalPlan:
-        using = [u.name for u in j.args.get("using") or []]
-        if j.args.get("method") and str(j.args["method"]).upper() == "NATURAL":
-            names = {a.name.lower() for a in right.output}
-            using = [a.name for a in left.output if a.name.lower() in names]
-        if using:
-            return self._using_join(left, right, kind, using)
-        on = j.args.get("on")
-        cond = None
-        if on is not None:
-            cond = self.resolve(self.expr(on), left.output + right.output)
-        if kind == "inner" and cond is None:
-            kind = "cross"
-        return self.an.analyze(L.Join(kind, cond, (left, right)))
-
-    def _using_join(self, left: L.LogicalPlan, right: L.LogicalPlan, kind: str,
-                    using: list) -> L.LogicalPlan:
-        lk = [self.resolve(UnresolvedAttribute((u,)), left.output) for u in using]
-        rk = [self.resolve(UnresolvedAttribute((u,)), right.output) for u in using]
-        cond = and_all([self.resolve(UnresolvedFunction("=", (a, b)), left.output + right.output)
-                        for a, b in zip(lk, rk)])
-        joined = self.an.analyze(L.Join(kind, cond, (left, right)))
-        if kind in ("semi", "anti"):
-            return joined
-        keys: list[Expression] = []
-        for a, b in zip(lk, rk):
-            if kind == "right":
-                keys.append(b)
-            elif kind == "full":
-                keys.append(Alias((UnresolvedFunction("coalesce", (a, b)),), a.name))
-            else:
-                keys.append(a)
-        lids = {k.expr_id for k in lk}
-        rids = {k.expr_id for k in rk}
-        rest = [a for a in joined.output if a.expr_id not in lids | rids]
-        return self.an.analyze(L.Project(tuple(keys + rest), (joined,)))
 
     # -- relations -------------------------------------------------------------------------------
     def fresh(self, plan: L.LogicalPlan) -> L.LogicalPlan:
@@ -536,11 +463,6 @@ def _coerce(v: Any, t: T.DataType) -> Any:
     return v
 
 
-def _one_row() -> L.LogicalPlan:
-    attr = AttributeReference("id", T.LongType(), False)
-    return L.Range(0, 1, 1, 1, attr)
-
-
 def _rename(plan: L.LogicalPlan, names: list) -> L.LogicalPlan:
     if not names:
         return plan
@@ -576,62 +498,3 @@ def _has_agg(e: Expression) -> bool:
     if isinstance(e, Call) and e.spec.agg is not None:
         return True
     return type(e).__name__ == "AggCall" or any(_has_agg(c) for c in e.children)
-
-
-def _conjuncts(node: Any) -> list:
-    from sqlglot import exp
-
-    while isinstance(node, exp.Paren):
-        node = node.this
-    if isinstance(node, exp.And):
-        return _conjuncts(node.this) + _conjuncts(node.expression)
-    if isinstance(node, exp.Or):
-        return _factor_or(node)
-    return [node]
-
-
-def _disjuncts(node: Any) -> list:
-    from sqlglot import exp
-
-    while isinstance(node, exp.Paren):
-        node = node.this
-    if isinstance(node, exp.Or):
-        return _disjuncts(node.this) + _disjuncts(node.expression)
-    return [node]
-
-
-def _factor_or(node: Any) -> list:
-    """``(a AND b) OR (a AND c)`` -> ``a``, ``b OR c`` (Spark's BooleanSimplification), so a
-    join key repeated in every branch of a disjunction becomes a join key."""
-    from sqlglot import exp
-
-    branches = [_conjuncts(d) for d in _disjuncts(node)]
-    texts = [[c.sql() for c in b] for b in branches]
-    common = [c for c in branches[0] if all(c.sql() in t for t in texts[1:])]
-    if not common:
-        return [node]
-    keep = {c.sql() for c in common}
-    rests = []
-    for b in branches:
-        rest = [c for c in b if c.sql() not in keep]
-        if not rest:
-            return common  # one branch is just the common part: the OR is implied
-        rests.append(exp.and_(*[c.copy() for c in rest]) if len(rest) > 1 else rest[0].copy())
-    ored = rests[0]
-    for r in rests[1:]:
-        ored = exp.or_(ored, r)
-    return [c.copy() for c in common] + [ored]
-
-
-def _join_kind(j: Any) -> str:
-    side = (j.side or "").upper()
-    kind = (j.kind or "").upper()
-    if kind in ("SEMI", "ANTI"):
-        return kind.lower()
-    if side == "LEFT":
-        return "left"
-    if side == "RIGHT":
-        return "right"
-    if side == "FULL":
-        return "full"
-    return "inner"

@@ -56,6 +56,13 @@ CASES = [
     ("SELECT k, v FROM t WHERE k NOT LIKE 'b%' AND v IS NOT NULL", [("a", 10.0)]),
     ("SELECT id FROM t WHERE (id = 1 AND k = 'a') OR (id = 1 AND v > 100)", [(1,)]),
     ("SELECT x.id FROM (SELECT id FROM t) AS x (id) WHERE x.id = 2", [(2,)]),
+    ("SELECT k, count(*) AS n FROM t GROUP BY ROLLUP(k) ORDER BY k",
+     [(None, 3), ("a", 2), ("b", 1)]),
+    ("SELECT k, id, count(*) FROM t WHERE id < 3 GROUP BY CUBE(k, id) ORDER BY k, id",
+     [(None, None, 2), (None, 1, 1), (None, 2, 1), ("a", None, 1), ("a", 1, 1),
+      ("b", None, 1), ("b", 2, 1)]),
+    ("SELECT k, sum(id) FROM t GROUP BY GROUPING SETS ((k), ()) ORDER BY k",
+     [(None, 6), ("a", 4), ("b", 2)]),
 ]
 
 
