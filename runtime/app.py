@@ -9,7 +9,8 @@ an AppRuntime and no context at all.
 Fields:
 
     config     the resolved runtime.config.Config (every key with its provenance)
-    app_id     app-YYYYMMDDHHMMSS-NNNN (spark://: the id the master granted, once registered)
+    app_id     local-<epoch millis> (local masters) or app-YYYYMMDDHHMMSS-NNNN (spark://: the
+               id the master granted, once registered)
     dirs       :class:`AppDirs`: work dir, local dir, files dir
     ids        :class:`IdGenerators`: rdd, shuffle, broadcast, accumulator ids (job and
                stage ids are the DAG scheduler's: it is per application and pure)

@@ -1,6 +1,7 @@
 """Per-application directories and state.
 
-work/app-YYYYMMDDHHMMSS-NNNN/ holds the driver's log, one directory per executor with its
+work/<app-id>/ (``local-<epoch millis>`` in local mode, ``app-YYYYMMDDHHMMSS-NNNN`` on a
+standalone cluster, as Spark names them) holds the driver's log, one directory per executor with its
 stdout and stderr, and ``app.json``: id, name, master, user, start/end time, state
 (RUNNING, FINISHED, FAILED, KILLED), exit code and executor ids, rewritten atomically on
 every change so the ``logs`` command can tell a crashed driver from a finished one (a RUNNING
@@ -10,24 +11,33 @@ state whose driver pid is gone is reported as failed).
 from __future__ import annotations
 
 import getpass
+import itertools
 import json
 import os
 import time
 
 
-def new_app_id(work_dir: str, now: float | None = None) -> tuple[str, str]:
-    """Allocate ``app-YYYYMMDDHHMMSS-NNNN`` by creating its directory (race-free)."""
+def new_app_id(work_dir: str, now: float | None = None,
+               local: bool = False) -> tuple[str, str]:
+    """Allocate an application id by creating its directory (race-free): Spark's
+    ``local-<epoch millis>`` for a local master (the next free millisecond if two
+    applications start in the same one), else ``app-YYYYMMDDHHMMSS-NNNN``."""
     os.makedirs(work_dir, exist_ok=True)
-    stamp = time.strftime("%Y%m%d%H%M%S", time.localtime(now or time.time()))
-    n = 0
-    while True:
-        app_id = f"app-{stamp}-{n:04d}"
+    now = now or time.time()
+    if local:
+        millis = int(now * 1000)
+        ids = (f"local-{millis + n}" for n in itertools.count())
+    else:
+        stamp = time.strftime("%Y%m%d%H%M%S", time.localtime(now))
+        ids = (f"app-{stamp}-{n:04d}" for n in itertools.count())
+    for app_id in ids:
         path = os.path.join(work_dir, app_id)
         try:
             os.mkdir(path)
             return app_id, path
         except FileExistsError:
-            n += 1
+            continue
+    raise AssertionError("unreachable")
 
 
 def write_state(app_dir: str, **fields) -> dict:

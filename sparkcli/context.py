@@ -2,7 +2,8 @@
 
 Creating a context resolves the configuration (runtime.config layers with provenance),
 configures logging, allocates the application id and its work directory
-(work/app-YYYYMMDDHHMMSS-NNNN), a private local dir under spark.local.dir for shuffle files,
+(work/local-<epoch millis> in local mode, work/app-YYYYMMDDHHMMSS-NNNN on a standalone
+cluster, as Spark names applications), a private local dir under spark.local.dir for shuffle files,
 broadcasts and added files, and starts the scheduler loop plus the executor processes
 (local[N]: N executors, started once, in the background while user code builds RDDs).
 ``stop()`` stops executors, removes the local dir, and marks the application FINISHED.
@@ -93,7 +94,8 @@ class SparkContext(FilesMixin, JobsMixin):
             rlog.configure(config)
             self._log = rlog.get_logger("SparkContext")
             self._started = time.time()
-            app_id, app_dir = appdir.new_app_id(rconfig.work_dir())
+            app_id, app_dir = appdir.new_app_id(rconfig.work_dir(),
+                                                local=self._spec.kind == "local")
             local_dir = tempfile.mkdtemp(prefix=f"spark-{app_id}-",
                                          dir=_first_local_dir(config.get("spark.local.dir")))
             files_dir = os.path.join(local_dir, "files")

@@ -5,9 +5,8 @@ executor starts with PYTHONHASHSEED=0; the launcher puts it in the environment t
 processes inherit. The driver itself is not re-executed (that would cost a whole interpreter
 start-up per command): it never hash-partitions records itself, ``lookup`` asks an executor
 for a key's partition when the driver's own string hashing is salted, and
-``portable_hash`` called in such a driver raises PySpark's "Randomness of hash of string
-should be disabled via PYTHONHASHSEED" instead of returning a value executors would not
-agree with.
+``portable_hash`` called in such a driver raises PySpark's ``[PYTHON_HASH_SEED_NOT_SET]``
+PySparkRuntimeError instead of returning a value executors would not agree with.
 
 The command line is parsed once, by click. ``submit`` and ``shell`` start the executor
 zygote from their click callbacks, before importing the code behind them, so executors cost

@@ -100,11 +100,24 @@ def test_stop_reaps_executors_and_removes_local_dir(home):
 
 
 def test_application_id_format(home):
+    """Spark's local-mode id, local-<epoch millis>; the work dir has the same name."""
     import re
+    import time
 
+    before = int(time.time() * 1000)
     with SparkContext("local[1]", "ids") as sc:
-        assert re.fullmatch(r"app-\d{14}-\d{4}", sc.applicationId)
+        assert re.fullmatch(r"local-\d{13}", sc.applicationId)
+        assert before <= int(sc.applicationId[len("local-"):]) <= time.time() * 1000
+        assert os.path.isdir(os.path.join(home, "work", sc.applicationId))
         assert sc.defaultParallelism == 1
+
+
+def test_local_application_ids_are_unique_within_a_millisecond(tmp_path):
+    from runtime.appdir import new_app_id
+
+    ids = [new_app_id(str(tmp_path), now=1764728100.123, local=True)[0] for _ in range(3)]
+    assert ids == ["local-1764728100123", "local-1764728100124", "local-1764728100125"]
+    assert new_app_id(str(tmp_path), now=1764728100.123)[0].startswith("app-")
 
 
 def test_only_one_active_context(home):

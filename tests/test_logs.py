@@ -340,7 +340,7 @@ def test_real_app_logs(tmp_path):
     listing = subprocess.run([sys.executable, "-m", "sparkcli", "logs"], env=env, check=False,
                              capture_output=True, text=True, timeout=60)
     assert listing.returncode == 0, listing.stderr
-    row = [ln for ln in listing.stdout.splitlines() if ln.startswith("app-")]
+    row = [ln for ln in listing.stdout.splitlines() if ln.startswith("local-")]
     assert len(row) == 1 and " tiny " in row[0] and "FINISHED" in row[0]
     assert row[0].rstrip().endswith(" 2")
     shown = subprocess.run([sys.executable, "-m", "sparkcli", "logs", "--latest", "--stdout"],

@@ -37,7 +37,7 @@ def run_shell(home, code: str, *args: str, timeout: float = 120):
 
 
 def only_app(home) -> dict:
-    states = glob.glob(str(home / "work" / "app-*" / "app.json"))
+    states = glob.glob(str(home / "work" / "local-*" / "app.json"))
     assert len(states) == 1, states
     with open(states[0]) as f:
         return json.load(f)
@@ -290,7 +290,7 @@ def test_interactive_shell_on_a_terminal(home):
         banner = term.text()
         assert 'Setting default log level to "WARN".' in banner
         assert "Welcome to" in banner and "Using Python version" in banner
-        assert "Spark context available as 'sc' (master = local[2], app id = app-" in banner
+        assert "Spark context available as 'sc' (master = local[2], app id = local-" in banner
         app_id = only_app(home)["id"]
         assert f"Logs and executor output: {home / 'work' / app_id}" in banner
 

@@ -318,7 +318,7 @@ def test_e2e_ctrl_c_during_a_job_is_one_line_exit_130_and_no_process_left(home):
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert [ln for ln in err.splitlines() if "Interrupted" in ln] == \
         ["Interrupted (Ctrl-C): long.py stopped"]
-    log = next((home / "work").glob("app-*/driver.log")).read_text()
+    log = next((home / "work").glob("local-*/driver.log")).read_text()
     pids = [int(p) for p in re.findall(r"Registered executor \d+ \(pid (\d+)\)", log)]
     assert pids
 

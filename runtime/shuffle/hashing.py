@@ -17,8 +17,9 @@ from __future__ import annotations
 import os
 import sys
 
+from runtime.errors import python_hash_seed_not_set
+
 _MAXSIZE = sys.maxsize
-_SEED_MESSAGE = "Randomness of hash of string should be disabled via PYTHONHASHSEED"
 
 
 def portable_hash(x) -> int:
@@ -51,11 +52,11 @@ def portable_hash_unchecked(x) -> int:
 
 
 def check_hash_seed() -> None:
-    """Raise PySpark's exception unless this process hashes strings unsalted: the variable
+    """Raise PySpark's ``[PYTHON_HASH_SEED_NOT_SET]`` PySparkRuntimeError unless this process hashes strings unsalted: the variable
     must be set, and must have been set when the interpreter started (a driver whose own
     hashing is salted sets it for its executors only)."""
     if "PYTHONHASHSEED" not in os.environ or sys.flags.hash_randomization:
-        raise Exception(_SEED_MESSAGE)  # noqa: TRY002 -- PySpark raises exactly this
+        raise python_hash_seed_not_set()  # PySpark's PySparkRuntimeError
 
 
 def fast_partition_func(func):

@@ -1,8 +1,9 @@
 """PySpark's exception classes and Spark's SQL error classes, with Spark's message text.
 
 The API package's ``errors`` module (``pyspark.errors``) re-exports these classes: they are
-defined here so the engine (which never imports the API package) raises the very classes
-users catch.
+defined in the engine (which never imports the API package) so it raises the very classes
+users catch. PySpark's base classes (PySparkException, PySparkValueError, ...) live in
+runtime/errors.py, where the RDD engine can raise them too; this module re-exports them.
 
 Every exception keeps PySpark's constructor and accessors (``errorClass``/
 ``messageParameters``, ``getErrorClass()``, ``getCondition()``, ``getMessageParameters()``).
@@ -13,6 +14,10 @@ The helper functions at the bottom build the common errors with Spark's exact te
 
 from __future__ import annotations
 
+from runtime.errors import (  # noqa: F401 - the base classes, re-exported (pyspark.errors)
+    PySparkException, PySparkNotImplementedError, PySparkRuntimeError, PySparkTypeError,
+    PySparkValueError)
+
 __all__ = [
     "AnalysisException", "ArithmeticException", "ArrayIndexOutOfBoundsException",
     "DateTimeException", "IllegalArgumentException", "NumberFormatException", "ParseException",
@@ -20,50 +25,6 @@ __all__ = [
     "PySparkValueError", "SparkNoSuchElementException", "SparkRuntimeException",
     "StreamingQueryException", "UnsupportedOperationException",
 ]
-
-
-class PySparkException(Exception):
-    """Base of PySpark's error classes: a message plus an optional error class."""
-
-    def __init__(
-        self,
-        message: str | None = None,
-        errorClass: str | None = None,
-        messageParameters: dict[str, str] | None = None,
-        **_: object,
-    ):
-        self._errorClass = errorClass
-        self._messageParameters = dict(messageParameters or {})
-        if message is None:
-            params = ", ".join(f"{k}={v}" for k, v in self._messageParameters.items())
-            message = f"[{errorClass}] {params}" if errorClass else params
-        self._message = message
-        super().__init__(message)
-
-    def getErrorClass(self) -> str | None:
-        return self._errorClass
-
-    def getCondition(self) -> str | None:
-        return self._errorClass
-
-    def getMessageParameters(self) -> dict[str, str]:
-        return dict(self._messageParameters)
-
-    def getMessage(self) -> str:
-        return self._message
-
-    def getSqlState(self) -> str | None:
-        return None
-
-    def __str__(self) -> str:
-        return self._message
-
-    def __reduce__(self):
-        return (_rebuild, (type(self), self._message, self._errorClass, self._messageParameters))
-
-
-def _rebuild(cls, message, error_class, params):
-    return cls(message, errorClass=error_class, messageParameters=params)
 
 
 class AnalysisException(PySparkException):
@@ -106,18 +67,6 @@ class ArrayIndexOutOfBoundsException(SparkRuntimeException):
     """[INVALID_ARRAY_INDEX] under ANSI mode."""
 
 
-class PySparkValueError(PySparkException, ValueError):
-    """A ValueError raised by PySpark API code."""
-
-
-class PySparkTypeError(PySparkException, TypeError):
-    """A TypeError raised by PySpark API code."""
-
-
-class PySparkRuntimeError(PySparkException, RuntimeError):
-    """A RuntimeError raised by PySpark API code."""
-
-
 class StreamingQueryException(PySparkException):
     """A streaming query stopped on an error; ``cause`` is the original exception."""
 
@@ -126,10 +75,6 @@ class StreamingQueryException(PySparkException):
                  **_: object):
         super().__init__(message, errorClass, messageParameters)
         self.cause = cause
-
-
-class PySparkNotImplementedError(PySparkException, NotImplementedError):
-    """A feature this engine (or PySpark) does not implement."""
 
 
 # -- Spark's messages ---------------------------------------------------------------------------

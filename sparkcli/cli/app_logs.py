@@ -1,6 +1,7 @@
 """``sparkcli logs``: list applications in the work dir, print or follow their logs.
 
-Every application leaves ``work/app-YYYYMMDDHHMMSS-NNNN/`` behind (runtime/appdir.py):
+Every application leaves ``work/<app-id>/`` behind (runtime/appdir.py; ``local-<millis>`` in
+local mode, ``app-YYYYMMDDHHMMSS-NNNN`` on a cluster):
 ``app.json`` (id, name, master, user, start, end, state, exit_code, driver_pid, executors),
 ``driver.log`` (the driver's log lines) and ``<executor-id>/{stdout,stderr}``. This module
 only reads them:
@@ -61,7 +62,7 @@ __all__ = [
     "render_table",
 ]
 
-APP_RE = re.compile(r"^app-\d{14}-\d{4,}$")
+APP_RE = re.compile(r"^(app-\d{14}-\d{4,}|local-\d{13,})$")  # cluster / local ids
 DRIVER_RE = re.compile(r"^driver-\d{14}-\d{4,}$")
 RUNNING = "RUNNING"
 STATE_STYLES = {"RUNNING": "bold cyan", "FINISHED": "green", "FAILED": "bold red",
@@ -209,6 +210,8 @@ def load_app(app_dir: str) -> AppInfo:
         m = re.match(r"^app-(\d{14})-", app_id)
         if m:
             info.start = time.mktime(time.strptime(m.group(1), "%Y%m%d%H%M%S"))
+        elif app_id.startswith("local-"):
+            info.start = int(app_id[len("local-"):]) / 1000
     return info
 
 
