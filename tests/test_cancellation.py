@@ -38,9 +38,12 @@ def _stubborn(port: int):
     """A task that swallows every interrupt: only replacing its process stops it."""
 
     def task(it):
-        socket.create_connection(("127.0.0.1", port)).close()
-        while True:
+        arrived = False
+        while True:  # the interrupt may come at any point, even while arriving
             try:
+                if not arrived:
+                    arrived = True
+                    socket.create_connection(("127.0.0.1", port)).close()
                 time.sleep(60)
             except BaseException:  # noqa: BLE001 - the point of this task
                 pass
