@@ -93,6 +93,7 @@ WORKLOADS = [
         plain_cmd=["-c", "print('RESULT', sum(x * 2 for x in range(1000)))"],
     ),
     Workload("wordcount", lambda q: [str(datagen.text((10 if q else 100) * MB))]),
+    Workload("df_wordcount", lambda q: [str(datagen.text((10 if q else 100) * MB))]),
     Workload(
         "cluster_wordcount",
         lambda q: [str(datagen.text((10 if q else 100) * MB))],
