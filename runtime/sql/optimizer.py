@@ -8,7 +8,8 @@
   of outer joins; the left of semi/anti joins).
 * **CollapseProject**: adjacent projections merge (aliases substituted) unless that would
   compute a non-trivial expression twice or move a non-deterministic one.
-* **ColumnPruning**: a projection keeps only what its parent reads; a file scan reads only
+* **ColumnPruning**: a projection keeps only what its parent reads, a generator only the
+  input columns its parent reads (the others are not repeated per generated row); a file scan reads only
   the columns the query uses, and filters directly above a scan are handed to it (Parquet
   row-group statistics; partition directories).
 """
@@ -192,6 +193,10 @@ def _prune(plan: L.LogicalPlan, required: set[int] | None) -> L.LogicalPlan:
         keep = [i for i, a in enumerate(plan.attrs) if a.expr_id in required]
         plan = L.Expand(tuple(tuple(p[i] for i in keep) for p in plan.projections),
                         tuple(plan.attrs[i] for i in keep), plan.children)
+    if isinstance(plan, L.Generate) and required is not None:
+        keep = tuple(a.expr_id for a in plan.child.output if a.expr_id in required)
+        if len(keep) < len(plan.child.output):  # Spark's unrequiredChildIndex
+            plan = replace(plan, required=keep)
     if isinstance(plan, L.Project) and required is not None:
         kept = tuple(e for e in plan.exprs if getattr(e, "expr_id", None) in required)
         if len(kept) < len(plan.exprs):

@@ -221,10 +221,14 @@ class GenerateExec(PhysicalPlan):
     outer: bool
     gen_output: list
     children: tuple
+    required: tuple | None = None  # expr ids of the input columns kept (None: all)
 
     def __post_init__(self) -> None:
-        self._pos = positions_of(self.children[0].output)
-        self._out = self.children[0].output + list(self.gen_output)
+        inputs = self.children[0].output
+        self._pos = positions_of(inputs)
+        self._keep = [i for i, a in enumerate(inputs)
+                      if self.required is None or a.expr_id in self.required]
+        self._out = [inputs[i] for i in self._keep] + list(self.gen_output)
         self._schema = schema_of(self._out)
 
     @property
@@ -252,8 +256,8 @@ class GenerateExec(PhysicalPlan):
             flat = pc.list_flatten(lists)
             if self.outer and is_map:
                 parents, flat = _outer_map(lists, parents, flat)
-            base = b.take(parents)
-            cols = list(base.columns)
+            kept = b if len(self._keep) == b.num_columns else b.select(self._keep)
+            cols = list(kept.take(parents).columns) if self._keep else []
             if opts.get("pos"):
                 starts = pc.take(pa.concat_arrays([pa.array([0], pa.int64()),
                                                    pc.cumulative_sum(pc.cast(
@@ -275,7 +279,7 @@ class GenerateExec(PhysicalPlan):
         return "Generate"
 
     def arg_string(self) -> str:
-        return f"{_expr_str(self.generator)}, {_attrs(self.children[0].output)}, " \
+        return f"{_expr_str(self.generator)}, {_attrs(self._out[:len(self._keep)])}, " \
             f"{str(self.outer).lower()}, {_attrs(self.gen_output)}"
 
 

@@ -117,7 +117,8 @@ class Planner:
         return self.plan(p.child)
 
     def _generate(self, p: L.Generate) -> P.PhysicalPlan:
-        return P.GenerateExec(p.generator, p.outer, list(p.gen_output), (self.plan(p.child),))
+        return P.GenerateExec(p.generator, p.outer, list(p.gen_output), (self.plan(p.child),),
+                              p.required)
 
     def _expand(self, p: L.Expand) -> P.PhysicalPlan:
         return ExpandExec(p.projections, list(p.attrs), (self.plan(p.child),))

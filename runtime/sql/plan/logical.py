@@ -407,10 +407,13 @@ class Generate(LogicalPlan):
     outer: bool
     gen_output: tuple  # attributes the generator adds
     children: tuple
+    required: tuple | None = None  # expr ids of the child's columns kept (None: all)
 
     @property
     def output(self) -> list[AttributeReference]:
-        return self.child.output + list(self.gen_output)
+        kept = self.child.output if self.required is None else \
+            [a for a in self.child.output if a.expr_id in self.required]
+        return kept + list(self.gen_output)
 
     def expressions(self) -> list[Expression]:
         return [self.generator]
