@@ -18,6 +18,7 @@ from runtime.sql.ddl import parse_type
 from runtime.sql.errors import ParseException
 from runtime.sql.parser_dialect import spark_dialect
 from runtime.sql.expressions.lambdas import LambdaFunction
+from runtime.sql.expressions.window_sql import window_from_sqlglot
 from runtime.sql.expressions.base import (
     Alias, CaseWhen, Cast, Expression, Literal, SortOrder, UnresolvedAttribute,
     UnresolvedExtract, UnresolvedFunction, UnresolvedStar)
@@ -75,6 +76,8 @@ class _Converter:
             return UnresolvedFunction("not", (self.convert(positive),))
         if isinstance(e, exp.Paren):
             return self.convert(e.this)
+        if isinstance(e, exp.Window):  # OVER (...): named windows from the WINDOW clause
+            return window_from_sqlglot(e, self.convert, getattr(self, "named_windows", None))
         if isinstance(e, exp.Alias):
             return Alias((self.convert(e.this),), e.alias)
         if isinstance(e, exp.Star):

@@ -18,17 +18,20 @@ _LAZY = {
     "Catalog": "sparkcli.sql.catalog",
     "DataFrameNaFunctions": "sparkcli.sql.na",
     "DataFrameStatFunctions": "sparkcli.sql.stat",
+    "Window": "sparkcli.sql.window",
+    "WindowSpec": "sparkcli.sql.window",
 }
 
 __all__ = ["Catalog", "Column", "DataFrame", "DataFrameNaFunctions", "DataFrameReader",
-           "DataFrameStatFunctions", "DataFrameWriter", "GroupedData", "Row", "RuntimeConfig", "SparkSession"]
+           "DataFrameStatFunctions", "DataFrameWriter", "GroupedData", "Row", "RuntimeConfig",
+           "SparkSession", "Window", "WindowSpec"]
 
 # PySpark's pyspark.sql names that sparkcli does not have yet: ``from pyspark.sql import Row``
 # fails with a line saying so, not Python's bare "cannot import name".
 PLANNED = frozenset({
     "HiveContext", "Observation",
-    "SQLContext", "UDFRegistration", "UDTFRegistration", "Window", "WindowSpec",
-    "avro", "streaming", "udf", "window",
+    "SQLContext", "UDFRegistration", "UDTFRegistration",
+    "avro", "streaming",
 })
 
 NOT_YET = ("is not available in sparkcli yet: it comes with the Spark SQL and Structured "

@@ -25,7 +25,7 @@ from runtime.sql.errors import PySparkTypeError, PySparkValueError
 from runtime.sql.expressions.base import (
     Alias, AttributeReference, CaseWhen, Cast, Expression, Literal, SortOrder,
     UnresolvedAttribute, UnresolvedExtract, UnresolvedFunction, UnresolvedStar)
-from runtime.sql.errors import PySparkNotImplementedError
+from runtime.sql.expressions.window_base import WindowExpression
 
 __all__ = ["Column", "lit_expr", "to_expr", "name_expr"]
 
@@ -334,10 +334,14 @@ class Column:
     def desc_nulls_last(self) -> Column:
         return Column(SortOrder((self._expr,), False, False))
 
-    def over(self, window: Any = None) -> Column:
-        raise PySparkNotImplementedError(
-            "[NOT_IMPLEMENTED] Window functions (Column.over) are not available in sparkcli "
-            "yet; they come with the Spark SQL/functions work.", errorClass="NOT_IMPLEMENTED")
+    def over(self, window: Any) -> Column:
+        """This window function or aggregate over a ``WindowSpec`` (``Window.partitionBy``)."""
+        definition = getattr(window, "_definition", None)
+        if definition is None:
+            raise PySparkTypeError(
+                "[NOT_WINDOWSPEC] Argument `window` should be a WindowSpec, got "
+                f"{type(window).__name__}.", errorClass="NOT_WINDOWSPEC")
+        return Column(WindowExpression((self._expr, definition())))
 
     def __repr__(self) -> str:
         return f"Column<'{self._expr.sql()}'>"

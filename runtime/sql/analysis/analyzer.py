@@ -6,7 +6,8 @@ the node it adds. Per operator:
 
 * ``Project``: ``*`` expands, names resolve, unnamed expressions get Spark's names; a
   projection holding aggregates becomes a global ``Aggregate`` (``df.select(sum("x"))``) and
-  a generator (``explode``) becomes a ``Generate`` below the projection.
+  a generator (``explode``) becomes a ``Generate`` below the projection; window
+  expressions move into ``Window`` nodes below it (windows.py).
 * ``Filter``: the condition must be boolean (``[DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN]``).
 * ``Sort``: names that the child's projection dropped are carried through it and projected
   away after the sort (``df.select("a").orderBy("b")``), as Spark does.
@@ -24,6 +25,8 @@ from typing import Any, Callable
 
 from runtime.sql import types as T
 from runtime.sql.analysis.resolve import ExpressionResolver, contains_aggregate, expand_star
+from runtime.sql.analysis.windows import check_no_bare_window_function, extract_windows
+from runtime.sql.expressions.window_base import contains_window
 from runtime.sql.errors import AnalysisException, quote_ident
 from runtime.sql.expressions.base import (
     Alias, AttributeReference, Call, Expression, SortOrder, UnresolvedStar, transform_up)
@@ -113,6 +116,10 @@ class Analyzer:
                           for n, f in zip(names, gen.dtype.fields))
             child = L.Generate(gen, gen_outer(gen), attrs, (child,))
             exprs = exprs[:i] + list(attrs) + exprs[i + 1:]
+        for e in exprs:
+            check_no_bare_window_function(e)
+        if any(contains_window(e) for e in exprs):
+            return extract_windows(exprs, child, None, self._check_aggregate)
         if any(contains_aggregate(e) for e in exprs):
             return self._check_aggregate(L.Aggregate((), tuple(exprs), (child,)))
         return L.Project(tuple(exprs), (child,))
@@ -121,6 +128,10 @@ class Analyzer:
         inputs = plan.child.output
         groupings = tuple(self._resolve(g, inputs) for g in plan.groupings)
         aggs = tuple(self._project_list(plan.aggregates, inputs))
+        for e in aggs:
+            check_no_bare_window_function(e)
+        if any(contains_window(e) for e in aggs):
+            return extract_windows(list(aggs), plan.child, groupings, self._check_aggregate)
         gens = [g for g in groupings if _generator(g) is not None]
         if gens:  # groupBy(window(ts, '10 minutes', '5 minutes')): a Generate below
             gen = _generator(gens[0])

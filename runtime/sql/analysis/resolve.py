@@ -28,6 +28,7 @@ from runtime.sql.expressions.casts import can_cast
 from runtime.sql.ddl import type_ddl
 from runtime.sql.expressions.base import Call
 from runtime.sql.expressions.lambdas import is_lambda
+from runtime.sql.expressions.window_base import WindowExpression, bind_window
 
 __all__ = ["ExpressionResolver", "UnresolvedRegex", "expand_star"]
 
@@ -118,6 +119,8 @@ class ExpressionResolver:
         if isinstance(expr, CaseWhen):
             return self._case_when(expr, inputs)
         kids = tuple(self.resolve(c, inputs) for c in expr.children)
+        if isinstance(expr, WindowExpression):
+            return bind_window(expr.with_children(kids))  # type: ignore[arg-type]
         if isinstance(expr, UnresolvedExtract):
             return lookup("extract").bind(list(kids), self.ctx)
         if isinstance(expr, Cast):
@@ -235,6 +238,8 @@ def _refresh(expr: Expression, inputs: list[AttributeReference]) -> Expression:
 
 
 def contains_aggregate(expr: Expression) -> bool:
+    if isinstance(expr, WindowExpression):  # the windowed aggregate itself is not one
+        return any(contains_aggregate(c) for c in expr.function.children + expr.spec.children)
     return isinstance(expr, AggCall) or any(contains_aggregate(c) for c in expr.children)
 
 

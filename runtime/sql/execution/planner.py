@@ -35,6 +35,7 @@ from runtime.sql.types import BooleanType
 from runtime.sql.execution.local_runner import InMemoryTableScanExec
 from runtime.sql.execution.setops import SetOpExec
 from runtime.sql.execution.expand import ExpandExec
+from runtime.sql.execution.window import WindowExec
 
 __all__ = ["PlannerConf", "plan_physical", "split_conjuncts"]
 
@@ -144,6 +145,17 @@ class Planner:
             if p.groupings else SinglePartition()
         ex = ShuffleExchangeExec(part, (child,))
         return HashAggregateExec(list(p.groupings), list(p.aggregates), (ex,))
+
+    def _window(self, p: L.Window) -> P.PhysicalPlan:
+        """Rows of a window partition meet in one task (hash exchange on the partition keys,
+        one partition without keys), sorted by partition and order keys."""
+        child = self.plan(p.child)
+        part = HashPartitioning(tuple(p.partition), self.conf.shuffle_partitions) \
+            if p.partition else SinglePartition()
+        ex = ShuffleExchangeExec(part, (child,))
+        orders = [SortOrder((k,), True) for k in p.partition] + list(p.orders)
+        below = SortExec(orders, False, (ex,)) if orders else ex
+        return WindowExec(list(p.window_exprs), list(p.partition), list(p.orders), (below,))
 
     def _distinct(self, p: L.Distinct) -> P.PhysicalPlan:
         out = p.child.output

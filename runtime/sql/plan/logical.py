@@ -31,7 +31,7 @@ __all__ = [
     "Aggregate", "Coalesce", "Deduplicate", "Distinct", "Expand", "FileRelation", "Filter", "Generate",
     "InMemoryRelation", "Join", "Limit", "LocalRelation", "LogicalPlan", "Offset", "Project",
     "Range", "Repartition", "RepartitionByExpression", "Sample", "SetOperation", "Sort",
-    "SubqueryAlias", "Tail", "Union", "UnresolvedRelation",
+    "SubqueryAlias", "Tail", "Union", "UnresolvedRelation", "Window",
 ]
 
 
@@ -443,6 +443,29 @@ class Expand(LogicalPlan):
         return "[" + ", ".join("[" + ", ".join(
             "null" if isinstance(e, Literal) and e.value is None else _expr(e) for e in p) + "]"
             for p in self.projections) + "], " + _attrs(list(self.attrs))
+
+
+@dataclass(frozen=True, eq=False)
+class Window(LogicalPlan):
+    """Window expressions sharing one PARTITION BY / ORDER BY, appended to the child's
+    columns (the analyzer extracts them from a projection, as Spark's
+    ExtractWindowExpressions)."""
+
+    window_exprs: tuple  # Alias(WindowExpression)
+    partition: tuple
+    orders: tuple  # SortOrder
+    children: tuple
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output + [e.to_attribute() for e in self.window_exprs]
+
+    def expressions(self) -> list[Expression]:
+        return list(self.window_exprs) + list(self.partition) + list(self.orders)
+
+    def arg_string(self) -> str:
+        return _attrs(list(self.window_exprs)) + ", " + _attrs(list(self.partition)) + \
+            ", [" + ", ".join(_order(o) for o in self.orders) + "]"
 
 
 # -- binary / n-ary -----------------------------------------------------------------------------
