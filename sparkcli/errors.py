@@ -15,6 +15,7 @@ from runtime.sql.errors import (
     AnalysisException, ArithmeticException, ArrayIndexOutOfBoundsException, DateTimeException,
     IllegalArgumentException, NumberFormatException, ParseException, PySparkException,
     PySparkNotImplementedError, PySparkRuntimeError, PySparkTypeError, PySparkValueError,
+    PythonException,
     SparkNoSuchElementException, SparkRuntimeException, StreamingQueryException,
     UnsupportedOperationException)
 
@@ -33,6 +34,7 @@ __all__ = [
     "PySparkRuntimeError",
     "PySparkTypeError",
     "PySparkValueError",
+    "PythonException",
     "ResultTooLarge",
     "SparkException",
     "SparkNoSuchElementException",

@@ -22,7 +22,7 @@ __all__ = [
     "AnalysisException", "ArithmeticException", "ArrayIndexOutOfBoundsException",
     "DateTimeException", "IllegalArgumentException", "NumberFormatException", "ParseException",
     "PySparkException", "PySparkNotImplementedError", "PySparkRuntimeError", "PySparkTypeError",
-    "PySparkValueError", "SparkNoSuchElementException", "SparkRuntimeException",
+    "PySparkValueError", "PythonException", "SparkNoSuchElementException", "SparkRuntimeException",
     "StreamingQueryException", "UnsupportedOperationException",
 ]
 
@@ -33,6 +33,10 @@ class AnalysisException(PySparkException):
 
 class ParseException(AnalysisException):
     """A SQL statement could not be parsed."""
+
+
+class PythonException(PySparkException):
+    """An exception raised by user Python code running in a worker (a Python UDF)."""
 
 
 class IllegalArgumentException(PySparkException):

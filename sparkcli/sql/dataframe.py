@@ -31,6 +31,7 @@ from sparkcli.storagelevel import StorageLevel
 from runtime.sql.parser import parse_expression
 from sparkcli.sql.join import build_join
 from sparkcli.sql.group import GroupedData
+from sparkcli.sql.pandas_udf import map_in_batches
 from sparkcli.sql.dataframe_reshape import DataFrameReshape
 from sparkcli.sql.na import NaMethods
 from sparkcli.sql.stat import StatMethods
@@ -581,6 +582,16 @@ class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods):
 
         visit(self._plan)
         return sorted(set(files))
+
+    def mapInArrow(self, func: Callable, schema: Any, barrier: bool = False,
+                   profile: Any = None) -> DataFrame:
+        """``func(iterator of pyarrow.RecordBatch)`` yields batches of ``schema``."""
+        return map_in_batches(self, func, schema, "arrow")
+
+    def mapInPandas(self, func: Callable, schema: Any, barrier: bool = False,
+                    profile: Any = None) -> DataFrame:
+        """``func(iterator of pandas.DataFrame)`` yields DataFrames of ``schema``."""
+        return map_in_batches(self, func, schema, "pandas")
 
     def describe(self, *cols: Any) -> DataFrame:
         """count, mean, stddev, min and max of numeric and string columns (as strings)."""

@@ -25,6 +25,7 @@ from runtime.sql.formatting.values import format_value
 from runtime.sql.plan import logical as L
 from runtime.sql.types import BooleanType
 from sparkcli.sql.column import Column, lit_expr, name_expr, to_expr
+from sparkcli.sql.pandas_udf import apply_in_pandas
 
 __all__ = ["GroupedData"]
 
@@ -66,6 +67,11 @@ class GroupedData:
         groupings = tuple(self._groupings)
         outputs = tuple(_grouping_output(g) for g in groupings) + tuple(aggs)
         return self._df._with(L.Aggregate(groupings, outputs, (self._df._plan,)))
+
+    def applyInPandas(self, func: Any, schema: Any) -> Any:
+        """``func(pdf)`` or ``func(key, pdf)`` per group, returning a pandas DataFrame of
+        ``schema``."""
+        return apply_in_pandas(self, func, schema)
 
     def count(self) -> Any:
         """The number of rows of each group, as column ``count``."""
@@ -134,11 +140,6 @@ class GroupedData:
                 outputs.append(Alias((UnresolvedFunction(
                     "first", (pick, Literal(True, _BOOL))),), name))
         return first._with(L.Aggregate(tuple(keys), tuple(outputs), (first._plan,)))
-
-    def applyInPandas(self, func: Any, schema: Any) -> Any:
-        raise PySparkNotImplementedError(
-            "[NOT_IMPLEMENTED] applyInPandas comes with pandas UDFs (not available yet).",
-            errorClass="NOT_IMPLEMENTED")
 
 
 _BOOL = BooleanType()

@@ -323,6 +323,13 @@ class SparkSession:
             return manager
 
     @property
+    def udf(self) -> Any:
+        """UDFRegistration: ``spark.udf.register(name, f, returnType)`` for SQL and expr()."""
+        from sparkcli.sql.udf import UDFRegistration
+
+        return UDFRegistration(self)
+
+    @property
     def catalog(self) -> Any:
         """The Catalog: temp views (listTables, tableExists, dropTempView, ...)."""
         from sparkcli.sql.catalog import Catalog
@@ -379,6 +386,6 @@ def _job_hooks(session: SparkSession) -> Any:
 
 # SparkSession members of PySpark that belong to DataFrames/SQL, not built yet.
 _DATAFRAME_API = frozenset({
-    "addArtifact", "addArtifacts", "dataSource", "tvf", "udf",
+    "addArtifact", "addArtifacts", "dataSource", "tvf",
     "udtf",
 })

@@ -29,7 +29,7 @@ from runtime.sql.analysis.windows import check_no_bare_window_function, extract_
 from runtime.sql.expressions.window_base import contains_window
 from runtime.sql.errors import AnalysisException, quote_ident
 from runtime.sql.expressions.base import (
-    Alias, AttributeReference, Call, Expression, SortOrder, UnresolvedStar, transform_up)
+    AggCall, Alias, AttributeReference, Call, Expression, SortOrder, UnresolvedStar, transform_up)
 from runtime.sql.expressions.binding import cast_to
 from runtime.sql.expressions.coercion import common_type
 from runtime.sql.expressions.registry import BindContext
@@ -156,7 +156,7 @@ class Analyzer:
             if contains_aggregate(e) and not isinstance(e, AttributeReference):
                 if e.sql() in group_sql:
                     return
-                if type(e).__name__ == "AggCall":
+                if isinstance(e, AggCall):
                     return
                 for c in e.children:
                     check(c)

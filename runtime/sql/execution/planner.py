@@ -36,6 +36,7 @@ from runtime.sql.execution.local_runner import InMemoryTableScanExec
 from runtime.sql.execution.setops import SetOpExec
 from runtime.sql.execution.expand import ExpandExec
 from runtime.sql.execution.window import WindowExec
+from runtime.sql.execution.python_udf_map import FlatMapGroupsInPandasExec, MapInBatchesExec
 
 __all__ = ["PlannerConf", "plan_physical", "split_conjuncts"]
 
@@ -156,6 +157,18 @@ class Planner:
         orders = [SortOrder((k,), True) for k in p.partition] + list(p.orders)
         below = SortExec(orders, False, (ex,)) if orders else ex
         return WindowExec(list(p.window_exprs), list(p.partition), list(p.orders), (below,))
+
+    def _mapinbatches(self, p: Any) -> P.PhysicalPlan:
+        return MapInBatchesExec(p.func, p.mode, list(p.attrs), (self.plan(p.child),))
+
+    def _flatmapgroupsinpandas(self, p: Any) -> P.PhysicalPlan:
+        """Each group's rows in one task (hash exchange on the keys), sorted by the keys."""
+        part = HashPartitioning(tuple(p.groupings), self.conf.shuffle_partitions) \
+            if p.groupings else SinglePartition()
+        ex = ShuffleExchangeExec(part, (self.plan(p.child),))
+        orders = [SortOrder((k,), True) for k in p.groupings]
+        below = SortExec(orders, False, (ex,)) if orders else ex
+        return FlatMapGroupsInPandasExec(list(p.groupings), p.func, list(p.attrs), (below,))
 
     def _distinct(self, p: L.Distinct) -> P.PhysicalPlan:
         out = p.child.output

@@ -32,11 +32,12 @@ from sparkcli.sql.udf import *  # noqa: F401,F403
 from sparkcli.sql import udf as _udf
 from sparkcli.sql.functions.pyspark_names import PYSPARK_FUNCTIONS as _PYSPARK_FUNCTIONS
 from runtime.sql.errors import PySparkNotImplementedError as _NotImplemented
+from sparkcli.sql.pandas_udf import PandasUDFType, pandas_udf  # noqa: F401
 
 __all__ = sorted(set(_builtin.__all__).union(*(m.__all__ for m in (
     _math_functions, _string_functions, _datetime_functions, _collection_functions,
     _json_functions, _hash_functions, _aggregate_functions, _window_functions, _misc_functions,
-    _udf))))
+    _udf)))) + ["PandasUDFType", "pandas_udf"]
 
 
 def __getattr__(name: str):
