@@ -247,3 +247,10 @@ def test_over_clause_in_sql_expressions(df):
     assert rows == [("a", 1, 15.0, 10.0, 7), ("a", 2, 10.0, 10.0, 7), ("a", 2, 30.0, 10.0, 7),
                     ("a", None, 5.0, None, 7), ("b", 1, 1.0, 2.0, 7), ("b", 3, 3.0, 2.0, 7),
                     (None, 1, 7.0, None, 7)]
+
+
+def test_window_in_group_by_agg(spark, df):
+    out = df.groupBy("k").agg(F.sum("t").alias("st"),
+                              F.rank().over(Window.orderBy(F.sum("t").desc())).alias("r"))
+    assert sorted((tuple(r) for r in out.collect()), key=str) == [
+        ("a", 5, 1), ("b", 4, 2), (None, 1, 3)]
