@@ -30,7 +30,8 @@ from runtime.sql.errors import AnalysisException
 from runtime.sql.expressions.base import Call, Expression, Literal
 from runtime.sql.expressions.binding import arity, cast_to
 from runtime.sql.expressions.coercion import common_type
-from runtime.sql.expressions.registry import FunctionSpec, lookup, register
+from runtime.sql.expressions import aggregates  # noqa: F401 - registers first/last (renamed below)
+from runtime.sql.expressions.registry import FUNCTIONS, FunctionSpec, lookup, register
 from runtime.sql.expressions.window_base import (
     RUNNING_RANGE, RUNNING_ROWS, WindowFrame, offset_bound)
 from runtime.sql.arrow_types import to_arrow
@@ -265,7 +266,7 @@ _window("nth_value", _bind_nth, _nth_value, _nth_pretty)
 
 # -- first_value / last_value: first/last under their own names ------------------------------------
 def _named_like(name: str, base: str) -> None:
-    spec = lookup(base)
+    spec = FUNCTIONS[base]  # not lookup(): importing this module must not load every kernel
 
     def bind(args: list[Expression], ctx: Any, distinct: bool = False) -> Expression:
         return _replace(spec.bind(args, ctx, distinct), spec=own)
