@@ -6,45 +6,16 @@ on its own after ``--seconds``; the tests read the console sink's ``Batch: N`` t
 from __future__ import annotations
 
 import re
-import socket
-import threading
 from collections import Counter
 
 import pytest
 from test_examples import submit
 
+from tests.line_server import LineServer
+
 pytestmark = pytest.mark.timeout(180)
 
 HEADER = "-" * 43
-
-
-class LineServer:
-    """Sends ``lines`` to every connection and keeps it open until ``close()``."""
-
-    def __init__(self, lines):
-        self.data = "".join(line + "\n" for line in lines).encode()
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(4)
-        self.port = self.sock.getsockname()[1]
-        self.conns = []
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.conns.append(conn)
-            conn.sendall(self.data)
-
-    def close(self):
-        self.sock.close()
-        for c in self.conns:
-            c.close()
-        self.thread.join(5)
 
 
 @pytest.fixture
