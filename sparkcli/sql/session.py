@@ -21,11 +21,12 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from runtime.log import get_logger
+from sparkcli.conf import SparkConf
+from sparkcli.context import SparkContext
+from sparkcli.errors import PySparkRuntimeError
 from sparkcli.rdd import RDD
 from sparkcli.sql.conf import RuntimeConfig
-from sparkcli.sql.sql_text import run_sql as _run_sql
-from sparkcli.sql.streaming.query import StreamingQueryManager
-from sparkcli.sql.streaming.readwriter import DataStreamReader
 from sparkcli.version import PYSPARK_API_VERSION
 
 __all__ = ["SparkSession"]
@@ -56,7 +57,6 @@ def _monkey_patch_rdd(session: Any) -> None:
 
 
 def _log():
-    from runtime.log import get_logger
 
     return get_logger("SparkSession")
 
@@ -135,8 +135,6 @@ class SparkSession:
             with SparkSession._lock:
                 session = SparkSession._instantiatedSession
                 if session is None or not _context_is_active(session._sc):
-                    from sparkcli.conf import SparkConf
-                    from sparkcli.context import SparkContext
 
                     conf = SparkConf()
                     for k, v in self._options.items():
@@ -192,7 +190,6 @@ class SparkSession:
             default = cls._instantiatedSession
             if default is not None and _context_is_active(default._sc):
                 return default
-            from sparkcli.errors import PySparkRuntimeError
 
             raise PySparkRuntimeError(
                 "[NO_ACTIVE_OR_DEFAULT_SESSION] No active or default Spark session found. "
@@ -306,11 +303,15 @@ class SparkSession:
         >>> spark.sql("SELECT :x + 1 AS y", args={"x": 41}).collect()
         [Row(y=42)]
         """
-        return _run_sql(self, sqlQuery, args, kwargs)
+        from sparkcli.sql.sql_text import run_sql  # the SQL engine: on first use (module doc)
+
+        return run_sql(self, sqlQuery, args, kwargs)
 
     @property
     def readStream(self) -> Any:
         """A DataStreamReader: ``spark.readStream.format("socket").option(...).load()``."""
+        from sparkcli.sql.streaming.readwriter import DataStreamReader  # engine: on first use
+
         return DataStreamReader(self)
 
     @property
@@ -319,6 +320,8 @@ class SparkSession:
         with SparkSession._lock:
             manager = self.__dict__.get("_streams")
             if manager is None:
+                from sparkcli.sql.streaming.query import StreamingQueryManager  # on first use
+
                 manager = self._streams = StreamingQueryManager()
             return manager
 
