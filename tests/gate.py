@@ -10,8 +10,9 @@ Test side::
         gate.open()                                         # every waiter, now and later, goes
 
 Process side: an app script includes :data:`PASS_GATE` and calls ``pass_gate(port)``, which
-connects to 127.0.0.1:port and blocks until the test closes that connection (``open()``), at
-most ``timeout`` seconds. Arriving *is* the "ready" signal the test waits for.
+connects to 127.0.0.1:port, says its process id and blocks until the test closes that
+connection (``open()``), at most ``timeout`` seconds. Arriving *is* the "ready" signal the test
+waits for; ``gate.pids`` tells which processes are held (an executor to kill mid-task).
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ import threading
 PASS_GATE = '''
 def pass_gate(port, timeout=120):
     """Block until the test opens gate ``port`` (tests/gate.py)."""
-    import socket
+    import os, socket
     with socket.create_connection(("127.0.0.1", int(port)), timeout=timeout) as s:
-        s.recv(1)
+        s.sendall(b"%d\\n" % os.getpid())
+        try:
+            s.recv(1)
+        except ConnectionResetError:  # an open gate closed us before reading our pid
+            pass
 '''
 
 
@@ -33,6 +38,7 @@ class Gate:
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._server.getsockname()[1]
         self.arrivals = 0
+        self.pids: list[int] = []  # of the processes that said theirs (pass_gate does)
         self._opened = False
         self._held: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -48,8 +54,20 @@ class Gate:
                 self.arrivals += 1
                 if self._opened:
                     conn.close()
-                else:
-                    self._held.append(conn)
+                    continue
+                self._held.append(conn)
+            threading.Thread(target=self._read_pid, args=(conn,), daemon=True).start()
+
+    def _read_pid(self, conn: socket.socket) -> None:
+        """The arriving process's id, if it says it (a bare connect says nothing)."""
+        try:
+            conn.settimeout(30)
+            line = conn.makefile("rb").readline()
+        except OSError:  # opened (closed by us) or the peer went away
+            return
+        if line.strip().isdigit():
+            with self._lock:
+                self.pids.append(int(line))
 
     def open(self) -> None:
         """Let every process at the gate, and every one that arrives later, through."""
