@@ -41,6 +41,8 @@ import time
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from runtime import log as rlog
+
 __all__ = ["ConsoleProgressBar", "active_stages", "render", "start_for"]
 
 MAX_STAGES = 3  # Spark shows at most 3 stages on the line
@@ -137,8 +139,6 @@ class ConsoleProgressBar:
         """The driver's stderr log handler, when it writes where this bar draws."""
         if self._stream is not None and self._stream is not sys.stderr:
             return None
-        from runtime import log as rlog
-
         handler = getattr(rlog, "_handler", None)
         return handler if isinstance(handler, logging.Handler) else None
 

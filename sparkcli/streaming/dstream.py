@@ -41,7 +41,13 @@ graph lock; output functions run later on the job thread, on the RDDs made for t
 
 The public operators live here (stateless, output) and in the mixins
 :class:`~sparkcli.streaming.dstream_pairs.PairOpsMixin` (key-value, joins, state) and
-:class:`~sparkcli.streaming.windowed.WindowOpsMixin` (windows).
+:class:`~sparkcli.streaming.windowed.WindowOpsMixin` (windows). Every DStream an operator
+makes is defined here, so the modules form no circle: a TransformedDStream (a function of
+the parents' RDDs of the same batch) or a :class:`DerivedDStream`, whose *rule* (state.py,
+window_dstreams.py: plain objects that import no DStream) computes batch t from the
+parent's batches and its own earlier ones; the mixins make one with ``self._derive(rule)``.
+An output operation asks the graph (``ssc._graph.add_output``) for its ForEachDStream, and
+sources subclass InputDStream (graph.py); both modules import this one, never the reverse.
 """
 
 from __future__ import annotations
@@ -60,7 +66,7 @@ from sparkcli.streaming.dstream_pairs import PairOpsMixin
 from sparkcli.streaming.util import from_timestamp, rddToFileName, to_datetime, to_ms, with_time
 from sparkcli.streaming.windowed import WindowOpsMixin
 
-__all__ = ["DStream", "TransformedDStream"]
+__all__ = ["DStream", "DerivedDStream", "TransformedDStream"]
 
 log = logging.getLogger("DStreamCheckpointData")
 
@@ -100,6 +106,14 @@ class DStream(PairOpsMixin, WindowOpsMixin, Generic[T_co]):
 
     def _parent_remember_ms(self) -> int:
         return self._remember_ms  # type: ignore[return-value]
+
+    @property
+    def _kind(self) -> str:
+        """The stream's name in messages (Spark's DStream class names)."""
+        return type(self).__name__
+
+    def _derive(self, rule: Any) -> DerivedDStream:
+        return DerivedDStream(self, rule)
 
     # -- pickling (metadata checkpoints) ---------------------------------------------------
     def __getstate__(self) -> dict:
@@ -183,7 +197,7 @@ class DStream(PairOpsMixin, WindowOpsMixin, Generic[T_co]):
         if self._checkpoint_ms is not None and self._sc.getCheckpointDir() is None:
             raise IllegalArgumentException(
                 "The checkpoint directory has not been set. Please set it by "
-                f"StreamingContext.checkpoint() ({type(self).__name__} keeps state across "
+                f"StreamingContext.checkpoint() ({self._kind} keeps state across "
                 "batches and saves it there).")
         for p in self._parents:
             p._validate_at_start()
@@ -202,7 +216,7 @@ class DStream(PairOpsMixin, WindowOpsMixin, Generic[T_co]):
     # -- generation ------------------------------------------------------------------------
     def _is_time_valid(self, t: int) -> bool:
         if self._zero_time is None:
-            raise RuntimeError(f"{type(self).__name__} has not been initialized "
+            raise RuntimeError(f"{self._kind} has not been initialized "
                                "(the StreamingContext was not started)")
         return t > self._zero_time and (t - self._zero_time) % self._slide_ms == 0
 
@@ -339,9 +353,7 @@ class DStream(PairOpsMixin, WindowOpsMixin, Generic[T_co]):
         self._foreach_ms(lambda ms, rdd: f(to_datetime(ms), rdd), func)
 
     def _foreach_ms(self, func: Callable[[int, Any], None], user_func: Any = None) -> None:
-        from sparkcli.streaming.graph import ForEachDStream
-
-        self._ssc._graph.add_output(ForEachDStream(self, func, user_func))
+        self._ssc._graph.add_output(self, func, user_func)
 
     def pprint(self, num: int = 10) -> None:
         """Print the first ``num`` elements of every batch, with PySpark's header."""
@@ -387,7 +399,7 @@ class DStream(PairOpsMixin, WindowOpsMixin, Generic[T_co]):
         self._foreach_ms(save, save)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} slide={self._slide_ms} ms>"
+        return f"<{self._kind} slide={self._slide_ms} ms>"
 
 
 class TransformedDStream(DStream):
@@ -405,3 +417,29 @@ class TransformedDStream(DStream):
         if result is not None and not hasattr(result, "num_partitions"):
             raise TypeError(f"transform function should return an RDD, got {type(result)}")
         return result
+
+
+class DerivedDStream(DStream):
+    """Batch t is ``rule.compute(self, t)``: state and windows (see the rules' fields in
+    :mod:`sparkcli.streaming.state`)."""
+
+    def __init__(self, parent: DStream, rule: Any):
+        super().__init__(parent._ssc, [parent])
+        self.rule = rule
+        self._must_checkpoint = rule.must_checkpoint
+        if rule.storage_level is not None:
+            self.persist(rule.storage_level)
+
+    @property
+    def _kind(self) -> str:
+        return self.rule.kind
+
+    @property
+    def _slide_ms(self) -> int:
+        return self.rule.slide_ms or self._parents[0]._slide_ms
+
+    def _parent_remember_ms(self) -> int:
+        return self._remember_ms + self.rule.window_ms  # type: ignore[operator]
+
+    def _compute(self, t: int) -> Any:
+        return self.rule.compute(self, t)

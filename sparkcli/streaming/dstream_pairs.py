@@ -1,10 +1,10 @@
 """Key-value DStream operators (PySpark's DStream pair methods) and updateStateByKey.
 
 Every operator here is a per-batch RDD function (``transform``/``transformWith``), except
-``updateStateByKey`` which builds a :class:`~sparkcli.streaming.state.StateDStream`: the
-state of batch t is ``reduceFunc(state of t - slide, batch t)`` (PySpark's
-PythonStateDStream), so its RDDs form a chain that must be checkpointed (hence the
-checkpoint-directory check at start()).
+``updateStateByKey`` which derives a stream with a :class:`~sparkcli.streaming.state.StateRule`
+(``self._derive(rule)``, defined by DStream): the state of batch t is ``reduceFunc(state of
+t - slide, batch t)`` (PySpark's PythonStateDStream), so its RDDs form a chain that must be
+checkpointed (hence the checkpoint-directory check at start()).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from runtime.shuffle.hashing import portable_hash
 from sparkcli.rdd import RDD
+from sparkcli.streaming.state import StateRule
 
 __all__ = ["PairOpsMixin"]
 
@@ -73,8 +74,6 @@ class PairOpsMixin:
         ``initialRDD`` (an RDD or a list of (key, state) pairs) is the state before the
         first batch.
         """
-        from sparkcli.streaming.state import StateDStream
-
         n = self._default_partitions(numPartitions)
         if initialRDD is not None and not isinstance(initialRDD, RDD):
             initialRDD = self._sc.parallelize(initialRDD)
@@ -88,4 +87,4 @@ class PairOpsMixin:
             state = g.mapValues(lambda vs_s: updateFunc(vs_s[0], vs_s[1]))
             return state.filter(lambda k_v: k_v[1] is not None)
 
-        return StateDStream(self, reduceFunc, initialRDD)
+        return self._derive(StateRule(reduceFunc, initialRDD))

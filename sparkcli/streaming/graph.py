@@ -62,7 +62,10 @@ class DStreamGraph:
         self.input_streams.append(stream)
         return len(self.input_streams) - 1
 
-    def add_output(self, stream: ForEachDStream) -> None:
+    def add_output(self, parent: DStream, func: Callable[[int, Any], None],
+                   user_func: Any) -> None:
+        """Register an output operation: ``func(batch ms, rdd)`` on ``parent``'s RDDs."""
+        stream = ForEachDStream(parent, func, user_func)
         stream._output_id = len(self.output_streams)
         self.output_streams.append(stream)
 

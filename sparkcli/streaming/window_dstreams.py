@@ -1,60 +1,56 @@
-"""The DStreams behind the window operators (see :mod:`sparkcli.streaming.windowed`)."""
+"""The rules behind the window operators (see :mod:`sparkcli.streaming.windowed`; what a
+rule is: :mod:`sparkcli.streaming.state`).
+
+:class:`WindowRule` (Spark's WindowedDStream): batch t is the union of the parent's RDDs of
+the batches in (t - w, t]; it slides every s.
+:class:`ReducedWindowRule` (PySpark's PythonReducedWindowedDStream): window(t) = window(t - s)
+minus the batches that left (``inv_reduce_func``) plus those that entered (``reduce_func``);
+recomputed from scratch when there is no previous window or the window is shorter than
+5 slides. Its RDDs form a chain, cached and checkpointed like updateStateByKey's state.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
 from sparkcli.storagelevel import StorageLevel
-from sparkcli.streaming.dstream import DStream
 from sparkcli.streaming.util import to_datetime
 
-__all__ = ["ReducedWindowedDStream", "WindowedDStream"]
+__all__ = ["ReducedWindowRule", "WindowRule"]
 
 
-class WindowedDStream(DStream):
-    def __init__(self, parent: Any, window_ms: int, slide_ms: int):
-        super().__init__(parent._ssc, [parent])
+class WindowRule:
+    kind = "WindowedDStream"
+    must_checkpoint = False
+    storage_level = None
+
+    def __init__(self, window_ms: int, slide_ms: int):
         self.window_ms = window_ms
-        self.window_slide_ms = slide_ms
-        if parent._storage_level is None:
-            parent.persist(StorageLevel.MEMORY_ONLY)  # read by several windows
+        self.slide_ms = slide_ms
 
-    @property
-    def _slide_ms(self) -> int:
-        return self.window_slide_ms
-
-    def _parent_remember_ms(self) -> int:
-        return self._remember_ms + self.window_ms
-
-    def _compute(self, t: int) -> Any:
-        parent = self._parents[0]
+    def compute(self, stream: Any, t: int) -> Any:
+        parent = stream._parents[0]
         rdds = parent._slice_ms(t - self.window_ms + parent._slide_ms, t)
-        return self._sc.union(rdds)
+        return stream._sc.union(rdds)
 
 
-class ReducedWindowedDStream(DStream):
-    def __init__(self, parent: Any, reduce_func: Callable, inv_reduce_func: Callable,
+class ReducedWindowRule:
+    kind = "ReducedWindowedDStream"
+    must_checkpoint = True
+    storage_level = StorageLevel.MEMORY_ONLY
+
+    def __init__(self, reduce_func: Callable, inv_reduce_func: Callable,
                  window_ms: int, slide_ms: int):
-        super().__init__(parent._ssc, [parent])
         self.reduce_func = reduce_func
         self.inv_reduce_func = inv_reduce_func
         self.window_ms = window_ms
-        self.window_slide_ms = slide_ms
-        self._must_checkpoint = True
-        self.persist(StorageLevel.MEMORY_ONLY)
+        self.slide_ms = slide_ms
 
-    @property
-    def _slide_ms(self) -> int:
-        return self.window_slide_ms
-
-    def _parent_remember_ms(self) -> int:
-        return self._remember_ms + self.window_ms
-
-    def _compute(self, t: int) -> Any:
-        parent, sc = self._parents[0], self._sc
-        w, s, ps = self.window_ms, self.window_slide_ms, parent._slide_ms
+    def compute(self, stream: Any, t: int) -> Any:
+        parent, sc = stream._parents[0], stream._sc
+        w, s, ps = self.window_ms, self.slide_ms, parent._slide_ms
         begin, prev_end = t - w, t - s
-        previous = self._get_or_compute(prev_end)
+        previous = stream._get_or_compute(prev_end)
         when = to_datetime(t)
         if previous is not None and w >= s * 5:
             old = parent._slice_ms(prev_end - w + ps, begin)

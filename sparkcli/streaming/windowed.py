@@ -1,11 +1,12 @@
 """Window operators (PySpark's DStream window methods) and the windowed DStreams.
 
-``window(w, s)`` -> :class:`WindowedDStream`: at batch t, the union of the parent's RDDs of
+``window(w, s)`` -> a stream derived with a ``WindowRule`` (``self._derive(rule)``; the rules
+are in :mod:`sparkcli.streaming.window_dstreams`): at batch t, the union of the parent's RDDs of
 the batches in (t - w, t]; it slides every s (its batch times are zero + k*s).
 
 ``reduceByKeyAndWindow(func, invFunc, w, s)`` reduces each batch by key first, then:
   * without invFunc: window of the reduced batches, reduced again (full recompute);
-  * with invFunc: :class:`ReducedWindowedDStream` (PySpark's PythonReducedWindowedDStream):
+  * with invFunc: a ``ReducedWindowRule`` (PySpark's PythonReducedWindowedDStream):
     window(t) = previous window (t - s), minus the batches that left (invFunc, through a
     leftOuterJoin), plus the batches that entered (func). Like Spark it recomputes the
     window from scratch when there is no previous window or the window is shorter than
@@ -23,7 +24,9 @@ import operator
 from typing import Any, Callable
 
 from sparkcli.rdd_pairs import ResultIterable
+from sparkcli.storagelevel import StorageLevel
 from sparkcli.streaming.util import to_ms
+from sparkcli.streaming.window_dstreams import ReducedWindowRule, WindowRule
 
 __all__ = ["WindowOpsMixin"]
 
@@ -48,10 +51,13 @@ class WindowOpsMixin:
     def window(self, windowDuration: float, slideDuration: float | None = None):
         """A DStream whose batch t holds every element of this DStream's batches in the
         last ``windowDuration`` seconds, computed every ``slideDuration`` seconds."""
-        from sparkcli.streaming.window_dstreams import WindowedDStream
-
         w, s = self._validate_window_param(windowDuration, slideDuration)
-        return WindowedDStream(self, w, s)
+        return self._windowed(w, s)
+
+    def _windowed(self, w: int, s: int):
+        if self._storage_level is None:
+            self.persist(StorageLevel.MEMORY_ONLY)  # read by several windows
+        return self._derive(WindowRule(w, s))
 
     def reduceByWindow(self, reduceFunc: Callable, invReduceFunc: Callable | None,
                        windowDuration: float, slideDuration: float):
@@ -84,14 +90,12 @@ class WindowOpsMixin:
                              numPartitions: int | None = None,
                              filterFunc: Callable | None = None):
         """Reduce the values of each key over a sliding window (see the module doc)."""
-        from sparkcli.streaming.window_dstreams import ReducedWindowedDStream, WindowedDStream
-
         w, s = self._validate_window_param(windowDuration, slideDuration)
         if numPartitions is None:
             numPartitions = self._sc.defaultParallelism
         reduced = self.reduceByKey(func, numPartitions)
         if invFunc is None:
-            return WindowedDStream(reduced, w, s).reduceByKey(func, numPartitions)
+            return reduced._windowed(w, s).reduceByKey(func, numPartitions)
 
         def reduceFunc(t: Any, a: Any, b: Any) -> Any:
             b = b.reduceByKey(func, numPartitions)
@@ -106,4 +110,4 @@ class WindowOpsMixin:
             return joined.mapValues(lambda kv: invFunc(kv[0], kv[1])
                                     if kv[1] is not None else kv[0])
 
-        return ReducedWindowedDStream(reduced, reduceFunc, invReduceFunc, w, s)
+        return reduced._derive(ReducedWindowRule(reduceFunc, invReduceFunc, w, s))
