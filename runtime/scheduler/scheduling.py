@@ -86,7 +86,11 @@ class TaskScheduler:
 
     def preferred(self, rdd: Any, split: int, depth: int = 0) -> set[str]:
         """Executors holding a persisted partition that ``split`` of ``rdd`` reads through
-        narrow dependencies (the nearest such ancestor wins)."""
+        narrow dependencies (the nearest such ancestor wins), or an executor the node
+        names itself (``preferred_executors``: a streaming state partition loaded there)."""
+        pinned = getattr(rdd, "preferred_executors", None)
+        if pinned is not None and pinned(split):
+            return set(pinned(split))
         if getattr(rdd, "storage_level", None) is not None:
             hit = self.block_locations.get((rdd.id, split))
             if hit:

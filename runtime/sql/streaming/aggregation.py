@@ -19,14 +19,21 @@ For a query ``...groupBy(keys).agg(...)`` over a stream, each micro-batch:
    aggregate's own output attributes, so the plan above the aggregate runs unchanged.
 
 Only aggregates that merge (sum, count, min, max, avg, first, last, bool_and/or...) and are
-not DISTINCT can keep state this way; the others are refused at start() with one line. The
-state lives in the driver (a StateStore, snapshotted under the checkpoint per batch); the
-executors compute the partial aggregates.
+not DISTINCT can keep state this way; the others are refused at start() with one line.
+
+Where it runs: steps 1 is a job's map stage; steps 2-4 run per state partition in the
+executors (state_rdd.py: the partial rows are shuffled by key into the state partitions, and
+each task updates its partition's state store, state_store.py, and commits the next
+version); the emitted partial rows come back to the driver, which runs step 5. The
+per-partition part is :class:`AggregateStateUpdate`, a picklable callable shipped with the
+tasks; :class:`StatefulAggregate` is the driver's side (the operator's state version, its
+number of partitions and where each partition ran last).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from typing import Any, Iterator
 
 from runtime.sql import types as T
 from runtime.sql.errors import AnalysisException
@@ -37,9 +44,11 @@ from runtime.sql.expressions.aggregates import MERGE, decomposable
 from runtime.sql.expressions.base import Alias, AttributeReference
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan import logical as L
-from runtime.sql.streaming.state_store import StateStore
+from runtime.sql.streaming.state_rdd import info_of, run_stateful, with_info
+from runtime.sql.streaming.state_store import (
+    PROVIDERS, StateStoreConf, StateStoreId)
 
-__all__ = ["StatefulAggregate", "check_aggregate"]
+__all__ = ["AggregateStateUpdate", "StatefulAggregate", "check_aggregate"]
 
 
 def check_aggregate(agg: L.Aggregate) -> None:
@@ -80,8 +89,11 @@ def event_time_key(agg: L.Aggregate, event_time_ids: set[int]) -> int | None:
 
 
 class StatefulAggregate:
+    """The driver's side of one streaming aggregation (see the module doc)."""
+
     def __init__(self, op_id: int, agg: L.Aggregate, event_time_ids: set[int],
-                 state_dir: str | None, num_partitions: int):
+                 state_dir: str, num_partitions: int,
+                 conf: StateStoreConf = StateStoreConf()):
         check_aggregate(agg)
         self.op_id = op_id
         self.agg = agg
@@ -93,13 +105,27 @@ class StatefulAggregate:
         self.partial_attrs = probe.output
         self.final = HashAggregateExec(list(agg.groupings), list(agg.aggregates),
                                        (LocalTableScanExec(self.partial_attrs, [[]]),), "final")
-        self.store = StateStore(state_dir, num_partitions, schema_of(self.partial_attrs),
-                                self.key_count)
+        self.schema = schema_of(self.partial_attrs)
+        self.state_dir = state_dir
+        self.num_partitions = num_partitions
+        self.conf = conf
+        self.version = 0  # the state version the next batch starts from
+        self.run_id = str(uuid.uuid4())
+        self.locations: dict[int, str] = {}  # state partition -> executor of its last task
         self.metrics: dict[str, int] = {}
 
     @property
     def has_watermark(self) -> bool:
         return self.wm_key is not None
+
+    @property
+    def partitions(self) -> int:
+        """State partitions: one for a global aggregate (Spark's AllTuples)."""
+        return self.num_partitions if self.key_count else 1
+
+    def load(self, version: int) -> None:
+        """The next batch starts from state ``version``."""
+        self.version = version
 
     # -- one batch ----------------------------------------------------------------------------
     def run(self, child_physical: Any, runner: Any, mode: str, watermark_ms: int,
@@ -108,44 +134,76 @@ class StatefulAggregate:
 
         partial = HashAggregateExec(list(self.agg.groupings), list(self.agg.aggregates),
                                     (child_physical,), "partial")
-        schema = schema_of(self.partial_attrs)
-        batches = [b for part in runner.partitions(partial) for b in part]
-        new = pa.Table.from_batches(batches, schema=schema) if batches \
-            else schema.empty_table()
-        if self.wm_key is not None and watermark_ms > 0:
-            new = new.filter(self._after(new, watermark_ms))
-        emitted, tables, changed = [], [], []
-        updated = removed = 0
-        for p, (old, fresh) in enumerate(zip(self.store.tables, self.store.split(new))):
-            merged, flags = self._merge(old, fresh)
-            updated += sum(flags)
-            keep = None
-            if self.wm_key is not None and watermark_ms > 0 and mode != "complete":
-                keep = self._after(merged, watermark_ms)
-            if mode == "complete":
-                emitted.append(merged)
-            elif mode == "update":
-                emitted.append(merged.filter(pa.array(flags, pa.bool_())))
-            else:
-                emitted.append(merged.filter(_not(keep)) if keep is not None
-                               else merged.slice(0, 0))
-            if keep is not None:
-                before = merged.num_rows
-                merged = merged.filter(keep)
-                removed += before - merged.num_rows
-            tables.append(merged)
-            changed.append(bool(fresh.num_rows) or merged.num_rows != old.num_rows)
-        self.store.commit(self.store.version + 1, tables, changed)
-        self.metrics = {"numRowsTotal": sum(t.num_rows for t in tables),
-                        "numRowsUpdated": updated, "numRowsRemoved": removed,
-                        "numShufflePartitions": self.store.num_partitions,
-                        "numStateStoreInstances": self.store.num_partitions}
-        out = pa.concat_tables(emitted).combine_chunks()
+        update = AggregateStateUpdate(self.final, self.key_count, self.wm_key, mode,
+                                      watermark_ms, self.schema, self.state_dir, self.run_id,
+                                      self.version, self.conf)
+        tables = run_stateful(runner, partial, tuple(range(self.key_count)), self.partitions,
+                              update, self.locations)
+        self.version += 1
+        totals = {"numRowsTotal": 0, "numRowsUpdated": 0, "numRowsRemoved": 0}
+        for t in tables:
+            for k, v in info_of(t)["metrics"].items():
+                totals[k] = totals.get(k, 0) + v
+        self.metrics = dict(totals, numShufflePartitions=self.partitions,
+                            numStateStoreInstances=self.partitions)
+        out = pa.concat_tables([t.replace_schema_metadata(None).cast(self.schema)
+                                for t in tables]).combine_chunks()
         attrs = tuple(self.agg.output)
         if out.num_rows == 0:
             return L.LocalRelation(attrs, ())
         result = list(self.final.run(0, iter(out.to_batches()), ectx))
         return L.LocalRelation(attrs, tuple(result))
+
+    def unload(self) -> None:
+        """Forget this process's providers of the operator (the query stopped)."""
+        PROVIDERS.unload(self.state_dir)
+
+
+class AggregateStateUpdate:
+    """One state partition's step of a batch, in a task: the partial rows of the batch
+    merged into the state store, the emitted rows returned (steps 2-4 of the module doc)."""
+
+    def __init__(self, final: HashAggregateExec, key_count: int, wm_key: int | None,
+                 mode: str, watermark_ms: int, schema: Any, state_dir: str, run_id: str,
+                 version: int, conf: StateStoreConf):
+        self.final = final
+        self.key_count = key_count
+        self.wm_key = wm_key
+        self.mode = mode
+        self.watermark_ms = watermark_ms
+        self.schema = schema
+        self.state_dir = state_dir
+        self.run_id = run_id
+        self.version = version
+        self.conf = conf
+
+    def __call__(self, split: int, batches: Iterator, executor_id: str) -> Any:
+        import pyarrow as pa
+
+        schema = self.schema
+        rows = [b for b in batches if b.num_rows]
+        fresh = pa.Table.from_batches(rows).cast(schema) if rows else schema.empty_table()
+        provider = PROVIDERS.get(StateStoreId(self.state_dir, split, self.run_id), schema,
+                                 self.key_count, self.conf)
+        store = provider.get_store(self.version)
+        mode, wm = self.mode, self.watermark_ms
+        late = self.wm_key is not None and wm > 0
+        if late:
+            fresh = fresh.filter(self._after(fresh, wm))
+        merged, flags = self._merge(store.table, fresh)
+        touched = pa.array(flags, pa.bool_())
+        keep = self._after(merged, wm) if late and mode != "complete" else None
+        if mode == "complete":
+            emitted = merged
+        elif mode == "update":
+            emitted = merged.filter(touched)
+        else:
+            emitted = merged.filter(_not(keep)) if keep is not None else merged.slice(0, 0)
+        store.upsert(merged.filter(touched))
+        if keep is not None:
+            store.remove_rows(merged.filter(_not(keep)))
+        store.commit()
+        return with_info(emitted, executor_id, store.metrics())
 
     def _after(self, table: Any, watermark_ms: int) -> Any:
         """Rows whose event-time key is later than the watermark (the others are late)."""

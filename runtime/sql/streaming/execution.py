@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import tempfile
 import threading
 import time
 import uuid
@@ -56,6 +57,7 @@ from runtime.sql.streaming.checks import streaming_aggregates
 from runtime.sql.streaming.relation import (
     EventTimeWatermark, StreamingRelation, find, substitute)
 from runtime.sql.streaming.sinks import BatchData, Sink
+from runtime.sql.streaming.state_store import StateStoreConf
 
 __all__ = ["MicroBatchExecution", "QueryStatus", "Trigger"]
 
@@ -111,8 +113,9 @@ class MicroBatchExecution:
         if self.agg_node is not None:
             ids = {w.event_time.expr_id for w in self.watermarks}
             self.stateful = StatefulAggregate(
-                0, self.agg_node, ids, checkpoint.state_dir(0) if stateful_dir else None,
-                state_partitions)
+                0, self.agg_node, ids,
+                checkpoint.state_dir(0) if stateful_dir else tempfile.mkdtemp(prefix="state-"),
+                state_partitions, StateStoreConf.from_conf(session_state.conf))
         self.status = {"message": "Initializing sources", "isDataAvailable": False,
                        "isTriggerActive": False}
         self.progress: list[dict] = []
@@ -200,6 +203,8 @@ class MicroBatchExecution:
                     s.stop()
                 except Exception:  # noqa: BLE001
                     pass
+            if self.stateful is not None:
+                self.stateful.unload()
             with self._cond:
                 self.lifecycle = QueryStatus.TERMINATED
                 self.status = {"message": "Stopped", "isDataAvailable": False,
@@ -221,7 +226,7 @@ class MicroBatchExecution:
         recorded = conf.get("spark.sql.shuffle.partitions")
         if recorded is not None and self.stateful is not None:
             self.state_partitions = int(recorded)
-            self.stateful.store.num_partitions = int(recorded)
+            self.stateful.num_partitions = int(recorded)
         if len(offsets) != len(self.sources):
             raise AnalysisException(
                 f"[STREAMING_QUERY_CHECKPOINT_MISMATCH] The checkpoint was written by a query "
@@ -236,12 +241,12 @@ class MicroBatchExecution:
             self.watermark_ms = int(commit[1].get("nextBatchWatermarkMs", self.watermark_ms)) \
                 if commit else self.watermark_ms
             if self.stateful is not None:
-                self.stateful.store.load(batch_id + 1)
+                self.stateful.load(batch_id + 1)
             return
         start = self.checkpoint.offsets(batch_id - 1)[1] if batch_id > 0 else \
             [None] * len(self.sources)
         if self.stateful is not None:
-            self.stateful.store.load(batch_id)
+            self.stateful.load(batch_id)
         self.committed = list(start)
         for i, s in enumerate(self.sources):  # the replayed range must be available again
             if offsets[i] is not None and hasattr(s, "ensure"):

@@ -110,9 +110,9 @@ def test_stateful_aggregation_resumes_from_checkpoint(spark, tmp_path):
     parts = json.loads(open(cp / "offsets" / "1").read().split("\n")[1])["conf"][
         "spark.sql.shuffle.partitions"]
     assert int(parts) == spark.sparkContext.defaultParallelism
-    snapshots = [f for d in os.listdir(cp / "state" / "0")
-                 for f in os.listdir(cp / "state" / "0" / d)]
-    assert "2.snapshot" in snapshots
+    files = sorted(f for d in os.listdir(cp / "state" / "0")
+                   for f in os.listdir(cp / "state" / "0" / d))
+    assert files == sorted(["1.delta", "2.delta"] * int(parts))  # one per partition, batch
 
 
 def test_replayed_batch_without_commit_is_not_doubled(spark, tmp_path):

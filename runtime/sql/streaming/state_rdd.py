@@ -1,0 +1,119 @@
+"""Running a stateful operator's partitions as tasks next to their state (Spark's StateStoreRDD).
+
+A stateful operator (a streaming aggregation, and the other operators built the same way)
+gives :func:`run_stateful` the physical plan of its input for this batch, the positions of
+its key columns, its number of state partitions and an ``update`` callable. The input is
+hash-partitioned into exactly that many partitions by :class:`StatePartitioner` (never
+coalesced: partition ``p`` of every batch must meet state partition ``p``), and partition
+``p`` runs as one task::
+
+    update(p, batches, executor_id) -> pyarrow.Table
+
+which loads its state store (state_store.py: the executor's cached provider, or the files),
+applies the batch's rows, commits the next version and returns the rows the operator emits,
+with :func:`with_info` metadata: the executor that ran it and the store's metrics.
+
+``locations`` (partition -> executor id, the driver's record of where each partition's last
+task ran) becomes the state RDD's preferred executors, so the next batch's task runs where
+the state is already loaded (the task scheduler waits spark.locality.wait for it, and runs
+anywhere at once when that executor is gone: the state is then loaded from the files).
+
+On the in-process runner the same ``update`` runs in the driver, partition by partition,
+over the input split by the same partitioner.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Iterator
+
+from runtime.dataformat import ARROW
+from runtime.lineage.dependency import OneToOneDependency
+from runtime.lineage.node import Node
+from runtime.lineage.shuffled import Shuffled
+from runtime.shuffle.spec import ShuffleSpec
+from runtime.sql.execution import operators as P
+from runtime.sql.execution.lineage_runner import LineageRunner
+from runtime.sql.execution.operators import schema_of
+from runtime.sql.streaming.state_store import StatePartitioner
+
+__all__ = ["StateStoreRDD", "info_of", "run_stateful", "with_info"]
+
+_INFO = b"state_store.info"
+DRIVER = "driver"
+
+
+def with_info(table: Any, executor_id: str, metrics: dict) -> Any:
+    """``table`` carrying where it was computed and the state store's metrics."""
+    info = json.dumps({"executor": executor_id, "metrics": metrics})
+    return table.replace_schema_metadata({_INFO: info.encode()})
+
+
+def info_of(table: Any) -> dict:
+    meta = table.schema.metadata or {}
+    raw = meta.get(_INFO)
+    return json.loads(raw) if raw else {"executor": None, "metrics": {}}
+
+
+class StateStoreRDD(Node):
+    """Partition ``p``: ``update(p, <partition p of prev>, executor id)``, one table."""
+
+    rdd_class = "StateStoreRDD"
+
+    def __init__(self, id: int, prev: Node, update: Callable, locations: dict[int, str]):
+        super().__init__(id, [OneToOneDependency(prev)], prev.num_partitions)
+        self.prev = prev
+        self.update = update
+        self.locations = dict(locations)
+
+    def compute(self, split: int, tc: Any) -> Iterator:
+        return iter([self.update(split, tc.iterate(self.prev, split), tc.executor_id)])
+
+    def preferred_executors(self, split: int) -> list[str]:
+        eid = self.locations.get(split)
+        return [eid] if eid is not None and eid != DRIVER else []
+
+
+def _the_table(it: Iterator) -> Any:
+    return next(iter(it))
+
+
+def run_stateful(runner: Any, child: P.PhysicalPlan, keys: tuple[int, ...],
+                 num_partitions: int, update: Callable,
+                 locations: dict[int, str]) -> list[Any]:
+    """Per state partition, the table ``update`` returned; ``locations`` is updated with
+    the executor each partition ran on."""
+    part = StatePartitioner(tuple(keys))
+    if isinstance(runner, LineageRunner):
+        hooks = runner.hooks
+        spec = ShuffleSpec(hooks.new_shuffle_id(), num_partitions, data_format=ARROW,
+                           partitioner=part)
+        shuffled = Shuffled(hooks.new_rdd_id(), runner.build(child), spec)
+        if hooks.on_shuffle is not None:
+            hooks.on_shuffle(shuffled, spec.shuffle_id)
+        node = StateStoreRDD(hooks.new_rdd_id(), shuffled, update, locations)
+        tables = list(hooks.run_job(node, _the_table, None))
+    else:
+        tables = _run_in_process(runner, child, part, num_partitions, update)
+    for p, t in enumerate(tables):
+        eid = info_of(t)["executor"]
+        if eid is not None:
+            locations[p] = eid
+    return tables
+
+
+def _run_in_process(runner: Any, child: P.PhysicalPlan, part: StatePartitioner, n: int,
+                    update: Callable) -> list[Any]:
+    import numpy as np
+    import pyarrow as pa
+
+    schema = schema_of(child.output)
+    batches = [b for p in runner.partitions(child) for b in p if b.num_rows]
+    table = pa.Table.from_batches(batches, schema=schema) if batches else schema.empty_table()
+    ids = np.asarray(part.partition_ids(table.combine_chunks().to_batches()[0], n)) \
+        if table.num_rows else np.zeros(0, dtype=np.int64)
+    out = []
+    for p in range(n):
+        mine = table.filter(pa.array(ids == p)) if table.num_rows else table
+        out.append(update(p, iter(mine.to_batches()), DRIVER))
+    return out
