@@ -40,7 +40,8 @@ from runtime.sql.execution.local_runner import CachedData
 from runtime.sql.arrow_types import batch_to_rows
 from runtime.sql.formatting.jsonrows import row_to_json
 from runtime.sql.errors import quote_ident
-from runtime.sql.streaming.relation import EventTimeWatermark, is_streaming
+from runtime.sql.streaming.relation import (
+    DeduplicateWithinWatermark, EventTimeWatermark, is_streaming)
 from runtime.sql.streaming.intervals import parse_interval_ms
 from sparkcli.sql.streaming.readwriter import DataStreamWriter
 
@@ -295,12 +296,14 @@ class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods):
     drop_duplicates = dropDuplicates
 
     def dropDuplicatesWithinWatermark(self, subset: list[str] | None = None) -> DataFrame:
-        """Streaming only: a batch DataFrame raises, as Spark's (at the action there)."""
+        """Streaming only: a row is dropped when a row with the same keys arrived within the
+        watermark's delay before it. A batch DataFrame raises, as Spark's (at the action)."""
         if not self.isStreaming:
             raise AnalysisException(
                 "dropDuplicatesWithinWatermark is not supported with batch DataFrames/DataSets",
                 errorClass="_LEGACY_ERROR_TEMP_3059")
-        return self.dropDuplicates(subset)
+        keys = self.dropDuplicates(subset)._plan.keys  # type: ignore[attr-defined]
+        return self._with(DeduplicateWithinWatermark(keys, (self._plan,)))
 
     def zipWithIndex(self, indexColName: str = "index") -> DataFrame:
         """Append consecutive 0-based bigint indices in partition order (one job counts the

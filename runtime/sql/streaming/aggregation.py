@@ -91,12 +91,15 @@ def event_time_key(agg: L.Aggregate, event_time_ids: set[int]) -> int | None:
 class StatefulAggregate:
     """The driver's side of one streaming aggregation (see the module doc)."""
 
+    operator_name = "stateStoreSave"  # its name in the progress' stateOperators
+
     def __init__(self, op_id: int, agg: L.Aggregate, event_time_ids: set[int],
                  state_dir: str, num_partitions: int,
                  conf: StateStoreConf = StateStoreConf()):
         check_aggregate(agg)
         self.op_id = op_id
         self.agg = agg
+        self.node = agg
         self.key_count = len(agg.groupings)
         self.wm_key = event_time_key(agg, event_time_ids)
         probe = HashAggregateExec(list(agg.groupings), list(agg.aggregates),

@@ -1,13 +1,15 @@
 """What Spark refuses on a streaming query, checked at ``start()`` with Spark's messages
 (UnsupportedOperationChecker): the output mode against the aggregations, sorting without an
 aggregation in complete mode, several streaming aggregations, stream-stream outer joins
-without watermarks."""
+without watermarks, dropDuplicatesWithinWatermark without a watermark. (A distinct on a
+stream is a deduplication of whole rows, as Spark's.)"""
 
 from __future__ import annotations
 
 from runtime.sql.errors import AnalysisException
 from runtime.sql.plan import logical as L
-from runtime.sql.streaming.relation import EventTimeWatermark, find, is_streaming
+from runtime.sql.streaming.relation import (
+    DeduplicateWithinWatermark, EventTimeWatermark, find, is_streaming)
 
 __all__ = ["check_query", "streaming_aggregates"]
 
@@ -53,7 +55,7 @@ def check_query(plan: L.LogicalPlan, mode: str) -> None:
                 _fail(f"Stream-stream {L.JOIN_NAMES[j.join_type]} join between two streaming "
                       "DataFrame/Datasets is not supported yet", j)
             _fail("Stream-stream joins are not supported yet", j)
-    for d in find(plan, L.Distinct):
-        if is_streaming(d):
-            _fail("Distinct is not supported on streaming DataFrames/Datasets "
-                  "yet; use dropDuplicates()", d)
+    for d in find(plan, DeduplicateWithinWatermark):
+        if not find(d, EventTimeWatermark):
+            _fail("dropDuplicatesWithinWatermark is not supported on streaming "
+                  "DataFrames/DataSets without watermark", d)

@@ -8,9 +8,10 @@ sink. Its thread, per trigger:
 2. writes ``offsets/N`` (the offsets, the batch's watermark and timestamp, the settings
    that shape state: spark.sql.shuffle.partitions = the number of state partitions);
 3. runs the plan over the new rows only: each StreamingRelation becomes its source's leaf
-   for ``(committed, latest]``, the streaming aggregation (if any) becomes the rows it emits
-   (aggregation.py), and the rest of the plan runs as stages on the runtime like any batch
-   query; the sink takes the result (sinks.py);
+   for ``(committed, latest]``, each stateful operator (a streaming aggregation,
+   aggregation.py; a deduplication, dedup.py) becomes the rows it emits this batch, and
+   the rest of the plan runs as stages on the runtime like any batch query; the sink takes
+   the result (sinks.py);
 4. writes ``commits/N`` with the next watermark, lets sources drop committed rows, and
    records the progress (Spark's StreamingQueryProgress fields).
 
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 import tempfile
 import threading
 import time
@@ -53,9 +55,9 @@ from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan import logical as L
 from runtime.sql.streaming.aggregation import StatefulAggregate
 from runtime.sql.streaming.checkpoint import Checkpoint
-from runtime.sql.streaming.checks import streaming_aggregates
+from runtime.sql.streaming.dedup import StatefulDeduplicate
 from runtime.sql.streaming.relation import (
-    EventTimeWatermark, StreamingRelation, find, substitute)
+    EventTimeWatermark, StreamingRelation, find, is_streaming, substitute)
 from runtime.sql.streaming.sinks import BatchData, Sink
 from runtime.sql.streaming.state_store import StateStoreConf
 
@@ -106,16 +108,12 @@ class MicroBatchExecution:
             if hasattr(s, "attach"):
                 s.attach(checkpoint.source_dir(i))
         self.watermarks = find(plan, EventTimeWatermark)
-        aggs = streaming_aggregates(plan)
-        self.agg_node = aggs[0] if aggs else None
         self.state_partitions = state_partitions
-        self.stateful: StatefulAggregate | None = None
-        if self.agg_node is not None:
-            ids = {w.event_time.expr_id for w in self.watermarks}
-            self.stateful = StatefulAggregate(
-                0, self.agg_node, ids,
-                checkpoint.state_dir(0) if stateful_dir else tempfile.mkdtemp(prefix="state-"),
-                state_partitions, StateStoreConf.from_conf(session_state.conf))
+        self.operators = _stateful_operators(
+            plan, self.watermarks,
+            checkpoint.state_dir if stateful_dir else _temporary_dirs(),
+            state_partitions, StateStoreConf.from_conf(session_state.conf))
+        self._by_node = {id(op.node): op for op in self.operators}
         self.status = {"message": "Initializing sources", "isDataAvailable": False,
                        "isTriggerActive": False}
         self.progress: list[dict] = []
@@ -203,8 +201,8 @@ class MicroBatchExecution:
                     s.stop()
                 except Exception:  # noqa: BLE001
                     pass
-            if self.stateful is not None:
-                self.stateful.unload()
+            for op in self.operators:
+                op.unload()
             with self._cond:
                 self.lifecycle = QueryStatus.TERMINATED
                 self.status = {"message": "Stopped", "isDataAvailable": False,
@@ -224,9 +222,10 @@ class MicroBatchExecution:
         batch_id, meta, offsets = last
         conf = meta.get("conf", {})
         recorded = conf.get("spark.sql.shuffle.partitions")
-        if recorded is not None and self.stateful is not None:
+        if recorded is not None and self.operators:
             self.state_partitions = int(recorded)
-            self.stateful.num_partitions = int(recorded)
+            for op in self.operators:
+                op.num_partitions = int(recorded)
         if len(offsets) != len(self.sources):
             raise AnalysisException(
                 f"[STREAMING_QUERY_CHECKPOINT_MISMATCH] The checkpoint was written by a query "
@@ -240,13 +239,13 @@ class MicroBatchExecution:
             self.batch_id = batch_id
             self.watermark_ms = int(commit[1].get("nextBatchWatermarkMs", self.watermark_ms)) \
                 if commit else self.watermark_ms
-            if self.stateful is not None:
-                self.stateful.load(batch_id + 1)
+            for op in self.operators:
+                op.load(batch_id + 1)
             return
         start = self.checkpoint.offsets(batch_id - 1)[1] if batch_id > 0 else \
             [None] * len(self.sources)
-        if self.stateful is not None:
-            self.stateful.load(batch_id)
+        for op in self.operators:
+            op.load(batch_id)
         self.committed = list(start)
         for i, s in enumerate(self.sources):  # the replayed range must be available again
             if offsets[i] is not None and hasattr(s, "ensure"):
@@ -312,10 +311,11 @@ class MicroBatchExecution:
         max_event = self._max_event_times(leaf_for, runner) if self.watermarks else []
 
         def replace(node: L.LogicalPlan) -> L.LogicalPlan | None:
-            if self.stateful is not None and node is self.agg_node:
-                child = substitute(node.child, leaf_for)
+            op = self._by_node.get(id(node))
+            if op is not None:
+                child = substitute(node.child, leaf_for, replace)
                 phys = self.state.execution(child).physical
-                return self.stateful.run(phys, runner, self.mode, watermark_ms, ectx)
+                return op.run(phys, runner, self.mode, watermark_ms, ectx)
             return None
 
         batch_plan = substitute(self.plan, leaf_for, replace)
@@ -344,8 +344,8 @@ class MicroBatchExecution:
                                "latestOffset": 0.0, "getBatch": t_plan - t0,
                                "commitOffsets": t_end - t_commit,
                                "triggerExecution": t_end - t0, "walCommit": 0.0}, t0)
-        if next_wm != watermark_ms and self.stateful is not None and \
-                self.stateful.has_watermark and not self._stop.is_set():
+        if next_wm != watermark_ms and any(op.has_watermark for op in self.operators) and \
+                not self._stop.is_set():
             nb = batch_id + 1
             meta2 = dict(meta, batchWatermarkMs=next_wm,
                          batchTimestampMs=int(self.clock() * 1000))
@@ -400,12 +400,13 @@ class MicroBatchExecution:
             ev["watermark"] = _iso(watermark_ms)
             progress["eventTime"] = ev
         progress["stateOperators"] = []
-        if self.stateful is not None:
-            m = self.stateful.metrics
+        for op in self.operators:
+            m = op.metrics
             progress["stateOperators"].append({
-                "operatorName": "stateStoreSave", "numRowsTotal": m.get("numRowsTotal", 0),
+                "operatorName": op.operator_name, "numRowsTotal": m.get("numRowsTotal", 0),
                 "numRowsUpdated": m.get("numRowsUpdated", 0),
                 "numRowsRemoved": m.get("numRowsRemoved", 0),
+                "numRowsDroppedByWatermark": m.get("numRowsDroppedByWatermark", 0),
                 "numShufflePartitions": m.get("numShufflePartitions", 0),
                 "numStateStoreInstances": m.get("numStateStoreInstances", 0)})
         progress["sources"] = [{
@@ -420,6 +421,35 @@ class MicroBatchExecution:
             self.progress.append(progress)
             del self.progress[:-100]
         self.listener("progress", self)
+
+
+def _temporary_dirs() -> Callable[[int], str]:
+    """State directories of a query without a checkpoint (one temporary root)."""
+    root = tempfile.mkdtemp(prefix="state-")
+    return lambda op: os.path.join(root, str(op))
+
+
+def _stateful_operators(plan: L.LogicalPlan, watermarks: list,
+                        state_dir: Callable[[int], str], parts: int,
+                        conf: StateStoreConf) -> list:
+    """The plan's stateful operators, top-down (Spark numbers them so: the top one is 0),
+    each with its state under ``state/<id>/``."""
+    ops: list = []
+
+    def visit(node: L.LogicalPlan) -> None:
+        streaming = is_streaming(node)
+        op_id = len(ops)
+        if streaming and isinstance(node, L.Aggregate):
+            ids = {w.event_time.expr_id for w in watermarks}
+            ops.append(StatefulAggregate(op_id, node, ids, state_dir(op_id), parts, conf))
+        elif streaming and isinstance(node, (L.Deduplicate, L.Distinct)):
+            ops.append(StatefulDeduplicate(op_id, node, watermarks, state_dir(op_id), parts,
+                                           conf))
+        for c in node.children:
+            visit(c)
+
+    visit(plan)
+    return ops
 
 
 def _schema(attrs: list[AttributeReference]) -> T.StructType:

@@ -5,6 +5,8 @@ leaf per source: the source object and the attributes it produces (their express
 the same for the whole query, so the plan analyzed once at ``readStream.load()`` is reused for
 every micro-batch). ``withWatermark`` wraps its child in :class:`EventTimeWatermark` (the event
 time attribute and the delay), a marker that passes rows through.
+``dropDuplicatesWithinWatermark`` is the :class:`DeduplicateWithinWatermark` node (streaming
+only; dedup.py runs it).
 
 For one micro-batch, :func:`substitute` replaces every StreamingRelation by the leaf its source
 gives for the batch's offset range (a LocalRelation of rows, or a FileRelation of the new
@@ -21,7 +23,7 @@ from runtime.sql.expressions.base import AttributeReference
 from runtime.sql.plan import logical as L
 from runtime.sql.plan.logical import _attrs
 
-__all__ = ["EventTimeWatermark", "StreamingRelation", "find", "is_streaming", "substitute"]
+__all__ = ["DeduplicateWithinWatermark", "EventTimeWatermark", "StreamingRelation", "find", "is_streaming", "substitute"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +56,12 @@ class EventTimeWatermark(L.LogicalPlan):
 
     def arg_string(self) -> str:
         return f"{self.event_time.debug()}, {self.delay_text}"
+
+
+@dataclass(frozen=True, eq=False)
+class DeduplicateWithinWatermark(L.Deduplicate):
+    """``dropDuplicatesWithinWatermark(keys)``: a Deduplicate whose keys expire with the
+    watermark; streaming only (batch DataFrames refuse it where it is made)."""
 
 
 def find(plan: L.LogicalPlan, kind: type) -> list:
