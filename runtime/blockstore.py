@@ -20,8 +20,14 @@ push out its siblings). A block that does not fit even then goes to disk if allo
 not stored (``put`` returns False and the caller uses its data without caching it; a later
 read recomputes it, as Spark does).
 
+Every change of a block's place (stored, evicted to disk, dropped) is noted in
+``changes``; the executor drains it after each task (:meth:`drain_changes`) and reports
+each block's memory and disk sizes with the task's status, for the driver's BlockUpdated
+events (a dropped block reports 0 and 0, Spark's StorageLevel.NONE).
+
 State: ``memory`` key -> _Block (LRU order: reads move a block to the end), ``disk``
-key -> (path, format), ``disk_dir``, ``manager``.
+key -> (path, format, size in bytes), ``changes`` (keys changed since the last drain, in
+order), ``disk_dir``, ``manager``.
 """
 
 from __future__ import annotations
@@ -52,7 +58,8 @@ class BlockStore:
 
     def __init__(self, disk_dir: str, manager: MemoryManager | None = None):
         self.memory: OrderedDict[Key, _Block] = OrderedDict()
-        self.disk: dict[Key, tuple[str, str]] = {}
+        self.disk: dict[Key, tuple[str, str, int]] = {}
+        self.changes: dict[Key, None] = {}
         self.disk_dir = disk_dir
         self.manager = manager if manager is not None else MemoryManager(1 << 62)
         self.manager.evictor = self.evict
@@ -68,7 +75,7 @@ class BlockStore:
             return read_ipc(block.data) if block.fmt == ARROW else pickle.loads(block.data)
         entry = self.disk.get(key)
         if entry:
-            path, fmt = entry
+            path, fmt, _size = entry
             if fmt == ARROW:
                 return read_ipc(path)
             with open(path, "rb") as f:
@@ -81,6 +88,25 @@ class BlockStore:
         entry = self.disk.get(key)
         return entry[1] if entry else None
 
+    def size_of(self, key: Key) -> int:
+        """The block's size where it is read from: memory, else disk (0 if absent)."""
+        block = self.memory.get(key)
+        if block is not None:
+            return block.size
+        entry = self.disk.get(key)
+        return entry[2] if entry else 0
+
+    def drain_changes(self) -> list[tuple[int, int, int, int]]:
+        """(rdd id, split, memory size, disk size) of every block changed since the last
+        call; sizes 0 and 0 for a block no longer stored."""
+        out = []
+        for key in self.changes:
+            block, entry = self.memory.get(key), self.disk.get(key)
+            out.append((key[0], key[1], block.size if block is not None else 0,
+                        entry[2] if entry else 0))
+        self.changes.clear()
+        return out
+
     # writing ----------------------------------------------------------------------------
     def put(self, key: Key, data: list, use_memory: bool = True, deserialized: bool = False,
             use_disk: bool = False) -> bool:
@@ -89,8 +115,8 @@ class BlockStore:
         if use_memory:
             if deserialized:
                 value: Any = data
-                size = (sum(b.nbytes for b in data) if fmt == ARROW
-                        else estimate_list(data)[0])
+                size = (max(1, sum(b.nbytes for b in data)) if fmt == ARROW
+                        else estimate_list(data)[0])  # > 0: a stored block has a size
             else:
                 value = ipc_bytes(data) if fmt == ARROW else _dumps_block(data)
                 size = len(value)
@@ -101,6 +127,7 @@ class BlockStore:
                 self._protect = None
             if ok:
                 self.memory[key] = _Block(value, fmt, size, use_disk)
+                self.changes[key] = None
                 return True
             if not use_disk:
                 return False
@@ -121,7 +148,8 @@ class BlockStore:
         else:
             with open(path, "wb") as f:
                 f.write(_dumps_block(data))
-        self.disk[key] = (path, fmt)
+        self.disk[key] = (path, fmt, os.path.getsize(path))
+        self.changes[key] = None
 
     # eviction ---------------------------------------------------------------------------
     def evict(self, nbytes: int) -> int:
@@ -133,6 +161,7 @@ class BlockStore:
             if key[0] == self._protect:
                 continue
             block = self.memory.pop(key)
+            self.changes[key] = None
             if block.use_disk:
                 self._write_disk(key, block.data, block.fmt)
             self.manager.release_storage(block.size)
@@ -140,6 +169,8 @@ class BlockStore:
         return freed
 
     def remove_rdd(self, rdd_id: int) -> None:
+        for key in [k for k in self.changes if k[0] == rdd_id]:
+            del self.changes[key]
         for key in [k for k in self.memory if k[0] == rdd_id]:
             self.manager.release_storage(self.memory.pop(key).size)
         for key in [k for k in self.disk if k[0] == rdd_id]:

@@ -8,6 +8,12 @@ record batches for an Arrow-format shuffle). ``tc.memory`` is the task's view of
 executor's memory pool (runtime/memory.py): the shuffle, sorts and the block store take their
 memory from it, and what the task still holds is released when it ends.
 
+``tc.io`` counts the task's input and output as Spark's InputMetrics/OutputMetrics do: the
+nodes that read files add the bytes they read and the records they yield (as they are
+consumed, so a ``take`` counts what it read), a cached partition read back from the block
+store adds its block's size and record count, and writers (``saveAsTextFile``...) add the
+bytes of the files they wrote and the records in them.
+
 Accumulators register themselves in :data:`accumulator_registry` when unpickled in an
 executor; the executor resets them before each task and ships their values back with the
 task's result, so an update counts once per successful task.
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import collections
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from runtime.blockstore import BlockStore
@@ -32,6 +39,22 @@ accumulator_registry: dict[int, Any] = {}
 
 def current() -> TaskContext | None:
     return _current
+
+
+@dataclass
+class InputOutputMetrics:
+    """A task's Spark InputMetrics (bytes/records read from files or cached blocks) and
+    OutputMetrics (bytes/records written to files)."""
+
+    bytes_read: int = 0
+    records_read: int = 0
+    bytes_written: int = 0
+    records_written: int = 0
+
+
+def io_metrics(tc: Any) -> InputOutputMetrics:
+    """``tc.io``, or a scratch counter when a node is computed outside a task."""
+    return tc.io if isinstance(tc, TaskContext) else InputOutputMetrics()
 
 
 class TaskContext:
@@ -55,7 +78,7 @@ class TaskContext:
         self.send = send  # frames to the driver while the task runs (receivers' blocks)
         self.interrupted = False  # set when the driver kills this task
         self.messages: collections.deque = collections.deque()  # from the driver, mid-task
-        self.new_blocks: list[tuple[int, int]] = []
+        self.io = InputOutputMetrics()
         self.completion_callbacks: list[Callable] = []
 
     def send_to_driver(self, msg: dict) -> None:
@@ -74,11 +97,11 @@ class TaskContext:
             data = list(rdd.compute(split, self))
             stored = self.blocks.put(key, data, use_memory=level.useMemory or not level.useDisk,
                                      deserialized=level.deserialized, use_disk=level.useDisk)
-            if stored:
-                if not level.deserialized:
-                    # the caller must not share objects with the cache
-                    data = self.blocks.get(key)
-                self.new_blocks.append(key)
+            if stored and not level.deserialized:
+                data = self.blocks.get(key)  # the caller must not share objects with the cache
+        else:  # Spark counts a cached block read as the task's input
+            self.io.bytes_read += self.blocks.size_of(key)
+            self.io.records_read += record_count(data)
         return iter(data)
 
     def read_shuffle(self, spec: Any, split: int) -> Iterator:
@@ -89,6 +112,13 @@ class TaskContext:
     def sort(self, records, key=None, reverse=False) -> Iterator:
         return external_sort(records, key, reverse, self.memory, self.shuffle_dir,
                              self.metrics)
+
+
+def record_count(data: list) -> int:
+    """Records in a partition held as a list: rows of Arrow batches, else its length."""
+    if data and hasattr(data[0], "num_rows"):
+        return sum(b.num_rows for b in data)
+    return len(data)
 
 
 def set_current(tc: TaskContext | None) -> None:

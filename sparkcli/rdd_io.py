@@ -84,12 +84,14 @@ def open_output(path: str, ext: str) -> Any:
     return open(path, "wb", buffering=1 << 20)
 
 
-def _write_text(iterator: Iterable, stream: Any) -> None:
+def _write_text(iterator: Iterable, stream: Any) -> int:
     it = iter(iterator)
+    n = 0
     while True:
         batch = list(islice(it, 8192))
         if not batch:
-            return
+            return n
+        n += len(batch)
         try:
             data = ("\n".join(batch) + "\n").encode("utf-8")
         except TypeError:
@@ -100,9 +102,9 @@ def _write_text(iterator: Iterable, stream: Any) -> None:
         stream.write(data)
 
 
-def _pickle_writer(batch_size: int) -> Callable[[Iterable, Any], None]:
-    def write(iterator: Iterable, stream: Any) -> None:
-        serde.dump_batches(iterator, stream, max(1, int(batch_size)))
+def _pickle_writer(batch_size: int) -> Callable[[Iterable, Any], int]:
+    def write(iterator: Iterable, stream: Any) -> int:
+        return serde.dump_batches(iterator, stream, max(1, int(batch_size)))
 
     return write
 
@@ -178,8 +180,10 @@ class IOMixin:
         """
         self._save_files(path, "", _pickle_writer(batchSize))
 
-    def _save_files(self, path: str, ext: str, writer: Callable[[Iterable, Any], None],
+    def _save_files(self, path: str, ext: str, writer: Callable[[Iterable, Any], int],
                     prefix: str = "part-") -> None:
+        """Write each partition with ``writer(records, stream) -> records written``; each
+        task adds its part file's size and record count to its output metrics."""
         out = local_path(path)
         if os.path.exists(out):
             raise FileExistsError(f"Output directory file:{out} already exists")
@@ -197,7 +201,10 @@ class IOMixin:
                                  "attempt_%05d_%d" % (split, attempt))
             attempt_file = os.path.join(attempt_dir, name)
             with open_output(attempt_file, ext) as stream:
-                writer(iterator, stream)
+                records = writer(iterator, stream)
+            if tc is not None:
+                tc.io.records_written += records
+                tc.io.bytes_written += os.path.getsize(attempt_file)
             task_dir = _mkdir(tmp_root, "task_%05d" % split)
             os.replace(attempt_file, os.path.join(task_dir, name))
             shutil.rmtree(attempt_dir, ignore_errors=True)

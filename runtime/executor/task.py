@@ -12,9 +12,10 @@ intermediate materialisation.
 The reply, a :class:`~runtime.protocol.executor.StatusUpdate`, carries: the encoded result
 with its format tag ``result_format`` (pickle, or an Arrow IPC stream when ``func`` returned
 a pyarrow Table/RecordBatch; see runtime/dataformat.py) or the MapStatus, accumulator values
-of this task, the (rdd_id, split) blocks it persisted, and its
-:class:`~runtime.protocol.executor.TaskCounters` (times, result size, shuffle and spill
-counters). The task takes its memory from the executor's pool (the block store's manager,
+of this task, the blocks whose place changed while it ran (``(rdd_id, split, memory
+size, disk size)``: the ones it persisted, and any it evicted), and its
+:class:`~runtime.protocol.executor.TaskCounters` (times, result size, input and output,
+shuffle and spill counters). The task takes its memory from the executor's pool (the block store's manager,
 sized by the launch message's ``memory_limit`` = spark.executor.memory x
 spark.memory.fraction) and gives back whatever it still holds when it ends. A failure
 replies with the exception packed by :func:`runtime.serde.pack_exception` (class +
@@ -34,15 +35,18 @@ from runtime.memory import TaskMemory
 from runtime.protocol.executor import LaunchTask, StatusUpdate, TaskCounters
 from runtime.shuffle.spec import ShuffleMetrics
 from runtime.shuffle.writer import write_map_output
+from runtime.task_env import InputOutputMetrics
 
 
-def task_metrics(m: ShuffleMetrics, run_ms: float, deserialize_ms: float,
-                 result_size: int) -> dict:
+def task_metrics(m: ShuffleMetrics, io: InputOutputMetrics, run_ms: float,
+                 deserialize_ms: float, result_size: int) -> dict:
     """The task's TaskCounters, as the dict a StatusUpdate carries."""
     return TaskCounters(
         executor_deserialize_time=round(deserialize_ms), executor_run_time=round(run_ms),
         result_size=result_size, memory_bytes_spilled=m.memory_bytes_spilled,
         disk_bytes_spilled=m.disk_bytes_spilled,
+        input_bytes=io.bytes_read, input_records=io.records_read,
+        output_bytes=io.bytes_written, output_records=io.records_written,
         shuffle_read_bytes=m.bytes_read, shuffle_records_read=m.records_read,
         shuffle_write_bytes=m.bytes_written, shuffle_records_written=m.records_written,
         spill_count=m.spill_count).as_dict()
@@ -83,14 +87,13 @@ def run_task(msg: LaunchTask, binary: tuple, executor_id: str, blocks: BlockStor
         reply.ok = True
         reply.accums = {aid: acc._task_value() for aid, acc in registry.items()
                         if acc._touched}
-        reply.blocks = tc.new_blocks
     except BaseException as e:  # noqa: BLE001 - everything goes back to the driver
         if isinstance(e, (KeyboardInterrupt, SystemExit)) and not isinstance(e, SystemExit):
             raise
         reply.ok = False
         reply.error = serde.pack_exception(e)
-        reply.blocks = tc.new_blocks
     finally:
+        reply.blocks = blocks.drain_changes()
         memory.close()
         task_env.set_current(None)
         if running is not None:
@@ -98,6 +101,6 @@ def run_task(msg: LaunchTask, binary: tuple, executor_id: str, blocks: BlockStor
         sys.stdout.flush()
         sys.stderr.flush()
     reply.duration = time.perf_counter() - start
-    reply.metrics = task_metrics(metrics, reply.duration * 1000, deserialize_ms,
+    reply.metrics = task_metrics(metrics, tc.io, reply.duration * 1000, deserialize_ms,
                                  len(reply.result) if reply.result is not None else 0)
     return reply

@@ -174,25 +174,30 @@ def with_classes_of(settings: OutputSettings, first: Any) -> OutputSettings:
                           settings.codec, settings.compression, settings.separator)
 
 
-def partition_writer(settings: OutputSettings) -> Callable[[Any, BinaryIO], None]:
-    """``write(records, binary_stream)`` for one part file."""
+def partition_writer(settings: OutputSettings) -> Callable[[Any, BinaryIO], int]:
+    """``write(records, binary_stream) -> records written`` for one part file."""
     if settings.is_sequence_file:
-        def write_sequence(records: Any, stream: BinaryIO) -> None:
+        def write_sequence(records: Any, stream: BinaryIO) -> int:
             out = sf.Writer(stream, settings.key_class or w.NULL,
                             settings.value_class or w.NULL, settings.codec,
                             settings.compression)
+            n = 0
             for record in records:
                 key, value = _pair(record)
                 out.append(key, value)
+                n += 1
             out.close()
+            return n
 
         return write_sequence
 
     sep = settings.separator
 
-    def write_text(records: Any, stream: BinaryIO) -> None:
+    def write_text(records: Any, stream: BinaryIO) -> int:
         lines = []
+        n = 0
         for record in records:
+            n += 1
             key, value = _pair(record)
             if key is None and value is None:
                 continue
@@ -205,6 +210,7 @@ def partition_writer(settings: OutputSettings) -> Callable[[Any, BinaryIO], None
                 lines = []
         if lines:
             stream.write(("\n".join(lines) + "\n").encode("utf-8"))
+        return n
 
     return write_text
 

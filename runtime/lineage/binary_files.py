@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 from runtime.lineage.files import WholeTextFiles, list_input_files
 from runtime.lineage.node import Node
+from runtime.task_env import io_metrics
 
 CHUNK_RECORDS = 1 << 16
 
@@ -27,9 +28,13 @@ class BinaryFiles(WholeTextFiles):
         super().__init__(id, path, min_partitions, use_unicode=False)
 
     def compute(self, split: int, tc: Any) -> Iterator:
+        io = io_metrics(tc)
         for fp in self.groups[split]:
             with open(fp, "rb") as f:
-                yield "file:" + fp, f.read()
+                data = f.read()
+            io.bytes_read += len(data)
+            io.records_read += 1
+            yield "file:" + fp, data
 
 
 class BinaryRecords(Node):
@@ -49,10 +54,13 @@ class BinaryRecords(Node):
         if size % n:
             raise ValueError(f"file:{path} is {size} bytes, not a multiple of the record "
                              f"length {n}: its last record would be incomplete")
+        io = io_metrics(tc)
         with open(path, "rb") as f:
             while True:
                 chunk = f.read(n * CHUNK_RECORDS)
                 if not chunk:
                     return
+                io.bytes_read += len(chunk)
+                io.records_read += len(chunk) // n
                 for i in range(0, len(chunk), n):
                     yield chunk[i:i + n]

@@ -24,6 +24,11 @@ split. Lines end at ``\\n`` (a preceding ``\\r`` is dropped) and are yielded wit
 Reading is done in binary, in blocks of CHUNK bytes cut at the last newline, each block
 decoded once (UTF-8, invalid bytes replaced like Hadoop's Text) and split with
 ``str.split``: per-line work is a C-level split, not a Python readline loop.
+
+Every node here adds what it reads to the task's input metrics (``tc.io``), block by block
+as its records are consumed: the records it yields, and the bytes of the lines it owns with
+their newlines (the bytes on disk for a compressed file, the file's size; Spark counts the
+file system's bytes, which for a split adds a line's worth of read-ahead).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from typing import Any, Iterator
 
 from runtime import serde
 from runtime.lineage.node import Node
+from runtime.task_env import io_metrics
 
 BLOCK_SIZE = 32 << 20  # fs.local.block.size
 SPLIT_SLOP = 1.1
@@ -231,7 +237,9 @@ class TextFile(Node):
 
     def compute(self, split: int, tc: Any) -> Iterator:
         path, start, end = self.splits[split]
-        if path.endswith(COMPRESSED):
+        io = io_metrics(tc)
+        compressed = path.endswith(COMPRESSED)
+        if compressed:
             blocks = read_blocks(path, 0, None)
         elif end <= start:
             return
@@ -239,7 +247,13 @@ class TextFile(Node):
             blocks = read_blocks(path, start, end)
         use_unicode = self.use_unicode
         for block in blocks:
-            yield from block_lines(block, use_unicode)
+            lines = block_lines(block, use_unicode)
+            io.records_read += len(lines)
+            if not compressed:
+                io.bytes_read += len(block) + 1
+            yield from lines
+        if compressed:
+            io.bytes_read += end
 
 
 class WholeTextFiles(Node):
@@ -270,9 +284,12 @@ class WholeTextFiles(Node):
         self.name = path
 
     def compute(self, split: int, tc: Any) -> Iterator:
+        io = io_metrics(tc)
         for fp in self.groups[split]:
             with open_input(fp) as f:
                 data = f.read()
+            io.bytes_read += os.path.getsize(fp)
+            io.records_read += 1
             key = "file:" + fp
             if self.use_unicode:
                 yield key, data.decode("utf-8", "replace")
@@ -292,5 +309,9 @@ class PickleFile(Node):
         self.name = path
 
     def compute(self, split: int, tc: Any) -> Iterator:
+        io = io_metrics(tc)
         with open(self.files[split], "rb", buffering=1 << 20) as f:
-            yield from serde.load_batches(f)
+            for record in serde.load_batches(f):
+                io.records_read += 1
+                yield record
+            io.bytes_read += f.tell()

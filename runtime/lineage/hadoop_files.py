@@ -8,11 +8,13 @@ its sync markers into several splits: it is read by one task.
 
 from __future__ import annotations
 
+import os
 from typing import Any, Iterator
 
 from runtime.hadoop.formats import check_input_format, read_file
 from runtime.lineage.files import list_input_files
 from runtime.lineage.node import Node
+from runtime.task_env import io_metrics
 
 
 class HadoopFiles(Node):
@@ -29,4 +31,9 @@ class HadoopFiles(Node):
         self.name = path
 
     def compute(self, split: int, tc: Any) -> Iterator:
-        return read_file(self.files[split], self.input_format, self.conf)
+        io = io_metrics(tc)
+        path = self.files[split]
+        for record in read_file(path, self.input_format, self.conf):
+            io.records_read += 1
+            yield record
+        io.bytes_read += os.path.getsize(path)  # input metrics: the whole file was read

@@ -65,7 +65,9 @@ class StatusUpdate(Message):
     task_id: int
     ok: bool
     metrics: dict = field(default_factory=dict)  # TaskCounters fields
-    blocks: list = field(default_factory=list)  # (rdd_id, split) persisted by the task
+    # (rdd_id, split, memory size, disk size) of the blocks stored, evicted or dropped
+    # while the task ran (runtime/blockstore.py drain_changes)
+    blocks: list = field(default_factory=list)
     result: bytes | None = None  # encoded value of a result task (runtime/dataformat.py)
     result_format: str | None = None  # its format tag: "pickle" or "arrow"
     status: Any = None  # MapStatus of a shuffle map task

@@ -413,7 +413,7 @@ class Driver(DriverCommands):
             return
         tsm, stage = task.tsm, task.tsm.stage
         if msg.blocks:
-            self.sched.add_blocks(ref.id, msg.blocks)
+            self.sched.update_blocks(ref.id, msg.blocks)
             self.events.blocks_stored(ref, msg.blocks, stage.rdd)
         self.metrics.update(msg.metrics or {})
         if msg.ok:

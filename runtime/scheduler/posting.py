@@ -107,15 +107,15 @@ class EventPoster:
     def executor_removed(self, eid: str, reason: str) -> None:
         self.bus.post(SparkListenerExecutorRemoved(now_ms(), eid, reason))
 
-    def blocks_stored(self, ref: Any, keys: list, rdd: Any) -> None:
+    def blocks_stored(self, ref: Any, blocks: list, rdd: Any) -> None:
+        """One BlockUpdated per (rdd id, split, memory size, disk size) a task reported:
+        the level says where the block is now (Spark's BlockStatus), none once dropped."""
         levels = _storage_levels(rdd)
-        for rdd_id, split in keys:
+        for rdd_id, split, mem, disk in blocks:
             level = levels.get(rdd_id)
             self.bus.post(SparkListenerBlockUpdated(
-                ref.id, ref.host, f"rdd_{rdd_id}_{split}",
-                bool(getattr(level, "useDisk", False)),
-                bool(getattr(level, "useMemory", True)),
-                bool(getattr(level, "deserialized", False))))
+                ref.id, ref.host, f"rdd_{rdd_id}_{split}", disk > 0, mem > 0,
+                bool(getattr(level, "deserialized", False)) and mem > 0, mem, disk))
 
     def unpersisted(self, rdd_id: int) -> None:
         self.bus.post(SparkListenerUnpersistRDD(rdd_id))

@@ -76,9 +76,17 @@ class TaskScheduler:
             e.slots > len(e.running) for e in self.executors.values())
 
     # -- blocks -------------------------------------------------------------------------------
-    def add_blocks(self, eid: str, keys: list) -> None:
-        for key in keys:
-            self.block_locations.setdefault(tuple(key), set()).add(eid)
+    def update_blocks(self, eid: str, blocks: list) -> None:
+        """``blocks``: (rdd id, split, memory size, disk size) as a task reported them; a
+        block with neither is gone from that executor."""
+        for rdd_id, split, mem, disk in blocks:
+            key = (rdd_id, split)
+            if mem or disk:
+                self.block_locations.setdefault(key, set()).add(eid)
+            elif key in self.block_locations:
+                self.block_locations[key].discard(eid)
+                if not self.block_locations[key]:
+                    del self.block_locations[key]
 
     def remove_rdd_blocks(self, rdd_id: int) -> None:
         for key in [k for k in self.block_locations if k[0] == rdd_id]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 
 import pytest
@@ -107,6 +108,27 @@ def test_a_put_does_not_evict_blocks_of_its_own_rdd(tmp_path):
     assert store.get((4, 0)) is None
     assert not store.put((3, 2), [b"z" * 12_000])  # only rdd 3's own blocks are left
     assert store.get((3, 0)) == store.get((3, 1)) == [b"z" * 12_000]
+
+
+def test_block_changes_report_where_each_block_is_now(tmp_path):
+    m = MemoryManager(30_000)
+    store = BlockStore(str(tmp_path), m)
+    assert store.put((4, 0), [b"z" * 12_000])  # MEMORY_ONLY
+    assert store.put((6, 0), [b"z" * 12_000], use_disk=True)  # MEMORY_AND_DISK
+    size = store.size_of((4, 0))
+    assert size > 12_000 and store.drain_changes() == [(4, 0, size, 0), (6, 0, size, 0)]
+    assert store.drain_changes() == []  # drained
+    assert store.put((3, 0), [b"z" * 12_000])  # evicts both older blocks
+    assert store.put((3, 1), [b"z" * 12_000])
+    changes = {(r, s): (mem, disk) for r, s, mem, disk in store.drain_changes()}
+    disk = os.path.getsize(store.disk[(6, 0)][0])
+    assert changes == {(4, 0): (0, 0), (6, 0): (0, disk), (3, 0): (size, 0),
+                       (3, 1): (size, 0)}
+    assert store.size_of((6, 0)) == disk and store.size_of((4, 0)) == 0
+    store.put((7, 0), [1], use_memory=False, use_disk=True)  # DISK_ONLY
+    store.remove_rdd(3)  # an unpersisted RDD's blocks are not reported
+    [(rdd, split, mem, disk)] = store.drain_changes()
+    assert (rdd, split, mem) == (7, 0, 0) and disk == os.path.getsize(store.disk[(7, 0)][0])
 
 
 def test_remove_rdd_gives_storage_back(tmp_path):

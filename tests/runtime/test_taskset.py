@@ -116,9 +116,13 @@ def test_task_scheduler_prefers_executors_holding_cached_parents():
     sched.add_executor(ExecutorRef("b", None, 2))
     st = stage(5, 2)
     st.rdd.storage_level = "MEMORY_ONLY"
-    sched.add_blocks("b", [(5, 0)])
+    sched.update_blocks("b", [(5, 0, 100, 0)])
     sched.submit(st, [0, 1])
     launched = sorted((ref.id, t.partition) for ref, t in sched.offer())
     assert launched == [("a", 1), ("b", 0)]
+    sched.update_blocks("a", [(5, 1, 0, 10)])  # on disk counts too
+    assert sched.block_locations == {(5, 0): {"b"}, (5, 1): {"a"}}
+    sched.update_blocks("b", [(5, 0, 0, 0)])  # dropped (evicted, not allowed on disk)
+    assert sched.block_locations == {(5, 1): {"a"}}
     sched.remove_rdd_blocks(5)
     assert not sched.block_locations
