@@ -22,6 +22,7 @@ task's result, so an update counts once per successful task.
 from __future__ import annotations
 
 import collections
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -33,8 +34,9 @@ from runtime.shuffle.sorter import external_sort
 
 _current: TaskContext | None = None
 
-#: accumulators deserialized in this process: id -> Accumulator (reset per task)
-accumulator_registry: dict[int, Any] = {}
+#: accumulators deserialized in this process: id -> Accumulator (reset per task); weak, so a
+#: finished query's metrics (one accumulator per operator) leave with its task binaries
+accumulator_registry: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
 
 
 def current() -> TaskContext | None:

@@ -149,6 +149,13 @@ def _rebuild_accumulator(aid: int, zero: Any, param: AccumulatorParam) -> Accumu
     return acc
 
 
+def forget_accumulator(aid: int) -> None:
+    """The driver stops merging updates into accumulator ``aid`` (a finished query's SQL
+    metrics: late updates are ignored)."""
+    with _lock:
+        _driver_accumulators.pop(aid, None)
+
+
 def _apply_updates(updates: dict[int, Any]) -> None:
     with _lock:
         for aid, value in updates.items():

@@ -16,6 +16,7 @@ from runtime.sql.analysis.analyzer import Analyzer
 from runtime.sql.errors import AnalysisException
 from runtime.sql.execution.local_runner import LocalRunner
 from runtime.sql.execution.planner import PlannerConf, plan_physical
+from runtime.sql.formatting.explain import explain_string
 from runtime.sql.expressions.registry import BindContext
 from runtime.sql.plan import logical as L
 from runtime.sql.analysis.resolve import ExpressionResolver
@@ -164,8 +165,18 @@ class QueryExecution:
         return self._physical
 
     def collect_batches(self) -> list[Any]:
-        runner = self.state.runner()
-        return [b for part in runner.partitions(self.physical) for b in part]
+        return [b for part in self.partitions() for b in part]
 
     def partitions(self) -> list[list[Any]]:
-        return self.state.runner().partitions(self.physical)
+        """Run the query: one SQL execution (runtime/sql/execution/tracking.py) when the
+        session tracks them."""
+        runner = self.state.runner()
+        tracker = getattr(self.state.job_hooks, "executions", None)
+        if tracker is None:
+            return runner.partitions(self.physical)
+        return tracker.run(self.physical, self.plan_description, runner,
+                           lambda r: r.partitions(self.physical))
+
+    def plan_description(self) -> str:
+        """The SQL tab's plan text: ``explain("formatted")``, as spark.sql.ui.explainMode."""
+        return explain_string(self, "formatted")

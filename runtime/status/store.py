@@ -28,6 +28,7 @@ from runtime.status import metrics as M
 from runtime.status import redact
 from runtime.status.listener import AppStatusListener
 from runtime.status.model import Stage, Task, api_date
+from runtime.status.sql import SQLStatus
 
 JOB_STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "UNKNOWN")
 STAGE_STATUSES = ("ACTIVE", "COMPLETE", "FAILED", "PENDING", "SKIPPED")
@@ -36,6 +37,13 @@ END_OF_TIME = -1
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def _int_conf(conf: dict[str, str] | None, key: str, default: int) -> int:
+    try:
+        return int((conf or {}).get(key, default))
+    except (TypeError, ValueError):
+        return default
 
 
 def retention_from_conf(conf: dict[str, str] | None) -> dict[str, int]:
@@ -62,6 +70,8 @@ class AppStatusStore:
         self._clock = clock
         self.live = live
         self.resource_profiles: list[dict] = []
+        # the SQL tab's executions (runtime/status/sql.py): in the event log, so replayed too
+        self.sql = SQLStatus(_int_conf(conf, "spark.sql.ui.retainedExecutions", 1000))
         # a running StreamingContext's progress (runtime/status/streaming.py), live only:
         # streaming events are not in the event log, as in Spark
         self.streaming: Any = None
@@ -72,6 +82,7 @@ class AppStatusStore:
             if event.get("Event") == "SparkListenerResourceProfileAdded":
                 self._resource_profile(event)
             self._listener.on_event(event)
+            self.sql.on_event(event)
             if self.streaming is not None:
                 self.streaming.on_spark_event(event)
 
@@ -263,6 +274,36 @@ class AppStatusStore:
             logs = {e: x.log_urls for e, x in self._listener.executors.items()}
             return [t.api(logs.get(t.executor_id))
                     for t in tasks[max(0, offset):max(0, offset) + max(0, length)]]
+
+    # -- SQL executions -----------------------------------------------------------------------------
+    def sql_executions(self, details: bool = True, plan_description: bool = True,
+                       offset: int = 0, length: int = 1 << 31) -> list[dict]:
+        with self._lock:
+            return self.sql.list(details, plan_description, offset, length, self._now())
+
+    def sql_execution(self, execution_id: int, details: bool = True,
+                      plan_description: bool = True) -> dict | None:
+        with self._lock:
+            return self.sql.get(execution_id, details, plan_description, self._now())
+
+    def has_sql(self) -> bool:
+        with self._lock:
+            return bool(self.sql.executions)
+
+    def sql_rows(self) -> list[dict]:
+        with self._lock:
+            return self.sql.all_rows(self._now())
+
+    def sql_graph(self, execution_id: int) -> dict | None:
+        with self._lock:
+            return self.sql.graph(execution_id)
+
+    def _now(self) -> int:
+        """Now for a running thing's duration: the clock live, the last event replayed."""
+        if self.live:
+            return self._clock()
+        end = self._listener.app.get("endTime")
+        return end if end is not None else self._listener.last_update
 
     # -- executors, storage, environment ---------------------------------------------------------
     def executors(self, active_only: bool = True) -> list[dict]:

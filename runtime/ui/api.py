@@ -17,6 +17,8 @@ one (the driver UI has one live store; the history server one replayed store per
     /api/v1/applications/{app}/executors | allexecutors
     /api/v1/applications/{app}/storage/rdd[/{rdd}]
     /api/v1/applications/{app}/environment
+    /api/v1/applications/{app}/sql[?details=&planDescription=&offset=&length=]
+    /api/v1/applications/{app}/sql/{execution}[?details=&planDescription=]
     /api/v1/applications/{app}/streaming/statistics | receivers[/{stream}]
     /api/v1/applications/{app}/streaming/batches[?status=COMPLETED|PROCESSING|QUEUED]
     /api/v1/applications/{app}/streaming/batches/{batch}[/operations[/{op}]]
@@ -191,6 +193,16 @@ def api_routes(apps: Apps) -> list:
     def environment(store, m, q):
         return json_response(store.environment())
 
+    def sql_list(store, m, q):
+        return json_response(store.sql_executions(
+            _flag(q, "details", True), _flag(q, "planDescription", True),
+            _int(q, "offset", 0), _int(q, "length", 1 << 31)))
+
+    def sql_one(store, m, q):
+        return found(store.sql_execution(int(m.group("execution")), _flag(q, "details", True),
+                                         _flag(q, "planDescription", True)),
+                     f"execution id: {m.group('execution')}")
+
     def streaming(fn):
         def run(store, m, query) -> Response:
             if store.streaming is None:  # Spark's answer without a StreamingContext
@@ -244,6 +256,8 @@ def api_routes(apps: Apps) -> list:
         (APP + "/storage/rdd", with_store(rdds)),
         (APP + r"/storage/rdd/(?P<rdd>\d+)", with_store(rdd)),
         (APP + "/environment", with_store(environment)),
+        (APP + "/sql", with_store(sql_list)),
+        (APP + r"/sql/(?P<execution>\d+)", with_store(sql_one)),
         (APP + "/streaming/statistics", streaming(stream_statistics)),
         (APP + "/streaming/receivers", streaming(stream_receivers)),
         (APP + r"/streaming/receivers/(?P<stream>\d+)", streaming(stream_receiver)),

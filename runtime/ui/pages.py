@@ -18,6 +18,8 @@ history server. Spark's paths:
     {prefix}/streaming/                  (with a running StreamingContext) statistics, charts,
                                          receivers, active and completed batches
     {prefix}/streaming/batch/?id=T       one batch: its delays and output operations
+    {prefix}/SQL/                        (once a query ran) running/completed/failed queries
+    {prefix}/SQL/execution/?id=N         one query: its plan as a graph with metrics, its text
 
 jinja2 is imported on the first page rendered, never when the UI starts.
 """
@@ -36,6 +38,7 @@ from runtime.ui.server import Response, redirect, static_asset, text_response
 TABS = (("jobs", "Jobs"), ("stages", "Stages"), ("storage", "Storage"),
         ("environment", "Environment"), ("executors", "Executors"))
 STREAMING_TAB = ("streaming", "Streaming")
+SQL_TAB = ("SQL", "SQL / DataFrame")
 SUMMARY_QUANTILES = (0.0, 0.25, 0.5, 0.75, 1.0)
 MAX_TASK_ROWS = 1000  # the most rows one page of a stage's task table shows
 TASK_PAGE_SIZE = 100  # Spark's task.pageSize default
@@ -148,7 +151,8 @@ def page_routes(lookup: Callable[[Any], AppStatusStore | None], prefix: str = ""
             if store is None:
                 return text_response("unknown application\n", 404)
             app = store.application()
-            tabs = TABS + (STREAMING_TAB,) if store.streaming is not None else TABS
+            tabs = TABS + ((SQL_TAB,) if store.has_sql() else ()) + \
+                ((STREAMING_TAB,) if store.streaming is not None else ())
             common = {"base": m.group("base"), "app": app, "tabs": tabs, "back_link": back_link,
                       "attempt": app["attempts"][0]}
             return fn(store, query, common, clock(store))
@@ -279,6 +283,24 @@ def page_routes(lookup: Callable[[Any], AppStatusStore | None], prefix: str = ""
         rows = [{**op, "jobs": [jobs[j] for j in op["jobIds"] if j in jobs]} for op in ops]
         return render("streaming_batch.html", **c, tab="streaming", batch=info, ops=rows)
 
+    def sql(store, q, c, t):
+        rows = [{**x, "jobIds": sorted(x["runningJobIds"] + x["successJobIds"]
+                                       + x["failedJobIds"])} for x in store.sql_rows()]
+        groups = [(f"{s.lower()}-queries", label, [x for x in rows if x["status"] == s])
+                  for s, label in (("RUNNING", "Running Queries"),
+                                   ("COMPLETED", "Completed Queries"),
+                                   ("FAILED", "Failed Queries"))]
+        return render("sql.html", **c, tab="SQL", groups=groups)
+
+    def sql_execution(store, q, c, t):
+        eid = _arg(q, "id")
+        info = store.sql_execution(eid) if eid is not None else None
+        graph = store.sql_graph(eid) if info is not None else None
+        if info is None or graph is None:
+            return text_response(f"unknown query: {eid}\n", 404)
+        return render("sql_execution.html", **c, tab="SQL", x=info, graph=graph,
+                      svg=svg.plan_graph(graph["nodes"], graph["edges"]))
+
     def root(m, q):
         return redirect(m.group("base") + "/jobs/")
 
@@ -293,6 +315,8 @@ def page_routes(lookup: Callable[[Any], AppStatusStore | None], prefix: str = ""
         (b + "/storage/rdd", page(rdd)),
         (b + "/environment", page(env)),
         (b + "/executors", page(executors)),
+        (b + "/SQL", page(sql)),
+        (b + "/SQL/execution", page(sql_execution)),
         (b + "/streaming", page(streaming)),
         (b + "/streaming/batch", page(streaming_batch)),
     ]

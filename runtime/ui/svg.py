@@ -13,6 +13,8 @@ with ``|safe``).
   the stage; cached RDDs are drawn green.
 * :func:`job_dag` — the stages of a job side by side (skipped ones grey), each drawn as a
   :func:`stage_dag` cluster, with an edge from each parent stage to its child.
+* :func:`plan_graph` — a SQL execution's physical operators as a tree (scans on top), each
+  box with its metrics.
 """
 
 from __future__ import annotations
@@ -159,3 +161,69 @@ def job_dag(stages: list[dict]) -> str:
     return (f'<svg class="dag" xmlns="http://www.w3.org/2000/svg" width="{max(x, 10)}" '
             f'height="{height + 4}" role="img" aria-label="DAG of the job">' + ARROW
             + "".join(parts) + "</svg>")
+
+
+PLAN_W, PLAN_H, PLAN_GAP_X, PLAN_GAP_Y = 230, 52, 24, 34
+
+
+def plan_graph(nodes: list[dict], edges: list[dict]) -> str:
+    """A SQL execution's operator tree (nodes with ``nodeId``, ``nodeName``,
+    ``simpleString``, ``metrics`` [{name, value}]; edges child -> parent), drawn as Spark's
+    SQL page does: the scans on top, the root at the bottom, an arrow along each edge, each
+    box with the operator's name and its metrics (the full operator text as its tooltip)."""
+    if not nodes:
+        return ""
+    by_id = {n["nodeId"]: n for n in nodes}
+    children: dict[int, list[int]] = {n["nodeId"]: [] for n in nodes}
+    has_parent = set()
+    for e in edges:
+        if e["toId"] in children and e["fromId"] in by_id:
+            children[e["toId"]].append(e["fromId"])
+            has_parent.add(e["fromId"])
+    roots = [n["nodeId"] for n in nodes if n["nodeId"] not in has_parent]
+    depth: dict[int, int] = {}
+    xs: dict[int, float] = {}
+    next_leaf = [0]
+
+    def place(node_id: int, d: int) -> float:
+        depth[node_id] = d
+        kids = sorted(children[node_id])
+        if not kids:
+            xs[node_id] = next_leaf[0]
+            next_leaf[0] += 1
+        else:
+            xs[node_id] = sum(place(k, d + 1) for k in kids) / len(kids)
+        return xs[node_id]
+
+    for r in sorted(roots):
+        place(r, 0)
+    max_depth = max(depth.values())
+    width = int(next_leaf[0] * (PLAN_W + PLAN_GAP_X) + PLAN_GAP_X)
+    height = int((max_depth + 1) * (PLAN_H + PLAN_GAP_Y) + PLAN_GAP_Y)
+
+    def box(node_id: int) -> tuple[float, float]:
+        return (PLAN_GAP_X + xs[node_id] * (PLAN_W + PLAN_GAP_X),
+                PLAN_GAP_Y / 2 + (max_depth - depth[node_id]) * (PLAN_H + PLAN_GAP_Y))
+
+    out = [f'<svg class="plan-graph" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+           f'height="{height}" role="img" aria-label="Plan of the query">', ARROW]
+    for e in edges:
+        if e["fromId"] in xs and e["toId"] in xs:
+            (cx, cy), (px, py) = box(e["fromId"]), box(e["toId"])
+            out.append(f'<line class="plan-edge" x1="{cx + PLAN_W / 2:.0f}" '
+                       f'y1="{cy + PLAN_H:.0f}" x2="{px + PLAN_W / 2:.0f}" y2="{py:.0f}" '
+                       f'stroke="#555" marker-end="url(#arrow)"/>')
+    for n in nodes:
+        x, y = box(n["nodeId"])
+        out.append(f'<g class="plan-node" id="plan-node-{_e(n["nodeId"])}">'
+                   f'<title>{_e(n.get("simpleString") or n["nodeName"])}</title>'
+                   f'<rect x="{x:.0f}" y="{y:.0f}" width="{PLAN_W}" height="{PLAN_H}" rx="4" '
+                   f'fill="#e8f0f8" stroke="#6c8ebf"/>'
+                   f'<text x="{x + 8:.0f}" y="{y + 18:.0f}" class="dag-name">'
+                   f'{_e(n["nodeName"][:30])}</text>')
+        for i, m in enumerate(n.get("metrics", [])[:2]):
+            out.append(f'<text x="{x + 8:.0f}" y="{y + 34 + 13 * i:.0f}" class="plan-metric">'
+                       f'{_e(m["name"])}: {_e(m["value"])}</text>')
+        out.append("</g>")
+    out.append("</svg>")
+    return "".join(out)

@@ -22,9 +22,11 @@ import threading
 from typing import Any
 
 from runtime.log import get_logger
+from sparkcli import shared
 from sparkcli.conf import SparkConf
 from sparkcli.context import SparkContext
 from sparkcli.errors import PySparkRuntimeError
+from sparkcli.listener import call_site
 from sparkcli.rdd import RDD
 from sparkcli.sql.conf import RuntimeConfig
 from sparkcli.version import PYSPARK_API_VERSION
@@ -384,7 +386,24 @@ def _job_hooks(session: SparkSession) -> Any:
 
     ids = sc.runtime.ids
     return JobHooks(ids.rdd, ids.shuffle, sc._run_node_job, on_shuffle, enabled,
-                    sc.runtime.driver.map_output_sizes)
+                    sc.runtime.driver.map_output_sizes, _execution_tracker(sc))
+
+
+def _execution_tracker(sc: Any) -> Any:
+    """The application's SQL executions (one id sequence per SparkContext, shared by its
+    sessions): events on the context's listener bus, metrics as accumulators."""
+    tracker = getattr(sc, "_sql_executions", None)
+    if tracker is not None:
+        return tracker
+    from runtime.sql.execution.tracking import ExecutionHooks, ExecutionTracker
+
+    def drop(metric: Any) -> None:
+        shared.forget_accumulator(metric.aid)
+
+    tracker = sc._sql_executions = ExecutionTracker(ExecutionHooks(
+        sc.runtime.bus.post, sc.getLocalProperty, sc.setLocalProperty,
+        lambda: sc.accumulator(0), drop, lambda: call_site(2)))
+    return tracker
 
 
 # SparkSession members of PySpark that belong to DataFrames/SQL, not built yet.

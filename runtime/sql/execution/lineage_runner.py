@@ -43,6 +43,7 @@ from runtime.sql.execution.exchange import (
 from runtime.sql.execution.local_runner import InMemoryTableScanExec
 from runtime.sql.execution.operators import positions_of, schema_of
 from runtime.sql.execution.spill import SpillResources
+from runtime.sql.execution.tracking import count_rows
 from runtime.sql.expressions.evaluate import evaluate, materialize
 from runtime.sql.expressions.registry import EvalContext
 
@@ -58,6 +59,7 @@ class JobHooks:
     enabled: Callable[[], bool] = lambda: True  # False: the session runs queries in-process
     # bytes per reducer of a finished shuffle (AQE's statistics), None when unknown
     map_output_sizes: Callable[[int], list | None] | None = None
+    executions: Any = None  # a tracking.ExecutionTracker: the SQL tab's executions
 
 
 class SqlScan(Node):
@@ -165,6 +167,7 @@ class LineageRunner:
         self.target_bytes = target_bytes
         self.min_partitions = min_partitions
         self.min_partition_size = min_partition_size
+        self.metrics: dict = {}  # operator -> its output-rows metric (tracking.py), per query
 
     # -- results --------------------------------------------------------------------------------
     def partitions(self, plan: P.PhysicalPlan) -> list[list[Any]]:
@@ -186,6 +189,18 @@ class LineageRunner:
 
     # -- plan -> nodes ------------------------------------------------------------------------------
     def build(self, plan: P.PhysicalPlan) -> Node:
+        """The lineage of ``plan``; an operator with a metric counts its output rows."""
+        node = self._build(plan)
+        metric = self.metrics.get(plan)
+        if metric is None:
+            return node
+
+        def counted(split: int, it: Iterator) -> Iterator:
+            return count_rows(it, metric)
+
+        return MapPartitions(self.hooks.new_rdd_id(), node, counted)
+
+    def _build(self, plan: P.PhysicalPlan) -> Node:
         kind = plan.kind
         ids = self.hooks.new_rdd_id
         if kind == "source":
@@ -210,6 +225,8 @@ class LineageRunner:
             ansi, tz = self.ansi, self.tz
             if right.kind == "broadcast":
                 build = self._collect_all(right.children[0])
+                if right in self.metrics:  # the broadcast's rows, counted on the driver
+                    self.metrics[right].add(sum(b.num_rows for b in build))
 
                 def bjoin(split: int, it: Iterator) -> Iterator:
                     return plan.join(split, it, build, EvalContext(ansi, tz, split))

@@ -28,6 +28,7 @@ from runtime.sql.execution.exchange import (
     HashPartitioning, RangePartitioning, RoundRobinPartitioning, SinglePartition)
 from runtime.sql.execution.operators import positions_of, schema_of
 from runtime.sql.execution.sort import sort_indices
+from runtime.sql.execution.tracking import count_rows
 from runtime.sql.expressions.evaluate import evaluate, materialize
 from runtime.sql.expressions.registry import EvalContext
 
@@ -76,6 +77,7 @@ class LocalRunner:
         self.target_bytes = target_bytes
         self._exchanges: dict[int, list] = {}
         self._broadcasts: dict[int, list] = {}
+        self.metrics: dict = {}  # operator -> its output-rows metric (tracking.py), per query
 
     def ectx(self, index: int) -> EvalContext:
         return EvalContext(self.ansi, self.time_zone, index)
@@ -111,6 +113,12 @@ class LocalRunner:
 
     # -- one partition ---------------------------------------------------------------------------
     def iterate(self, plan: P.PhysicalPlan, i: int) -> Iterator[Any]:
+        """Partition ``i`` of ``plan``; an operator with a metric counts its output rows."""
+        metric = self.metrics.get(plan)
+        it = self._iterate(plan, i)
+        return it if metric is None else count_rows(it, metric)
+
+    def _iterate(self, plan: P.PhysicalPlan, i: int) -> Iterator[Any]:
         kind = plan.kind
         if kind == "source":
             if isinstance(plan, InMemoryTableScanExec):
@@ -150,6 +158,8 @@ class LocalRunner:
         if key not in self._broadcasts:
             child = plan.children[0]
             self._broadcasts[key] = [b for p in self.partitions(child) for b in p]
+            if plan in self.metrics:
+                self.metrics[plan].add(sum(b.num_rows for b in self._broadcasts[key]))
         return self._broadcasts[key]
 
     # -- exchanges -----------------------------------------------------------------------------
