@@ -120,6 +120,9 @@ class InProcessLauncher:
     def launch(self) -> str:
         return EXECUTOR_ID
 
+    def ui_bound(self, url: str) -> None:
+        pass  # no cluster manager to tell
+
     def registered(self, eid: str) -> None:
         pass
 

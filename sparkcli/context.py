@@ -129,7 +129,8 @@ class SparkContext(FilesMixin, JobsMixin):
             # status store, event log and web UI on :4040 (started on a background thread)
             self.runtime.ui = start_driver_ui(self._app_id, self.appName, config,
                                               rconfig.home_dir(), self.version, self.startTime,
-                                              self._app_dir)
+                                              self._app_dir, self._driver.thread_dump,
+                                              self._driver.launcher.ui_bound)
             self.runtime.bus.add_listener(self.runtime.ui)
             application_start(self.runtime.bus, self)
             self._progress_bar = start_for(self)

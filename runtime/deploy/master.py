@@ -84,6 +84,7 @@ class Master:
             "register_worker": self._on_register_worker, "heartbeat": self._on_heartbeat,
             "executor_state": self._on_executor_state, "driver_state": self._on_driver_state,
             "register_app": self._on_register_app, "unregister_app": self._on_unregister_app,
+            "app_ui": self._on_app_ui,
             "executor_registered": self._on_executor_registered,
             "submit_driver": self._on_submit_driver, "kill_driver": self._on_kill_driver,
             "driver_status": self._on_driver_status, "state": self._on_state,
@@ -215,6 +216,13 @@ class Master:
             conn.send({"op": "registered_app", "app_id": app_id, "master_url": self.url,
                        "master_webui": self.webui_url})
             self._deliver(out)
+        return None
+
+    def _on_app_ui(self, conn: Connection, msg: dict) -> dict | None:
+        app_id = conn.info.get("app_id")
+        if app_id:
+            with self.lock:
+                self.state.app_ui(app_id, str(msg.get("url") or ""))
         return None
 
     def _on_unregister_app(self, conn: Connection, msg: dict) -> dict | None:

@@ -51,6 +51,7 @@ def master_json(state: MasterState, url: str) -> dict:
                 "state": str(a.state), "duration": int(((a.end_time or time.time())
                                                    - a.submit_time) * 1000),
                 "coresmax": a.cores_max, "driver": a.driver_address,
+                "appuiurl": a.ui_url,
                 "executors": [exec_json(e) for e in a.executors.values()],
                 "removedexecutors": [exec_json(e) for e in a.removed]}
 

@@ -128,6 +128,7 @@ class AppInfo:
     retry_count: int = 0
     driver_id: str | None = None
     draining: bool = False  # an executor exited 0: the driver told it to stop; no relaunch
+    ui_url: str = ""  # the driver's web UI, once bound (register_app or app_ui)
 
     def __post_init__(self) -> None:
         self.state = AppState(self.state)  # a snapshot's string, too
@@ -313,6 +314,7 @@ class MasterState:
         if app is not None and desc.get("reconnect") and app.state not in FINISHED_STATES:
             app.state = AppState.RUNNING if app.executors else AppState.WAITING
             app.driver_address = str(desc.get("driver_address") or app.driver_address)
+            app.ui_url = str(desc.get("ui_url") or app.ui_url)
             log.info("Application %s (%s) re-registered", app.name, app.id)
             return app.id, self._maybe_complete_recovery() + self.schedule()
         if not app_id or app_id in self.apps:
@@ -326,11 +328,17 @@ class MasterState:
                       driver_address=str(desc.get("driver_address") or ""),
                       command=dict(desc.get("command") or {}), submit_time=now,
                       next_exec_id=int(desc.get("next_exec_id") or 0),
-                      driver_id=desc.get("driver_id"))
+                      driver_id=desc.get("driver_id"), ui_url=str(desc.get("ui_url") or ""))
         self.apps[app_id] = app
         log.info("Registering app %s", app.name)
         log.info("Registered app %s with ID %s", app.name, app_id)
         return app_id, self.schedule()
+
+    def app_ui(self, app_id: str, url: str) -> None:
+        """The application's driver UI is bound at ``url`` (the master's pages link it)."""
+        app = self.apps.get(app_id)
+        if app is not None:
+            app.ui_url = str(url or "")
 
     def app_finished(self, app_id: str, state: str = AppState.FINISHED, now: float = 0.0,
                      message: str = "") -> list[tuple]:

@@ -14,6 +14,7 @@ time, through a handler table keyed by message class:
     KillTask / TaskMessage   for a running task (handled at once, not queued):
                        set ``tc.interrupted`` and interrupt or reap the task
                        (interrupt.py) / append to ``tc.messages``
+    ThreadDumpRequest  answered at once with this process's threads (ThreadDumpReply)
     StopExecutor       exit cleanly (EOF too)
 
 State: the stage-binary cache (runtime.protocol.executor.StageBinaryCache, the definition the
@@ -35,11 +36,13 @@ from types import SimpleNamespace
 from runtime import protocol
 from runtime.protocol.executor import (
     ExecutorExiting, ForgetBinaries, KillTask, LaunchTask, RegisterExecutor, RemoveRdd,
-    RemoveShuffle, StageBinaryCache, StatusUpdate, StopExecutor, TaskMessage,
+    RemoveShuffle, StageBinaryCache, StatusUpdate, StopExecutor, TaskMessage, ThreadDumpReply,
+    ThreadDumpRequest,
 )
 from runtime.errors import TaskKilledException
 from runtime.executor.interrupt import TaskInterrupter
 from runtime.rpc import frames
+from runtime.threaddump import thread_dump
 
 
 _REQUIRED = ("driver", "executor_id", "app_id", "local_dir")
@@ -162,7 +165,8 @@ def remove_shuffle_files(shuffle_dir: str, shuffle_id: int) -> None:
 def serve(sock: socket.socket, args: SimpleNamespace) -> None:
     """Reader thread: read frames. Main thread: run launches and block-store changes in order.
 
-    Only KillTask, TaskMessage and StopExecutor are handled on the reader thread, so a
+    Only KillTask, TaskMessage, ThreadDumpRequest and StopExecutor are handled on the
+    reader thread, so a
     long-running task (a streaming receiver) can be interrupted. Tasks run on the main
     thread because only the main thread can be interrupted by a signal, which also breaks a
     task out of a blocking call (runtime/executor/interrupt.py). Sends from both threads
@@ -260,7 +264,14 @@ def serve(sock: socket.socket, args: SimpleNamespace) -> None:
         if tc is not None:
             tc.messages.append(msg.payload)  # type: ignore[attr-defined]
 
-    immediate = protocol.HandlerTable({KillTask: kill, TaskMessage: message})
+    def dump(msg: ThreadDumpRequest) -> None:
+        try:
+            send(ThreadDumpReply(msg.request_id, thread_dump()))
+        except OSError:
+            pass
+
+    immediate = protocol.HandlerTable({KillTask: kill, TaskMessage: message,
+                                       ThreadDumpRequest: dump})
 
     def read() -> None:
         while True:

@@ -12,6 +12,7 @@ The driver then sends, on that one connection:
     RemoveRdd        drop the persisted partitions of an RDD
     ForgetBinaries   drop cached stage binaries no active job needs
     RemoveShuffle    delete the map output files of a shuffle nobody can read any more
+    ThreadDumpRequest  answer at once with a ThreadDumpReply (the UI's thread dump)
     StopExecutor     exit cleanly
 
 and the executor answers each launch with one :class:`StatusUpdate` (success: the pickled
@@ -121,6 +122,21 @@ class RemoveShuffle(Message):
 @message("stop")
 class StopExecutor(Message):
     pass
+
+
+@message("thread_dump")
+class ThreadDumpRequest(Message):
+    """Dump the executor's threads (handled at once, not queued: a task may be running)."""
+
+    request_id: int
+
+
+@message("threads")
+class ThreadDumpReply(Message):
+    """The executor's threads (runtime/threaddump.py), for request ``request_id``."""
+
+    request_id: int
+    threads: list = field(default_factory=list)
 
 
 @dataclass

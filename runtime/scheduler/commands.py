@@ -112,6 +112,15 @@ class AttachExecutor:
     endpoint: Any
 
 
+@dataclass(eq=False, repr=False)
+class DumpThreads:
+    """Ask executor ``executor_id`` for its threads; ``reply`` gets them (a list), or None
+    when the executor is unknown or gone."""
+
+    executor_id: str
+    reply: Callable[[list | None], None]
+
+
 class DriverCommands:
     """The Driver's methods for user threads (any thread): each enqueues a command."""
 
@@ -161,6 +170,19 @@ class DriverCommands:
         """Hand ``payload`` to the running tasks of a job (they find it in
         ``tc.messages``), e.g. a new rate for a streaming receiver."""
         self._command(MessageJobTasks(job_id, payload))
+
+    def thread_dump(self, executor_id: str, timeout: float = 5.0) -> list | None:
+        """Executor ``executor_id``'s threads (runtime/threaddump.py), None when it is
+        unknown, gone, or does not answer within ``timeout`` seconds."""
+        done = threading.Event()
+        box: list = [None]
+
+        def reply(threads: list | None) -> None:
+            box[0] = threads
+            done.set()
+
+        self._command(DumpThreads(executor_id, reply))
+        return box[0] if done.wait(timeout) else None
 
     def remove_rdd(self, rdd_id: int) -> None:
         self._command(DropRdd(rdd_id))

@@ -18,6 +18,7 @@ queue) plus a wake-up socket: ``run_job`` enqueues a :class:`SubmitJob` and bloc
 Loop state besides those: ``waiters`` (job id -> JobWaiter), ``job_props`` (job id -> local
 properties), ``metrics`` (sums of task metrics), ``lost_executors`` (id -> reason),
 ``handlers`` (extension op -> fn(executor_id, msg) for messages tasks send mid-run),
+``_thread_dumps`` (request id -> the reply callback of a :class:`DumpThreads` in flight),
 ``state`` (:class:`DriverState`). Progress and status are not kept here: readers (the
 progress bar, statusTracker, the UI) follow the listener events, asynchronously, on the
 ``bus`` (a :class:`~runtime.scheduler.bus.ListenerBus`, passed in or made here).
@@ -36,6 +37,7 @@ Backends (local processes, spark:// executors) only launch and replace executor 
 from __future__ import annotations
 
 import collections
+import itertools
 import logging
 import os
 import queue
@@ -49,7 +51,7 @@ from runtime import protocol, serde
 from runtime.errors import JobCancelled, ResultTooLarge, SparkException, job_cancelled
 from runtime.protocol.executor import (
     ExecutorExiting, ForgetBinaries, KillTask, LaunchTask, RegisterExecutor, RemoveRdd, RemoveShuffle,
-    StatusUpdate, StopExecutor, TaskMessage,
+    StatusUpdate, StopExecutor, TaskMessage, ThreadDumpReply, ThreadDumpRequest,
 )
 from runtime.rpc import auth, frames
 from runtime.scheduler.binaries import StageBinaries, key_of
@@ -57,7 +59,7 @@ from runtime.scheduler.bus import ListenerBus
 from runtime.scheduler.cleaner import ContextCleaner, Unreachable
 from runtime.scheduler.commands import (
     INTERRUPT_ON_CANCEL, AttachExecutor, CancelJobs, DriverCommands, DriverState,
-    DropExecutor, DropRdd, KillJobTasks, MessageJobTasks, Stop, SubmitJob,
+    DropExecutor, DropRdd, DumpThreads, KillJobTasks, MessageJobTasks, Stop, SubmitJob,
 )
 from runtime.scheduler.dag import (
     DAGScheduler, Instruction, JobFailed, JobSucceeded, LaunchStage, ResultStage,
@@ -68,6 +70,7 @@ from runtime.scheduler.posting import EventPoster, failure_reason
 from runtime.scheduler.scheduling import ExecutorRef, TaskScheduler
 from runtime.scheduler.taskset import Task
 from runtime.shuffle.spec import FetchFailedError
+from runtime.threaddump import thread_dump
 
 log = logging.getLogger("TaskSchedulerImpl")
 dag_log = logging.getLogger("DAGScheduler")
@@ -106,12 +109,16 @@ class Driver(DriverCommands):
         # extension op -> fn(executor_id, msg), called on the loop thread for mid-task messages
         self.handlers = protocol.HandlerTable()
         self._executor_msgs = protocol.HandlerTable({StatusUpdate: self._on_status,
-                                                     ExecutorExiting: self._on_exiting})
+                                                     ExecutorExiting: self._on_exiting,
+                                                     ThreadDumpReply: self._on_threads})
+        self._thread_dumps: dict[int, Callable] = {}  # request id -> reply (DumpThreads)
+        self._dump_ids = itertools.count()
         self._command_table = protocol.HandlerTable({
             SubmitJob: self._cmd_submit, CancelJobs: self._cmd_cancel,
             KillJobTasks: self._cmd_kill_tasks, MessageJobTasks: self._cmd_message_tasks,
             DropRdd: self._cmd_remove_rdd, DropExecutor: self._cmd_remove_executor,
-            AttachExecutor: self._cmd_attach, Stop: self._cmd_stop})
+            AttachExecutor: self._cmd_attach, DumpThreads: self._cmd_dump_threads,
+            Stop: self._cmd_stop})
         self._commands: queue.Queue = queue.Queue()
         self._sel = selectors.DefaultSelector()
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -289,6 +296,23 @@ class Driver(DriverCommands):
             task.killed = why.get(task.id, "Stage cancelled")
             self._send(ref, KillTask(task.id, task.id in interrupt, self.task_kill_timeout,
                                      task.killed))
+
+    def _cmd_dump_threads(self, cmd: DumpThreads) -> None:
+        ref = self.sched.executors.get(cmd.executor_id)
+        if ref is None:
+            cmd.reply(None)
+        elif ref.local is not None:  # in-process: its threads are this process's
+            cmd.reply(thread_dump())
+        else:
+            request_id = next(self._dump_ids)
+            self._thread_dumps[request_id] = cmd.reply
+            if not self._send(ref, ThreadDumpRequest(request_id)):
+                self._thread_dumps.pop(request_id)(None)
+
+    def _on_threads(self, ref: ExecutorRef, msg: ThreadDumpReply) -> None:
+        reply = self._thread_dumps.pop(msg.request_id, None)
+        if reply is not None:
+            reply(msg.threads)
 
     def _cmd_kill_tasks(self, cmd: KillJobTasks) -> None:
         for ref, task in self.sched.tasks_of_job(cmd.job_id):

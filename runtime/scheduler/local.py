@@ -83,6 +83,9 @@ class LocalLauncher:
         self.procs[eid] = proc
         return eid
 
+    def ui_bound(self, url: str) -> None:
+        pass  # no cluster manager to tell
+
     def registered(self, eid: str) -> None:
         self._registered.add(eid)
 

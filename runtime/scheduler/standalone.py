@@ -14,6 +14,7 @@ only talks to the master:
                 update ``procs`` (exec id -> ExecutorSlot). When the connection drops (master
                 restart) it reconnects with ``reconnect: True`` and the same app id, forever.
     registered(eid)            tell the master (resets its executor retry count)
+    ui_bound(url)              tell the master where the driver's UI is (``app_ui``)
     dead_before_registering()  executors the master reported gone before they registered
     replace(eid)               nothing: the master replaces executors on its own
     stop()      ``unregister_app`` (the master kills the executors; the app is FINISHED)
@@ -94,6 +95,7 @@ class StandaloneLauncher:
         self._reported: set[str] = set()
         self._lock = threading.Lock()
         self._sock = None
+        self.ui_url = ""  # the driver UI's address once bound (ui_bound)
         self._send_lock = threading.Lock()
         self._stopped = threading.Event()
         self._reader: threading.Thread | None = None
@@ -128,6 +130,12 @@ class StandaloneLauncher:
 
     def replace(self, eid: str) -> None:
         pass  # the master relaunches when the worker reports the exit
+
+    def ui_bound(self, url: str) -> None:
+        """The driver's UI is up at ``url``: the master's application page links it (kept
+        for re-registrations too)."""
+        self.ui_url = url
+        self._send({"op": "app_ui", "url": url})
 
     def registered(self, eid: str) -> None:
         with self._lock:
@@ -192,6 +200,7 @@ class StandaloneLauncher:
                 "executor_memory": self.executor_memory_mb,
                 "driver_address": self.driver_address, "reconnect": reconnect,
                 "next_exec_id": next_id, "driver_id": self.driver_id,
+                "ui_url": self.ui_url,
                 "command": {"python_paths": self.python_paths, "init_hooks": self.init_hooks,
                             "env": self.env, "log_level": self.log_level,
                             "app_name": self.app_name, "cwd": os.getcwd()}}

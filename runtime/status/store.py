@@ -29,6 +29,7 @@ from runtime.status import redact
 from runtime.status.listener import AppStatusListener
 from runtime.status.model import Stage, Task, api_date
 from runtime.status.sql import SQLStatus
+from runtime.status.structured import StructuredStreamingStatus
 
 JOB_STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "UNKNOWN")
 STAGE_STATUSES = ("ACTIVE", "COMPLETE", "FAILED", "PENDING", "SKIPPED")
@@ -72,6 +73,10 @@ class AppStatusStore:
         self.resource_profiles: list[dict] = []
         # the SQL tab's executions (runtime/status/sql.py): in the event log, so replayed too
         self.sql = SQLStatus(_int_conf(conf, "spark.sql.ui.retainedExecutions", 1000))
+        # the Structured Streaming tab's queries (runtime/status/structured.py), replayed too
+        self.structured = StructuredStreamingStatus(
+            _int_conf(conf, "spark.sql.streaming.ui.retainedQueries", 100),
+            _int_conf(conf, "spark.sql.streaming.ui.retainedProgressUpdates", 100))
         # a running StreamingContext's progress (runtime/status/streaming.py), live only:
         # streaming events are not in the event log, as in Spark
         self.streaming: Any = None
@@ -83,6 +88,7 @@ class AppStatusStore:
                 self._resource_profile(event)
             self._listener.on_event(event)
             self.sql.on_event(event)
+            self.structured.on_event(event, self._clock if self.live else None)
             if self.streaming is not None:
                 self.streaming.on_spark_event(event)
 
@@ -297,6 +303,18 @@ class AppStatusStore:
     def sql_graph(self, execution_id: int) -> dict | None:
         with self._lock:
             return self.sql.graph(execution_id)
+
+    def has_streaming_queries(self) -> bool:
+        with self._lock:
+            return bool(self.structured)
+
+    def streaming_queries(self) -> list[dict]:
+        with self._lock:
+            return self.structured.queries(self._now())
+
+    def streaming_query(self, run_id: str) -> dict | None:
+        with self._lock:
+            return self.structured.query(run_id, self._now())
 
     def _now(self) -> int:
         """Now for a running thing's duration: the clock live, the last event replayed."""

@@ -15,6 +15,7 @@ one (the driver UI has one live store; the history server one replayed store per
     /api/v1/applications/{app}/stages/{stage}/{attempt}/taskSummary[?quantiles=0.5,0.99]
     /api/v1/applications/{app}/stages/{stage}/{attempt}/taskList[?offset=&length=&sortBy=&status=]
     /api/v1/applications/{app}/executors | allexecutors
+    /api/v1/applications/{app}/executors/{executor}/threads    (a running application only)
     /api/v1/applications/{app}/storage/rdd[/{rdd}]
     /api/v1/applications/{app}/environment
     /api/v1/applications/{app}/sql[?details=&planDescription=&offset=&length=]
@@ -181,6 +182,14 @@ def api_routes(apps: Apps) -> list:
     def executors(store, m, q):
         return json_response(store.executors(active_only=True))
 
+    def threads(store, m, q):
+        dump_of = getattr(apps, "thread_dump", None)  # only a running application has one
+        exec_id = m.group("executor")
+        dump = dump_of(exec_id) if dump_of is not None else None
+        if dump is None:
+            return text_response(f"Executor {exec_id} does not exist.\n", 404)
+        return json_response(dump)
+
     def all_executors(store, m, q):
         return json_response(store.executors(active_only=False))
 
@@ -252,6 +261,7 @@ def api_routes(apps: Apps) -> list:
         (attempt_path + "/taskSummary", with_store(task_summary)),
         (attempt_path + "/taskList", with_store(task_list)),
         (APP + "/executors", with_store(executors)),
+        (APP + r"/executors/(?P<executor>[^/]+)/threads", with_store(threads)),
         (APP + "/allexecutors", with_store(all_executors)),
         (APP + "/storage/rdd", with_store(rdds)),
         (APP + r"/storage/rdd/(?P<rdd>\d+)", with_store(rdd)),

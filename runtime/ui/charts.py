@@ -4,7 +4,8 @@ Spark's Streaming page shows, for input rate, scheduling delay, processing time 
 delay, a line over the batches' times (with a dashed line at the average) beside a
 histogram of the same values. Each function returns one ``<svg>`` string; values are the
 numbers of the retained completed batches (None = not known, skipped). Everything printed
-comes from numbers, and the labels are escaped anyway.
+comes from numbers, and the labels are escaped anyway. :func:`multi_timeline` draws several
+named lines on one chart (the Structured Streaming page's operation durations).
 """
 
 from __future__ import annotations
@@ -84,4 +85,48 @@ def histogram(values: list[float | None], unit: str, label: str) -> str:
                    f'{_e(unit)}</title></rect>')
     out.append(f'<text x="2" y="{HEIGHT - 6}" class="tl-axis">{_e(_ticks(lo))}</text>')
     out.append(f'<text x="2" y="14" class="tl-axis">{_e(_ticks(hi))}</text>')
+    return "".join(out) + "</svg>"
+
+
+SERIES_COLORS = ("#3a87ad", "#5cb85c", "#f0ad4e", "#d9534f", "#9467bd", "#8c564b", "#17becf",
+                 "#7f7f7f")
+
+
+def multi_timeline(series: dict[str, list[tuple[int, float | None]]], unit: str,
+                   label: str) -> str:
+    """One line per named series of ``(time ms, value)`` (Structured Streaming's operation
+    durations), with a legend; empty when no values."""
+    pts = {k: [(t, v) for t, v in s if v is not None] for k, s in series.items()}
+    pts = {k: s for k, s in pts.items() if s}
+    height = HEIGHT + 14 * ((len(pts) + 2) // 3)
+    out = [f'<svg class="stream-timeline multi" xmlns="http://www.w3.org/2000/svg" '
+           f'width="{WIDTH}" height="{height}" role="img" aria-label="{_e(label)} timeline">']
+    if not pts:
+        out.append(f'<text x="{PAD}" y="{HEIGHT / 2:.0f}" class="tl-axis">no batches yet</text>')
+        return "".join(out) + "</svg>"
+    times = [t for s in pts.values() for t, _v in s]
+    t0, t1 = min(times), max(times)
+    top = max(v for s in pts.values() for _t, v in s) or 1.0
+
+    def x(t: int) -> float:
+        return PAD + (WIDTH - PAD - 8) * ((t - t0) / (t1 - t0) if t1 > t0 else 0.5)
+
+    def y(v: float) -> float:
+        return HEIGHT - PAD + 8 - (HEIGHT - PAD - 8) * v / top
+
+    out.append(f'<line x1="{PAD}" y1="{HEIGHT - PAD + 8}" x2="{WIDTH - 8}" '
+               f'y2="{HEIGHT - PAD + 8}" stroke="#999"/>')
+    out.append(f'<text x="2" y="16" class="tl-axis">{_e(_ticks(top))} {_e(unit)}</text>')
+    for i, (name, s) in enumerate(sorted(pts.items())):
+        color = SERIES_COLORS[i % len(SERIES_COLORS)]
+        line = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v in s)
+        out.append(f'<polyline class="stream-line" data-series="{_e(name)}" points="{line}" '
+                   f'fill="none" stroke="{color}" stroke-width="1.5"><title>{_e(name)}'
+                   f'</title></polyline>')
+        lx, ly = PAD + (i % 3) * 125, HEIGHT + 10 + 14 * (i // 3)
+        out.append(f'<rect x="{lx}" y="{ly - 8}" width="8" height="8" fill="{color}"/>'
+                   f'<text x="{lx + 11}" y="{ly}" class="tl-axis">{_e(name)}</text>')
+    out.append(f'<text x="{PAD}" y="{HEIGHT - 4}" class="tl-axis">{_e(date(t0))}</text>')
+    out.append(f'<text x="{WIDTH - 8}" y="{HEIGHT - 4}" text-anchor="end" class="tl-axis">'
+               f'{_e(date(t1))}</text>')
     return "".join(out) + "</svg>"

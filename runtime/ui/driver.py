@@ -22,6 +22,14 @@ bus, which posts ApplicationStart and EnvironmentUpdate itself) the UI posts onl
 BlockManagerAdded; it adds the properties' sources to the bus's EnvironmentUpdate. ``post``
 is thread-safe (one lock serialises the store and the log).
 
+Once bound, ``on_bound(url)`` tells whoever needs the address (a spark:// application's
+master, whose application page links the driver UI: the app registers before its UI is up).
+
+Thread dumps (the Executors tab's links, ``/api/v1/.../executors/{id}/threads``): the
+driver's are this process's (runtime/threaddump.py); an executor's come from the
+``thread_dump`` callable the context passes (the scheduler asks the executor over its
+connection).
+
 With the application's work dir (``app_dir``), each executor's ``Log Urls`` point at this UI's
 ``/logPage/?executorId=N&logType=stdout|stderr`` (Spark's worker-UI parameters), which serves
 ``<app_dir>/<executor id>/stdout|stderr``; the event log keeps the event as posted.
@@ -44,6 +52,7 @@ from runtime import log as rlog
 from runtime.eventlog.writer import EventLogWriter
 from runtime.status.store import AppStatusStore
 from runtime.status.streaming import StreamingProgress
+from runtime.threaddump import thread_dump
 from runtime.ui import api, pages
 from runtime.ui.server import Response, WebUI, bind, text_response
 
@@ -65,11 +74,14 @@ def _user() -> str:
 
 
 class _OneApp:
-    """The ``Apps`` the REST API needs, for the one running application."""
+    """The ``Apps`` the REST API needs, for the one running application (and its threads:
+    ``thread_dump(executor id)``)."""
 
-    def __init__(self, store: AppStatusStore, version: str) -> None:
+    def __init__(self, store: AppStatusStore, version: str,
+                 thread_dump: Callable[[str], list | None] | None = None) -> None:
         self._store = store
         self.spark_version = version
+        self.thread_dump = thread_dump
 
     def list_applications(self) -> list[dict]:
         return [self._store.application()]
@@ -138,8 +150,12 @@ class DriverUI:
                  sources: dict[str, str], home: str, spark_version: str,
                  start_ms: int | None = None, logger: logging.Logger | None = None,
                  clock: Callable[[], float] = time.time, announce: bool = True,
-                 app_dir: str | None = None) -> None:
+                 app_dir: str | None = None,
+                 thread_dump: Callable[[str], list | None] | None = None,
+                 on_bound: Callable[[str], None] | None = None) -> None:
         self.log = logger or rlog.get_logger("SparkUI")
+        self._on_bound = on_bound
+        self._executor_threads = thread_dump
         self.app_id = app_id
         self.app_dir = app_dir
         self._clock = clock
@@ -198,6 +214,16 @@ class DriverUI:
                     self.log.error("Event log write failed (%s); event logging is off", e)
                     self._event_log = None
 
+    # -- thread dumps -----------------------------------------------------------------------------
+    def thread_dump(self, executor_id: str) -> list | None:
+        """The threads of the driver (``driver``: this process) or of an active executor
+        (asked over its connection); None when there is no such executor."""
+        if executor_id == "driver":
+            return thread_dump()
+        if self._executor_threads is None:
+            return None
+        return self._executor_threads(executor_id)
+
     # -- the Streaming tab ------------------------------------------------------------------------
     def set_streaming(self, progress: StreamingProgress | None) -> None:
         """Show (or, with None, remove) the Streaming tab of a running StreamingContext."""
@@ -210,8 +236,9 @@ class DriverUI:
 
     # -- the web server --------------------------------------------------------------------------
     def routes(self) -> list:
-        return (api.api_routes(_OneApp(self.store, self._version)) + pages.static_routes()
-                + pages.page_routes(lambda m: self.store)
+        return (api.api_routes(_OneApp(self.store, self._version, self.thread_dump))
+                + pages.static_routes()
+                + pages.page_routes(lambda m: self.store, thread_dump=self.thread_dump)
                 + [("/logPage", lambda m, q: executor_log(self.app_dir, q))])
 
     def start(self, background: bool = True) -> None:
@@ -239,6 +266,11 @@ class DriverUI:
                 self._server = server
                 self.log.info("Bound SparkUI to %s, and started at %s", self.host, server.url)
         self._bound.set()
+        if self._server is not None and self._on_bound is not None:
+            try:
+                self._on_bound(server.url)  # e.g. the standalone master links the UI
+            except Exception:  # noqa: BLE001 - telling others must not break the UI
+                self.log.warning("Could not announce the UI's address", exc_info=True)
 
     @property
     def url(self) -> str | None:

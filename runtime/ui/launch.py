@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import Any, Callable
 
 from runtime import config as rconfig
 from runtime.status.streaming import DEFAULT_RETAINED_BATCHES, StreamingProgress
@@ -148,8 +148,9 @@ class DriverUIHandle:
 
 
 def start_driver_ui(app_id: str, app_name: str, config: rconfig.Config, home: str,
-                    spark_version: str, start_ms: int,
-                    app_dir: str | None = None) -> DriverUIHandle:
+                    spark_version: str, start_ms: int, app_dir: str | None = None,
+                    thread_dump: Callable[[str], list | None] | None = None,
+                    on_bound: Callable[[str], None] | None = None) -> DriverUIHandle:
     """Start the driver UI of one application (see the module docstring)."""
     props, sources = {}, {}
     for key, value, layer in config.items_with_source():
@@ -160,5 +161,6 @@ def start_driver_ui(app_id: str, app_name: str, config: rconfig.Config, home: st
     log_events = str(props.get("spark.eventLog.enabled", "")).strip().lower() == "true"
     return DriverUIHandle({"app_id": app_id, "app_name": app_name, "props": props,
                            "sources": sources, "home": home, "spark_version": spark_version,
-                           "start_ms": start_ms, "announce": False, "app_dir": app_dir},
+                           "start_ms": start_ms, "announce": False, "app_dir": app_dir,
+                           "thread_dump": thread_dump, "on_bound": on_bound},
                           wait_on_stop=log_events)

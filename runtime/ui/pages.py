@@ -15,11 +15,16 @@ history server. Spark's paths:
     {prefix}/environment/                runtime, Spark properties with their source, system
                                          properties, classpath
     {prefix}/executors/                  per-executor tasks, time, I/O, storage, log links
+    {prefix}/executors/threadDump/?executorId=driver|N  (running application) its threads
     {prefix}/streaming/                  (with a running StreamingContext) statistics, charts,
                                          receivers, active and completed batches
     {prefix}/streaming/batch/?id=T       one batch: its delays and output operations
     {prefix}/SQL/                        (once a query ran) running/completed/failed queries
     {prefix}/SQL/execution/?id=N         one query: its plan as a graph with metrics, its text
+    {prefix}/StreamingQuery/             (once a streaming query started) active and completed
+                                         Structured Streaming queries
+    {prefix}/StreamingQuery/statistics/?id=RUN  one run: input/process rates, input rows,
+                                         batch and operation durations as charts
 
 jinja2 is imported on the first page rendered, never when the UI starts.
 """
@@ -31,6 +36,7 @@ import threading
 from typing import Any, Callable
 
 from runtime.status.store import AppStatusStore
+from runtime.status.structured import parse_timestamp
 from runtime.ui import charts, svg
 from runtime.ui import formatting as fmt
 from runtime.ui.server import Response, redirect, static_asset, text_response
@@ -39,6 +45,7 @@ TABS = (("jobs", "Jobs"), ("stages", "Stages"), ("storage", "Storage"),
         ("environment", "Environment"), ("executors", "Executors"))
 STREAMING_TAB = ("streaming", "Streaming")
 SQL_TAB = ("SQL", "SQL / DataFrame")
+STRUCTURED_TAB = ("StreamingQuery", "Structured Streaming")
 SUMMARY_QUANTILES = (0.0, 0.25, 0.5, 0.75, 1.0)
 MAX_TASK_ROWS = 1000  # the most rows one page of a stage's task table shows
 TASK_PAGE_SIZE = 100  # Spark's task.pageSize default
@@ -135,10 +142,37 @@ def summary_metrics(summary: dict) -> list[tuple[str, list[str]]]:
     ]
 
 
+def structured_metrics(progress: list[dict]) -> list[dict]:
+    """The charts of a streaming query's page, from its retained progress."""
+    points = [(parse_timestamp(p.get("timestamp")) or 0, p) for p in progress]
+    out = []
+    for key, label, unit, get in (
+            ("inputRate", "Input Rate", "records/sec", lambda p: p.get("inputRowsPerSecond")),
+            ("processRate", "Process Rate", "records/sec",
+             lambda p: p.get("processedRowsPerSecond")),
+            ("inputRows", "Input Rows", "records", lambda p: p.get("numInputRows")),
+            ("batchDuration", "Batch Duration", "ms", lambda p: p.get("batchDuration"))):
+        values = [(t, get(p)) for t, p in points]
+        nums = [v for _t, v in values if isinstance(v, (int, float))]
+        out.append({"key": key, "label": label, "unit": unit,
+                    "avg": sum(nums) / len(nums) if nums else None,
+                    "timeline": charts.timeline(values, unit, label),
+                    "histogram": charts.histogram([v for _t, v in values], unit, label)})
+    ops = sorted({k for _t, p in points for k in (p.get("durationMs") or {})})
+    out.append({"key": "operationDuration", "label": "Operation Duration", "unit": "ms",
+                "avg": None, "histogram": "",
+                "timeline": charts.multi_timeline(
+                    {op: [(t, (p.get("durationMs") or {}).get(op)) for t, p in points]
+                     for op in ops}, "ms", "Operation Duration")})
+    return out
+
+
 def page_routes(lookup: Callable[[Any], AppStatusStore | None], prefix: str = "",
-                now: Callable[[], int] | None = None, back_link: str | None = None) -> list:
+                now: Callable[[], int] | None = None, back_link: str | None = None,
+                thread_dump: Callable[[str], list | None] | None = None) -> list:
     """Routes of the application pages under ``prefix`` (a regex; ``lookup(match)`` finds the
-    store, None = unknown application)."""
+    store, None = unknown application); with ``thread_dump`` (a running application's:
+    executor id -> its threads) the Executors tab links each executor's thread dump."""
     def clock(store: AppStatusStore) -> int:
         _start, end = store.app_start_end()
         if end is not None:
@@ -152,6 +186,7 @@ def page_routes(lookup: Callable[[Any], AppStatusStore | None], prefix: str = ""
                 return text_response("unknown application\n", 404)
             app = store.application()
             tabs = TABS + ((SQL_TAB,) if store.has_sql() else ()) + \
+                ((STRUCTURED_TAB,) if store.has_streaming_queries() else ()) + \
                 ((STREAMING_TAB,) if store.streaming is not None else ())
             common = {"base": m.group("base"), "app": app, "tabs": tabs, "back_link": back_link,
                       "attempt": app["attempts"][0]}
@@ -245,7 +280,19 @@ def page_routes(lookup: Callable[[Any], AppStatusStore | None], prefix: str = ""
                 "activeTasks", "failedTasks", "completedTasks", "totalTasks", "totalDuration",
                 "totalGCTime", "totalInputBytes", "totalShuffleRead", "totalShuffleWrite")}
             totals[label]["count"] = len(sel)
-        return render("executors.html", **c, tab="executors", executors=execs, totals=totals)
+        return render("executors.html", **c, tab="executors", executors=execs, totals=totals,
+                      thread_dumps=thread_dump is not None)
+
+    def threads(store, q, c, t):
+        exec_id = (q.get("executorId") or [""])[-1]
+        dump = thread_dump(exec_id) if thread_dump is not None and exec_id else None
+        if dump is None:
+            return text_response(f"Executor {exec_id} does not exist or is not active\n", 404)
+        states: dict[str, int] = {}
+        for th in dump:
+            states[th["threadState"]] = states.get(th["threadState"], 0) + 1
+        return render("threaddump.html", **c, tab="executors", executor_id=exec_id,
+                      threads=dump, states=sorted(states.items()), updated=t)
 
     def streaming(store, q, c, t):
         progress = store.streaming
@@ -301,6 +348,22 @@ def page_routes(lookup: Callable[[Any], AppStatusStore | None], prefix: str = ""
         return render("sql_execution.html", **c, tab="SQL", x=info, graph=graph,
                       svg=svg.plan_graph(graph["nodes"], graph["edges"]))
 
+    def structured(store, q, c, t):
+        rows = store.streaming_queries()
+        groups = [("active-queries", "Active Streaming Queries",
+                   [r for r in rows if r["status"] == "RUNNING"], False),
+                  ("completed-queries", "Completed Streaming Queries",
+                   [r for r in rows if r["status"] != "RUNNING"], True)]
+        return render("structured.html", **c, tab="StreamingQuery", groups=groups)
+
+    def structured_query(store, q, c, t):
+        run_id = (q.get("id") or [""])[-1]
+        info = store.streaming_query(run_id)
+        if info is None:
+            return text_response(f"Failed to find streaming query {run_id}\n", 404)
+        return render("structured_query.html", **c, tab="StreamingQuery", q=info,
+                      metrics=structured_metrics(info["progress"]))
+
     def root(m, q):
         return redirect(m.group("base") + "/jobs/")
 
@@ -315,8 +378,11 @@ def page_routes(lookup: Callable[[Any], AppStatusStore | None], prefix: str = ""
         (b + "/storage/rdd", page(rdd)),
         (b + "/environment", page(env)),
         (b + "/executors", page(executors)),
+        (b + "/executors/threadDump", page(threads)),
         (b + "/SQL", page(sql)),
         (b + "/SQL/execution", page(sql_execution)),
+        (b + "/StreamingQuery", page(structured)),
+        (b + "/StreamingQuery/statistics", page(structured_query)),
         (b + "/streaming", page(streaming)),
         (b + "/streaming/batch", page(streaming_batch)),
     ]

@@ -324,7 +324,7 @@ class SparkSession:
             if manager is None:
                 from sparkcli.sql.streaming.query import StreamingQueryManager  # on first use
 
-                manager = self._streams = StreamingQueryManager()
+                manager = self._streams = StreamingQueryManager(self._sc.runtime.bus.post)
             return manager
 
     @property

@@ -31,7 +31,9 @@ a query) belongs to the outer one, as in Spark: no second execution.
 Events go on the application's listener bus as :class:`SQLListenerEvent` (a listener's
 ``onOtherEvent``, as Spark delivers them); their ``to_json`` is the event-log dict with
 Spark's class names (``org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart``).
-Everything app-wide comes in through :class:`ExecutionHooks`; nothing here knows the API
+The plan text and tree of the start event are computed when the event is first read (on
+the bus's thread), so an action does not wait ~3 ms for them; the metrics' accumulator ids
+are fixed before the query runs. Everything app-wide comes in through :class:`ExecutionHooks`; nothing here knows the API
 package.
 """
 
@@ -65,14 +67,23 @@ class SQLListenerEvent:
     def __init__(self, payload: dict) -> None:
         self._payload = payload
 
+    def _resolved(self) -> dict:
+        """The payload with its lazy fields (callables) computed, once: the plan text and
+        tree are built on the listener bus's thread, off the action's path."""
+        if any(callable(v) for v in self._payload.values()):
+            self._payload = {k: v() if callable(v) else v for k, v in self._payload.items()}
+        return self._payload
+
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
         try:
-            return self._payload[name]
+            return self._resolved()[name]
         except KeyError:
             raise AttributeError(name) from None
 
     def to_json(self) -> dict:
-        return dict(self._payload)
+        return dict(self._resolved())
 
     def __repr__(self) -> str:
         return f"{self._payload['Event'].rsplit('.', 1)[-1]}({self._payload.get('executionId')})"
@@ -160,16 +171,19 @@ class ExecutionTracker:
         metrics = {op: h.new_metric() for op in _operators(physical) if metric_name(op)}
         short, long = h.call_site()
         job_description = h.get_property("spark.job.description")
-        try:
-            text = plan_text()
-        except Exception as e:  # noqa: BLE001 - the plan text must never fail the query
-            text = f"(no plan description: {e})"
+
+        def text() -> str:
+            try:
+                return plan_text()
+            except Exception as e:  # noqa: BLE001 - the plan text must never fail a query
+                return f"(no plan description: {e})"
         query_id = str(uuid.uuid4())
         h.post(SQLListenerEvent({
             "Event": SQL_EXECUTION_START, "executionId": execution_id,
             "rootExecutionId": execution_id,
             "description": description or job_description or short, "details": long,
-            "physicalPlanDescription": text, "sparkPlanInfo": plan_info(physical, metrics),
+            "physicalPlanDescription": text,
+            "sparkPlanInfo": lambda: plan_info(physical, metrics),
             "time": int(h.clock() * 1000), "modifiedConfigs": {}, "jobTags": [],
             "jobGroupId": h.get_property("spark.jobGroup.id"), "queryId": query_id}))
         h.set_property(EXECUTION_ID, str(execution_id))

@@ -17,6 +17,7 @@ import datetime as dt
 import threading
 from typing import Any
 
+from runtime.sql.execution.tracking import SQLListenerEvent
 from runtime.sql.errors import (
     IllegalArgumentException, PySparkValueError, StreamingQueryException)
 from sparkcli.sql.streaming.listener import (
@@ -24,6 +25,8 @@ from sparkcli.sql.streaming.listener import (
     StreamingQueryListener, StreamingQueryProgress)
 
 __all__ = ["StreamingQuery", "StreamingQueryManager"]
+
+_LISTENER = "org.apache.spark.sql.streaming.StreamingQueryListener$"
 
 
 def _now() -> str:
@@ -121,7 +124,8 @@ class StreamingQuery:
 class StreamingQueryManager:
     """``spark.streams``: the active queries of a session and its listeners."""
 
-    def __init__(self) -> None:
+    def __init__(self, post: Any = None) -> None:
+        self._post = post  # the application's listener bus: the UI and the event log hear it
         self._lock = threading.Condition()
         self._active: dict[str, StreamingQuery] = {}
         self._listeners: list[StreamingQueryListener] = []
@@ -179,6 +183,24 @@ class StreamingQueryManager:
         with self._lock:
             self._active[query.id] = query
 
+    def _post_event(self, kind: str, execution: Any) -> None:
+        """The event on the listener bus as Spark's event log writes it."""
+        if kind == "started":
+            payload = {"id": execution.id, "runId": execution.run_id, "name": execution.name,
+                       "timestamp": _now(), "jobTags": []}
+        elif kind == "progress":
+            payload = {"progress": dict(_progress(execution.progress[-1]))}
+        elif kind == "terminated":
+            exc = execution.exception
+            payload = {"id": execution.id, "runId": execution.run_id,
+                       "exception": str(exc) if exc else None,
+                       "errorClassOnException": exc.getErrorClass() if exc else None}
+        else:
+            return
+        name = {"started": "QueryStartedEvent", "progress": "QueryProgressEvent",
+                "terminated": "QueryTerminatedEvent"}[kind]
+        self._post(SQLListenerEvent({"Event": _LISTENER + name, **payload}))
+
     def _event(self, kind: str, execution: Any, query: StreamingQuery | None) -> None:
         if kind == "terminated" and query is not None:
             with self._lock:
@@ -186,6 +208,8 @@ class StreamingQueryManager:
                     del self._active[query.id]
                 self._terminated = query
                 self._lock.notify_all()
+        if self._post is not None:
+            self._post_event(kind, execution)
         with self._lock:
             listeners = list(self._listeners)
         if not listeners:

@@ -3,8 +3,12 @@ answers for it, and a replay into a store."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from runtime.status.store import AppStatusStore
 
@@ -34,3 +38,23 @@ def strip(value):
     if isinstance(value, list):
         return [strip(v) for v in value]
     return value
+
+
+@contextlib.contextmanager
+def logged_session(home: Path, name: str) -> Iterator:
+    """A local[2] SparkSession with its UI on a free port and its event log in
+    ``home/events`` (SPARKCLI_HOME=home while it lives)."""
+    from runtime import config as rc
+    from sparkcli.sql import SparkSession
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SPARKCLI_HOME", str(home))
+    rc._launch_layers.clear()
+    spark = (SparkSession.builder.master("local[2]").appName(name)
+             .config("spark.ui.port", "0").config("spark.eventLog.enabled", "true")
+             .config("spark.eventLog.dir", str(home / "events")).getOrCreate())
+    try:
+        yield spark
+    finally:
+        spark.stop()
+        mp.undo()

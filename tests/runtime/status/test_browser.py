@@ -169,3 +169,46 @@ def test_streaming_tab_renders_charts_and_batches(browser, app):
         assert "Succeeded" in text(browser, "#output-ops")
     finally:
         ssc.stop(stopSparkContext=False)
+
+
+def test_sql_structured_streaming_and_thread_dump_pages(browser, app):
+    from sparkcli.sql import SparkSession
+    from sparkcli.sql import functions as F
+
+    sc, url = app
+    spark = SparkSession.builder.getOrCreate()
+    assert spark.sparkContext is sc
+    rows = spark.range(100).filter("id > 10").groupBy((F.col("id") % 5).alias("k")) \
+        .count().collect()
+    assert sum(r["count"] for r in rows) == 89
+    q = (spark.readStream.format("rate").option("rowsPerSecond", 10).load()
+         .writeStream.format("memory").queryName("browser_rates").start())
+    try:
+        q.processAllAvailable()
+        sc._driver.bus.wait_until_empty()
+        visit(browser, f"{url}/SQL/", "sql")
+        assert browser.find_elements("css selector", "#completed-queries tr.sql-row")
+        [link] = [a for a in browser.find_elements(
+            "css selector", "#completed-queries tr.sql-row a.name-link")
+            if a.text.startswith("collect at test_browser.py")]
+        execution = link.get_attribute("href").rsplit("=", 1)[-1]
+        visit(browser, f"{url}/SQL/execution/?id={execution}", "sql-execution")
+        assert text(browser, "#sql-status") == "COMPLETED"
+        nodes = browser.find_elements("css selector", "svg.plan-graph g.plan-node")
+        assert len(nodes) >= 5
+        assert "number of output rows: 89" in browser.page_source
+        assert browser.find_elements("css selector", "svg.plan-graph line.plan-edge")
+
+        visit(browser, f"{url}/StreamingQuery/", "structured-streaming")
+        assert q.runId in text(browser, "#active-queries")
+        visit(browser, f"{url}/StreamingQuery/statistics/?id={q.runId}",
+              "structured-streaming-query")
+        assert len(browser.find_elements("css selector", "#stat-table tr.stat-row")) == 5
+        assert browser.find_elements("css selector", "svg.stream-timeline polyline")
+    finally:
+        q.stop()
+    visit(browser, f"{url}/executors/", "executors-thread-dump-links")
+    browser.find_element("css selector", "a.thread-dump").click()
+    assert "Thread dump for executor" in browser.page_source
+    browser.save_screenshot(str(SCREENSHOTS / "thread-dump.png"))
+    assert browser.find_elements("css selector", "#thread-table tr.thread-row")

@@ -23,7 +23,7 @@ def executor(i, state="RUNNING"):
 APP = {"id": "app-20261203120000-0000", "starttime": 1_796_000_000_000, "name": "<script>",
        "cores": 2, "user": "ann", "memoryperexecutor": 1024, "memoryperslave": 1024,
        "submitdate": "2026/12/03 12:00:00", "state": "RUNNING", "duration": 90_000,
-       "coresmax": None, "driver": "127.0.0.1:40000",
+       "coresmax": None, "driver": "127.0.0.1:40000", "appuiurl": "http://127.0.0.1:4040",
        "executors": [executor(0), executor(1)], "removedexecutors": [executor(2, "KILLED")]}
 
 
@@ -79,11 +79,13 @@ def test_master_page_app_page_and_json(master_ui):
                  'href="/static/ui.css"'):
         assert text in page, text
     assert "<script>" not in page and "&lt;script&gt;" in page  # escaped
+    assert '<a class="app-ui" href="http://127.0.0.1:4040">&lt;script&gt;</a>' in page
     assert json.loads(get(master_ui + "/json")[1])["activeapps"][0]["id"] == APP["id"]
     status, page = get(f"{master_ui}/app/?appId={APP['id']}")
     assert status == 200 and "Executor Summary (2)" in page and "Removed Executors (1)" in page
     assert ("http://127.0.0.1:8081/logPage/?appId=app-20261203120000-0000&amp;executorId=0"
             "&amp;logType=stdout") in page
+    assert '<a id="app-ui" href="http://127.0.0.1:4040">Application Detail UI</a>' in page
     assert get(master_ui + "/app/?appId=nope")[0] == 404
     assert get(master_ui + "/static/ui.css")[0] == 200
 
@@ -107,3 +109,20 @@ def test_worker_page_and_logs(tmp_path):
         assert get(url + "/logPage/?appId=app-1&executorId=0&logType=stdout&offset=x")[0] == 400
     finally:
         stop_web_ui(server)
+
+
+def test_the_master_learns_the_driver_ui_after_registration():
+    """An application registers before its UI is bound; ``app_ui`` fills the link in, and a
+    re-registration (master restart) carries it."""
+    from runtime.deploy.master_json import master_json
+    from runtime.deploy.master_state import MasterState
+
+    state = MasterState()
+    app_id, _ = state.register_app({"name": "a", "driver_address": "127.0.0.1:1"}, 0)
+    assert master_json(state, "spark://m:7077")["activeapps"][0]["appuiurl"] == ""
+    state.app_ui(app_id, "http://127.0.0.1:4040")
+    assert master_json(state, "spark://m:7077")["activeapps"][0]["appuiurl"] == \
+        "http://127.0.0.1:4040"
+    state.register_app({"app_id": app_id, "name": "a", "reconnect": True,
+                        "ui_url": "http://127.0.0.1:4041"}, 1)
+    assert state.apps[app_id].ui_url == "http://127.0.0.1:4041"

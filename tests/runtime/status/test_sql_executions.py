@@ -10,6 +10,7 @@ import sys
 import urllib.request
 
 import pytest
+from status_fixtures import logged_session
 
 from runtime.eventlog.reader import list_logs, replay
 from runtime.status.sql import SQLStatus
@@ -34,21 +35,13 @@ class Recorder:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from runtime import config as rc
-    from sparkcli.sql import SparkSession
     from sparkcli.sql import functions as F
 
     home = tmp_path_factory.mktemp("sparkcli-home")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SPARKCLI_HOME", str(home))
-    rc._launch_layers.clear()
-    spark = (SparkSession.builder.master("local[2]").appName("sql-tab")
-             .config("spark.ui.port", "0").config("spark.eventLog.enabled", "true")
-             .config("spark.eventLog.dir", str(home / "events")).getOrCreate())
-    sc = spark.sparkContext
-    rec = Recorder()
-    sc.addSparkListener(rec)
-    try:
+    with logged_session(home, "sql-tab") as spark:
+        sc = spark.sparkContext
+        rec = Recorder()
+        sc.addSparkListener(rec)
         df = spark.range(100).withColumn("k", F.col("id") % 5)
         line = sys._getframe().f_lineno + 1
         rows = df.filter("id > 10").groupBy("k").count().collect()  # execution 0
@@ -62,9 +55,6 @@ def app(tmp_path_factory):
         pages = {p: get(url + p) for p in ("/SQL/", "/SQL/execution/?id=0", "/jobs/")}
         yield {"spark": spark, "events": rec.events, "live": live, "pages": pages,
                "url": url, "home": home, "app_id": sc.applicationId, "line": line}
-    finally:
-        spark.stop()
-        mp.undo()
 
 
 def test_each_action_is_one_execution_with_sparks_event_fields(app):
