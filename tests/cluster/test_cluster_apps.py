@@ -65,6 +65,13 @@ def test_json_and_ui_list_workers_and_app(cluster, tmp_path):
             assert w["id"] in page
             wpage = http_get(w["webuiaddress"] + "/")
             assert a["id"] in wpage and "Running Executors (1)" in wpage
+        # the driver's UI binds after the app registered: the master learns its address
+        ui = wait_for(lambda: next((x["appuiurl"] for x in cluster.json()["activeapps"]
+                                    if x["id"] == a["id"] and x["appuiurl"]), None),
+                      30, "the master to know the driver UI")
+        app_page = http_get(f"{cluster.webui}/app/?appId={a['id']}")
+        assert f'<a id="app-ui" href="{ui}">Application Detail UI</a>' in app_page
+        assert "hold" in http_get(ui + "/jobs/")
     finally:
         gate.close()
     assert p.wait(60) == 0
