@@ -59,6 +59,7 @@ from runtime.sql.streaming.dedup import StatefulDeduplicate
 from runtime.sql.streaming.relation import (
     EventTimeWatermark, StreamingRelation, find, is_streaming, substitute)
 from runtime.sql.streaming.sinks import BatchData, Sink
+from runtime.sql.streaming.state_schema import check_state_schema, schema_check_enabled
 from runtime.sql.streaming.state_store import StateStoreConf
 
 __all__ = ["MicroBatchExecution", "QueryStatus", "Trigger"]
@@ -193,7 +194,7 @@ class MicroBatchExecution:
         except BaseException as e:  # noqa: BLE001 - the query's failure is reported
             self.exception = StreamingQueryException(
                 f"[STREAM_FAILED] Query [id = {self.id}, runId = {self.run_id}] terminated "
-                f"with exception: {type(e).__name__}: {e} SQLSTATE: XXKST",
+                f"with exception: {_cause_text(e)} SQLSTATE: XXKST",
                 errorClass="STREAM_FAILED", cause=e)
         finally:
             for s in self.sources:
@@ -216,6 +217,9 @@ class MicroBatchExecution:
                 self._cond.wait(seconds)
 
     def _recover(self) -> None:
+        for op in self.operators:
+            check_state_schema(op.state_dir, op.schema, op.key_count,
+                               schema_check_enabled(self.state.conf))
         last = self.checkpoint.latest_offsets()
         if last is None:
             return
@@ -227,10 +231,10 @@ class MicroBatchExecution:
             for op in self.operators:
                 op.num_partitions = int(recorded)
         if len(offsets) != len(self.sources):
-            raise AnalysisException(
-                f"[STREAMING_QUERY_CHECKPOINT_MISMATCH] The checkpoint was written by a query "
-                f"with {len(offsets)} source(s); this query has {len(self.sources)}. Use a new "
-                "checkpointLocation for a changed query.")
+            raise AssertionError(
+                f"assertion failed: There are [{len(offsets)}] sources in the checkpoint "
+                f"offsets and now there are [{len(self.sources)}] sources requested by the "
+                "query. Cannot continue.")
         commit = self.checkpoint.latest_commit()
         committed_id = commit[0] if commit else -1
         self.watermark_ms = int(meta.get("batchWatermarkMs", 0))
@@ -450,6 +454,15 @@ def _stateful_operators(plan: L.LogicalPlan, watermarks: list,
 
     visit(plan)
     return ops
+
+
+def _cause_text(e: BaseException) -> str:
+    """Spark's text of a query's failure: an error class's message or an assertion as it
+    is, other exceptions with their class name."""
+    text = str(e)
+    if getattr(e, "_errorClass", None) or text.startswith("assertion failed:"):
+        return text  # (an error class's own SQLSTATE stays: Spark prints both)
+    return f"{type(e).__name__}: {text}"
 
 
 def _schema(attrs: list[AttributeReference]) -> T.StructType:

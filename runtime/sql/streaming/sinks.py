@@ -23,7 +23,7 @@ import uuid
 from typing import Any, Callable
 
 from runtime.sql import types as T
-from runtime.sql.arrow_types import batch_to_rows
+from runtime.sql.arrow_types import batch_to_rows, to_arrow_schema
 from runtime.sql.formatting.show import show_string
 from runtime.sql.io.writer import _write_all
 from runtime.sql.local_data import attributes_for
@@ -121,12 +121,17 @@ class FileSink(Sink):
         if os.path.exists(entry):
             read_log(entry)  # already committed: nothing to do (replayed batch)
             return
+        import pyarrow as pa
+
         token = self._token(batch_id)
         self._remove_leftovers(token)
         staging = os.path.join(self.path, "_temporary", token)
         shutil.rmtree(staging, ignore_errors=True)
         os.makedirs(staging, exist_ok=True)
-        written = _write_all(data.partitions(), data.schema, self.fmt, staging,
+        arrow_schema = to_arrow_schema(data.schema)  # the plan's nullability, not a batch's
+        parts = [[pa.RecordBatch.from_arrays(b.columns, schema=arrow_schema) for b in part]
+                 for part in data.partitions()]
+        written = _write_all(parts, data.schema, self.fmt, staging,
                              self.options, self.partition_by, token)
         statuses = []
         for rel in written:

@@ -9,6 +9,7 @@ import os
 
 import pytest
 
+from sparkcli.errors import StreamingQueryException
 from sparkcli.sql import functions as F
 from sparkcli.sql.types import IntegerType, StringType, StructField, StructType
 
@@ -110,8 +111,9 @@ def test_stateful_aggregation_resumes_from_checkpoint(spark, tmp_path):
     parts = json.loads(open(cp / "offsets" / "1").read().split("\n")[1])["conf"][
         "spark.sql.shuffle.partitions"]
     assert int(parts) == spark.sparkContext.defaultParallelism
-    files = sorted(f for d in os.listdir(cp / "state" / "0")
+    files = sorted(f for d in os.listdir(cp / "state" / "0") if d.isdigit()
                    for f in os.listdir(cp / "state" / "0" / d))
+    assert os.path.exists(cp / "state" / "0" / "_metadata" / "schema")
     assert files == sorted(["1.delta", "2.delta"] * int(parts))  # one per partition, batch
 
 
@@ -152,3 +154,41 @@ def test_other_file_formats(spark, tmp_path, fmt):
     q.awaitTermination(60)
     got = sorted(tuple(r) for r in spark.table(f"fmt_{fmt}").collect())
     assert got == ([("a", 1), ("b", 2)] if fmt == "json" else [("hello",), ("world",)])
+
+
+def test_changed_query_on_an_old_checkpoint_fails_as_spark(spark, tmp_path):
+    """PySpark 4.3's errors for a query restarted on another query's checkpoint."""
+    src, cp = tmp_path / "in", tmp_path / "cp"
+    src.mkdir()
+    _write(src, "1.csv", [("a", 1), ("b", 2)], 1000)
+    df = spark.readStream.schema(SCHEMA).csv(str(src))
+
+    def run(frame, name):
+        q = frame.writeStream.outputMode("complete").format("memory").queryName(name) \
+            .option("checkpointLocation", str(cp)).trigger(availableNow=True).start()
+        try:
+            q.awaitTermination(60)
+        except StreamingQueryException as e:
+            return str(e)
+        return sorted(tuple(r) for r in spark.table(name).collect())
+
+    assert run(df.groupBy("k").agg(F.count("*").alias("n")), "chg1") == [("a", 1), ("b", 1)]
+    _write(src, "2.csv", [("a", 5)], 2000)
+    msg = run(df.groupBy("k").agg(F.count("*").alias("n"), F.sum("v").alias("s")), "chg2")
+    assert msg.startswith("[STREAM_FAILED] Query [id = ")
+    assert "terminated with exception: [STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE] Provided " \
+        "value schema does not match existing state value schema.\nPlease check number " \
+        "and type of fields.\nExisting value_schema=StructType(StructField(" in msg
+    assert msg.endswith("could cause non-deterministic behavior. SQLSTATE: XXKST SQLSTATE: "
+                        "XXKST")
+    msg = run(df.groupBy("v").agg(F.count("*").alias("n")), "chg3")
+    assert "[STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE] Provided key schema does not match " \
+        "existing state key schema." in msg and "Existing key_schema=StructType(StructField(" \
+        "k,StringType,true)) and new key_schema=StructType(StructField(v,IntegerType,true))" \
+        in msg
+    two = df.union(spark.readStream.schema(SCHEMA).csv(str(src)))
+    msg = run(two.groupBy("k").agg(F.count("*").alias("n")), "chg4")
+    assert msg.endswith("terminated with exception: assertion failed: There are [1] sources "
+                        "in the checkpoint offsets and now there are [2] sources requested "
+                        "by the query. Cannot continue. SQLSTATE: XXKST")
+    assert run(df.groupBy("k").agg(F.count("*").alias("n")), "chg5") == [("a", 2), ("b", 1)]
