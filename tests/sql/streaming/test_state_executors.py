@@ -50,7 +50,7 @@ def test_state_partitions_stay_put_and_survive_a_sigkilled_executor(tmp_path, mo
             assert got == _expected(fed)
 
         feed(0)
-        stateful = q._ex.stateful
+        stateful = q._ex.operators[0]
         first = dict(stateful.locations)
         assert sorted(first) == [0, 1, 2, 3] and set(first.values()) <= {"0", "1"}
         feed(1)
