@@ -5,6 +5,7 @@ on its own after ``--seconds``; the tests read the console sink's ``Batch: N`` t
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 
@@ -98,3 +99,27 @@ def test_flights_streaming(tmp_path):
     assert "+------+----+-----+\n|Origin|Dest|count|\n+------+----+-----+\n" \
            "|   SFO| LAX|    4|\n|   JFK| BOS|    3|\n|   ATL| ORD|    1|\n" in out, out
     assert "8 flights in 3 batches" in out, out
+
+
+def test_file_etl_processes_each_file_once(tmp_path):
+    folder, out, cp = tmp_path / "flights", tmp_path / "flights_parquet", tmp_path / "cp"
+    folder.mkdir()
+    header = "Year,Month,DayofMonth,DepTime,Carrier,FlightNum,Origin,Dest,ArrDelay,Distance"
+
+    def write(i, carriers_delays):
+        (folder / f"part{i}.csv").write_text(header + "\n" + "".join(
+            f"2008,1,{i + 1},900,{c},{n},SFO,LAX,{d},300\n"
+            for n, (c, d) in enumerate(carriers_delays)))
+
+    write(0, [("AA", 5), ("AA", 30), ("DL", "")])  # a cancelled flight: no ArrDelay
+    write(1, [("DL", 20), ("UA", -3)])
+    run1 = submit(tmp_path, "structured/file_etl.py", str(folder), str(out), str(cp)).stdout
+    assert "this run: 5 new rows in 2 batches\nthe output holds 4 flights\n" in run1, run1
+    assert "+-------+-----+\n|Carrier|count|\n+-------+-----+\n|     AA|    2|\n" \
+           "|     DL|    1|\n|     UA|    1|\n+-------+-----+\n" in run1, run1
+    write(2, [("UA", 40)])
+    run2 = submit(tmp_path, "structured/file_etl.py", str(folder), str(out), str(cp)).stdout
+    assert "this run: 1 new rows in 1 batches\nthe output holds 5 flights\n" in run2, run2
+    assert "|     UA|    2|\n" in run2, run2
+    assert sorted(os.listdir(out)) == ["Carrier=AA", "Carrier=DL", "Carrier=UA",
+                                       "_spark_metadata"]
