@@ -55,14 +55,21 @@ def to_arrow(dtype: T.DataType):
     if isinstance(dtype, T.DecimalType):
         return pa.decimal128(dtype.precision, dtype.scale)
     if isinstance(dtype, T.ArrayType):
-        return pa.list_(pa.field("element", to_arrow(dtype.elementType), dtype.containsNull))
+        return pa.list_(pa.field("element", to_arrow(dtype.elementType),
+                                 dtype.containsNull or _is_null(dtype.elementType)))
     if isinstance(dtype, T.MapType):
         return pa.map_(to_arrow(dtype.keyType),
-                       pa.field("value", to_arrow(dtype.valueType), dtype.valueContainsNull))
+                       pa.field("value", to_arrow(dtype.valueType),
+                                dtype.valueContainsNull or _is_null(dtype.valueType)))
     if isinstance(dtype, T.StructType):
-        return pa.struct([pa.field(f.name, to_arrow(f.dataType), f.nullable)
-                          for f in dtype.fields])
+        return pa.struct([pa.field(f.name, to_arrow(f.dataType),
+                                   f.nullable or _is_null(f.dataType)) for f in dtype.fields])
     raise TypeError(f"no Arrow type for {dtype!r}")
+
+
+def _is_null(dtype: T.DataType) -> bool:
+    """Arrow has no non-nullable field of the null type (an empty ``array()``)."""
+    return isinstance(dtype, T.NullType)
 
 
 def to_arrow_schema(schema: T.StructType):

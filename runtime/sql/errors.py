@@ -156,8 +156,12 @@ def arithmetic_overflow(message: str, alternative: str) -> ArithmeticException:
     )
 
 
-def cast_invalid_input(value: str, source: str, target: str) -> NumberFormatException:
-    return NumberFormatException(
+def cast_invalid_input(value: str, source: str, target: str) -> PySparkException:
+    """Spark's error for a malformed value: a DateTimeException for a date or timestamp
+    target (SparkDateTimeException), a NumberFormatException otherwise."""
+    cls = DateTimeException if target.startswith(("DATE", "TIMESTAMP")) else \
+        NumberFormatException
+    return cls(
         f"[CAST_INVALID_INPUT] The value '{value}' of the type \"{source}\" cannot be cast to "
         f"\"{target}\" because it is malformed. Correct the value as per the syntax, or change "
         "its target type. Use `try_cast` to tolerate malformed input and return NULL instead. "

@@ -44,6 +44,9 @@ _RENAMED = {
     "VAR_MAP": "map", "MAP": "map", "LEFT": "left", "RIGHT": "right",
 }
 
+# functions whose first argument is a bare unit keyword: dateadd(HOUR, n, ts)
+_UNIT_FIRST = {"dateadd", "date_add", "datediff", "date_diff", "timestampadd", "timestampdiff"}
+
 
 def parse_expression(text: str) -> Expression:
     import sqlglot
@@ -134,7 +137,10 @@ class _Converter:
                     isinstance(e.this, exp.Literal) and not e.this.is_string:
                 return _typed_number(e.this.this, dtype)
             try_ = isinstance(e, exp.TryCast) and self.try_cast_written
-            return Cast((child,), dtype, try_=try_)
+            typed = type(e) is exp.Cast and isinstance(e.this, exp.Literal) and \
+                e.this.is_string and isinstance(
+                    dtype, (T.DateType, T.TimestampType, T.TimestampNTZType))
+            return Cast((child,), dtype, try_=try_, typed_literal=typed)
         if isinstance(e, exp.Case):
             kids: list[Expression] = []
             for when in e.args.get("ifs") or []:
@@ -160,7 +166,11 @@ class _Converter:
             if len(items) == 1 and isinstance(items[0], exp.Distinct):
                 return UnresolvedFunction(e.name.lower(), tuple(
                     self.convert(a) for a in items[0].expressions), True)
-            return UnresolvedFunction(e.name.lower(), tuple(self.convert(a) for a in items))
+            args = tuple(self.convert(a) for a in items)
+            if e.name.lower() in _UNIT_FIRST and len(items) == 3 and \
+                    isinstance(items[0], exp.Column) and not items[0].table:
+                args = (Literal(items[0].name.upper(), T.StringType()),) + args[1:]
+            return UnresolvedFunction(e.name.lower(), args)
         if isinstance(e, exp.Lambda):  # x -> x + 1, (acc, x) -> acc + x
             return LambdaFunction((self.convert(e.this),) + tuple(
                 UnresolvedAttribute((p.name,)) for p in e.expressions))
@@ -170,6 +180,13 @@ class _Converter:
             return UnresolvedFunction("date_part", (Literal(e.this.name, T.StringType()),
                                                     self.convert(e.expression)),
                                       options=(("display", "extract"),))
+        if isinstance(e, (exp.TimestampAdd, exp.TimestampDiff, exp.DateDiff)) and \
+                isinstance(e.args.get("unit"), exp.Var):  # timestampadd(HOUR, n, ts)...
+            fname = "timestampadd" if isinstance(e, exp.TimestampAdd) else "timestampdiff"
+            unit = Literal(e.args["unit"].name.upper(), T.StringType())
+            # sqlglot keeps (this=ts, expression=n) and (this=end, expression=start)
+            return UnresolvedFunction(fname, (unit, self.convert(e.expression),
+                                              self.convert(e.this)))
         if isinstance(e, exp.Func):
             return self._function(e)
         raise ParseException(

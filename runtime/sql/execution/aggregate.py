@@ -287,10 +287,16 @@ class HashAggregateExec(PhysicalPlan):
             group_keys = keys or ["__global"]
             if not keys:
                 cols["__global"] = pa.repeat(pa.scalar(0, pa.int8()), n)
+            nested = _nested_lists(cols, specs, n)
+            if nested:  # Arrow lists no nested values: list row numbers, then take
+                specs = [(f"{s[0]}__row",) + tuple(s[1:]) if s[0] in nested and
+                         s[1] == "list" else s for s in specs]
             structs = {k: cols[k] for k in keys if pa.types.is_struct(cols[k].type)}
             if structs:  # Arrow groups by no struct key (window()): group by its fields
-                return _group_by_struct_keys(cols, group_keys, structs, specs)
-            return pa.table(cols).group_by(group_keys, use_threads=False).aggregate(specs)
+                out = _group_by_struct_keys(cols, group_keys, structs, specs)
+            else:
+                out = pa.table(cols).group_by(group_keys, use_threads=False).aggregate(specs)
+            return _take_nested(out, nested)
         return _empty_global(cols, specs, n)  # a global aggregate of no rows: one row
 
     def node_name(self) -> str:
@@ -300,6 +306,40 @@ class HashAggregateExec(PhysicalPlan):
         prefix = "partial_" if self.mode == "partial" else ""
         fns = ", ".join(prefix + _fn_string(a) for a in self._aggs)
         return f"(keys={_attrs(self.groupings)}, functions=[{fns}])"
+
+
+def _nested_lists(cols: dict, specs: list, n: int) -> dict:
+    """The columns a ``list`` aggregation reads whose type Arrow's hash_list cannot collect
+    (lists, structs, maps: collect_list of arrays or structs); each gets a ``__row``
+    column of row numbers to collect instead."""
+    import pyarrow as pa
+
+    nested = {}
+    for spec in specs:
+        src = spec[0]
+        if spec[1] == "list" and isinstance(src, str) and src in cols:
+            t = cols[src].type
+            if pa.types.is_nested(t) and src not in nested:
+                column = cols[src]
+                nested[src] = column.combine_chunks() \
+                    if isinstance(column, pa.ChunkedArray) else column
+                cols[f"{src}__row"] = pa.array(range(n), pa.int64())
+    return nested
+
+
+def _take_nested(out: Any, nested: dict) -> Any:
+    """Replace each listed row-number column by the lists of the rows' values."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for src, values in nested.items():
+        name = f"{src}__row_list"
+        rows = out.column(name).combine_chunks()
+        taken = values.take(pc.list_flatten(rows))
+        offsets = pc.subtract(rows.offsets, rows.offsets[0])
+        lists = pa.ListArray.from_arrays(offsets, taken, mask=rows.is_null())
+        out = out.append_column(f"{src}_list", lists).drop_columns([name])
+    return out
 
 
 def _group_by_struct_keys(cols: dict, keys: list, structs: dict, specs: list) -> Any:

@@ -266,8 +266,8 @@ class GenerateExec(PhysicalPlan):
                                  parents)
                 pos = pc.subtract(pa.array(range(len(parents)), pa.int64()), starts)
                 cols.append(pc.cast(pos, pa.int32()))
-            if opts.get("spread"):  # one column per field of the struct (json_tuple)
-                cols += [flat.field(i) for i in range(flat.type.num_fields)]
+            if opts.get("spread"):  # one column per field (json_tuple, inline, stack);
+                cols += flat.flatten()  # a NULL struct gives NULL fields
             elif is_map:
                 cols += [flat.field(0), flat.field(1)]
             else:

@@ -239,6 +239,7 @@ class Cast(Expression):
     try_: bool = False
     ansi: bool | None = None  # None: the session's spark.sql.ansi.enabled
     implicit: bool = False  # inserted by the analyzer: named after its child
+    typed_literal: bool = False  # SQL's DATE '...' / TIMESTAMP '...': named as written
 
     @property
     def resolved(self) -> bool:  # type: ignore[override]
@@ -258,7 +259,8 @@ class Cast(Expression):
     def sql(self) -> str:
         if self.implicit:
             return self.child.sql()
-
+        if self.typed_literal:
+            return f"{type_ddl(self.dtype).upper()} '{getattr(self.child, 'value', '')}'"
         kw = "TRY_CAST" if self.try_ else "CAST"
         return f"{kw}({self.child.sql()} AS {type_ddl(self.dtype)})"
 

@@ -27,21 +27,22 @@ def _bind_array(args: list[Expression], ctx: Any) -> Expression:
 
 
 def _array(call: Any, args: list, ectx: EvalContext) -> Any:
+    import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-
+    scalar = all(isinstance(a, pa.Scalar) for a in args)
     n = max((len(a) for a in args if not isinstance(a, pa.Scalar)), default=1)
     cols = [materialize(a, n) for a in args]
     target = to_arrow(call.dtype)
     if not cols:
-        return pa.array([[]] * n, target)
-    values = pc.make_struct(*cols, field_names=[str(i) for i in range(len(cols))])
-    flat = pa.concat_arrays([c for c in cols])  # column-major
-    idx = pa.array([j * n + i for i in range(n) for j in range(len(cols))], pa.int64())
-    del values
-    offsets = pa.array(range(0, n * len(cols) + 1, len(cols)), pa.int32())
-    return pa.ListArray.from_arrays(offsets, flat.take(idx)).cast(target)
+        return pa.scalar([], target)
+    else:
+        flat = pa.concat_arrays([c.cast(target.value_type) for c in cols])  # column-major
+        k = len(cols)
+        idx = (np.arange(k)[None, :] * n + np.arange(n)[:, None]).ravel()  # row-major
+        offsets = pa.array(np.arange(0, n * k + 1, k, dtype=np.int32))
+        out = pa.ListArray.from_arrays(offsets, flat.take(pa.array(idx))).cast(target)
+    return out[0] if scalar else out
 
 
 simple("array", _bind_array, _array)

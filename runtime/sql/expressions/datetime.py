@@ -69,6 +69,8 @@ simple("current_timestamp", _bind_now("current_timestamp", T.TimestampType()), N
 
 def _bind_date_add(name: str):
     def bind(args: list[Expression], ctx: Any) -> Expression:
+        if name == "date_add" and len(args) == 3:  # date_add(unit, n, ts): datetime_units
+            return lookup("timestampadd").bind(list(args), ctx)
         arity(name, args, 2)
         return make_call(lookup(name), [cast_to(args[0], T.DateType()),
                                         cast_to(args[1], T.IntegerType())], T.DateType())
@@ -82,7 +84,7 @@ def _date_add(sign: int):
 
         days = pc.cast(args[0], pa.int32())
         delta = pc.multiply(pc.cast(args[1], pa.int32()), sign)
-        return pc.cast(pc.add(days, delta), pa.date32())
+        return pc.cast(pc.cast(pc.add(days, delta), pa.int32()), pa.date32())
     return kernel
 
 
@@ -91,6 +93,8 @@ simple("date_sub", _bind_date_add("date_sub"), _date_add(-1))
 
 
 def _bind_datediff(args: list[Expression], ctx: Any) -> Expression:
+    if len(args) == 3:  # datediff(unit, start, end): datetime_units
+        return lookup("timestampdiff").bind(list(args), ctx)
     arity("datediff", args, 2)
     return make_call(lookup("datediff"), [cast_to(a, T.DateType()) for a in args],
                      T.IntegerType())

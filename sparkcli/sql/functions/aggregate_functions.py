@@ -17,12 +17,13 @@ from sparkcli.sql.column import Column, lit_expr
 from sparkcli.sql.functions.arguments import by_kinds, call, col_arg, value_arg
 
 __all__ = [
-    "approx_percentile", "array_agg", "bit_and", "bit_or", "bit_xor", "corr", "covar_pop",
-    "covar_samp", "first_value", "kurtosis", "last_value", "listagg", "listagg_distinct",
-    "max_by", "median", "min_by", "mode", "percentile", "percentile_approx", "product",
-    "regr_avgx", "regr_avgy", "regr_count", "regr_intercept", "regr_r2", "regr_slope",
-    "regr_sxx", "regr_sxy", "regr_syy", "skewness", "std", "string_agg",
-    "string_agg_distinct", "try_avg", "try_sum",
+    "approx_percentile", "array_agg", "bit_and", "bit_or", "bit_xor", "bitmap_and_agg",
+    "bitmap_construct_agg", "bitmap_or_agg", "collect_union", "corr", "covar_pop",
+    "covar_samp", "first_value", "histogram_numeric", "kurtosis", "last_value", "listagg",
+    "listagg_distinct", "max_by", "median", "min_by", "mode", "percentile",
+    "percentile_approx", "product", "regr_avgx", "regr_avgy", "regr_count", "regr_intercept",
+    "regr_r2", "regr_slope", "regr_sxx", "regr_sxy", "regr_syy", "skewness", "std",
+    "string_agg", "string_agg_distinct", "try_avg", "try_sum",
 ]
 
 for _n in ("kurtosis", "skewness", "median", "product", "try_avg", "try_sum", "bit_and",
@@ -83,3 +84,10 @@ listagg = _agg_text("listagg", False)
 listagg_distinct = _agg_text("listagg", True)
 string_agg = _agg_text("string_agg", False)
 string_agg_distinct = _agg_text("string_agg", True)
+
+
+bitmap_construct_agg = by_kinds("bitmap_construct_agg", "c")
+bitmap_or_agg = by_kinds("bitmap_or_agg", "c")
+bitmap_and_agg = by_kinds("bitmap_and_agg", "c")
+collect_union = by_kinds("collect_union", "c")
+histogram_numeric = by_kinds("histogram_numeric", "cv")

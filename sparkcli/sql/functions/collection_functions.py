@@ -179,8 +179,9 @@ def sort_array(col: Any, asc: bool = True) -> Column:
 
 
 def named_struct(*cols: Any) -> Column:
-    return _call("named_struct", *(_v(c) if not isinstance(c, Column) else c._expr
-                                   for c in cols))
+    """``named_struct(name1, col1, ...)``: every argument is a ``ColumnOrName`` as in
+    PySpark (a name is a column; write the field names with ``lit``)."""
+    return _call("named_struct", *(_e(c) for c in cols))
 
 
 def str_to_map(text: Any, pairDelim: Any = None, keyValueDelim: Any = None) -> Column:

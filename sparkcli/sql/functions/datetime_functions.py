@@ -28,11 +28,12 @@ __all__ = [
     "dayofweek", "extract", "from_unixtime", "from_utc_timestamp", "last_day",
     "localtimestamp", "make_date", "make_dt_interval", "make_timestamp", "make_timestamp_ltz",
     "make_timestamp_ntz", "make_ym_interval", "monthname", "months_between", "next_day", "now",
-    "timestamp_micros", "timestamp_millis", "timestamp_seconds", "to_timestamp_ltz",
-    "to_timestamp_ntz", "to_unix_timestamp", "to_utc_timestamp", "trunc", "try_make_timestamp",
-    "try_make_timestamp_ltz", "try_make_timestamp_ntz", "try_to_date", "try_to_timestamp",
-    "unix_date", "unix_micros", "unix_millis", "unix_seconds", "unix_timestamp", "weekday",
-    "weekofyear", "window", "window_time",
+    "timestamp_add", "timestamp_diff", "timestamp_micros", "timestamp_millis",
+    "timestamp_seconds", "to_timestamp_ltz", "to_timestamp_ntz", "to_unix_timestamp",
+    "to_utc_timestamp", "trunc", "try_make_timestamp", "try_make_timestamp_ltz",
+    "try_make_timestamp_ntz", "try_to_date", "try_to_timestamp", "unix_date", "unix_micros",
+    "unix_millis", "unix_seconds", "unix_timestamp", "weekday", "weekofyear", "window",
+    "window_time",
 ]
 
 
@@ -51,11 +52,11 @@ def add_months(start: Any, months: Any) -> Column:
 
 
 def dateadd(start: Any, days: Any) -> Column:
-    return _call("date_add", _e(start), _v(days))
+    return _call("dateadd", _e(start), _v(days))
 
 
 def date_diff(end: Any, start: Any) -> Column:
-    return _call("datediff", _e(end), _e(start))
+    return _call("date_diff", _e(end), _e(start))
 
 
 def next_day(date: Any, dayOfWeek: str) -> Column:
@@ -206,3 +207,14 @@ def window(timeColumn: Any, windowDuration: str, slideDuration: str | None = Non
     if startTime is not None:
         args.append(lit_expr(startTime))
     return _call("window", *args)
+
+
+def timestamp_add(unit: str, quantity: Any, ts: Any) -> Column:
+    """``ts`` plus ``quantity`` ``unit``s (YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE,
+    SECOND, MILLISECOND, MICROSECOND)."""
+    return call("timestampadd", value_arg(unit), col_arg(quantity), col_arg(ts))
+
+
+def timestamp_diff(unit: str, start: Any, end: Any) -> Column:
+    """Whole ``unit``s from ``start`` to ``end``, a bigint."""
+    return call("timestampdiff", value_arg(unit), col_arg(start), col_arg(end))

@@ -14,7 +14,9 @@ from runtime.sql.errors import PySparkValueError
 from sparkcli.sql.column import Column
 from sparkcli.sql.functions.arguments import call, col_arg, lit_arg, named_call, unary
 
-__all__ = ["crc32", "hash", "md5", "sha", "sha1", "sha2", "xxhash64"]
+__all__ = [
+    "crc32", "hash", "hmac", "md5", "sha", "sha1", "sha2", "xxhash64",
+]
 
 crc32 = unary("crc32")
 md5 = unary("md5")
@@ -41,3 +43,9 @@ def sha2(col: Any, numBits: int) -> Column:
             messageParameters={"arg_name": "numBits",
                                "allowed_values": "[0, 224, 256, 384, 512]"})
     return call("sha2", col_arg(col), lit_arg(numBits))
+
+
+def hmac(key: Any, message: Any, algorithm: Any = None) -> Column:
+    """The HMAC of ``message`` with ``key`` (``SHA-256`` unless ``algorithm`` says
+    ``SHA-384``, ``SHA-512``...), as binary."""
+    return named_call("hmac", key, message, algorithm)

@@ -16,11 +16,11 @@ from sparkcli.sql.functions.arguments import call, col_arg, lit_arg, named_call,
 
 __all__ = [
     "assert_true", "bitmap_bit_position", "bitmap_bucket_number", "bitmap_count",
-    "current_catalog", "current_path", "current_database", "current_schema", "current_user",
-    "equal_null", "ifnull", "ilike", "input_file_block_length", "input_file_block_start",
-    "input_file_name", "like", "nanvl", "nullif", "nullifzero", "nvl2", "raise_error",
-    "regexp", "regexp_like", "session_user", "typeof", "user", "uuid", "version",
-    "zeroifnull",
+    "call_function", "call_udf", "current_catalog", "current_database", "current_path",
+    "current_schema", "current_user", "equal_null", "ifnull", "ilike",
+    "input_file_block_length", "input_file_block_start", "input_file_name", "like", "nanvl",
+    "nullif", "nullifzero", "nvl2", "raise_error", "regexp", "regexp_like", "session_user",
+    "typeof", "user", "uuid", "version", "zeroifnull",
 ]
 
 
@@ -115,3 +115,13 @@ input_file_block_length = _nullary("input_file_block_length")
 def uuid(seed: Any = None) -> Column:
     """A random version-4 UUID per row."""
     return call("uuid")
+
+
+def call_function(funcName: str, *cols: Any) -> Column:
+    """Call the SQL function ``funcName`` (a built-in or a registered UDF) on ``cols``."""
+    return call(funcName.lower(), *(col_arg(c) for c in cols))
+
+
+def call_udf(udfName: str, *cols: Any) -> Column:
+    """Call the UDF registered as ``udfName`` (``spark.udf.register``) on ``cols``."""
+    return call(udfName.lower(), *(col_arg(c) for c in cols))

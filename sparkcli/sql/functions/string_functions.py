@@ -16,16 +16,16 @@ from sparkcli.sql.column import Column
 from sparkcli.sql.functions.arguments import call, col_arg, lit_arg, named_call, unary
 
 __all__ = [
-    "ascii", "base64", "bit_length", "btrim", "char", "char_length", "character_length",
-    "chr", "collate", "collation", "contains", "decode", "elt", "encode", "endswith", "find_in_set", "format_number",
-    "format_string", "is_valid_utf8", "jaro_winkler_similarity", "lcase", "left",
-    "levenshtein", "locate", "make_valid_utf8", "mask", "octet_length", "overlay",
-    "parse_url", "position", "printf", "quote", "randstr", "regexp_count", "regexp_extract_all",
-    "regexp_instr", "regexp_substr", "replace", "right", "sentences", "soundex",
-    "split_part", "startswith", "substr", "substring_index", "to_binary", "to_char",
-    "to_number", "to_varchar", "translate", "try_parse_url", "try_to_binary",
-    "try_to_number", "try_url_decode", "try_validate_utf8", "unbase64", "url_decode",
-    "url_encode", "validate_utf8",
+    "ascii", "base64", "bit_length", "btrim", "char", "char_length", "character_length", "chr",
+    "collate", "collation", "contains", "decode", "elt", "encode", "endswith", "find_in_set",
+    "format_number", "format_string", "from_base32", "is_valid_utf8",
+    "jaro_winkler_similarity", "lcase", "left", "levenshtein", "locate", "make_valid_utf8",
+    "mask", "octet_length", "overlay", "parse_url", "position", "printf", "quote", "randstr",
+    "regexp_count", "regexp_extract_all", "regexp_instr", "regexp_substr", "replace", "right",
+    "sentences", "soundex", "split_part", "startswith", "substr", "substring_index",
+    "to_base32", "to_binary", "to_char", "to_number", "to_varchar", "translate",
+    "try_parse_url", "try_to_binary", "try_to_number", "try_url_decode", "try_validate_utf8",
+    "unbase64", "url_decode", "url_encode", "validate_utf8",
 ]
 
 ascii = unary("ascii")  # noqa: A001 - PySpark's name
@@ -169,3 +169,7 @@ def collate(col: Any, collation: str) -> Column:
 def randstr(length: Any, seed: Any = None) -> Column:
     """Random strings of ``length`` characters from [0-9a-zA-Z]."""
     return call("randstr", lit_arg(length), *([lit_arg(seed)] if seed is not None else []))
+
+
+to_base32 = unary("to_base32", doc="The RFC 4648 base32 text of a binary (or string's bytes).")
+from_base32 = unary("from_base32", doc="The bytes of base32 text (bad characters skipped).")
