@@ -54,6 +54,8 @@ def to_arrow(dtype: T.DataType):
             return at
     if isinstance(dtype, T.DecimalType):
         return pa.decimal128(dtype.precision, dtype.scale)
+    if isinstance(dtype, T.TimeType):
+        return pa.time64("us")
     if isinstance(dtype, T.ArrayType):
         return pa.list_(pa.field("element", to_arrow(dtype.elementType),
                                  dtype.containsNull or _is_null(dtype.elementType)))
@@ -99,6 +101,8 @@ def from_arrow(at: Any) -> T.DataType:
         return T.TimestampType() if at.tz is not None else T.TimestampNTZType()
     if pt.is_decimal(at):
         return T.DecimalType(at.precision, at.scale)
+    if pt.is_time(at):
+        return T.TimeType()
     if pt.is_list(at) or pt.is_large_list(at) or pt.is_fixed_size_list(at):
         return T.ArrayType(from_arrow(at.value_type), at.value_field.nullable)
     if pt.is_map(at):

@@ -131,7 +131,8 @@ class _Converter:
                 UnresolvedFunction(">=", (v, self.convert(e.args["low"]))),
                 UnresolvedFunction("<=", (v, self.convert(e.args["high"])))))
         if isinstance(e, (exp.Cast, exp.TryCast)):
-            dtype = parse_type(e.to.sql(dialect="spark"))
+            dtype = T.TimeType() if e.to.this == exp.DataType.Type.TIME else \
+                parse_type(e.to.sql(dialect="spark"))
             child = self.convert(e.this)
             if isinstance(child, Literal) and child.value is not None and \
                     isinstance(e.this, exp.Literal) and not e.this.is_string:
@@ -139,7 +140,7 @@ class _Converter:
             try_ = isinstance(e, exp.TryCast) and self.try_cast_written
             typed = type(e) is exp.Cast and isinstance(e.this, exp.Literal) and \
                 e.this.is_string and isinstance(
-                    dtype, (T.DateType, T.TimestampType, T.TimestampNTZType))
+                    dtype, (T.DateType, T.TimestampType, T.TimestampNTZType, T.TimeType))
             return Cast((child,), dtype, try_=try_, typed_literal=typed)
         if isinstance(e, exp.Case):
             kids: list[Expression] = []

@@ -86,7 +86,8 @@ class SessionState:
     def bind_context(self) -> BindContext:
         return BindContext(self.flag("spark.sql.ansi.enabled"),
                            self.flag("spark.sql.caseSensitive"),
-                           self.conf("spark.sql.session.timeZone"))
+                           self.conf("spark.sql.session.timeZone"),
+                           self.flag("spark.sql.timeType.enabled"))
 
     def planner_conf(self) -> PlannerConf:
         threshold = _size(self.conf("spark.sql.autoBroadcastJoinThreshold"))

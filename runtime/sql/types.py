@@ -25,7 +25,7 @@ __all__ = [
     "DateType", "DayTimeIntervalType", "DecimalType", "DoubleType", "FloatType",
     "FractionalType", "IntegerType", "IntegralType", "LongType", "MapType", "NullType",
     "NumericType", "ShortType", "StringType", "StructField", "StructType", "TimestampNTZType",
-    "TimestampType", "VarcharType", "VariantType", "YearMonthIntervalType",
+    "TimeType", "TimestampType", "VarcharType", "VariantType", "YearMonthIntervalType",
 ]
 
 
@@ -173,6 +173,30 @@ class TimestampNTZType(AtomicType, metaclass=_Singleton):
 
 class VariantType(AtomicType, metaclass=_Singleton):
     pass
+
+
+class TimeType(AtomicType):
+    """Spark 4.1's TIME(p): a time of day without a date or zone, microseconds since
+    midnight (Arrow ``time64[us]``); the precision p (0-6, default 6) only shows in its
+    name."""
+
+    def __init__(self, precision: int = 6):
+        self.precision = precision
+
+    @classmethod
+    def typeName(cls) -> str:
+        return "time"
+
+    def simpleString(self) -> str:
+        return f"time({self.precision})"
+
+    def jsonValue(self) -> str:
+        return self.simpleString()
+
+    tree_name = simpleString
+
+    def __repr__(self) -> str:
+        return f"TimeType({self.precision})"
 
 
 class DecimalType(FractionalType):
@@ -535,6 +559,13 @@ class _Parser:
             return CharType(n) if word != "varchar" else VarcharType(n)
         if word == "interval":
             return self.interval()
+        if word == "time":
+            if self.peek() == "(":
+                self.take("(")
+                p = int(self.take())
+                self.take(")")
+                return TimeType(p)
+            return TimeType()
         if word in _SIMPLE:
             return _SIMPLE[word]()
         raise ParseException(

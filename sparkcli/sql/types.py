@@ -18,7 +18,7 @@ from runtime.sql.types import (
     ArrayType, AtomicType, BinaryType, BooleanType, ByteType, CharType, DataType, DateType,
     DayTimeIntervalType, DecimalType, DoubleType, FloatType, FractionalType, IntegerType,
     IntegralType, LongType, MapType, NullType, NumericType, ShortType, StringType,
-    StructField, StructType, TimestampNTZType, TimestampType, VarcharType, VariantType,
+    StructField, StructType, TimeType, TimestampNTZType, TimestampType, VarcharType, VariantType,
     YearMonthIntervalType, from_json_value as _parse_datatype_json_value,
     parse_json_schema as _parse_datatype_json_string)
 
@@ -27,7 +27,8 @@ __all__ = [
     "DateType", "DayTimeIntervalType", "DecimalType", "DoubleType", "FloatType",
     "FractionalType", "IntegerType", "IntegralType", "LongType", "MapType", "NullType",
     "NumericType", "Row", "ShortType", "StringType", "StructField", "StructType",
-    "TimestampNTZType", "TimestampType", "VarcharType", "VariantType", "YearMonthIntervalType",
+    "TimeType", "TimestampNTZType", "TimestampType", "VarcharType", "VariantType",
+    "YearMonthIntervalType",
     "_infer_type", "_parse_datatype_json_string", "_parse_datatype_json_value",
     "_parse_datatype_string",
 ]

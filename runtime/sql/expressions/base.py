@@ -260,7 +260,8 @@ class Cast(Expression):
         if self.implicit:
             return self.child.sql()
         if self.typed_literal:
-            return f"{type_ddl(self.dtype).upper()} '{getattr(self.child, 'value', '')}'"
+            kind = "TIME" if isinstance(self.dtype, T.TimeType) else type_ddl(self.dtype).upper()
+            return f"{kind} '{getattr(self.child, 'value', '')}'"
         kw = "TRY_CAST" if self.try_ else "CAST"
         return f"{kw}({self.child.sql()} AS {type_ddl(self.dtype)})"
 

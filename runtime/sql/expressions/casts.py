@@ -18,6 +18,7 @@ from runtime.sql import types as T
 from runtime.sql.arrow_types import to_arrow
 from runtime.sql.errors import cast_invalid_input, cast_overflow
 from runtime.sql.expressions.registry import EvalContext
+from runtime.sql.expressions.time_parsing import parse_times
 from runtime.sql.formatting.values import format_value
 from runtime.sql.arrow_types import column_to_python
 
@@ -34,6 +35,8 @@ def can_cast(src: T.DataType, dst: T.DataType) -> bool:
         return True
     if isinstance(src, (T.StringType, T.DateType, T.TimestampType, T.TimestampNTZType)) and \
             isinstance(dst, (T.DateType, T.TimestampType, T.TimestampNTZType)):
+        return True
+    if isinstance(src, (T.StringType, T.TimeType)) and isinstance(dst, T.TimeType):
         return True
     if isinstance(src, (T.DateType, T.TimestampType)) and isinstance(dst, T.NumericType):
         return isinstance(src, T.TimestampType)
@@ -179,6 +182,13 @@ def _from_string(arr: Any, dst: T.DataType, ansi: bool, ectx: EvalContext) -> An
     trimmed = pc.utf8_trim_whitespace(arr)
     if isinstance(dst, T.BinaryType):
         return pc.cast(arr, pa.binary())
+    if isinstance(dst, T.TimeType):  # HH:mm[:ss[.f]] (time_functions.py)
+        micros, ok = parse_times(arr, None)
+        bad = pc.and_(pc.is_valid(arr), pa.array(~ok))
+        if ansi and pc.any(bad).as_py():
+            raise cast_invalid_input(pc.filter(arr, bad)[0].as_py(), "STRING",
+                                     dst.simpleString().upper())
+        return pa.array(micros, pa.int64(), mask=~ok).cast(target)
     if isinstance(dst, T.BooleanType):
         low = pc.utf8_lower(trimmed)
         is_t = pc.is_in(low, value_set=pa.array(sorted(_TRUE)))

@@ -279,6 +279,7 @@ def _make_dt_interval(call: Any, args: list, ectx: EvalContext) -> Any:
 
 def _bind_dt_interval(args: list[Expression], ctx: Any) -> Expression:
     arity("make_dt_interval", args, 0, 4)
+    args = list(args) + [Literal(0, _INT)] * (4 - len(args))  # Spark names every argument
     kids = [cast_to(a, _INT) for a in args[:3]] + [cast_to(a, T.DecimalType(18, 6))
                                                    for a in args[3:]]
     return make_call(lookup("make_dt_interval"), kids, T.DayTimeIntervalType(0, 3))

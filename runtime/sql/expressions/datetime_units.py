@@ -1,7 +1,9 @@
 """Date/time arithmetic by a named unit: ``timestampadd(unit, quantity, ts)`` (also
-``timestamp_add``, ``dateadd`` and three-argument ``date_add`` in SQL) and
+``timestamp_add``, ``dateadd`` and three-argument ``date_add`` in SQL),
 ``timestampdiff(unit, start, end)`` (``timestamp_diff``, ``datediff``/``date_diff`` with a
-unit).
+unit) and ``time_bucket(size, ts [, origin])`` (the start of the interval bucket, counted
+from ``origin``, default the epoch, that ``ts`` is in: day-time sizes step in wall-clock
+microseconds, year-month sizes in whole months; both constant).
 
 Units are Spark's: YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR (adding only), HOUR, MINUTE,
 SECOND, MILLISECOND, MICROSECOND; another one is ``[INVALID_PARAMETER_VALUE.DATETIME_UNIT]``.
@@ -24,12 +26,13 @@ from __future__ import annotations
 from typing import Any
 
 from runtime.sql import types as T
-from runtime.sql.errors import ArithmeticException, IllegalArgumentException
-from runtime.sql.expressions.base import Expression, Literal
+from runtime.sql.errors import AnalysisException, ArithmeticException, IllegalArgumentException
+from runtime.sql.expressions.base import Call, Cast, Expression, Literal
 from runtime.sql.expressions.binding import arity, cast_to, make_call, simple
 from runtime.sql.expressions.datetime_columns import ints, out, valid, wall_micros, width
 from runtime.sql.expressions.datetime_patterns import DAY_US, civil, days_of, month_length
-from runtime.sql.expressions.registry import EvalContext, FunctionSpec, lookup, register
+from runtime.sql.expressions.registry import (
+    EvalContext, FunctionSpec, lookup, register, type_mismatch)
 
 _TS, _NTZ, _LONG = T.TimestampType(), T.TimestampNTZType(), T.LongType()
 _MICROS = {"MICROSECOND": 1, "MILLISECOND": 1000, "SECOND": 1_000_000,
@@ -191,3 +194,64 @@ register(FunctionSpec("dateadd", _bind_dateadd, None))
 _date_diff = register(FunctionSpec(
     "date_diff", _bind_date_diff, lambda call, args, ectx: lookup("datediff").kernel(
         call, args, ectx)))
+
+
+# -- time_bucket ----------------------------------------------------------------------------------
+def _bind_bucket(args: list[Expression], ctx: Any) -> Expression:
+    arity("time_bucket", args, 2, 3)
+    size, ts = args[0], args[1]
+    kind = _TS if not isinstance(ts.dtype, T.TimestampNTZType) else _NTZ
+    origin = args[2] if len(args) > 2 else Cast(
+        (Literal("1970-01-01 00:00:00", T.StringType()),), kind, typed_literal=True)
+    sql = f"time_bucket({size.sql()}, {ts.sql()}, {origin.sql()})"
+    if not isinstance(size.dtype, (T.DayTimeIntervalType, T.YearMonthIntervalType)):
+        raise type_mismatch(sql, 1, '("INTERVAL DAY TO SECOND" or "INTERVAL YEAR TO MONTH")',
+                            size.sql(), size.dtype)
+    if not isinstance(ts.dtype, (T.TimestampType, T.TimestampNTZType)):
+        raise type_mismatch(sql, 2, '("TIMESTAMP" or "TIMESTAMP_NTZ")', ts.sql(), ts.dtype)
+    for name, a in (("bucket_size", size), ("origin", origin)):
+        if not (a.foldable() and not any(isinstance(c, Call) and c.spec.name.startswith("to_")
+                                         for c in [a])):
+            raise AnalysisException(
+                f'[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] Cannot resolve "{sql}" due to data '
+                f"type mismatch: the input `{name}` should be a foldable "
+                f'"{a.dtype.simpleString().upper()}" expression; however, got "{a.sql()}". '
+                "SQLSTATE: 42K09", errorClass="DATATYPE_MISMATCH.NON_FOLDABLE_INPUT")
+    return make_call(lookup("time_bucket"), [size, ts, cast_to(origin, ts.dtype)], ts.dtype,
+                     ts.nullable, (("sql", sql),))
+
+
+def _bucket(call: Any, args: list, ectx: EvalContext) -> Any:
+    import numpy as np
+
+    dtype = call.children[1].dtype
+    tz = ectx.time_zone if isinstance(dtype, T.TimestampType) else None
+    n = width(args)
+    ok = valid(n, *args)
+    wall = wall_micros(args[1], dtype, n, tz or "UTC")
+    origin = wall_micros(args[2], dtype, n, tz or "UTC")
+    size = ints(args[0], n)
+    if (ok & (size <= 0)).any():
+        raise IllegalArgumentException(
+            "[INVALID_PARAMETER_VALUE.BUCKET_SIZE] The value of parameter(s) `bucket_size` in "
+            "`time_bucket` is invalid: must be positive. SQLSTATE: 22023",
+            errorClass="INVALID_PARAMETER_VALUE.BUCKET_SIZE")
+    size = np.where(size > 0, size, 1)
+    if isinstance(call.children[0].dtype, T.DayTimeIntervalType):
+        res = origin + np.floor_divide(wall - origin, size) * size
+    else:  # whole months from the origin, then back to the bucket's first month
+        d, t = np.floor_divide(wall, DAY_US), np.mod(wall, DAY_US)
+        od, ot = np.floor_divide(origin, DAY_US), np.mod(origin, DAY_US)
+        y, m, dd = civil(d)
+        oy, om, odd = civil(od)
+        months = (y * 12 + m) - (oy * 12 + om)
+        before = (dd < odd) | ((dd == odd) & (t < ot))
+        months = months - before.astype(np.int64)
+        k = np.floor_divide(months, size) * size
+        total = oy * 12 + (om - 1) + k
+        ny, nm = total // 12, total % 12 + 1
+        res = days_of(ny, nm, np.minimum(odd, month_length(ny, nm))) * DAY_US + ot
+    return out(res, ok, dtype, tz)
+
+
+simple("time_bucket", _bind_bucket, _bucket, lambda c: dict(c.options)["sql"])

@@ -41,6 +41,7 @@ class BindContext:
     ansi: bool = True
     case_sensitive: bool = False
     time_zone: str = "UTC"
+    time_type: bool = False  # spark.sql.timeType.enabled: the TIME type (time_functions.py)
 
 
 def default_pretty(call: Any) -> str:

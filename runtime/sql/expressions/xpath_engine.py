@@ -100,7 +100,7 @@ def _name(tag: str) -> str:
 
 # -- tokens ------------------------------------------------------------------------------------
 _TOKEN = re.compile(r"""\s*(?:
-    (?P<number>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+)
+    (?P<number>\d+(?:\.\d*)?|\.\d+)
   | (?P<string>"[^"]*"|'[^']*')
   | (?P<op>//|::|\.\.|!=|<=|>=|[/()\[\]@,|+\-*=<>.$])
   | (?P<name>[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)
@@ -135,7 +135,7 @@ def _ends_operand(tok: tuple[str, str]) -> bool:
         (kind == "op" and v == "*")
 
 
-# -- parser: an expression becomes nested tuples --------------------------------------------------------
+# -- parser: an expression becomes nested tuples --------------------------------------------------
 class _Parser:
     def __init__(self, text: str):
         self.text = text
@@ -354,7 +354,7 @@ def _atom(node: Node, other: Any) -> Any:
     return s
 
 
-# -- evaluation -------------------------------------------------------------------------------------
+# -- evaluation -----------------------------------------------------------------------------------
 def _axis(node: Node, axis: str) -> list:
     if axis == "child":
         return list(node.children)

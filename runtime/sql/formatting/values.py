@@ -93,6 +93,9 @@ def format_value(v: Any, dtype: T.DataType, top_level: bool = True, tz: str | No
         return _timestamp(v)
     if isinstance(v, _dt.date):
         return v.isoformat()
+    if isinstance(v, _dt.time):  # TIME: 12:34:56, 12:34:56.1
+        return v.strftime("%H:%M:%S") + (f".{v.microsecond:06d}".rstrip("0")
+                                          if v.microsecond else "")
     if isinstance(v, (bytes, bytearray)):
         return "[" + " ".join(f"{b:02X}" for b in v) + "]"
     if isinstance(dtype, T.ArrayType):

@@ -23,17 +23,19 @@ from sparkcli.sql.column import Column, lit_expr
 from sparkcli.sql.functions.arguments import by_kinds, call, col_arg, value_arg
 
 __all__ = [
-    "add_months", "convert_timezone", "curdate", "current_timezone", "date_diff",
-    "date_from_unix_date", "date_part", "date_trunc", "dateadd", "datepart", "day", "dayname",
-    "dayofweek", "extract", "from_unixtime", "from_utc_timestamp", "last_day",
-    "localtimestamp", "make_date", "make_dt_interval", "make_timestamp", "make_timestamp_ltz",
-    "make_timestamp_ntz", "make_ym_interval", "monthname", "months_between", "next_day", "now",
-    "timestamp_add", "timestamp_diff", "timestamp_micros", "timestamp_millis",
-    "timestamp_seconds", "to_timestamp_ltz", "to_timestamp_ntz", "to_unix_timestamp",
-    "to_utc_timestamp", "trunc", "try_make_timestamp", "try_make_timestamp_ltz",
-    "try_make_timestamp_ntz", "try_to_date", "try_to_timestamp", "unix_date", "unix_micros",
-    "unix_millis", "unix_seconds", "unix_timestamp", "weekday", "weekofyear", "window",
-    "window_time",
+    "add_months", "convert_timezone", "curdate", "current_time", "current_timezone",
+    "date_diff", "date_from_unix_date", "date_part", "date_trunc", "dateadd", "datepart",
+    "day", "dayname", "dayofweek", "extract", "from_unixtime", "from_utc_timestamp",
+    "last_day", "localtimestamp", "make_date", "make_dt_interval", "make_time",
+    "make_timestamp", "make_timestamp_ltz", "make_timestamp_ntz", "make_ym_interval",
+    "monthname", "months_between", "next_day", "now", "time_bucket", "time_diff",
+    "time_from_micros", "time_from_millis", "time_from_seconds", "time_to_micros",
+    "time_to_millis", "time_to_seconds", "time_trunc", "timestamp_add", "timestamp_diff",
+    "timestamp_micros", "timestamp_millis", "timestamp_seconds", "to_time", "to_timestamp_ltz",
+    "to_timestamp_ntz", "to_unix_timestamp", "to_utc_timestamp", "trunc", "try_make_timestamp",
+    "try_make_timestamp_ltz", "try_make_timestamp_ntz", "try_to_date", "try_to_time",
+    "try_to_timestamp", "unix_date", "unix_micros", "unix_millis", "unix_seconds",
+    "unix_timestamp", "weekday", "weekofyear", "window", "window_time",
 ]
 
 
@@ -218,3 +220,40 @@ def timestamp_add(unit: str, quantity: Any, ts: Any) -> Column:
 def timestamp_diff(unit: str, start: Any, end: Any) -> Column:
     """Whole ``unit``s from ``start`` to ``end``, a bigint."""
     return call("timestampdiff", value_arg(unit), col_arg(start), col_arg(end))
+
+
+# -- the TIME type (spark.sql.timeType.enabled) ---------------------------------------------------
+def current_time(precision: Any = None) -> Column:
+    """The time of day in the session time zone, as TIME(precision) (default 6)."""
+    return _call("current_time") if precision is None else \
+        _call("current_time", _v(precision))
+
+
+make_time = by_kinds("make_time", "ccc")
+time_diff = by_kinds("time_diff", "ccc")
+time_trunc = by_kinds("time_trunc", "cc")
+time_from_seconds = by_kinds("time_from_seconds", "c")
+time_from_millis = by_kinds("time_from_millis", "c")
+time_from_micros = by_kinds("time_from_micros", "c")
+time_to_seconds = by_kinds("time_to_seconds", "c")
+time_to_millis = by_kinds("time_to_millis", "c")
+time_to_micros = by_kinds("time_to_micros", "c")
+
+
+def to_time(str: Any, format: Any = None) -> Column:  # noqa: A002 - PySpark's names
+    """A TIME from ``HH:mm[:ss[.f]]`` text, or text in the Java pattern ``format``."""
+    return _call("to_time", _e(str)) if format is None else _call("to_time", _e(str),
+                                                                  _e(format))
+
+
+def try_to_time(str: Any, format: Any = None) -> Column:  # noqa: A002
+    """``to_time``, NULL where the text does not parse."""
+    return _call("try_to_time", _e(str)) if format is None else \
+        _call("try_to_time", _e(str), _e(format))
+
+
+def time_bucket(bucket_size: Any, ts: Any, origin: Any = None) -> Column:
+    """The start of the ``bucket_size`` interval bucket (from ``origin``, default the
+    epoch) that the timestamp ``ts`` falls in."""
+    args = [_e(bucket_size), _e(ts)] + ([_e(origin)] if origin is not None else [])
+    return _call("time_bucket", *args)

@@ -3,7 +3,8 @@
     /tmp/venv-pyspark/bin/python tests/sql/functions/generate_golden.py [kind ...]
 
 Each case is a Python expression over ``F`` (pyspark.sql.functions) and ``col``, selected
-from golden_input's table; ``ansi_off`` runs with ``spark.sql.ansi.enabled=false``; the file records Spark's column name, result type and the
+from golden_input's table; ``ansi_off`` runs with ``spark.sql.ansi.enabled=false`` and ``time`` with
+``spark.sql.timeType.enabled=true``; the file records Spark's column name, result type and the
 ``repr`` of each row's value, or the exception class and error class when it fails.
 """
 
@@ -43,6 +44,7 @@ def main(kinds: list[str]) -> None:
     df = frame(spark).coalesce(1)
     for kind in kinds or sorted(CASES):
         spark.conf.set("spark.sql.ansi.enabled", "false" if kind == "ansi_off" else "true")
+        spark.conf.set("spark.sql.timeType.enabled", "true" if kind == "time" else "false")
         results = [run_case(df, F, s) for s in CASES[kind]]
         with open(os.path.join(HERE, "golden", f"{kind}.json"), "w") as f:
             json.dump(results, f, indent=1, ensure_ascii=False)
