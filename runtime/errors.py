@@ -2,13 +2,30 @@
 
 Two families: Spark's driver-side failures (SparkException and its kinds) and PySpark's
 base error classes (PySparkException with ``errorClass``/``messageParameters``, and the
-PySparkValueError/TypeError/RuntimeError/NotImplementedError kinds). The base classes are
+PySparkValueError/TypeError/RuntimeError/NotImplementedError/... kinds). The base classes are
 here, not in runtime/sql/errors.py (which re-exports them and adds Spark's SQL error
 classes), because the RDD engine raises them too (the shuffle's PYTHON_HASH_SEED_NOT_SET)
 and must not import the SQL engine.
+
+**Presentation.** PySpark users see these errors under PySpark's class names: an analysis
+error prints as ``pyspark.errors.exceptions.captured.AnalysisException: [...]`` (PySpark's
+class for an error that came from the engine), a Python-side argument error as
+``pyspark.errors.exceptions.base.PySparkTypeError``. The engine cannot name those classes
+(it never imports the API package), so the API package registers them here with
+:func:`present_as`: a *presentation* class is a subclass of an engine class, and
+``PySparkException.__new__`` builds every instance of the engine class as an instance of its
+presentation instead. So whoever raises ``AnalysisException(...)`` (the analyzer, a kernel in
+an executor) raises PySpark's class, ``except`` clauses written against either class catch
+it, and no call site changes. Pickles name the engine class (``__reduce__``), so a process
+that registered nothing (an executor, a test of the engine alone) can still read them, and
+the reading process presents them its own way. ``_PRESENTED`` maps engine class ->
+presentation class, ``_ENGINE`` the reverse; both are filled once, at the API's import.
 """
 
 from __future__ import annotations
+
+import pickle
+import re
 
 
 class SparkException(Exception):
@@ -44,8 +61,26 @@ class TaskKilledException(BaseException):
 
 
 # -- PySpark's base error classes (pyspark.errors) ----------------------------------------
+_PRESENTED: dict[type, type] = {}
+_ENGINE: dict[type, type] = {}
+_SQLSTATE = re.compile(r"SQLSTATE: ([0-9A-Z]{5})")
+
+
+def present_as(engine_class: type, shown: type) -> None:
+    """Build every instance of ``engine_class`` (exactly that class, not its subclasses) as
+    an instance of ``shown``, a subclass of it carrying PySpark's name (see the module
+    docstring)."""
+    if not issubclass(shown, engine_class):
+        raise TypeError(f"{shown.__qualname__} must subclass {engine_class.__qualname__}")
+    _PRESENTED[engine_class] = shown
+    _ENGINE[shown] = engine_class
+
+
 class PySparkException(Exception):
     """Base of PySpark's error classes: a message plus an optional error class."""
+
+    def __new__(cls, *args: object, **kwargs: object):
+        return super().__new__(_PRESENTED.get(cls, cls), *args)
 
     def __init__(
         self,
@@ -75,13 +110,20 @@ class PySparkException(Exception):
         return self._message
 
     def getSqlState(self) -> str | None:
-        return None
+        """The SQLSTATE Spark's message ends with (``... SQLSTATE: 42703``), else None."""
+        found = _SQLSTATE.search(self._message or "")
+        return found.group(1) if found else None
+
+    def getQueryContext(self) -> list:
+        """Where in the query the error arose; this engine keeps no query context."""
+        return []
 
     def __str__(self) -> str:
         return self._message
 
     def __reduce__(self):
-        return (_rebuild, (type(self), self._message, self._errorClass, self._messageParameters))
+        cls = _ENGINE.get(type(self), type(self))  # the engine's class: any process reads it
+        return (_rebuild, (cls, self._message, self._errorClass, self._messageParameters))
 
 
 def _rebuild(cls, message, error_class, params):
@@ -102,6 +144,30 @@ class PySparkRuntimeError(PySparkException, RuntimeError):
 
 class PySparkNotImplementedError(PySparkException, NotImplementedError):
     """A feature this engine (or PySpark) does not implement."""
+
+
+class PySparkImportError(PySparkException, ImportError):
+    """A package a feature needs is not installed ([PACKAGE_NOT_INSTALLED])."""
+
+
+class PySparkIndexError(PySparkException, IndexError):
+    """An IndexError raised by PySpark API code."""
+
+
+class PySparkAttributeError(PySparkException, AttributeError):
+    """An AttributeError raised by PySpark API code."""
+
+
+class PySparkKeyError(PySparkException, KeyError):
+    """A KeyError raised by PySpark API code."""
+
+
+class PySparkAssertionError(PySparkException, AssertionError):
+    """An AssertionError raised by PySpark's testing utilities."""
+
+
+class PySparkPicklingError(PySparkException, pickle.PicklingError):
+    """An object could not be pickled."""
 
 
 def python_hash_seed_not_set() -> PySparkRuntimeError:

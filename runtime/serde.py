@@ -7,7 +7,9 @@
   back, so per-record overhead is a list append, not a pickle call.
 * Exceptions raised in a task travel as :class:`RemoteError` payloads (see
   :func:`pack_exception` / :func:`unpack_exception`): the original class when it pickles,
-  plus the executor's formatted traceback, so ``except ValueError`` works on the driver.
+  plus the executor's formatted traceback, so ``except ValueError`` works on the driver. An
+  engine error with an error class (PySparkException: ``[DIVIDE_BY_ZERO] ...``) comes back
+  whole, condition and parameters included, without the executor's (engine-only) frames.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import IO, Iterable, Iterator
 
 import cloudpickle
 
+from runtime.errors import PySparkException, SparkException
 from runtime.tracebacks import format_user_exception
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
@@ -107,6 +110,10 @@ def unpack_exception(payload: dict, context: str = "") -> BaseException:
         except Exception:
             exc = None
     detail = f"\n{context}\n\nExecutor traceback:\n{payload['traceback']}"
+    if isinstance(exc, PySparkException):
+        exc.__cause__ = None
+        exc.__suppress_context__ = True
+        return exc
     if exc is not None:
         try:
             new = type(exc)(*exc.args)
@@ -121,6 +128,4 @@ def unpack_exception(payload: dict, context: str = "") -> BaseException:
         exc.__cause__ = None
         exc.__suppress_context__ = True
         return exc
-    from runtime.errors import SparkException
-
     return SparkException(f"{payload['type']}: {payload['msg']}{detail}")

@@ -15,15 +15,20 @@ The helper functions at the bottom build the common errors with Spark's exact te
 from __future__ import annotations
 
 from runtime.errors import (  # noqa: F401 - the base classes, re-exported (pyspark.errors)
-    PySparkException, PySparkNotImplementedError, PySparkRuntimeError, PySparkTypeError,
-    PySparkValueError)
+    PySparkAssertionError, PySparkAttributeError, PySparkException, PySparkImportError,
+    PySparkIndexError, PySparkKeyError, PySparkNotImplementedError, PySparkPicklingError,
+    PySparkRuntimeError, PySparkTypeError, PySparkValueError)
 
 __all__ = [
     "AnalysisException", "ArithmeticException", "ArrayIndexOutOfBoundsException",
     "DateTimeException", "IllegalArgumentException", "NumberFormatException", "ParseException",
-    "PySparkException", "PySparkNotImplementedError", "PySparkRuntimeError", "PySparkTypeError",
-    "PySparkValueError", "PythonException", "SparkNoSuchElementException", "SparkRuntimeException",
-    "StreamingQueryException", "UnsupportedOperationException",
+    "PickleException", "PySparkAssertionError", "PySparkAttributeError", "PySparkException",
+    "PySparkImportError", "PySparkIndexError", "PySparkKeyError", "PySparkNotImplementedError",
+    "PySparkPicklingError", "PySparkRuntimeError", "PySparkTypeError", "PySparkValueError",
+    "PythonException", "QueryExecutionException", "SessionNotSameException",
+    "SparkNoSuchElementException", "SparkRuntimeException", "SparkUpgradeException",
+    "StreamingPythonRunnerInitializationException", "StreamingQueryException",
+    "TempTableAlreadyExistsException", "UnknownException", "UnsupportedOperationException",
 ]
 
 
@@ -33,6 +38,34 @@ class AnalysisException(PySparkException):
 
 class ParseException(AnalysisException):
     """A SQL statement could not be parsed."""
+
+
+class TempTableAlreadyExistsException(AnalysisException):
+    """A temporary view of that name exists already."""
+
+
+class SessionNotSameException(PySparkException):
+    """Two objects of different sessions were combined."""
+
+
+class QueryExecutionException(PySparkException):
+    """A query failed while running (Spark's QueryExecutionException)."""
+
+
+class SparkUpgradeException(PySparkException):
+    """A result would differ from an older Spark version's (Spark's SparkUpgradeException)."""
+
+
+class UnknownException(PySparkException):
+    """An engine error of no more specific kind."""
+
+
+class StreamingPythonRunnerInitializationException(PySparkException):
+    """A Python worker for a streaming query failed to start."""
+
+
+class PickleException(PySparkException):
+    """A Python object could not be (un)pickled for the engine."""
 
 
 class PythonException(PySparkException):

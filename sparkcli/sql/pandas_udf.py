@@ -17,7 +17,7 @@ import typing
 from typing import Any, Callable
 
 from runtime.sql import types as T
-from runtime.sql.errors import PySparkException, PySparkTypeError
+from runtime.sql.errors import PySparkImportError, PySparkTypeError
 from runtime.sql.execution.python_udf import EvalType, PythonUDF, UdfInfo
 from runtime.sql.execution.python_udf_map import (
     FlatMapGroupsInPandas, MapInBatches, pandas_agg_finish, pandas_kernel)
@@ -28,10 +28,6 @@ from sparkcli.sql.column import Column, to_expr
 from sparkcli.sql.udf import _type
 
 __all__ = ["PandasUDFType", "pandas_udf"]
-
-
-class PySparkImportError(PySparkException, ImportError):
-    """A package PySpark needs for this feature is missing."""
 
 
 def require_pandas() -> None:

@@ -1,0 +1,1 @@
+"""``pyspark.errors.exceptions``: the ``base`` and ``captured`` exception modules."""
