@@ -38,6 +38,7 @@ from runtime.lineage.precombine import counting_map_side
 from runtime.lineage.shuffled import Shuffled
 from runtime.shuffle.hashing import portable_hash
 from runtime.shuffle.spec import Aggregator, ShuffleSpec
+from sparkcli.callsite import creation_site
 from sparkcli.rdd_actions import ActionsMixin
 from sparkcli.rdd_io import IOMixin
 from sparkcli.rdd_pairs import PairMixin
@@ -252,5 +253,8 @@ class PipelinedRDD(RDD[U], Generic[T, U]):
 
 
 def wrap(ctx: Any, node: Node) -> RDD:
-    """The RDD of ``ctx`` over ``node``."""
+    """The RDD of ``ctx`` over ``node``, which learns where the user made it (stage names,
+    RDD infos, toDebugString)."""
+    if node.creation_site is None:  # a DStream's batches carry the DStream's (as Spark's)
+        node.creation_site = ctx.getLocalProperty("callSite.short") or creation_site(2)
     return (PipelinedRDD if isinstance(node, MapPartitions) else RDD)(ctx, node)

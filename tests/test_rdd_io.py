@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import pickle
+import sys
 
 import pytest
 
@@ -175,7 +176,9 @@ def test_local_checkpoint(sc):
 
 def test_to_debug_string(sc):
     rdd = sc.parallelize([1, 2], 2)
-    assert rdd.toDebugString() == f"(2) ParallelCollectionRDD[{rdd.id}] at RDD []".encode()
+    line = sys._getframe().f_lineno - 1
+    assert rdd.toDebugString() == \
+        f"(2) ParallelCollectionRDD[{rdd.id}] at parallelize at test_rdd_io.py:{line} []".encode()
     pairs = sc.parallelize([(1, 1), (2, 2)], 2).map(lambda x: x).setName("pairs")
     reduced = pairs.reduceByKey(lambda a, b: a + b, 3).cache()
     text = reduced.map(lambda x: x).toDebugString().decode()

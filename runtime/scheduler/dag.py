@@ -10,7 +10,10 @@ Pure state, no sockets or processes (STYLE.md item 2): callers feed events
 
 Stage cutting. Starting from a job's final RDD we walk dependencies: narrow ones stay in
 the same stage (their computations are pipelined in one task), each ShuffleDependency
-becomes the boundary to a ShuffleMapStage. Map stages are registered by ``shuffle_id`` in
+becomes the boundary to a ShuffleMapStage. A stage is named by where its RDD was made: a
+result stage by the job's call site (``collect at app.py:12``), a map stage by the creation
+site of the node that reads its shuffle (``reduceByKey at app.py:11``, as PySpark names it:
+the call that made the shuffle), else ``<RDD class> <id>``. Map stages are registered by ``shuffle_id`` in
 ``shuffle_stages`` and live as long as the application, so a later job that reads the same
 shuffle finds its outputs already there and does not recompute them (Spark's "skipped"
 stages).
@@ -64,8 +67,10 @@ class Stage:
 
 
 class ShuffleMapStage(Stage):
-    def __init__(self, stage_id: int, dep: ShuffleDependency, parents, job_id: int):
+    def __init__(self, stage_id: int, dep: ShuffleDependency, parents, job_id: int,
+                 site: str | None = None):
         super().__init__(stage_id, dep.rdd, parents, job_id)
+        self.name = site or self.name
         self.dep = dep
         self.outputs: list[Any] = [None] * self.num_partitions
 
@@ -139,7 +144,12 @@ def shuffle_ids_read(rdd: Any) -> list[int]:
 
 def shuffle_deps_of(rdd: Any) -> list[ShuffleDependency]:
     """The nearest ShuffleDependencies reachable from ``rdd`` through narrow dependencies."""
-    out: list[ShuffleDependency] = []
+    return [d for _, d in shuffle_edges(rdd)]
+
+
+def shuffle_edges(rdd: Any) -> list[tuple[Any, ShuffleDependency]]:
+    """(reading node, dependency) for each of :func:`shuffle_deps_of`."""
+    out: list[tuple[Any, ShuffleDependency]] = []
     seen: set[int] = set()
     stack = [rdd]
     while stack:
@@ -151,7 +161,7 @@ def shuffle_deps_of(rdd: Any) -> list[ShuffleDependency]:
             continue
         for d in r.dependencies:
             if isinstance(d, ShuffleDependency):
-                out.append(d)
+                out.append((r, d))
             else:
                 stack.append(d.rdd)
     return out
@@ -168,13 +178,15 @@ class DAGScheduler:
 
     # -- building stages ------------------------------------------------------------------
     def _parent_stages(self, rdd: Any, job_id: int) -> list[ShuffleMapStage]:
-        return [self._map_stage(dep, job_id) for dep in shuffle_deps_of(rdd)]
+        return [self._map_stage(dep, job_id, reader.creation_site)
+                for reader, dep in shuffle_edges(rdd)]
 
-    def _map_stage(self, dep: ShuffleDependency, job_id: int) -> ShuffleMapStage:
+    def _map_stage(self, dep: ShuffleDependency, job_id: int,
+                   site: str | None = None) -> ShuffleMapStage:
         stage = self.shuffle_stages.get(dep.shuffle_id)
         if stage is None:
             parents = self._parent_stages(dep.rdd, job_id)
-            stage = ShuffleMapStage(next(self._stage_ids), dep, parents, job_id)
+            stage = ShuffleMapStage(next(self._stage_ids), dep, parents, job_id, site)
             self.shuffle_stages[dep.shuffle_id] = stage
         return stage
 

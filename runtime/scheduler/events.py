@@ -32,6 +32,47 @@ class _Repr:
 
 # -- the parts ---------------------------------------------------------------------------------
 @dataclass(eq=False, repr=False)
+class RDDInfo(_Repr):
+    """One RDD of a stage (Spark's RDDInfo): the stage's RDD, then its narrow ancestors.
+
+    ``storageLevel`` is the node's level object (useDisk, useMemory, useOffHeap,
+    deserialized, replication) or None; ``scope`` Spark's operation scope as a JSON string
+    (``{"id":"3","name":"map"}``) or None; ``callSite`` the creation site."""
+
+    id: int
+    name: str
+    numPartitions: int
+    parentIds: list = field(default_factory=list)
+    callSite: str = ""
+    scope: str | None = None
+    storageLevel: Any = None
+    outputDeterministicLevel: str = "DETERMINATE"
+    isBarrier: bool = False
+    numCachedPartitions: int = 0
+    memSize: int = 0
+    diskSize: int = 0
+
+    def to_json(self) -> dict:
+        level = self.storageLevel
+        out: dict = {"RDD ID": self.id, "Name": self.name}
+        if self.scope is not None:
+            out["Scope"] = self.scope
+        out.update({
+            "Callsite": self.callSite, "Parent IDs": list(self.parentIds),
+            "Storage Level": {
+                "Use Disk": bool(getattr(level, "useDisk", False)),
+                "Use Memory": bool(getattr(level, "useMemory", False)),
+                "Use Off Heap": bool(getattr(level, "useOffHeap", False)),
+                "Deserialized": bool(getattr(level, "deserialized", False)),
+                "Replication": int(getattr(level, "replication", 1))},
+            "Barrier": self.isBarrier, "DeterministicLevel": self.outputDeterministicLevel,
+            "Number of Partitions": self.numPartitions,
+            "Number of Cached Partitions": self.numCachedPartitions,
+            "Memory Size": self.memSize, "Disk Size": self.diskSize})
+        return out
+
+
+@dataclass(eq=False, repr=False)
 class StageInfo(_Repr):
     stageId: int
     attemptNumber: int
@@ -42,10 +83,12 @@ class StageInfo(_Repr):
     submissionTime: int | None = None
     completionTime: int | None = None
     failureReason: str | None = None
+    rddInfos: list = field(default_factory=list)  # RDDInfo: the stage's RDD first
 
     def to_json(self) -> dict:
         out = {"Stage ID": self.stageId, "Stage Attempt ID": self.attemptNumber,
-               "Stage Name": self.name, "Number of Tasks": self.numTasks, "RDD Info": [],
+               "Stage Name": self.name, "Number of Tasks": self.numTasks,
+               "RDD Info": [r.to_json() for r in self.rddInfos],
                "Parent IDs": list(self.parentIds), "Details": self.details}
         if self.submissionTime is not None:
             out["Submission Time"] = self.submissionTime

@@ -6,6 +6,11 @@ It keeps one piece of state: ``stage_infos`` (stage id -> the StageInfo of its c
 attempt, so StageCompleted carries the same object StageSubmitted did, with the
 completion time and failure reason filled in). Entries go when the stage completes.
 
+A StageInfo carries its RDD infos (Spark's ``rddInfos``): the stage's RDD, then its narrow
+ancestors by id, each with its parents (the RDD a shuffle reads included), creation site,
+storage level and output determinism (UNORDERED below a shuffle, as Spark's
+RDD.outputDeterministicLevel for shuffles without key ordering; DETERMINATE otherwise).
+
 Order of events, as Spark posts them: JobStart (with the StageInfo of every stage the job
 needs, skipped ones included), then per stage StageSubmitted, TaskStart/TaskEnd per task,
 StageCompleted; JobEnd last. A lost executor: ExecutorRemoved, then TaskEnd
@@ -15,12 +20,14 @@ StageCompleted; JobEnd last. A lost executor: ExecutorRemoved, then TaskEnd
 from __future__ import annotations
 
 import copy
+import json
 import time
 from typing import Any
 
+from runtime.lineage.dependency import ShuffleDependency
 from runtime.scheduler.dag import ResultStage, ShuffleMapStage, Stage
 from runtime.scheduler.events import (
-    JobResult, SparkListenerBlockUpdated, SparkListenerExecutorAdded,
+    JobResult, RDDInfo, SparkListenerBlockUpdated, SparkListenerExecutorAdded,
     SparkListenerExecutorRemoved, SparkListenerJobEnd, SparkListenerJobStart,
     SparkListenerStageCompleted, SparkListenerStageSubmitted, SparkListenerTaskEnd,
     SparkListenerTaskStart, SparkListenerUnpersistRDD, StageInfo, TaskEndReason, TaskInfo,
@@ -46,7 +53,52 @@ def stages_of(stage: Stage) -> list[Stage]:
 def _info(stage: Stage, num_tasks: int | None = None) -> StageInfo:
     return StageInfo(stage.id, stage.attempt, stage.name,
                      stage.num_partitions if num_tasks is None else num_tasks,
-                     [p.id for p in stage.parents])
+                     [p.id for p in stage.parents], rddInfos=rdd_infos(stage.rdd))
+
+
+def rdd_infos(rdd: Any) -> list[RDDInfo]:
+    """Spark's StageInfo.rddInfos for a stage over ``rdd`` (see the module doc)."""
+    ancestors: dict[int, Any] = {}
+    stack = [rdd]
+    while stack:
+        for d in stack.pop().dependencies:
+            parent = d.rdd
+            if parent is None or isinstance(d, ShuffleDependency) or parent.id in ancestors \
+                    or parent.id == rdd.id:
+                continue
+            ancestors[parent.id] = parent
+            stack.append(parent)
+    unordered: dict[int, bool] = {}
+    return [_rdd_info(r, unordered) for r in [rdd] + [ancestors[i] for i in sorted(ancestors)]]
+
+
+def _rdd_info(node: Any, unordered: dict[int, bool]) -> RDDInfo:
+    site = node.creation_site or ""
+    scope = None
+    if site:
+        scope = json.dumps({"id": str(node.id), "name": site.split(" at ")[0]},
+                           separators=(",", ":"))
+    return RDDInfo(node.id, node.name or node.rdd_class, node.num_partitions,
+                   [d.rdd.id for d in node.dependencies if d.rdd is not None], site, scope,
+                   node.storage_level,
+                   "UNORDERED" if _is_unordered(node, unordered) else "DETERMINATE")
+
+
+def _is_unordered(node: Any, memo: dict[int, bool]) -> bool:
+    """Whether a shuffle lies anywhere below ``node`` (a checkpoint cuts the lineage)."""
+    stack = [(node, False)]
+    while stack:
+        r, expanded = stack.pop()
+        if r.id in memo:
+            continue
+        parents = [d.rdd for d in r.dependencies if d.rdd is not None]
+        if not expanded and any(p.id not in memo for p in parents):
+            stack.append((r, True))
+            stack.extend((p, False) for p in parents if p.id not in memo)
+            continue
+        memo[r.id] = any(isinstance(d, ShuffleDependency) or memo.get(d.rdd.id, False)
+                         for d in r.dependencies if d.rdd is not None)
+    return memo[node.id]
 
 
 class EventPoster:

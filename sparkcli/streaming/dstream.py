@@ -14,6 +14,9 @@ base class turns that into Spark's DStream machinery:
     _clear_metadata(t)  forget (and unpersist) RDDs older than ``t - _remember_ms``.
 
 Fields: ``_ssc`` (StreamingContext), ``_sc``, ``_parents`` (DStreams this one reads),
+``_creation_site`` (``map at app.py:12``: the call that made it; its batches' RDDs are
+made with it as the thread's ``callSite.short``, so their stages are named after it, as
+Spark's DStream.creationSite),
 ``_zero_time`` (ms; batch times are zero + k * slide), ``_slide_ms`` (a property: the
 parent's slide unless a window changes it), ``_remember_ms`` (how long generated RDDs are
 kept: at least one slide, twice the checkpoint interval for stateful streams, plus the
@@ -59,6 +62,7 @@ import shutil
 from collections.abc import Iterable
 from typing import Any, Callable, Generic, TypeVar
 
+from sparkcli.callsite import creation_site
 from sparkcli.errors import IllegalArgumentException
 from sparkcli.storagelevel import StorageLevel
 from sparkcli.streaming.checkpoint import checkpoint_file_rdd
@@ -80,6 +84,7 @@ class DStream(PairOpsMixin, WindowOpsMixin, Generic[T_co]):
         self._ssc = ssc
         self._sc = ssc._sc
         self._parents: list[DStream] = list(parents)
+        self._creation_site = creation_site(2)
         self._zero_time: int | None = None
         self._remember_ms: int | None = None
         self._storage_level: StorageLevel | None = None
@@ -226,7 +231,13 @@ class DStream(PairOpsMixin, WindowOpsMixin, Generic[T_co]):
             return rdd
         if not self._is_time_valid(t):
             return None
-        rdd = self._compute(t)
+        sc = self._sc
+        outer = sc.getLocalProperty("callSite.short")
+        sc.setLocalProperty("callSite.short", getattr(self, "_creation_site", None))
+        try:
+            rdd = self._compute(t)
+        finally:
+            sc.setLocalProperty("callSite.short", outer)
         if rdd is None:
             return None
         if self._storage_level is not None and rdd.storage_level is None:

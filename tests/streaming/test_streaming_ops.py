@@ -4,6 +4,7 @@ manual clock (PySpark's streaming test tables)."""
 from __future__ import annotations
 
 import operator
+import sys
 from datetime import datetime
 
 import pytest
@@ -154,3 +155,37 @@ def test_foreach_rdd_with_time_and_rdd(ssc):
     ssc.start()
     advance(ssc, 2)
     assert seen == [(datetime.fromtimestamp(1), [1, 2]), (datetime.fromtimestamp(2), [3])]
+
+
+def test_a_dstreams_batches_are_named_after_the_dstream(ssc):
+    """Spark's DStream.creationSite: the stages of a batch are named after the DStream
+    operation that made its RDDs, not after the scheduler thread that computed them."""
+    from sparkcli.listener import SparkListener
+
+    class Names(SparkListener):
+        def __init__(self):
+            self.names = []
+
+        def onStageSubmitted(self, e):
+            self.names.append(e.stageInfo.name)
+
+    sc = ssc.sparkContext
+    names = Names()
+    sc.addSparkListener(names)
+    try:
+        stream = ssc.queueStream([sc.parallelize([("a", 1), ("a", 2)], 2)])
+        line = _line() + 1
+        summed = stream.reduceByKey(operator.add, 2)
+        out = collect_output(summed)
+        ssc.start()
+        advance(ssc)
+        assert sc._driver.bus.wait_until_empty(30)
+    finally:
+        sc.removeSparkListener(names)
+    assert out == [[("a", 3)]]
+    assert names.names[0] == f"reduceByKey at test_streaming_ops.py:{line}"
+    assert names.names[1].startswith("collect at conftest.py:")  # the output's own call
+
+
+def _line() -> int:
+    return sys._getframe(1).f_lineno
