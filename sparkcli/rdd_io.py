@@ -409,7 +409,7 @@ class IOMixin:
         """The lineage, one RDD a line, indented at shuffle boundaries (bytes, like PySpark).
 
         >>> print(sc.parallelize([1, 2], 2).toDebugString().decode())
-        (2) ParallelCollectionRDD[...] at RDD []
+        (2) ParallelCollectionRDD[...] at parallelize at ...:1 []
         """
         return "\n".join(_debug_lines(self._node)).encode("utf-8")
 
