@@ -70,6 +70,8 @@ class TaskSetManager:
     def next_task(self, executor_id: str, alive: set[str]) -> Task | None:
         if self.zombie or not self.pending:
             return None
+        if not self.preferred:  # nothing to wait for: the first pending partition, O(1)
+            return self._launch(0, executor_id)
         waited = self.clock() - self.created >= self.locality_wait
         choice = None
         for i, p in enumerate(self.pending):
@@ -81,6 +83,9 @@ class TaskSetManager:
                 choice = i
         if choice is None:
             return None
+        return self._launch(choice, executor_id)
+
+    def _launch(self, choice: int, executor_id: str) -> Task:
         p = self.pending.pop(choice)
         attempt = self.attempts.get(p, 0)
         self.attempts[p] = attempt + 1
