@@ -23,6 +23,7 @@ from runtime.sql.analysis.resolve import ExpressionResolver
 from runtime.sql.execution.lineage_runner import LineageRunner
 from runtime.sql.optimizer import optimize
 from runtime.sql.io.scan import plan_scan
+from runtime.sql.io.splits import FileSplitConf
 from runtime.sql.warehouse import Warehouse
 
 __all__ = ["QueryExecution", "SessionState", "local_time_zone"]
@@ -94,6 +95,13 @@ class SessionState:
         return PlannerConf(int(self.conf("spark.sql.shuffle.partitions")),
                            threshold if threshold >= 0 else -1, self.default_parallelism())
 
+    def file_split_conf(self) -> FileSplitConf:
+        """Spark's file partitioning settings (io/splits.py)."""
+        n = self.conf("spark.sql.files.minPartitionNum")
+        return FileSplitConf(_size(self.conf("spark.sql.files.maxPartitionBytes") or "128m"),
+                             _size(self.conf("spark.sql.files.openCostInBytes") or "4m"),
+                             int(n) if n else self.default_parallelism())
+
     def lookup_relation(self, name: tuple) -> L.LogicalPlan | None:
         cs = self.flag("spark.sql.caseSensitive")
         key = name[-1] if cs else name[-1].lower()
@@ -162,7 +170,9 @@ class QueryExecution:
     @property
     def physical(self) -> Any:
         if self._physical is None:
-            self._physical = plan_physical(self.optimized, self.state.planner_conf(), plan_scan)
+            files = self.state.file_split_conf()
+            self._physical = plan_physical(self.optimized, self.state.planner_conf(),
+                                           lambda rel, filters: plan_scan(rel, files, filters))
         return self._physical
 
     def collect_batches(self) -> list[Any]:

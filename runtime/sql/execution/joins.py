@@ -194,6 +194,7 @@ def _keys(batch: Any, exprs: list, attrs: list, ectx: EvalContext) -> list:
 def join_batches(lb: Any, rb: Any, lo: list, ro: list, left_keys: list, right_keys: list,
                  residual: Expression | None, join_type: str, schema: Any,
                  ectx: EvalContext) -> Any:
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -201,8 +202,8 @@ def join_batches(lb: Any, rb: Any, lo: list, ro: list, left_keys: list, right_ke
     if left_keys:
         lcols = {f"k{i}": k for i, k in enumerate(_keys(lb, left_keys, lo, ectx))}
         rcols = {f"r{i}": k for i, k in enumerate(_keys(rb, right_keys, ro, ectx))}
-        lcols["__lid"] = pa.array(range(nl), pa.int64())
-        rcols["__rid"] = pa.array(range(nr), pa.int64())
+        lcols["__lid"] = _ids(nl)
+        rcols["__rid"] = _ids(nr)
         lt, rt = pa.table(lcols), pa.table(rcols)
         m = lt.join(rt, keys=[f"k{i}" for i in range(len(left_keys))],
                     right_keys=[f"r{i}" for i in range(len(right_keys))],
@@ -214,33 +215,41 @@ def join_batches(lb: Any, rb: Any, lo: list, ro: list, left_keys: list, right_ke
                                     sort_keys=[("l", "ascending"), ("r", "ascending")])
             lid, rid = lid.take(order), rid.take(order)
     else:
-        lid = pc.cast(pc.divide(pa.array(range(nl * nr), pa.int64()), max(nr, 1)), pa.int64()) \
+        lid = pc.cast(pc.divide(_ids(nl * nr), max(nr, 1)), pa.int64()) \
             if nr else pa.array([], pa.int64())
-        rid = pa.array(list(range(nr)) * nl, pa.int64())
+        rid = pa.array(np.tile(np.arange(nr, dtype=np.int64), nl))
     if residual is not None and len(lid):
         pair = _combine(lb.take(lid), rb.take(rid), lo, ro)
         mask = materialize(evaluate(residual, pair, positions_of(lo + ro), ectx), len(lid))
         mask = pc.fill_null(mask, False)
         lid, rid = lid.filter(mask), rid.filter(mask)
     if join_type in ("semi", "anti"):
-        hit = pc.is_in(pa.array(range(nl), pa.int64()), value_set=lid)
+        hit = pc.is_in(_ids(nl), value_set=lid)
         keep = hit if join_type == "semi" else pc.invert(hit)
         return pa.RecordBatch.from_arrays(list(lb.filter(keep).columns), schema=schema)
     null_ids = pa.nulls(0, pa.int64())
     if join_type in ("left", "full"):
-        miss = pc.filter(pa.array(range(nl), pa.int64()),
-                         pc.invert(pc.is_in(pa.array(range(nl), pa.int64()), value_set=lid)))
+        miss = pc.filter(_ids(nl),
+                         pc.invert(pc.is_in(_ids(nl), value_set=lid)))
         lid = pa.concat_arrays([lid, miss])
         rid = pa.concat_arrays([rid, pa.nulls(len(miss), pa.int64())])
     if join_type in ("right", "full"):
-        miss = pc.filter(pa.array(range(nr), pa.int64()),
-                         pc.invert(pc.is_in(pa.array(range(nr), pa.int64()), value_set=rid)))
+        miss = pc.filter(_ids(nr),
+                         pc.invert(pc.is_in(_ids(nr), value_set=rid)))
         lid = pa.concat_arrays([lid, pa.nulls(len(miss), pa.int64())])
         rid = pa.concat_arrays([rid, miss])
     del null_ids
     cols = list(lb.take(lid).columns) + list(rb.take(rid).columns)
     fixed = [c if c.type == f.type else c.cast(f.type) for c, f in zip(cols, schema)]
     return pa.RecordBatch.from_arrays(fixed, schema=schema)
+
+
+def _ids(n: int) -> Any:
+    """0..n-1 as an int64 array, made in numpy (no Python int per row)."""
+    import numpy as np
+    import pyarrow as pa
+
+    return pa.array(np.arange(n, dtype=np.int64))
 
 
 def _combine(lbatch: Any, rbatch: Any, lo: list, ro: list) -> Any:

@@ -83,7 +83,7 @@ def estimate_size(plan: L.LogicalPlan) -> int:
 
 
 class Planner:
-    def __init__(self, conf: PlannerConf, scan_planner: Callable[[L.FileRelation], Any] | None):
+    def __init__(self, conf: PlannerConf, scan_planner: Callable[..., Any] | None):
         self.conf = conf
         self.scan_planner = scan_planner
 
@@ -97,9 +97,11 @@ class Planner:
     def _range(self, p: L.Range) -> P.PhysicalPlan:
         return P.RangeExec(p.attr, p.start, p.end, p.step, p.num_partitions, p.count())
 
-    def _filerelation(self, p: L.FileRelation) -> P.PhysicalPlan:
+    def _filerelation(self, p: L.FileRelation, filters: tuple = ()) -> P.PhysicalPlan:
+        """``scan_planner(relation, conjuncts of the Filter above)``: the scan may push
+        them into the reader (Parquet row groups); the Filter stays."""
         assert self.scan_planner is not None
-        return self.scan_planner(p)
+        return self.scan_planner(p, filters)
 
     def _inmemoryrelation(self, p: L.InMemoryRelation) -> P.PhysicalPlan:
         return InMemoryTableScanExec(list(p.attrs), p.cache, self.plan(p.plan))
@@ -113,6 +115,9 @@ class Planner:
         return P.ProjectExec(list(p.exprs), (child,))
 
     def _filter(self, p: L.Filter) -> P.PhysicalPlan:
+        if isinstance(p.child, L.FileRelation):
+            scan = self._filerelation(p.child, tuple(split_conjuncts(p.condition)))
+            return P.FilterExec(p.condition, (scan,))
         return P.FilterExec(p.condition, (self.plan(p.child),))
 
     def _subqueryalias(self, p: L.SubqueryAlias) -> P.PhysicalPlan:
@@ -296,7 +301,7 @@ class TailExec(P.PhysicalPlan):
 
 
 def plan_physical(plan: L.LogicalPlan, conf: PlannerConf,
-                  scan_planner: Callable[[L.FileRelation], Any] | None = None) -> P.PhysicalPlan:
+                  scan_planner: Callable[..., Any] | None = None) -> P.PhysicalPlan:
     return Planner(conf, scan_planner).plan(plan)
 
 

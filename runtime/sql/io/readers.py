@@ -27,6 +27,7 @@ from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan.logical import FileRelation
 from runtime.sql.errors import AnalysisException
 from runtime.sql.arrow_types import rows_to_batch
+from runtime.sql.io.parquet_scan import read_parquet_piece
 
 __all__ = ["infer_schema", "read_file"]
 
@@ -322,23 +323,22 @@ def _conform(table: Any, schema: T.StructType, options: dict[str, str], path: st
     return result
 
 
-def _read_table(rel: FileRelation, path: str, ectx: EvalContext) -> Any:
+def _read_table(rel: FileRelation, path: str, ectx: EvalContext,
+                piece: tuple = (0, 0, True), filters: tuple = ()) -> Any:
+    """One file, or the piece ``(start, length, whole)`` of a splittable one."""
     import pyarrow as pa
 
     options = dict(rel.options)
     data_fields = [T.StructField(a.name, a.dtype, True) for a in rel.attrs]
     full = T.StructType(data_fields)
     if rel.fmt == "text":
-        return _read_text(path, options)
+        return _read_text(path, options, None if piece[2] else piece[:2])
     if rel.fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        want = [a.name for a in rel.output]
-        available = set(pq.read_schema(path).names)
-        table = pq.read_table(path, columns=[n for n in want if n in available])
-        return _conform(table, T.StructType([f for f in data_fields
-                                             if f.name in want and f.name in available]),
-                        options, path, ectx, 0)
+        want = {a.name for a in rel.output}
+        names = {a.expr_id: a.name for a in rel.attrs}
+        return read_parquet_piece(path, piece[0], piece[1], piece[2],
+                                  [f for f in data_fields if f.name in want], filters, names,
+                                  ectx)
     if rel.fmt == "orc":
         import pyarrow.orc as po
 
@@ -385,31 +385,52 @@ def _read_table(rel: FileRelation, path: str, ectx: EvalContext) -> Any:
     del pa
 
 
-def _read_text(path: str, options: dict[str, str]) -> Any:
+def _read_text(path: str, options: dict[str, str], piece: tuple | None = None) -> Any:
+    """One row per line. ``piece`` (start, length): the lines that start in that byte range
+    (Hadoop's rule: a piece not at 0 skips its first, partial, line; the last line may run
+    past the end), so the pieces of a file read each line once. Lines are cut by Arrow."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     with open(path, "rb") as fh:
-        data = fh.read()
+        if piece is None:
+            data = fh.read()
+        else:
+            start, length = piece
+            fh.seek(start)
+            if start:
+                fh.readline()
+            pos = fh.tell()
+            end = start + length
+            data = fh.read(end - pos + 1) if pos <= end else b""
+            if data and not data.endswith(b"\n"):
+                data += fh.readline()
     text = data.decode("utf-8", errors="replace")
     if _flag(options, "wholetext"):
         return pa.table({"value": pa.array([text], pa.string())})
     sep = _opt(options, "lineSep")
     if sep:
         lines = text.split(sep)
-    else:
-        lines = text.split("\n")
-        if any(line.endswith("\r") for line in lines[:100]):
-            lines = [line[:-1] if line.endswith("\r") else line for line in lines]
-    if lines and lines[-1] == "":
-        lines.pop()
-    return pa.table({"value": pa.array(lines, pa.string())})
+        if lines and lines[-1] == "":
+            lines.pop()
+        return pa.table({"value": pa.array(lines, pa.string())})
+    if not text:
+        return pa.table({"value": pa.array([], pa.string())})
+    if text.endswith("\n"):
+        text = text[:-1]
+    arr = pc.split_pattern(pa.array([text], pa.large_string()), "\n").values
+    if "\r" in text:
+        arr = pc.replace_substring_regex(arr, "\r$", "")
+    return pa.table({"value": arr.cast(pa.string())})
 
 
-def read_file(rel: FileRelation, path: str, part_values: tuple, ectx: EvalContext
-              ) -> Iterator[Any]:
+def read_file(rel: FileRelation, path: str, part_values: tuple, ectx: EvalContext,
+              piece: tuple = (0, 0, True), filters: tuple = ()) -> Iterator[Any]:
+    """The batches of one file (or of ``piece``: (start, length, whole file?)), with the
+    partition values appended; ``filters``: conjuncts the scan may push (parquet_scan.py)."""
     import pyarrow as pa
 
-    table = _read_table(rel, path, ectx)
+    table = _read_table(rel, path, ectx, piece, filters)
     parts = dict(part_values)
     cols = []
     for a in rel.output:

@@ -1,9 +1,11 @@
-"""Physical file scans: one partition per file split, read with Arrow's readers.
+"""Physical file scans: partitions of file pieces (splits.py), read with Arrow's readers.
 
-``FileScanExec`` reads the files of a ``FileRelation``: each partition is a list of
-(path, partition values) it reads in order, yielding record batches of the relation's
-schema (only the required columns, when the optimizer pruned them), with Hive-style
-partition columns appended as constants.
+``FileScanExec`` reads the files of a ``FileRelation``: each partition is a list of pieces
+``(path, length, partition values, start)`` it reads in order, yielding record batches of
+the relation's schema (only the required columns, when the optimizer pruned them), with
+Hive-style partition columns appended as constants. ``filters`` are the conjuncts of the
+Filter right above the scan: the Parquet reader pushes those it can into Arrow's scanner
+(row-group statistics and row filtering, parquet_scan.py); the Filter still runs above.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from runtime.sql.execution.operators import PhysicalPlan
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan.logical import FileRelation
 from runtime.sql.io.readers import read_file
+from runtime.sql.io.splits import FileSplitConf, plan_splits
 
 __all__ = ["FileScanExec", "plan_scan"]
 
@@ -22,7 +25,8 @@ __all__ = ["FileScanExec", "plan_scan"]
 @dataclass(eq=False)
 class FileScanExec(PhysicalPlan):
     relation: FileRelation
-    splits: list  # one list of files per partition
+    splits: list  # one list of pieces per partition
+    filters: tuple = ()  # conjuncts of the Filter above (pushed where the format can)
     kind = "source"
     children = ()
 
@@ -35,8 +39,11 @@ class FileScanExec(PhysicalPlan):
         return len(self.splits)
 
     def read(self, index: int, ectx: EvalContext) -> Iterator[Any]:
-        for path, size, part_values in self.splits[index]:
-            yield from read_file(self.relation, path, part_values, ectx)
+        sizes = {f[0]: f[1] for f in self.relation.files}
+        for path, length, part_values, start in self.splits[index]:
+            whole = start == 0 and length >= sizes.get(path, 0)
+            yield from read_file(self.relation, path, part_values, ectx,
+                                 (start, length, whole), self.filters)
 
     def node_name(self) -> str:
         return f"FileScan {self.relation.fmt}"
@@ -52,17 +59,7 @@ class FileScanExec(PhysicalPlan):
                 f"{a.name}:{a.dtype.simpleString()}" for a in self.output) + ">"
 
 
-def plan_scan(rel: FileRelation) -> FileScanExec:
-    max_bytes = 128 << 20
-    splits: list[list] = []
-    current: list = []
-    size = 0
-    for f in rel.files:
-        if current and size + f[1] > max_bytes:
-            splits.append(current)
-            current, size = [], 0
-        current.append(f)
-        size += f[1]
-    if current:
-        splits.append(current)
-    return FileScanExec(rel, splits or [[]])
+def plan_scan(rel: FileRelation, conf: FileSplitConf | None = None,
+              filters: tuple = ()) -> FileScanExec:
+    splits = plan_splits(rel.fmt, list(rel.files), dict(rel.options), conf or FileSplitConf())
+    return FileScanExec(rel, splits, tuple(filters))
