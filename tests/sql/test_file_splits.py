@@ -14,7 +14,8 @@ pq = pytest.importorskip("pyarrow.parquet")
 from runtime.sql import types as T  # noqa: E402
 from runtime.sql.expressions.base import AttributeReference, Call, Cast, Literal  # noqa: E402
 from runtime.sql.expressions.registry import lookup  # noqa: E402
-from runtime.sql.io.parquet_scan import arrow_predicate  # noqa: E402
+from runtime.sql.expressions.registry import EvalContext  # noqa: E402
+from runtime.sql.io.parquet_scan import arrow_predicate, read_parquet_piece  # noqa: E402
 from runtime.sql.io.splits import FileSplitConf, plan_splits  # noqa: E402
 from sparkcli.sql import functions as F  # noqa: E402
 
@@ -82,6 +83,12 @@ def test_parquet_row_groups_split_and_filters_pushed(spark, tmp_path):
         assert df.filter(F.col("s") == "s3").count() == \
             sum(1 for i in range(n) if i % 7 and i % 5 == 3)
         assert df.filter((F.col("k") < 10) | (F.col("k") > n - 3)).count() == 12
+        # the statistics drop the row groups that cannot match: one of 20 is read
+        k = _attr("k", T.LongType(), 1)
+        piece = read_parquet_piece(str(path), 0, 0, True, [T.StructField("k", T.LongType())],
+                                   [_cmp(">=", k, Literal(19500, T.LongType()))], {1: "k"},
+                                   EvalContext(True, "UTC"))
+        assert piece.column("k").to_pylist() == list(range(19000, 20000))
     finally:
         spark.conf.unset("spark.sql.files.maxPartitionBytes")
 

@@ -7,10 +7,11 @@ the pieces of a file partition its row groups exactly.
 **Pushed filters.** The planner hands the scan the conjuncts of the Filter right above it
 (``FileScanExec.filters``). Those of the form ``column OP literal`` (``= < <= > >=``, the
 literal on either side), ``IS [NOT] NULL`` and AND/OR of them become a pyarrow.compute
-expression; Arrow's dataset scanner then skips the row groups whose min/max statistics
-exclude it and drops the rows that fail it. The Filter operator stays above the scan, so a
-pushed predicate only has to be implied by the real one: a conjunct that does not convert
-exactly is left out (never approximated). Only types whose Arrow comparison is Spark's are
+expression; Arrow's dataset fragment then drops the row groups whose min/max statistics
+exclude it. The rows of the row groups read are filtered once, by the Filter operator above
+the scan (filtering them in Arrow's scanner as well would copy every column twice). A pushed
+predicate only has to be implied by the real one: a conjunct that does not convert exactly
+is left out (never approximated). Only types whose Arrow comparison is Spark's are
 pushed: integers, decimals, strings (binary order in both), dates and booleans; not floats
 (NaN ordering) nor timestamps. A column under an implicit widening cast (``int`` compared
 with a decimal) is compared in its own type, when the literal is exactly representable in it.
@@ -180,18 +181,17 @@ def read_parquet_piece(path: str, start: int, length: int, whole: bool, fields: 
     cols = [f.name for f in fields if f.name in available]
     rgs = list(range(pf.metadata.num_row_groups)) if whole \
         else row_groups_in(pf.metadata, start, length)
-    if not rgs:
-        table = pf.schema_arrow.empty_table().select(cols)
-    else:
-        pred = None
-        for c in filters:
-            p = arrow_predicate(c, {i: n for i, n in names.items() if n in available})
-            if p is not None:
-                pred = p if pred is None else pred & p
+    pred = None
+    for c in filters:
+        p = arrow_predicate(c, {i: n for i, n in names.items() if n in available})
+        if p is not None:
+            pred = p if pred is None else pred & p
+    if rgs and pred is not None:  # row groups whose statistics may hold matching rows
         frag = ds.ParquetFileFormat().make_fragment(
             path, filesystem=pafs.LocalFileSystem(), row_groups=rgs)
-        table = frag.to_table(columns=cols, filter=pred) if pred is not None \
-            else pf.read_row_groups(rgs, columns=cols)
+        rgs = [r.id for r in frag.subset(filter=pred).row_groups]
+    table = pf.read_row_groups(rgs, columns=cols) if rgs \
+        else pf.schema_arrow.empty_table().select(cols)
     out = []
     fields = [f for f in fields if f.name in available]
     for f in fields:
