@@ -23,6 +23,7 @@ from typing import Any, Iterator
 from runtime.sql import types as T
 from runtime.sql.execution.operators import PhysicalPlan, _attrs, positions_of, schema_of
 from runtime.sql.execution.sort import sort_indices, sort_table
+from runtime.sql.execution.subexpr import eliminate
 from runtime.sql.execution.spill import (
     CHUNK_ROWS, BatchBuffer, HashBuckets, RunFile, SpillResources, merge_sorted_runs)
 from runtime.sql.expressions.base import (
@@ -35,6 +36,11 @@ from runtime.sql.execution.operators import _expr_str
 from runtime.sql.plan.logical import _order
 
 __all__ = ["HashAggregateExec", "SortExec", "collect_aggregates"]
+
+#: a partial aggregate emits its partial result whenever this many input rows are buffered
+#: (or its memory budget is reached): big input batches are aggregated one by one, never
+#: copied into one table first, and the final aggregate merges the partial rows
+PARTIAL_FLUSH_ROWS = 1 << 19
 
 
 def collect_aggregates(exprs: list[Expression]) -> list[AggCall]:
@@ -101,6 +107,10 @@ class HashAggregateExec(PhysicalPlan):
             return keys.get(_group_key(e))
 
         self._final_exprs = [_rewrite_top_down(e, rewrite) for e in self.aggregates]
+        # what _group evaluates per batch, with repeated subexpressions computed once
+        self._cse, shared = eliminate(list(self.groupings) + list(self._aggs))
+        self._cse_groupings = shared[:len(self.groupings)]
+        self._cse_inputs = [a.children for a in shared[len(self.groupings):]]
         self._final_pos = positions_of(self._key_attrs + self._agg_attrs)
         if self.mode == "partial":
             self._out = list(self._partial_attrs)
@@ -144,11 +154,13 @@ class HashAggregateExec(PhysicalPlan):
 
     def _run_chunked(self, batches: Iterator[Any], ectx: EvalContext, res: SpillResources
                      ) -> Iterator[Any]:
+        """Partial mode: aggregate each run of buffered input (PARTIAL_FLUSH_ROWS rows or
+        the memory budget)."""
         buf = BatchBuffer(res, "HashAggregate", factor=2.0)
         emitted = False
         try:
             for b in batches:
-                if b.num_rows and not buf.add(b):
+                if b.num_rows and (not buf.add(b) or buf.rows >= PARTIAL_FLUSH_ROWS):
                     yield from self._run_all(buf.take(), ectx)
                     emitted = True
             if buf.rows or not emitted:
@@ -230,11 +242,12 @@ class HashAggregateExec(PhysicalPlan):
         import pyarrow.compute as pc
 
         cols: dict[str, Any] = {}
-        for i, g in enumerate(self.groupings):
-            cols[f"k{i}"] = _normalize(materialize(evaluate(g, batch, self._pos, ectx), n))
+        batch, pos = self._cse.extend(batch, self._pos, ectx)
+        for i, g in enumerate(self._cse_groupings):
+            cols[f"k{i}"] = _normalize(materialize(evaluate(g, batch, pos, ectx), n))
         inputs: dict[int, list] = {}
         for j, a in enumerate(self._aggs):
-            vals = [materialize(evaluate(c, batch, self._pos, ectx), n) for c in a.children]
+            vals = [materialize(evaluate(c, batch, pos, ectx), n) for c in self._cse_inputs[j]]
             if a.distinct and len(vals) > 1:
                 valid = vals[0].is_valid()
                 for x in vals[1:]:

@@ -31,6 +31,7 @@ from runtime.sql.expressions.base import (
 from runtime.sql.expressions.registry import lookup
 from runtime.sql.plan import logical as L
 from runtime.sql.expressions.base import Call as C
+from runtime.sql import types as T
 from runtime.sql.types import BooleanType
 from runtime.sql.execution.local_runner import InMemoryTableScanExec
 from runtime.sql.execution.setops import SetOpExec
@@ -68,8 +69,12 @@ def estimate_size(plan: L.LogicalPlan) -> int:
         return plan.size_in_bytes()
     if isinstance(plan, L.Range):
         return plan.count() * 8
-    if isinstance(plan, L.FileRelation):
-        return sum(f[1] for f in plan.files)
+    if isinstance(plan, L.FileRelation):  # Spark: the files' bytes, scaled to the columns read
+        return sum(f[1] for f in plan.files) * row_size(plan.output) // row_size(list(plan.attrs))
+    if isinstance(plan, L.Project):  # Spark's visitUnaryNode: scaled by the row sizes
+        child = estimate_size(plan.child)
+        return child if child >= 1 << 62 else \
+            child * row_size(plan.output) // row_size(plan.child.output)
     if isinstance(plan, L.InMemoryRelation):
         parts = plan.cache.partitions
         if parts is not None:
@@ -80,6 +85,32 @@ def estimate_size(plan: L.LogicalPlan) -> int:
     if not plan.children:
         return 1 << 62
     return sum(estimate_size(c) for c in plan.children)
+
+
+def _default_size(t: Any) -> int:
+    """Spark's DataType.defaultSize, which its size estimates use."""
+    sizes = {T.BooleanType: 1, T.ByteType: 1, T.ShortType: 2, T.IntegerType: 4,
+             T.LongType: 8, T.FloatType: 4, T.DoubleType: 8, T.DateType: 4,
+             T.TimestampType: 8, T.TimestampNTZType: 8, T.StringType: 20, T.BinaryType: 100,
+             T.NullType: 1}
+    for cls, n in sizes.items():
+        if isinstance(t, cls):
+            return n
+    if isinstance(t, T.DecimalType):
+        return 8 if t.precision <= 18 else 16
+    if isinstance(t, T.ArrayType):
+        return _default_size(t.elementType)
+    if isinstance(t, T.MapType):
+        return _default_size(t.keyType) + _default_size(t.valueType)
+    if isinstance(t, T.StructType):
+        return sum(_default_size(f.dataType) for f in t.fields)
+    return 16
+
+
+def row_size(attrs: list) -> int:
+    """Spark's EstimationUtils.getSizePerRow: 8 bytes of row overhead plus each column's
+    default size."""
+    return 8 + sum(_default_size(a.dtype) for a in attrs)
 
 
 class Planner:
@@ -252,7 +283,16 @@ class Planner:
             residual.append(c)
         left, right = self.plan(p.left), self.plan(p.right)
         can_build_right = p.join_type in ("inner", "cross", "left", "semi", "anti")
-        if can_build_right and estimate_size(p.right) <= self.conf.broadcast_threshold:
+        threshold = self.conf.broadcast_threshold
+        lsize, rsize = estimate_size(p.left), estimate_size(p.right)
+        if p.join_type in ("inner", "cross") and lk and lsize <= threshold and lsize < rsize:
+            # Spark's BuildLeft: the smaller side is broadcast; here the sides swap and a
+            # projection puts the columns back in the join's order
+            join = JoinExec(p.join_type, rk, lk, and_all(residual),
+                            (right, BroadcastExchangeExec((left,), tuple(lk))), "broadcast",
+                            list(p.right.output) + list(p.left.output))
+            return P.ProjectExec(list(p.output), (join,))
+        if can_build_right and rsize <= threshold:
             return JoinExec(p.join_type, lk, rk, and_all(residual),
                             (left, BroadcastExchangeExec((right,), tuple(rk))), "broadcast",
                             p.output)
