@@ -5,6 +5,7 @@ Per logical operator (Spark's strategies, simplified where noted):
   partition for a global aggregate); Distinct and dropDuplicates are aggregates too;
 * Sort (global) -> ``Sort`` over ``Exchange rangepartitioning``; sortWithinPartitions -> Sort;
 * Limit -> ``LocalLimit`` per partition, one partition, ``LocalLimit`` again; Offset alike;
+  a limit of a global sort is Spark's TakeOrderedAndProject (topk.py);
 * Join -> equi-join keys split from the condition; a broadcast hash join when the right side
   is estimated under ``spark.sql.autoBroadcastJoinThreshold`` (and the join type allows
   building on the right), else a shuffled hash join with both sides hash-partitioned on their
@@ -35,6 +36,7 @@ from runtime.sql import types as T
 from runtime.sql.types import BooleanType
 from runtime.sql.execution.local_runner import InMemoryTableScanExec
 from runtime.sql.execution.setops import SetOpExec
+from runtime.sql.execution.topk import TakeOrderedExec
 from runtime.sql.execution.expand import ExpandExec
 from runtime.sql.execution.window import WindowExec
 from runtime.sql.execution.python_udf_map import FlatMapGroupsInPandasExec, MapInBatchesExec
@@ -229,6 +231,13 @@ class Planner:
         return SortExec(list(p.orders), p.is_global, (child,))
 
     def _limit(self, p: L.Limit) -> P.PhysicalPlan:
+        child, project = p.child, None
+        if isinstance(child, L.Project) and isinstance(child.child, L.Sort):
+            child, project = child.child, list(child.exprs)
+        if isinstance(child, L.Sort) and child.is_global:  # Spark's TakeOrderedAndProject
+            local = TakeOrderedExec(p.n, list(child.orders), (self.plan(child.child),))
+            single = ShuffleExchangeExec(SinglePartition(), (local,))
+            return TakeOrderedExec(p.n, list(child.orders), (single,), project)
         local = P.LocalLimitExec(p.n, (self.plan(p.child),))
         single = ShuffleExchangeExec(SinglePartition(), (local,))
         return GlobalLimitExec(p.n, (single,))

@@ -44,6 +44,9 @@ def _display(node: Any, root: bool = True) -> Any:
         if ex.kind == "exchange" and ex.children[0].node_name() == "LocalLimit":
             return _Shown("CollectLimit", str(node.n), (_display(ex.children[0].children[0],
                                                                  False),))
+    if node.node_name() == "TakeOrderedAndProject" and node.children[0].kind == "exchange":
+        local = node.children[0].children[0]  # per partition, exchange, final: one node
+        return _Shown(node.node_name(), node.arg_string(), (_display(local.children[0], False),))
     kids = tuple(_display(c, False) for c in node.children)
     if node.kind == "source" and hasattr(node, "cached_plan"):
         kids = (_display(node.cached_plan, False),)
@@ -57,7 +60,8 @@ def _line(node: Any) -> str:
     name, args = node.node_name(), node.arg_string()
     if not args:
         return name
-    return name + ("" if args.startswith("(") and name == "HashAggregate" else " ") + args
+    tight = args.startswith("(") and name in ("HashAggregate", "TakeOrderedAndProject")
+    return name + ("" if tight else " ") + args
 
 
 def _has_exchange(node: Any) -> bool:
