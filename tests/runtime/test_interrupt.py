@@ -45,8 +45,6 @@ def no_reapers() -> bool:
 
 
 def test_kill_of_another_task_or_after_the_end_does_nothing(interrupter):
-    # an earlier test's reaper (its task ended) may still be exiting on a loaded machine
-    wait_for(no_reapers, what="earlier tests' reaper threads to exit")
     # kill() sends its signal synchronously (pthread_kill) and Python runs a handler at the
     # next bytecode, so a stray interrupt would raise inside these blocks at once. A reaper
     # of an earlier test may still be on its way out: only new ones count.
