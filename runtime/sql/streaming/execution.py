@@ -58,7 +58,7 @@ from runtime.sql.streaming.checkpoint import Checkpoint
 from runtime.sql.streaming.dedup import StatefulDeduplicate
 from runtime.sql.streaming.relation import (
     EventTimeWatermark, StreamingRelation, find, is_streaming, substitute)
-from runtime.sql.streaming.sinks import BatchData, Sink
+from runtime.sql.streaming.sinks import BatchData, Sink, run_per_partition
 from runtime.sql.streaming.state_schema import check_state_schema, schema_check_enabled
 from runtime.sql.streaming.state_store import StateStoreConf
 
@@ -327,7 +327,8 @@ class MicroBatchExecution:
         execution = self.state.execution(batch_plan)
         schema_fields = batch_plan.output
         from_attrs = _schema(schema_fields)
-        data = BatchData(batch_plan, from_attrs, execution.partitions)
+        data = BatchData(batch_plan, from_attrs, execution.partitions,
+                         lambda f: run_per_partition(self.state.runner(), execution.physical, f))
         self.sink.add_batch(batch_id, data)
         t_commit = self.clock()
         next_wm = watermark_ms

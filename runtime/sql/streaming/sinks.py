@@ -22,23 +22,37 @@ import shutil
 import uuid
 from typing import Any, Callable
 
+from runtime.lineage.narrow import MapPartitions
 from runtime.sql import types as T
 from runtime.sql.arrow_types import batch_to_rows, to_arrow_schema
+from runtime.sql.execution.lineage_runner import LineageRunner
 from runtime.sql.formatting.show import show_string
 from runtime.sql.io.writer import _write_all
 from runtime.sql.local_data import attributes_for
 from runtime.sql.plan.logical import LocalRelation
 from runtime.sql.streaming.checkpoint import read_log, write_log
 
-__all__ = ["BatchData", "ConsoleSink", "FileSink", "MemorySink", "Sink"]
+__all__ = ["BatchData", "ConsoleSink", "FileSink", "MemorySink", "Sink", "run_per_partition"]
 
 
 class BatchData:
-    def __init__(self, plan: Any, schema: T.StructType, compute: Callable[[], list]):
+    def __init__(self, plan: Any, schema: T.StructType, compute: Callable[[], list],
+                 per_partition: Callable[[Callable], None] | None = None):
         self.plan = plan
         self.schema = schema
         self._compute = compute
         self._parts: list | None = None
+        self._per_partition = per_partition
+
+    def foreach_partition(self, func: Callable[[int, Any], None]) -> None:
+        """``func(partition id, iterator of record batches)`` per partition of the batch's
+        result: in a task per partition on the executors when the batch runs there (the
+        foreach sink), else here."""
+        if self._per_partition is not None:
+            self._per_partition(func)
+            return
+        for pid, part in enumerate(self.partitions()):
+            func(pid, iter(part))
 
     def partitions(self) -> list[list[Any]]:
         if self._parts is None:
@@ -171,3 +185,25 @@ def committed_files(path: str) -> list[str]:
                     p = json.loads(line)["path"]
                     out.append(p[len("file://"):] if p.startswith("file://") else p)
     return out
+
+
+def run_per_partition(runner: Any, plan: Any, func: Callable[[int, Any], None]) -> None:
+    """``func(split, batches)`` once per partition of the physical ``plan``: as a job's
+    tasks on the executors (a lineage runner), else in this process."""
+    if isinstance(runner, LineageRunner):
+        hooks = runner.hooks
+
+        def run(split: int, it: Any) -> Any:
+            func(split, it)
+            return iter(())
+
+        node = MapPartitions(hooks.new_rdd_id(), runner.build(plan), run)
+        hooks.run_job(node, _drain, None)
+        return
+    for split, part in enumerate(runner.partitions(plan)):
+        func(split, iter(part))
+
+
+def _drain(it: Any) -> None:
+    for _ in it:
+        pass

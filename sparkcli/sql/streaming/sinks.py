@@ -1,8 +1,10 @@
 """The sinks that call user code: ``foreachBatch(func)`` gets each batch as a DataFrame and
-its batch id; ``foreach(f)`` gets every row (a function, or an object with ``open``,
-``process`` and ``close``). Both run in the driver's query thread (Spark runs foreach in the
-executors; here a batch's partitions are iterated in the driver, one ``open``/``close`` per
-partition with Spark's arguments)."""
+its batch id, in the driver's query thread; ``foreach(f)`` gets every row (a function, or an
+object with ``open``, ``process`` and ``close``) in the executors, as Spark: the writer is
+pickled into one task per partition of the batch's result, which calls ``open(partition_id,
+epoch_id)`` (the batch id), then ``process(row)`` for each row unless open returned False,
+then ``close(error)`` (None, or the exception that ended the partition, which then fails the
+task and stops the query)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any, Callable
 from runtime.sql.arrow_types import batch_to_rows
 from runtime.sql.streaming.sinks import BatchData, Sink
 
-__all__ = ["ForeachBatchSink", "ForeachSink"]
+__all__ = ["ForeachBatchSink", "ForeachSink", "foreach_partition"]
 
 
 class ForeachBatchSink(Sink):
@@ -31,25 +33,31 @@ class ForeachSink(Sink):
         self.writer = writer
 
     def add_batch(self, batch_id: int, data: BatchData) -> None:
-        w = self.writer
-        if callable(w) and not hasattr(w, "process"):
-            for row in data.rows():
-                w(row)
-            return
-        for pid, part in enumerate(data.partitions()):
-            opened = w.open(pid, batch_id) if hasattr(w, "open") else True
-            error = None
-            try:
-                if opened is None or opened:
-                    for b in part:
-                        for row in batch_to_rows(b, data.schema):
-                            w.process(row)
-            except BaseException as e:
-                error = e
-                raise
-            finally:
-                if hasattr(w, "close"):
-                    w.close(error)
+        w, schema = self.writer, data.schema
+        data.foreach_partition(
+            lambda pid, batches: foreach_partition(w, pid, batch_id, batches, schema))
 
     def description(self) -> str:
         return "ForeachSink"
+
+
+def foreach_partition(w: Any, pid: int, epoch_id: int, batches: Any, schema: Any) -> None:
+    """One partition of a batch through the foreach writer ``w`` (in a task)."""
+    if callable(w) and not hasattr(w, "process"):
+        for b in batches:
+            for row in batch_to_rows(b, schema):
+                w(row)
+        return
+    opened = w.open(pid, epoch_id) if hasattr(w, "open") else True
+    error = None
+    try:
+        if opened is None or opened:
+            for b in batches:
+                for row in batch_to_rows(b, schema):
+                    w.process(row)
+    except BaseException as e:
+        error = e
+        raise
+    finally:
+        if hasattr(w, "close"):
+            w.close(error)

@@ -6,6 +6,10 @@ the query has committed everything added so far; no sleeps.
 
 from __future__ import annotations
 
+import json
+import os
+import uuid
+
 import pytest
 
 from sparkcli.errors import AnalysisException, IllegalArgumentException, StreamingQueryException
@@ -212,7 +216,7 @@ def test_failing_batch_stops_query_with_cause(spark):
     assert info.value.getErrorClass() == "STREAM_FAILED"
 
 
-def test_foreach_batch_and_foreach(spark):
+def test_foreach_batch_and_foreach(spark, tmp_path):
     src, df = memory_stream(spark, "v int")
     seen = []
     q = df.writeStream.foreachBatch(
@@ -226,34 +230,52 @@ def test_foreach_batch_and_foreach(spark):
         q.stop()
     assert seen == [(0, [1, 2]), (1, [3])]
 
+    events = tmp_path / "events"
+    events.mkdir()
+
     class Writer:
-        events: list = []
+        """Runs in the executors: each partition's events go to a file of its own."""
+
+        def __init__(self, folder):
+            self.folder = folder
 
         def open(self, partition_id, epoch_id):
-            self.events.append(("open", epoch_id))
+            self.events = [("open", partition_id, epoch_id, os.getpid())]
             return True
 
         def process(self, row):
             self.events.append(("row", row.v))
 
         def close(self, error):
-            self.events.append(("close", error))
+            self.events.append(("close", repr(error)))
+            name = f"{self.events[0][1]}-{self.events[0][2]}-{uuid.uuid4().hex}.json"
+            with open(os.path.join(self.folder, name), "w") as f:
+                json.dump(self.events, f)
 
-    w = Writer()
-    q = df.writeStream.foreach(w).start()
+    q = df.writeStream.foreach(Writer(str(events))).start()
     try:
         q.processAllAvailable()
     finally:
         q.stop()
-    assert sorted(v for kind, v in w.events if kind == "row") == [1, 2, 3]
-    assert ("open", 0) in w.events and ("close", None) in w.events
-    rows = []
-    q = df.writeStream.foreach(lambda r: rows.append(r.v)).start()
+    logs = [json.load(open(events / n)) for n in os.listdir(events)]
+    assert sorted(e[1] for log in logs for e in log if e[0] == "row") == [1, 2, 3]
+    assert all(log[0][0] == "open" and log[0][2] == 0 and log[-1] == ["close", "None"]
+               for log in logs)
+    assert os.getpid() not in {log[0][3] for log in logs}  # ran in the executors
+    rows_dir = tmp_path / "rows"
+    rows_dir.mkdir()
+    folder = str(rows_dir)
+
+    def each(r):
+        with open(os.path.join(folder, uuid.uuid4().hex), "w") as f:
+            f.write(str(r.v))
+
+    q = df.writeStream.foreach(each).start()
     try:
         q.processAllAvailable()
     finally:
         q.stop()
-    assert sorted(rows) == [1, 2, 3]
+    assert sorted(int((rows_dir / n).read_text()) for n in os.listdir(rows_dir)) == [1, 2, 3]
 
 
 def test_listener_events_and_manager(spark):
