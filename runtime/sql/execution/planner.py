@@ -27,6 +27,7 @@ from runtime.sql.execution.exchange import (
     BroadcastExchangeExec, HashPartitioning, RangePartitioning, RoundRobinPartitioning,
     ShuffleExchangeExec, SinglePartition)
 from runtime.sql.execution.joins import JoinExec
+from runtime.sql.execution.sessions import plan_session_aggregate, session_grouping
 from runtime.sql.expressions.base import (
     AggCall, Alias, AttributeReference, Call, Expression, SortOrder)
 from runtime.sql.expressions.registry import lookup
@@ -64,6 +65,28 @@ def and_all(exprs: list[Expression]) -> Expression | None:
     for e in exprs:
         out = e if out is None else C(lookup("and"), (out, e), BooleanType())
     return out
+
+
+def equi_keys(p: L.Join) -> tuple[list[Expression], list[Expression], list[Expression]]:
+    """(left keys, right keys, the other conjuncts) of a join's condition: each ``l = r``
+    conjunct with one side over the left input and the other over the right is a key."""
+    left_ids = {a.expr_id for a in p.left.output}
+    right_ids = {a.expr_id for a in p.right.output}
+    lk, rk, residual = [], [], []
+    for c in split_conjuncts(p.condition):
+        if isinstance(c, Call) and c.spec.name == "=":
+            a, b = c.children
+            ra, rb = a.references(), b.references()
+            if ra and rb and ra <= left_ids and rb <= right_ids:
+                lk.append(a)
+                rk.append(b)
+                continue
+            if ra and rb and ra <= right_ids and rb <= left_ids:
+                lk.append(b)
+                rk.append(a)
+                continue
+        residual.append(c)
+    return lk, rk, residual
 
 
 def estimate_size(plan: L.LogicalPlan) -> int:
@@ -171,6 +194,10 @@ class Planner:
         merges (sum, count, min, max, avg...); else all rows of a group are shuffled to one
         task and aggregated there (DISTINCT, collect_list, stddev...)."""
         child = self.plan(p.child)
+        session = session_grouping(list(p.groupings))
+        if session is not None:  # groupBy(session_window(...)): sessions merge first
+            return plan_session_aggregate(list(p.groupings), list(p.aggregates), child, session,
+                                          self.conf.shuffle_partitions)
         aggs = collect_aggregates(list(p.aggregates))
         if (aggs or p.groupings) and all(decomposable(a) for a in aggs):
             partial = HashAggregateExec(list(p.groupings), list(p.aggregates), (child,),
@@ -274,22 +301,7 @@ class Planner:
                                    else "REPARTITION_BY_COL")
 
     def _join(self, p: L.Join) -> P.PhysicalPlan:
-        left_ids = {a.expr_id for a in p.left.output}
-        right_ids = {a.expr_id for a in p.right.output}
-        lk, rk, residual = [], [], []
-        for c in split_conjuncts(p.condition):
-            if isinstance(c, Call) and c.spec.name == "=":
-                a, b = c.children
-                ra, rb = a.references(), b.references()
-                if ra and rb and ra <= left_ids and rb <= right_ids:
-                    lk.append(a)
-                    rk.append(b)
-                    continue
-                if ra and rb and ra <= right_ids and rb <= left_ids:
-                    lk.append(b)
-                    rk.append(a)
-                    continue
-            residual.append(c)
+        lk, rk, residual = equi_keys(p)
         left, right = self.plan(p.left), self.plan(p.right)
         can_build_right = p.join_type in ("inner", "cross", "left", "semi", "anti")
         threshold = self.conf.broadcast_threshold

@@ -45,7 +45,7 @@ from runtime.sql.streaming.state_rdd import info_of, run_stateful, with_info
 from runtime.sql.streaming.state_store import (
     PROVIDERS, StateStoreConf, StateStoreId)
 
-__all__ = ["DedupStateUpdate", "StatefulDeduplicate", "dedup_keys"]
+__all__ = ["DedupStateUpdate", "StatefulDeduplicate", "dedup_keys", "total_metrics"]
 
 _BIG = 2 ** 62
 
@@ -127,11 +127,7 @@ class StatefulDeduplicate:
         tables = run_stateful(runner, child_physical, self.key_positions, self.partitions,
                               update, self.locations)
         self.version += 1
-        totals: dict[str, int] = {}
-        for t in tables:
-            for k, v in info_of(t)["metrics"].items():
-                totals[k] = totals.get(k, 0) + v
-        self.metrics = dict(totals, numShufflePartitions=self.partitions,
+        self.metrics = dict(total_metrics(tables), numShufflePartitions=self.partitions,
                             numStateStoreInstances=self.partitions)
         out = pa.concat_tables([t.replace_schema_metadata(None).cast(self.input_schema)
                                 for t in tables]).combine_chunks()
@@ -224,6 +220,15 @@ class DedupStateUpdate:
         first = grouped.column("__pos_min").filter(pc.equal(grouped.column("__src_min"), 1))
         take = pc.take(first, pc.sort_indices(first))
         return take.to_pylist(), fresh.take(take)
+
+
+def total_metrics(tables: list) -> dict[str, int]:
+    """The state store metrics of a batch's partitions, summed."""
+    totals: dict[str, int] = {}
+    for t in tables:
+        for k, v in info_of(t)["metrics"].items():
+            totals[k] = totals.get(k, 0) + v
+    return totals
 
 
 def _arr(col: Any) -> Any:

@@ -9,7 +9,7 @@ sink. Its thread, per trigger:
    that shape state: spark.sql.shuffle.partitions = the number of state partitions);
 3. runs the plan over the new rows only: each StreamingRelation becomes its source's leaf
    for ``(committed, latest]``, each stateful operator (a streaming aggregation,
-   aggregation.py; a deduplication, dedup.py) becomes the rows it emits this batch, and
+   aggregation.py; a deduplication, dedup.py; a stream-stream join, join.py) becomes the rows it emits this batch, and
    the rest of the plan runs as stages on the runtime like any batch query; the sink takes
    the result (sinks.py);
 4. writes ``commits/N`` with the next watermark, lets sources drop committed rows, and
@@ -56,6 +56,7 @@ from runtime.sql.plan import logical as L
 from runtime.sql.streaming.aggregation import StatefulAggregate
 from runtime.sql.streaming.checkpoint import Checkpoint
 from runtime.sql.streaming.dedup import StatefulDeduplicate
+from runtime.sql.streaming.join import StatefulStreamJoin
 from runtime.sql.streaming.relation import (
     EventTimeWatermark, StreamingRelation, find, is_streaming, substitute)
 from runtime.sql.streaming.sinks import BatchData, Sink, run_per_partition
@@ -123,6 +124,7 @@ class MicroBatchExecution:
         self.available: list[Any] = [None] * len(self.sources)
         self.batch_id = -1
         self.watermark_ms = 0
+        self._input_watermarks: dict[int, int] = {}  # per watermark node, once it saw rows
         self.lifecycle = QueryStatus.INITIALIZING
         self._stop = threading.Event()
         self._cond = threading.Condition()
@@ -317,7 +319,8 @@ class MicroBatchExecution:
         def replace(node: L.LogicalPlan) -> L.LogicalPlan | None:
             op = self._by_node.get(id(node))
             if op is not None:
-                child = substitute(node.child, leaf_for, replace)
+                kids = [substitute(c, leaf_for, replace) for c in node.children]
+                child = op.input_plan(kids) if isinstance(op, StatefulStreamJoin) else kids[0]
                 phys = self.state.execution(child).physical
                 return op.run(phys, runner, self.mode, watermark_ms, ectx)
             return None
@@ -331,10 +334,14 @@ class MicroBatchExecution:
                          lambda f: run_per_partition(self.state.runner(), execution.physical, f))
         self.sink.add_batch(batch_id, data)
         t_commit = self.clock()
-        next_wm = watermark_ms
-        for (w, mx) in zip(self.watermarks, max_event):
-            if mx is not None:
-                next_wm = max(next_wm, mx - w.delay_ms)
+        for i, (w, mx) in enumerate(zip(self.watermarks, max_event)):
+            if mx is not None:  # each input's own watermark only moves forward
+                seen = self._input_watermarks.get(i)
+                self._input_watermarks[i] = mx - w.delay_ms if seen is None \
+                    else max(seen, mx - w.delay_ms)
+        # the query's: the slowest input's (Spark's default multipleWatermarkPolicy, min)
+        next_wm = max(watermark_ms, min(self._input_watermarks.values())) \
+            if self._input_watermarks else watermark_ms
         self.checkpoint.write_commit(batch_id, next_wm)
         for s, e in zip(self.sources, end):
             if e is not None:
@@ -450,6 +457,10 @@ def _stateful_operators(plan: L.LogicalPlan, watermarks: list,
         elif streaming and isinstance(node, (L.Deduplicate, L.Distinct)):
             ops.append(StatefulDeduplicate(op_id, node, watermarks, state_dir(op_id), parts,
                                            conf))
+        elif isinstance(node, L.Join) and is_streaming(node.left) and \
+                is_streaming(node.right):
+            ops.append(StatefulStreamJoin(op_id, node, watermarks, state_dir(op_id), parts,
+                                          conf))
         for c in node.children:
             visit(c)
 

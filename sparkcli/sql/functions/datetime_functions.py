@@ -36,6 +36,7 @@ __all__ = [
     "try_make_timestamp_ltz", "try_make_timestamp_ntz", "try_to_date", "try_to_time",
     "try_to_timestamp", "unix_date", "unix_micros", "unix_millis", "unix_seconds",
     "unix_timestamp", "weekday", "weekofyear", "window", "window_time",
+    "session_window",
 ]
 
 
@@ -197,6 +198,14 @@ def extract(field: Any, source: Any) -> Column:
     """``extract(field FROM source)``."""
     return Column(UnresolvedFunction("date_part", (_v(field), _e(source)),
                                      options=(("display", "extract"),)))
+
+
+def session_window(timeColumn: Any, gapDuration: Any) -> Column:
+    """Session windows: each row's ``[t, t + gap)`` as a ``struct<start, end>`` column named
+    ``session_window``; grouped by, the sessions of a key that overlap merge. ``gapDuration``
+    is an interval string or a column of them (a gap per row)."""
+    gap = lit_expr(gapDuration) if isinstance(gapDuration, str) else _e(gapDuration)
+    return _call("session_window", _e(timeColumn), gap)
 
 
 def window(timeColumn: Any, windowDuration: str, slideDuration: str | None = None,
