@@ -16,6 +16,7 @@ from typing import Any
 from runtime.sql import types as T
 from runtime.sql.ddl import parse_type
 from runtime.sql.errors import ParseException
+from runtime.sql.intervals import interval_literal, multi_unit_literal
 from runtime.sql.parser_dialect import spark_dialect
 from runtime.sql.expressions.lambdas import LambdaFunction
 from runtime.sql.expressions.window_sql import window_from_sqlglot
@@ -79,6 +80,8 @@ class _Converter:
             return UnresolvedFunction("not", (self.convert(positive),))
         if isinstance(e, exp.Paren):
             return self.convert(e.this)
+        if isinstance(e, exp.Interval) or e.meta.get("multi_unit_interval"):
+            return _interval(e)
         if isinstance(e, exp.Window):  # OVER (...): named windows from the WINDOW clause
             return window_from_sqlglot(e, self.convert, getattr(self, "named_windows", None))
         if isinstance(e, exp.Alias):
@@ -119,9 +122,10 @@ class _Converter:
             return UnresolvedFunction("~", (self.convert(e.this),))
         if isinstance(e, exp.Neg):
             inner = self.convert(e.this)
-            if isinstance(inner, Literal) and isinstance(inner.value, (int, float)):
+            if isinstance(inner, Literal) and isinstance(inner.value, (int, float)) and \
+                    isinstance(inner.dtype, T.NumericType):
                 return _number("-" + str(inner.value))
-            return UnresolvedFunction("negative", (inner,))
+            return UnresolvedFunction("negative", (inner,), options=(("display", "-"),))
         if isinstance(e, exp.In):
             return UnresolvedFunction("in", (self.convert(e.this),) +
                                       tuple(self.convert(x) for x in e.expressions))
@@ -217,6 +221,40 @@ class _Converter:
         if name == "log" and len(args) == 1:
             name = "ln"
         return UnresolvedFunction(name, tuple(args), distinct)
+
+
+def _interval(e: Any) -> Literal:
+    """An INTERVAL literal (one unit, a span ``DAY TO SECOND`` or several units)."""
+    from sqlglot import exp
+
+    def part(i: Any) -> tuple[str, Any]:
+        if not isinstance(i, exp.Interval) or not isinstance(i.this, (exp.Literal, exp.Neg)):
+            raise ParseException(
+                f"[PARSE_SYNTAX_ERROR] Syntax error at or near '{i.sql(dialect='spark')}'. "
+                "SQLSTATE: 42601", errorClass="PARSE_SYNTAX_ERROR")
+        v = i.this
+        text = ("-" + v.this.this) if isinstance(v, exp.Neg) else v.this
+        return text, i.args.get("unit")
+
+    if isinstance(e, exp.Add):
+        parts, node = [], e
+        while isinstance(node, exp.Add):
+            parts.append(part(node.this))
+            node = node.expression
+        parts.append(part(node))
+        shown = " ".join(f"{v} {u.name.lower()}" for v, u in parts)
+        value, dtype = multi_unit_literal([(v, u.name) for v, u in parts], f"interval {shown}")
+        return Literal(value, dtype)
+    text, unit = part(e)
+    if isinstance(unit, exp.IntervalSpan):
+        value, dtype = interval_literal(text, unit.this.name, unit.expression.name)
+    elif unit is None:
+        raise ParseException("[PARSE_SYNTAX_ERROR] Syntax error at or near end of input: "
+                             "an INTERVAL needs a unit. SQLSTATE: 42601",
+                             errorClass="PARSE_SYNTAX_ERROR")
+    else:
+        value, dtype = interval_literal(text, unit.name)
+    return Literal(value, dtype)
 
 
 def _number(text: str) -> Literal:

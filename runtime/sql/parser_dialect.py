@@ -6,6 +6,9 @@ functions it also rewrites the Java pattern argument into strftime (``from_unixt
 ``transform``/``aggregate`` take their own argument names. The engine implements Spark's
 functions itself (the registry), so the functions listed here are parsed as plain calls by
 name (``exp.Anonymous``) with their arguments untouched; everything else is sqlglot's Spark.
+A multi-unit interval literal (``INTERVAL 1 HOUR 30 MINUTES``), which sqlglot reads as a sum
+of one-unit intervals, is marked (``meta["multi_unit_interval"]``) so the converter makes it
+one literal as Spark does.
 """
 
 from __future__ import annotations
@@ -65,6 +68,14 @@ def spark_dialect() -> Any:
                 NO_PAREN_FUNCTION_PARSERS = {
                     k: v for k, v in Spark.Parser.NO_PAREN_FUNCTION_PARSERS.items()
                     if k.lower() not in RAW_FUNCTIONS}
+
+                def _parse_interval(self, require_interval: bool = True, **kw: Any) -> Any:
+                    # INTERVAL 1 HOUR 30 MINUTES comes back as a sum of intervals; mark it
+                    # so it becomes one literal (Spark: INTERVAL '01:30' HOUR TO MINUTE)
+                    out = super()._parse_interval(require_interval, **kw)
+                    if require_interval and type(out).__name__ == "Add":
+                        out.meta["multi_unit_interval"] = True
+                    return out
 
         _dialect = SparkRaw
     return _dialect

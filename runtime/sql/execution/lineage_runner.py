@@ -178,6 +178,9 @@ class LineageRunner:
             import pyarrow as pa
 
             batches = [b for b in it if b.num_rows or b.num_columns == 0]
+            # a union's partitions come with the names of the child they are from
+            batches = [b if b.schema.names == schema.names else b.rename_columns(schema.names)
+                       for b in batches]
             return pa.Table.from_batches(batches, schema=schema) if batches \
                 else schema.empty_table()
 

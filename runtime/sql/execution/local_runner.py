@@ -127,10 +127,12 @@ class LocalRunner:
         if kind == "exchange":
             return iter(self._exchange(plan)[i])
         if kind == "union":
+            names = [a.name for a in plan.output]
             for c in plan.children:
                 n = self.num_partitions(c)
-                if i < n:
-                    return self.iterate(c, i)
+                if i < n:  # batches take the union's names (a child's may differ)
+                    return (b if b.schema.names == names else b.rename_columns(names)
+                            for b in self.iterate(c, i))
                 i -= n
             raise IndexError(i)
         if kind == "coalesce":

@@ -22,6 +22,8 @@ from runtime.sql.expressions.base import Expression, Literal
 from runtime.sql.expressions.binding import (
     arity, binary_pretty, cast_to, fixed_function, make_call, require, simple)
 from runtime.sql.expressions.coercion import adjust_decimal, decimal_for, wider_numeric
+from runtime.sql.expressions.interval_arithmetic import bind_datetime_arith
+from runtime.sql.intervals import is_interval
 from runtime.sql.expressions.registry import EvalContext, lookup, type_mismatch
 from runtime.sql.errors import AnalysisException
 from runtime.sql.expressions.coercion import common_type
@@ -75,6 +77,9 @@ def _decimal_result(op: str, da: T.DecimalType, db: T.DecimalType) -> T.DecimalT
 def _bind_arith(symbol: str):
     def bind(args: list[Expression], ctx: Any) -> Expression:
         a, b = args
+        dated = bind_datetime_arith(symbol, a, b)  # intervals, dates and timestamps
+        if dated is not None:
+            return dated
         w = _operand_type(a, b, symbol)
         if symbol == "/" and not isinstance(w, T.DecimalType):
             return make_call(_SPECS[symbol], [cast_to(a, T.DoubleType()),
@@ -303,7 +308,8 @@ def _bind_numeric_same(name: str):
         if isinstance(a.dtype, T.StringType):
             a = cast_to(a, T.DoubleType())
         pretty = f"{name}({a.sql()})"
-        require(pretty, 1, a, lambda t: isinstance(t, T.NumericType), _NUMERIC_OR_STRING)
+        require(pretty, 1, a, lambda t: isinstance(t, T.NumericType) or is_interval(t),
+                _NUMERIC_OR_STRING)
         return make_call(lookup(name), [a], a.dtype)
     return bind
 
@@ -332,7 +338,13 @@ def _abs(call: Any, args: list, ectx: EvalContext) -> Any:
     return pc.abs(args[0])
 
 
-simple("negative", _bind_numeric_same("negative"), _negate)
+def _negative_pretty(call: Any) -> str:  # SQL's -x is "(- x)", negative(x) keeps its name
+    if dict(call.options).get("display") == "-":
+        return f"(- {call.children[0].sql()})"
+    return f"negative({call.children[0].sql()})"
+
+
+simple("negative", _bind_numeric_same("negative"), _negate, _negative_pretty)
 simple("abs", _bind_numeric_same("abs"), _abs)
 simple("positive", _bind_numeric_same("positive"), lambda c, a, e: a[0],
        lambda c: f"(+ {c.children[0].sql()})")

@@ -87,6 +87,9 @@ def common_type(types: list[T.DataType]) -> T.DataType | None:
                     T.StringType, T.DateType, T.TimestampType, T.BooleanType} else None
             elif {type(out), type(t)} == {T.DateType, T.TimestampType}:
                 w = T.TimestampType()
+            elif type(out) is type(t) and isinstance(
+                    t, (T.DayTimeIntervalType, T.YearMonthIntervalType)):
+                w = type(t)(min(out.startField, t.startField), max(out.endField, t.endField))
             elif isinstance(out, T.ArrayType) and isinstance(t, T.ArrayType):
                 e = common_type([out.elementType, t.elementType])
                 w = T.ArrayType(e, out.containsNull or t.containsNull) if e else None

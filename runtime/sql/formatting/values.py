@@ -17,6 +17,7 @@ import struct
 from typing import Any
 
 from runtime.sql import types as T
+from runtime.sql.intervals import interval_text, is_interval
 
 __all__ = ["format_value", "java_double", "java_float", "literal_sql"]
 
@@ -79,6 +80,8 @@ def format_value(v: Any, dtype: T.DataType, top_level: bool = True, tz: str | No
     ``pretty`` (show()'s ToPrettyString) every NULL, nested or not, prints ``NULL``."""
     if v is None:
         return "NULL" if top_level or pretty else "null"
+    if is_interval(dtype):
+        return interval_text(v, dtype)
     if isinstance(dtype, T.StringType) or isinstance(v, str):
         return v
     if isinstance(v, bool):
@@ -136,6 +139,8 @@ def literal_sql(value: Any, dtype: T.DataType) -> str:
         return value
     if isinstance(dtype, T.DateType):
         return f"DATE '{value.isoformat()}'"
+    if is_interval(dtype):
+        return interval_text(value, dtype)
     if isinstance(dtype, T.TimestampType):
         return f"TIMESTAMP '{_timestamp(value)}'"
     if isinstance(dtype, T.DecimalType):
