@@ -244,6 +244,8 @@ class GenerateExec(PhysicalPlan):
             arr = materialize(evaluate(self.generator.children[0], b, self._pos, ectx),
                               b.num_rows)
             is_map = isinstance(self.generator.children[0].dtype, T.MapType)
+            if is_map:  # Arrow's list kernels abort on a MapArray: its list<struct> view
+                arr = _map_entries(arr)
             lists = arr
             if self.outer:
                 lens = pc.list_value_length(arr)
@@ -281,6 +283,18 @@ class GenerateExec(PhysicalPlan):
     def arg_string(self) -> str:
         return f"{_expr_str(self.generator)}, {_attrs(self._out[:len(self._keep)])}, " \
             f"{str(self.outer).lower()}, {_attrs(self.gen_output)}"
+
+
+def _map_entries(arr: Any) -> Any:
+    """A map array as the list<struct<key, value>> of its entries (same offsets)."""
+    import pyarrow as pa
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.offset:  # a slice: copied, so offsets and validity start at 0
+        arr = pa.concat_arrays([arr])
+    entries = pa.StructArray.from_arrays([arr.keys, arr.items], ["key", "value"])
+    return pa.ListArray.from_arrays(arr.offsets, entries, mask=arr.is_null())
 
 
 def _outer_map(lists: Any, parents: Any, flat: Any) -> tuple[Any, Any]:

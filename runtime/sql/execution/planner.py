@@ -306,14 +306,17 @@ class Planner:
         can_build_right = p.join_type in ("inner", "cross", "left", "semi", "anti")
         threshold = self.conf.broadcast_threshold
         lsize, rsize = estimate_size(p.left), estimate_size(p.right)
-        if p.join_type in ("inner", "cross") and lk and lsize <= threshold and lsize < rsize:
+        if (p.hint is None and p.join_type in ("inner", "cross") and lk and lsize <= threshold
+                and lsize < rsize):
             # Spark's BuildLeft: the smaller side is broadcast; here the sides swap and a
             # projection puts the columns back in the join's order
             join = JoinExec(p.join_type, rk, lk, and_all(residual),
                             (right, BroadcastExchangeExec((left,), tuple(lk))), "broadcast",
                             list(p.right.output) + list(p.left.output))
             return P.ProjectExec(list(p.output), (join,))
-        if can_build_right and rsize <= threshold:
+        small = p.hint == "broadcast" or (  # SQL's join hints (Join.hint) decide first
+            p.hint is None and rsize <= threshold)
+        if can_build_right and small:
             return JoinExec(p.join_type, lk, rk, and_all(residual),
                             (left, BroadcastExchangeExec((right,), tuple(rk))), "broadcast",
                             p.output)

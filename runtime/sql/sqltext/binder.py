@@ -46,6 +46,7 @@ from runtime.sql.local_data import local_relation
 from runtime.sql.optimizer import fold
 from runtime.sql.plan import logical as L
 from runtime.sql.sqltext import subqueries
+from runtime.sql.sqltext.clauses import Clauses
 from runtime.sql.sqltext.expressions import SqlExpressionConverter
 from runtime.sql.sqltext.joins import FromClause
 from runtime.sql.sqltext.parsing import parse_statement
@@ -61,7 +62,7 @@ def bind_query(state: Any, text: str, args: Any = None, frames: dict | None = No
     return plan
 
 
-class QueryBinder(FromClause):
+class QueryBinder(FromClause, Clauses):
     def __init__(self, ctx: BindContext, lookup_relation: Callable[[tuple], Any],
                  text: str, args: Any = None, frames: dict | None = None):
         self.ctx = ctx
@@ -74,10 +75,15 @@ class QueryBinder(FromClause):
         self.used_ids: set[int] = set()
         self._hidden = 0
         self.param_position = [0]
+        self.named_windows: dict = {}  # WINDOW w AS (...) of the SELECT being bound
+        self.join_hints: dict[str, str] = {}  # relation name -> join hint (clauses.py)
+        self.hints: list = []  # the partition hints of the SELECT being bound
 
     # -- expressions -----------------------------------------------------------------------------
     def converter(self, hook: Any = None) -> SqlExpressionConverter:
-        return SqlExpressionConverter(self.text, self.args, hook, self.param_position)
+        conv = SqlExpressionConverter(self.text, self.args, hook, self.param_position)
+        conv.named_windows = self.named_windows
+        return conv
 
     def expr(self, node: Any, hook: Any = None) -> Expression:
         return self.converter(hook).convert(node)
@@ -145,6 +151,7 @@ class QueryBinder(FromClause):
         return self._limits(plan, node)
 
     def _limits(self, plan: L.LogicalPlan, node: Any) -> L.LogicalPlan:
+        plan = self._organize(plan, node)  # SORT BY / DISTRIBUTE BY / CLUSTER BY
         off = node.args.get("offset")
         if off is not None:
             plan = L.Offset(self._int(off.expression, "OFFSET"), (plan,))
@@ -181,6 +188,16 @@ class QueryBinder(FromClause):
     # -- SELECT ----------------------------------------------------------------------------------
     def _select(self, sel: Any, outer: list | None, mode: str | None
                 ) -> tuple[L.LogicalPlan, list]:
+        saved = self.named_windows, self.hints
+        try:
+            self.hints = self._read_hints(sel)
+            self.named_windows = self._named_windows(sel)
+            return self._select_body(sel, outer, mode)
+        finally:
+            self.named_windows, self.hints = saved
+
+    def _select_body(self, sel: Any, outer: list | None, mode: str | None
+                     ) -> tuple[L.LogicalPlan, list]:
         plan, corr = self._from_where(sel, outer)
         if mode == "exists":
             return plan, corr
@@ -204,6 +221,7 @@ class QueryBinder(FromClause):
             plan = self.an.analyze(L.Project(tuple(items), (plan,)))
             if sel.args.get("distinct") is not None:
                 plan = L.Distinct((plan,))
+            plan = self._partition_hints(plan, self.hints)
             order = sel.args.get("order")
             if order is not None:
                 orders = [self._order_item(o, plan.output) for o in order.expressions]
@@ -265,7 +283,7 @@ class QueryBinder(FromClause):
         aggs = tuple(named) + tuple(group_attrs) + tuple(hidden) + \
             tuple(k for k in keys if k.expr_id not in shown)
         agg = self.an.analyze(L.Aggregate(tuple(groupings), aggs, (plan,)))
-        out: L.LogicalPlan = agg
+        out: L.LogicalPlan = self._partition_hints(agg, self.hints)
         if having_e is not None:
             if pending.items:
                 holder = [agg]
@@ -405,6 +423,10 @@ class QueryBinder(FromClause):
                 "supported by spark.sql yet. SQLSTATE: 0A000", errorClass="UNSUPPORTED_FEATURE")
         if columns and not isinstance(node, exp.Values):
             plan = L.SubqueryAlias(plan.alias, (_rename(plan.child, columns),))
+        if node.args.get("sample") is not None:
+            plan = L.SubqueryAlias(plan.alias, (self._sample(plan.child, node.args["sample"]),))
+        if node.args.get("pivots"):
+            plan = self._pivots(plan, node)
         return plan
 
     def _named(self, parts: tuple) -> L.LogicalPlan:
@@ -493,6 +515,8 @@ def _is_agg(name: str) -> bool:
 
 
 def _has_agg(e: Expression) -> bool:
+    if type(e).__name__ == "WindowExpression":  # sum(x) OVER (...) is not an aggregation
+        return any(_has_agg(c) for c in e.children[0].children)
     if isinstance(e, UnresolvedFunction) and _is_agg(e.name):
         return True
     if isinstance(e, Call) and e.spec.agg is not None:

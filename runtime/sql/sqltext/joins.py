@@ -53,7 +53,15 @@ class FromClause:
                     continue
                 left, corr = self._join_group(group, conds, None)
                 group, conds = [self._explicit_join(left, right, kind, j)], []
-        plan, corr = self._join_group(group, conds + plain, outer)
+        laterals = sel.args.get("laterals") or []
+        if laterals:  # LATERAL VIEW sits between FROM and WHERE
+            plan, corr = self._join_group(group, conds, outer)
+            plan = self._lateral_views(plan, laterals)
+            if plain:
+                plan = self.filter(plan, and_all([self.resolve(self.expr(c), plan.output)
+                                                  for c in plain]))
+        else:
+            plan, corr = self._join_group(group, conds + plain, outer)
         if deferred:
             base = plan.output
             holder = [plan]
@@ -104,7 +112,7 @@ class FromClause:
             joins = [(rel, c) for rel, c in joins if not (rel <= done and nxt in rel)]
             jt = "inner" if here else "cross"
             plan = self.an.analyze(L.Join(jt, and_all(here) if here else None,
-                                          (plan, kids[nxt])))
+                                          (plan, kids[nxt]), self._join_hint(kids[nxt])))
         if top:
             plan = self.filter(plan, and_all(top))
         return plan, corr
@@ -134,7 +142,7 @@ class FromClause:
             cond = self.resolve(self.expr(on), left.output + right.output)
         if kind == "inner" and cond is None:
             kind = "cross"
-        return self.an.analyze(L.Join(kind, cond, (left, right)))
+        return self.an.analyze(L.Join(kind, cond, (left, right), self._join_hint(right)))
 
     def _using_join(self, left: L.LogicalPlan, right: L.LogicalPlan, kind: str,
                     using: list) -> L.LogicalPlan:

@@ -14,8 +14,13 @@ joins it onto ``holder[0]`` and replaces the holder's plan:
 * a scalar subquery ``(q)`` anywhere in an expression: a left outer join with ``q``, whose
   single column then stands for the subquery. Correlated, ``q``'s correlated equalities
   ``inner = outer`` become grouping keys of its aggregate and the join condition
-  (``correlation_keys``); Spark's "count bug" (a count over no rows is 0, not NULL) is not
-  handled.
+  (``correlation_keys``). The "count bug" is handled as Spark's
+  RewriteCorrelatedScalarSubquery does: when the subquery's value over no rows is not NULL
+  (``count(*)`` is 0, ``count(*) + 1`` is 1: the aggregate expression with each aggregate
+  replaced by its empty-input result, folded), an outer row without a match gets that value,
+  told apart by a correlation key of the subquery being NULL. Uncorrelated, a subquery that is
+  not a global aggregate is checked at run time: more than one row raises
+  ``[SCALAR_SUBQUERY_TOO_MANY_ROWS]`` (an aggregate over it counts its rows).
 
 A subquery inside an expression of another kind (``a OR EXISTS (...)``) is reported as not
 supported. ``Pending`` records scalar subqueries met before the plan they join exists (HAVING:
@@ -26,10 +31,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from runtime.sql.errors import AnalysisException
+from runtime.sql import types as T
+from runtime.sql.errors import AnalysisException, SparkRuntimeException
 from runtime.sql.execution.planner import and_all
 from runtime.sql.expressions.base import (
-    Call, Expression, UnresolvedAttribute, UnresolvedFunction, transform_up)
+    AggCall, Alias, AttributeReference, Call, CaseWhen, Expression, Literal, UnresolvedAttribute,
+    UnresolvedFunction, UnresolvedStar, transform_up)
+from runtime.sql.expressions.registry import EvalContext, FunctionSpec
+from runtime.sql.optimizer import fold
 from runtime.sql.plan import logical as L
 
 __all__ = ["Pending", "apply_predicate", "contains_subquery", "correlation_keys", "hook",
@@ -95,9 +104,113 @@ def apply_predicate(b: Any, holder: list, node: Any) -> None:
 def scalar(b: Any, holder: list, node: Any) -> Expression:
     cur = holder[0]
     q, corr = b.bind(node, list(cur.output), "scalar")
-    cond = and_all(corr) if corr else None
+    if not corr and not _one_row(q):
+        q = _checked_single_row(b, q)
+    empty = _empty_value(b, q, q.output[0]) if corr and len(q.output) > 1 else None
+    # the subquery's columns get names of their own (its value is Spark's scalarsubquery(),
+    # its correlation keys hidden), so they never clash with the outer query's names
+    renamed = [Alias((q.output[0],), "scalarsubquery()")] + \
+        [Alias((k,), b.hidden_name()) for k in q.output[1:]]
+    q = b.an.analyze(L.Project(tuple(renamed), (q,)))
+    ids = {old.expr_id: new for old, new in zip([r.children[0] for r in renamed], q.output)}
+    cond = transform_up(and_all(corr), lambda x: ids.get(x.expr_id) if isinstance(
+        x, AttributeReference) else None) if corr else None
     holder[0] = b.an.analyze(L.Join("left", cond, (cur, q)))
-    return q.output[0]
+    value = q.output[0]
+    if empty is None:
+        return value
+    marker = q.output[-1]  # a correlation key: NULL only when no subquery row matched
+    return b.resolve(CaseWhen((UnresolvedFunction("isnull", (marker,)), empty, value), True),
+                     holder[0].output)
+
+
+_EMPTY_ZERO = {"count", "count_if", "approx_count_distinct", "count_min_sketch"}
+
+
+def _empty_value(b: Any, q: L.LogicalPlan, value: Any) -> Literal | None:
+    """The subquery's value over no input rows when it is not NULL (the count bug)."""
+    found = _defining(q, value.expr_id)
+    if found is None or not any(isinstance(x, AggCall) for x in _walk(found)):
+        return None
+
+    def empty(x: Expression) -> Expression | None:
+        if isinstance(x, AggCall):
+            if x.spec.name in _EMPTY_ZERO:
+                return Literal(0, x.dtype)
+            return Literal(None, x.dtype)
+        return None
+
+    out = fold(transform_up(found, empty), b.ctx)
+    if isinstance(out, Literal) and out.value is not None:
+        return Literal(out.value, value.dtype)
+    return None
+
+
+def _walk(e: Expression) -> list:
+    out = [e]
+    for c in e.children:
+        out += _walk(c)
+    return out
+
+
+def _defining(plan: L.LogicalPlan, expr_id: int) -> Expression | None:
+    """The aggregate expression an Aggregate of ``plan`` names ``expr_id``."""
+    if isinstance(plan, L.Aggregate):
+        for e in plan.aggregates:
+            if isinstance(e, Alias) and e.expr_id == expr_id:
+                return e.children[0]
+    for c in plan.children:
+        found = _defining(c, expr_id)
+        if found is not None:
+            return found
+    if isinstance(plan, L.Project):  # a projection renaming the aggregate's column
+        for e in plan.exprs:
+            if isinstance(e, Alias) and e.expr_id == expr_id and e.children[0].references():
+                inner = next(iter(e.children[0].references()))
+                return _defining(plan.children[0], inner)
+    return None
+
+
+def _one_row(q: L.LogicalPlan) -> bool:
+    """A global aggregate (no GROUP BY) gives exactly one row."""
+    node = q
+    while isinstance(node, (L.Project, L.Sort, L.SubqueryAlias, L.Limit)):
+        if isinstance(node, L.Limit) and node.n <= 1:
+            return True
+        node = node.children[0]
+    return isinstance(node, L.Aggregate) and not node.groupings
+
+
+def _too_many_rows(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n, value = args
+    if isinstance(n, pa.Scalar):
+        bad = n.is_valid and n.as_py() > 1
+    else:
+        bad = bool(pc.any(pc.greater(n, 1)).as_py())
+    if bad:
+        raise SparkRuntimeException(
+            "[SCALAR_SUBQUERY_TOO_MANY_ROWS] More than one row returned by a subquery used as "
+            "an expression. SQLSTATE: 21000", errorClass="SCALAR_SUBQUERY_TOO_MANY_ROWS")
+    return value
+
+
+_SINGLE_ROW = FunctionSpec("scalar_subquery_single_row", None, _too_many_rows,
+                           lambda c: c.children[1].sql())
+
+
+def _checked_single_row(b: Any, q: L.LogicalPlan) -> L.LogicalPlan:
+    """``q`` aggregated to its first value and row count; the count is checked."""
+    value = q.output[0]
+    agg = b.an.analyze(L.Aggregate((), (
+        Alias((UnresolvedFunction("first", (value, Literal(True, T.BooleanType()))),),
+              value.name),
+        Alias((UnresolvedFunction("count", (UnresolvedStar(),)),), "__rows")), (q,)))
+    v, n = agg.output
+    check = Call(_SINGLE_ROW, (n, v), v.dtype, True)
+    return b.an.analyze(L.Project((Alias((check,), value.name),), (agg,)))
 
 
 def hook(b: Any, holder: list) -> Any:

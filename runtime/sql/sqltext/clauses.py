@@ -1,0 +1,286 @@
+"""The clauses of a SELECT beyond FROM/WHERE/GROUP BY (a mixin of QueryBinder).
+
+Each one becomes the logical nodes the DataFrame API builds for the same thing:
+
+* ``LATERAL VIEW [OUTER] gen(...) alias AS c1, c2``: a ``Generate`` over the FROM relations
+  (before WHERE, which may use its columns), the generator's columns renamed to ``c1, c2``
+  and qualified by ``alias``; OUTER uses the generator's ``_outer`` form.
+* ``PIVOT (agg [AS a], ... FOR col IN (v1 [AS x], ...))`` as ``groupBy().pivot()``: the
+  grouping columns are the relation's columns that neither the aggregates nor the pivot
+  column use; a first Aggregate by (groupings, col), then one ``first(CASE WHEN col <=> v
+  THEN agg END, true)`` per value and aggregate, named ``v`` (one aggregate) or ``v_a``.
+* ``UNPIVOT [INCLUDE|EXCLUDE NULLS] (val FOR name IN (c1 [AS x], ...))``: an Expand (ids,
+  column name, value) as ``DataFrame.unpivot``; EXCLUDE NULLS (the default) filters NULL
+  values out.
+* ``TABLESAMPLE (p PERCENT)`` / ``(BUCKET x OUT OF y)``: a ``Sample`` of the fraction
+  ``[0, p/100)`` / ``[(x-1)/y, x/y)``; ``(n ROWS)``: a ``Limit``.
+* ``SORT BY``: a Sort within partitions; ``DISTRIBUTE BY``: a hash RepartitionByExpression
+  (``spark.sql.shuffle.partitions``); ``CLUSTER BY c``: both, ascending.
+* Hints: ``REPARTITION(n[, cols])``, ``REPARTITION(cols)``, ``REPARTITION_BY_RANGE``,
+  ``COALESCE(n)`` and ``REBALANCE`` apply to the SELECT's result as the DataFrame methods do;
+  the join hints ``BROADCAST``/``BROADCASTJOIN``/``MAPJOIN``, ``MERGE``/``SHUFFLE_MERGE``/
+  ``MERGEJOIN`` and ``SHUFFLE_HASH`` name relations: a join whose right side is a hinted
+  relation carries the hint (``Join.hint``) and the planner follows it. A hint on the left
+  side of a join, or an unknown hint, is ignored as Spark ignores hints it cannot apply.
+* ``WINDOW w AS (...)``: the named windows the expression converter looks ``OVER w`` up in.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from runtime.sql import types as T
+from runtime.sql.errors import AnalysisException
+from runtime.sql.expressions.base import (
+    Alias, AttributeReference, CaseWhen, Expression, Literal, SortOrder, UnresolvedFunction)
+from runtime.sql.expressions.binding import cast_to
+from runtime.sql.expressions.coercion import common_type
+from runtime.sql.expressions.window_sql import spec_from_sqlglot
+from runtime.sql.formatting.values import format_value
+from runtime.sql.optimizer import fold
+from runtime.sql.plan import logical as L
+
+__all__ = ["Clauses"]
+
+_JOIN_HINTS = {
+    "BROADCAST": "broadcast", "BROADCASTJOIN": "broadcast", "MAPJOIN": "broadcast",
+    "MERGE": "merge", "SHUFFLE_MERGE": "merge", "MERGEJOIN": "merge",
+    "SHUFFLE_HASH": "shuffle_hash", "SHUFFLE_REPLICATE_NL": "shuffle_replicate_nl",
+}
+_OUTER = {"explode": "explode_outer", "posexplode": "posexplode_outer",
+          "inline": "inline_outer"}
+
+
+def _unsupported(what: str) -> AnalysisException:
+    return AnalysisException(
+        f"[UNSUPPORTED_FEATURE] {what} is not supported by spark.sql yet. SQLSTATE: 0A000",
+        errorClass="UNSUPPORTED_FEATURE")
+
+
+class Clauses:
+    # -- WINDOW w AS (...) -----------------------------------------------------------------------
+    def _named_windows(self, sel: Any) -> dict:
+        out: dict = {}
+        for w in sel.args.get("windows") or []:
+            conv = self.converter()
+            conv.named_windows = out  # a window may refine one defined before it
+            out[w.name.lower()] = spec_from_sqlglot(w, conv.convert)
+        return out
+
+    # -- LATERAL VIEW ----------------------------------------------------------------------------
+    def _lateral_views(self, plan: L.LogicalPlan, laterals: list) -> L.LogicalPlan:
+        for lat in laterals:
+            gen = self.expr(lat.this)
+            if not isinstance(gen, UnresolvedFunction):
+                raise _unsupported(f"LATERAL VIEW {lat.this.sql(dialect='spark')}")
+            if lat.args.get("outer"):
+                gen = UnresolvedFunction(_OUTER.get(gen.name, gen.name), gen.children,
+                                         gen.distinct, gen.options)
+            call = self.resolve(gen, plan.output)
+            if not getattr(getattr(call, "spec", None), "generator", False):
+                raise AnalysisException(
+                    f"[UNSUPPORTED_GENERATOR.NOT_GENERATOR] The generator is not supported: "
+                    f"`{gen.name}` is expected to be a generator. However, its class is "
+                    f"{type(call).__name__}, which is not a generator. SQLSTATE: 42K0E",
+                    errorClass="UNSUPPORTED_GENERATOR.NOT_GENERATOR")
+            alias = lat.args.get("alias")
+            table = alias.name if alias is not None else ""
+            names = [c.name for c in (alias.columns if alias is not None else [])]
+            fields = call.dtype.fields
+            if names and len(names) != len(fields):
+                raise AnalysisException(
+                    f"[UDTF_ALIAS_NUMBER_MISMATCH] The number of aliases supplied in the AS "
+                    f"clause does not match the number of columns output by the UDTF. Expected "
+                    f"{len(fields)} aliases, but got {', '.join(names)}. SQLSTATE: 42802",
+                    errorClass="UDTF_ALIAS_NUMBER_MISMATCH")
+            outer = bool(dict(call.options).get("outer"))
+            attrs = tuple(AttributeReference(n, f.dataType, f.nullable or outer,
+                                             qualifier=(table,) if table else ())
+                          for n, f in zip(names or [f.name for f in fields], fields))
+            plan = L.Generate(call, outer, attrs, (plan,))
+        return plan
+
+    # -- PIVOT / UNPIVOT -------------------------------------------------------------------------
+    def _pivots(self, plan: L.LogicalPlan, node: Any) -> L.LogicalPlan:
+        for p in node.args.get("pivots") or []:
+            plan = self._unpivot(plan, p) if p.args.get("unpivot") else self._pivot(plan, p)
+        return plan
+
+    def _pivot(self, plan: L.LogicalPlan, p: Any) -> L.LogicalPlan:
+        from sqlglot import exp
+
+        fields = p.args.get("fields") or []
+        if len(fields) != 1 or not isinstance(fields[0], exp.In):
+            raise _unsupported("PIVOT over several columns")
+        inputs = plan.output
+        pcol = self.resolve(self.expr(fields[0].this), inputs)
+        aggs, names = [], []
+        for a in p.expressions:
+            e = self.resolve(self.expr(a.this if isinstance(a, exp.Alias) else a), inputs)
+            aggs.append(e)
+            names.append(a.alias if isinstance(a, exp.Alias) else e.sql())
+        used = set(pcol.references()).union(*(e.references() for e in aggs))
+        keys = [a for a in inputs if a.expr_id not in used]
+        first = self.an.analyze(L.Aggregate(
+            tuple(keys) + (pcol,),
+            tuple(keys) + (Alias((pcol,), "__pivot_col"),) +
+            tuple(Alias((e,), f"__pivot_{i}") for i, e in enumerate(aggs)), (plan,)))
+        out = first.output
+        k = len(keys)
+        pattr, results = out[k], out[k + 1:]
+        outputs: list[Expression] = list(out[:k])
+        for v in fields[0].expressions:
+            label = v.alias if isinstance(v, exp.PivotAlias) else None
+            lit = fold(self.resolve(self.expr(v.this if label else v), []), self.ctx)
+            if not isinstance(lit, Literal):
+                raise AnalysisException(
+                    f"[NON_LITERAL_PIVOT_VALUES] Literal expressions required for pivot "
+                    f"values, found \"{lit.sql()}\". SQLSTATE: 42K08",
+                    errorClass="NON_LITERAL_PIVOT_VALUES")
+            if label is None:
+                label = "null" if lit.value is None else format_value(lit.value, lit.dtype)
+            for a, n in zip(results, names):
+                pick = CaseWhen((UnresolvedFunction("<=>", (pattr, lit)), a))
+                outputs.append(Alias((UnresolvedFunction(
+                    "first", (pick, Literal(True, T.BooleanType()))),),
+                    label if len(results) == 1 else f"{label}_{n}"))
+        return self.an.analyze(L.Aggregate(tuple(out[:k]), tuple(outputs), (first,)))
+
+    def _unpivot(self, plan: L.LogicalPlan, p: Any) -> L.LogicalPlan:
+        from sqlglot import exp
+
+        fields = p.args.get("fields") or []
+        if len(fields) != 1 or len(p.expressions) != 1:
+            raise _unsupported("UNPIVOT of several value columns")
+        value_name = p.expressions[0].name
+        name_col = fields[0].this.name
+        inputs = plan.output
+        values, labels = [], []
+        for c in fields[0].expressions:
+            label = c.alias if isinstance(c, exp.PivotAlias) else None
+            e = self.resolve(self.expr(c.this if label else c), inputs)
+            values.append(e)
+            labels.append(label or e.name)
+        used = set().union(*(e.references() for e in values))
+        ids = [a for a in inputs if a.expr_id not in used]
+        t = common_type([e.dtype for e in values])
+        if t is None:
+            shown = ", ".join(f'"{e.dtype.simpleString().upper()}" (`{e.sql()}`)'
+                              for e in values)
+            raise AnalysisException(
+                "[UNPIVOT_VALUE_DATA_TYPE_MISMATCH] Unpivot value columns must share a least "
+                f"common type, some types do not: [{shown}]. SQLSTATE: 42K09",
+                errorClass="UNPIVOT_VALUE_DATA_TYPE_MISMATCH")
+        projections = tuple(tuple(ids) + (Literal(n, T.StringType()), cast_to(e, t))
+                            for e, n in zip(values, labels))
+        attrs = tuple(AttributeReference(a.name, a.dtype, a.nullable) for a in ids) + (
+            AttributeReference(name_col, T.StringType(), False),
+            AttributeReference(value_name, t, any(e.nullable for e in values)))
+        out: L.LogicalPlan = L.Expand(projections, attrs, (plan,))  # type: ignore[call-arg]
+        if not p.args.get("include_nulls"):
+            out = self.filter(out, self.resolve(UnresolvedFunction(
+                "isnotnull", (attrs[-1],)), list(attrs)))
+        return out
+
+    # -- TABLESAMPLE -----------------------------------------------------------------------------
+    def _sample(self, plan: L.LogicalPlan, s: Any) -> L.LogicalPlan:
+        def number(key: str) -> float:
+            e = fold(self.resolve(self.expr(s.args[key]), []), self.ctx)
+            if not isinstance(e, Literal) or e.value is None:
+                raise _unsupported(f"TABLESAMPLE {s.sql(dialect='spark')}")
+            return float(e.value)
+
+        seed = random.randrange(2**31)
+        if s.args.get("percent") is not None:
+            p = number("percent")
+            if not 0 <= p <= 100:
+                raise AnalysisException(
+                    f"[_LEGACY_ERROR_TEMP_0064] Sampling fraction ({p / 100}) must be on "
+                    "interval [0, 1]", errorClass="_LEGACY_ERROR_TEMP_0064")
+            return L.Sample(0.0, p / 100, False, seed, (plan,))
+        if s.args.get("size") is not None:
+            return L.Limit(int(number("size")), (plan,))
+        if s.args.get("bucket_numerator") is not None:
+            if s.args.get("bucket_field") is not None:
+                raise _unsupported("TABLESAMPLE (BUCKET x OUT OF y ON col)")
+            x, y = number("bucket_numerator"), number("bucket_denominator")
+            if not 0 < x <= y:
+                raise AnalysisException(
+                    f"[_LEGACY_ERROR_TEMP_0064] Sampling fraction ({x / y}) must be on "
+                    "interval [0, 1]", errorClass="_LEGACY_ERROR_TEMP_0064")
+            return L.Sample((x - 1) / y, x / y, False, seed, (plan,))
+        raise _unsupported(f"TABLESAMPLE {s.sql(dialect='spark')}")
+
+    # -- SORT BY / DISTRIBUTE BY / CLUSTER BY ----------------------------------------------------
+    def _organize(self, plan: L.LogicalPlan, node: Any) -> L.LogicalPlan:
+        cluster = node.args.get("cluster")
+        distribute = node.args.get("distribute")
+        sort = node.args.get("sort")
+        if cluster is not None:
+            keys = [self.resolve(self.expr(c), plan.output) for c in cluster.expressions]
+            plan = L.RepartitionByExpression(tuple(keys), None, (plan,))
+            return self.an.analyze(L.Sort(tuple(SortOrder((k,), True, None) for k in keys),
+                                          False, (plan,)))
+        if distribute is not None:
+            keys = []
+            for d in distribute.expressions:
+                e = self.expr(d)
+                keys.append(self.resolve(e.child if isinstance(e, SortOrder) else e,
+                                         plan.output))
+            plan = L.RepartitionByExpression(tuple(keys), None, (plan,))
+        if sort is not None:
+            orders = [self._order_item(o, plan.output) for o in sort.expressions]
+            plan = self.an.analyze(L.Sort(tuple(orders), False, (plan,)))
+        return plan
+
+    # -- hints -----------------------------------------------------------------------------------
+    def _read_hints(self, sel: Any) -> list:
+        """(NAME, argument nodes) of the SELECT's hints; join hints go to ``join_hints``."""
+        from sqlglot import exp
+
+        hint = sel.args.get("hint")
+        out = []
+        for h in (hint.expressions if hint is not None else []):
+            if isinstance(h, exp.JoinHint):
+                kind = _JOIN_HINTS.get(str(h.this).upper())
+                for t in h.expressions:
+                    if kind is not None:
+                        self.join_hints[t.name.lower()] = kind
+                continue
+            name = h.name if isinstance(h, exp.Anonymous) else h.sql_name()
+            args = list(h.expressions) if isinstance(h, exp.Anonymous) else \
+                [v for k in h.arg_types for v in (h.args.get(k) if isinstance(
+                    h.args.get(k), list) else [h.args.get(k)]) if v is not None]
+            out.append((str(name).upper(), args))
+        return out
+
+    def _partition_hints(self, plan: L.LogicalPlan, hints: list) -> L.LogicalPlan:
+        for name, args in hints:
+            if name not in ("REPARTITION", "COALESCE", "REPARTITION_BY_RANGE", "REBALANCE"):
+                continue
+            vals = [self.expr(a) for a in args]
+            n = None
+            if vals and isinstance(vals[0], Literal) and isinstance(vals[0].value, int):
+                n = vals.pop(0).value
+            keys = [self.resolve(v, plan.output) for v in vals]
+            if name == "COALESCE" and n is not None:
+                plan = L.Coalesce(n, (plan,))
+            elif name == "REPARTITION" and keys:
+                plan = L.RepartitionByExpression(tuple(keys), n, (plan,))
+            elif name == "REPARTITION" and n is not None:
+                plan = L.Repartition(n, True, (plan,))
+            elif name == "REPARTITION_BY_RANGE" and keys:
+                plan = L.RepartitionByExpression(tuple(
+                    k if isinstance(k, SortOrder) else SortOrder((k,), True, None)
+                    for k in keys), n, (plan,))
+        return plan
+
+    def _join_hint(self, right: L.LogicalPlan) -> str | None:
+        """The join hint naming the relation ``right`` reads (through filters)."""
+        node = right
+        while isinstance(node, (L.Filter, L.Project)) and node.children:
+            node = node.children[0]
+        if isinstance(node, L.SubqueryAlias):
+            return self.join_hints.get(node.alias.lower())
+        return None
