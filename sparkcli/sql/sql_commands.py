@@ -18,6 +18,7 @@ from runtime.sql import types as T
 from runtime.sql.errors import AnalysisException
 from runtime.sql.expressions.registry import FUNCTIONS, _load_all, lookup
 from runtime.sql.formatting.explain import explain_string
+from runtime.sql.formatting.function_docs import describe
 from runtime.sql.plan.logical import InMemoryRelation, UnresolvedRelation
 from runtime.sql.sqltext.binder import QueryBinder
 from runtime.sql.sqltext.parsing import parse_statement
@@ -315,10 +316,12 @@ def _describe(session: Any, tree: Any, text: str, args: Any, frames: dict) -> An
     kind = str(tree.args.get("kind") or "").upper()
     if kind == "FUNCTION":
         name = tree.this.name
-        spec = lookup(name)
-        rows = [(f"Function: {name}",), (f"Class: {spec.name}",),
-                (f"Usage: {name}(...)",)]
-        return _result(session, rows, "function_desc STRING")
+        spec = lookup(name)  # an unknown name raises UNRESOLVED_ROUTINE
+        extended = str(tree.args.get("style") or "").upper() == "EXTENDED" or \
+            bool(re.search(r"(?i)\bFUNCTION\s+EXTENDED\b", text))
+        doc = describe(name, extended) or [f"Function: {name}", f"Class: {spec.name}",
+                                           f"Usage: {name}(...)"]
+        return _result(session, [(r,) for r in doc], "function_desc STRING")
     parts = [p.name for p in tree.this.parts]
     df = session.table(".".join(parts))
     rows = [(f.name, f.dataType.simpleString(), None) for f in df.schema.fields]

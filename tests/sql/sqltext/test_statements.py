@@ -118,3 +118,16 @@ def test_databases(views):
     assert e.value.getErrorClass() == "SCHEMA_NOT_EMPTY"
     spark.sql("DROP DATABASE sales CASCADE")
     assert ("sales",) not in rows(spark.sql("SHOW DATABASES"))
+
+
+def test_describe_function_prints_sparks_usage(spark):
+    """DESCRIBE FUNCTION [EXTENDED]: Spark 4.3's rows (runtime/sql/formatting/function_docs)."""
+    rows = [r[0] for r in spark.sql("DESCRIBE FUNCTION upper").collect()]
+    assert rows == ["Function: upper", "Class: org.apache.spark.sql.catalyst.expressions.Upper",
+                    "Usage: upper(str) - Returns `str` with all characters changed to "
+                    "uppercase."]
+    rows = [r[0] for r in spark.sql("DESCRIBE FUNCTION EXTENDED abs").collect()]
+    assert rows[2] == "Usage: abs(expr) - Returns the absolute value of the numeric or " \
+        "interval value."
+    assert rows[3].startswith("Extended Usage:\n    Arguments:\n      * expr - The numeric")
+    assert "> SELECT abs(-1);\n       1\n" in rows[3]
