@@ -64,7 +64,61 @@ def evaluate(expr: Expression, batch: Any, positions: dict[int, int], ectx: Eval
     raise TypeError(f"cannot evaluate {type(expr).__name__}: {expr.sql()}")
 
 
+def _deterministic(expr: Expression) -> bool:
+    return getattr(expr, "deterministic", True) and all(_deterministic(c) for c in expr.children)
+
+
 def _case_when(expr: CaseWhen, batch: Any, positions: dict[int, int], ectx: EvalContext):
+    """As Spark: a branch's value is evaluated only on the rows that reach it (the rows its
+    condition holds for and no earlier one did), and a condition only on the rows no earlier
+    condition took, so ``CASE WHEN d <> 0 THEN x / d END`` never divides by zero. A CASE with
+    a non-deterministic part (rand, monotonically_increasing_id: they depend on the row's
+    position in the batch) is evaluated on whole columns instead."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not _deterministic(expr):
+        return _case_when_whole(expr, batch, positions, ectx)
+    n = batch.num_rows
+    target = to_arrow(expr.dtype)
+    rows = np.arange(n)   # the batch rows still unmatched, and their sub-batch
+    rest = batch
+    pieces: list[tuple[Any, Any]] = []  # (batch rows, their values)
+
+    def values(e: Expression, part: Any):
+        v = materialize(evaluate(e, part, positions, ectx), part.num_rows)
+        return v.cast(target) if v.type != target else v
+
+    for cond, value in expr.branches:
+        if not len(rows):
+            break
+        c = materialize(evaluate(cond, rest, positions, ectx), rest.num_rows)
+        c = pc.fill_null(c, False).to_numpy(zero_copy_only=False)
+        if not c.any():
+            continue
+        if c.all():
+            pieces.append((rows, values(value, rest)))
+            rows = rows[:0]
+            break
+        pieces.append((rows[c], values(value, rest.filter(pa.array(c)))))
+        rows, rest = rows[~c], rest.filter(pa.array(~c))
+    if len(rows) and expr.has_else:
+        pieces.append((rows, values(expr.else_value, rest)))  # type: ignore[arg-type]
+    if len(pieces) == 1 and len(pieces[0][0]) == n:
+        return pieces[0][1]
+    # scatter: row i takes its value from the concatenated pieces, or the trailing NULL
+    stacked = pa.concat_arrays([v for _, v in pieces] + [pa.nulls(1, type=target)])
+    index = np.full(n, len(stacked) - 1, dtype=np.int64)
+    offset = 0
+    for at, v in pieces:
+        index[at] = np.arange(offset, offset + len(v))
+        offset += len(v)
+    return stacked.take(pa.array(index))
+
+
+def _case_when_whole(expr: CaseWhen, batch: Any, positions: dict[int, int],
+                     ectx: EvalContext):
     import pyarrow as pa
     import pyarrow.compute as pc
 
