@@ -32,7 +32,6 @@ number of partitions and where each partition ran last).
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, Iterator
 
 from runtime.sql import types as T
@@ -44,7 +43,7 @@ from runtime.sql.expressions.aggregates import MERGE, decomposable
 from runtime.sql.expressions.base import Alias, AttributeReference
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan import logical as L
-from runtime.sql.streaming.state_rdd import info_of, run_stateful, with_info
+from runtime.sql.streaming.state_rdd import StatefulOperator, info_of, run_stateful, with_info
 from runtime.sql.streaming.state_store import (
     PROVIDERS, StateStoreConf, StateStoreId)
 
@@ -88,7 +87,7 @@ def event_time_key(agg: L.Aggregate, event_time_ids: set[int]) -> int | None:
     return None
 
 
-class StatefulAggregate:
+class StatefulAggregate(StatefulOperator):
     """The driver's side of one streaming aggregation (see the module doc)."""
 
     operator_name = "stateStoreSave"  # its name in the progress' stateOperators
@@ -109,26 +108,12 @@ class StatefulAggregate:
         self.final = HashAggregateExec(list(agg.groupings), list(agg.aggregates),
                                        (LocalTableScanExec(self.partial_attrs, [[]]),), "final")
         self.schema = schema_of(self.partial_attrs)
-        self.state_dir = state_dir
-        self.num_partitions = num_partitions
-        self.conf = conf
-        self.version = 0  # the state version the next batch starts from
-        self.run_id = str(uuid.uuid4())
-        self.locations: dict[int, str] = {}  # state partition -> executor of its last task
-        self.metrics: dict[str, int] = {}
+        self._init_state(state_dir, num_partitions, conf)
 
     @property
     def has_watermark(self) -> bool:
         return self.wm_key is not None
 
-    @property
-    def partitions(self) -> int:
-        """State partitions: one for a global aggregate (Spark's AllTuples)."""
-        return self.num_partitions if self.key_count else 1
-
-    def load(self, version: int) -> None:
-        """The next batch starts from state ``version``."""
-        self.version = version
 
     # -- one batch ----------------------------------------------------------------------------
     def run(self, child_physical: Any, runner: Any, mode: str, watermark_ms: int,

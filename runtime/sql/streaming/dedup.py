@@ -31,7 +31,6 @@ numRowsUpdated (keys added), numRowsRemoved (keys evicted), numRowsDroppedByWate
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, Iterator
 
 from runtime.sql import types as T
@@ -41,7 +40,7 @@ from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan import logical as L
 from runtime.sql.streaming.aggregation import _derived
 from runtime.sql.streaming.relation import DeduplicateWithinWatermark
-from runtime.sql.streaming.state_rdd import info_of, run_stateful, with_info
+from runtime.sql.streaming.state_rdd import StatefulOperator, info_of, run_stateful, with_info
 from runtime.sql.streaming.state_store import (
     PROVIDERS, StateStoreConf, StateStoreId)
 
@@ -57,7 +56,7 @@ def dedup_keys(node: L.LogicalPlan) -> list[AttributeReference]:
     return list(node.keys)  # type: ignore[attr-defined]
 
 
-class StatefulDeduplicate:
+class StatefulDeduplicate(StatefulOperator):
     """The driver's side of one streaming deduplication (see the module doc)."""
 
     def __init__(self, op_id: int, node: L.LogicalPlan, watermarks: list, state_dir: str,
@@ -94,25 +93,12 @@ class StatefulDeduplicate:
         self.key_count = len(keys)
         self.schema = pa.schema(fields)
         self.input_schema = schema_of(child_out)
-        self.state_dir = state_dir
-        self.num_partitions = num_partitions
-        self.conf = conf
-        self.version = 0  # the state version the next batch starts from
-        self.run_id = str(uuid.uuid4())
-        self.locations: dict[int, str] = {}  # state partition -> executor of its last task
-        self.metrics: dict[str, int] = {}
+        self._init_state(state_dir, num_partitions, conf)
 
     @property
     def has_watermark(self) -> bool:
         return self.event_col is not None
 
-    @property
-    def partitions(self) -> int:
-        return self.num_partitions if self.key_count else 1
-
-    def load(self, version: int) -> None:
-        """The next batch starts from state ``version``."""
-        self.version = version
 
     def unload(self) -> None:
         """Forget this process's providers of the operator (the query stopped)."""

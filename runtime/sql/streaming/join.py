@@ -33,7 +33,6 @@ watermarks, Spark's default multipleWatermarkPolicy).
 from __future__ import annotations
 
 import os
-import uuid
 from typing import Any, Iterator
 
 from runtime.sql import types as T
@@ -47,7 +46,7 @@ from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan import logical as L
 from runtime.sql.streaming.aggregation import _derived
 from runtime.sql.streaming.dedup import total_metrics
-from runtime.sql.streaming.state_rdd import run_stateful, with_info
+from runtime.sql.streaming.state_rdd import StatefulOperator, run_stateful, with_info
 from runtime.sql.streaming.state_store import PROVIDERS, StateStoreConf, StateStoreId
 
 __all__ = ["JoinStateUpdate", "StatefulStreamJoin", "range_bounds"]
@@ -142,7 +141,7 @@ def _event_column(plan: L.LogicalPlan, watermarks: list) -> int | None:
 
 
 # -- the operator ------------------------------------------------------------------------------
-class StatefulStreamJoin:
+class StatefulStreamJoin(StatefulOperator):
     """The driver's side of one stream-stream join (see the module doc)."""
 
     operator_name = "symmetricHashJoin"
@@ -186,13 +185,7 @@ class StatefulStreamJoin:
         meta = [pa.field("__uid", pa.int64()), pa.field("__matched", pa.bool_())]
         self.left_schema = pa.schema(meta + key_fields + list(schema_of(left)))
         self.right_schema = pa.schema(meta + key_fields + list(schema_of(right)))
-        self.state_dir = state_dir
-        self.num_partitions = num_partitions
-        self.conf = conf
-        self.version = 0
-        self.run_id = str(uuid.uuid4())
-        self.locations: dict[int, str] = {}
-        self.metrics: dict[str, int] = {}
+        self._init_state(state_dir, num_partitions, conf)
         self.input_attrs: list = []
 
     @property
@@ -210,13 +203,6 @@ class StatefulStreamJoin:
         for side, sch in (("left", self.left_schema), ("right", self.right_schema)):
             fields += [f.with_name(f"{side}.{f.name}") for f in list(sch)[1:]]
         return pa.schema(fields)
-
-    @property
-    def partitions(self) -> int:
-        return self.num_partitions
-
-    def load(self, version: int) -> None:
-        self.version = version
 
     def unload(self) -> None:
         PROVIDERS.unload(os.path.join(self.state_dir, "left"))

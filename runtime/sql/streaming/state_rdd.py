@@ -25,6 +25,7 @@ over the input split by the same partitioner.
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any, Callable, Iterator
 
 from runtime.dataformat import ARROW
@@ -41,6 +42,32 @@ __all__ = ["StateStoreRDD", "info_of", "run_stateful", "with_info"]
 
 _INFO = b"state_store.info"
 DRIVER = "driver"
+
+
+class StatefulOperator:
+    """What every stateful operator of a query keeps between batches: where its state lives,
+    how many state partitions it has, the version the next batch starts from, where each
+    partition's last task ran (the next one prefers that executor) and its progress metrics."""
+
+    key_count: int
+
+    def _init_state(self, state_dir: str, num_partitions: int, conf: Any) -> None:
+        self.state_dir = state_dir
+        self.num_partitions = num_partitions
+        self.conf = conf
+        self.version = 0  # the state version the next batch starts from
+        self.run_id = str(uuid.uuid4())
+        self.locations: dict[int, str] = {}  # state partition -> executor of its last task
+        self.metrics: dict[str, int] = {}
+
+    @property
+    def partitions(self) -> int:
+        """State partitions: one for a keyless operator (Spark's AllTuples)."""
+        return self.num_partitions if self.key_count else 1
+
+    def load(self, version: int) -> None:
+        """The next batch starts from state ``version``."""
+        self.version = version
 
 
 def with_info(table: Any, executor_id: str, metrics: dict) -> Any:
