@@ -47,7 +47,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datagen
 from cluster import Cluster, ClusterError, standalone
-from measure import HAVE_PROC, Run, measure
+from measure import HAVE_PROC, Run, compile_packages, measure
 
 BENCH = Path(__file__).resolve().parent
 WORKLOADS_DIR = BENCH / "workloads"
@@ -420,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.runs < 1:
         p.error("--runs must be >= 1")
 
+    compile_packages(BENCH.parent / "sparkcli", BENCH.parent / "runtime")
     notes = []
     pyspark_py = None
     if "pyspark" in compare:

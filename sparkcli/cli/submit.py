@@ -53,7 +53,7 @@ def submit(ctx: click.Context, app: str, app_args: tuple[str, ...], **options: o
     if app is None and not request:
         raise click.UsageError("Missing argument 'APP.py'.")
     if not request:
-        opt.start_executor_zygote(options.get("master"))  # type: ignore[arg-type]
+        opt.start_executor_zygote(options.get("master"), app)  # type: ignore[arg-type]
     # the code behind the command, after the zygote started (see docs/architecture.md)
     from sparkcli.cli.submission import ConfigError, SubmitArgs, SubmitError, run
 

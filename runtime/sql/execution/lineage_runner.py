@@ -25,6 +25,7 @@ through :class:`JobHooks`; nothing here knows the API package.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
@@ -131,6 +132,34 @@ class ExprPartitioner:
         return self.inner.partition_ids(self._keys(batch), num_partitions)
 
 
+def _collector(plan: P.PhysicalPlan) -> Callable[[Iterator], Any]:
+    """The task function that brings one partition of ``plan`` to the driver as a Table."""
+    schema = schema_of(plan.output)
+
+    def collect(it: Iterator) -> Any:
+        import pyarrow as pa
+
+        batches = [b for b in it if b.num_rows or b.num_columns == 0]
+        # a union's partitions come with the names of the child they are from
+        batches = [b if b.schema.names == schema.names else b.rename_columns(schema.names)
+                   for b in batches]
+        return pa.Table.from_batches(batches, schema=schema) if batches \
+            else schema.empty_table()
+
+    return collect
+
+
+def _collect_limit(plan: P.PhysicalPlan) -> bool:
+    """A GlobalLimit (no offset) over the single-partition exchange of a LocalLimit: the
+    planner's form of a limit, which Spark runs as CollectLimitExec at the top of a query."""
+    if plan.node_name() != "GlobalLimit" or getattr(plan, "offset", 0):
+        return False
+    ex = plan.children[0]
+    return (ex.kind == "exchange" and isinstance(ex.partitioning, SinglePartition)  # type: ignore
+            and isinstance(ex.children[0], P.LocalLimitExec)
+            and ex.children[0].node_name() == "LocalLimit")
+
+
 def _sample_keys(batches: Iterator, exprs: list, positions: dict, ansi: bool, tz: str) -> Any:
     import pyarrow as pa
 
@@ -171,21 +200,35 @@ class LineageRunner:
 
     # -- results --------------------------------------------------------------------------------
     def partitions(self, plan: P.PhysicalPlan) -> list[list[Any]]:
-        node = self.build(plan)
-        schema = schema_of(plan.output)
-
-        def collect(it: Iterator) -> Any:
-            import pyarrow as pa
-
-            batches = [b for b in it if b.num_rows or b.num_columns == 0]
-            # a union's partitions come with the names of the child they are from
-            batches = [b if b.schema.names == schema.names else b.rename_columns(schema.names)
-                       for b in batches]
-            return pa.Table.from_batches(batches, schema=schema) if batches \
-                else schema.empty_table()
-
-        tables = self.hooks.run_job(node, collect, None)
+        if _collect_limit(plan):
+            return [self._take(plan)]
+        tables = self.hooks.run_job(self.build(plan), _collector(plan), None)
         return [t.to_batches() if t.num_rows else [] for t in tables]
+
+    def _take(self, plan: P.PhysicalPlan) -> list[Any]:
+        """A limit at the top of a query (show, take, head, first, limit().collect()) runs as
+        Spark's CollectLimitExec.executeTake: no exchange, but jobs over more and more of
+        the partitions below it: the first ``spark.sql.limit.initialNumPartitions`` (1), then
+        up to ``spark.sql.limit.scaleUpFactor`` (4) times as many as were scanned, fewer when
+        the rows so far tell how many are still needed; the limit then applies to the rows
+        got. ``spark.range(10).show()`` runs one task, a show() of a big scan a few."""
+        local = plan.children[0].children[0]
+        node, collect = self.build(local), _collector(local)
+        n, total = plan.n, node.num_partitions  # type: ignore[attr-defined]
+        rows, scanned, got = 0, 0, []
+        while rows < n and scanned < total:
+            if scanned == 0:
+                k = 1
+            elif rows == 0:
+                k = scanned * 4
+            else:
+                k = min(math.ceil(1.5 * (n - rows) * scanned / rows), scanned * 4)
+            parts = list(range(scanned, min(scanned + max(k, 1), total)))
+            for t in self.hooks.run_job(node, collect, parts):
+                got.extend(t.to_batches() if t.num_rows else [])
+                rows += t.num_rows
+            scanned += len(parts)
+        return list(plan.run(0, iter(got), EvalContext(self.ansi, self.tz, 0)))
 
     def _collect_all(self, plan: P.PhysicalPlan) -> list:
         return [b for p in self.partitions(plan) for b in p]
