@@ -51,6 +51,7 @@ from typing import Any, Callable
 from runtime.deploy.common import stop_process
 from runtime.deploy.states import DriverState
 from runtime.deploy.work_dir import SAFE_ID
+from runtime.protocol.deploy import DriverStateChanged, LaunchDriver
 from runtime.rpc import auth
 
 log = logging.getLogger("Worker")
@@ -71,16 +72,16 @@ class DriverRunner:
     killed: bool = False
 
     @classmethod
-    def prepare(cls, msg: dict, work_dir: str, master_url: str,
+    def prepare(cls, msg: LaunchDriver, work_dir: str, master_url: str,
                 program_argv: tuple[str, ...]) -> DriverRunner | None:
-        """A runner for the ``launch_driver`` order ``msg``, its files written under
+        """A runner for the :class:`LaunchDriver` order ``msg``, its files written under
         ``work_dir``; None when the driver id cannot be a directory name."""
-        driver_id = str(msg["driver_id"])
+        driver_id = str(msg.driver_id)
         if not SAFE_ID.match(driver_id):
             return None
         ddir = os.path.join(work_dir, driver_id)
         os.makedirs(ddir, exist_ok=True)
-        files = dict(msg.get("files") or {})
+        files = dict(msg.files or {})
         for name, data in files.items():
             base = os.path.basename(str(name))
             if base and base not in (".", ".."):
@@ -91,20 +92,21 @@ class DriverRunner:
             return ",".join(os.path.join(ddir, os.path.basename(str(n))) for n in names)
 
         cmd = [*program_argv, "submit", "--master", master_url, "--deploy-mode", "client"]
-        for k, v in (msg.get("conf") or {}).items():
+        for k, v in (msg.conf or {}).items():
             if k not in ("spark.master", "spark.submit.deployMode", "spark.submit.pyFiles",
                          "spark.files", "spark.authenticate.secret"):
                 cmd += ["--conf", f"{k}={v}"]
-        if msg.get("py_files"):
-            cmd += ["--py-files", local(msg["py_files"])]
-        if msg.get("data_files"):
-            cmd += ["--files", local(msg["data_files"])]
-        cmd.append(os.path.join(ddir, os.path.basename(str(msg["app"]))))
-        cmd += [str(a) for a in msg.get("args") or ()]
-        return cls(driver_id, str(msg["app"]), ddir, int(msg.get("cores") or 1),
-                   int(msg.get("memory") or 0), bool(msg.get("supervise")), cmd)
+        if msg.py_files:
+            cmd += ["--py-files", local(msg.py_files)]
+        if msg.data_files:
+            cmd += ["--files", local(msg.data_files)]
+        cmd.append(os.path.join(ddir, os.path.basename(str(msg.app))))
+        cmd += [str(a) for a in msg.args or ()]
+        return cls(driver_id, str(msg.app), ddir, int(msg.cores or 1),
+                   int(msg.memory or 0), bool(msg.supervise), cmd)
 
-    def run(self, worker_dir: str, secret: bytes | None, report: Callable[[dict], Any],
+    def run(self, worker_dir: str, secret: bytes | None,
+            report: Callable[[DriverStateChanged], Any],
             stopped: threading.Event) -> tuple[DriverState, int | None, str]:
         """Run the driver, relaunching it under supervise, until it ends for good; returns
         (state, exit code, message)."""
@@ -124,8 +126,7 @@ class DriverRunner:
                                                  cwd=self.work_dir, close_fds=True)
             except OSError as e:
                 return DriverState.ERROR, None, str(e)
-            report({"op": "driver_state", "driver_id": self.id,
-                    "state": DriverState.RUNNING.value})
+            report(DriverStateChanged(self.id, DriverState.RUNNING))
             code = self.proc.wait()
             self.exit_code = code
             if self.killed:
@@ -137,9 +138,7 @@ class DriverRunner:
             log.info("Driver %s exited with code %d; relaunching in %.0f s (supervise)",
                      self.id, code, backoff)
             self.state = DriverState.RELAUNCHING
-            report({"op": "driver_state", "driver_id": self.id,
-                    "state": DriverState.RELAUNCHING.value,
-                    "exit_code": code})
+            report(DriverStateChanged(self.id, DriverState.RELAUNCHING, code))
             if stopped.wait(backoff) or self.killed:
                 return DriverState.KILLED, code, "killed"
             backoff = min(backoff * 2, 60.0)

@@ -5,10 +5,9 @@ events in, messages out; its docstring describes the state, the scheduling and t
 rules). This module is the I/O around it, as the style guide's items 2 and 9 ask:
 
 * :class:`Master` is a :class:`~runtime.rpc.server.FrameServer` whose handlers (one per
-  ``op``: register_worker, heartbeat, executor_state, driver_state, register_app,
-  unregister_app, executor_registered, submit_driver, kill_driver, driver_status, state,
-  ping) call the state under one lock and deliver the returned messages on the workers' and
-  drivers' connections (:meth:`Master._deliver`, which also saves a recovery snapshot);
+  message class of runtime.protocol.deploy that a worker, a driver or a submission client
+  sends) call the state under one lock and deliver the returned messages on the workers'
+  and drivers' connections (:meth:`Master._deliver`, which also saves a recovery snapshot);
 * a timer thread checks heartbeats (spark.worker.timeout) and ends recovery;
 * a closed connection is an event too: a worker's means the worker is lost, a driver's
   that its application is FINISHED;
@@ -39,8 +38,32 @@ from runtime.deploy.common import (
     warn_if_exposed,
 )
 from runtime.deploy.master_json import master_json
-from runtime.deploy.master_state import MasterState
+from runtime.deploy.master_state import MasterState, Peer
 from runtime.deploy.states import AppState, MasterStatus, WorkerState
+from runtime.protocol.deploy import (
+    ApplicationUnregistered,
+    AppUiBound,
+    DriverStateChanged,
+    DriverStatusResponse,
+    ExecutorRegistered,
+    ExecutorStateChanged,
+    Heartbeat,
+    KillDriverResponse,
+    MasterStateResponse,
+    Ping,
+    Pong,
+    RegisterApplication,
+    RegisteredApplication,
+    RegisteredWorker,
+    RegisterWorker,
+    RegisterWorkerFailed,
+    RequestDriverStatus,
+    RequestKillDriver,
+    RequestMasterState,
+    RequestSubmitDriver,
+    SubmitDriverResponse,
+    UnregisterApplication,
+)
 from runtime.rpc import auth
 from runtime.rpc.server import Connection, FrameServer
 
@@ -81,14 +104,16 @@ class Master:
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
         handlers = {
-            "register_worker": self._on_register_worker, "heartbeat": self._on_heartbeat,
-            "executor_state": self._on_executor_state, "driver_state": self._on_driver_state,
-            "register_app": self._on_register_app, "unregister_app": self._on_unregister_app,
-            "app_ui": self._on_app_ui,
-            "executor_registered": self._on_executor_registered,
-            "submit_driver": self._on_submit_driver, "kill_driver": self._on_kill_driver,
-            "driver_status": self._on_driver_status, "state": self._on_state,
-            "ping": lambda conn, msg: {"op": "pong"},
+            RegisterWorker: self._on_register_worker, Heartbeat: self._on_heartbeat,
+            ExecutorStateChanged: self._on_executor_state,
+            DriverStateChanged: self._on_driver_state,
+            RegisterApplication: self._on_register_app,
+            UnregisterApplication: self._on_unregister_app, AppUiBound: self._on_app_ui,
+            ExecutorRegistered: self._on_executor_registered,
+            RequestSubmitDriver: self._on_submit_driver,
+            RequestKillDriver: self._on_kill_driver,
+            RequestDriverStatus: self._on_driver_status, RequestMasterState: self._on_state,
+            Ping: lambda conn, msg: Pong(),
         }
         max_frame = self.conf.get_int("spark.rpc.message.maxSize", 128) << 20
         try:
@@ -129,9 +154,9 @@ class Master:
         self.ui = None
 
     # -- plumbing ----------------------------------------------------------------------------------
-    def _deliver(self, messages: list[tuple]) -> None:
+    def _deliver(self, messages: list) -> None:
         for kind, target, msg in messages:
-            conn = (self.worker_conns if kind == "worker" else self.app_conns).get(target)
+            conn = (self.worker_conns if kind == Peer.WORKER else self.app_conns).get(target)
             if conn is not None:
                 conn.send(msg)
         if isinstance(self.persistence, recovery.FileSystemPersistence):
@@ -166,45 +191,38 @@ class Master:
                 self._deliver(self.state.app_finished(app_id, AppState.FINISHED, time.time()))
 
     # -- handlers (reader threads) -------------------------------------------------------------------
-    def _on_register_worker(self, conn: Connection, msg: dict) -> dict | None:
+    def _on_register_worker(self, conn: Connection, msg: RegisterWorker) -> None:
         with self.lock:
             if self.state.status not in (MasterStatus.ALIVE, MasterStatus.RECOVERING):
-                return {"op": "register_failed", "message": "master is not ready"}
-            info = {k: msg[k] for k in ("id", "host", "port", "cores", "memory")}
-            info.update({k: msg.get(k) for k in ("webui", "work_dir", "executors", "drivers")})
-            old = self.worker_conns.get(info["id"])
-            conn.info["worker_id"] = info["id"]
-            self.worker_conns[info["id"]] = conn
+                conn.send(RegisterWorkerFailed("master is not ready"))
+                return
+            old = self.worker_conns.get(msg.id)
+            conn.info["worker_id"] = msg.id
+            self.worker_conns[msg.id] = conn
             if old is not None and old is not conn:
                 old.info.pop("worker_id", None)
                 old.close()
-            conn.send({"op": "registered", "master_url": self.url,
-                       "master_webui": self.webui_url})
-            self._deliver(self.state.register_worker(info, time.time()))
-        return None
+            conn.send(RegisteredWorker(self.url, self.webui_url))
+            self._deliver(self.state.register_worker(msg, time.time()))
 
-    def _on_heartbeat(self, conn: Connection, msg: dict) -> dict | None:
+    def _on_heartbeat(self, conn: Connection, msg: Heartbeat) -> None:
         with self.lock:
-            out = self.state.heartbeat(str(msg["id"]), time.time())
+            out = self.state.heartbeat(str(msg.id), time.time())
             if out:
-                conn.send(out[0][2])
-        return None
+                conn.send(out[0].msg)
 
-    def _on_executor_state(self, conn: Connection, msg: dict) -> dict | None:
+    def _on_executor_state(self, conn: Connection, msg: ExecutorStateChanged) -> None:
         with self.lock:
             self._deliver(self.state.executor_state(
-                str(msg["app_id"]), int(msg["exec_id"]), str(msg["state"]),
-                msg.get("exit_code"), str(msg.get("message") or "")))
-        return None
+                str(msg.app_id), int(msg.exec_id), str(msg.state), msg.exit_code,
+                str(msg.message or "")))
 
-    def _on_driver_state(self, conn: Connection, msg: dict) -> dict | None:
+    def _on_driver_state(self, conn: Connection, msg: DriverStateChanged) -> None:
         with self.lock:
-            self._deliver(self.state.driver_state(str(msg["driver_id"]), str(msg["state"]),
-                                                  msg.get("exit_code"),
-                                                  str(msg.get("message") or "")))
-        return None
+            self._deliver(self.state.driver_state(str(msg.driver_id), str(msg.state),
+                                                  msg.exit_code, str(msg.message or "")))
 
-    def _on_register_app(self, conn: Connection, msg: dict) -> dict | None:
+    def _on_register_app(self, conn: Connection, msg: RegisterApplication) -> None:
         with self.lock:
             app_id, out = self.state.register_app(msg, time.time())
             conn.info["app_id"] = app_id
@@ -213,63 +231,61 @@ class Master:
             if old is not None and old is not conn:
                 old.info.pop("app_id", None)
                 old.close()
-            conn.send({"op": "registered_app", "app_id": app_id, "master_url": self.url,
-                       "master_webui": self.webui_url})
+            conn.send(RegisteredApplication(app_id, self.url, self.webui_url))
             self._deliver(out)
-        return None
 
-    def _on_app_ui(self, conn: Connection, msg: dict) -> dict | None:
+    def _on_app_ui(self, conn: Connection, msg: AppUiBound) -> None:
         app_id = conn.info.get("app_id")
         if app_id:
             with self.lock:
-                self.state.app_ui(app_id, str(msg.get("url") or ""))
-        return None
+                self.state.app_ui(app_id, str(msg.url or ""))
 
-    def _on_unregister_app(self, conn: Connection, msg: dict) -> dict | None:
+    def _on_unregister_app(self, conn: Connection,
+                           msg: UnregisterApplication) -> ApplicationUnregistered:
         with self.lock:
             app_id = conn.info.pop("app_id", None)
             if app_id:
                 self.app_conns.pop(app_id, None)
-                self._deliver(self.state.app_finished(app_id, str(msg.get("state")
-                                                                  or "FINISHED"), time.time()))
-        return {"op": "unregistered"}
+                self._deliver(self.state.app_finished(app_id, str(msg.state or "FINISHED"),
+                                                      time.time()))
+        return ApplicationUnregistered()
 
-    def _on_executor_registered(self, conn: Connection, msg: dict) -> dict | None:
+    def _on_executor_registered(self, conn: Connection, msg: ExecutorRegistered) -> None:
         app_id = conn.info.get("app_id")
         if app_id:
             with self.lock:
-                self.state.executor_registered(app_id, int(msg["exec_id"]))
-        return None
+                self.state.executor_registered(app_id, int(msg.exec_id))
 
-    def _on_submit_driver(self, conn: Connection, msg: dict) -> dict | None:
+    def _on_submit_driver(self, conn: Connection,
+                          msg: RequestSubmitDriver) -> SubmitDriverResponse:
         with self.lock:
             if self.state.status != MasterStatus.ALIVE:
-                return {"op": "submit_failed", "message": f"master is {self.state.status}"}
+                return SubmitDriverResponse(False, f"master is {self.state.status}")
             driver_id, out = self.state.submit_driver(msg, time.time())
             self._deliver(out)
             d = self.state.drivers[driver_id]
-            return {"op": "submitted", "driver_id": driver_id, "state": d.state.value,
-                    "message": f"Driver successfully submitted as {driver_id}"}
+            return SubmitDriverResponse(True, f"Driver successfully submitted as {driver_id}",
+                                        driver_id, d.state.value)
 
-    def _on_kill_driver(self, conn: Connection, msg: dict) -> dict | None:
+    def _on_kill_driver(self, conn: Connection, msg: RequestKillDriver) -> KillDriverResponse:
         with self.lock:
-            ok, message, out = self.state.kill_driver(str(msg["driver_id"]))
+            ok, message, out = self.state.kill_driver(str(msg.driver_id))
             self._deliver(out)
-        return {"op": "killed", "success": ok, "message": message}
+        return KillDriverResponse(str(msg.driver_id), ok, message)
 
-    def _on_driver_status(self, conn: Connection, msg: dict) -> dict | None:
+    def _on_driver_status(self, conn: Connection,
+                          msg: RequestDriverStatus) -> DriverStatusResponse:
         with self.lock:
-            d = self.state.drivers.get(str(msg["driver_id"]))
+            d = self.state.drivers.get(str(msg.driver_id))
             if d is None:
-                return {"op": "driver_status", "found": False}
+                return DriverStatusResponse(False)
             w = self.state.workers.get(d.worker_id or "")
-            return {"op": "driver_status", "found": True, "state": d.state.value,
-                    "worker_id": d.worker_id, "worker_host": w.host if w else None,
-                    "worker_webui": w.webui if w else None,
-                    "exit_code": d.exit_code, "message": d.message}
+            return DriverStatusResponse(True, d.state.value, d.worker_id,
+                                        w.host if w else None, w.webui if w else None,
+                                        d.exit_code, d.message)
 
-    def _on_state(self, conn: Connection, msg: dict) -> dict | None:
-        return {"op": "state", "state": self.json()}
+    def _on_state(self, conn: Connection, msg: RequestMasterState) -> MasterStateResponse:
+        return MasterStateResponse(self.json())
 
     def json(self) -> dict:
         with self.lock:

@@ -12,14 +12,8 @@ from __future__ import annotations
 
 import time
 
-from runtime.deploy.master_state import (
-    FINISHED_STATES,
-    AppInfo,
-    DriverInfo,
-    ExecutorInfo,
-    MasterState,
-    WorkerInfo,
-)
+from runtime.deploy.master_info import AppInfo, DriverInfo, ExecutorInfo, WorkerInfo
+from runtime.deploy.master_state import FINISHED_STATES, MasterState
 
 
 def master_json(state: MasterState, url: str) -> dict:

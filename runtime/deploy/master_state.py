@@ -2,9 +2,10 @@
 which executors. Pure (style guide item 2): no sockets, processes or threads.
 
 Every event (a worker registers, an executor exits, an application registers...) is a method
-of :class:`MasterState` that updates the state and returns a list of *messages*
-``(kind, target, msg)``: ``("worker", worker_id, {...})`` to send on that worker's
-connection, ``("app", app_id, {...})`` to that application's driver. The daemon
+of :class:`MasterState` that takes the typed message that reported it (runtime.protocol.deploy)
+or plain arguments, updates the state and returns a list of :class:`Outgoing` ``(to, target,
+msg)``: ``to`` is :attr:`Peer.WORKER` (send ``msg`` on worker ``target``'s connection) or
+:attr:`Peer.APP` (to application ``target``'s driver), ``msg`` a typed message. The daemon
 (runtime.deploy.master.Master) calls these under one lock and delivers the messages; unit
 tests assert the lists directly.
 
@@ -49,9 +50,12 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
+from enum import Enum
+from typing import Any, NamedTuple
 
 from runtime.deploy.common import format_mb
+from runtime.deploy.master_info import AppInfo, DriverInfo, ExecutorInfo, WorkerInfo
 from runtime.deploy.states import (
     EXECUTOR_DONE,
     FINISHED_STATES,
@@ -62,108 +66,45 @@ from runtime.deploy.states import (
     WorkerState,
     plain,
 )
+from runtime.protocol.deploy import (
+    ApplicationFinished,
+    ApplicationRemoved,
+    ExecutorAdded,
+    ExecutorRemoved,
+    KillDriver,
+    KillExecutor,
+    LaunchDriver,
+    LaunchExecutor,
+    ReconnectWorker,
+    RegisterApplication,
+    RegisterWorker,
+    RequestSubmitDriver,
+)
 
 log = logging.getLogger("Master")
 
 
-@dataclass
-class ExecutorInfo:
-    app_id: str
-    id: int
-    worker_id: str
-    cores: int
-    memory: int  # MiB
-    state: ExecutorState = ExecutorState.RUNNING
-    exit_code: int | None = None
-    message: str = ""
+class Peer(str, Enum):
+    """Who an outgoing message is for."""
 
-    def __post_init__(self) -> None:
-        self.state = ExecutorState(self.state)  # a snapshot's string, too
+    WORKER = "worker"
+    APP = "app"
 
 
-@dataclass
-class WorkerInfo:
-    id: str
-    host: str
-    port: int
-    cores: int
-    memory: int  # MiB
-    webui: str = ""
-    work_dir: str = ""
-    state: WorkerState = WorkerState.ALIVE
-    cores_used: int = 0
-    memory_used: int = 0
-    last_heartbeat: float = 0.0
-    executors: list = field(default_factory=list)  # [(app_id, exec_id)]
-    drivers: list = field(default_factory=list)  # [driver_id]
+class Outgoing(NamedTuple):
+    """One message the daemon must deliver: to the worker or the application ``target``."""
 
-    def __post_init__(self) -> None:
-        self.state = WorkerState(self.state)  # a snapshot's string, too
-
-    @property
-    def cores_free(self) -> int:
-        return self.cores - self.cores_used
-
-    @property
-    def memory_free(self) -> int:
-        return self.memory - self.memory_used
+    to: Peer
+    target: str
+    msg: Any
 
 
-@dataclass
-class AppInfo:
-    id: str
-    name: str
-    user: str = ""
-    cores_max: int | None = None
-    executor_cores: int = 1
-    executor_memory: int = 1024  # MiB per allocation (shared by its processes)
-    driver_address: str = ""
-    command: dict = field(default_factory=dict)  # how workers start executors
-    submit_time: float = 0.0
-    end_time: float | None = None
-    state: AppState = AppState.WAITING
-    executors: dict = field(default_factory=dict)  # exec id -> ExecutorInfo
-    removed: list = field(default_factory=list)  # finished ExecutorInfo, newest last
-    next_exec_id: int = 0
-    retry_count: int = 0
-    driver_id: str | None = None
-    draining: bool = False  # an executor exited 0: the driver told it to stop; no relaunch
-    ui_url: str = ""  # the driver's web UI, once bound (register_app or app_ui)
-
-    def __post_init__(self) -> None:
-        self.state = AppState(self.state)  # a snapshot's string, too
-
-    @property
-    def cores_granted(self) -> int:
-        return sum(e.cores for e in self.executors.values())
-
-    def cores_left(self, default_cores: int | None) -> int:
-        limit = self.cores_max if self.cores_max is not None else default_cores
-        return (1 << 30) if limit is None else limit - self.cores_granted
+def _to_worker(wid: str, msg: Any) -> Outgoing:
+    return Outgoing(Peer.WORKER, wid, msg)
 
 
-@dataclass
-class DriverInfo:
-    id: str
-    name: str
-    app: str  # file name of the main program inside the shipped files
-    files: dict = field(default_factory=dict)  # name -> bytes
-    py_files: list = field(default_factory=list)
-    data_files: list = field(default_factory=list)
-    args: list = field(default_factory=list)
-    conf: dict = field(default_factory=dict)
-    cores: int = 1
-    memory: int = 1024
-    supervise: bool = False
-    state: DriverState = DriverState.SUBMITTED
-    worker_id: str | None = None
-    submit_time: float = 0.0
-    exit_code: int | None = None
-    message: str = ""
-    launches: int = 0
-
-    def __post_init__(self) -> None:
-        self.state = DriverState(self.state)  # a snapshot's string, too
+def _to_app(app_id: str, msg: Any) -> Outgoing:
+    return Outgoing(Peer.APP, app_id, msg)
 
 
 class MasterState:
@@ -197,27 +138,26 @@ class MasterState:
         return driver_id
 
     # -- workers ---------------------------------------------------------------------------
-    def register_worker(self, info: dict, now: float) -> list[tuple]:
+    def register_worker(self, info: RegisterWorker, now: float) -> list[Outgoing]:
         """A worker (re-)registers, reporting the executors and drivers it runs. Executors
         the master does not know (or no longer wants) are killed; executors the master
         thought were there but are not reported are lost."""
-        out: list[tuple] = []
-        wid = info["id"]
+        out: list[Outgoing] = []
+        wid = info.id
         prior = {(e.app_id, e.id) for e in self._executors_on(wid)}
         prior_drivers = {d.id for d in self.drivers.values()
                          if d.worker_id == wid and d.state not in FINISHED_STATES}
-        w = WorkerInfo(id=wid, host=str(info["host"]), port=int(info["port"]),
-                       cores=int(info["cores"]), memory=int(info["memory"]),
-                       webui=str(info.get("webui") or ""), work_dir=str(info.get("work_dir", "")),
+        w = WorkerInfo(id=wid, host=str(info.host), port=int(info.port),
+                       cores=int(info.cores), memory=int(info.memory),
+                       webui=str(info.webui or ""), work_dir=str(info.work_dir or ""),
                        last_heartbeat=now)
         self.workers[wid] = w
-        for app_id, exec_id in info.get("executors") or ():
+        for app_id, exec_id in info.executors or ():
             app = self.apps.get(app_id)
             ex = app.executors.get(exec_id) if app is not None else None
             if app is None or app.state in FINISHED_STATES or ex is None or \
                     ex.worker_id != wid:
-                out.append(("worker", wid, {"op": "kill_executor", "app_id": app_id,
-                                            "exec_id": exec_id}))
+                out.append(_to_worker(wid, KillExecutor(app_id, exec_id)))
                 continue
             prior.discard((app_id, exec_id))
             ex.state = ExecutorState.RUNNING
@@ -227,10 +167,10 @@ class MasterState:
         for app_id, exec_id in sorted(prior):
             out += self.executor_state(app_id, exec_id, ExecutorState.LOST, None,
                                        "not running on its worker any more")
-        for driver_id in info.get("drivers") or ():
+        for driver_id in info.drivers or ():
             d = self.drivers.get(driver_id)
             if d is None or d.state in FINISHED_STATES or d.worker_id not in (None, wid):
-                out.append(("worker", wid, {"op": "kill_driver", "driver_id": driver_id}))
+                out.append(_to_worker(wid, KillDriver(driver_id)))
                 continue
             prior_drivers.discard(driver_id)
             d.worker_id, d.state = wid, DriverState.RUNNING
@@ -253,16 +193,15 @@ class MasterState:
         return [e for a in self.apps.values() for e in a.executors.values()
                 if e.worker_id == wid]
 
-    def heartbeat(self, wid: str, now: float) -> list[tuple]:
+    def heartbeat(self, wid: str, now: float) -> list[Outgoing]:
         w = self.workers.get(wid)
         if w is None or w.state != WorkerState.ALIVE:
-            return [("worker", wid, {"op": "reconnect",
-                                     "reason": "unknown or dead worker; register again"})]
+            return [_to_worker(wid, ReconnectWorker("unknown or dead worker; register again"))]
         w.last_heartbeat = now
         return []
 
-    def check_timeouts(self, now: float, timeout: float) -> list[tuple]:
-        out: list[tuple] = []
+    def check_timeouts(self, now: float, timeout: float) -> list[Outgoing]:
+        out: list[Outgoing] = []
         for w in list(self.workers.values()):
             if w.state == WorkerState.ALIVE and now - w.last_heartbeat > timeout:
                 log.warning("Removing %s because we got no heartbeat in %d seconds", w.id,
@@ -270,7 +209,7 @@ class MasterState:
                 out += self.worker_lost(w.id, f"no heartbeat in {timeout:g} s")
         return out
 
-    def worker_lost(self, wid: str, reason: str) -> list[tuple]:
+    def worker_lost(self, wid: str, reason: str) -> list[Outgoing]:
         w = self.workers.get(wid)
         if w is None or w.state == WorkerState.DEAD:
             return []
@@ -279,8 +218,8 @@ class MasterState:
         w.state = WorkerState.DEAD
         return out + self.schedule()
 
-    def _lose_worker_resources(self, w: WorkerInfo, reason: str) -> list[tuple]:
-        out: list[tuple] = []
+    def _lose_worker_resources(self, w: WorkerInfo, reason: str) -> list[Outgoing]:
+        out: list[Outgoing] = []
         for app_id, exec_id in list(w.executors):
             app = self.apps.get(app_id)
             ex = app.executors.get(exec_id) if app else None
@@ -289,9 +228,8 @@ class MasterState:
             del app.executors[exec_id]
             ex.state, ex.message = ExecutorState.LOST, reason
             app.removed.append(ex)
-            out.append(("app", app_id, {"op": "executor_removed", "exec_id": exec_id,
-                                        "state": ExecutorState.LOST.value, "exit_code": None,
-                                        "message": reason, "worker_lost": True}))
+            out.append(_to_app(app_id, ExecutorRemoved(exec_id, ExecutorState.LOST, None,
+                                                       reason, worker_lost=True)))
         for driver_id in list(w.drivers):
             d = self.drivers.get(driver_id)
             if d is None or d.state in FINISHED_STATES:
@@ -307,28 +245,28 @@ class MasterState:
         return out
 
     # -- applications ------------------------------------------------------------------------
-    def register_app(self, desc: dict, now: float) -> tuple[str, list[tuple]]:
+    def register_app(self, desc: RegisterApplication,
+                     now: float) -> tuple[str, list[Outgoing]]:
         """An application registers (or re-registers after a master restart)."""
-        app_id = desc.get("app_id")
+        app_id = desc.app_id
         app = self.apps.get(app_id) if app_id else None
-        if app is not None and desc.get("reconnect") and app.state not in FINISHED_STATES:
+        if app is not None and desc.reconnect and app.state not in FINISHED_STATES:
             app.state = AppState.RUNNING if app.executors else AppState.WAITING
-            app.driver_address = str(desc.get("driver_address") or app.driver_address)
-            app.ui_url = str(desc.get("ui_url") or app.ui_url)
+            app.driver_address = str(desc.driver_address or app.driver_address)
+            app.ui_url = str(desc.ui_url or app.ui_url)
             log.info("Application %s (%s) re-registered", app.name, app.id)
             return app.id, self._maybe_complete_recovery() + self.schedule()
         if not app_id or app_id in self.apps:
             app_id = self.new_app_id(now)
-        cores_max = desc.get("cores_max")
-        app = AppInfo(id=app_id, name=str(desc.get("name") or "app"),
-                      user=str(desc.get("user") or ""),
+        cores_max = desc.cores_max
+        app = AppInfo(id=app_id, name=str(desc.name or "app"), user=str(desc.user or ""),
                       cores_max=int(cores_max) if cores_max is not None else None,
-                      executor_cores=max(1, int(desc.get("executor_cores") or 1)),
-                      executor_memory=max(1, int(desc.get("executor_memory") or 1024)),
-                      driver_address=str(desc.get("driver_address") or ""),
-                      command=dict(desc.get("command") or {}), submit_time=now,
-                      next_exec_id=int(desc.get("next_exec_id") or 0),
-                      driver_id=desc.get("driver_id"), ui_url=str(desc.get("ui_url") or ""))
+                      executor_cores=max(1, int(desc.executor_cores or 1)),
+                      executor_memory=max(1, int(desc.executor_memory or 1024)),
+                      driver_address=str(desc.driver_address or ""),
+                      command=dict(desc.command or {}), submit_time=now,
+                      next_exec_id=int(desc.next_exec_id or 0),
+                      driver_id=desc.driver_id, ui_url=str(desc.ui_url or ""))
         self.apps[app_id] = app
         log.info("Registering app %s", app.name)
         log.info("Registered app %s with ID %s", app.name, app_id)
@@ -341,7 +279,7 @@ class MasterState:
             app.ui_url = str(url or "")
 
     def app_finished(self, app_id: str, state: str = AppState.FINISHED, now: float = 0.0,
-                     message: str = "") -> list[tuple]:
+                     message: str = "") -> list[Outgoing]:
         app = self.apps.get(app_id)
         if app is None or app.state in FINISHED_STATES:
             return []
@@ -349,17 +287,15 @@ class MasterState:
         log.info("Removing app %s (%s)%s", app_id, state.lower(),
                  f": {message}" if message else "")
         app.state, app.end_time = state, now or time.time()
-        out: list[tuple] = []
+        out: list[Outgoing] = []
         for ex in list(app.executors.values()):
-            out.append(("worker", ex.worker_id, {"op": "kill_executor", "app_id": app_id,
-                                                 "exec_id": ex.id}))
+            out.append(_to_worker(ex.worker_id, KillExecutor(app_id, ex.id)))
             self._release_executor(app, ex, ExecutorState.KILLED, None, "application finished")
         for w in self.workers.values():
             if w.state == WorkerState.ALIVE:
-                out.append(("worker", w.id, {"op": "app_finished", "app_id": app_id}))
+                out.append(_to_worker(w.id, ApplicationFinished(app_id)))
         if state != AppState.FINISHED:
-            out.append(("app", app_id, {"op": "app_removed", "state": state.value,
-                                        "message": message}))
+            out.append(_to_app(app_id, ApplicationRemoved(state, message)))
         self._trim_completed()
         return out + self.schedule()
 
@@ -382,7 +318,7 @@ class MasterState:
             w.cores_used -= ex.cores
             w.memory_used -= ex.memory
 
-    def executor_registered(self, app_id: str, exec_id: int) -> list[tuple]:
+    def executor_registered(self, app_id: str, exec_id: int) -> list[Outgoing]:
         app = self.apps.get(app_id)
         if app is not None:
             app.retry_count = 0
@@ -391,7 +327,7 @@ class MasterState:
         return []
 
     def executor_state(self, app_id: str, exec_id: int, state: str, exit_code: int | None,
-                       message: str = "") -> list[tuple]:
+                       message: str = "") -> list[Outgoing]:
         """A worker reports that an executor process ended (or could not start)."""
         app = self.apps.get(app_id)
         ex = app.executors.get(exec_id) if app is not None else None
@@ -401,9 +337,8 @@ class MasterState:
         log.info("Executor %s/%s finished with state %s%s", app_id, exec_id, state,
                  f" message {message}" if message else "")
         self._release_executor(app, ex, state, exit_code, message)
-        out: list[tuple] = [("app", app_id, {"op": "executor_removed", "exec_id": exec_id,
-                                             "state": state.value, "exit_code": exit_code,
-                                             "message": message, "worker_lost": False})]
+        out: list[Outgoing] = [_to_app(app_id, ExecutorRemoved(exec_id, state, exit_code,
+                                                               message))]
         if exit_code == 0 and state == ExecutorState.EXITED:
             app.draining = True  # executors exit 0 only when their driver stops
         if exit_code != 0 and state != ExecutorState.KILLED:
@@ -416,22 +351,23 @@ class MasterState:
         return out + self.schedule()
 
     # -- drivers (cluster deploy mode) -------------------------------------------------------
-    def submit_driver(self, desc: dict, now: float) -> tuple[str, list[tuple]]:
+    def submit_driver(self, desc: RequestSubmitDriver,
+                      now: float) -> tuple[str, list[Outgoing]]:
         driver_id = self.new_driver_id(now)
-        d = DriverInfo(id=driver_id, name=str(desc.get("name") or desc["app"]),
-                       app=str(desc["app"]), files=dict(desc.get("files") or {}),
-                       py_files=list(desc.get("py_files") or []),
-                       data_files=list(desc.get("data_files") or []),
-                       args=[str(a) for a in desc.get("args") or []],
-                       conf={str(k): str(v) for k, v in (desc.get("conf") or {}).items()},
-                       cores=max(1, int(desc.get("cores") or 1)),
-                       memory=max(1, int(desc.get("memory") or 1024)),
-                       supervise=bool(desc.get("supervise")), submit_time=now)
+        d = DriverInfo(id=driver_id, name=str(desc.name or desc.app),
+                       app=str(desc.app), files=dict(desc.files or {}),
+                       py_files=list(desc.py_files or []),
+                       data_files=list(desc.data_files or []),
+                       args=[str(a) for a in desc.args or []],
+                       conf={str(k): str(v) for k, v in (desc.conf or {}).items()},
+                       cores=max(1, int(desc.cores or 1)),
+                       memory=max(1, int(desc.memory or 1024)),
+                       supervise=bool(desc.supervise), submit_time=now)
         self.drivers[driver_id] = d
         log.info("Driver submitted %s", driver_id)
         return driver_id, self.schedule()
 
-    def kill_driver(self, driver_id: str) -> tuple[bool, str, list[tuple]]:
+    def kill_driver(self, driver_id: str) -> tuple[bool, str, list[Outgoing]]:
         d = self.drivers.get(driver_id)
         if d is None:
             return False, f"Driver {driver_id} has already finished or does not exist", []
@@ -443,10 +379,10 @@ class MasterState:
             return True, f"Kill request for {driver_id} submitted", []
         d.supervise = False  # a killed driver is not restarted
         return True, f"Kill request for {driver_id} submitted", [
-            ("worker", d.worker_id, {"op": "kill_driver", "driver_id": driver_id})]
+            _to_worker(d.worker_id, KillDriver(driver_id))]
 
     def driver_state(self, driver_id: str, state: str, exit_code: int | None,
-                     message: str = "") -> list[tuple]:
+                     message: str = "") -> list[Outgoing]:
         d = self.drivers.get(driver_id)
         if d is None or state not in DriverState.__members__:
             return []
@@ -470,10 +406,10 @@ class MasterState:
         return self.schedule()
 
     # -- scheduling --------------------------------------------------------------------------
-    def schedule(self) -> list[tuple]:
+    def schedule(self) -> list[Outgoing]:
         if self.status != MasterStatus.ALIVE:
             return []
-        out: list[tuple] = []
+        out: list[Outgoing] = []
         alive = sorted((w for w in self.workers.values() if w.state == WorkerState.ALIVE),
                        key=lambda w: w.id)
         for d in sorted(self.drivers.values(), key=lambda d: d.submit_time):
@@ -504,22 +440,20 @@ class MasterState:
                 out += self._launch_executors(app, w, per, mem)
         return out
 
-    def _launch_driver(self, w: WorkerInfo, d: DriverInfo) -> list[tuple]:
+    def _launch_driver(self, w: WorkerInfo, d: DriverInfo) -> list[Outgoing]:
         log.info("Launching driver %s on worker %s", d.id, w.id)
         d.worker_id, d.state = w.id, DriverState.RUNNING
         d.launches += 1
         w.drivers.append(d.id)
         w.cores_used += d.cores
         w.memory_used += d.memory
-        return [("worker", w.id, {"op": "launch_driver", "driver_id": d.id, "app": d.app,
-                                  "files": d.files, "py_files": d.py_files,
-                                  "data_files": d.data_files, "args": d.args,
-                                  "conf": d.conf, "supervise": d.supervise,
-                                  "cores": d.cores, "memory": d.memory})]
+        return [_to_worker(w.id, LaunchDriver(d.id, d.app, d.files, d.py_files, d.data_files,
+                                              d.args, d.conf, d.supervise, d.cores,
+                                              d.memory))]
 
     def _launch_executors(self, app: AppInfo, w: WorkerInfo, cores: int,
-                          memory: int) -> list[tuple]:
-        out: list[tuple] = []
+                          memory: int) -> list[Outgoing]:
+        out: list[Outgoing] = []
         share = max(1, memory // cores)
         for _ in range(cores):
             ex = ExecutorInfo(app.id, app.next_exec_id, w.id, 1, share)
@@ -529,14 +463,10 @@ class MasterState:
             w.cores_used += 1
             w.memory_used += share
             log.info("Launching executor %s/%d on worker %s", app.id, ex.id, w.id)
-            out.append(("worker", w.id, {"op": "launch_executor", "app_id": app.id,
-                                         "exec_id": ex.id, "cores": 1, "memory": share,
-                                         "driver_address": app.driver_address,
-                                         "command": app.command}))
-            out.append(("app", app.id, {"op": "executor_added", "exec_id": ex.id,
-                                        "worker_id": w.id, "host": w.host, "cores": 1,
-                                        "memory": share, "webui": w.webui,
-                                        "work_dir": w.work_dir}))
+            out.append(_to_worker(w.id, LaunchExecutor(app.id, ex.id, 1, share,
+                                                       app.driver_address, app.command)))
+            out.append(_to_app(app.id, ExecutorAdded(ex.id, w.id, w.host, 1, share, w.webui,
+                                                     w.work_dir)))
         return out
 
     # -- recovery ------------------------------------------------------------------------------
@@ -580,7 +510,7 @@ class MasterState:
         log.info("Recovered %d workers, %d applications, %d drivers; state %s",
                  len(self.workers), len(self.apps), len(self.drivers), self.status)
 
-    def _maybe_complete_recovery(self) -> list[tuple]:
+    def _maybe_complete_recovery(self) -> list[Outgoing]:
         if self.status != MasterStatus.RECOVERING:
             return []
         if any(w.state == WorkerState.UNKNOWN for w in self.workers.values()) or any(
@@ -588,10 +518,10 @@ class MasterState:
             return []
         return self.complete_recovery()
 
-    def complete_recovery(self) -> list[tuple]:
+    def complete_recovery(self) -> list[Outgoing]:
         if self.status != MasterStatus.RECOVERING:
             return []
-        out: list[tuple] = []
+        out: list[Outgoing] = []
         self.status = MasterStatus.ALIVE  # so the removals below may reschedule
         for w in list(self.workers.values()):
             if w.state == WorkerState.UNKNOWN:

@@ -8,15 +8,16 @@ A worker is two servers and three loops:
   second for as long as it takes (a restarted master gets its workers back). A worker that
   has never registered gives up (run() raises RegistrationFailed, the CLI prints one line)
   when the master refuses its secret, or closes the connection unanswered 3 times in a row
-  (a secret missing on one side): retrying cannot fix a configuration. Orders:
-  launch_executor / kill_executor (runtime.deploy.executor_runner), launch_driver /
-  kill_driver (runtime.deploy.driver_runner), app_finished (kill the application's
-  executors, then remove <local_root>/<app-id>);
+  (a secret missing on one side): retrying cannot fix a configuration. Orders (typed
+  messages of runtime.protocol.deploy, routed by class): LaunchExecutor / KillExecutor
+  (runtime.deploy.executor_runner), LaunchDriver / KillDriver
+  (runtime.deploy.driver_runner), ApplicationFinished (kill the application's executors,
+  then remove <local_root>/<app-id>);
 * a heartbeat thread (every spark.worker.timeout / 4, as Spark);
 * the work-dir cleanup thread (runtime.deploy.work_dir.cleanup_app_dirs, every
   spark.worker.cleanup.interval when spark.worker.cleanup.enabled);
-* the *shuffle service* (:class:`~runtime.rpc.server.FrameServer` on ``host:port``): op
-  ``fetch`` {path, start, end} -> {data} for files under this worker's local root only, so
+* the *shuffle service* (:class:`~runtime.rpc.server.FrameServer` on ``host:port``):
+  FetchBlock {path, start, end} -> BlockData for files under this worker's local root only, so
   reducers on other workers can read map outputs of executors that ran here -- even after
   those executors died (spark.shuffle.service.enabled semantics);
 * the web UI (runtime.deploy.ui.worker_routes): :meth:`Worker.json` and :meth:`Worker.log_file`.
@@ -25,9 +26,9 @@ A worker is two servers and three loops:
 cluster-mode driver runs as its ``submit`` command, and the UI shows its name.
 
 The worker owns the tables and every message to the master; a runner owns one process. When
-an executor's process ends the worker reports ``executor_state`` (EXITED with its exit code,
-or KILLED when the worker killed it, or FAILED when it could not start); a driver's
-``driver_state`` comes from its runner while it runs and from the worker when it ends.
+an executor's process ends the worker reports ExecutorStateChanged (EXITED with its exit
+code, or KILLED when the worker killed it, or FAILED when it could not start); a driver's
+DriverStateChanged comes from its runner while it runs and from the worker when it ends.
 
 State:
     executors   (app_id, exec_id) -> ExecutorRunner (process, dirs, state)
@@ -70,8 +71,35 @@ from runtime.deploy.executor_runner import ExecutorRunner
 from runtime.deploy.states import DriverState, ExecutorState
 from runtime.deploy.work_dir import SAFE_ID, cleanup_app_dirs, log_path
 from runtime.master_url import parse_master
+from runtime.protocol import HandlerTable
+from runtime.protocol.deploy import (
+    ApplicationFinished,
+    BlockData,
+    DriverStateChanged,
+    ExecutorStateChanged,
+    FetchBlock,
+    FetchFailed,
+    Heartbeat,
+    KillDriver,
+    KillExecutor,
+    LaunchDriver,
+    LaunchExecutor,
+    Ping,
+    Pong,
+    ReconnectWorker,
+    RegisteredWorker,
+    RegisterWorker,
+    RegisterWorkerFailed,
+)
 from runtime.rpc import auth
-from runtime.rpc.server import Connection, FrameError, FrameServer, connect, recv_msg, send_msg
+from runtime.rpc.server import (
+    Connection,
+    FrameError,
+    FrameServer,
+    connect,
+    recv_message,
+    send_msg,
+)
 
 log = logging.getLogger("Worker")
 
@@ -141,7 +169,7 @@ class Worker:
         max_frame = self.conf.get_int("spark.rpc.message.maxSize", 128) << 20
         try:
             self.server = FrameServer(self.host, self.requested_port, {
-                "fetch": self._on_fetch, "ping": lambda conn, msg: {"op": "pong"}},
+                FetchBlock: self._on_fetch, Ping: lambda conn, msg: Pong()},
                 secret=self.secret, name="worker", max_frame=max_frame, logger=log)
         except OSError as e:
             shutil.rmtree(self.local_root, ignore_errors=True)
@@ -191,7 +219,7 @@ class Worker:
         shutil.rmtree(self.local_root, ignore_errors=True)
 
     # -- master link ---------------------------------------------------------------------------
-    def send(self, msg: dict) -> bool:
+    def send(self, msg: Any) -> bool:
         sock = self._sock
         if sock is None:
             return False
@@ -202,16 +230,14 @@ class Worker:
             except OSError:
                 return False
 
-    def _register_msg(self) -> dict:
+    def _register_msg(self) -> RegisterWorker:
         with self.lock:
             executors = [k for k, r in self.executors.items()
                          if r.state == ExecutorState.RUNNING]
             drivers = [k for k, d in self.drivers.items()
                        if d.state in (DriverState.RUNNING, DriverState.RELAUNCHING)]
-        return {"op": "register_worker", "id": self.id, "host": self.host,
-                "port": self.server.port, "cores": self.cores, "memory": self.memory,
-                "webui": self.webui_url, "work_dir": self.work_dir,
-                "executors": executors, "drivers": drivers}
+        return RegisterWorker(self.id, self.host, self.server.port, self.cores, self.memory,
+                              self.webui_url, self.work_dir, executors, drivers)
 
     def _give_up(self, reason: str) -> None:
         """Stop a worker that never registered and cannot: a wrong or missing secret."""
@@ -272,11 +298,34 @@ class Worker:
                     log.warning("Connection to master %s:%d lost; reconnecting", host, port)
                 self.stopped.wait(self.reconnect_interval)
 
+    def _master_orders(self) -> HandlerTable:
+        """Handlers of the master's messages; a handler returning False ends the link (the
+        worker then registers again)."""
+        return HandlerTable({
+            RegisteredWorker: lambda m: self._on_registered(m),
+            RegisterWorkerFailed: lambda m: log.error("Worker registration failed: %s",
+                                                      m.message) or False,
+            ReconnectWorker: lambda m: log.info("Master asked us to re-register: %s",
+                                                m.reason) or False,
+            LaunchExecutor: self._launch_executor,
+            KillExecutor: lambda m: self._kill_executor(str(m.app_id), int(m.exec_id)),
+            LaunchDriver: self._launch_driver,
+            KillDriver: lambda m: self._kill_driver(str(m.driver_id)),
+            ApplicationFinished: lambda m: self._app_finished(str(m.app_id)),
+        })
+
+    def _on_registered(self, msg: RegisteredWorker) -> None:
+        self.master_webui = str(msg.master_webui or "")
+        self.ever_registered = True
+        self.registered.set()
+        log.info("Successfully registered with master %s", msg.master_url)
+
     def _read_master(self, sock: socket.socket) -> bool:
         """Handle the master's orders until the connection ends; True when it closed before
         this worker was registered."""
+        orders = self._master_orders()
         while not self.stopped.is_set():
-            msg = recv_msg(sock)
+            msg = recv_message(sock)
             if msg is None:
                 if not self.registered.is_set():
                     log.error("The master closed the connection before registering this "
@@ -284,57 +333,36 @@ class Worker:
                               "same on the master and the worker")
                     return True
                 return False
-            op = msg["op"]
-            if op == "registered":
-                self.master_webui = str(msg.get("master_webui") or "")
-                self.ever_registered = True
-                self.registered.set()
-                log.info("Successfully registered with master %s", msg.get("master_url"))
-            elif op == "register_failed":
-                log.error("Worker registration failed: %s", msg.get("message"))
+            if orders.dispatch(msg) is False:
                 return False
-            elif op == "reconnect":
-                log.info("Master asked us to re-register: %s", msg.get("reason"))
-                return False
-            elif op == "launch_executor":
-                self._launch_executor(msg)
-            elif op == "kill_executor":
-                self._kill_executor(str(msg["app_id"]), int(msg["exec_id"]))
-            elif op == "launch_driver":
-                self._launch_driver(msg)
-            elif op == "kill_driver":
-                self._kill_driver(str(msg["driver_id"]))
-            elif op == "app_finished":
-                self._app_finished(str(msg["app_id"]))
         return False
 
     def _heartbeat_loop(self) -> None:
         period = max(0.05, self.timeout / 4)
         while not self.stopped.wait(period):
             if self.registered.is_set():
-                self.send({"op": "heartbeat", "id": self.id})
+                self.send(Heartbeat(self.id))
 
     # -- executors ---------------------------------------------------------------------------------
-    def _launch_executor(self, msg: dict) -> None:
-        app_id, exec_id = str(msg["app_id"]), int(msg["exec_id"])
+    def _launch_executor(self, msg: LaunchExecutor) -> None:
+        app_id, exec_id = str(msg.app_id), int(msg.exec_id)
         if not SAFE_ID.match(app_id):
             log.warning("Ignoring executor launch with a bad application id %r", app_id[:60])
             return
-        cmd_desc = dict(msg.get("command") or {})
+        cmd_desc = dict(msg.command or {})
         exec_dir = os.path.join(self.work_dir, app_id, str(exec_id))
         local_dir = os.path.join(self.local_root, app_id, str(exec_id))
-        r = ExecutorRunner(app_id, exec_id, int(msg.get("cores") or 1),
-                           int(msg.get("memory") or 0), exec_dir, local_dir,
+        r = ExecutorRunner(app_id, exec_id, int(msg.cores or 1),
+                           int(msg.memory or 0), exec_dir, local_dir,
                            app_name=str(cmd_desc.get("app_name") or ""))
         log.info("Asked to launch executor %s/%d for %s", app_id, exec_id, r.app_name)
         try:
-            r.start(str(msg["driver_address"]), cmd_desc, f"{self.host}:{self.server.port}",
+            r.start(str(msg.driver_address), cmd_desc, f"{self.host}:{self.server.port}",
                     self.secret)
         except OSError as e:
             log.error("Failed to launch executor %s/%d: %s", app_id, exec_id, e)
-            self.send({"op": "executor_state", "app_id": app_id, "exec_id": exec_id,
-                       "state": ExecutorState.FAILED.value, "exit_code": None,
-                       "message": str(e)})
+            self.send(ExecutorStateChanged(app_id, exec_id, ExecutorState.FAILED, None,
+                                           str(e)))
             return
         with self.lock:
             self.executors[(app_id, exec_id)] = r
@@ -346,9 +374,8 @@ class Worker:
         with self.lock:
             self.executors.pop((r.app_id, r.exec_id), None)
             self.finished_executors.append(r)
-        self.send({"op": "executor_state", "app_id": r.app_id, "exec_id": r.exec_id,
-                   "state": r.state.value, "exit_code": code,
-                   "message": f"Command exited with code {code}"})
+        self.send(ExecutorStateChanged(r.app_id, r.exec_id, r.state, code,
+                                       f"Command exited with code {code}"))
 
     def _kill_executor(self, app_id: str, exec_id: int) -> None:
         with self.lock:
@@ -386,7 +413,7 @@ class Worker:
         return cleanup_app_dirs(self.work_dir, running, self.app_ttl, now)
 
     # -- drivers (cluster deploy mode) --------------------------------------------------------------
-    def _launch_driver(self, msg: dict) -> None:
+    def _launch_driver(self, msg: LaunchDriver) -> None:
         d = DriverRunner.prepare(msg, self.work_dir, self.connected_master or self.master_url,
                                  self.program.argv)
         if d is None:
@@ -409,9 +436,7 @@ class Worker:
         with self.lock:
             self.drivers.pop(d.id, None)
             self.finished_drivers.append(d)
-        self.send({"op": "driver_state", "driver_id": d.id, "state": state.value,
-                   "exit_code": code,
-                   "message": message})
+        self.send(DriverStateChanged(d.id, state, code, message))
 
     def _kill_driver(self, driver_id: str) -> None:
         with self.lock:
@@ -422,23 +447,22 @@ class Worker:
         d.kill()
 
     # -- shuffle service -------------------------------------------------------------------------
-    def _on_fetch(self, conn: Connection, msg: dict) -> dict:
-        path = os.path.realpath(str(msg["path"]))
-        start, end = int(msg["start"]), int(msg["end"])
+    def _on_fetch(self, conn: Connection, msg: FetchBlock) -> BlockData | FetchFailed:
+        path = os.path.realpath(str(msg.path))
+        start, end = int(msg.start), int(msg.end)
         if not path.startswith(self.local_root + os.sep):
-            return {"op": "error", "message": f"{msg['path']} is not a shuffle file of this "
-                                              "worker"}
+            return FetchFailed(f"{msg.path} is not a shuffle file of this worker")
         if start < 0 or end < start:
-            return {"op": "error", "message": "bad byte range"}
+            return FetchFailed("bad byte range")
         try:
             with open(path, "rb") as f:
                 f.seek(start)
                 data = f.read(end - start)
         except OSError as e:
-            return {"op": "error", "message": f"cannot read {path}: {e.strerror or e}"}
+            return FetchFailed(f"cannot read {path}: {e.strerror or e}")
         if len(data) != end - start:
-            return {"op": "error", "message": f"{path} is truncated"}
-        return {"op": "data", "data": data}
+            return FetchFailed(f"{path} is truncated")
+        return BlockData(data)
 
     # -- UI --------------------------------------------------------------------------------------
     def json(self) -> dict:

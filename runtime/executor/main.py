@@ -34,6 +34,7 @@ import time
 from types import SimpleNamespace
 
 from runtime import protocol
+from runtime.protocol.deploy import BlockData, FetchBlock
 from runtime.protocol.executor import (
     ExecutorExiting, ForgetBinaries, KillTask, LaunchTask, RegisterExecutor, RemoveRdd,
     RemoveShuffle, StageBinaryCache, StatusUpdate, StopExecutor, TaskMessage, ThreadDumpReply,
@@ -122,12 +123,12 @@ def _cluster_fetch(secret: bytes | None):
                                           and os.path.exists(status.path)):
             return fetch_local(status, reduce_id)
         start, end = status.offsets[reduce_id], status.offsets[reduce_id + 1]
-        reply = client.call(addr, {"op": "fetch", "path": status.path, "start": start,
-                                   "end": end})
-        if reply.get("op") != "data":
+        reply = client.call(addr, FetchBlock(status.path, start, end))
+        if not isinstance(reply, BlockData):
             raise FetchFailedError(status.shuffle_id, status.map_id, reduce_id,
-                                   status.executor_id, f"{addr}: {reply.get('message')}")
-        return reply["data"]
+                                   status.executor_id,
+                                   f"{addr}: {getattr(reply, 'message', reply)}")
+        return reply.data
 
     return fetch
 

@@ -1,7 +1,7 @@
 """A small threaded TCP server for daemons (master, worker, shuffle service) and its clients.
 
 Wire format: the frames of :mod:`runtime.rpc.frames` (8-byte big-endian length + a pickled
-dict with an ``op`` key), preceded by the :mod:`runtime.rpc.auth` handshake when a secret is
+dict with an ``op`` key: a typed message of runtime.protocol, encoded), preceded by the :mod:`runtime.rpc.auth` handshake when a secret is
 set. Daemon messages only ever hold plain data (dict, list, tuple, str, bytes, numbers,
 bools, None), so frames are read with a *restricted* unpickler that refuses every global:
 even without authentication a pickled payload cannot name a callable, and so cannot run
@@ -13,16 +13,20 @@ code on a daemon. Garbage is dropped per connection:
 
 and never takes the server down.
 
-:class:`FrameServer` state: the listening socket, ``handlers`` (op -> ``fn(conn, msg)``,
-whose non-None return value is sent back as the reply), ``connections`` (the live
+:class:`FrameServer` state: the listening socket, ``handlers`` (a runtime.protocol
+HandlerTable: message class, or op string for an untyped dict, -> ``fn(conn, msg)``, whose
+non-None return value is sent back as the reply; a frame whose op is a known message but
+whose fields do not match drops the connection, as garbage does), ``connections`` (the live
 :class:`Connection` objects; each has a reader thread), ``on_close(conn)`` (called once when
 a connection ends, e.g. the master's "worker lost"). A :class:`Connection` is
 bidirectional: daemons push messages on connections their peers opened (the master tells a
 worker to launch an executor on the worker's registration connection); sends are
 serialised by a per-connection lock.
 
-Clients: :func:`connect` (socket + handshake), :func:`send_msg` / :func:`recv_msg`, and
-:class:`Client`, a cache of request/reply connections (executors fetching shuffle data).
+Clients: :func:`connect` (socket + handshake), :func:`send_msg` (a message or a dict) /
+:func:`recv_message` (the typed message; :func:`recv_msg` the raw dict), :func:`request`,
+and :class:`Client`, a cache of request/reply connections (executors fetching shuffle
+data); replies come back typed.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import struct
 import threading
 from typing import Any, Callable
 
+from runtime import protocol
 from runtime.rpc import auth
 
 _HDR = struct.Struct(">Q")
@@ -56,12 +61,13 @@ def loads_plain(data: bytes) -> Any:
     return _PlainUnpickler(io.BytesIO(data)).load()
 
 
-def dumps(msg: dict) -> bytes:
-    data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
+def dumps(msg: Any) -> bytes:
+    """A frame for ``msg``: a runtime.protocol message (encoded) or an op dict."""
+    data = pickle.dumps(protocol.encode(msg), protocol=pickle.HIGHEST_PROTOCOL)
     return _HDR.pack(len(data)) + data
 
 
-def send_msg(sock: socket.socket, msg: dict) -> None:
+def send_msg(sock: socket.socket, msg: Any) -> None:
     sock.sendall(dumps(msg))
 
 
@@ -97,6 +103,21 @@ def recv_msg(sock: socket.socket, max_frame: int = UNLIMITED) -> dict | None:
     return msg
 
 
+def decode(frame: dict) -> Any:
+    """The typed message of a received frame (a dict when no message class claims its op);
+    FrameError when its fields do not match its class."""
+    try:
+        return protocol.decode(frame)
+    except protocol.ProtocolError as e:
+        raise FrameError(str(e)) from None
+
+
+def recv_message(sock: socket.socket, max_frame: int = UNLIMITED) -> Any:
+    """One typed message (see :func:`decode`), None on a clean EOF; FrameError on garbage."""
+    frame = recv_msg(sock, max_frame)
+    return None if frame is None else decode(frame)
+
+
 def connect(address: str | tuple[str, int], secret: bytes | None = None,
             timeout: float | None = 10.0) -> socket.socket:
     """A connected (and, with a secret, authenticated) socket; raises OSError/AuthError."""
@@ -115,14 +136,14 @@ def connect(address: str | tuple[str, int], secret: bytes | None = None,
     return sock
 
 
-def request(address: str, msg: dict, secret: bytes | None = None,
-            timeout: float = 30.0) -> dict:
-    """One request, one reply, on a fresh connection."""
+def request(address: str, msg: Any, secret: bytes | None = None,
+            timeout: float = 30.0) -> Any:
+    """One request, one (typed) reply, on a fresh connection."""
     sock = connect(address, secret, timeout)
     try:
         sock.settimeout(timeout)
         send_msg(sock, msg)
-        reply = recv_msg(sock)
+        reply = recv_message(sock)
         if reply is None:
             raise ConnectionError(f"{address} closed the connection without replying")
         return reply
@@ -138,7 +159,7 @@ class Client:
         self.timeout = timeout
         self._socks: dict[str, socket.socket] = {}
 
-    def call(self, address: str, msg: dict) -> dict:
+    def call(self, address: str, msg: Any) -> Any:
         for attempt in (0, 1):  # a cached connection may have gone stale: retry once fresh
             sock = self._socks.get(address)
             fresh = sock is None
@@ -148,7 +169,7 @@ class Client:
                 self._socks[address] = sock
             try:
                 send_msg(sock, msg)
-                reply = recv_msg(sock)
+                reply = recv_message(sock)
                 if reply is None:
                     raise ConnectionError(f"{address} closed the connection")
                 return reply
@@ -181,7 +202,7 @@ class Connection:
         self.closed = False
         self._lock = threading.Lock()
 
-    def send(self, msg: dict) -> bool:
+    def send(self, msg: Any) -> bool:
         data = dumps(msg)
         with self._lock:
             if self.closed:
@@ -204,18 +225,18 @@ class Connection:
             pass
 
 
-Handler = Callable[[Connection, dict], "dict | None"]
+Handler = Callable[[Connection, Any], Any]
 
 
 class FrameServer:
     """Accept connections on ``host:port`` (0 = any free port), one reader thread each."""
 
-    def __init__(self, host: str, port: int, handlers: dict[str, Handler], *,
+    def __init__(self, host: str, port: int, handlers: dict[Any, Handler], *,
                  secret: bytes | None = None, name: str = "rpc",
                  max_frame: int = DEFAULT_MAX_FRAME,
                  on_close: Callable[[Connection], None] | None = None,
                  logger: logging.Logger | None = None):
-        self.handlers = handlers
+        self.handlers = protocol.HandlerTable(handlers)
         self.secret = secret
         self.name = name
         self.max_frame = max_frame
@@ -287,7 +308,7 @@ class FrameServer:
         try:
             while not self._stopped:
                 try:
-                    msg = recv_msg(sock, self.max_frame)
+                    msg = recv_message(sock, self.max_frame)
                 except FrameError as e:
                     self.log.warning("Dropping connection from %s: %s", peer, e)
                     return
@@ -295,17 +316,16 @@ class FrameServer:
                     return
                 if msg is None:
                     return
-                handler = self.handlers.get(msg["op"])
-                if handler is None:
-                    self.log.warning("Dropping connection from %s: unknown op %r", peer,
-                                     msg["op"][:40])
-                    return
+                op = protocol.op_of(msg)[:40]
                 try:
-                    reply = handler(conn, msg)
+                    reply = self.handlers.dispatch(msg, conn)
                 except Exception as e:
                     self.log.warning("Dropping connection from %s: bad %r message: %s: %s",
-                                     peer, msg["op"][:40], type(e).__name__, e,
+                                     peer, op, type(e).__name__, e,
                                      exc_info=self.log.isEnabledFor(logging.DEBUG))
+                    return
+                if reply is protocol.UNHANDLED:
+                    self.log.warning("Dropping connection from %s: unknown op %r", peer, op)
                     return
                 if reply is not None and not conn.send(reply):
                     return

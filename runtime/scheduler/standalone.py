@@ -6,18 +6,20 @@ back to ``driver.address`` and registers. For local[N] a LocalLauncher starts pr
 here the *master* decides where executors run and the workers start them, so this launcher
 only talks to the master:
 
-    start()     connect (auth handshake first), send ``register_app`` with the app's name,
+    start()     connect (auth handshake first), send RegisterApplication with the app's name,
                 spark.cores.max, spark.executor.cores/memory, the driver's address and how to
                 start an executor (python paths, init hooks, env, log level); wait for
-                ``registered_app``. Raises SparkException when no master answers.
-    reader      ``executor_added`` / ``executor_removed`` / ``app_removed`` from the master
+                RegisteredApplication. Raises SparkException when no master answers.
+    reader      ExecutorAdded / ExecutorRemoved / ApplicationRemoved from the master
                 update ``procs`` (exec id -> ExecutorSlot). When the connection drops (master
-                restart) it reconnects with ``reconnect: True`` and the same app id, forever.
-    registered(eid)            tell the master (resets its executor retry count)
-    ui_bound(url)              tell the master where the driver's UI is (``app_ui``)
+                restart) it reconnects with ``reconnect=True`` and the same app id, forever.
+    registered(eid)            tell the master (ExecutorRegistered: resets its retry count)
+    ui_bound(url)              tell the master where the driver's UI is (AppUiBound)
     dead_before_registering()  executors the master reported gone before they registered
     replace(eid)               nothing: the master replaces executors on its own
-    stop()      ``unregister_app`` (the master kills the executors; the app is FINISHED)
+    stop()      UnregisterApplication (the master kills the executors; the app is FINISHED)
+
+The messages are the typed classes of runtime.protocol.deploy, shared with the master.
 
 Executors keep their shuffle files on their worker, served by its shuffle service, so map
 outputs survive the loss of the executor that wrote them (outputs_survive_executor_loss);
@@ -38,7 +40,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from runtime.errors import SparkException
-from runtime.rpc.server import FrameError, connect, recv_msg, send_msg
+from runtime.protocol import HandlerTable
+from runtime.protocol.deploy import (
+    ApplicationRemoved,
+    AppUiBound,
+    ExecutorAdded,
+    ExecutorRegistered,
+    ExecutorRemoved,
+    RegisterApplication,
+    RegisteredApplication,
+    UnregisterApplication,
+)
+from runtime.rpc.auth import AuthError
+from runtime.rpc.server import FrameError, connect, recv_message, send_msg
 
 log = logging.getLogger("StandaloneAppClient")
 backend_log = logging.getLogger("StandaloneSchedulerBackend")
@@ -100,6 +114,9 @@ class StandaloneLauncher:
         self._stopped = threading.Event()
         self._reader: threading.Thread | None = None
         self.removed_reason: str | None = None
+        self._handlers = HandlerTable({ExecutorAdded: self._on_executor_added,
+                                       ExecutorRemoved: self._on_executor_removed,
+                                       ApplicationRemoved: self._on_app_removed})
 
     # -- launcher interface ----------------------------------------------------------------------
     def start(self) -> None:
@@ -135,12 +152,12 @@ class StandaloneLauncher:
         """The driver's UI is up at ``url``: the master's application page links it (kept
         for re-registrations too)."""
         self.ui_url = url
-        self._send({"op": "app_ui", "url": url})
+        self._send(AppUiBound(url))
 
     def registered(self, eid: str) -> None:
         with self._lock:
             self._registered.add(eid)
-        self._send({"op": "executor_registered", "exec_id": int(eid)})
+        self._send(ExecutorRegistered(int(eid)))
 
     def dead_before_registering(self, registered: set[str]) -> list[str]:
         out = []
@@ -179,7 +196,7 @@ class StandaloneLauncher:
             try:
                 sock.settimeout(timeout)
                 with self._send_lock:
-                    send_msg(sock, {"op": "unregister_app", "state": "FINISHED"})
+                    send_msg(sock, UnregisterApplication("FINISHED"))
             except OSError:
                 pass
         if self._reader is not None:
@@ -187,27 +204,23 @@ class StandaloneLauncher:
         self._close()
 
     # -- master link ---------------------------------------------------------------------------------
-    def _register_msg(self, reconnect: bool) -> dict:
+    def _register_msg(self, reconnect: bool) -> RegisterApplication:
         try:
             user = getpass.getuser()
         except Exception:  # noqa: BLE001
             user = "unknown"
         with self._lock:
             next_id = max((int(e) + 1 for e in self.procs), default=0)
-        return {"op": "register_app", "app_id": self.app_id, "name": self.app_name,
-                "user": user, "cores_max": self.cores_max,
-                "executor_cores": self.executor_cores,
-                "executor_memory": self.executor_memory_mb,
-                "driver_address": self.driver_address, "reconnect": reconnect,
-                "next_exec_id": next_id, "driver_id": self.driver_id,
-                "ui_url": self.ui_url,
-                "command": {"python_paths": self.python_paths, "init_hooks": self.init_hooks,
-                            "env": self.env, "log_level": self.log_level,
-                            "app_name": self.app_name, "cwd": os.getcwd()}}
+        return RegisterApplication(
+            name=self.app_name, app_id=self.app_id, user=user, cores_max=self.cores_max,
+            executor_cores=self.executor_cores, executor_memory=self.executor_memory_mb,
+            driver_address=self.driver_address, reconnect=reconnect, next_exec_id=next_id,
+            driver_id=self.driver_id, ui_url=self.ui_url,
+            command={"python_paths": self.python_paths, "init_hooks": self.init_hooks,
+                     "env": self.env, "log_level": self.log_level,
+                     "app_name": self.app_name, "cwd": os.getcwd()})
 
     def _connect(self, reconnect: bool) -> None:
-        from runtime.rpc.auth import AuthError
-
         last: Exception | None = None
         for host, port in self.master_hosts:
             try:
@@ -221,12 +234,12 @@ class StandaloneLauncher:
             try:
                 sock.settimeout(10.0)
                 send_msg(sock, self._register_msg(reconnect))
-                reply = recv_msg(sock)
+                reply = recv_message(sock)
                 if reply is None:
                     raise ConnectionResetError("connection closed")
-                if reply["op"] != "registered_app":
+                if not isinstance(reply, RegisteredApplication):
                     raise SparkException(f"The master refused application {self.app_name}: "
-                                         f"{reply.get('message')}")
+                                         f"{getattr(reply, 'message', reply)}")
                 sock.settimeout(None)
             except (OSError, FrameError) as e:
                 sock.close()
@@ -239,12 +252,12 @@ class StandaloneLauncher:
             except BaseException:
                 sock.close()
                 raise
-            new_id = str(reply["app_id"])
+            new_id = str(reply.app_id)
             if new_id != self.app_id:
                 log.warning("The master renamed application %s to %s", self.app_id, new_id)
                 self.app_id = new_id
             self.master_url = f"spark://{host}:{port}"
-            self.master_webui = str(reply.get("master_webui") or "")
+            self.master_webui = str(reply.master_webui or "")
             self._sock = sock
             if reconnect:
                 log.info("Re-registered with master %s as %s", self.master_url, self.app_id)
@@ -254,7 +267,7 @@ class StandaloneLauncher:
             return
         raise last or ConnectionError("no master address")
 
-    def _send(self, msg: dict) -> None:
+    def _send(self, msg: Any) -> None:
         sock = self._sock
         if sock is None:
             return
@@ -278,7 +291,7 @@ class StandaloneLauncher:
             msg = None
             if sock is not None:
                 try:
-                    msg = recv_msg(sock)
+                    msg = recv_message(sock)
                 except (OSError, FrameError):
                     msg = None
             if msg is None:
@@ -293,38 +306,37 @@ class StandaloneLauncher:
                     except (OSError, FrameError, SparkException):
                         continue
                 continue
-            self._on_message(msg)
+            self._handlers.dispatch(msg)
 
-    def _on_message(self, msg: dict) -> None:
-        op = msg["op"]
-        if op == "executor_added":
-            eid = str(msg["exec_id"])
-            slot = ExecutorSlot(eid, str(msg["worker_id"]), str(msg["host"]),
-                                int(msg["cores"]), int(msg["memory"]),
-                                str(msg.get("webui") or ""), str(msg.get("work_dir") or ""))
-            with self._lock:
-                self.procs[eid] = slot
-            backend_log.info("Granted executor ID %s/%s on worker %s (%s) with %d core(s), "
-                             "%d MiB RAM", self.app_id, eid, slot.worker_id, slot.host,
-                             slot.cores, slot.memory)
-        elif op == "executor_removed":
-            eid = str(msg["exec_id"])
-            with self._lock:
-                slot = self.procs.get(eid)
-                if slot is not None:
-                    slot.state = str(msg.get("state") or "EXITED")
-                    slot.exit_code = msg.get("exit_code")
-                    slot.message = str(msg.get("message") or "")
-            backend_log.info("Executor %s/%s removed: %s", self.app_id, eid,
-                             msg.get("message") or msg.get("state"))
-            if self.driver is not None and msg.get("worker_lost"):
-                # its worker is gone, and the shuffle files that worker served with it; the
-                # executor itself may still be connected: the driver must not use it
-                self.driver.remove_executor(eid, str(msg.get("message") or "worker lost"),
-                                            outputs_lost=True)
-        elif op == "app_removed":
-            self.removed_reason = f"{msg.get('state')}: {msg.get('message')}"
-            log.error("Master removed our application: %s", self.removed_reason)
+    def _on_executor_added(self, msg: ExecutorAdded) -> None:
+        eid = str(msg.exec_id)
+        slot = ExecutorSlot(eid, str(msg.worker_id), str(msg.host), int(msg.cores),
+                            int(msg.memory), str(msg.webui or ""), str(msg.work_dir or ""))
+        with self._lock:
+            self.procs[eid] = slot
+        backend_log.info("Granted executor ID %s/%s on worker %s (%s) with %d core(s), "
+                         "%d MiB RAM", self.app_id, eid, slot.worker_id, slot.host,
+                         slot.cores, slot.memory)
+
+    def _on_executor_removed(self, msg: ExecutorRemoved) -> None:
+        eid = str(msg.exec_id)
+        with self._lock:
+            slot = self.procs.get(eid)
+            if slot is not None:
+                slot.state = str(msg.state or "EXITED")
+                slot.exit_code = msg.exit_code
+                slot.message = str(msg.message or "")
+        backend_log.info("Executor %s/%s removed: %s", self.app_id, eid,
+                         msg.message or msg.state)
+        if self.driver is not None and msg.worker_lost:
+            # its worker is gone, and the shuffle files that worker served with it; the
+            # executor itself may still be connected: the driver must not use it
+            self.driver.remove_executor(eid, str(msg.message or "worker lost"),
+                                        outputs_lost=True)
+
+    def _on_app_removed(self, msg: ApplicationRemoved) -> None:
+        self.removed_reason = f"{msg.state}: {msg.message}"
+        log.error("Master removed our application: %s", self.removed_reason)
 
     def _starvation_loop(self) -> None:
         period = self.starvation_timeout

@@ -461,7 +461,7 @@ def run_request(args: SubmitArgs) -> int:
     driver_id = args.kill or args.status
     try:
         if args.kill:
-            print(client.kill_driver(spec.hosts, driver_id, _secret(cfg))["message"])
+            print(client.kill_driver(spec.hosts, driver_id, _secret(cfg)).message)
         else:
             print(client.format_status(driver_id, client.driver_status(spec.hosts, driver_id,
                                                                        _secret(cfg))))

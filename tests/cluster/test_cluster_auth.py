@@ -130,7 +130,7 @@ def garbage(rng: random.Random) -> bytes:
         return frame(pickle.dumps(rng.choice([[1, 2], "x", {"no_op": 1}, {"op": 5},
                                               {"op": "register_worker"},
                                               {"op": "heartbeat", "id": 3},
-                                              {"op": "fetch", "path": "/etc/passwd",
+                                              {"op": "fetch_block", "path": "/etc/passwd",
                                                "start": 0, "end": 10}])))
     return b"GET / HTTP/1.1\r\n\r\n" + rng.randbytes(rng.randrange(0, 50))
 

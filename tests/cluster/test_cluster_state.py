@@ -12,21 +12,33 @@ import pytest
 
 from runtime.deploy.master import MasterState
 from runtime.deploy.master_json import master_json
+from runtime.deploy.master_state import Peer
+from runtime.protocol.deploy import (
+    ApplicationRemoved,
+    ExecutorRemoved,
+    KillExecutor,
+    LaunchDriver,
+    LaunchExecutor,
+    ReconnectWorker,
+    RegisterApplication,
+    RegisterWorker,
+    RequestSubmitDriver,
+)
 from runtime.rpc import auth
 from runtime.rpc.server import Client, FrameServer, connect, loads_plain, recv_msg, send_msg
 
 
-def worker(wid: str, cores: int = 2, memory: int = 4096, **kw) -> dict:
-    return {"id": wid, "host": "127.0.0.1", "port": 1, "cores": cores, "memory": memory, **kw}
+def worker(wid: str, cores: int = 2, memory: int = 4096, **kw) -> RegisterWorker:
+    return RegisterWorker(id=wid, host="127.0.0.1", port=1, cores=cores, memory=memory, **kw)
 
 
-def app(**kw) -> dict:
-    return {"name": "a", "executor_cores": 1, "executor_memory": 512,
-            "driver_address": "127.0.0.1:9", **kw}
+def app(**kw) -> RegisterApplication:
+    return RegisterApplication(**{"name": "a", "executor_cores": 1, "executor_memory": 512,
+                                  "driver_address": "127.0.0.1:9", **kw})
 
 
-def launches(msgs: list[tuple]) -> list[tuple[str, int]]:
-    return [(t, m["exec_id"]) for k, t, m in msgs if m["op"] == "launch_executor"]
+def launches(msgs: list) -> list[tuple[str, int]]:
+    return [(t, m.exec_id) for k, t, m in msgs if isinstance(m, LaunchExecutor)]
 
 
 def test_spread_out_and_cores_max():
@@ -35,7 +47,7 @@ def test_spread_out_and_cores_max():
     s.register_worker(worker("w2"), 0)
     _app_id, out = s.register_app(app(cores_max=3), 0)
     assert [t for t, _ in launches(out)] == ["w1", "w2", "w1"]
-    assert [m["exec_id"] for k, t, m in out if k == "app"] == [0, 1, 2]
+    assert [m.exec_id for k, t, m in out if k == Peer.APP] == [0, 1, 2]
     assert s.workers["w1"].cores_used == 2 and s.workers["w2"].cores_used == 1
 
 
@@ -45,7 +57,7 @@ def test_fill_workers_without_spread_out_and_executor_cores():
     s.register_worker(worker("w2", cores=4), 0)
     _, out = s.register_app(app(executor_cores=2, executor_memory=1024, cores_max=4), 0)
     assert [t for t, _ in launches(out)] == ["w1"] * 4  # 2 allocations x 2 processes
-    assert all(m["memory"] == 512 for _, _, m in out if m["op"] == "launch_executor")
+    assert all(m.memory == 512 for _, _, m in out if isinstance(m, LaunchExecutor))
 
 
 def test_memory_limits_allocation():
@@ -63,8 +75,8 @@ def test_worker_lost_reschedules_on_the_others():
     assert sorted(e.worker_id for e in s.apps[app_id].executors.values()) == ["w1", "w2"]
     s.register_worker(worker("w3", cores=1), 0)
     out = s.worker_lost("w1", "test")
-    removed = [m for k, t, m in out if m["op"] == "executor_removed"]
-    assert removed and removed[0]["worker_lost"]
+    removed = [m for k, t, m in out if isinstance(m, ExecutorRemoved)]
+    assert removed and removed[0].worker_lost and removed[0].state == "LOST"
     assert launches(out) == [("w3", 2)]
     assert s.workers["w1"].state == "DEAD"
 
@@ -76,7 +88,7 @@ def test_heartbeat_timeout_and_unknown_heartbeat():
     s.check_timeouts(100, 60)
     assert s.workers["w1"].state == "DEAD"
     [(_kind, _target, msg)] = s.heartbeat("w1", 101)
-    assert msg["op"] == "reconnect"
+    assert isinstance(msg, ReconnectWorker)
 
 
 def test_executor_failures_relaunch_then_fail_the_app():
@@ -88,7 +100,7 @@ def test_executor_failures_relaunch_then_fail_the_app():
         assert launches(out) == [("w1", i + 1)]
     out = s.executor_state(app_id, 2, "EXITED", 1)
     assert s.apps[app_id].state == "FAILED"
-    assert any(m["op"] == "app_removed" for _, _, m in out)
+    assert any(isinstance(m, ApplicationRemoved) and m.state == "FAILED" for _, _, m in out)
 
 
 def test_app_finished_kills_executors_and_frees_cores():
@@ -96,7 +108,7 @@ def test_app_finished_kills_executors_and_frees_cores():
     s.register_worker(worker("w1"), 0)
     app_id, _ = s.register_app(app(), 0)
     out = s.app_finished(app_id, "FINISHED", 5)
-    assert sorted(m["exec_id"] for _, _, m in out if m["op"] == "kill_executor") == [0, 1]
+    assert sorted(m.exec_id for _, _, m in out if isinstance(m, KillExecutor)) == [0, 1]
     assert s.workers["w1"].cores_used == 0
     assert master_json(s, "spark://x:1")["completedapps"][0]["state"] == "FINISHED"
 
@@ -106,7 +118,7 @@ def test_reregistering_worker_keeps_known_executors_kills_unknown():
     s.register_worker(worker("w1", cores=1), 0)
     app_id, _ = s.register_app(app(), 0)
     out = s.register_worker(worker("w1", cores=1, executors=[(app_id, 0), ("app-x", 7)]), 1)
-    kills = [(m["app_id"], m["exec_id"]) for _, _, m in out if m["op"] == "kill_executor"]
+    kills = [(m.app_id, m.exec_id) for _, _, m in out if isinstance(m, KillExecutor)]
     assert kills == [("app-x", 7)]
     assert s.workers["w1"].cores_used == 1 and 0 in s.apps[app_id].executors
 
@@ -115,7 +127,8 @@ def test_recovery_snapshot_round_trip():
     s = MasterState()
     s.register_worker(worker("w1", cores=1), 0)
     app_id, _ = s.register_app(app(), 0)
-    driver_id, _ = s.submit_driver({"app": "x.py", "files": {"x.py": b"print(1)"}}, 0)
+    driver_id, _ = s.submit_driver(RequestSubmitDriver("x.py", files={"x.py": b"print(1)"}),
+                                   0)
     snap = loads_plain(pickle.dumps(s.snapshot()))  # plain data only
     r = MasterState()
     r.recover(snap)
@@ -140,12 +153,11 @@ def test_recovery_timeout_drops_what_did_not_come_back():
 def test_supervised_driver_relaunched_when_its_worker_dies():
     s = MasterState()
     s.register_worker(worker("w1", cores=1), 0)
-    _driver_id, out = s.submit_driver({"app": "x.py", "supervise": True}, 0)
+    _driver_id, out = s.submit_driver(RequestSubmitDriver("x.py", supervise=True), 0)
     assert out[0][1] == "w1"
     s.register_worker(worker("w2", cores=1), 0)
     out = s.worker_lost("w1", "test")
-    assert [(t, m["op"]) for _, t, m in out if m["op"] == "launch_driver"] == [
-        ("w2", "launch_driver")]
+    assert [t for _, t, m in out if isinstance(m, LaunchDriver)] == ["w2"]
 
 
 # -- frames and auth -----------------------------------------------------------------------------

@@ -116,13 +116,14 @@ def test_the_master_learns_the_driver_ui_after_registration():
     re-registration (master restart) carries it."""
     from runtime.deploy.master_json import master_json
     from runtime.deploy.master_state import MasterState
+    from runtime.protocol.deploy import RegisterApplication
 
     state = MasterState()
-    app_id, _ = state.register_app({"name": "a", "driver_address": "127.0.0.1:1"}, 0)
+    app_id, _ = state.register_app(RegisterApplication("a", driver_address="127.0.0.1:1"), 0)
     assert master_json(state, "spark://m:7077")["activeapps"][0]["appuiurl"] == ""
     state.app_ui(app_id, "http://127.0.0.1:4040")
     assert master_json(state, "spark://m:7077")["activeapps"][0]["appuiurl"] == \
         "http://127.0.0.1:4040"
-    state.register_app({"app_id": app_id, "name": "a", "reconnect": True,
-                        "ui_url": "http://127.0.0.1:4041"}, 1)
+    state.register_app(RegisterApplication("a", app_id=app_id, reconnect=True,
+                                           ui_url="http://127.0.0.1:4041"), 1)
     assert state.apps[app_id].ui_url == "http://127.0.0.1:4041"
