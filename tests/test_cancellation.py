@@ -24,11 +24,12 @@ def home(tmp_path, monkeypatch):
 
 
 def _arrive_then(port: int, seconds: float):
-    """A task body: tell the test it is running (a gate arrival), then sleep."""
+    """A task body: tell the test it is running (a gate arrival), then block until cancelled
+    (on an event nobody sets: the interrupt breaks the wait), at most ``seconds``."""
 
     def task(it):
         socket.create_connection(("127.0.0.1", port)).close()
-        time.sleep(seconds)
+        threading.Event().wait(seconds)
         return list(it)
 
     return task
@@ -44,7 +45,7 @@ def _stubborn(port: int):
                 if not arrived:
                     arrived = True
                     socket.create_connection(("127.0.0.1", port)).close()
-                time.sleep(60)
+                threading.Event().wait(60)  # until interrupted
             except BaseException:  # noqa: BLE001 - the point of this task
                 pass
 

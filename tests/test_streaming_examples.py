@@ -10,7 +10,10 @@ counted, checking every printed count against that; ``first_lines(m)`` is what t
 sent first. The windowed and stateful counts are checked the same way, the recoverable one
 across a SIGKILL, the directory one against the files its feeder left.
 
-Each test polls (never sleeps to wait) and reaps what it starts: every process of a run
+The socket examples run until their output shows what the test checks (``run_until``: a
+number of batches, lines counted, lines leaving a window), not for a fixed time, so a slow
+machine only makes them take longer. Each test polls (never sleeps to wait) and reaps what
+it starts: every process of a run
 (driver, executor zygote, executors) carries the test's SPARKCLI_HOME in its environment,
 and ``no_leftovers`` fails a test that leaves one behind. A new example without a
 ``test_<name>`` here fails ``test_every_streaming_example_is_checked``.
@@ -131,6 +134,21 @@ def submit_batches(home: Path, example: str, *args: str) -> list[tuple[datetime,
     return blocks
 
 
+def complete(out: str) -> str:
+    """``out`` up to its last complete pprint block ("" before the first one)."""
+    return out[: out.rindex("\n\n") + 2] if "\n\n" in out else ""
+
+
+def run_checked(home: Path, name: str, args: tuple[str, ...], check, what: str):
+    """Runs a streaming example until ``check(its complete blocks so far)`` -- which asserts
+    what must hold of any prefix of the output and returns a truthy value once the output
+    shows everything the test wants -- then stops it (``run_until``); ``check``'s value."""
+    out = run_until(home, name, args, lambda out: complete(out) and check(complete(out)), what)
+    result = check(complete(out))
+    assert result, out
+    return result
+
+
 # -- one test per example ------------------------------------------------------------------
 
 
@@ -144,33 +162,53 @@ def test_every_streaming_example_is_checked():
 def test_network_wordcount(tmp_path):
     """A pprint block per batch with that batch's word counts; added up batch after batch
     they are the counts of the first lines the feeder sent: none lost, none twice."""
-    total = (0, 0, 0)
-    for _, records in submit_batches(tmp_path, "network_wordcount.py", "--seconds", "2.5"):
-        total = add(total, fed_lines(records))
-        assert total == first_lines(sum(total)), total
-    assert sum(total) >= 10, total  # the feeder sends 10 lines a second
+
+    def check(out: str) -> bool:
+        blocks = pprint_blocks(out)
+        assert_every([t for t, _ in blocks], float(BATCH))
+        total = (0, 0, 0)
+        for _, records in blocks:
+            total = add(total, fed_lines(records))
+            assert total == first_lines(sum(total)), total
+        return len(blocks) >= 4 and sum(total) >= 10  # the feeder sends 10 lines a second
+
+    run_checked(tmp_path, "run", ("streaming/network_wordcount.py", "--batch", BATCH), check,
+                "4 batches and 10 lines counted")
 
 
 def test_network_filter(tmp_path):
     """Only the lines containing "Scala", all of them, in the order sent."""
-    blocks = submit_batches(tmp_path, "network_filter.py", "--seconds", "2.5")
-    printed = [line for _, records in blocks for line in records]
-    assert len(printed) >= 4, blocks
-    assert printed == (["I like Scala", "Scala and Spark"] * len(printed))[: len(printed)], blocks
+
+    def check(out: str) -> bool:
+        blocks = pprint_blocks(out)
+        assert_every([t for t, _ in blocks], float(BATCH))
+        printed = [line for _, records in blocks for line in records]
+        assert printed == (["I like Scala", "Scala and Spark"] * len(printed))[: len(printed)]
+        return len(blocks) >= 4 and len(printed) >= 4
+
+    run_checked(tmp_path, "run", ("streaming/network_filter.py", "--batch", BATCH), check,
+                "4 batches and 4 lines printed")
 
 
 def test_stateful_wordcount(tmp_path):
     """The running totals start from the initial ('hello', 1), ('world', 1) and are, batch
     after batch, those plus the counts of the first lines fed: they only grow."""
     initial = Counter(hello=1, world=1)
-    blocks = submit_batches(tmp_path, "stateful_wordcount.py", "--seconds", "2.5")
-    fed = []
-    for _, records in blocks:
-        n = fed_lines(records, initial)
-        assert n == first_lines(sum(n)), records
-        fed.append(sum(n))
-        assert "('world', 1)" in records, records  # the initial keys come first
-    assert fed == sorted(fed) and fed[-1] >= 10, fed
+
+    def check(out: str) -> bool:
+        blocks = pprint_blocks(out)
+        assert_every([t for t, _ in blocks], float(BATCH))
+        fed = []
+        for _, records in blocks:
+            n = fed_lines(records, initial)
+            assert n == first_lines(sum(n)), records
+            fed.append(sum(n))
+            assert "('world', 1)" in records, records  # the initial keys come first
+        assert fed == sorted(fed), fed
+        return len(blocks) >= 4 and fed[-1] >= 10
+
+    run_checked(tmp_path, "run", ("streaming/stateful_wordcount.py", "--batch", BATCH), check,
+                "4 batches and a total of 10 lines")
 
 
 def test_windowed_wordcount(tmp_path):
@@ -178,26 +216,28 @@ def test_windowed_wordcount(tmp_path):
     (window().reduceByKey and the incremental reduceByKeyAndWindow). A window is the sum of
     its last two slides, so slide k = window k - window k-1 + slide k-2: every slide comes
     out non-negative, and slides 1..k are the first lines the feeder sent."""
-    out = submit(
-        tmp_path,
-        "streaming/windowed_wordcount.py",
-        *("--batch", "0.25", "--window", "1", "--slide", "0.5", "--num", "20", "--seconds", "2.5"),
-    ).stdout
-    blocks = pprint_blocks(out)
-    form1, form2 = blocks[0::2], blocks[1::2]
-    assert [t for t, _ in form1] == [t for t, _ in form2], out
-    assert_every([t for t, _ in form1], 0.5)
-    windows, slides = [], []
-    for (_, records), (_, again) in zip(form1, form2):
-        assert sorted(records) == sorted(again), (records, again)
-        windows.append(fed_lines(records, num=20))
-    for k, window in enumerate(windows):
-        previous = windows[k - 1] if k else (0, 0, 0)
-        leaving = slides[k - 2] if k >= 2 else (0, 0, 0)
-        slides.append(tuple(w - p + s for w, p, s in zip(window, previous, leaving)))
-        fed = add(*slides)
-        assert min(slides[-1]) >= 0 and fed == first_lines(sum(fed)), (windows, slides)
-    assert len(windows) >= 4 and sum(windows[-1]) < sum(fed), windows  # lines left the window
+
+    def check(out: str) -> bool:
+        blocks = pprint_blocks(out)
+        blocks = blocks[: len(blocks) // 2 * 2]  # both tables of each window
+        form1, form2 = blocks[0::2], blocks[1::2]
+        assert [t for t, _ in form1] == [t for t, _ in form2], out
+        assert_every([t for t, _ in form1], 0.5)
+        windows, slides, fed = [], [], (0, 0, 0)
+        for (_, records), (_, again) in zip(form1, form2):
+            assert sorted(records) == sorted(again), (records, again)
+            windows.append(fed_lines(records, num=20))
+        for k, window in enumerate(windows):
+            previous = windows[k - 1] if k else (0, 0, 0)
+            leaving = slides[k - 2] if k >= 2 else (0, 0, 0)
+            slides.append(tuple(w - p + s for w, p, s in zip(window, previous, leaving)))
+            fed = add(*slides)
+            assert min(slides[-1]) >= 0 and fed == first_lines(sum(fed)), (windows, slides)
+        return len(windows) >= 4 and sum(windows[-1]) < sum(fed)  # lines left the window
+
+    run_checked(tmp_path, "run", ("streaming/windowed_wordcount.py", "--batch", "0.25",
+                                  "--window", "1", "--slide", "0.5", "--num", "20"),
+                check, "4 windows, and lines leaving the window")
 
 
 def test_directory_wordcount(tmp_path):
@@ -234,6 +274,7 @@ def run_until(home: Path, name: str, args: tuple[str, ...], done, what: str) -> 
     finally:
         proc.kill()  # SIGKILL
         proc.wait()
+    assert "Traceback" not in err_path.read_text(), err_path.read_text()
     return out_path.read_text()
 
 
@@ -364,30 +405,31 @@ def test_access_log_analytics(tmp_path):
         run = [cycle[i % len(cycle)] for i in range(start, start + n)]
         return (Counter(r[3] for r in run), Counter(example.COUNTRIES[r[0]] for r in run))
 
-    out = submit(
-        tmp_path,
-        "streaming/access_log_analytics.py",
-        *("--batch", "0.25", "--window", "1", "--slide", "0.5", "--seconds", "3.5"),
-    ).stdout
-    blocks = pprint_blocks(out)
-    windows = list(zip(blocks[0::3], blocks[1::3], blocks[2::3]))  # (stop() may cut the last)
-    assert_every([t for (t, _), _, _ in windows], 0.5)
-    # under load the feeder's first lines may arrive after the first window closed: a window
-    # before any data is three empty blocks, as in Spark; the windows after it must all count
-    while windows and not any(rows for (_, rows) in windows[0]):
-        windows.pop(0)
-    assert len(windows) >= 4, out
-    assert_every([t for (t, _), _, _ in windows], 0.5)
-    sizes = []
-    for (t1, total), (t2, statuses), (t3, countries) in windows:
-        assert t1 == t2 == t3, out
-        (line,) = total
-        n = int(re.fullmatch(r"requests in the last 1 s: (\d+)", line).group(1))
-        by_status = dict(ast.literal_eval(r) for r in statuses)
-        by_country = [ast.literal_eval(r) for r in countries]
-        assert list(by_status) == sorted(by_status), statuses
-        assert [c for _, c in by_country] == sorted((c for _, c in by_country), reverse=True)
-        shown = (Counter(by_status), Counter(dict(by_country)))
-        assert any(counts_of(a, n) == shown for a in range(len(cycle))), (n, shown)
-        sizes.append(n)
-    assert max(sizes) >= 20, sizes  # 50 lines a second: a full window holds about 50
+    def check(out: str) -> bool:
+        blocks = pprint_blocks(out)
+        windows = list(zip(blocks[0::3], blocks[1::3], blocks[2::3]))  # complete windows
+        assert_every([t for (t, _), _, _ in windows], 0.5)
+        # under load the feeder's first lines may arrive after the first window closed: a
+        # window before any data is three empty blocks, as in Spark; the windows after it
+        # must all count
+        while windows and not any(rows for (_, rows) in windows[0]):
+            windows.pop(0)
+        sizes = []
+        for (t1, total), (t2, statuses), (t3, countries) in windows:
+            assert t1 == t2 == t3, out
+            (line,) = total
+            n = int(re.fullmatch(r"requests in the last 1 s: (\d+)", line).group(1))
+            by_status = dict(ast.literal_eval(r) for r in statuses)
+            by_country = [ast.literal_eval(r) for r in countries]
+            assert list(by_status) == sorted(by_status), statuses
+            assert [c for _, c in by_country] == sorted((c for _, c in by_country),
+                                                        reverse=True)
+            shown = (Counter(by_status), Counter(dict(by_country)))
+            assert any(counts_of(a, n) == shown for a in range(len(cycle))), (n, shown)
+            sizes.append(n)
+        # 50 lines a second: a full window holds about 50
+        return len(windows) >= 4 and max(sizes) >= 20
+
+    run_checked(tmp_path, "run", ("streaming/access_log_analytics.py", "--batch", "0.25",
+                                  "--window", "1", "--slide", "0.5"),
+                check, "4 windows with data, one of 20 requests or more")

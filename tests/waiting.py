@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any, Callable
+
+_NEVER = threading.Event()  # never set: waiting on it is the pause between two polls
 
 
 def wait_for(cond: Callable[[], Any], timeout: float = 30.0, what: str = "condition",
@@ -13,5 +16,5 @@ def wait_for(cond: Callable[[], Any], timeout: float = 30.0, what: str = "condit
     while not (value := cond()):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(interval)
+        _NEVER.wait(interval)
     return value

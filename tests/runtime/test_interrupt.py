@@ -17,7 +17,14 @@ from tests.waiting import wait_for
 @pytest.fixture
 def interrupter():
     reaped: list = []
-    it = TaskInterrupter(on_reap=reaped.append, exit_fn=reaped.append)
+    exited = threading.Event()
+
+    def exit_fn(code: int) -> None:
+        reaped.append(code)
+        exited.set()
+
+    it = TaskInterrupter(on_reap=reaped.append, exit_fn=exit_fn)
+    it.exited = exited  # type: ignore[attr-defined]
     old = signal.getsignal(signal.SIGUSR1)
     it.install()
     it.reaped = reaped  # type: ignore[attr-defined]
@@ -25,12 +32,12 @@ def interrupter():
     signal.signal(signal.SIGUSR1, old)
 
 
-def test_kill_interrupts_a_blocking_sleep_on_the_main_thread(interrupter):
+def test_kill_interrupts_a_blocking_wait_on_the_main_thread(interrupter):
     start = time.monotonic()
     threading.Timer(0.05, interrupter.kill, (7, True, 5.0, "Stage cancelled")).start()
     with pytest.raises(TaskKilledException, match="Stage cancelled"):
         with interrupter.running(7):
-            time.sleep(30)
+            threading.Event().wait(30)  # a lock nobody releases: only the interrupt ends it
     assert time.monotonic() - start < 5
     assert interrupter.current is None
     assert interrupter.reaped == []
@@ -62,9 +69,9 @@ def test_a_task_that_swallows_the_interrupt_is_reaped(interrupter):
     with interrupter.running(3):
         threading.Timer(0.05, interrupter.kill, (3, True, 0.2, "cancelled")).start()
         deadline = time.monotonic() + 10
-        while len(interrupter.reaped) < 2 and time.monotonic() < deadline:
-            try:
-                time.sleep(0.02)
+        while not interrupter.exited.is_set() and time.monotonic() < deadline:
+            try:  # blocks until the reaper "exits" the process
+                interrupter.exited.wait(deadline - time.monotonic())
             except TaskKilledException as e:  # swallowed, as a stubborn task would
                 caught.append(e)
     assert len(caught) == 1  # delivered once per kill

@@ -140,7 +140,9 @@ def test_slow_batches_slow_the_receiver_down(ssc, backpressure):
 
     def slow(rdd):
         n = len(rdd.collect())
-        time.sleep(n / capacity)  # the work each record costs, simulated
+        done = time.perf_counter() + n / capacity
+        while time.perf_counter() < done:  # the work each record costs, simulated (busy)
+            pass
 
     stream = ssc.receiverStream(RateReportingReceiver())
     stream.foreachRDD(slow)

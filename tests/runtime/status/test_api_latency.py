@@ -42,6 +42,9 @@ def test_stages_p99_while_10000_tasks_run():
                 "Stage Info": stage_info(0, TASKS, submitted=1)})
     ui = bind("127.0.0.1", 0, "SparkUI", api.api_routes(OneApp(store)))
     done = threading.Event()
+    answered = threading.Event()  # set each time the UI answers a request
+    reading = threading.Event()  # cleared when the reader stops (the writer must not wait)
+    reading.set()
 
     def run_tasks():
         for i in range(TASKS):
@@ -52,8 +55,11 @@ def test_stages_p99_while_10000_tasks_run():
                         "Task Info": task_info(i, i, 10, 20 + i % 7),
                         "Task Metrics": {"Executor Run Time": 5,
                                          "Shuffle Write Metrics": {"Shuffle Bytes Written": 7}}})
-            if i % 50 == 0:
-                time.sleep(0.001)  # a scheduler's pace (tasks take time), not a busy loop
+            if i % 50 == 0 and reading.is_set():
+                # a scheduler's pace (tasks take time): 50 tasks, then wait until the UI has
+                # answered one more request, so requests keep running among the posts
+                answered.clear()
+                answered.wait(10)
         done.set()
 
     writer = threading.Thread(target=run_tasks)
@@ -65,7 +71,10 @@ def test_stages_p99_while_10000_tasks_run():
             with urllib.request.urlopen(f"{ui.url}/api/v1/applications/app-p/stages") as r:
                 r.read()
             latencies.append(time.perf_counter() - start)
+            answered.set()
     finally:
+        reading.clear()
+        answered.set()
         writer.join()
         ui.stop()
     latencies.sort()
