@@ -74,6 +74,7 @@ from runtime.threaddump import thread_dump
 
 log = logging.getLogger("TaskSchedulerImpl")
 dag_log = logging.getLogger("DAGScheduler")
+tsm_log = logging.getLogger("TaskSetManager")
 
 
 class Driver(DriverCommands):
@@ -469,11 +470,12 @@ class Driver(DriverCommands):
         first = tsm.task_succeeded(task)
         if not first or tsm.zombie:
             return
-        logging.getLogger("TaskSetManager").info(
-            "Finished task %d.%d in stage %d.%d (TID %d) in %d ms on executor %s (%d/%d)",
-            task.partition, task.attempt, stage.id, tsm.stage_attempt, task.id,
-            (time.monotonic() - task.launched) * 1000, task.executor_id, len(tsm.succeeded),
-            tsm.total)
+        if tsm_log.isEnabledFor(logging.INFO):  # one line per task: skip its arguments too
+            tsm_log.info(
+                "Finished task %d.%d in stage %d.%d (TID %d) in %d ms on executor %s (%d/%d)",
+                task.partition, task.attempt, stage.id, tsm.stage_attempt, task.id,
+                (time.monotonic() - task.launched) * 1000, task.executor_id,
+                len(tsm.succeeded), tsm.total)
         if msg.accums and self.accumulator_sink is not None:
             self.accumulator_sink(msg.accums)
         actions: list[Instruction] = []

@@ -113,8 +113,29 @@ class TaskScheduler:
         return out
 
     # -- task sets ----------------------------------------------------------------------------
+    def may_prefer(self, rdd: Any) -> bool:
+        """Whether any partition of ``rdd`` can have a preferred executor: some node of its
+        narrow lineage is persisted (with a block stored somewhere) or names executors
+        itself. One walk per stage, so a stage without any skips the per-partition walks."""
+        persisted = {rdd_id for rdd_id, _ in self.block_locations}
+        seen: set[int] = set()
+        todo = [(rdd, 0)]
+        while todo:
+            r, depth = todo.pop()
+            if id(r) in seen:
+                continue
+            seen.add(id(r))
+            if _pins(r) or (getattr(r, "storage_level", None) is not None
+                            and r.id in persisted):
+                return True
+            if depth > 50 or getattr(r, "checkpointed", False):
+                continue
+            todo.extend((d.rdd, depth + 1) for d in r.dependencies if hasattr(d, "parents"))
+        return False
+
     def submit(self, stage: Any, partitions: list[int]) -> TaskSetManager:
-        preferred = {p: self.preferred(stage.rdd, p) for p in partitions}
+        walk = self.may_prefer(stage.rdd)
+        preferred = {p: self.preferred(stage.rdd, p) if walk else set() for p in partitions}
         tsm = TaskSetManager(stage, partitions, self.max_failures,
                              {p: s for p, s in preferred.items() if s}, self.locality_wait,
                              clock=self.clock)
@@ -175,3 +196,8 @@ class TaskScheduler:
     def tasks_no_job_needs(self) -> list[tuple[ExecutorRef, Task]]:
         return [(self.executors[t.executor_id], t) for t in list(self.tasks.values())
                 if not t.tsm.stage.jobs and t.executor_id in self.executors]
+
+
+def _pins(rdd: Any) -> bool:
+    """Whether ``rdd`` names preferred executors itself (a streaming state partition)."""
+    return getattr(rdd, "preferred_executors", None) is not None

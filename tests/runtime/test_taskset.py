@@ -126,3 +126,30 @@ def test_task_scheduler_prefers_executors_holding_cached_parents():
     assert sched.block_locations == {(5, 1): {"a"}}
     sched.remove_rdd_blocks(5)
     assert not sched.block_locations
+
+
+def test_per_partition_preference_walk_only_when_the_lineage_can_prefer():
+    """One lineage walk per stage decides whether any partition can have a preferred
+    executor; the per-partition walk runs only then (a 1000-task stage over plain data
+    costs one walk, not 1000)."""
+    sched = TaskScheduler(max_failures=1, locality_wait=3.0, clock=Clock())
+    walked = []
+    sched.preferred = lambda rdd, split: walked.append(split) or set()  # type: ignore
+    cached = SimpleNamespace(id=1, dependencies=[], storage_level="MEMORY_ONLY")
+    narrow = SimpleNamespace(rdd=cached, parents=lambda split: [split])
+    top = stage(2, 3)
+    top.rdd.dependencies = [narrow]
+    sched.submit(top, [0, 1, 2])
+    assert walked == []  # persisted, but no block of it stored anywhere
+    sched.update_blocks("a", [(1, 0, 10, 0)])
+    assert sched.may_prefer(top.rdd)
+    sched.submit(top, [0, 1, 2])
+    assert walked == [0, 1, 2]
+    pinned = SimpleNamespace(id=3, dependencies=[], storage_level=None,
+                             preferred_executors=lambda split: ["e1"])
+    state = stage(4, 1)
+    state.rdd.dependencies = [SimpleNamespace(rdd=pinned, parents=lambda split: [split])]
+    assert TaskScheduler(max_failures=1, locality_wait=0.0).may_prefer(state.rdd)
+    shuffled = stage(6, 1)
+    shuffled.rdd.dependencies = [SimpleNamespace(rdd=pinned)]  # a shuffle: no ``parents``
+    assert not TaskScheduler(max_failures=1, locality_wait=0.0).may_prefer(shuffled.rdd)
