@@ -202,11 +202,12 @@ class FilterExec(PhysicalPlan):
         offset = 0
         for b in batches:
             ctx = EvalContext(ectx.ansi, ectx.time_zone, index, offset)
-            mask = materialize(evaluate(self.condition, b, self._pos, ctx), b.num_rows)
+            mask = pc.fill_null(materialize(evaluate(self.condition, b, self._pos, ctx),
+                                            b.num_rows), False)
             offset += b.num_rows
-            out = b.filter(pc.fill_null(mask, False))
-            if out.num_rows:
-                yield out
+            kept = pc.sum(mask).as_py() or 0  # all rows pass: the batch as is, no copy
+            if kept:
+                yield b if kept == b.num_rows else b.filter(mask)
 
     def node_name(self) -> str:
         return "Filter"
@@ -254,7 +255,10 @@ class GenerateExec(PhysicalPlan):
                     pa.scalar([], type=arr.type)
                 if not is_map:
                     lists = pc.if_else(empty, null_item, arr)
-            parents = pc.list_parent_indices(lists)
+            # the row each item came from: only for the input columns kept, pos or an
+            # outer map (a word count's explode keeps no input column: no take at all)
+            parents = pc.list_parent_indices(lists) \
+                if self._keep or opts.get("pos") or (self.outer and is_map) else None
             flat = pc.list_flatten(lists)
             if self.outer and is_map:
                 parents, flat = _outer_map(lists, parents, flat)

@@ -390,7 +390,6 @@ def _read_text(path: str, options: dict[str, str], piece: tuple | None = None) -
     (Hadoop's rule: a piece not at 0 skips its first, partial, line; the last line may run
     past the end), so the pieces of a file read each line once. Lines are cut by Arrow."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     with open(path, "rb") as fh:
         if piece is None:
@@ -405,6 +404,8 @@ def _read_text(path: str, options: dict[str, str], piece: tuple | None = None) -
             data = fh.read(end - pos + 1) if pos <= end else b""
             if data and not data.endswith(b"\n"):
                 data += fh.readline()
+    if not _flag(options, "wholetext") and not _opt(options, "lineSep"):
+        return _lines(data)
     text = data.decode("utf-8", errors="replace")
     if _flag(options, "wholetext"):
         return pa.table({"value": pa.array([text], pa.string())})
@@ -414,12 +415,26 @@ def _read_text(path: str, options: dict[str, str], piece: tuple | None = None) -
         if lines and lines[-1] == "":
             lines.pop()
         return pa.table({"value": pa.array(lines, pa.string())})
-    if not text:
+
+
+def _lines(data: bytes) -> Any:
+    """The lines of ``data`` (``\n`` or ``\r\n``) cut by Arrow on the bytes, without
+    decoding them in Python; text that is not valid UTF-8 is decoded with replacement
+    characters instead, as before."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not data:
         return pa.table({"value": pa.array([], pa.string())})
-    if text.endswith("\n"):
-        text = text[:-1]
-    arr = pc.split_pattern(pa.array([text], pa.large_string()), "\n").values
-    if "\r" in text:
+    if data.endswith(b"\n"):
+        data = data[:-1]
+    whole = pa.array([data], pa.large_binary())
+    try:
+        whole = whole.cast(pa.large_string())  # validates the UTF-8
+    except pa.ArrowInvalid:
+        whole = pa.array([data.decode("utf-8", errors="replace")], pa.large_string())
+    arr = pc.split_pattern(whole, "\n").values
+    if b"\r" in data:
         arr = pc.replace_substring_regex(arr, "\r$", "")
     return pa.table({"value": arr.cast(pa.string())})
 

@@ -1,0 +1,36 @@
+"""Shortcuts of the engine's hot paths that must not change a result: text lines cut by
+Arrow on the bytes (invalid UTF-8 still becomes U+FFFD), a Filter whose rows all pass hands
+its batch on uncopied, an explode that keeps no input column computes no parent rows."""
+
+from __future__ import annotations
+
+from sparkcli.sql import functions as F
+
+
+def test_text_lines_from_bytes(spark, tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"one two\r\nthree\n\nna\xefve \xff\n")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    rows = [r.value for r in spark.read.text(str(tmp_path / "a.txt")).collect()]
+    assert rows == ["one two", "three", "", "na\ufffdve \ufffd"]
+    assert spark.read.text(str(tmp_path / "empty.txt")).collect() == []
+    (tmp_path / "b.txt").write_text("x\ny")  # no final newline
+    assert [r.value for r in spark.read.text(str(tmp_path / "b.txt")).collect()] == ["x", "y"]
+
+
+def test_filter_all_pass_none_pass_and_some(spark):
+    df = spark.range(0, 10, 1, 2)
+    assert [r.id for r in df.where(F.col("id") >= 0).collect()] == list(range(10))
+    assert df.where(F.col("id") < 0).collect() == []
+    assert [r.id for r in df.where(F.col("id") % 3 == 0).collect()] == [0, 3, 6, 9]
+    nulls = spark.createDataFrame([(1,), (None,), (3,)], "a INT")
+    assert [r.a for r in nulls.where(F.col("a") > 0).collect()] == [1, 3]
+
+
+def test_explode_with_and_without_input_columns(spark):
+    df = spark.createDataFrame([("a b", 1), ("c", 2), ("", 3)], "s STRING, n INT")
+    words = df.select(F.explode(F.split("s", " ")).alias("w"))
+    assert [r.w for r in words.collect()] == ["a", "b", "c", ""]
+    kept = df.select("n", F.explode(F.split("s", " ")).alias("w"))
+    assert [(r.n, r.w) for r in kept.collect()] == [(1, "a"), (1, "b"), (2, "c"), (3, "")]
+    pos = df.select(F.posexplode(F.split("s", " ")))
+    assert [tuple(r) for r in pos.collect()] == [(0, "a"), (1, "b"), (0, "c"), (0, "")]
