@@ -187,7 +187,7 @@ def _prune(plan: L.LogicalPlan, required: set[int] | None) -> L.LogicalPlan:
     if isinstance(plan, L.FileRelation):
         if required is None:
             return plan
-        keep = tuple(a.expr_id for a in plan.attrs if a.expr_id in required)
+        keep = tuple(a.expr_id for a in plan.all_attrs if a.expr_id in required)
         return replace(plan, required=keep)
     if isinstance(plan, L.Expand) and required is not None:
         keep = [i for i, a in enumerate(plan.attrs) if a.expr_id in required]

@@ -35,6 +35,7 @@ from sparkcli.sql.pandas_udf import map_in_batches
 from sparkcli.sql.dataframe_reshape import DataFrameReshape
 from sparkcli.sql.na import NaMethods
 from sparkcli.sql.stat import StatMethods
+from runtime.sql.analysis.metadata_columns import METADATA, metadata_attribute
 from runtime.sql.analysis.resolve import UnresolvedRegex
 from runtime.sql.execution.local_runner import CachedData
 from runtime.sql.arrow_types import batch_to_rows
@@ -113,7 +114,12 @@ class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods):
         if not isinstance(expr, UnresolvedAttribute):
             return Column(expr)
         resolver = self._session._state().analyzer_exprs()
-        return Column(resolver.resolve_name(expr.parts, self._plan.output))
+        inputs = self._plan.output
+        meta = metadata_attribute(self._plan)  # df["_metadata"]: the hidden file column
+        if meta is not None and expr.parts[0].lower() == METADATA and \
+                not any(a.name.lower() == METADATA for a in inputs):
+            inputs = inputs + [meta]
+        return Column(resolver.resolve_name(expr.parts, inputs))
 
     def colRegex(self, colName: str) -> Column:
         """The columns whose names match a regex in backquotes (``"`(a|b)_.*`"``), for

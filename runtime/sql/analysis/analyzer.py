@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from runtime.sql import types as T
+from runtime.sql.analysis.metadata_columns import expose
 from runtime.sql.analysis.resolve import ExpressionResolver, contains_aggregate, expand_star
 from runtime.sql.analysis.windows import check_no_bare_window_function, extract_windows
 from runtime.sql.expressions.window_base import contains_window
@@ -87,19 +88,21 @@ class Analyzer:
                 changes[f.name] = tuple(self._resolve(x, inputs) for x in v)
         return replace(plan, **changes) if changes else plan  # type: ignore[type-var]
 
-    def _project_list(self, exprs: tuple, inputs: list[AttributeReference]) -> list[Expression]:
+    def _project_list(self, exprs: tuple, inputs: list[AttributeReference],
+                      hidden: set[int] = frozenset()) -> list[Expression]:  # type: ignore
         out: list[Expression] = []
+        visible = [a for a in inputs if a.expr_id not in hidden]
         for e in exprs:
             if isinstance(e, UnresolvedStar):
-                out.extend(expand_star(e, inputs, self.ctx.case_sensitive))
+                out.extend(expand_star(e, visible, self.ctx.case_sensitive))
             else:
                 out.append(self.exprs.named(self._resolve(e, inputs)))
         return out
 
     # -- operators -------------------------------------------------------------------------------
     def _project(self, plan: L.Project) -> L.LogicalPlan:
-        child = plan.child
-        exprs = self._project_list(plan.exprs, child.output)
+        child, hidden = expose(plan.exprs, plan.child)  # _metadata (metadata_columns.py)
+        exprs = self._project_list(plan.exprs, child.output, hidden)
         gens = [i for i, e in enumerate(exprs) if _generator(e) is not None]
         if gens:
             if len(gens) > 1:
@@ -125,9 +128,12 @@ class Analyzer:
         return L.Project(tuple(exprs), (child,))
 
     def _aggregate(self, plan: L.Aggregate) -> L.LogicalPlan:
+        child, hidden = expose(plan.groupings + plan.aggregates, plan.child)
+        if child is not plan.child:
+            plan = L.Aggregate(plan.groupings, plan.aggregates, (child,))
         inputs = plan.child.output
         groupings = tuple(self._resolve(g, inputs) for g in plan.groupings)
-        aggs = tuple(self._project_list(plan.aggregates, inputs))
+        aggs = tuple(self._project_list(plan.aggregates, inputs, hidden))
         for e in aggs:
             check_no_bare_window_function(e)
         if any(contains_window(e) for e in aggs):
@@ -187,6 +193,10 @@ class Analyzer:
         return plan
 
     def _filter(self, plan: L.Filter) -> L.LogicalPlan:
+        child, _ = expose((plan.condition,), plan.child)
+        if child is not plan.child:  # filtered on _metadata: its output stays the child's
+            inner = self._filter(L.Filter(plan.condition, (child,)))
+            return L.Project(tuple(plan.child.output), (inner,))
         cond = self._resolve(plan.condition, plan.child.output)
         if not isinstance(cond.dtype, (T.BooleanType, T.NullType)):
             raise AnalysisException(

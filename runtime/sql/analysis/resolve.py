@@ -12,7 +12,7 @@ closest input columns, an ambiguous one ``[AMBIGUOUS_REFERENCE]``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from runtime.sql import types as T
@@ -102,6 +102,8 @@ class ExpressionResolver:
         out: Expression = unique[0]
         for field in rest:
             out = lookup("getfield").bind([out, Literal(field, T.StringType())], self.ctx)
+        if rest and isinstance(out, Call):  # named by its last part, as Spark's Alias does
+            out = replace(out, options=tuple(out.options) + (("by_name", True),))
         return out
 
     # -- expressions ---------------------------------------------------------------------------
@@ -221,7 +223,8 @@ class ExpressionResolver:
 
 
 def _auto_name(expr: Expression) -> str:
-    if isinstance(expr, Call) and expr.spec.name == "getfield":
+    if isinstance(expr, Call) and expr.spec.name == "getfield" and \
+            dict(expr.options).get("by_name"):  # col("s.x") is x, col("s").x is s.x
         return str(expr.children[1].value)
     if isinstance(expr, SortOrder):
         return expr.child.sql()

@@ -4,9 +4,10 @@ names (``current_database``/``current_schema``, ``current_catalog``, ``current_u
 siblings.
 
 ``assert_true`` and ``raise_error`` are typed ``void`` (NULL) and raise Spark's
-``[USER_RAISED_EXCEPTION]`` as soon as a batch has a failing row. ``input_file_name`` reads
-the file from the ``EvalContext`` (``""`` when the rows do not come from a file, as Spark);
-the block functions answer -1 as Spark does outside a file scan. ``uuid`` draws a version-4
+``[USER_RAISED_EXCEPTION]`` as soon as a batch has a failing row. ``input_file_name`` and
+the block functions read the file the scan below is reading (runtime/sql/input_file.py):
+``""`` and -1 when the rows do not come from a file (after a shuffle, or from local rows),
+as Spark. ``uuid`` draws a version-4
 UUID per row (a Python call per row: there is no Arrow kernel for it).
 ``current_database`` is the built-in ``default`` database (the catalog's current database
 is not visible to a kernel yet).
@@ -17,6 +18,7 @@ from __future__ import annotations
 import getpass
 from typing import Any
 
+from runtime.sql import input_file
 from runtime.sql import types as T
 from runtime.sql.errors import SparkRuntimeException
 from runtime.sql.expressions.base import Expression
@@ -118,24 +120,25 @@ _constant("current_user", getpass.getuser, S, None)
 _constant("user", getpass.getuser, S, None)
 _constant("session_user", getpass.getuser, S, None)
 _constant("version", f"{SPARK_VERSION} 0000000000000000000000000000000000000000")
-_constant("input_file_block_start", -1, T.LongType())
-_constant("input_file_block_length", -1, T.LongType())
+def _input_file_function(name: str, index: int, dtype: T.DataType) -> None:
+    """``input_file_name()`` and its block siblings: the file the scan below announced
+    (runtime/sql/input_file.py), ``""``/-1 when the rows come from no file."""
+    def bind(args: list[Expression], ctx: Any) -> Expression:
+        arity(name, args, 0)
+        return make_call(lookup(name), [], dtype, False)
+
+    def kernel(call: Any, batch: Any, positions: dict, ectx: EvalContext) -> Any:
+        import pyarrow as pa
+
+        return pa.scalar(input_file.current()[index], pa.string() if index == 0 else pa.int64())
+
+    spec = simple(name, bind, kernel, lambda c: f"{name}()", lazy=True)
+    spec.deterministic = False
 
 
-def _bind_input_file(args: list[Expression], ctx: Any) -> Expression:
-    arity("input_file_name", args, 0)
-    return make_call(lookup("input_file_name"), [], S, False)
-
-
-def _input_file(call: Any, batch: Any, positions: dict, ectx: EvalContext) -> Any:
-    import pyarrow as pa
-
-    return pa.scalar(ectx.input_file, pa.string())
-
-
-_spec = simple("input_file_name", _bind_input_file, _input_file,
-               lambda c: "input_file_name()", lazy=True)
-_spec.deterministic = False
+_input_file_function("input_file_name", 0, S)
+_input_file_function("input_file_block_start", 1, T.LongType())
+_input_file_function("input_file_block_length", 2, T.LongType())
 
 
 def _bind_uuid(args: list[Expression], ctx: Any) -> Expression:

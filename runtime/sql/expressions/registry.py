@@ -33,7 +33,6 @@ class EvalContext:
     time_zone: str = "UTC"
     partition_index: int = 0
     row_offset: int = 0  # rows of this partition before the current batch
-    input_file: str = ""  # the file the current batch was read from (input_file_name)
 
 
 @dataclass(frozen=True)

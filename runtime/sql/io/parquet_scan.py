@@ -168,9 +168,13 @@ def arrow_predicate(e: Expression, names: dict[int, str]) -> Any:
 
 # -- reading ------------------------------------------------------------------------------------
 def read_parquet_piece(path: str, start: int, length: int, whole: bool, fields: list,
-                       filters: list, names: dict[int, str], ectx: EvalContext) -> Any:
+                       filters: list, names: dict[int, str], ectx: EvalContext,
+                       row_index: str | None = None) -> Any:
     """The table of the piece's row groups: those of ``fields`` (StructFields wanted, in
-    order) the file has (the caller fills the others), rows passing the pushed ``filters``."""
+    order) the file has (the caller fills the others), rows passing the pushed ``filters``;
+    with ``row_index`` (a column name) also each row's index in the file (``_metadata``:
+    the pushed filters drop whole row groups only, so the indices are each group's first
+    row plus the position in the group)."""
     import pyarrow as pa
     import pyarrow.dataset as ds
     import pyarrow.fs as pafs
@@ -201,7 +205,15 @@ def read_parquet_piece(path: str, start: int, length: int, whole: bool, fields: 
             src = col.combine_chunks()
             col = cast_array(src, from_arrow(src.type), f.dataType, False, ectx)
         out.append(col)
+    schema = pa.schema([pa.field(f.name, to_arrow(f.dataType)) for f in fields])
+    if row_index is not None:
+        import numpy as np
+
+        firsts = np.cumsum([0] + [pf.metadata.row_group(i).num_rows
+                                  for i in range(pf.metadata.num_row_groups)])
+        index = [np.arange(firsts[r], firsts[r + 1], dtype=np.int64) for r in rgs]
+        out.append(pa.array(np.concatenate(index) if index else np.zeros(0, np.int64)))
+        schema = schema.append(pa.field(row_index, pa.int64()))
     if not out:
         return table.select([])
-    return pa.Table.from_arrays(out, schema=pa.schema([pa.field(f.name, to_arrow(f.dataType))
-                                                       for f in fields]))
+    return pa.Table.from_arrays(out, schema=schema)

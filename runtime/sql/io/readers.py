@@ -27,6 +27,7 @@ from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan.logical import FileRelation
 from runtime.sql.errors import AnalysisException
 from runtime.sql.arrow_types import rows_to_batch
+from runtime.sql.io.file_metadata import ROW_INDEX, metadata_array
 from runtime.sql.io.parquet_scan import read_parquet_piece
 
 __all__ = ["infer_schema", "read_file"]
@@ -338,7 +339,7 @@ def _read_table(rel: FileRelation, path: str, ectx: EvalContext,
         names = {a.expr_id: a.name for a in rel.attrs}
         return read_parquet_piece(path, piece[0], piece[1], piece[2],
                                   [f for f in data_fields if f.name in want], filters, names,
-                                  ectx)
+                                  ectx, ROW_INDEX if _reads_metadata(rel) else None)
     if rel.fmt == "orc":
         import pyarrow.orc as po
 
@@ -439,17 +440,31 @@ def _lines(data: bytes) -> Any:
     return pa.table({"value": arr.cast(pa.string())})
 
 
+def _reads_metadata(rel: FileRelation) -> bool:
+    return rel.meta_attr is not None and \
+        any(a.expr_id == rel.meta_attr.expr_id for a in rel.output)
+
+
 def read_file(rel: FileRelation, path: str, part_values: tuple, ectx: EvalContext,
-              piece: tuple = (0, 0, True), filters: tuple = ()) -> Iterator[Any]:
+              piece: tuple = (0, 0, True), filters: tuple = (), size: int = 0
+              ) -> Iterator[Any]:
     """The batches of one file (or of ``piece``: (start, length, whole file?)), with the
-    partition values appended; ``filters``: conjuncts the scan may push (parquet_scan.py)."""
+    partition values appended; ``filters``: conjuncts the scan may push (parquet_scan.py);
+    ``size``: the file's bytes (for the ``_metadata`` column, file_metadata.py)."""
     import pyarrow as pa
 
     table = _read_table(rel, path, ectx, piece, filters)
     parts = dict(part_values)
+    meta_id = rel.meta_attr.expr_id if rel.meta_attr is not None else None
     cols = []
     for a in rel.output:
-        if a.name in table.column_names:
+        if a.expr_id == meta_id:
+            rows = table.column(ROW_INDEX).combine_chunks() \
+                if ROW_INDEX in table.column_names else None
+            length = piece[1] if not piece[2] else size
+            col = metadata_array(a.dtype, path, size, piece[0] if not piece[2] else 0,
+                                 length, table.num_rows, rows)
+        elif a.name in table.column_names:
             col = table.column(a.name)
         elif a.name in parts:
             raw = parts[a.name]

@@ -3,7 +3,9 @@
 ``FileScanExec`` reads the files of a ``FileRelation``: each partition is a list of pieces
 ``(path, length, partition values, start)`` it reads in order, yielding record batches of
 the relation's schema (only the required columns, when the optimizer pruned them), with
-Hive-style partition columns appended as constants. ``filters`` are the conjuncts of the
+Hive-style partition columns appended as constants (and the hidden ``_metadata`` struct
+when the query reads it, file_metadata.py). Each file is announced (input_file.py) while its
+batches flow up the task's operators, for ``input_file_name()``. ``filters`` are the conjuncts of the
 Filter right above the scan: the Parquet reader pushes those it can into Arrow's scanner
 (row-group statistics and row filtering, parquet_scan.py); the Filter still runs above.
 """
@@ -16,6 +18,7 @@ from typing import Any, Iterator
 from runtime.sql.execution.operators import PhysicalPlan
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan.logical import FileRelation
+from runtime.sql.input_file import reading
 from runtime.sql.io.readers import read_file
 from runtime.sql.io.splits import FileSplitConf, plan_splits
 
@@ -41,9 +44,12 @@ class FileScanExec(PhysicalPlan):
     def read(self, index: int, ectx: EvalContext) -> Iterator[Any]:
         sizes = {f[0]: f[1] for f in self.relation.files}
         for path, length, part_values, start in self.splits[index]:
-            whole = start == 0 and length >= sizes.get(path, 0)
-            yield from read_file(self.relation, path, part_values, ectx,
-                                 (start, length, whole), self.filters)
+            size = sizes.get(path, 0)
+            whole = start == 0 and length >= size
+            # announced while its batches are processed: input_file_name() (input_file.py)
+            with reading(path, start, length):
+                yield from read_file(self.relation, path, part_values, ectx,
+                                     (start, length, whole), self.filters, size)
 
     def node_name(self) -> str:
         return f"FileScan {self.relation.fmt}"

@@ -24,6 +24,8 @@ from typing import Any
 from runtime.sql import types as T
 from runtime.sql.arrow_types import from_arrow
 from runtime.sql.errors import AnalysisException
+from runtime.sql.expressions.base import AttributeReference
+from runtime.sql.io.file_metadata import METADATA, metadata_type
 from runtime.sql.local_data import attributes_for
 from runtime.sql.plan.logical import FileRelation
 from runtime.sql.io.readers import infer_schema
@@ -119,8 +121,9 @@ def file_relation(fmt: str, paths: list[str], options: dict[str, str],
         data_schema = infer_schema(fmt, [f[0] for f in files], options)
         schema = T.StructType(data_schema.fields + [f for f in part_schema.fields
                                                     if f.name not in data_schema.names])
+    meta = AttributeReference(METADATA, metadata_type(fmt), False)
     return FileRelation(fmt, tuple(paths), attributes_for(schema),
-                        tuple(sorted(options.items())), tuple(files))
+                        tuple(sorted(options.items())), tuple(files), meta_attr=meta)
 
 
 def arrow_to_spark(at: Any, json_ints_long: bool = False) -> T.DataType:

@@ -147,13 +147,21 @@ class FileRelation(LogicalPlan):
     files: tuple  # (path, size, partition values) discovered at creation
     required: tuple | None = None  # expr ids the query reads (column pruning); None = all
     filters: tuple = ()  # predicates pushed into the scan (row groups / partitions)
+    # the hidden ``_metadata`` struct (file path, name, size, block, mtime), made with the
+    # relation; in ``output`` once a query names it (analysis/metadata_columns.py)
+    meta_attr: Any = None
+    meta_exposed: bool = False
     children: tuple = ()
+
+    @property
+    def all_attrs(self) -> list[AttributeReference]:
+        return list(self.attrs) + ([self.meta_attr] if self.meta_exposed else [])
 
     @property
     def output(self) -> list[AttributeReference]:
         if self.required is None:
-            return list(self.attrs)
-        return [a for a in self.attrs if a.expr_id in self.required]
+            return self.all_attrs
+        return [a for a in self.all_attrs if a.expr_id in self.required]
 
     def node_name(self) -> str:
         return "Relation"
