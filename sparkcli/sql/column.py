@@ -26,6 +26,7 @@ from runtime.sql.expressions.base import (
     Alias, AttributeReference, CaseWhen, Cast, Expression, Literal, SortOrder,
     UnresolvedAttribute, UnresolvedExtract, UnresolvedFunction, UnresolvedStar)
 from runtime.sql.expressions.window_base import WindowExpression
+from sparkcli.sql.not_provided import not_provided
 
 __all__ = ["Column", "lit_expr", "to_expr", "name_expr"]
 
@@ -125,6 +126,8 @@ class Column:
     """A column expression (see module docstring)."""
 
     __slots__ = ("_expr",)
+
+    outer = not_provided("Column.outer", "lateral joins are not supported")
 
     def __init__(self, expr: Expression):
         self._expr = expr

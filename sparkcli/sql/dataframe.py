@@ -40,11 +40,12 @@ from runtime.sql.analysis.resolve import UnresolvedRegex
 from runtime.sql.execution.local_runner import CachedData
 from runtime.sql.arrow_types import batch_to_rows
 from runtime.sql.formatting.jsonrows import row_to_json
-from runtime.sql.errors import quote_ident
+from runtime.sql.errors import quote_ident, unresolved_column
 from runtime.sql.streaming.relation import (
     DeduplicateWithinWatermark, EventTimeWatermark, is_streaming)
 from runtime.sql.streaming.intervals import parse_interval_ms
 from sparkcli.sql.streaming.readwriter import DataStreamWriter
+from sparkcli.sql.not_provided import not_provided
 
 __all__ = ["DataFrame"]
 
@@ -57,6 +58,21 @@ def _cols(cols: tuple) -> list:
 
 class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods):
     """A distributed collection of rows with named columns (see module docstring)."""
+
+    # PySpark names not provided (sparkcli/sql/not_provided.py)
+    asTable = not_provided("DataFrame.asTable", "table-valued functions")
+    exists = not_provided("DataFrame.exists", "use a join or an EXISTS subquery in spark.sql")
+    scalar = not_provided("DataFrame.scalar", "use a scalar subquery in spark.sql")
+    lateralJoin = not_provided("DataFrame.lateralJoin")
+    mergeInto = not_provided("DataFrame.mergeInto", "the warehouse tables are not Delta/V2")
+    nearestByJoin = not_provided("DataFrame.nearestByJoin")
+    pandas_api = not_provided("DataFrame.pandas_api", "pyspark.pandas is not provided")
+    plot = property(not_provided("DataFrame.plot"))
+    repartitionById = not_provided("DataFrame.repartitionById")
+    zip = not_provided("DataFrame.zip")
+    writeTo = not_provided("DataFrame.writeTo", "DataFrameWriterV2")
+    observe = not_provided("DataFrame.observe", "Observation")
+    withMetadata = not_provided("DataFrame.withMetadata")
 
     def __init__(self, plan: L.LogicalPlan, session: Any):
         self._plan = plan
@@ -120,6 +136,13 @@ class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods):
                 not any(a.name.lower() == METADATA for a in inputs):
             inputs = inputs + [meta]
         return Column(resolver.resolve_name(expr.parts, inputs))
+
+    def metadataColumn(self, colName: str) -> Column:
+        """The hidden metadata column ``colName`` (``_metadata`` of a file scan)."""
+        meta = metadata_attribute(self._plan)
+        if meta is None or colName.lower() != METADATA:
+            raise unresolved_column(colName, [quote_ident(c) for c in self.columns])
+        return Column(meta)
 
     def colRegex(self, colName: str) -> Column:
         """The columns whose names match a regex in backquotes (``"`(a|b)_.*`"``), for

@@ -26,11 +26,20 @@ from runtime.sql.plan import logical as L
 from runtime.sql.types import BooleanType
 from sparkcli.sql.column import Column, lit_expr, name_expr, to_expr
 from sparkcli.sql.pandas_udf import apply_in_pandas
+from sparkcli.sql.not_provided import not_provided
 
 __all__ = ["GroupedData"]
 
 
 class GroupedData:
+    # PySpark names not provided (sparkcli/sql/not_provided.py)
+    apply = not_provided("GroupedData.apply", "use applyInPandas")
+    applyInArrow = not_provided("GroupedData.applyInArrow")
+    applyInPandasWithState = not_provided("GroupedData.applyInPandasWithState")
+    cogroup = not_provided("GroupedData.cogroup")
+    transformWithState = not_provided("GroupedData.transformWithState")
+    transformWithStateInPandas = not_provided("GroupedData.transformWithStateInPandas")
+
     def __init__(self, df: Any, groupings: list[Expression],
                  sets: list[list[int]] | None = None, pivot: tuple | None = None):
         self._df = df

@@ -16,6 +16,7 @@ from runtime.sql.io.sources import file_relation
 from runtime.sql.io.writer import write_files
 from runtime.sql.errors import PySparkNotImplementedError
 from sparkcli.sql.sql_commands import insert_into, save_as_table
+from sparkcli.sql.not_provided import not_provided
 
 __all__ = ["DataFrameReader", "DataFrameWriter"]
 
@@ -39,6 +40,11 @@ def _paths(path: Any) -> list[str]:
 
 class DataFrameReader:
     """Loads DataFrames from files: csv, json, text, parquet, orc."""
+
+    # PySpark names not provided (sparkcli/sql/not_provided.py)
+    changes = not_provided("DataFrameReader.changes", "there are no change-data tables")
+    jdbc = not_provided("DataFrameReader.jdbc", "JDBC drivers need a JVM")
+    xml = not_provided("DataFrameReader.xml")
 
     def __init__(self, session: Any):
         self._session = session
@@ -120,6 +126,13 @@ class DataFrameReader:
 
 class DataFrameWriter:
     """Saves a DataFrame as files: ``df.write.mode("overwrite").csv(path, header=True)``."""
+
+    # PySpark names not provided (sparkcli/sql/not_provided.py)
+    bucketBy = not_provided("DataFrameWriter.bucketBy")
+    sortBy = not_provided("DataFrameWriter.sortBy")
+    clusterBy = not_provided("DataFrameWriter.clusterBy")
+    jdbc = not_provided("DataFrameWriter.jdbc", "JDBC drivers need a JVM")
+    xml = not_provided("DataFrameWriter.xml")
 
     def __init__(self, df: Any):
         self._df = df

@@ -30,6 +30,7 @@ from sparkcli.listener import call_site
 from sparkcli.rdd import RDD
 from sparkcli.sql.conf import RuntimeConfig
 from sparkcli.version import PYSPARK_API_VERSION
+from sparkcli.sql.not_provided import not_provided
 
 __all__ = ["SparkSession"]
 
@@ -79,6 +80,28 @@ class SparkSession:
     _lock = threading.RLock()
     _instantiatedSession: SparkSession | None = None
     _activeSession: SparkSession | None = None
+
+    # PySpark names not provided (sparkcli/sql/not_provided.py): Spark Connect's artifacts,
+    # tags, interrupts and progress handlers, data source and UDTF registries
+    addArtifact = addArtifacts = not_provided("SparkSession.addArtifacts", "Spark Connect only")
+    copyFromLocalToFs = not_provided("SparkSession.copyFromLocalToFs", "Spark Connect only")
+    client = property(not_provided("SparkSession.client", "Spark Connect only"))
+    addTag = not_provided("SparkSession.addTag")
+    removeTag = not_provided("SparkSession.removeTag")
+    getTags = not_provided("SparkSession.getTags")
+    clearTags = not_provided("SparkSession.clearTags")
+    interruptAll = not_provided("SparkSession.interruptAll")
+    interruptTag = not_provided("SparkSession.interruptTag")
+    interruptOperation = not_provided("SparkSession.interruptOperation")
+    registerProgressHandler = not_provided("SparkSession.registerProgressHandler")
+    removeProgressHandler = not_provided("SparkSession.removeProgressHandler")
+    clearProgressHandlers = not_provided("SparkSession.clearProgressHandlers")
+    dataSource = property(not_provided("SparkSession.dataSource", "Python data sources"))
+    udtf = property(not_provided("SparkSession.udtf", "user-defined table functions"))
+    tvf = property(not_provided("SparkSession.tvf", "table-valued functions"))
+    profile = property(not_provided("SparkSession.profile"))
+    emptyDataFrame = property(not_provided("SparkSession.emptyDataFrame",
+                                           "use spark.createDataFrame([], schema)"))
 
     class Builder:
         """Builder for :class:`SparkSession`."""

@@ -151,8 +151,8 @@ def _explain(session: Any, rest: str, args: Any, frames: dict) -> Any:
         mode, rest = m.group(1).lower(), m.group(2)
     tree = parse_statement(rest)
     plan = _bind(session, tree, rest, args, frames)
-    text = explain_string(session._state().execution(plan), mode)
-    return _result(session, [(text + "\n",)], "plan STRING")
+    text = explain_string(session._state().execution(plan), mode)  # as df.explain's, Spark
+    return _result(session, [(text,)], "plan STRING")
 
 
 # -- CREATE / DROP / INSERT -----------------------------------------------------------------------

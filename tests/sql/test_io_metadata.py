@@ -108,3 +108,11 @@ def test_text_metadata_per_line(spark, data):
     t = spark.read.text(str(data))
     names = sorted(r[0] for r in t.select("_metadata.file_name").collect())
     assert names == ["f%202.csv", "f%202.csv", "f1.csv", "f1.csv", "f1.csv"]
+
+
+def test_metadata_column_method(spark, data):
+    df = spark.read.option("header", True).csv(str(data))
+    rows = df.select(df.metadataColumn("_metadata").file_name).collect()
+    assert sorted(r[0] for r in rows) == ["f%202.csv", "f1.csv", "f1.csv"]
+    with pytest.raises(AnalysisException, match="UNRESOLVED_COLUMN"):
+        df.metadataColumn("_other")
