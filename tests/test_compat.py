@@ -88,12 +88,17 @@ def test_planned_sql_names_say_they_are_not_there_yet():
 
 
 def test_session_dataframe_api_says_it_is_not_there_yet():
+    from runtime.sql.errors import PySparkNotImplementedError
     from sparkcli.sql.session import SparkSession
 
     session = SparkSession.__new__(SparkSession)
-    with pytest.raises(AttributeError, match=r"SparkSession.tvf is not available"):
-        session.tvf  # noqa: B018
-    assert not hasattr(session, "udtf")  # sql, readStream and streams exist
+    # every PySpark name exists (sparkcli/sql/not_provided.py); the missing ones say so
+    with pytest.raises(PySparkNotImplementedError,
+                       match=r"\[NOT_IMPLEMENTED\] SparkSession.tvf is not implemented"):
+        session.tvf.range(3)
+    assert hasattr(session, "udtf")  # as in PySpark; using it says it is not provided
+    with pytest.raises(PySparkNotImplementedError, match=r"SparkSession.udtf"):
+        session.udtf.register("f", None)
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         session.nope  # noqa: B018
 

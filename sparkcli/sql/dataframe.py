@@ -45,7 +45,7 @@ from runtime.sql.streaming.relation import (
     DeduplicateWithinWatermark, EventTimeWatermark, is_streaming)
 from runtime.sql.streaming.intervals import parse_interval_ms
 from sparkcli.sql.streaming.readwriter import DataStreamWriter
-from sparkcli.sql.not_provided import not_provided
+from sparkcli.sql.not_provided import not_provided, not_provided_property
 
 __all__ = ["DataFrame"]
 
@@ -67,7 +67,7 @@ class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods):
     mergeInto = not_provided("DataFrame.mergeInto", "the warehouse tables are not Delta/V2")
     nearestByJoin = not_provided("DataFrame.nearestByJoin")
     pandas_api = not_provided("DataFrame.pandas_api", "pyspark.pandas is not provided")
-    plot = property(not_provided("DataFrame.plot"))
+    plot = not_provided_property("DataFrame.plot")
     repartitionById = not_provided("DataFrame.repartitionById")
     zip = not_provided("DataFrame.zip")
     writeTo = not_provided("DataFrame.writeTo", "DataFrameWriterV2")

@@ -30,7 +30,7 @@ from sparkcli.listener import call_site
 from sparkcli.rdd import RDD
 from sparkcli.sql.conf import RuntimeConfig
 from sparkcli.version import PYSPARK_API_VERSION
-from sparkcli.sql.not_provided import not_provided
+from sparkcli.sql.not_provided import not_provided, not_provided_property
 
 __all__ = ["SparkSession"]
 
@@ -85,7 +85,7 @@ class SparkSession:
     # tags, interrupts and progress handlers, data source and UDTF registries
     addArtifact = addArtifacts = not_provided("SparkSession.addArtifacts", "Spark Connect only")
     copyFromLocalToFs = not_provided("SparkSession.copyFromLocalToFs", "Spark Connect only")
-    client = property(not_provided("SparkSession.client", "Spark Connect only"))
+    client = not_provided_property("SparkSession.client", "Spark Connect only")
     addTag = not_provided("SparkSession.addTag")
     removeTag = not_provided("SparkSession.removeTag")
     getTags = not_provided("SparkSession.getTags")
@@ -96,12 +96,13 @@ class SparkSession:
     registerProgressHandler = not_provided("SparkSession.registerProgressHandler")
     removeProgressHandler = not_provided("SparkSession.removeProgressHandler")
     clearProgressHandlers = not_provided("SparkSession.clearProgressHandlers")
-    dataSource = property(not_provided("SparkSession.dataSource", "Python data sources"))
-    udtf = property(not_provided("SparkSession.udtf", "user-defined table functions"))
-    tvf = property(not_provided("SparkSession.tvf", "table-valued functions"))
-    profile = property(not_provided("SparkSession.profile"))
-    emptyDataFrame = property(not_provided("SparkSession.emptyDataFrame",
-                                           "use spark.createDataFrame([], schema)"))
+    dataSource = not_provided_property("SparkSession.dataSource", "Python data sources")
+    udtf = not_provided_property("SparkSession.udtf", "user-defined table functions")
+    tvf = not_provided_property("SparkSession.tvf", "table-valued functions")
+    profile = not_provided_property("SparkSession.profile")
+
+    emptyDataFrame = not_provided_property("SparkSession.emptyDataFrame",
+                                           "use spark.createDataFrame([], schema)")
 
     class Builder:
         """Builder for :class:`SparkSession`."""
@@ -385,10 +386,6 @@ class SparkSession:
         return f"<sparkcli.sql.session.SparkSession object at {id(self):#x}>"
 
     def __getattr__(self, name: str) -> Any:
-        if name in _DATAFRAME_API:
-            from sparkcli.sql import NOT_YET
-
-            raise AttributeError(f"SparkSession.{name} {NOT_YET}")
         raise AttributeError(f"'SparkSession' object has no attribute {name!r}")
 
 
@@ -430,7 +427,3 @@ def _execution_tracker(sc: Any) -> Any:
 
 
 # SparkSession members of PySpark that belong to DataFrames/SQL, not built yet.
-_DATAFRAME_API = frozenset({
-    "addArtifact", "addArtifacts", "dataSource", "tvf",
-    "udtf",
-})

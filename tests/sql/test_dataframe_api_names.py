@@ -66,4 +66,7 @@ def test_not_provided_raises_one_clear_error(spark):
     with pytest.raises(PySparkNotImplementedError, match=r"DataFrameReader.jdbc"):
         spark.read.jdbc("url", "t")
     with pytest.raises(PySparkNotImplementedError, match=r"SparkSession.udtf"):
-        spark.udtf
+        spark.udtf.register("f", None)
+    assert hasattr(df, "plot") and hasattr(spark, "tvf")
+    with pytest.raises(PySparkNotImplementedError, match=r"DataFrame.plot"):
+        df.plot.bar()
