@@ -3,7 +3,8 @@
 ``SessionState`` holds what a SparkSession's queries share: the configuration reader
 (``conf_get``, passed in by the session: ``spark.conf`` lookups with defaults), the temporary
 views, the cached plans, and the default parallelism of the context (for ``spark.range`` and
-createDataFrame). ``QueryExecution`` is one query's plans (analyzed, optimized, physical) and
+createDataFrame); the warehouse's tables and persistent views are looked up on each use.
+``QueryExecution`` is one query's plans (analyzed, optimized, physical) and
 the text ``explain()`` prints; ``collect_batches`` runs it.
 """
 
@@ -24,6 +25,7 @@ from runtime.sql.execution.lineage_runner import LineageRunner
 from runtime.sql.optimizer import optimize
 from runtime.sql.io.scan import plan_scan
 from runtime.sql.io.splits import FileSplitConf
+from runtime.sql.views import MAX_DEPTH, view_plan
 from runtime.sql.warehouse import Warehouse
 
 __all__ = ["QueryExecution", "SessionState", "local_time_zone"]
@@ -103,18 +105,30 @@ class SessionState:
                              int(n) if n else self.default_parallelism())
 
     def lookup_relation(self, name: tuple) -> L.LogicalPlan | None:
+        return self._lookup(name, self.current_database, True, 0)
+
+    def _lookup(self, name: tuple, current_db: str, temps: bool,
+                depth: int) -> L.LogicalPlan | None:
+        """A relation by name: temporary views first (when ``temps``: not inside a persistent
+        view), then the warehouse's tables and persistent views (runtime/sql/views.py)."""
         cs = self.flag("spark.sql.caseSensitive")
         key = name[-1] if cs else name[-1].lower()
-        if len(name) == 2 and name[0].lower() == "global_temp":
+        if temps and len(name) == 2 and name[0].lower() == "global_temp":
             return self.global_temp_views.get(key)
-        if len(name) == 1 and key in self.temp_views:
+        if temps and len(name) == 1 and key in self.temp_views:
             return self.temp_views[key]
         if len(name) > 3 or (len(name) == 3 and name[0].lower() != "spark_catalog"):
             return None
-        db = name[-2].lower() if len(name) >= 2 else self.current_database
+        db = name[-2].lower() if len(name) >= 2 else current_db
         wh = self.warehouse()
         meta = wh.get(db, name[-1])
-        return wh.relation(meta) if meta is not None else None
+        if meta is None:
+            return None
+        if meta.is_view:
+            depth_limit = int(self.conf("spark.sql.view.maxNestedViewDepth") or MAX_DEPTH)
+            return view_plan(meta, self.bind_context(), lambda n: self._lookup(
+                n, meta.view_database, False, depth + 1), depth, depth_limit)
+        return wh.relation(meta)
 
     def warehouse(self) -> Warehouse:
         """The session catalog's tables under spark.sql.warehouse.dir (./spark-warehouse)."""

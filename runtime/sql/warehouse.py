@@ -9,7 +9,13 @@ directory sees the same tables:
   ``_SUCCESS``, partition directories for ``PARTITIONED BY``);
 * metadata: ``<warehouse>/_catalog/<db>/<table>.json`` (outside the data directory,
   so INSERT OVERWRITE, which replaces the data files, keeps it): the format, the schema as
-  Spark's schema JSON, the partition columns, the options and the data location;
+  Spark's schema JSON, the partition columns, the options and the data location, the
+  creation time and the table's comment;
+* persistent views: a metadata file of the same shape with ``tableType`` ``VIEW``, no data
+  location, and what Spark's catalog keeps for a view: the SQL text, the database that was
+  current when it was created (its names resolve there), the column names of the query's
+  output, and the view's own schema (the declared names and comments, the query's types);
+  runtime/sql/views.py turns one into a plan when a query reads it;
 * databases: a directory ``<warehouse>/<db>.db`` plus ``_catalog/<db>/``;
   ``default`` always exists.
 
@@ -21,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,18 +51,39 @@ class TableMeta:
     partition_by: list = field(default_factory=list)
     options: dict = field(default_factory=dict)
     location: str = ""
+    table_type: str = "MANAGED"  # or "VIEW"
+    comment: str | None = None
+    created: float = 0.0  # epoch seconds
+    view_text: str = ""
+    view_database: str = ""  # the current database when the view was created
+    view_columns: list = field(default_factory=list)  # the query's output names
+
+    @property
+    def is_view(self) -> bool:
+        return self.table_type == "VIEW"
+
+    @property
+    def ident(self) -> str:
+        return _ident(self.database, self.name)
 
     def to_json(self) -> str:
-        return json.dumps({"database": self.database, "name": self.name, "format": self.fmt,
-                           "schema": self.schema.jsonValue(), "partitionBy": self.partition_by,
-                           "options": self.options, "location": self.location}, indent=1)
+        j = {"database": self.database, "name": self.name, "format": self.fmt,
+             "schema": self.schema.jsonValue(), "partitionBy": self.partition_by,
+             "options": self.options, "location": self.location,
+             "tableType": self.table_type, "comment": self.comment, "created": self.created}
+        if self.is_view:
+            j.update(viewText=self.view_text, viewDatabase=self.view_database,
+                     viewColumns=self.view_columns)
+        return json.dumps(j, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> TableMeta:
         j = json.loads(text)
         return cls(j["database"], j["name"], j["format"], T.StructType.fromJson(j["schema"]),
                    list(j.get("partitionBy") or []), dict(j.get("options") or {}),
-                   j["location"])
+                   j["location"], j.get("tableType", "MANAGED"), j.get("comment"),
+                   float(j.get("created") or 0.0), j.get("viewText", ""),
+                   j.get("viewDatabase", ""), list(j.get("viewColumns") or []))
 
 
 def _ident(db: str, name: str) -> str:
@@ -140,7 +168,21 @@ class Warehouse:
         if not os.path.exists(path):
             return None
         with open(path) as f:
-            return TableMeta.from_json(f.read())
+            meta = TableMeta.from_json(f.read())
+        meta.created = meta.created or os.path.getmtime(path)
+        return meta
+
+    def views(self, db: str) -> list[str]:
+        return [n for n in self.tables(db) if (m := self.get(db, n)) is not None and m.is_view]
+
+    def save_meta(self, meta: TableMeta) -> None:
+        """Write a table's or view's metadata file (atomically: a reader sees old or new)."""
+        meta.created = meta.created or time.time()
+        path = self._meta_path(meta.database, meta.name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path + ".tmp", "w") as f:
+            f.write(meta.to_json())
+        os.replace(path + ".tmp", path)
 
     def create_table(self, meta: TableMeta, if_not_exists: bool = False,
                      replace: bool = False) -> bool:
@@ -167,11 +209,7 @@ class Warehouse:
                 "or remove the existing location first. SQLSTATE: 42710",
                 errorClass="LOCATION_ALREADY_EXISTS")
         os.makedirs(meta.location, exist_ok=True)
-        os.makedirs(os.path.dirname(self._meta_path(meta.database, meta.name)), exist_ok=True)
-        tmp = self._meta_path(meta.database, meta.name) + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(meta.to_json())
-        os.replace(tmp, self._meta_path(meta.database, meta.name))
+        self.save_meta(meta)
         return True
 
     def drop_table(self, db: str, name: str, if_exists: bool) -> bool:
@@ -179,7 +217,8 @@ class Warehouse:
         if meta is None:
             return False
         os.remove(self._meta_path(db, name))
-        shutil.rmtree(meta.location, ignore_errors=True)
+        if not meta.is_view and meta.location:
+            shutil.rmtree(meta.location, ignore_errors=True)
         return True
 
     def relation(self, meta: TableMeta) -> LogicalPlan:

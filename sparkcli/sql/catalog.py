@@ -1,4 +1,5 @@
-"""``pyspark.sql.Catalog`` over the session's temporary views (``spark.catalog``)."""
+"""``pyspark.sql.Catalog`` over the session's temporary views and the warehouse's tables and
+persistent views (``spark.catalog``)."""
 
 from __future__ import annotations
 
@@ -50,8 +51,11 @@ class Catalog:
         out = []
         if dbName != "global_temp":
             db = (dbName or state.current_database).lower()
-            out += [Table(n, "spark_catalog", [db], None, "MANAGED", False)
-                    for n in state.warehouse().tables(db)]
+            wh = state.warehouse()
+            for n in wh.tables(db):
+                meta = wh.get(db, n)
+                kind = meta.table_type if meta is not None else "MANAGED"
+                out.append(Table(n, "spark_catalog", [db], meta and meta.comment, kind, False))
         names = sorted(state.temp_views)
         if dbName == "global_temp":
             names = sorted(state.global_temp_views)

@@ -10,7 +10,6 @@ sqlglot's statement tree. Tables live in the warehouse (runtime.sql.warehouse).
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from typing import Any
 
@@ -24,6 +23,9 @@ from runtime.sql.sqltext.binder import QueryBinder
 from runtime.sql.sqltext.parsing import parse_statement
 from runtime.sql.warehouse import TableMeta, ordered_for
 from sparkcli.sql.column import Column
+from sparkcli.sql.sql_names import like, table_name
+from sparkcli.sql.sql_views import (
+    alter_view, create_view, detail_rows, drop_view, show_views)
 from runtime.sql.expressions.base import Alias, Cast, UnresolvedAttribute
 
 __all__ = ["insert_into", "run_command", "save_as_table"]
@@ -37,14 +39,6 @@ def _result(session: Any, rows: list, schema: str | T.StructType) -> Any:
 
 def _empty(session: Any) -> Any:
     return session.createDataFrame([], T.StructType([]))
-
-
-def _like(pattern: str | None, names: list[str]) -> list[str]:
-    """Spark's SHOW ... LIKE: ``*`` any characters, ``|`` alternatives, case-insensitive."""
-    if not pattern:
-        return names
-    alts = [p.strip().lower() for p in pattern.split("|")]
-    return [n for n in names if any(fnmatch.fnmatchcase(n.lower(), a) for a in alts)]
 
 
 def run_command(session: Any, text: str, args: Any, frames: dict) -> Any:
@@ -105,24 +99,23 @@ def _show(session: Any, rest: str) -> Any:
                  rest)
     if m:
         db = (m.group(2) or state.current_database).lower()
+        if m.group(1).upper() == "VIEWS":
+            return _result(session, show_views(state, db, m.group(3)),
+                           "namespace STRING, viewName STRING, isTemporary BOOLEAN")
         wh = state.warehouse()
         if not wh.database_exists(db) and db != "global_temp":
             raise wh.no_schema(db)
         rows = []
-        if m.group(1).upper() == "TABLES" and db != "global_temp":
-            rows += [(db, t, False) for t in _like(m.group(3), wh.tables(db))]
-        if db == "global_temp":
+        if db != "global_temp":
+            rows += [(db, t, False) for t in like(m.group(3), wh.tables(db))]
+        else:
             rows += [("global_temp", t, True)
-                     for t in _like(m.group(3), sorted(state.global_temp_views))]
-        rows += [("", t, True) for t in _like(m.group(3), sorted(state.temp_views))]
-        if m.group(1).upper() == "VIEWS":
-            rows = [(r[0], r[1], r[2]) for r in rows]
-            return _result(session, rows, "namespace STRING, viewName STRING, "
-                                          "isTemporary BOOLEAN")
+                     for t in like(m.group(3), sorted(state.global_temp_views))]
+        rows += [("", t, True) for t in like(m.group(3), sorted(state.temp_views))]
         return _result(session, rows, "namespace STRING, tableName STRING, isTemporary BOOLEAN")
     m = re.match(r"(?is)^(DATABASES|SCHEMAS|NAMESPACES)(?:\s+LIKE)?(?:\s+'(.*)')?$", rest)
     if m:
-        names = _like(m.group(2), state.warehouse().databases())
+        names = like(m.group(2), state.warehouse().databases())
         return _result(session, [(n,) for n in names], "namespace STRING")
     m = re.match(r"(?is)^(?:(USER|SYSTEM|ALL)\s+)?FUNCTIONS(?:\s+LIKE)?(?:\s+'(.*)')?$", rest)
     if m:
@@ -131,7 +124,7 @@ def _show(session: Any, rest: str) -> Any:
                        not n.isalnum())
         if (m.group(1) or "").upper() == "USER":
             names = []
-        return _result(session, [(n,) for n in _like(m.group(2), names)], "function STRING")
+        return _result(session, [(n,) for n in like(m.group(2), names)], "function STRING")
     m = re.match(r"(?is)^COLUMNS\s+(?:IN|FROM)\s+([\w.`]+)(?:\s+(?:IN|FROM)\s+(\w+))?$", rest)
     if m:
         name = m.group(1).replace("`", "")
@@ -174,16 +167,18 @@ def _prop_values(tree: Any) -> tuple[str | None, list[str], dict]:
             cols = node.expressions if hasattr(node, "expressions") and node.expressions \
                 else [node]
             parts = [c.name for c in cols]
-        elif name == "Property":
+        elif name == "Property" and hasattr(p.this, "name"):
             options[p.name] = p.args["value"].name if hasattr(p.args["value"], "name") \
                 else str(p.args["value"])
     return fmt, parts, options
 
 
-def _table_name(node: Any, state: Any) -> tuple[str, str]:
-    parts = [p.name for p in node.parts]
-    db = parts[-2].lower() if len(parts) >= 2 else state.current_database
-    return db, parts[-1].lower()
+def _comment(tree: Any) -> str | None:
+    props = tree.args.get("properties")
+    for p in (props.expressions if props is not None else []):
+        if type(p).__name__ == "SchemaCommentProperty":
+            return p.this.name
+    return None
 
 
 def _create(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:
@@ -197,10 +192,10 @@ def _create(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:
     if kind == "VIEW":
         props = _props(tree)
         if "TemporaryProperty" not in props:
-            raise AnalysisException(
-                "[UNSUPPORTED_FEATURE] Persistent views need a metastore; use CREATE TEMP VIEW "
-                "(or a table: CREATE TABLE ... AS SELECT). SQLSTATE: 0A000",
-                errorClass="UNSUPPORTED_FEATURE")
+            options = _prop_values(tree)[2]
+            options["__comment__"] = _comment(tree)
+            create_view(session, tree, text, args, frames, options)
+            return _empty(session)
         target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
         name = target.name
         plan = _bind(session, tree.expression, text, args, frames)
@@ -229,7 +224,7 @@ def _create(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:
         columns = T.StructType([T.StructField(c.name, T.parse_type(c.args["kind"].sql(
             dialect="spark")), True) for c in target.expressions])
         target = target.this
-    db, name = _table_name(target, state)
+    db, name = table_name(target, state)
     query = tree.expression
     df = None
     if query is not None:
@@ -277,10 +272,16 @@ def _insert(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:
     target = tree.this
     if isinstance(target, exp.Schema):
         target = target.this
-    db, name = _table_name(target, state)
+    db, name = table_name(target, state)
     meta = state.warehouse().get(db, name)
     if meta is None:
         session.table(f"{db}.{name}")  # raises TABLE_OR_VIEW_NOT_FOUND
+    if meta.is_view:
+        pos = re.search(r"(?i)\b" + re.escape(target.parts[0].name), text)
+        raise AnalysisException(
+            f"[EXPECT_TABLE_NOT_VIEW.NO_ALTERNATIVE] 'INSERT' expects a table but {meta.ident} "
+            "is a view.  SQLSTATE: 42809" + (f"; line 1 pos {pos.start()}" if pos else ""),
+            errorClass="EXPECT_TABLE_NOT_VIEW.NO_ALTERNATIVE")
     df = session._dataframe(_bind(session, tree.expression, text, args, frames))
     save_into(session, meta, df, overwrite=bool(tree.args.get("overwrite")))
     return _empty(session)
@@ -295,23 +296,36 @@ def _drop(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:
             state.warehouse().drop_database(t.name, exists, bool(tree.args.get("cascade")))
             continue
         parts = [p.name for p in t.parts]
-        if kind == "VIEW" or (len(parts) == 1 and state.view_key(parts[0]) in state.temp_views):
-            if len(parts) == 2 and parts[0].lower() == "global_temp":
-                gone = state.global_temp_views.pop(state.view_key(parts[1]), None)
-            else:
-                gone = state.temp_views.pop(state.view_key(parts[-1]), None)
-            if gone is not None or kind == "TABLE":
-                continue
-            if not exists:
+        temps = None
+        if len(parts) == 2 and parts[0].lower() == "global_temp":
+            temps = state.global_temp_views
+        elif len(parts) == 1 and state.view_key(parts[0]) in state.temp_views:
+            temps = state.temp_views
+        if temps is not None and (kind == "VIEW" or len(parts) == 1):
+            if temps.pop(state.view_key(parts[-1]), None) is None and not exists:
                 state.analyze(UnresolvedRelation(tuple(parts)))
             continue
-        db, name = _table_name(t, state)
+        if kind == "VIEW":
+            drop_view(state, parts, exists)
+            continue
+        db, name = table_name(t, state)
         if not state.warehouse().drop_table(db, name, exists) and not exists:
             state.analyze(UnresolvedRelation(tuple(parts)))
     return _empty(session)
 
 
 # -- DESCRIBE / CACHE / USE -----------------------------------------------------------------------
+def _alter(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:
+    kind = str(tree.args.get("kind") or "").upper()
+    actions = tree.args.get("actions") or []
+    if kind == "VIEW" and len(actions) == 1 and type(actions[0]).__name__ in _QUERY_NODES:
+        alter_view(session, tree, text, args, frames)
+        return _empty(session)
+    raise AnalysisException(
+        f"[UNSUPPORTED_FEATURE] This ALTER {kind} statement is not supported by spark.sql yet. "
+        "SQLSTATE: 0A000", errorClass="UNSUPPORTED_FEATURE")
+
+
 def _describe(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:
     kind = str(tree.args.get("kind") or "").upper()
     if kind == "FUNCTION":
@@ -327,19 +341,19 @@ def _describe(session: Any, tree: Any, text: str, args: Any, frames: dict) -> An
     rows = [(f.name, f.dataType.simpleString(), None) for f in df.schema.fields]
     state = session._state()
     meta = None
-    if len(parts) <= 2 and not (len(parts) == 1 and state.view_key(parts[0]) in
+    if len(parts) <= 3 and not (len(parts) == 1 and state.view_key(parts[0]) in
                                 state.temp_views):
-        db, name = _table_name(tree.this, state)
+        db, name = table_name(tree.this, state)
         meta = state.warehouse().get(db, name)
+    if meta is not None:
+        comments = {f.name: f.metadata.get("comment") for f in meta.schema.fields}
+        rows = [(n, t, comments.get(n)) for n, t, _ in rows]
     if meta is not None and meta.partition_by:
         rows += [("# Partition Information", "", ""), ("# col_name", "data_type", "comment")]
         rows += [(f.name, f.dataType.simpleString(), None) for f in meta.schema.fields
                  if f.name.lower() in {p.lower() for p in meta.partition_by}]
     if str(tree.args.get("style") or "").upper() in ("EXTENDED", "FORMATTED") and meta:
-        rows += [("", "", ""), ("# Detailed Table Information", "", ""),
-                 ("Catalog", "spark_catalog", ""), ("Database", meta.database, ""),
-                 ("Table", meta.name, ""), ("Type", "MANAGED", ""),
-                 ("Provider", meta.fmt, ""), ("Location", f"file:{meta.location}", "")]
+        rows += detail_rows(meta)
     return _result(session, rows, "col_name STRING, data_type STRING, comment STRING")
 
 

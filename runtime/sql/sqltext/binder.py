@@ -38,7 +38,7 @@ from runtime.sql.analysis.grouping_sets import cube_sets, grouping_sets_aggregat
 from runtime.sql.analysis.resolve import expand_star
 from runtime.sql.errors import AnalysisException
 from runtime.sql.expressions.base import (
-    Alias, AttributeReference, Call, Expression, Literal, SortOrder, UnresolvedAttribute,
+    Alias, AttributeReference, Call, Cast, Expression, Literal, SortOrder, UnresolvedAttribute,
     UnresolvedFunction, UnresolvedStar, transform_up)
 from runtime.sql.expressions.coercion import common_type
 from runtime.sql.expressions.registry import BindContext, lookup
@@ -246,7 +246,11 @@ class QueryBinder(FromClause, Clauses):
                 gone = {self.resolve(UnresolvedAttribute(d), attrs).expr_id for d in drop}
                 items.extend(a for a in attrs if a.expr_id not in gone)
                 continue
-            items.append(self.expr(node, hook))
+            item = self.expr(node, hook)
+            if isinstance(item, Cast) and isinstance(item.child, UnresolvedAttribute) and \
+                    not (item.try_ or item.typed_literal or item.implicit):
+                item = Alias((item,), item.child.name)  # Spark: a cast column keeps its name
+            items.append(item)
         return items
 
     def _aggregate(self, sel: Any, plan: L.LogicalPlan, items: list, group: Any, having: Any,
