@@ -160,7 +160,8 @@ class DataFrameActions:
                     f"[NOT_BOOL] Argument `truncate` should be a bool, got "
                     f"{type(truncate).__name__}.", errorClass="NOT_BOOL") from None
         rows = self._limited(max(n, 0) + 1) if n >= 0 else []
-        return show_string(self.schema, rows, max(n, 0), width, vertical)
+        tz = self._session._state().conf("spark.sql.session.timeZone")
+        return show_string(self.schema, rows, max(n, 0), width, vertical, tz)
 
     def show(self, n: int = 20, truncate: bool | int = True, vertical: bool = False) -> None:
         """Print the first ``n`` rows as Spark's table (cells cut to 20 characters unless

@@ -58,6 +58,8 @@ def run_command(session: Any, text: str, args: Any, frames: dict) -> Any:
         return _show(session, stripped[4:].strip())
     if head == "EXPLAIN":
         return _explain(session, stripped[7:].strip(), args, frames)
+    if head == "EXECUTE":
+        return _execute_immediate(session, stripped, frames)
     tree = parse_statement(text)
     kind = type(tree).__name__
     if kind in _QUERY_NODES:
@@ -135,6 +137,27 @@ def _show(session: Any, rest: str) -> Any:
     raise AnalysisException(
         f"[UNSUPPORTED_FEATURE] SHOW {rest.split()[0] if rest else ''} is not supported by "
         "spark.sql yet. SQLSTATE: 0A000", errorClass="UNSUPPORTED_FEATURE")
+
+
+def _execute_immediate(session: Any, text: str, frames: dict) -> Any:
+    """EXECUTE IMMEDIATE 'stmt' [USING expr [AS name], ...]: the statement runs with the
+    values as its ``?`` (positional) or ``:name`` (named) parameters."""
+    from sqlglot import exp
+
+    m = re.match(r"(?is)^EXECUTE\s+IMMEDIATE\s+('(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.)*\")"
+                 r"(?:\s+USING\s+(.*))?$", text)
+    if m is None:
+        raise AnalysisException(
+            "[UNSUPPORTED_FEATURE] EXECUTE IMMEDIATE takes a string literal and an optional "
+            "USING list here. SQLSTATE: 0A000", errorClass="UNSUPPORTED_FEATURE")
+    stmt = session.sql("SELECT " + m.group(1)).collect()[0][0]
+    args: Any = None
+    if m.group(2):
+        row = session.sql("SELECT " + m.group(2)).collect()[0]
+        items = parse_statement("SELECT " + m.group(2)).expressions
+        names = [i.alias if isinstance(i, exp.Alias) else None for i in items]
+        args = dict(zip(names, row)) if all(names) else list(row)
+    return run_command(session, stmt, args, frames)
 
 
 def _explain(session: Any, rest: str, args: Any, frames: dict) -> Any:

@@ -294,6 +294,13 @@ def _generator_names(e: Expression, gen: Call) -> list[str]:
     if isinstance(e, Alias):
         meta = dict(e.metadata)
         names = meta.get("names")
+        if names and len(names) != len(default):  # gen(...) AS (a, b) in SQL, .alias(a, b)
+            raise AnalysisException(
+                "[UDTF_ALIAS_NUMBER_MISMATCH] The number of aliases supplied in the AS clause "
+                "does not match the number of columns output by the UDTF.\nExpected "
+                f"{len(default)} aliases, but got {','.join(names)}.\nPlease ensure that the "
+                "number of aliases provided matches the number of columns output by the UDTF. "
+                "SQLSTATE: 42802", errorClass="UDTF_ALIAS_NUMBER_MISMATCH")
         if names:
             return list(names)
         if len(default) == 1:

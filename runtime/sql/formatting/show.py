@@ -37,8 +37,8 @@ def _escape(s: str) -> str:
     return s
 
 
-def _cell(v: Any, dtype: T.DataType, truncate: int) -> str:
-    s = _escape(format_value(v, dtype, pretty=True))
+def _cell(v: Any, dtype: T.DataType, truncate: int, tz: str | None = None) -> str:
+    s = _escape(format_value(v, dtype, pretty=True, tz=tz))
     if truncate > 0 and len(s) > truncate:
         s = s[:truncate] if truncate < 4 else s[: truncate - 3] + "..."
     return s
@@ -53,12 +53,14 @@ def _pad_right(s: str, width: int, fill: str = " ") -> str:
 
 
 def show_string(schema: T.StructType, rows: list, num_rows: int, truncate: int,
-                vertical: bool) -> str:
-    """``rows`` holds up to num_rows + 1 rows (the extra one says more exist)."""
+                vertical: bool, tz: str | None = None) -> str:
+    """``rows`` holds up to num_rows + 1 rows (the extra one says more exist); timestamps
+    show in zone ``tz`` (the session time zone)."""
     has_more = len(rows) > num_rows
     data = rows[:num_rows]
     names = [_escape(n) for n in schema.names]  # headers are never truncated
-    cells = [[_cell(v, f.dataType, truncate) for v, f in zip(r, schema.fields)] for r in data]
+    cells = [[_cell(v, f.dataType, truncate, tz) for v, f in zip(r, schema.fields)]
+             for r in data]
     rows_word = "row" if num_rows == 1 else "rows"
     out: list[str] = []
     if not vertical:

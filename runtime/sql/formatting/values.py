@@ -67,6 +67,15 @@ def java_float(v: float) -> str:
     return _scientific(shortest)
 
 
+def in_zone(v: _dt.datetime, tz: str) -> _dt.datetime:
+    """A TIMESTAMP value (a naive datetime is this process's local time, as PySpark's
+    collect gives it) as the wall-clock time of zone ``tz``."""
+    from zoneinfo import ZoneInfo
+
+    zone = _dt.timezone.utc if tz in ("UTC", "Z", "GMT") else ZoneInfo(tz)
+    return v.astimezone(zone).replace(tzinfo=None)
+
+
 def _timestamp(v: _dt.datetime) -> str:
     s = v.strftime("%Y-%m-%d %H:%M:%S")
     if v.microsecond:
@@ -93,6 +102,8 @@ def format_value(v: Any, dtype: T.DataType, top_level: bool = True, tz: str | No
     if isinstance(v, decimal.Decimal):
         return format(v, "f")
     if isinstance(v, _dt.datetime):
+        if tz and isinstance(dtype, T.TimestampType):  # an instant, shown in the session zone
+            v = in_zone(v, tz)
         return _timestamp(v)
     if isinstance(v, _dt.date):
         return v.isoformat()

@@ -47,7 +47,7 @@ from runtime.sql.optimizer import fold
 from runtime.sql.plan import logical as L
 from runtime.sql.sqltext import subqueries
 from runtime.sql.sqltext.clauses import Clauses
-from runtime.sql.sqltext.expressions import SqlExpressionConverter
+from runtime.sql.sqltext.expressions import SqlExpressionConverter, split_identifier
 from runtime.sql.sqltext.joins import FromClause
 from runtime.sql.sqltext.parsing import parse_statement
 
@@ -58,6 +58,7 @@ def bind_query(state: Any, text: str, args: Any = None, frames: dict | None = No
     """The analyzed logical plan of a query text, for a SessionState."""
     tree = parse_statement(text)
     binder = QueryBinder(state.bind_context(), state.lookup_relation, text, args, frames)
+    binder.default_parallelism = state.default_parallelism()
     plan, _ = binder.bind(tree)
     return plan
 
@@ -78,6 +79,7 @@ class QueryBinder(FromClause, Clauses):
         self.named_windows: dict = {}  # WINDOW w AS (...) of the SELECT being bound
         self.join_hints: dict[str, str] = {}  # relation name -> join hint (clauses.py)
         self.hints: list = []  # the partition hints of the SELECT being bound
+        self.default_parallelism = 2  # range()'s partitions; set by the session's binders
 
     # -- expressions -----------------------------------------------------------------------------
     def converter(self, hook: Any = None) -> SqlExpressionConverter:
@@ -246,6 +248,11 @@ class QueryBinder(FromClause, Clauses):
                 gone = {self.resolve(UnresolvedAttribute(d), attrs).expr_id for d in drop}
                 items.extend(a for a in attrs if a.expr_id not in gone)
                 continue
+            if isinstance(node, exp.Aliases):  # gen(...) AS (a, b): a generator's columns
+                names = tuple(i.name for i in node.expressions)
+                items.append(Alias((self.expr(node.this, hook),), names[0],
+                                   metadata=(("names", names),)))
+                continue
             item = self.expr(node, hook)
             if isinstance(item, Cast) and isinstance(item.child, UnresolvedAttribute) and \
                     not (item.try_ or item.typed_literal or item.implicit):
@@ -409,7 +416,12 @@ class QueryBinder(FromClause, Clauses):
         alias_node = node.args.get("alias")
         alias = alias_node.name if alias_node is not None else None
         columns = [c.name for c in (alias_node.columns if alias_node is not None else [])]
-        if isinstance(node, exp.Table):
+        if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous):
+            plan = self._table_function(node.this)
+            name = alias or (plan.output[0].name if isinstance(plan, L.Range) else
+                             "__auto_generated_subquery_name")
+            plan = L.SubqueryAlias(name, (self.fresh(plan),))
+        elif isinstance(node, exp.Table):
             parts = tuple(p.name for p in node.parts)
             plan = self._named(parts)
             plan = L.SubqueryAlias(alias or parts[-1], (self.fresh(plan),))
@@ -432,6 +444,28 @@ class QueryBinder(FromClause, Clauses):
         if node.args.get("pivots"):
             plan = self._pivots(plan, node)
         return plan
+
+    def _table_function(self, call: Any) -> L.LogicalPlan:
+        """``range(...)`` (Spark's table-valued function) and ``IDENTIFIER('name')``."""
+        name = call.name.lower()
+        args = [fold(self.resolve(self.expr(a), []), self.ctx) for a in call.expressions]
+        if name == "identifier" and len(args) == 1 and isinstance(args[0], Literal):
+            return self.an.analyze(self._named(tuple(split_identifier(str(args[0].value)))))
+        if name == "range" and 1 <= len(args) <= 4 and all(
+                isinstance(a, Literal) and isinstance(a.value, int) for a in args):
+            vals = [int(a.value) for a in args]
+            start, end = (0, vals[0]) if len(vals) == 1 else (vals[0], vals[1])
+            step = vals[2] if len(vals) > 2 else 1
+            parts = vals[3] if len(vals) > 3 else self.default_parallelism
+            return L.Range(start, end, step, parts, AttributeReference("id", T.LongType(), False))
+        raise AnalysisException(
+            f"[UNRESOLVABLE_TABLE_VALUED_FUNCTION] Could not resolve `{call.name}` to a "
+            "table-valued function. Please make sure that `" + call.name + "` is defined as a "
+            "table-valued function and that all required parameters are provided correctly. If "
+            f"`{call.name}` is not defined, please create the table-valued function before using "
+            "it. For more information about defining table-valued functions, please refer to the "
+            "Apache Spark documentation. SQLSTATE: 42883",
+            errorClass="UNRESOLVABLE_TABLE_VALUED_FUNCTION")
 
     def _named(self, parts: tuple) -> L.LogicalPlan:
         if len(parts) == 1:

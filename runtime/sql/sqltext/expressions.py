@@ -3,7 +3,7 @@
 ``SqlExpressionConverter`` extends the expression converter of ``runtime.sql.parser`` with
 query parameters (``:name`` and ``?``, turned into typed literals from the Python values
 given to ``spark.sql(args=...)``), ``EXTRACT(field FROM x)`` (Spark's ``year(x)`` and
-friends), ``x::type`` and subqueries. A subquery is not converted here: the converter calls
+friends), ``x::type``, ``X'1F'`` binary literals, ``IDENTIFIER('name')`` and subqueries. A subquery is not converted here: the converter calls
 the ``on_subquery`` hook its binder gives (``hook(kind, node, negated)``), which plans the
 subquery, joins it onto the query being bound and returns the expression that stands for its
 value (see ``subqueries.py``). Without a hook a subquery is a clear error.
@@ -15,11 +15,12 @@ from typing import Any, Callable
 
 from runtime.sql import types as T
 from runtime.sql.errors import AnalysisException, ParseException
-from runtime.sql.expressions.base import Expression, Literal, UnresolvedFunction
+from runtime.sql.expressions.base import (
+    Expression, Literal, UnresolvedAttribute, UnresolvedFunction)
 from runtime.sql.inference import infer_type
 from runtime.sql.parser import _Converter
 
-__all__ = ["SqlExpressionConverter", "python_literal"]
+__all__ = ["SqlExpressionConverter", "python_literal", "split_identifier"]
 
 _EXTRACT = {
     "YEAR": "year", "YEARS": "year", "Y": "year", "MONTH": "month", "MONTHS": "month",
@@ -29,6 +30,26 @@ _EXTRACT = {
     "DAYOFWEEK": "dayofweek", "DOW": "dayofweek", "DOY": "dayofyear",
     "DAYOFYEAR": "dayofyear",
 }
+
+
+def split_identifier(text: str) -> list[str]:
+    """A multi-part name as IDENTIFIER('a.`b.c`') takes it: dots outside backticks split."""
+    parts, cur, quoted, i = [], "", False, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "`":
+            if quoted and text[i + 1:i + 2] == "`":
+                cur += "`"
+                i += 1
+            else:
+                quoted = not quoted
+        elif ch == "." and not quoted:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+        i += 1
+    return parts + [cur.strip()]
 
 
 def python_literal(value: Any) -> Literal:
@@ -55,6 +76,15 @@ class SqlExpressionConverter(_Converter):
 
         if isinstance(e, exp.Placeholder):
             return self._parameter(e)
+        if isinstance(e, exp.HexString):  # X'1F': a BINARY literal (odd digits: a leading 0)
+            digits = str(e.this)
+            return Literal(bytes.fromhex(digits.rjust(len(digits) + len(digits) % 2, "0")),
+                           T.BinaryType())
+        if isinstance(e, exp.Anonymous) and e.name.lower() == "identifier" and \
+                len(e.expressions) == 1:
+            name = self.convert(e.expressions[0])
+            if isinstance(name, Literal) and isinstance(name.value, str):
+                return UnresolvedAttribute(tuple(split_identifier(name.value)))
         if isinstance(e, exp.Extract):
             unit = e.this.name.upper()
             fn = _EXTRACT.get(unit)

@@ -1,0 +1,83 @@
+"""SQL forms checked against PySpark 4.3: X'..' binary literals, generator aliases
+``gen(...) AS (a, b)``, IDENTIFIER('name'), EXECUTE IMMEDIATE, the range() table-valued
+function, Spark's parse-error positions, and timestamps cast/shown in the session time zone."""
+
+from __future__ import annotations
+
+import pytest
+
+from runtime.sql.errors import AnalysisException, ParseException
+
+
+def rows(df):
+    return [tuple(r) for r in df.collect()]
+
+
+def test_binary_literals(spark):
+    df = spark.sql("SELECT X'1F', X'', x'abcd', typeof(X'1F'), X'1'")
+    assert df.dtypes == [("X'1F'", "binary"), ("X''", "binary"), ("X'ABCD'", "binary"),
+                         ("typeof(X'1F')", "string"), ("X'01'", "binary")]
+    assert rows(df) == [(bytearray(b"\x1f"), bytearray(b""), bytearray(b"\xab\xcd"), "binary",
+                         bytearray(b"\x01"))]
+    assert rows(spark.sql("SELECT X'1F' = X'1f', hex(X'0A0b'), length(X'010203')")) == \
+        [(True, "0A0B", 3)]
+
+
+def test_generator_aliases(spark):
+    df = spark.sql("SELECT stack(2, 1, 2, 3, 4) AS (a, b)")
+    assert df.dtypes == [("a", "int"), ("b", "int")]
+    assert rows(df) == [(1, 2), (3, 4)]
+    assert rows(spark.sql("SELECT posexplode(array(5, 6)) AS (p, x)")) == [(0, 5), (1, 6)]
+    assert spark.sql("SELECT explode(map('k', 1)) AS (kk, vv)").dtypes == \
+        [("kk", "string"), ("vv", "int")]
+    assert spark.sql("SELECT explode(array(1)) AS (x)").columns == ["x"]
+    with pytest.raises(AnalysisException) as e:
+        spark.sql("SELECT stack(2, 1, 2) AS (a, b)")
+    assert str(e.value).startswith(
+        "[UDTF_ALIAS_NUMBER_MISMATCH] The number of aliases supplied in the AS clause does not "
+        "match the number of columns output by the UDTF.\nExpected 1 aliases, but got a,b.")
+
+
+def test_identifier_execute_immediate_and_range(views):
+    spark = views
+    assert rows(spark.sql("SELECT IDENTIFIER('id') FROM IDENTIFIER('t') WHERE id = 1")) == [(1,)]
+    assert spark.sql("SELECT IDENTIFIER('t.k') FROM t").columns == ["k"]
+    df = spark.sql("EXECUTE IMMEDIATE 'SELECT ? * 2 AS s' USING 21")
+    assert df.dtypes == [("s", "int")] and rows(df) == [(42,)]
+    assert rows(spark.sql(
+        "EXECUTE IMMEDIATE 'SELECT :x AS s, :y AS t' USING 5 AS x, 'q' AS y")) == [(5, "q")]
+    assert rows(spark.sql("EXECUTE IMMEDIATE 'SELECT count(*) FROM t'")) == [(3,)]
+    df = spark.sql("SELECT * FROM range(3)")
+    assert df.dtypes == [("id", "bigint")] and rows(df) == [(0,), (1,), (2,)]
+    assert rows(spark.sql("SELECT id FROM range(1, 7, 2) ORDER BY id")) == [(1,), (3,), (5,)]
+    assert rows(spark.sql("SELECT x FROM range(1, 3) AS r(x) ORDER BY x")) == [(1,), (2,)]
+    assert rows(spark.sql(
+        "SELECT count(*) FROM range(10) a JOIN range(5) b ON a.id = b.id")) == [(5,)]
+    with pytest.raises(AnalysisException) as e:
+        spark.sql("SELECT * FROM nosuchfn(1)")
+    assert e.value.getErrorClass() == "UNRESOLVABLE_TABLE_VALUED_FUNCTION"
+
+
+@pytest.mark.parametrize("text,first_line", [
+    ("selec 1", "[PARSE_SYNTAX_ERROR] Syntax error at or near 'selec'. SQLSTATE: 42601 "
+                "(line 1, pos 0)"),
+    ("SELECT 1 FORM t", "[PARSE_SYNTAX_ERROR] Syntax error at or near 't': extra input 't'. "
+                        "SQLSTATE: 42601 (line 1, pos 14)"),
+])
+def test_parse_errors_as_spark(spark, text, first_line):
+    with pytest.raises(ParseException) as e:
+        spark.sql(text)
+    assert str(e.value).strip().split("\n")[0] == first_line
+
+
+def test_timestamps_in_the_session_time_zone(spark):
+    spark.conf.set("spark.sql.session.timeZone", "America/Los_Angeles")
+    try:
+        df = spark.sql("SELECT TIMESTAMP '2024-01-01 12:00:00' AS t, "
+                       "CAST(TIMESTAMP '2024-06-01 00:00:00' AS STRING) AS s, "
+                       "hour(TIMESTAMP '2024-01-01 12:00:00') AS h")
+        assert rows(df.select("s", "h")) == [("2024-06-01 00:00:00", 12)]
+        text = df._show_string(truncate=False)
+        assert "|2024-01-01 12:00:00|2024-06-01 00:00:00|12 |" in text
+    finally:
+        spark.conf.unset("spark.sql.session.timeZone")
