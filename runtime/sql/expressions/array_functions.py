@@ -63,19 +63,29 @@ def _bind_element_at(name: str):
 
 
 def _element_at(call: Any, args: list, ectx: EvalContext) -> Any:
+    if isinstance(call.children[0].dtype, T.MapType):
+        return _map_get(args, width(args), _out_type(call))
+    return array_get(args, call.spec.extra["mode"], ectx, _out_type(call))
+
+
+_OUT_OF_RANGE = {"subscript": ("INVALID_ARRAY_INDEX", "Use the SQL function `get()`"),
+                 "element_at": ("INVALID_ARRAY_INDEX_IN_ELEMENT_AT", "Use `try_element_at`")}
+
+
+def array_get(args: list, mode: str, ectx: EvalContext, target: Any) -> Any:
+    """``args[0]``'s element at index ``args[1]``: ``mode`` "element_at" (1-based, ANSI
+    errors), "try" (1-based, NULL), "get" (0-based, NULL) or "subscript" (``arr[i]``:
+    0-based, ``[INVALID_ARRAY_INDEX]`` under ANSI)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     n = width(args)
-    mode = call.spec.extra["mode"]  # "element_at" (1-based, ANSI), "try", "get" (0-based)
-    if isinstance(call.children[0].dtype, T.MapType):
-        return _map_get(args, n, _out_type(call))
     f = flat(args[0], n)
     idx_arr = materialize(args[1], n)
     idx = pc.fill_null(idx_arr, 0).to_numpy(zero_copy_only=False).astype(np.int64)
     ok = f.valid & idx_arr.is_valid().to_numpy(zero_copy_only=False)
-    if mode == "get":
+    if mode in ("get", "subscript"):
         pos = idx
     else:
         if mode == "element_at" and (ok & (idx == 0)).any():
@@ -84,19 +94,20 @@ def _element_at(call: Any, args: list, ectx: EvalContext) -> Any:
                 "or > 0 (the first element has index 1). SQLSTATE: 22003",
                 errorClass="INVALID_INDEX_OF_ZERO")
         pos = np.where(idx > 0, idx - 1, f.lens + idx)
-    inside = ok & (pos >= 0) & (pos < f.lens) & (idx != 0 if mode != "get" else True)
-    if mode == "element_at" and ectx.ansi and (ok & ~inside).any():
+    inside = ok & (pos >= 0) & (pos < f.lens) & \
+        (idx != 0 if mode not in ("get", "subscript") else True)
+    if mode in _OUT_OF_RANGE and ectx.ansi and (ok & ~inside).any():
         i = int(np.argmax(ok & ~inside))
+        cls, hint = _OUT_OF_RANGE[mode]
         raise ArrayIndexOutOfBoundsException(
-            f"[INVALID_ARRAY_INDEX_IN_ELEMENT_AT] The index {idx[i]} is out of bounds. The "
-            f"array has {f.lens[i]} elements. Use `try_element_at` to tolerate accessing "
-            "element at invalid index and return NULL instead. SQLSTATE: 22003",
-            errorClass="INVALID_ARRAY_INDEX_IN_ELEMENT_AT",
+            f"[{cls}] The index {idx[i]} is out of bounds. The array has {f.lens[i]} "
+            f"elements. {hint} to tolerate accessing element at invalid index and return NULL "
+            "instead. SQLSTATE: 22003", errorClass=cls,
             messageParameters={"indexValue": str(idx[i]), "arraySize": str(f.lens[i])})
     if len(f.values) == 0:
-        return pa.nulls(n, _out_type(call))
+        return pa.nulls(n, target)
     take = np.where(inside, f.starts + pos, 0)
-    return f.values.take(pa.array(take, mask=~inside)).cast(_out_type(call))
+    return f.values.take(pa.array(take, mask=~inside)).cast(target)
 
 
 def _map_get(args: list, n: int, target: Any) -> Any:

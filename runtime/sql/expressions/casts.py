@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from runtime.sql import types as T
@@ -214,6 +215,9 @@ def _from_string(arr: Any, dst: T.DataType, ansi: bool, ectx: EvalContext) -> An
         return _parse_each(arr, dst, ansi, ectx)
 
 
+_ZONED = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
+
+
 def _parse_each(arr: Any, dst: T.DataType, ansi: bool, ectx: EvalContext) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -226,7 +230,9 @@ def _parse_each(arr: Any, dst: T.DataType, ansi: bool, ectx: EvalContext) -> Any
             continue
         s = v.strip()
         try:
-            if isinstance(dst, T.TimestampType):
+            if isinstance(dst, T.TimestampType) and _ZONED.search(s):  # ...Z, ...+01:00
+                parsed = pc.cast(pa.array([s]), pa.timestamp("us", "UTC"))[0].as_py()
+            elif isinstance(dst, T.TimestampType):
                 parsed = pc.assume_timezone(pc.cast(pa.array([s]), pa.timestamp("us")),
                                             ectx.time_zone)[0].as_py()
             else:

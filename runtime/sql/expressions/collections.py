@@ -9,6 +9,7 @@ from typing import Any
 from runtime.sql import types as T
 from runtime.sql.errors import AnalysisException
 from runtime.sql.expressions.base import Expression, Literal
+from runtime.sql.expressions.array_functions import array_get
 from runtime.sql.expressions.binding import arity, cast_to, make_call, simple
 from runtime.sql.expressions.coercion import common_type
 from runtime.sql.expressions.registry import EvalContext, FunctionSpec, lookup, register
@@ -143,36 +144,13 @@ def _bind_extract(args: list[Expression], ctx: Any) -> Expression:
 
 def _extract(call: Any, args: list, ectx: EvalContext) -> Any:
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-
-    arr, key = args
     if isinstance(call.children[0].dtype, T.ArrayType):
-        k = key.as_py() if isinstance(key, pa.Scalar) else None
-        if k is not None:
-            lens = pc.list_value_length(arr)
-            ok = pc.fill_null(pc.greater(lens, k), False) if k >= 0 else pa.scalar(False)
-            safe = pc.if_else(ok, arr, pa.scalar(None, arr.type))
-            return pc.list_element(pc.fill_null(safe, pa.scalar([None], arr.type)), 0) \
-                if False else _list_get(safe, k, to_arrow(call.dtype))
-    vals = arr.to_pylist()
-    keys = [key.as_py()] * len(vals) if isinstance(key, pa.Scalar) else key.to_pylist()
-    out = []
-    for v, k in zip(vals, keys):
-        if v is None or k is None:
-            out.append(None)
-        elif isinstance(call.children[0].dtype, T.MapType):
-            out.append(dict(v).get(k))
-        else:
-            out.append(v[k] if 0 <= k < len(v) else None)
+        return array_get(args, "subscript", ectx, to_arrow(call.dtype))
+    n = max((len(a) for a in args if not isinstance(a, pa.Scalar)), default=1)
+    maps, keys = (materialize(a, n).to_pylist() for a in args)
+    out = [None if m is None or k is None else dict(m).get(k) for m, k in zip(maps, keys)]
     return pa.array(out, to_arrow(call.dtype))
-
-
-def _list_get(arr: Any, k: int, target: Any) -> Any:
-    import pyarrow as pa
-
-    out = [None if v is None or k >= len(v) else v[k] for v in arr.to_pylist()]
-    return pa.array(out, target)
 
 
 simple("extract", _bind_extract, _extract,

@@ -16,19 +16,24 @@ from __future__ import annotations
 
 import base64
 import csv
+import datetime
 import decimal
 import io
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from runtime.sql import types as T
 from runtime.sql.arrow_types import to_arrow
 from runtime.sql.ddl import parse_type
-from runtime.sql.errors import AnalysisException
+from runtime.sql.errors import AnalysisException, SparkRuntimeException
 from runtime.sql.formatting.values import format_value
 from runtime.sql.expressions.base import Expression, Literal
 from runtime.sql.expressions.binding import arity, cast_to, make_call, simple
+from runtime.sql.expressions.casts import cast_array
+from runtime.sql.expressions.datetime_patterns import DAY_US, from_local, parse_local
+from runtime.sql.expressions.json_options import JsonOptions, loads
 from runtime.sql.expressions.registry import (
     EvalContext, FunctionSpec, lookup, register, wrong_num_args)
 from runtime.sql.expressions.rowwise import per_row
@@ -213,6 +218,11 @@ simple("schema_of_json", _bind_schema_of("schema_of_json"), _schema_of_json,
 def _schema_arg(name: str, e: Expression) -> T.DataType:
     if isinstance(e, Literal) and isinstance(e.value, str):
         text = e.value.strip()
+        if text.startswith("{"):  # the JSON form (StructType.json())
+            try:
+                return T.from_json_value(json.loads(text))
+            except Exception:  # noqa: BLE001 - not a JSON schema: try DDL
+                pass
         try:
             return parse_type(text)
         except Exception:  # noqa: BLE001 - a field list without STRUCT<>
@@ -223,63 +233,204 @@ def _schema_arg(name: str, e: Expression) -> T.DataType:
         "SQLSTATE: 42K07", errorClass="INVALID_SCHEMA.NON_STRING_LITERAL")
 
 
+def _sql_type(t: T.DataType) -> str:
+    if isinstance(t, T.MapType):
+        return f"MAP<{_sql_type(t.keyType)}, {_sql_type(t.valueType)}>"
+    return t.simpleString().upper()
+
+
+def options_arg(e: Expression) -> dict:
+    """A ``map('k', 'v', ...)`` options argument of literals as a dict (Spark's rule: the
+    ``map()`` function, of string keys and values, else ``[INVALID_OPTIONS...]``)."""
+    if isinstance(e, Literal) and e.value is not None and isinstance(e.dtype, T.MapType):
+        return dict(e.value.items() if isinstance(e.value, dict) else e.value)
+    if getattr(getattr(e, "spec", None), "name", None) == "map":
+        kids = [getattr(k, "children", (k,))[0] if not isinstance(k, Literal) else k
+                for k in e.children]
+        if all(isinstance(k, Literal) for k in kids):
+            values = [k.value for k in kids]
+            if any(not isinstance(k.dtype, (T.StringType, T.NullType)) for k in kids[0::2]) \
+                    or any(not isinstance(v.dtype, (T.StringType, T.NullType)) for v in kids[1::2]):
+                raise AnalysisException(
+                    f"[INVALID_OPTIONS.NON_STRING_TYPE] Invalid options: A type of keys and "
+                    f"values in `map()` must be string, but got \"{_sql_type(e.dtype)}\"."
+                    " SQLSTATE: 42K06", errorClass="INVALID_OPTIONS.NON_STRING_TYPE")
+            return dict(zip(values[0::2], values[1::2]))
+    raise AnalysisException(
+        "[INVALID_OPTIONS.NON_MAP_FUNCTION] Invalid options: Must use the `map()` function for "
+        "options. SQLSTATE: 42K06", errorClass="INVALID_OPTIONS.NON_MAP_FUNCTION")
+
+
 def _bind_from(name: str):
     def bind(args: list[Expression], ctx: Any) -> Expression:
         arity(name, args, 2, 3)
         dtype = _schema_arg(name, args[1])
+        opts = options_arg(args[2]) if len(args) > 2 else {}
+        options = JsonOptions.of(opts)
+        if options.mode not in ("PERMISSIVE", "FAILFAST"):
+            if options.mode == "DROPMALFORMED":
+                raise AnalysisException(
+                    f"[PARSE_MODE_UNSUPPORTED] The function `{name}` doesn't support the "
+                    "DROPMALFORMED mode. Acceptable modes are PERMISSIVE and FAILFAST. "
+                    "SQLSTATE: 42601", errorClass="PARSE_MODE_UNSUPPORTED")
+            options = replace(options, mode="PERMISSIVE")  # Spark: an unknown mode is PERMISSIVE
+        if name == "from_json" and not isinstance(dtype, (T.StructType, T.ArrayType,
+                                                          T.MapType)):
+            raise AnalysisException(
+                f'[DATATYPE_MISMATCH.INVALID_JSON_SCHEMA] Cannot resolve "from_json('
+                f'{args[0].sql()})" due to data type mismatch: Input schema '
+                f'"{dtype.simpleString().upper()}" must be a struct, an array, a map or a '
+                'variant. SQLSTATE: 42K09', errorClass="DATATYPE_MISMATCH.INVALID_JSON_SCHEMA")
         if isinstance(dtype, T.StructType):
             dtype = T.StructType([T.StructField(f.name, f.dataType, True) for f in dtype.fields])
         return make_call(lookup(name), [cast_to(args[0], S)], dtype, True,
-                         (("schema", dtype),))
+                         (("schema", dtype), ("json_options", options)))
     return bind
 
 
 def convert(v: Any, dt: T.DataType) -> Any:
     """A parsed JSON value as a Python value of Spark type ``dt`` (None if it does not fit)."""
-    if v is None:
+    return _Converter(JsonOptions(), "UTC").convert(v, dt)
+
+
+class _Converter:
+    """Parsed JSON values to Python values of a Spark type; ``bad`` records whether a
+    non-NULL value did not fit its type (a malformed record to FAILFAST and to the corrupt
+    record column)."""
+
+    def __init__(self, options: JsonOptions, tz: str):
+        self.o, self.tz, self.bad = options, options.time_zone or tz, False
+        self._times: dict = {}
+
+    def miss(self) -> None:
+        self.bad = True
+
+    def convert(self, v: Any, dt: T.DataType) -> Any:
+        if v is None:
+            return None
+        out = self._convert(v, dt)
+        if out is None:
+            self.bad = True
+        return out
+
+    def _convert(self, v: Any, dt: T.DataType) -> Any:
+        if isinstance(dt, T.StringType):
+            return v if isinstance(v, str) else ("true" if v is True else "false"
+                                                 if v is False else _dumps_raw(v))
+        if isinstance(dt, T.BooleanType):
+            return v if isinstance(v, bool) else None
+        if isinstance(dt, T.IntegralType):
+            if isinstance(v, bool) or not isinstance(v, int):
+                return None
+            bits = {T.ByteType: 8, T.ShortType: 16, T.IntegerType: 32}.get(type(dt), 64)
+            return v if -(2 ** (bits - 1)) <= v < 2 ** (bits - 1) else None
+        if isinstance(dt, (T.FloatType, T.DoubleType)):
+            return float(v) if isinstance(v, (int, float, decimal.Decimal)) and \
+                not isinstance(v, bool) else None
+        if isinstance(dt, T.DecimalType):
+            if isinstance(v, bool) or not isinstance(v, (int, decimal.Decimal)):
+                return None
+            q = decimal.Decimal(v).quantize(decimal.Decimal(1).scaleb(-dt.scale))
+            return q if len(q.as_tuple().digits) <= dt.precision else None
+        if isinstance(dt, (T.DateType, T.TimestampType, T.TimestampNTZType)):
+            return self._time(v, dt) if isinstance(v, str) else None
+        if isinstance(dt, T.ArrayType):
+            return [self.convert(x, dt.elementType) for x in v] if isinstance(v, list) \
+                else None
+        if isinstance(dt, T.MapType):
+            return [(k, self.convert(x, dt.valueType)) for k, x in v.items()] \
+                if isinstance(v, dict) else None
+        if isinstance(dt, T.StructType):
+            if not isinstance(v, dict):
+                return None
+            return {f.name: self.convert(v.get(f.name), f.dataType) for f in dt.fields}
         return None
-    if isinstance(dt, T.StringType):
-        return v if isinstance(v, str) else ("true" if v is True else "false" if v is False
-                                             else _dumps_raw(v))
-    if isinstance(dt, T.BooleanType):
-        return v if isinstance(v, bool) else None
-    if isinstance(dt, T.IntegralType):
-        if isinstance(v, bool) or not isinstance(v, int):
+
+    def _time(self, text: str, dt: T.DataType) -> Any:
+        key = (text, type(dt))
+        if key not in self._times:
+            self._times[key] = parse_json_time(text, dt, self.o, self.tz)
+        return self._times[key]
+
+
+def parse_json_time(text: str, dt: T.DataType, o: JsonOptions, tz: str) -> Any:
+    """A JSON string as a date (``datetime.date``) or timestamp (microseconds): with the
+    option's Java pattern, else as CAST parses it."""
+    import pyarrow as pa
+
+    fmt = o.date_format if isinstance(dt, T.DateType) else \
+        o.timestamp_format if isinstance(dt, T.TimestampType) else o.timestamp_ntz_format
+    arr = pa.array([text], pa.string())
+    if fmt is None:
+        out = cast_array(arr, S, dt, False, EvalContext(False, tz))
+        v = out[0]
+        if not v.is_valid:
             return None
-        bits = {T.ByteType: 8, T.ShortType: 16, T.IntegerType: 32}.get(type(dt), 64)
-        return v if -(2 ** (bits - 1)) <= v < 2 ** (bits - 1) else None
-    if isinstance(dt, (T.FloatType, T.DoubleType)):
-        return float(v) if isinstance(v, (int, decimal.Decimal)) and \
-            not isinstance(v, bool) else None
-    if isinstance(dt, T.DecimalType):
-        if isinstance(v, bool) or not isinstance(v, (int, decimal.Decimal)):
-            return None
-        return decimal.Decimal(v).quantize(decimal.Decimal(1).scaleb(-dt.scale))
-    if isinstance(dt, T.ArrayType):
-        return [convert(x, dt.elementType) for x in v] if isinstance(v, list) else None
-    if isinstance(dt, T.MapType):
-        return [(k, convert(x, dt.valueType)) for k, x in v.items()] \
-            if isinstance(v, dict) else None
-    if isinstance(dt, T.StructType):
-        if not isinstance(v, dict):
-            return None
-        return {f.name: convert(v.get(f.name), f.dataType) for f in dt.fields}
-    return None
+        return v.as_py() if isinstance(dt, T.DateType) else v.cast(pa.int64()).as_py()
+    micros, ok = parse_local(arr, fmt)
+    if not ok[0]:
+        return None
+    if isinstance(dt, T.DateType):
+        return datetime.date(1970, 1, 1) + datetime.timedelta(days=int(micros[0]) // DAY_US)
+    if isinstance(dt, T.TimestampNTZType):
+        return int(micros[0])
+    naive = pa.array(micros, pa.int64()).cast(pa.timestamp("us"))
+    return from_local(naive, tz).cast(pa.int64())[0].as_py()
 
 
 def _from_json(call: Any, args: list, ectx: EvalContext) -> Any:
     import pyarrow as pa
 
-    dt = dict(call.options)["schema"]
+    opts = dict(call.options)
+    dt, o = opts["schema"], opts.get("json_options") or JsonOptions()
+    corrupt = None
+    if isinstance(dt, T.StructType):
+        corrupt = next((f.name for f in dt.fields if f.name == o.corrupt_column and
+                        isinstance(f.dataType, T.StringType)), None)
+    conv = _Converter(o, ectx.time_zone)
 
     def row(c: Any, text: str) -> Any:
-        doc = _loads(text)
-        out = convert(None if doc is _BAD else doc, dt)
-        if out is None and isinstance(dt, T.StructType):
-            return {f.name: None for f in dt.fields}  # PERMISSIVE: a struct of NULLs
+        conv.bad = False
+        try:
+            doc = loads(text, o)
+        except ValueError:
+            doc = _BAD
+        if doc is _BAD or (isinstance(dt, T.StructType) and not isinstance(doc, dict)):
+            out = None
+            conv.bad = True
+        else:
+            if o.primitives_as_string:
+                doc = _as_strings(doc)
+            out = conv.convert(doc, dt)
+        if conv.bad and o.mode == "FAILFAST":
+            raise _malformed(text, doc, dt)
+        if isinstance(dt, T.StructType):
+            if out is None:
+                out = {f.name: None for f in dt.fields}  # PERMISSIVE: a struct of NULLs
+            if corrupt is not None:
+                out[corrupt] = text if conv.bad else None
         return out
 
     return per_row(row, to_arrow(dt))(call, args, ectx)
+
+
+def _as_strings(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _as_strings(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_as_strings(x) for x in v]
+    return v if v is None or isinstance(v, str) else \
+        ("true" if v is True else "false" if v is False else _dumps_raw(v))
+
+
+def _malformed(text: str, doc: Any, dt: T.DataType) -> SparkRuntimeException:
+    # Spark's from_json reports the bad record as [null] (the record is not kept)
+    return SparkRuntimeException(
+        "[MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION] Malformed records are detected in "
+        "record parsing: [null].\nParse Mode: FAILFAST. To process malformed records as "
+        "null result, try setting the option 'mode' as 'PERMISSIVE'.  SQLSTATE: 22023",
+        errorClass="MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION",
+        messageParameters={"badRecord": "null", "failFastMode": "FAILFAST"})
 
 
 def _from_pretty(name: str):

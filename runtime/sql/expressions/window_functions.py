@@ -13,7 +13,7 @@ Python loop per row:
   cume_dist = (pend - gstart) / n;
 * ntile(k): Spark's buckets (the first n % k buckets hold one row more);
 * lag/lead(x, offset, default): the row ``offset`` before/after within the partition, else
-  the default; nth_value(x, k [ignore nulls]): the k-th (non-NULL) row of the frame.
+  the default (IGNORE NULLS: the offset-th non-NULL row); nth_value(x, k [ignore nulls]): the k-th (non-NULL) row of the frame.
 
 ``extra["window_frame"]`` gives the fixed frame of a ranking/offset function (Spark names the
 column with it: ``lag(v, 1, NULL) OVER (... ROWS BETWEEN -1 FOLLOWING AND -1 FOLLOWING)``).
@@ -197,7 +197,8 @@ def _offset_frame(call: Any) -> WindowFrame:
 
 def _offset_pretty(call: Any) -> str:
     x, off, default = call.children
-    return f"{call.spec.name}({x.sql()}, {off.sql()}, {default.sql()})"
+    tail = " ignore nulls" if dict(call.options).get("ignorenulls") else ""
+    return f"{call.spec.name}({x.sql()}, {off.sql()}, {default.sql()}){tail}"
 
 
 def _lag_lead(call: Any, args: list, w: Any) -> Any:
@@ -206,11 +207,35 @@ def _lag_lead(call: Any, args: list, w: Any) -> Any:
     import pyarrow.compute as pc
 
     x, _, default = args
-    k = dict(call.options)["sign"] * int(call.children[1].value)
-    j = np.arange(w.n) + k
-    ok = (j >= w.gstart) & (j < w.gend)
+    opts = dict(call.options)
+    k = opts["sign"] * int(call.children[1].value)
+    if opts.get("ignorenulls") and k != 0:
+        j, ok = _non_null_offset(x, k, w)
+    else:
+        j = np.arange(w.n) + k
+        ok = (j >= w.gstart) & (j < w.gend)
     taken = x.take(pa.array(np.where(ok, j, 0), pa.int64())) if w.n else x
     return pc.if_else(pa.array(ok, pa.bool_()), taken, default)
+
+
+def _non_null_offset(x: Any, k: int, w: Any) -> Any:
+    """IGNORE NULLS: each row's |k|-th non-NULL row before (k < 0) or after (k > 0) it in
+    its partition, from the running count of non-NULL rows (``cum[i]`` = non-NULL rows
+    before row i)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    valid = np.asarray(pc.is_valid(x).to_numpy(zero_copy_only=False), dtype=np.int64)
+    cum = np.concatenate([[0], np.cumsum(valid)])
+    i = np.arange(w.n)
+    if k < 0:  # the row p < i with cum[p] == cum[i] + k and p non-NULL
+        target = cum[i] + k
+        ok = target >= cum[w.gstart]
+    else:  # the row p > i with cum[p + 1] == cum[i + 1] + k
+        target = cum[i + 1] + k - 1
+        ok = target < cum[w.gend]
+    j = np.searchsorted(cum, target + 1, side="left") - 1
+    return np.where(ok, j, 0), ok
 
 
 _window("lag", _bind_offset("lag", -1), _lag_lead, _offset_pretty, _offset_frame)

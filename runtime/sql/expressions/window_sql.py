@@ -4,7 +4,8 @@ The expression converter (runtime/sql/parser.py) hands each ``exp.Window`` here 
 own ``convert`` for the sub-expressions: ``PARTITION BY``, ``ORDER BY`` and the ``ROWS`` /
 ``RANGE BETWEEN`` frame become a ``WindowSpecDefinition`` (``n PRECEDING`` keeps Spark's
 SQL naming, ``1 PRECEDING`` rather than the API's ``-1 FOLLOWING``); ``IGNORE NULLS`` on
-first/last/first_value/last_value/nth_value becomes their ignoreNulls argument. ``OVER w``
+first/last/first_value/last_value/nth_value becomes their ignoreNulls argument (an
+``ignorenulls`` option of lag/lead). ``OVER w``
 looks ``w`` up in ``named`` (the statement's ``WINDOW w AS (...)`` clause, converted the
 same way), else ``[MISSING_WINDOW_SPECIFICATION]``-style error.
 """
@@ -73,7 +74,10 @@ def window_from_sqlglot(e: Any, convert: Callable[[Any], Expression],
     elif isinstance(fn, exp.RespectNulls):
         fn = fn.this
     func = convert(fn)
-    if ignore and isinstance(func, UnresolvedFunction):
+    if ignore and isinstance(func, UnresolvedFunction) and func.name.lower() in ("lag", "lead"):
+        func = UnresolvedFunction(func.name, func.children, func.distinct,
+                                  func.options + (("ignorenulls", True),))
+    elif ignore and isinstance(func, UnresolvedFunction):
         func = UnresolvedFunction(func.name, func.children + (Literal(True, T.BooleanType()),),
                                   func.distinct, func.options)
     alias = e.args.get("alias")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from runtime.sql import types as T
-from sparkcli.sql.column import Column
+from sparkcli.sql.column import Column, lit_expr
 from sparkcli.sql.functions.arguments import call, col_arg, lit_arg, unary
 
 __all__ = ["from_csv", "from_json", "get_json_object", "json_array_length",
@@ -30,17 +30,30 @@ def get_json_object(col: Any, path: str) -> Column:
 
 def _schema(schema: Any):
     if isinstance(schema, T.DataType):
-        return lit_arg(schema.simpleString())
+        return lit_arg(schema.json())
     return lit_arg(schema)
 
 
+def options_map(options: dict | None) -> tuple:
+    """PySpark's options dict as a trailing ``map('k', 'v', ...)`` argument (values as
+    strings, booleans as ``true``/``false``); no argument when there are none."""
+    if not options:
+        return ()
+    kv = []
+    for k, v in options.items():
+        kv += [lit_expr(str(k)), lit_expr(None if v is None else
+                                          str(v).lower() if isinstance(v, bool) else str(v))]
+    return (call("map", *kv)._expr,)
+
+
 def from_json(col: Any, schema: Any, options: dict | None = None) -> Column:
-    """The JSON text in ``col`` parsed to ``schema`` (a DDL string, a type or a Column)."""
-    return call("from_json", col_arg(col), _schema(schema))
+    """The JSON text in ``col`` parsed to ``schema`` (a DDL string, a type or a Column),
+    with Spark's JSON options (``mode``, ``dateFormat``, ``allowUnquotedFieldNames``...)."""
+    return call("from_json", col_arg(col), _schema(schema), *options_map(options))
 
 
 def from_csv(col: Any, schema: Any, options: dict | None = None) -> Column:
-    return call("from_csv", col_arg(col), _schema(schema))
+    return call("from_csv", col_arg(col), _schema(schema), *options_map(options))
 
 
 def to_json(col: Any, options: dict | None = None) -> Column:

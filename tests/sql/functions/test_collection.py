@@ -150,3 +150,30 @@ def test_collection_python_api(spark):
                     F.size(F.array_union("xs", F.array(F.lit(9))))).collect()[0]
     assert tuple(row) == ([1, 2, 3], [3, 2, 1], [1, 2], 3, True, ["a"], [1], "3-1-2",
                           {"a": 2}, [1, 2, 3], 4)
+
+
+def test_subscript_out_of_range_is_spark_error(spark):
+    """``arr[i]`` on a folded array (PySpark 4.3's messages); a map subscript misses to NULL."""
+    import pytest
+
+    from runtime.sql.errors import ArrayIndexOutOfBoundsException
+
+    for i in (5, -1):
+        with pytest.raises(ArrayIndexOutOfBoundsException, match=(
+                rf"^\[INVALID_ARRAY_INDEX\] The index {i} is out of bounds. The array has 1 "
+                r"elements. Use the SQL function `get\(\)` to tolerate accessing element at "
+                r"invalid index and return NULL instead. SQLSTATE: 22003$")):
+            spark.sql(f"select array(1)[{i}]").collect()
+    df = spark.sql("select array(1, 2)[1] a, map(1, 2)[3] b, map(1, 2)[1] c")
+    assert df.columns == ["a", "b", "c"]
+    assert [tuple(r) for r in df.collect()] == [(2, None, 2)]
+    assert spark.sql("select array(1)[5]").columns == ["array(1)[5]"]
+    df = spark.createDataFrame([([1, 2],), ([3],), (None,)], "a array<int>").selectExpr("a[1]")
+    with pytest.raises(ArrayIndexOutOfBoundsException, match="The index 1 is out of bounds. "
+                       "The array has 1 elements"):
+        df.collect()
+    spark.conf.set("spark.sql.ansi.enabled", "false")
+    try:
+        assert spark.sql("select array(1)[5], array(1)[-1]").collect()[0] == (None, None)
+    finally:
+        spark.conf.set("spark.sql.ansi.enabled", "true")
