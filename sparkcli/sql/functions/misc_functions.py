@@ -18,10 +18,28 @@ __all__ = [
     "assert_true", "bitmap_bit_position", "bitmap_bucket_number", "bitmap_count",
     "call_function", "call_udf", "current_catalog", "current_database", "current_path",
     "current_schema", "current_user", "equal_null", "ifnull", "ilike",
-    "input_file_block_length", "input_file_block_start", "input_file_name", "like", "nanvl",
-    "nullif", "nullifzero", "nvl2", "raise_error", "regexp", "regexp_like", "session_user",
-    "typeof", "user", "uuid", "version", "zeroifnull",
+    "input_file_block_length", "input_file_block_start", "input_file_name", "java_method",
+    "like", "nanvl", "nullif", "nullifzero", "nvl2", "raise_error", "reflect", "regexp",
+    "regexp_like", "session_user", "try_reflect", "typeof", "user", "uuid", "version",
+    "zeroifnull",
 ]
+
+
+def reflect(*cols: Any) -> Column:
+    """Calls a static Java method by reflection (``reflect('java.util.UUID',
+    'randomUUID')``); without a JVM, the common methods of java.lang/java.util/java.net
+    (runtime/sql/expressions/misc_reflect.py)."""
+    return named_call("reflect", *cols)
+
+
+def java_method(*cols: Any) -> Column:
+    """``reflect`` under its other name."""
+    return named_call("java_method", *cols)
+
+
+def try_reflect(*cols: Any) -> Column:
+    """``reflect``, NULL when the method throws."""
+    return named_call("try_reflect", *cols)
 
 
 def ifnull(col1: Any, col2: Any) -> Column:

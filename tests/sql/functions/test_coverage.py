@@ -19,7 +19,9 @@ _NOT_SQL = {"col", "column", "lit", "expr", "broadcast", "call_function", "when"
             "desc_nulls_last", "negate", "sha", "ucase", "lcase", "call_udf",
             # Python spellings of DISTINCT aggregates and the UDF machinery
             "count_distinct", "sum_distinct", "listagg_distinct", "string_agg_distinct",
-            "udf", "pandas_udf", "PandasUDFType", "UserDefinedFunction"}
+            "udf", "pandas_udf", "PandasUDFType", "UserDefinedFunction",
+            # partition transforms: Python only in Spark too (SQL has no such function)
+            "years", "months", "days", "hours", "bucket"}
 _SQL_NAME = {"negate": "negative", "ucase": "upper", "lcase": "lower"}
 
 
