@@ -16,6 +16,7 @@ timestamp              timestamp[us, tz=UTC] (an instant)
 timestamp_ntz          timestamp[us] (wall-clock)
 void                   null
 array / map / struct   list / map / struct
+variant                struct<value: binary, metadata: binary> (Spark's encoding)
 =====================  =================================
 
 Conversions at the edge (createDataFrame, collect) run once per value because the values
@@ -30,6 +31,7 @@ from typing import Any, Callable
 
 from runtime.sql import types as T
 from runtime.sql.row import Row
+from runtime.sql.variant import VariantVal
 from runtime.sql.errors import PySparkValueError
 
 __all__ = ["from_arrow", "rows_to_batch", "to_arrow", "to_arrow_schema", "batch_to_rows",
@@ -66,6 +68,9 @@ def to_arrow(dtype: T.DataType):
     if isinstance(dtype, T.StructType):
         return pa.struct([pa.field(f.name, to_arrow(f.dataType),
                                    f.nullable or _is_null(f.dataType)) for f in dtype.fields])
+    if isinstance(dtype, T.VariantType):  # Spark's encoded pair (runtime/sql/variant.py)
+        return pa.struct([pa.field("value", pa.binary(), False),
+                          pa.field("metadata", pa.binary(), False)])
     raise TypeError(f"no Arrow type for {dtype!r}")
 
 
@@ -159,6 +164,9 @@ def _to_arrow_value(dtype: T.DataType) -> Callable[[Any], Any] | None:
             (kc(k) if kc else k, vc(x) if vc and x is not None else x) for k, x in v.items()]
     if isinstance(dtype, (T.DoubleType, T.FloatType)):
         return lambda v: float(v) if isinstance(v, int) and not isinstance(v, bool) else v
+    if isinstance(dtype, T.VariantType):
+        return lambda v: {"value": bytes(v.value), "metadata": bytes(v.metadata)} \
+            if isinstance(v, VariantVal) else v
     return None
 
 
@@ -223,6 +231,8 @@ def _from_arrow_value(dtype: T.DataType) -> Callable[[Any], Any] | None:
                           for k, x in v}
     if isinstance(dtype, T.DayTimeIntervalType):
         return None
+    if isinstance(dtype, T.VariantType):
+        return lambda v: VariantVal(v["value"], v["metadata"])
     return None
 
 

@@ -139,7 +139,8 @@ class _Converter:
                 parse_type(e.to.sql(dialect="spark"))
             child = self.convert(e.this)
             if isinstance(child, Literal) and child.value is not None and \
-                    isinstance(e.this, exp.Literal) and not e.this.is_string:
+                    isinstance(e.this, exp.Literal) and not e.this.is_string and \
+                    not isinstance(dtype, T.VariantType):
                 return _typed_number(e.this.this, dtype)
             try_ = isinstance(e, exp.TryCast) and self.try_cast_written
             typed = type(e) is exp.Cast and isinstance(e.this, exp.Literal) and \

@@ -14,6 +14,7 @@ from __future__ import annotations
 from runtime.sql.ddl import parse_schema as _parse_datatype_string
 from runtime.sql.inference import infer_type as _infer_type
 from runtime.sql.row import Row
+from runtime.sql.variant import VariantVal
 from runtime.sql.types import (
     ArrayType, AtomicType, BinaryType, BooleanType, ByteType, CharType, DataType, DateType,
     DayTimeIntervalType, DecimalType, DoubleType, FloatType, FractionalType, IntegerType,
@@ -27,7 +28,7 @@ __all__ = [
     "DateType", "DayTimeIntervalType", "DecimalType", "DoubleType", "FloatType",
     "FractionalType", "IntegerType", "IntegralType", "LongType", "MapType", "NullType",
     "NumericType", "Row", "ShortType", "StringType", "StructField", "StructType",
-    "TimeType", "TimestampNTZType", "TimestampType", "VarcharType", "VariantType",
+    "TimeType", "TimestampNTZType", "TimestampType", "VarcharType", "VariantType", "VariantVal",
     "YearMonthIntervalType",
     "_infer_type", "_parse_datatype_json_string", "_parse_datatype_json_value",
     "_parse_datatype_string",

@@ -20,6 +20,10 @@ from runtime.sql.arrow_types import to_arrow
 from runtime.sql.errors import cast_invalid_input, cast_overflow
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.expressions.time_parsing import parse_times
+from runtime.sql.expressions.variant_cast import CastFailed, cast_tree, from_sql_value, \
+    invalid_cast
+from runtime.sql.variant import decode as decode_variant
+from runtime.sql.variant import encode as encode_variant
 from runtime.sql.formatting.values import format_value
 from runtime.sql.arrow_types import column_to_python
 
@@ -29,6 +33,11 @@ __all__ = ["cast_array", "can_cast"]
 def can_cast(src: T.DataType, dst: T.DataType) -> bool:
     if src == dst or isinstance(src, T.NullType):
         return True
+    if isinstance(src, T.VariantType):
+        return True
+    if isinstance(dst, T.VariantType):  # atomic values and arrays of them (not structs, maps)
+        return not isinstance(src, (T.StructType, T.MapType)) and \
+            (not isinstance(src, T.ArrayType) or can_cast(src.elementType, dst))
     if isinstance(dst, T.StringType):
         return True
     atomic = (T.NumericType, T.StringType, T.BooleanType)
@@ -70,6 +79,8 @@ def cast_array(arr: Any, src: T.DataType, dst: T.DataType, ansi: bool, ectx: Eva
         arr = arr.combine_chunks()
     if isinstance(src, T.NullType):
         return pa.nulls(len(arr), type=target)
+    if isinstance(src, T.VariantType) or isinstance(dst, T.VariantType):
+        return _variant_cast(arr, src, dst, ansi, ectx)
     if isinstance(dst, T.StringType):
         return _to_string(arr, src, ectx)
     if isinstance(src, T.StringType):
@@ -112,6 +123,35 @@ def cast_array(arr: Any, src: T.DataType, dst: T.DataType, ansi: bool, ectx: Eva
             raise cast_overflow(_num_text(bad, src), src.simpleString().upper(),
                                 dst.simpleString().upper()) from None
         return _cast_each_or_null(arr, target)
+
+
+def _variant_cast(arr: Any, src: T.DataType, dst: T.DataType, ansi: bool,
+                  ectx: EvalContext) -> Any:
+    """CAST from VARIANT (variant_cast.cast_tree; a variant null is NULL, a failure
+    [INVALID_VARIANT_CAST] or, with try_cast / ANSI off, NULL) or to VARIANT."""
+    import pyarrow as pa
+
+    out: list = []
+    if isinstance(dst, T.VariantType):
+        for v in arr.to_pylist():
+            if v is None:
+                out.append(None)
+                continue
+            value, meta = encode_variant(from_sql_value(v, src))
+            out.append({"value": value, "metadata": meta})
+        return pa.array(out, to_arrow(dst))
+    for v in arr.to_pylist():
+        tree = None if v is None else decode_variant(v["value"], v["metadata"])
+        if tree is None:
+            out.append(None)
+            continue
+        try:
+            out.append(cast_tree(tree, dst, ectx.time_zone))
+        except CastFailed:
+            if ansi:
+                raise invalid_cast(tree, dst, ectx.time_zone) from None
+            out.append(None)
+    return pa.array(out, to_arrow(dst))
 
 
 def _floor_div(arr: Any, d: int) -> Any:

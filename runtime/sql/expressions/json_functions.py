@@ -37,6 +37,8 @@ from runtime.sql.expressions.json_options import JsonOptions, loads
 from runtime.sql.expressions.registry import (
     EvalContext, FunctionSpec, lookup, register, wrong_num_args)
 from runtime.sql.expressions.rowwise import per_row
+from runtime.sql.variant import decode as decode_variant
+from runtime.sql.variant import to_json as variant_json
 
 S = T.StringType()
 _BAD = object()
@@ -453,6 +455,8 @@ def _java_double(v: float) -> str:
 def to_json_text(v: Any, dt: T.DataType) -> str:
     if v is None:
         return "null"
+    if isinstance(dt, T.VariantType):
+        return variant_json(decode_variant(v["value"], v["metadata"]))
     if isinstance(dt, T.StructType):
         items = v.items() if isinstance(v, dict) else zip([f.name for f in dt.fields], v)
         types = {f.name: f.dataType for f in dt.fields}
@@ -481,7 +485,7 @@ def to_json_text(v: Any, dt: T.DataType) -> str:
 def _bind_to_json(args: list[Expression], ctx: Any) -> Expression:
     arity("to_json", args, 1, 2)
     a = args[0]
-    if not isinstance(a.dtype, (T.StructType, T.ArrayType, T.MapType)):
+    if not isinstance(a.dtype, (T.StructType, T.ArrayType, T.MapType, T.VariantType)):
         raise AnalysisException(
             f'[DATATYPE_MISMATCH.INVALID_JSON_SCHEMA] Cannot resolve "to_json({a.sql()})" due '
             f'to data type mismatch: Input schema "{a.dtype.simpleString().upper()}" must be a '

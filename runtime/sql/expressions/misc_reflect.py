@@ -8,9 +8,10 @@ people call this way (the examples in Spark's docs and tutorials: ``java.util.UU
 are a table of Python functions keyed by (class, method, argument kinds), chosen while
 binding as Java's overload resolution would. A class outside the table is Spark's
 ``[DATATYPE_MISMATCH.UNEXPECTED_CLASS_TYPE]`` and a method outside it
-``[DATATYPE_MISMATCH.UNEXPECTED_STATIC_METHOD]`` (Spark's texts; the class error also says
-that sparkcli has no JVM and which classes it knows). A NULL argument gives NULL. An exception inside the method fails the query
-(``reflect``/``java_method``) or gives NULL (``try_reflect``), as in Spark.
+``[DATATYPE_MISMATCH.UNEXPECTED_STATIC_METHOD]`` (Spark's texts; the class error also
+says that there is no JVM here and which classes it knows). A NULL argument gives NULL.
+An exception inside the method fails the query (``reflect``/``java_method``) or gives
+NULL (``try_reflect``), as in Spark.
 
 The partition transforms only mean something inside ``writeTo(...).partitionedBy(...)``;
 they are registered under names SQL cannot spell (``years@transform``), because Spark
@@ -185,7 +186,7 @@ def _bind_reflect(name: str):
         if cls.value not in _CLASSES:
             raise AnalysisException(
                 f'[DATATYPE_MISMATCH.UNEXPECTED_CLASS_TYPE] Cannot resolve "{text}" due to data '
-                f"type mismatch: class {cls.value} not found (sparkcli runs without a JVM; "
+                f"type mismatch: class {cls.value} not found (this engine runs without a JVM; "
                 f"{name} knows the static methods of {', '.join(sorted(_CLASSES))}). "
                 "SQLSTATE: 42K09", errorClass="DATATYPE_MISMATCH.UNEXPECTED_CLASS_TYPE")
         for i, a in enumerate(args[2:], 3):

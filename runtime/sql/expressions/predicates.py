@@ -50,6 +50,12 @@ def _compare_type(a: Expression, b: Expression, symbol: str) -> T.DataType:
 def _bind_compare(symbol: str):
     def bind(args: list[Expression], ctx: Any) -> Expression:
         a, b = args
+        if isinstance(a.dtype, T.VariantType) or isinstance(b.dtype, T.VariantType):
+            raise AnalysisException(
+                f'[DATATYPE_MISMATCH.INVALID_ORDERING_TYPE] Cannot resolve "({a.sql()} {symbol} '
+                f'{b.sql()})" due to data type mismatch: The `{symbol}` does not support '
+                'ordering on type "VARIANT". SQLSTATE: 42K09',
+                errorClass="DATATYPE_MISMATCH.INVALID_ORDERING_TYPE")
         t = _compare_type(a, b, symbol)
         return make_call(lookup(symbol), [cast_to(a, t), cast_to(b, t)], T.BooleanType(),
                          False if symbol == "<=>" else None)

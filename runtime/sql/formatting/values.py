@@ -18,6 +18,8 @@ from typing import Any
 
 from runtime.sql import types as T
 from runtime.sql.intervals import interval_text, is_interval
+from runtime.sql.variant import decode as decode_variant
+from runtime.sql.variant import to_json as variant_json
 
 __all__ = ["format_value", "java_double", "java_float", "literal_sql"]
 
@@ -89,6 +91,9 @@ def format_value(v: Any, dtype: T.DataType, top_level: bool = True, tz: str | No
     ``pretty`` (show()'s ToPrettyString) every NULL, nested or not, prints ``NULL``."""
     if v is None:
         return "NULL" if top_level or pretty else "null"
+    if isinstance(dtype, T.VariantType):  # its JSON text
+        pair = (v["value"], v["metadata"]) if isinstance(v, dict) else (v.value, v.metadata)
+        return variant_json(decode_variant(*pair), tz or "UTC")
     if is_interval(dtype):
         return interval_text(v, dtype)
     if isinstance(dtype, T.StringType) or isinstance(v, str):

@@ -22,6 +22,7 @@ from sparkcli.sql.functions import vector_functions as _vector_functions
 from sparkcli.sql.functions import generator_functions as _generator_functions
 from sparkcli.sql.functions import xml_functions as _xml_functions
 from sparkcli.sql.functions import partition_functions as _partition_functions
+from sparkcli.sql.functions import variant_functions as _variant_functions
 from sparkcli.sql.functions.builtin import *  # noqa: F401,F403
 from sparkcli.sql.functions.math_functions import *  # noqa: F401,F403
 from sparkcli.sql.functions.string_functions import *  # noqa: F401,F403
@@ -36,6 +37,7 @@ from sparkcli.sql.functions.vector_functions import *  # noqa: F401,F403
 from sparkcli.sql.functions.generator_functions import *  # noqa: F401,F403
 from sparkcli.sql.functions.xml_functions import *  # noqa: F401,F403
 from sparkcli.sql.functions.partition_functions import *  # noqa: F401,F403
+from sparkcli.sql.functions.variant_functions import *  # noqa: F401,F403
 from sparkcli.sql.udf import *  # noqa: F401,F403
 from sparkcli.sql import udf as _udf
 from sparkcli.sql.functions.pyspark_names import PYSPARK_FUNCTIONS as _PYSPARK_FUNCTIONS
@@ -46,7 +48,7 @@ __all__ = sorted(set(_builtin.__all__).union(*(m.__all__ for m in (
     _math_functions, _string_functions, _datetime_functions, _collection_functions,
     _json_functions, _hash_functions, _aggregate_functions, _window_functions, _misc_functions,
     _vector_functions, _generator_functions, _xml_functions, _partition_functions,
-    _udf)))) + ["PandasUDFType", "pandas_udf"]
+    _variant_functions, _udf)))) + ["PandasUDFType", "pandas_udf"]
 
 
 def __getattr__(name: str):

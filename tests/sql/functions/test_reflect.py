@@ -51,7 +51,7 @@ def test_reflect_errors(spark):
         spark.sql("select reflect('java.lang.Math', 'nope', 1)")
     with pytest.raises(AnalysisException, match=re.escape(
             '[DATATYPE_MISMATCH.UNEXPECTED_CLASS_TYPE] Cannot resolve "reflect(java.lang.Nope, '
-            'x)" due to data type mismatch: class java.lang.Nope not found (sparkcli runs '
+            'x)" due to data type mismatch: class java.lang.Nope not found (this engine runs '
             "without a JVM")):
         spark.sql("select reflect('java.lang.Nope', 'x')")
     with pytest.raises(AnalysisException, match=re.escape(
