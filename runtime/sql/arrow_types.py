@@ -14,6 +14,7 @@ binary                 binary
 date                   date32
 timestamp              timestamp[us, tz=UTC] (an instant)
 timestamp_ntz          timestamp[us] (wall-clock)
+interval (calendar)    month_day_nano_interval (collect gives (months, days, nanos))
 void                   null
 array / map / struct   list / map / struct
 variant                struct<value: binary, metadata: binary> (Spark's encoding)
@@ -27,6 +28,7 @@ are Python objects there; everything in between is columnar. A naive ``datetime`
 from __future__ import annotations
 
 import datetime as _dt
+from collections import namedtuple
 from typing import Any, Callable
 
 from runtime.sql import types as T
@@ -34,7 +36,9 @@ from runtime.sql.row import Row
 from runtime.sql.variant import VariantVal
 from runtime.sql.errors import PySparkValueError
 
-__all__ = ["from_arrow", "rows_to_batch", "to_arrow", "to_arrow_schema", "batch_to_rows",
+CalendarInterval = namedtuple("CalendarInterval", "months days nanoseconds")
+
+__all__ = ["CalendarInterval", "from_arrow", "rows_to_batch", "to_arrow", "to_arrow_schema", "batch_to_rows",
            "column_to_python"]
 
 
@@ -50,6 +54,7 @@ def to_arrow(dtype: T.DataType):
         T.CharType: pa.string(), T.VarcharType: pa.string(),
         T.DayTimeIntervalType: pa.duration("us"),
         T.YearMonthIntervalType: pa.int32(),
+        T.CalendarIntervalType: pa.month_day_nano_interval(),
     }
     for cls, at in simple.items():
         if isinstance(dtype, cls):
@@ -108,6 +113,8 @@ def from_arrow(at: Any) -> T.DataType:
         return T.DecimalType(at.precision, at.scale)
     if pt.is_time(at):
         return T.TimeType()
+    if pt.is_interval(at):
+        return T.CalendarIntervalType()
     if pt.is_list(at) or pt.is_large_list(at) or pt.is_fixed_size_list(at):
         return T.ArrayType(from_arrow(at.value_type), at.value_field.nullable)
     if pt.is_map(at):
@@ -233,6 +240,8 @@ def _from_arrow_value(dtype: T.DataType) -> Callable[[Any], Any] | None:
         return None
     if isinstance(dtype, T.VariantType):
         return lambda v: VariantVal(v["value"], v["metadata"])
+    if isinstance(dtype, T.CalendarIntervalType):  # a plain (picklable) tuple
+        return lambda v: CalendarInterval(v.months, v.days, v.nanoseconds)
     return None
 
 

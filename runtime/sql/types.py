@@ -26,6 +26,7 @@ __all__ = [
     "FractionalType", "IntegerType", "IntegralType", "LongType", "MapType", "NullType",
     "NumericType", "ShortType", "StringType", "StructField", "StructType", "TimestampNTZType",
     "TimeType", "TimestampType", "VarcharType", "VariantType", "YearMonthIntervalType",
+    "CalendarIntervalType",
 ]
 
 
@@ -173,6 +174,15 @@ class TimestampNTZType(AtomicType, metaclass=_Singleton):
 
 class VariantType(AtomicType, metaclass=_Singleton):
     pass
+
+
+class CalendarIntervalType(AtomicType, metaclass=_Singleton):
+    """Spark's legacy ``interval`` (make_interval): months, days and microseconds, kept
+    apart because a month has no fixed length (Arrow ``month_day_nano_interval``)."""
+
+    @classmethod
+    def typeName(cls) -> str:
+        return "interval"
 
 
 class TimeType(AtomicType):

@@ -31,6 +31,7 @@ from runtime.sql import types as T
 from runtime.sql.errors import ArithmeticException, arithmetic_overflow
 from runtime.sql.expressions.base import Expression
 from runtime.sql.expressions.binding import cast_to, make_call
+from runtime.sql.expressions.datetime_calendar import bind_calendar_arith
 from runtime.sql.expressions.datetime_columns import column, ints, out, valid, wall_micros, width
 from runtime.sql.expressions.datetime_patterns import DAY_US, civil, days_of, month_length
 from runtime.sql.expressions.registry import EvalContext, FunctionSpec
@@ -188,6 +189,8 @@ def _call(spec: FunctionSpec, args: list, dtype: T.DataType, **options: Any) -> 
 
 def bind_datetime_arith(symbol: str, a: Expression, b: Expression) -> Expression | None:
     ta, tb = a.dtype, b.dtype
+    if isinstance(ta, T.CalendarIntervalType) or isinstance(tb, T.CalendarIntervalType):
+        return bind_calendar_arith(symbol, a, b)  # make_interval's type: datetime_calendar.py
     if not (is_interval(ta) or is_interval(tb) or
             (symbol == "-" and isinstance(ta, _DATES) and isinstance(tb, _DATES))):
         return None

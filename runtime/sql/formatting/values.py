@@ -85,6 +85,34 @@ def _timestamp(v: _dt.datetime) -> str:
     return s
 
 
+def calendar_interval_text(months: int, days: int, micros: int) -> str:
+    """Spark's CalendarInterval.toString: ``1 years 2 months 25 days 5 hours 6 minutes 7.5
+    seconds`` (zero units left out; ``0 seconds`` for a zero interval)."""
+    if not (months or days or micros):
+        return "0 seconds"
+    parts = []
+
+    def unit(value: int, name: str) -> None:
+        if value:
+            parts.append(f"{value} {name}")
+    if months:
+        unit(int(months / 12), "years")  # Java's / and % truncate toward zero
+        unit(int(math.fmod(months, 12)), "months")
+    unit(days, "days")
+    if micros:
+        rest = micros
+        hours = int(rest / 3_600_000_000)
+        unit(hours, "hours")
+        rest -= hours * 3_600_000_000
+        minutes = int(rest / 60_000_000)
+        unit(minutes, "minutes")
+        rest -= minutes * 60_000_000
+        if rest:
+            secs = decimal.Decimal(rest).scaleb(-6).normalize()
+            parts.append(f"{format(secs, 'f')} seconds")
+    return " ".join(parts)
+
+
 def format_value(v: Any, dtype: T.DataType, top_level: bool = True, tz: str | None = None,
                  pretty: bool = False) -> str:
     """Spark's cast-to-string text of one Python value of Spark type ``dtype``; with
@@ -96,6 +124,8 @@ def format_value(v: Any, dtype: T.DataType, top_level: bool = True, tz: str | No
         return variant_json(decode_variant(*pair), tz or "UTC")
     if is_interval(dtype):
         return interval_text(v, dtype)
+    if isinstance(dtype, T.CalendarIntervalType):
+        return calendar_interval_text(v.months, v.days, v.nanoseconds // 1000)
     if isinstance(dtype, T.StringType) or isinstance(v, str):
         return v
     if isinstance(v, bool):

@@ -28,7 +28,7 @@ __all__ = [
     "day", "dayname", "dayofweek", "extract", "from_unixtime", "from_utc_timestamp",
     "last_day", "localtimestamp", "make_date", "make_dt_interval", "make_time",
     "make_timestamp", "make_timestamp_ltz", "make_timestamp_ntz", "make_ym_interval",
-    "monthname", "months_between", "next_day", "now", "time_bucket", "time_diff",
+    "make_interval", "monthname", "months_between", "next_day", "now", "time_bucket", "time_diff", "try_make_interval",
     "time_from_micros", "time_from_millis", "time_from_seconds", "time_to_micros",
     "time_to_millis", "time_to_seconds", "time_trunc", "timestamp_add", "timestamp_diff",
     "timestamp_micros", "timestamp_millis", "timestamp_seconds", "to_time", "to_timestamp_ltz",
@@ -163,6 +163,22 @@ def make_dt_interval(days: Any = None, hours: Any = None, mins: Any = None,
         args.pop()
     return _call("make_dt_interval", *(_e(a) if a is not None else Literal(0, T.IntegerType())
                                        for a in args))
+
+
+def _make_interval(name: str):
+    def f(years: Any = None, months: Any = None, weeks: Any = None, days: Any = None,
+          hours: Any = None, mins: Any = None, secs: Any = None) -> Column:
+        args = (years, months, weeks, days, hours, mins, secs)
+        return _call(name, *(_e(a) if a is not None else Literal(0, T.IntegerType())
+                             for a in args))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = (f"Spark's ``{name}(years, months, weeks, days, hours, mins, secs)``: a "
+                 "calendar interval (missing parts 0).")
+    return f
+
+
+make_interval = _make_interval("make_interval")
+try_make_interval = _make_interval("try_make_interval")
 
 
 def make_ym_interval(years: Any = None, months: Any = None) -> Column:

@@ -14,12 +14,19 @@ from typing import Any
 from runtime.sql.expressions.base import UnresolvedFunction
 from sparkcli.sql.column import Column, lit_expr, to_expr
 
-__all__ = ["cume_dist", "dense_rank", "first_value", "lag", "last_value", "lead", "nth_value",
-           "ntile", "percent_rank", "rank", "row_number"]
+__all__ = ["counter_diff", "cume_dist", "dense_rank", "first_value", "lag", "last_value",
+           "lead", "nth_value", "ntile", "percent_rank", "rank", "row_number"]
 
 
 def _call(name: str, *args: Any) -> Column:
     return Column(UnresolvedFunction(name, tuple(args)))
+
+
+def counter_diff(value: Any, startTime: Any = None) -> Column:
+    """The delta of a cumulative counter from the previous row (NULL where it was reset:
+    it went down, or ``startTime`` changed)."""
+    args = [to_expr(value)] + ([to_expr(startTime)] if startTime is not None else [])
+    return _call("counter_diff", *args)
 
 
 def row_number() -> Column:
