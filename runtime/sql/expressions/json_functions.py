@@ -217,7 +217,7 @@ simple("schema_of_json", _bind_schema_of("schema_of_json"), _schema_of_json,
 
 
 # -- from_json ------------------------------------------------------------------------------------
-def _schema_arg(name: str, e: Expression) -> T.DataType:
+def schema_arg(name: str, e: Expression) -> T.DataType:
     if isinstance(e, Literal) and isinstance(e.value, str):
         text = e.value.strip()
         if text.startswith("{"):  # the JSON form (StructType.json())
@@ -266,7 +266,7 @@ def options_arg(e: Expression) -> dict:
 def _bind_from(name: str):
     def bind(args: list[Expression], ctx: Any) -> Expression:
         arity(name, args, 2, 3)
-        dtype = _schema_arg(name, args[1])
+        dtype = schema_arg(name, args[1])
         opts = options_arg(args[2]) if len(args) > 2 else {}
         options = JsonOptions.of(opts)
         if options.mode not in ("PERMISSIVE", "FAILFAST"):

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
-import json
-import math
 from typing import Any
 
 from runtime.sql import types as T
