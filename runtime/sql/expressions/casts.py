@@ -132,6 +132,8 @@ def _variant_cast(arr: Any, src: T.DataType, dst: T.DataType, ansi: bool,
     import pyarrow as pa
 
     out: list = []
+    if isinstance(dst, T.VariantType) and arr.type == to_arrow(dst):
+        return arr  # the encoded pair itself (a Parquet column read back)
     if isinstance(dst, T.VariantType):
         for v in arr.to_pylist():
             if v is None:

@@ -129,6 +129,19 @@ def _infer_column(arr: Any) -> T.DataType:
     return T.StringType()
 
 
+def _variant_columns(meta: dict) -> set:
+    """The top-level VARIANT columns of a Parquet file Spark (or sparkcli) wrote: Spark's
+    schema JSON in the footer names them; the file holds their (value, metadata) pair."""
+    text = meta.get(b"org.apache.spark.sql.parquet.row.metadata")
+    if not text:
+        return set()
+    try:
+        fields = _json.loads(text).get("fields", [])
+    except ValueError:
+        return set()
+    return {f.get("name") for f in fields if f.get("type") == "variant"}
+
+
 def infer_schema(fmt: str, files: list[str], options: dict[str, str]) -> T.StructType:
     import pyarrow as pa
 
@@ -140,7 +153,10 @@ def infer_schema(fmt: str, files: list[str], options: dict[str, str]) -> T.Struc
         if not files:
             raise _unable(fmt)
         schema = pq.read_schema(files[0])
-        return T.StructType([T.StructField(f.name, from_arrow(f.type), True) for f in schema])
+        variants = _variant_columns(schema.metadata or {})
+        return T.StructType([T.StructField(
+            f.name, T.VariantType() if f.name in variants else from_arrow(f.type), True)
+            for f in schema])
     if fmt == "orc":
         import pyarrow.orc as po
 

@@ -266,3 +266,22 @@ def test_python_api_names_show_and_values(spark):
         text = buf.getvalue()
     assert f"|{J_TEXT}|\"s\"|null|" \
            '{"bin":"AQI=","e":"2020-01-01","t":"2020-01-01 10:00:00+00:00"}|' in text
+
+
+def test_parquet_round_trip(spark, tmp_path):
+    """A VARIANT column is written as Spark writes it (the value/metadata pair, the type in
+    Spark's schema JSON) and read back as VARIANT."""
+    import pyarrow.parquet as pq
+
+    df = spark.createDataFrame([(1, '{"a": [1, "x"]}'), (2, "null")], "i int, j string") \
+        .select("i", F.parse_json("j").alias("v"))
+    path = str(tmp_path / "v.parquet")
+    df.write.parquet(path)
+    back = spark.read.parquet(path)
+    assert back.schema.simpleString() == "struct<i:int,v:variant>"
+    assert [tuple(r) for r in back.orderBy("i").select("i", F.to_json("v")).collect()] == \
+        [(1, '{"a":[1,"x"]}'), (2, "null")]
+    import glob
+
+    (part, *_) = sorted(glob.glob(path + "/part-*.parquet"))
+    assert pq.read_schema(part).field("v").type.names == ["value", "metadata"]
