@@ -51,15 +51,30 @@ __all__ = sorted(set(_builtin.__all__).union(*(m.__all__ for m in (
     _variant_functions, _udf)))) + ["PandasUDFType", "pandas_udf"]
 
 
+def _why_not(name: str) -> str:
+    """Why a PySpark function is not provided (after ``is not implemented``)."""
+    if name.startswith(("aes_", "try_aes_")):
+        return ": it needs AES, and no crypto library (such as 'cryptography') is installed"
+    if name.startswith(("hll_", "kll_", "theta_", "tuple_")) or name == "count_min_sketch":
+        return ": Spark's sketches use the Apache DataSketches binary formats, not provided"
+    if name.startswith("st_"):
+        return ": the geospatial types are not provided"
+    if name in ("timestamp_nanos", "unix_nanos"):
+        return ": the nanosecond TIMESTAMP(9) types are not provided"
+    return ""
+
+
 def __getattr__(name: str):
     """A PySpark function sparkcli does not provide yet: a stand-in that raises one clear
     error naming it when called (importing it still works, as in PySpark)."""
     if name not in _PYSPARK_FUNCTIONS:
         raise AttributeError(f"module 'pyspark.sql.functions' has no attribute '{name}'")
 
+    why = _why_not(name)
+
     def not_provided(*args, **kwargs):
         raise _NotImplemented(
-            f"[NOT_IMPLEMENTED] pyspark.sql.functions.{name} is not implemented.",
+            f"[NOT_IMPLEMENTED] pyspark.sql.functions.{name} is not implemented{why}.",
             errorClass="NOT_IMPLEMENTED",
             messageParameters={"feature": f"pyspark.sql.functions.{name}"})
     not_provided.__name__ = not_provided.__qualname__ = name

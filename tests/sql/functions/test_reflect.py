@@ -92,3 +92,16 @@ def test_partition_transforms_outside_partitioned_by(spark):
     with pytest.raises(AnalysisException, match=r"^\[UNRESOLVED_ROUTINE\] Cannot resolve "
                        "routine `years`"):
         spark.sql("select years(timestamp'2020-01-01 00:00:00')")
+
+
+def test_aes_without_a_crypto_library_is_one_clear_error(spark):
+    """No maintained crypto library is installed, and none is added for these: the SQL and
+    Python functions each say so in one line."""
+    with pytest.raises(AnalysisException, match=re.escape(
+            "[NOT_IMPLEMENTED] The function `aes_encrypt` is not available in this engine: it "
+            "needs AES, and no crypto library")):
+        spark.sql("select aes_encrypt('a', '0000111122223333')")
+    with pytest.raises(PySparkException, match=re.escape(
+            "[NOT_IMPLEMENTED] pyspark.sql.functions.try_aes_decrypt is not implemented: it "
+            "needs AES")):
+        F.try_aes_decrypt("a", "k")
