@@ -141,7 +141,9 @@ class _Converter:
             if isinstance(child, Literal) and child.value is not None and \
                     isinstance(e.this, exp.Literal) and not e.this.is_string and \
                     not isinstance(dtype, T.VariantType):
-                return _typed_number(e.this.this, dtype)
+                typed = _typed_number(e.this.this, dtype)
+                if typed is not None:
+                    return typed
             try_ = isinstance(e, exp.TryCast) and self.try_cast_written
             typed = type(e) is exp.Cast and isinstance(e.this, exp.Literal) and \
                 e.this.is_string and isinstance(
@@ -272,11 +274,26 @@ def _number(text: str) -> Literal:
     return Literal(v, T.IntegerType() if -2**31 <= v < 2**31 else T.LongType())
 
 
-def _typed_number(text: str, dtype: T.DataType) -> Literal:
-    if isinstance(dtype, (T.LongType, T.IntegerType, T.ShortType, T.ByteType)):
-        return Literal(int(text), dtype)
-    if isinstance(dtype, (T.DoubleType, T.FloatType)):
-        return Literal(float(text), dtype)
+def _typed_number(text: str, dtype: T.DataType) -> Literal | None:
+    """``CAST(<number> AS <numeric type>)`` as a typed literal when the value is exact in
+    that type; None (a real CAST: truncation, rounding, overflow errors) otherwise."""
     import decimal
 
-    return Literal(decimal.Decimal(text), dtype)
+    if isinstance(dtype, (T.LongType, T.IntegerType, T.ShortType, T.ByteType)):
+        if not text.lstrip("+-").isdigit():
+            return None
+        bits = {T.ByteType: 8, T.ShortType: 16, T.IntegerType: 32}.get(type(dtype), 64)
+        v = int(text)
+        return Literal(v, dtype) if -(1 << (bits - 1)) <= v < (1 << (bits - 1)) else None
+    if isinstance(dtype, (T.DoubleType, T.FloatType)):
+        return Literal(float(text), dtype)
+    if isinstance(dtype, T.DecimalType):
+        try:
+            d = decimal.Decimal(text)
+        except decimal.InvalidOperation:
+            return None
+        q = d.quantize(decimal.Decimal(1).scaleb(-dtype.scale))
+        if q != d or len(q.as_tuple().digits) > dtype.precision:
+            return None
+        return Literal(q, dtype)
+    return None

@@ -17,7 +17,7 @@ from typing import Any
 
 from runtime.sql import types as T
 from runtime.sql.arrow_types import to_arrow
-from runtime.sql.errors import cast_invalid_input, cast_overflow
+from runtime.sql.errors import ArithmeticException, cast_invalid_input, cast_overflow
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.expressions.time_parsing import parse_times
 from runtime.sql.expressions.variant_cast import CastFailed, cast_tree, from_sql_value, \
@@ -115,11 +115,32 @@ def cast_array(arr: Any, src: T.DataType, dst: T.DataType, ansi: bool, ectx: Eva
                                   nonexistent="latest").cast(target)
     if isinstance(src, T.IntegralType) and isinstance(dst, T.DecimalType):
         arr = pc.cast(arr, pa.decimal128(38, 0))  # Arrow wants the int's full width first
+    original = arr
+    if isinstance(src, T.DecimalType) and src.scale and (
+            isinstance(dst, T.IntegralType) or
+            (isinstance(dst, T.DecimalType) and dst.scale < src.scale)):
+        # Spark truncates the fraction toward an integer type and rounds HALF_UP (ties away
+        # from zero) to a smaller scale; one more digit of room for the rounding's carry
+        wide = pa.decimal128(min(src.precision + 1, 38), src.scale)
+        to_int = isinstance(dst, T.IntegralType)
+        arr = pc.round(arr.cast(wide), 0 if to_int else dst.scale,
+                       round_mode="towards_zero" if to_int else "half_towards_infinity")
+        if to_int:
+            arr = arr.cast(pa.decimal128(max(src.precision - src.scale, 1) + 1, 0))
     try:
         return pc.cast(arr, target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         if isinstance(dst, (T.NumericType,)) and ansi:
             bad = _first_failing(arr, lambda v: pc.cast(pa.array([v], arr.type), target))
+            if arr is not original:  # name the value as written, before rounding
+                bad = original[arr.to_pylist().index(bad)].as_py()
+            if isinstance(src, T.DecimalType) and isinstance(dst, T.DecimalType):
+                raise ArithmeticException(
+                    f"[NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION]  {format(bad, 'f')} cannot be "
+                    f"represented as Decimal({dst.precision}, {dst.scale}). If necessary set "
+                    '"spark.sql.ansi.enabled" to "false" to bypass this error, and return NULL '
+                    "instead. SQLSTATE: 22003",
+                    errorClass="NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION") from None
             raise cast_overflow(_num_text(bad, src), src.simpleString().upper(),
                                 dst.simpleString().upper()) from None
         return _cast_each_or_null(arr, target)
@@ -170,6 +191,8 @@ def _num_text(v: Any, src: T.DataType) -> str:
         return text + "L"
     if isinstance(src, (T.DoubleType,)):
         return text + "D"
+    if isinstance(src, T.DecimalType):
+        return text + "BD"  # Spark's SQL form of a decimal value
     return text
 
 
