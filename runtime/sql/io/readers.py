@@ -130,8 +130,8 @@ def _infer_column(arr: Any) -> T.DataType:
 
 
 def _variant_columns(meta: dict) -> set:
-    """The top-level VARIANT columns of a Parquet file Spark (or sparkcli) wrote: Spark's
-    schema JSON in the footer names them; the file holds their (value, metadata) pair."""
+    """The top-level VARIANT columns of a Parquet file, named by Spark's schema JSON in its
+    footer (the file holds each one's (value, metadata) pair)."""
     text = meta.get(b"org.apache.spark.sql.parquet.row.metadata")
     if not text:
         return set()
