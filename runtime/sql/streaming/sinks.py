@@ -32,7 +32,8 @@ from runtime.sql.local_data import attributes_for
 from runtime.sql.plan.logical import LocalRelation
 from runtime.sql.streaming.checkpoint import read_log, write_log
 
-__all__ = ["BatchData", "ConsoleSink", "FileSink", "MemorySink", "Sink", "run_per_partition"]
+__all__ = ["BatchData", "ConsoleSink", "FileSink", "MemorySink", "NoopSink", "Sink",
+           "run_per_partition"]
 
 
 class BatchData:
@@ -93,6 +94,17 @@ class ConsoleSink(Sink):
 
     def description(self) -> str:
         return f"org.apache.spark.sql.execution.streaming.ConsoleTable$@{id(self):x}"
+
+
+class NoopSink(Sink):
+    """Spark's ``noop`` format: each batch's result is computed (in the executors when it
+    runs there) and dropped; for benchmarks."""
+
+    def add_batch(self, batch_id: int, data: BatchData) -> None:
+        data.foreach_partition(lambda _pid, batches: _drain(batches))
+
+    def description(self) -> str:
+        return f"org.apache.spark.sql.execution.datasources.noop.NoopTable$@{id(self):x}"
 
 
 class MemorySink(Sink):

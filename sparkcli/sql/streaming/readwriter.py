@@ -32,7 +32,7 @@ from runtime.sql.streaming.execution import MicroBatchExecution, Trigger
 from runtime.sql.streaming.file_source import FileSource
 from runtime.sql.streaming.intervals import parse_interval_ms
 from runtime.sql.streaming.relation import StreamingRelation, is_streaming
-from runtime.sql.streaming.sinks import ConsoleSink, FileSink, MemorySink
+from runtime.sql.streaming.sinks import ConsoleSink, FileSink, MemorySink, NoopSink
 from runtime.sql.streaming.sources import (
     MemoryStream, RateMicroBatchSource, RateSource, SocketSource)
 from sparkcli.sql.streaming.query import StreamingQuery
@@ -378,6 +378,8 @@ class DataStreamWriter:
                                for a in plan.output])
         if fmt == "console":
             return ConsoleSink(self._options)
+        if fmt == "noop":
+            return NoopSink()
         if fmt == "memory":
             name = self._name
 

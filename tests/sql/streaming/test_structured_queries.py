@@ -328,3 +328,19 @@ def test_rate_micro_batch_source(spark):
     rows = spark.table("rmb").collect()
     assert [r.value for r in rows] == [0, 1, 2]
     assert {r.timestamp.timestamp() for r in rows} == {1.0}
+
+
+def test_noop_sink_runs_each_batch_and_drops_it(spark):
+    src, df = memory_stream(spark, "v int")
+    q = df.groupBy((F.col("v") % 2).alias("k")).count().writeStream \
+        .outputMode("update").format("noop").start()
+    try:
+        src.add_data([(1,), (2,), (3,)])
+        q.processAllAvailable()
+        p = q.lastProgress
+    finally:
+        q.stop()
+    assert p["numInputRows"] == 3
+    assert p["sink"]["description"].startswith(
+        "org.apache.spark.sql.execution.datasources.noop.NoopTable$")
+    assert p["stateOperators"][0]["numRowsTotal"] == 2
