@@ -9,8 +9,8 @@
 default /tmp/venv-pyspark/bin/python); ``both`` runs sparkcli then PySpark, one after the
 other, and prints them side by side. Each scenario runs in its own child process (this file,
 ``--child SCENARIO``), which imports only its engine; this module imports only the standard
-library, so either python can run it. Every session is ``local[2]`` with the UI off and the
-engine's defaults otherwise (``--conf k=v`` adds settings).
+library, so either python can run it. Every session is ``local[2]`` with the UI and the
+console progress bar off and the engine's defaults otherwise (``--conf k=v`` adds settings).
 
 Scenarios (issue 14's Performance section):
 
@@ -56,7 +56,7 @@ SCENARIOS = ("launch", "throughput", "latency", "checkpoint")
 DEFAULT_RATES = (10_000, 100_000, 250_000, 500_000, 1_000_000, 1_500_000, 2_000_000,
                  3_000_000, 4_000_000)
 WARMUP_BATCHES = 3
-CHECKPOINT_BATCHES = 20
+CHECKPOINT_BATCHES = 10
 
 
 # -- the child: one scenario on one engine -------------------------------------------------------
@@ -66,7 +66,7 @@ def _session(engine: str, confs: list[str]):
     else:
         from sparkcli.sql import SparkSession, functions as F
     b = (SparkSession.builder.master("local[2]").appName(f"structured-bench-{engine}")
-         .config("spark.ui.enabled", "false"))
+         .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false"))
     for kv in confs:
         k, _, v = kv.partition("=")
         b = b.config(k, v)
@@ -211,7 +211,7 @@ def child_checkpoint(engine: str, confs: list[str]) -> dict:
             tmp = tempfile.mkdtemp(prefix="structured-bench-")
             w = w.option("checkpointLocation", tmp)
         q = w.start()
-        _wait(lambda: len(_progress(q)) > CHECKPOINT_BATCHES, 300, 0.1)
+        _wait(lambda: len(_progress(q)) > CHECKPOINT_BATCHES, 900, 0.1)
         prog = _progress(q)
         q.stop()
         durs = [p["durationMs"]["triggerExecution"] for p in prog

@@ -10,7 +10,9 @@ trailing columns (typed int, bigint, double, boolean, date, timestamp, else stri
   timestamp, else string);
 * json: JSON Lines (or ``multiLine``) with fields sorted by name, integers as bigint;
 * parquet: the footer's schema.
-A missing path is ``[PATH_NOT_FOUND]``.
+A directory written by a streaming file sink (it holds ``_spark_metadata``) gives only the
+files that sink's log committed (sink_log.py), as Spark. A missing path is
+``[PATH_NOT_FOUND]``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from runtime.sql.io.file_metadata import METADATA, metadata_type
 from runtime.sql.local_data import attributes_for
 from runtime.sql.plan.logical import FileRelation
 from runtime.sql.io.readers import infer_schema
+from runtime.sql.io.sink_log import committed_files
 
 __all__ = ["file_relation", "list_files"]
 
@@ -49,7 +52,10 @@ def list_files(paths: list[str]) -> list[tuple[str, int, tuple]]:
                 f"[PATH_NOT_FOUND] Path does not exist: file:{shown}. SQLSTATE: 42K03",
                 errorClass="PATH_NOT_FOUND", messageParameters={"path": f"file:{shown}"})
         for m in matches:
-            if os.path.isdir(m):
+            logged = committed_files(m) if len(matches) == 1 and os.path.isdir(m) else None
+            if logged is not None:  # a streaming file sink's output: what its log lists
+                out.extend(_logged(m, logged))
+            elif os.path.isdir(m):
                 out.extend(_walk(m, ()))
             else:
                 out.append((os.path.abspath(m), os.path.getsize(m), ()))
@@ -68,6 +74,21 @@ def _walk(root: str, parts: tuple) -> list[tuple[str, int, tuple]]:
                 out.extend(_walk(full, parts + ((unquote(k), unquote(v)),)))
         else:
             out.append((os.path.abspath(full), os.path.getsize(full), parts))
+    return out
+
+
+def _logged(root: str, files: list[str]) -> list[tuple[str, int, tuple]]:
+    """The logged files under ``root`` with their partition values (``k=v`` directories
+    between ``root`` and the file); a listed file that is gone is skipped."""
+    out = []
+    for f in files:
+        full = os.path.abspath(f if os.path.isabs(f) else os.path.join(root, f))
+        if not os.path.isfile(full):
+            continue
+        dirs = os.path.relpath(os.path.dirname(full), os.path.abspath(root)).split(os.sep)
+        parts = tuple((unquote(k), unquote(v)) for k, _, v in
+                      (d.partition("=") for d in dirs if "=" in d))
+        out.append((full, os.path.getsize(full), parts))
     return out
 
 

@@ -15,16 +15,17 @@ For a query ``...groupBy(keys).agg(...)`` over a stream, each micro-batch:
    keys the watermark has passed (which leave the state then); ``update`` also evicts keys
    behind the watermark, without emitting them;
 5. finishes the emitted partial rows into the aggregate's output (the final
-   HashAggregateExec: averages divided, result types cast) as a LocalRelation with the
-   aggregate's own output attributes, so the plan above the aggregate runs unchanged.
+   HashAggregateExec: averages divided, result types cast); the driver makes them a
+   LocalRelation with the aggregate's own output attributes, so the plan above the
+   aggregate runs unchanged.
 
 Only aggregates that merge (sum, count, min, max, avg, first, last, bool_and/or...) and are
 not DISTINCT can keep state this way; the others are refused at start() with one line.
 
-Where it runs: steps 1 is a job's map stage; steps 2-4 run per state partition in the
+Where it runs: step 1 is a job's map stage; steps 2-4 run per state partition in the
 executors (state_rdd.py: the partial rows are shuffled by key into the state partitions, and
-each task updates its partition's state store, state_store.py, and commits the next
-version); the emitted partial rows come back to the driver, which runs step 5. The
+each task updates its partition's state store, state_store.py, commits the next version and
+runs step 5 on the rows it emits); only the finished rows come back to the driver. The
 per-partition part is :class:`AggregateStateUpdate`, a picklable callable shipped with the
 tasks; :class:`StatefulAggregate` is the driver's side (the operator's state version, its
 number of partitions and where each partition ran last).
@@ -44,10 +45,14 @@ from runtime.sql.expressions.base import Alias, AttributeReference
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan import logical as L
 from runtime.sql.streaming.state_rdd import StatefulOperator, info_of, run_stateful, with_info
-from runtime.sql.streaming.state_store import (
-    PROVIDERS, StateStoreConf, StateStoreId)
+from runtime.sql.streaming.state_store import PROVIDERS, StateStoreConf, StateStoreId
 
 __all__ = ["AggregateStateUpdate", "StatefulAggregate", "check_aggregate"]
+
+
+#: Spark's name of the aggregation buffer field that holds each kind of partial result
+_BUFFER_NAMES = {"count": "count", "count_all": "count", "sum": "sum", "min": "min",
+                 "max": "max", "first": "first", "last": "last", "all": "min", "any": "max"}
 
 
 def check_aggregate(agg: L.Aggregate) -> None:
@@ -114,17 +119,28 @@ class StatefulAggregate(StatefulOperator):
     def has_watermark(self) -> bool:
         return self.wm_key is not None
 
+    def recorded_schema(self) -> Any:
+        """The state schema as Spark records it: each value field named after Spark's
+        aggregation buffer (``count``, ``sum``, ``min``...; a count's is not nullable)."""
+        import pyarrow as pa
+
+        fields = list(self.schema)
+        out = fields[:self.key_count]
+        for f, (_name, _src, fn, _k, j, _idx) in zip(fields[self.key_count:],
+                                                     self.final._specs):
+            name = _BUFFER_NAMES.get(fn, f.name)
+            counting = name == "count" and self.final._aggs[j].spec.name == "count"
+            out.append(f.with_name(name).with_nullable(f.nullable and not counting))
+        return pa.schema(out)
 
     # -- one batch ----------------------------------------------------------------------------
     def run(self, child_physical: Any, runner: Any, mode: str, watermark_ms: int,
             ectx: EvalContext) -> L.LocalRelation:
-        import pyarrow as pa
-
         partial = HashAggregateExec(list(self.agg.groupings), list(self.agg.aggregates),
                                     (child_physical,), "partial")
         update = AggregateStateUpdate(self.final, self.key_count, self.wm_key, mode,
                                       watermark_ms, self.schema, self.state_dir, self.run_id,
-                                      self.version, self.conf)
+                                      self.version, self.conf, ectx)
         tables = run_stateful(runner, partial, tuple(range(self.key_count)), self.partitions,
                               update, self.locations)
         self.version += 1
@@ -134,17 +150,11 @@ class StatefulAggregate(StatefulOperator):
                 totals[k] = totals.get(k, 0) + v
         self.metrics = dict(totals, numShufflePartitions=self.partitions,
                             numStateStoreInstances=self.partitions)
-        out = pa.concat_tables([t.replace_schema_metadata(None).cast(self.schema)
-                                for t in tables]).combine_chunks()
-        attrs = tuple(self.agg.output)
-        if out.num_rows == 0:
-            return L.LocalRelation(attrs, ())
-        result = list(self.final.run(0, iter(out.to_batches()), ectx))
-        return L.LocalRelation(attrs, tuple(result))
-
-    def unload(self) -> None:
-        """Forget this process's providers of the operator (the query stopped)."""
-        PROVIDERS.unload(self.state_dir)
+        schema = schema_of(self.final.output)
+        result = [b for t in tables
+                  for b in t.replace_schema_metadata(None).cast(schema).to_batches()
+                  if b.num_rows]
+        return L.LocalRelation(tuple(self.agg.output), tuple(result))
 
 
 class AggregateStateUpdate:
@@ -153,8 +163,9 @@ class AggregateStateUpdate:
 
     def __init__(self, final: HashAggregateExec, key_count: int, wm_key: int | None,
                  mode: str, watermark_ms: int, schema: Any, state_dir: str, run_id: str,
-                 version: int, conf: StateStoreConf):
+                 version: int, conf: StateStoreConf, ectx: EvalContext = EvalContext()):
         self.final = final
+        self.ectx = ectx
         self.key_count = key_count
         self.wm_key = wm_key
         self.mode = mode
@@ -191,7 +202,18 @@ class AggregateStateUpdate:
         if keep is not None:
             store.remove_rows(merged.filter(_not(keep)))
         store.commit()
-        return with_info(emitted, executor_id, store.metrics())
+        return with_info(self._finish(emitted), executor_id, store.metrics())
+
+    def _finish(self, emitted: Any) -> Any:
+        """The emitted partial rows as the aggregate's output rows (step 5)."""
+        import pyarrow as pa
+
+        out_schema = schema_of(self.final.output)
+        if emitted.num_rows == 0:
+            return out_schema.empty_table()
+        return pa.Table.from_batches(
+            list(self.final.run(0, iter(emitted.combine_chunks().to_batches()), self.ectx)),
+            schema=out_schema)
 
     def _after(self, table: Any, watermark_ms: int) -> Any:
         """Rows whose event-time key is later than the watermark (the others are late)."""

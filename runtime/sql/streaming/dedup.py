@@ -99,11 +99,6 @@ class StatefulDeduplicate(StatefulOperator):
     def has_watermark(self) -> bool:
         return self.event_col is not None
 
-
-    def unload(self) -> None:
-        """Forget this process's providers of the operator (the query stopped)."""
-        PROVIDERS.unload(self.state_dir)
-
     # -- one batch ----------------------------------------------------------------------------
     def run(self, child_physical: Any, runner: Any, mode: str, watermark_ms: int,
             ectx: EvalContext) -> L.LocalRelation:

@@ -204,14 +204,21 @@ class MicroBatchExecution:
                     s.stop()
                 except Exception:  # noqa: BLE001
                     pass
+            runner = self._runner_or_none()
             for op in self.operators:
-                op.unload()
+                op.unload(runner)
             with self._cond:
                 self.lifecycle = QueryStatus.TERMINATED
                 self.status = {"message": "Stopped", "isDataAvailable": False,
                                "isTriggerActive": False}
                 self._cond.notify_all()
             self.listener("terminated", self)
+
+    def _runner_or_none(self) -> Any:
+        try:
+            return self.state.runner()
+        except Exception:  # noqa: BLE001 - the context is gone: nothing left to unload
+            return None
 
     def _wait(self, seconds: float) -> None:
         with self._cond:
@@ -220,7 +227,7 @@ class MicroBatchExecution:
 
     def _recover(self) -> None:
         for op in self.operators:
-            check_state_schema(op.state_dir, op.schema, op.key_count,
+            check_state_schema(op.state_dir, op.recorded_schema(), op.key_count,
                                schema_check_enabled(self.state.conf))
         last = self.checkpoint.latest_offsets()
         if last is None:

@@ -204,9 +204,8 @@ class StatefulStreamJoin(StatefulOperator):
             fields += [f.with_name(f"{side}.{f.name}") for f in list(sch)[1:]]
         return pa.schema(fields)
 
-    def unload(self) -> None:
-        PROVIDERS.unload(os.path.join(self.state_dir, "left"))
-        PROVIDERS.unload(os.path.join(self.state_dir, "right"))
+    def state_roots(self) -> list[str]:
+        return [os.path.join(self.state_dir, "left"), os.path.join(self.state_dir, "right")]
 
     def input_plan(self, children: list[L.LogicalPlan]) -> L.LogicalPlan:
         """Both sides' new rows as one input: side, key values, left columns, right columns

@@ -6,7 +6,8 @@ when a restarted query replays a batch that had no commit entry), where ``data``
 (computed on first use). Sinks here: ``console`` (Spark's ``Batch: N`` header and the
 ``show()`` table of the first ``numRows`` rows), ``memory`` (all rows kept in the driver,
 served as a temporary view named by queryName), and files (csv, json, text, parquet, with
-partitionBy) with the ``_spark_metadata`` log that makes file output exactly once: batch N's
+partitionBy) with the ``_spark_metadata`` log that makes file output exactly once (batch
+readers read only the files it lists: runtime/sql/io/sink_log.py): batch N's
 files are written under a staging directory, moved into place, and listed in
 ``_spark_metadata/N``; a batch whose log entry exists is skipped, and a replayed batch first
 removes the files an interrupted attempt left behind (their names carry the batch's token).
@@ -184,19 +185,6 @@ class FileSink(Sink):
 
     def description(self) -> str:
         return f"FileSink[file:{self.path}]"
-
-
-def committed_files(path: str) -> list[str]:
-    """The data files a file sink's ``_spark_metadata`` log lists (what readers trust)."""
-    log = os.path.join(path, "_spark_metadata")
-    out = []
-    if os.path.isdir(log):
-        for name in sorted((n for n in os.listdir(log) if n.isdigit()), key=int):
-            for line in read_log(os.path.join(log, name)):
-                if line:
-                    p = json.loads(line)["path"]
-                    out.append(p[len("file://"):] if p.startswith("file://") else p)
-    return out
 
 
 def run_per_partition(runner: Any, plan: Any, func: Callable[[int, Any], None]) -> None:

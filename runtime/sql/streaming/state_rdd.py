@@ -36,9 +36,10 @@ from runtime.shuffle.spec import ShuffleSpec
 from runtime.sql.execution import operators as P
 from runtime.sql.execution.lineage_runner import LineageRunner
 from runtime.sql.execution.operators import schema_of
-from runtime.sql.streaming.state_store import StatePartitioner
+from runtime.sql.streaming.state_store import PROVIDERS, StatePartitioner
 
-__all__ = ["StateStoreRDD", "info_of", "run_stateful", "with_info"]
+__all__ = ["StateStoreRDD", "StatefulOperator", "UnloadStateRDD", "info_of", "run_stateful",
+           "unload_state", "with_info"]
 
 _INFO = b"state_store.info"
 DRIVER = "driver"
@@ -68,6 +69,19 @@ class StatefulOperator:
     def load(self, version: int) -> None:
         """The next batch starts from state ``version``."""
         self.version = version
+
+    def recorded_schema(self) -> Any:
+        """The state schema written to (and checked against) the checkpoint."""
+        return self.schema
+
+    def state_roots(self) -> list[str]:
+        """The directories of the operator's state stores (one per kind of state)."""
+        return [self.state_dir]
+
+    def unload(self, runner: Any = None) -> None:
+        """The query stopped: forget this run's state store providers, in this process and
+        in the executors that ran the operator's partitions (:func:`unload_state`)."""
+        unload_state(runner, self.state_roots(), self.run_id, set(self.locations.values()))
 
 
 def with_info(table: Any, executor_id: str, metrics: dict) -> Any:
@@ -99,6 +113,48 @@ class StateStoreRDD(Node):
     def preferred_executors(self, split: int) -> list[str]:
         eid = self.locations.get(split)
         return [eid] if eid is not None and eid != DRIVER else []
+
+
+class UnloadStateRDD(Node):
+    """Partition ``i`` runs on ``executors[i]`` and forgets the providers of ``roots`` that
+    serve ``run_id`` there (a stopped query's state leaves the executors' memory)."""
+
+    rdd_class = "StateStoreRDD"
+
+    def __init__(self, id: int, roots: list[str], run_id: str, executors: list[str]):
+        super().__init__(id, [], len(executors))
+        self.roots, self.run_id, self.executors = list(roots), run_id, list(executors)
+
+    def compute(self, split: int, tc: Any) -> Iterator:
+        for root in self.roots:
+            PROVIDERS.unload(root, self.run_id)
+        return iter(())
+
+    def preferred_executors(self, split: int) -> list[str]:
+        return [self.executors[split]]
+
+
+def unload_state(runner: Any, roots: list[str], run_id: str, executors: set[str]) -> None:
+    """Forget the providers of ``roots`` serving ``run_id``: here, and (with a lineage
+    runner) in each of ``executors`` by a task sent there. Best effort: an executor that is
+    gone, or a task placed elsewhere, leaves nothing wrong behind (a provider of an old run
+    is never used again: a new run's task replaces it)."""
+    for root in roots:
+        PROVIDERS.unload(root, run_id)
+    remote = sorted(e for e in executors if e != DRIVER)
+    if not remote or not isinstance(runner, LineageRunner):
+        return
+    hooks = runner.hooks
+    try:
+        hooks.run_job(UnloadStateRDD(hooks.new_rdd_id(), roots, run_id, remote), _drain,
+                      None)
+    except Exception:  # noqa: BLE001 - the context is stopping; its executors go with it
+        pass
+
+
+def _drain(it: Iterator) -> None:
+    for _ in it:
+        pass
 
 
 def _the_table(it: Iterator) -> Any:

@@ -454,10 +454,12 @@ class ProviderCache:
                 self._providers[key] = p
             return p
 
-    def unload(self, root: str) -> None:
-        """Forget the providers of one operator directory (its query stopped)."""
+    def unload(self, root: str, run_id: str | None = None) -> None:
+        """Forget the providers of one operator directory (its query stopped); with
+        ``run_id``, only those serving that run."""
         with self._lock:
-            for key in [k for k in self._providers if k[0] == root]:
+            for key in [k for k, p in self._providers.items()
+                        if k[0] == root and (run_id is None or p.id.run_id == run_id)]:
                 del self._providers[key]
 
     def __len__(self) -> int:

@@ -90,6 +90,12 @@ def test_file_to_parquet_with_checkpoint_and_restart(spark, tmp_path):
     entries = [json.loads(x) for x in open(out / "_spark_metadata" / "1").read().split("\n")[1:]]
     assert [e["action"] for e in entries] == ["add"] and entries[0]["path"].endswith(".parquet")
     assert sorted(os.listdir(out / "_spark_metadata")) == ["0", "1"]
+    # a file the log does not list (a batch that never committed) is not read, as Spark
+    stray = out / "part-99999-uncommitted.snappy.parquet"
+    stray.write_bytes((out / os.path.basename(entries[0]["path"])).read_bytes())
+    rows = sorted(tuple(r) for r in spark.read.parquet(str(out)).collect())
+    assert rows == [("a", 1, 10), ("b", 2, 20), ("c", 3, 30)]
+    assert sorted(tuple(r) for r in spark.read.parquet(str(stray)).collect()) == [("c", 3, 30)]
 
 
 def test_stateful_aggregation_resumes_from_checkpoint(spark, tmp_path):
@@ -178,7 +184,9 @@ def test_changed_query_on_an_old_checkpoint_fails_as_spark(spark, tmp_path):
     assert msg.startswith("[STREAM_FAILED] Query [id = ")
     assert "terminated with exception: [STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE] Provided " \
         "value schema does not match existing state value schema.\nPlease check number " \
-        "and type of fields.\nExisting value_schema=StructType(StructField(" in msg
+        "and type of fields.\nExisting value_schema=StructType(StructField(count,LongType," \
+        "false)) and new value_schema=StructType(StructField(count,LongType,false)," \
+        "StructField(sum,LongType,true))." in msg
     assert msg.endswith("could cause non-deterministic behavior. SQLSTATE: XXKST SQLSTATE: "
                         "XXKST")
     msg = run(df.groupBy("v").agg(F.count("*").alias("n")), "chg3")

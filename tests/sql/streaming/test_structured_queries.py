@@ -344,3 +344,30 @@ def test_noop_sink_runs_each_batch_and_drops_it(spark):
     assert p["sink"]["description"].startswith(
         "org.apache.spark.sql.execution.datasources.noop.NoopTable$")
     assert p["stateOperators"][0]["numRowsTotal"] == 2
+
+
+def _providers_per_executor(sc, root):
+    """(executor pid, providers of state dirs under ``root`` it holds) per task."""
+    def count(_it):
+        import importlib
+
+        cache = importlib.import_module("runtime.sql.streaming.state_store").PROVIDERS
+        return [(os.getpid(), sum(1 for k in cache._providers if k[0].startswith(root)))]
+    return sc.parallelize(range(8), 8).mapPartitions(count).collect()
+
+
+def test_stopped_query_leaves_no_state_providers_in_the_executors(spark, tmp_path):
+    cp = str(tmp_path / "cp")
+    src, df = memory_stream(spark, "v int")
+    q = df.groupBy((F.col("v") % 5).alias("k")).count().writeStream \
+        .outputMode("update").format("noop").option("checkpointLocation", cp).start()
+    try:
+        src.add_data([(i,) for i in range(20)])
+        q.processAllAvailable()
+        holders = set(q._ex.operators[0].locations.values())
+        before = _providers_per_executor(spark.sparkContext, cp)
+    finally:
+        q.stop()
+    assert holders and "driver" not in holders and os.getpid() not in {p for p, _ in before}
+    assert any(n for _, n in before)
+    assert all(n == 0 for _, n in _providers_per_executor(spark.sparkContext, cp))
