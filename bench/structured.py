@@ -8,8 +8,10 @@
 ``--engine pyspark`` runs the scenarios with real PySpark (the python of ``--pyspark-python``,
 default /tmp/venv-pyspark/bin/python); ``both`` runs sparkcli then PySpark, one after the
 other, and prints them side by side. Each scenario runs in its own child process (this file,
-``--child SCENARIO``), which imports only its engine; this module imports only the standard
-library, so either python can run it. Every session is ``local[2]`` with the UI and the
+``--child SCENARIO``), which imports only its engine: sparkcli's runs under ``sparkcli
+submit`` (as an application is run: the executors come from its zygote), PySpark's under
+its python (``python app.py``, as PySpark applications are run); this module imports only
+the standard library, so either python can run it. Every session is ``local[2]`` with the UI and the
 console progress bar off and the engine's defaults otherwise (``--conf k=v`` adds settings).
 
 Scenarios (issue 14's Performance section):
@@ -50,6 +52,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from measure import compile_packages  # noqa: E402 - bench/measure.py: standard library only
 FEEDER = str(HERE / "streaming_feeder.py")
 PYSPARK_PYTHON = "/tmp/venv-pyspark/bin/python"
 SCENARIOS = ("launch", "throughput", "latency", "checkpoint")
@@ -243,9 +247,13 @@ def run_child(args: argparse.Namespace) -> int:
 
 # -- the parent: scenarios per engine, each in a child -------------------------------------------
 def run_scenario(engine: str, scenario: str, args: argparse.Namespace) -> dict:
-    python = args.pyspark_python if engine == "pyspark" else sys.executable
-    cmd = [python, str(Path(__file__).resolve()), "--child", scenario, "--engine", engine,
-           "--rates", args.rates, "--line-rate", str(args.line_rate)]
+    me = str(Path(__file__).resolve())
+    if engine == "pyspark":
+        cmd = [args.pyspark_python, me]
+    else:  # as users run an application: through submit (its executor zygote preloads)
+        cmd = [sys.executable, "-m", "sparkcli", "submit", "--master", "local[2]", me]
+    cmd += ["--child", scenario, "--engine", engine, "--rates", args.rates,
+            "--line-rate", str(args.line_rate)]
     if args.seconds:
         cmd += ["--seconds", str(args.seconds)]
     for kv in args.conf:
@@ -297,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return run_child(args)
     engines = ("sparkcli", "pyspark") if args.engine == "both" else (args.engine,)
+    if "sparkcli" in engines:  # as an installed copy has them (bench/run.py does the same)
+        compile_packages(HERE.parent / "sparkcli", HERE.parent / "runtime")
     summary: dict = {}
     for scenario in args.scenario.split(","):
         for engine in engines:

@@ -8,7 +8,9 @@
   results into Spark's value and type, then evaluate the output expressions over keys and
   aggregate values;
 * ``partial``/``final`` (planned for decomposable aggregates: the planner emits partial
-  before the Exchange and final after) share the same code with the AggSpec's parts.
+  before the Exchange and final after) share the same code with the AggSpec's parts;
+  ``finish`` takes partial rows that are already one per group (a streaming aggregation's
+  state) and only finishes them.
 
 Float grouping keys are normalized first (``-0.0`` becomes ``0.0``) so Spark's grouping
 (``NaN`` one group, ``0.0`` and ``-0.0`` one group) holds. A global aggregate over no rows
@@ -68,7 +70,7 @@ class HashAggregateExec(PhysicalPlan):
     groupings: list
     aggregates: list  # named output expressions
     children: tuple
-    mode: str = "complete"  # complete | partial | final (see the module doc)
+    mode: str = "complete"  # complete | partial | final | finish (see the module doc)
 
     def __post_init__(self) -> None:
         self._pos = positions_of(self.children[0].output)
@@ -214,6 +216,8 @@ class HashAggregateExec(PhysicalPlan):
         batch, n = self._input_batch(batches)
         if self.mode == "final":
             grouped, parts = self._merge(batch, n)
+        elif self.mode == "finish":
+            grouped, parts = self._as_merged(batch)
         else:
             grouped, parts = self._group(batch, n, ectx)
         m = grouped.num_rows
@@ -287,6 +291,19 @@ class HashAggregateExec(PhysicalPlan):
             specs.append((col, merge, mopts) if mopts is not None else (col, merge))
             names[name] = f"{col}_{merge}"
         return self._aggregate(cols, specs, n), names
+
+    def _as_merged(self, batch: Any) -> tuple[Any, dict]:
+        """``finish`` mode: partial rows that are already one per group (a streaming
+        aggregation's state rows) taken as the merged parts."""
+        import pyarrow as pa
+
+        g = len(self.groupings)
+        cols = {f"k{i}": batch.column(i) for i in range(g)}
+        names = {}
+        for offset, spec in enumerate(self._specs):
+            cols[f"p{offset}"] = batch.column(g + offset)
+            names[spec[0]] = f"p{offset}"
+        return pa.table(cols) if cols else pa.table({"__one": pa.nulls(batch.num_rows)}), names
 
     def _options(self, j: int, k: int) -> Any:
         a = self._aggs[j]
@@ -393,6 +410,8 @@ def _part_type(fn: str, agg: AggCall, idx: int | None) -> Any:
     if fn in ("all", "any"):
         return T.BooleanType()
     dtype = agg.children[idx].dtype if idx is not None else T.LongType()
+    if fn in ("list", "distinct"):  # a collected partial (a streaming state's)
+        return T.ArrayType(dtype, True)
     if fn == "sum" and isinstance(dtype, T.DecimalType):
         return T.DecimalType(38, dtype.scale)
     if fn == "sum" and isinstance(dtype, T.BooleanType):

@@ -19,8 +19,11 @@ For a query ``...groupBy(keys).agg(...)`` over a stream, each micro-batch:
    LocalRelation with the aggregate's own output attributes, so the plan above the
    aggregate runs unchanged.
 
-Only aggregates that merge (sum, count, min, max, avg, first, last, bool_and/or...) and are
-not DISTINCT can keep state this way; the others are refused at start() with one line.
+Only aggregates that merge (sum, count, min, max, avg, first, last, bool_and/or...; and the
+collecting ones: collect_list, collect_set, min_by, max_by keep lists that concatenate) and
+are not DISTINCT can keep state this way; stddev/variance are kept as power sums and
+approx_count_distinct as a set (:func:`mergeable_aggregates`); the others are refused at
+start() with one line.
 
 Where it runs: step 1 is a job's map stage; steps 2-4 run per state partition in the
 executors (state_rdd.py: the partial rows are shuffled by key into the state partitions, and
@@ -41,8 +44,8 @@ from runtime.sql.execution.aggregate import (
     HashAggregateExec, _group_by_struct_keys, collect_aggregates)
 from runtime.sql.execution.operators import LocalTableScanExec, schema_of
 from runtime.sql.expressions.aggregates import MERGE, decomposable
-from runtime.sql.expressions.base import Alias, AttributeReference
-from runtime.sql.expressions.registry import EvalContext
+from runtime.sql.expressions.base import AggCall, Alias, AttributeReference, Cast, transform_up
+from runtime.sql.expressions.registry import BindContext, EvalContext, lookup
 from runtime.sql.plan import logical as L
 from runtime.sql.streaming.state_rdd import StatefulOperator, info_of, run_stateful, with_info
 from runtime.sql.streaming.state_store import PROVIDERS, StateStoreConf, StateStoreId
@@ -55,13 +58,55 @@ _BUFFER_NAMES = {"count": "count", "count_all": "count", "sum": "sum", "min": "m
                  "max": "max", "first": "first", "last": "last", "all": "min", "any": "max"}
 
 
+#: partial results kept as lists in the state (merged by concatenating them)
+COLLECTED = ("list", "distinct")
+
+
+def _keeps_state(a: Any) -> bool:
+    """Whether the aggregate's partial results can live in the state and merge there."""
+    return decomposable(a) or (not a.distinct and all(
+        fn in MERGE or fn in COLLECTED for _, fn, _ in a.spec.agg.parts(a)))
+
+
+#: aggregates whose partial result does not merge, and the mergeable form a streaming
+#: state keeps instead: the variances from power sums (covar_samp/covar_pop of x with
+#: itself, aggregate_moments.py; a standard deviation is its square root), and
+#: approx_count_distinct as the size of the set of values (exact, as the batch form)
+_VARIANCES = {"stddev": ("covar_samp", True), "stddev_samp": ("covar_samp", True),
+              "stddev_pop": ("covar_pop", True), "variance": ("covar_samp", False),
+              "var_samp": ("covar_samp", False), "var_pop": ("covar_pop", False)}
+
+
+def mergeable_aggregates(exprs: list) -> list:
+    """``exprs`` (the aggregate's named outputs) with each aggregate that cannot keep its
+    partial result in a state replaced by an equal one that can (same names and ids)."""
+    ctx = BindContext()
+
+    def swap(e: Any) -> Any:
+        if not isinstance(e, AggCall) or e.distinct:
+            return None
+        name = e.spec.name
+        if name in _VARIANCES:
+            fn, root = _VARIANCES[name]
+            x = e.children[0]
+            out = lookup(fn).bind([x, x], ctx)
+            return lookup("sqrt").bind([out], ctx) if root else out
+        if name == "approx_count_distinct":
+            values = lookup("collect_set").bind([e.children[0]], ctx)
+            return Cast((lookup("size").bind([values], ctx),), T.LongType())
+        return None
+
+    return [transform_up(e, swap) for e in exprs]
+
+
 def check_aggregate(agg: L.Aggregate) -> None:
-    for a in collect_aggregates(list(agg.aggregates)):
-        if not decomposable(a):
+    for a in collect_aggregates(mergeable_aggregates(list(agg.aggregates))):
+        if not _keeps_state(a):
             raise AnalysisException(
                 f"[STREAMING_AGGREGATE_NOT_SUPPORTED] {a.sql()} is not supported in a "
                 "streaming aggregation yet (supported: count, sum, avg, min, max, "
-                "first, last, bool_and, bool_or; no DISTINCT).",
+                "first, last, bool_and, bool_or, collect_list, collect_set, min_by, max_by, "
+                "stddev, variance, approx_count_distinct...; no DISTINCT).",
                 errorClass="STREAMING_AGGREGATE_NOT_SUPPORTED")
 
 
@@ -106,12 +151,13 @@ class StatefulAggregate(StatefulOperator):
         self.node = agg
         self.key_count = len(agg.groupings)
         self.wm_key = event_time_key(agg, event_time_ids)
-        probe = HashAggregateExec(list(agg.groupings), list(agg.aggregates),
+        self.aggregates = mergeable_aggregates(list(agg.aggregates))
+        probe = HashAggregateExec(list(agg.groupings), self.aggregates,
                                   (LocalTableScanExec(list(agg.child.output), [[]]),),
                                   "partial")
         self.partial_attrs = probe.output
-        self.final = HashAggregateExec(list(agg.groupings), list(agg.aggregates),
-                                       (LocalTableScanExec(self.partial_attrs, [[]]),), "final")
+        self.final = HashAggregateExec(list(agg.groupings), self.aggregates,
+                                       (LocalTableScanExec(self.partial_attrs, [[]]),), "finish")
         self.schema = schema_of(self.partial_attrs)
         self._init_state(state_dir, num_partitions, conf)
 
@@ -136,7 +182,7 @@ class StatefulAggregate(StatefulOperator):
     # -- one batch ----------------------------------------------------------------------------
     def run(self, child_physical: Any, runner: Any, mode: str, watermark_ms: int,
             ectx: EvalContext) -> L.LocalRelation:
-        partial = HashAggregateExec(list(self.agg.groupings), list(self.agg.aggregates),
+        partial = HashAggregateExec(list(self.agg.groupings), self.aggregates,
                                     (child_physical,), "partial")
         update = AggregateStateUpdate(self.final, self.key_count, self.wm_key, mode,
                                       watermark_ms, self.schema, self.state_dir, self.run_id,
@@ -189,8 +235,7 @@ class AggregateStateUpdate:
         late = self.wm_key is not None and wm > 0
         if late:
             fresh = fresh.filter(self._after(fresh, wm))
-        merged, flags = self._merge(store.table, fresh)
-        touched = pa.array(flags, pa.bool_())
+        merged, touched = self._merge(store.table, fresh)
         keep = self._after(merged, wm) if late and mode != "complete" else None
         if mode == "complete":
             emitted = merged
@@ -226,21 +271,29 @@ class AggregateStateUpdate:
         limit = pa.scalar(watermark_ms * 1000, pa.timestamp("us", tz="UTC")).cast(col.type)
         return pc.fill_null(pc.greater(col, limit), True)
 
-    def _merge(self, old: Any, fresh: Any) -> tuple[Any, list[bool]]:
+    def _merge(self, old: Any, fresh: Any) -> tuple[Any, Any]:
         """State rows and the batch's partial rows merged per key; and per merged row,
-        whether the batch touched it."""
+        whether the batch touched it (a boolean array). Each partial merges with its
+        MERGE function (sum of counts, min of mins...); a collected one (collect_list's
+        list, collect_set's distinct values, min_by/max_by's lists) concatenates the lists
+        of its group's rows (keeping the distinct values for a set)."""
+        import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
 
         if fresh.num_rows == 0:
-            return old, [False] * old.num_rows
-        both = pa.concat_tables([old, fresh.cast(old.schema)])
-        flag = pa.array([False] * old.num_rows + [True] * fresh.num_rows)
+            return old, pa.array(np.zeros(old.num_rows, dtype=bool))
+        both = pa.concat_tables([old, fresh.cast(old.schema)]).combine_chunks()
+        flag = pa.array(np.arange(both.num_rows) >= old.num_rows)
         n = self.key_count
         cols: dict[str, Any] = {f"k{i}": both.column(i) for i in range(n)}
         specs: list[tuple] = []
+        out_names: list[str | None] = []  # per partial: its merged column, None: collected
         for offset, (_name, _src, fn, k, j, _idx) in enumerate(self.final._specs):
             col = f"p{offset}"
+            if fn in COLLECTED:
+                out_names.append(None)
+                continue
             cols[col] = both.column(n + offset)
             merge = MERGE[fn]
             if fn in ("count", "count_all"):
@@ -250,8 +303,12 @@ class AggregateStateUpdate:
             else:
                 opts = pc.ScalarAggregateOptions(skip_nulls=True, min_count=1)
             specs.append((col, merge, opts) if opts is not None else (col, merge))
+            out_names.append(f"{col}_{merge}")
         cols["__upd"] = flag
         specs.append(("__upd", "max"))
+        if None in out_names:
+            cols["__row"] = pa.array(np.arange(both.num_rows, dtype=np.int64))
+            specs.append(("__row", "list"))
         keys = [f"k{i}" for i in range(n)]
         if not keys:
             cols["__g"] = pa.repeat(pa.scalar(0, pa.int8()), both.num_rows)
@@ -261,12 +318,44 @@ class AggregateStateUpdate:
             grouped = _group_by_struct_keys(cols, keys, structs, specs)
         else:
             grouped = pa.table(cols).group_by(keys, use_threads=False).aggregate(specs)
+        rows = grouped.column("__row_list").combine_chunks() if None in out_names else None
         arrays = [grouped.column(f"k{i}") for i in range(n)]
-        for offset, spec in enumerate(specs[:-1]):
-            arrays.append(grouped.column(f"p{offset}_{spec[1]}"))
+        for offset, name in enumerate(out_names):
+            if name is not None:
+                arrays.append(grouped.column(name))
+            else:
+                fn = self.final._specs[offset][2]
+                arrays.append(_concat_lists(both.column(n + offset).combine_chunks(), rows,
+                                            distinct=fn == "distinct"))
         fixed = [a.cast(f.type) if a.type != f.type else a for a, f in zip(arrays, old.schema)]
         merged = pa.Table.from_arrays(fixed, schema=old.schema)
-        return merged, grouped.column("__upd_max").to_pylist()
+        return merged, grouped.column("__upd_max").combine_chunks()
+
+
+def _concat_lists(lists: Any, rows: Any, distinct: bool) -> Any:
+    """Per group, the concatenation of ``lists`` at the group's row numbers (``rows``: one
+    list of row numbers per group); with ``distinct``, each value once."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    order = pc.list_flatten(rows)
+    groups = np.asarray(pc.list_parent_indices(rows))
+    taken = lists.take(order)
+    lens = np.asarray(pc.fill_null(pc.list_value_length(taken), 0), dtype=np.int64)
+    values = pc.list_flatten(taken)
+    ngroups = len(rows)
+    if distinct and len(values):
+        owner = np.repeat(groups, lens)
+        t = pa.table({"g": pa.array(owner), "v": values}).group_by(
+            ["g", "v"], use_threads=False).aggregate([])
+        t = t.sort_by("g")  # stable: first appearance within a group
+        values = t.column("v").combine_chunks()
+        totals = np.bincount(np.asarray(t.column("g")), minlength=ngroups)
+    else:
+        totals = np.bincount(groups, weights=lens, minlength=ngroups).astype(np.int64)
+    offsets = np.concatenate([[0], np.cumsum(totals)]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
 
 
 def _not(mask: Any) -> Any:
