@@ -15,7 +15,8 @@ def spark(tmp_path_factory):
     mp.setenv("SPARKCLI_HOME", str(home))
     mp.setenv("TZ", "UTC")
     rc._launch_layers.clear()
-    session = SparkSession.builder.master("local[2]").appName("sql-tests").getOrCreate()
+    session = SparkSession.builder.master("local[2]").appName("sql-tests") \
+        .config("spark.sql.warehouse.dir", str(home / "spark-warehouse")).getOrCreate()
     try:
         yield session
     finally:

@@ -11,6 +11,7 @@ seen and replays batch N's files exactly. Offset: ``{"logOffset": N}``.
 ``maxFileAge`` ignores files older than the newest seen minus that age (not with
 latestFirst and maxFilesPerTrigger both set, as Spark); ``cleanSource`` = ``archive`` (into
 ``sourceArchiveDir``) or ``delete`` acts on a batch's files once the batch is committed.
+Files under ``k=v`` directories (a partitioned table's) carry those values as columns.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import os
 import shutil
 import threading
 from typing import Any
+from urllib.parse import unquote
 
 from runtime.sql import types as T
 from runtime.sql.io.sources import _walk
@@ -115,7 +117,7 @@ class FileSource(Source):
         files = []
         for p in self._files(start, end):
             try:
-                files.append((p, os.path.getsize(p), ()))
+                files.append((p, os.path.getsize(p), _partition_values(self.path, p)))
             except OSError:
                 continue
         return FileRelation(self.fmt, (self.path,), attrs, tuple(sorted(self.options.items())),
@@ -169,3 +171,18 @@ def _spaced(text: str) -> str:
 
 def _local(path: str) -> str:
     return path[len("file://"):] if path.startswith("file://") else path
+
+
+def _partition_values(root: str, path: str) -> tuple:
+    """The ``k=v`` directories between the source's directory and a file (a partitioned
+    table's columns, as a batch read of the directory finds them)."""
+    root = root[len("file:"):] if root.startswith("file:") else root
+    rel = os.path.relpath(os.path.dirname(path), os.path.abspath(root))
+    if rel == "." or rel.startswith(".."):
+        return ()
+    out = []
+    for d in rel.split(os.sep):
+        if "=" in d:
+            k, v = d.split("=", 1)
+            out.append((unquote(k), unquote(v)))
+    return tuple(out)

@@ -37,6 +37,7 @@ from runtime.sql.streaming.sources import (
     MemoryStream, RateMicroBatchSource, RateSource, SocketSource)
 from sparkcli.sql.streaming.query import StreamingQuery
 from sparkcli.sql.streaming.sinks import ForeachBatchSink, ForeachSink
+from sparkcli.sql.streaming.tables import create_for_stream, streaming_view, table_meta
 
 __all__ = ["DataStreamReader", "DataStreamWriter", "memory_stream"]
 
@@ -64,6 +65,13 @@ def _kafka_error() -> AnalysisException:
         "Kafka source yet (it would read through the confluent-kafka client library, "
         "`pip install confluent-kafka`). SQLSTATE: 42K02",
         errorClass="KAFKA_DATA_SOURCE_NOT_ENABLED")
+
+
+def _unsupported_mode(mode: str, fmt: str) -> AnalysisException:
+    return AnalysisException(
+        f"[STREAMING_OUTPUT_MODE.UNSUPPORTED_DATASOURCE] Invalid streaming output mode: "
+        f"{mode}. This output mode is not supported in Data Source {fmt}. SQLSTATE: 42KDE",
+        errorClass="STREAMING_OUTPUT_MODE.UNSUPPORTED_DATASOURCE")
 
 
 class DataStreamReader:
@@ -165,10 +173,18 @@ class DataStreamReader:
         return self.load(path, "orc", None, **options)
 
     def table(self, tableName: str) -> Any:
-        raise PySparkNotImplementedError(
-            "[NOT_IMPLEMENTED] readStream.table is not available in sparkcli yet; read the "
-            "table's files with readStream.schema(...).parquet(path).",
-            errorClass="NOT_IMPLEMENTED")
+        """The streaming DataFrame of a warehouse table: each batch reads the files added
+        to it since the last (by batch jobs' appends and inserts, or another stream's
+        toTable); or of a temporary view of a streaming DataFrame (tables.py)."""
+        state = self._session._state()
+        view = streaming_view(state, tableName)
+        if view is not None:
+            return self._session._dataframe(view)
+        meta = table_meta(state, tableName)
+        if meta is None:
+            return self._session.table(tableName)  # raises TABLE_OR_VIEW_NOT_FOUND
+        return _stream_df(self._session, FileSource(meta.fmt, meta.location, meta.schema,
+                                                    dict(meta.options, **self._options)))
 
 
 def _stream_df(session: Any, source: Any) -> Any:
@@ -293,11 +309,36 @@ class DataStreamWriter:
         return self
 
     def toTable(self, tableName: str, format: str | None = None, outputMode: str | None = None,
-                partitionBy: Any = None, queryName: str | None = None, **options: Any) -> Any:
-        raise PySparkNotImplementedError(
-            "[NOT_IMPLEMENTED] writeStream.toTable (the warehouse) is not available in sparkcli "
-            "yet; write files with writeStream.format('parquet').option('path', ...).start().",
-            errorClass="NOT_IMPLEMENTED")
+                partitionBy: Any = None, queryName: str | None = None, **options: Any
+                ) -> StreamingQuery:
+        """Start the query writing into a warehouse table (created with the stream's
+        columns when it does not exist), readable with ``spark.table`` while it runs."""
+        self._settings(outputMode, partitionBy, queryName, options)
+        fmt = format or (self._format if self._format != "console" else None)
+        state = self._session._state()
+        meta = table_meta(state, tableName)
+        fmt = meta.fmt if meta is not None else (fmt or self._session.conf.get(
+            "spark.sql.sources.default", "parquet")).lower()
+        if self._mode != "append":
+            raise _unsupported_mode(self._mode, fmt)
+        self._checkpoint_root(fmt)  # a missing checkpoint location fails before the create
+        meta = create_for_stream(state, tableName, self._df._plan.output, fmt,
+                                 self._partition_by, {})
+        self._format = meta.fmt
+        self._partition_by = list(meta.partition_by)
+        self._options["path"] = meta.location
+        return self.start()
+
+    def _settings(self, outputMode: str | None, partitionBy: Any, queryName: str | None,
+                  options: dict) -> None:
+        """The settings start() and toTable() take as arguments."""
+        if outputMode is not None:
+            self.outputMode(outputMode)
+        if partitionBy is not None:
+            self.partitionBy(partitionBy)
+        if queryName is not None:
+            self.queryName(queryName)
+        self.options(**options)
 
     # -- start --------------------------------------------------------------------------------
     def start(self, path: str | None = None, format: str | None = None,
@@ -306,13 +347,7 @@ class DataStreamWriter:
         """Start the query in the background; returns its StreamingQuery."""
         if format is not None:
             self.format(format)
-        if outputMode is not None:
-            self.outputMode(outputMode)
-        if partitionBy is not None:
-            self.partitionBy(partitionBy)
-        if queryName is not None:
-            self.queryName(queryName)
-        self.options(**options)
+        self._settings(outputMode, partitionBy, queryName, options)
         if path is not None:
             self._options["path"] = path
         plan = self._df._plan
@@ -393,11 +428,7 @@ class DataStreamWriter:
             return ForeachBatchSink(self._foreach_batch, session._dataframe)
         if fmt in _FILE_FORMATS:
             if self._mode != "append":
-                raise AnalysisException(
-                    f"[STREAMING_OUTPUT_MODE.UNSUPPORTED_DATASOURCE] Invalid streaming output "
-                    f"mode: {self._mode}. This output mode is not supported for Data Source "
-                    f"{fmt}. SQLSTATE: 42KDE",
-                    errorClass="STREAMING_OUTPUT_MODE.UNSUPPORTED_DATASOURCE")
+                raise _unsupported_mode(self._mode, fmt)
             path = self._options.get("path")
             if not path:
                 raise IllegalArgumentException("'path' is not specified")
