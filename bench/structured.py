@@ -136,8 +136,14 @@ def child_throughput(engine: str, confs: list[str], rates: list[int], seconds: f
         q = _rate_query(spark, F, rate)
         started = time.monotonic()
         want = WARMUP_BATCHES + int(seconds)
-        # a batch longer than the trigger shows within the window; wait at most that long
-        _wait(lambda: len(_progress(q)) >= want, WARMUP_BATCHES * 3 + seconds + 10, 0.2)
+
+        def decided() -> bool:  # enough batches, or one after the warm-up too long
+            prog = _progress(q)
+            return len(prog) >= want or any(
+                p["batchId"] >= WARMUP_BATCHES and p["durationMs"]["triggerExecution"] >= 1000
+                for p in prog)
+        # PySpark's first batches take seconds (200 state partitions: ~10 s each)
+        _wait(decided, 300 + 3 * seconds, 0.2)
         prog = _progress(q)
         q.stop()
         wall = time.monotonic() - started
@@ -178,16 +184,21 @@ def child_latency(engine: str, confs: list[str], seconds: float, rate: float) ->
         spark, F = _session(engine, confs)
         lat: list[float] = []
 
+        last = [-1]
+
         def on_batch(df, batch_id):
             rows = df.collect()
             now = time.time()
             lat.extend(now - float(r[0]) for r in rows)
+            last[0] = batch_id
 
         q = (spark.readStream.format("socket").option("host", "127.0.0.1")
              .option("port", port).load()
              .select(F.substring("value", 4, 17).alias("ts"), F.length("value").alias("n"))
              .writeStream.foreachBatch(on_batch).start())
-        _wait(lambda: bool(sent) and len(lat) >= sent[0], seconds + 60, 0.1)
+        _wait(lambda: bool(sent) and len(lat) >= sent[0], seconds + 120, 0.1)
+        # the progress of the last batch is recorded just after its foreachBatch returns
+        _wait(lambda: any(p["batchId"] >= last[0] for p in _progress(q)), 30, 0.05)
         prog = _progress(q)
         q.stop()
         spark.stop()

@@ -271,7 +271,9 @@ class MicroBatchExecution:
             self.status = dict(self.status, message="Getting offsets from sources",
                                isTriggerActive=True)
             gen = self._calls
+        t_begin = self.clock()
         latest = [s.latest_offset() for s in self.sources]
+        t_latest = self.clock()
         new = [lat is not None and lat != c for lat, c in zip(latest, self.committed)]
         if not any(new):
             with self._cond:
@@ -294,12 +296,16 @@ class MicroBatchExecution:
                              "org.apache.spark.sql.execution.streaming.state."
                              "HDFSBackedStateStoreProvider"}}
         self.checkpoint.write_offsets(batch_id, meta, latest)
-        self._run_batch(batch_id, list(self.committed), latest, self.watermark_ms, meta)
+        self._run_batch(batch_id, list(self.committed), latest, self.watermark_ms, meta,
+                        (t_begin, t_latest - t_begin, self.clock() - t_latest))
         return True
 
     def _run_batch(self, batch_id: int, start: list, end: list, watermark_ms: int,
-                   meta: dict) -> None:
+                   meta: dict, before: tuple = ()) -> None:
+        """``before``: (when the trigger began, seconds asking the sources for their
+        offsets, seconds writing the offset log), as the trigger measured them."""
         t0 = self.clock()
+        t_begin, latest_s, wal_s = before or (t0, 0.0, 0.0)
         with self._cond:
             self.status = {"message": "Processing new data", "isDataAvailable": True,
                            "isTriggerActive": True}
@@ -323,13 +329,18 @@ class MicroBatchExecution:
         runner = self.state.runner()
         max_event = self._max_event_times(leaf_for, runner) if self.watermarks else []
 
+        stateful = [0.0]  # seconds the stateful operators ran (execution, not planning)
+
         def replace(node: L.LogicalPlan) -> L.LogicalPlan | None:
             op = self._by_node.get(id(node))
             if op is not None:
                 kids = [substitute(c, leaf_for, replace) for c in node.children]
                 child = op.input_plan(kids) if isinstance(op, StatefulStreamJoin) else kids[0]
                 phys = self.state.execution(child).physical
-                return op.run(phys, runner, self.mode, watermark_ms, ectx)
+                started = self.clock()
+                out = op.run(phys, runner, self.mode, watermark_ms, ectx)
+                stateful[0] += self.clock() - started
+                return out
             return None
 
         batch_plan = substitute(self.plan, leaf_for, replace)
@@ -359,10 +370,11 @@ class MicroBatchExecution:
             self.batch_id = batch_id
             self.watermark_ms = next_wm
         self._record_progress(batch_id, start, end, input_rows, data, watermark_ms, max_event,
-                              {"addBatch": t_commit - t_add, "queryPlanning": t_add - t_plan,
-                               "latestOffset": 0.0, "getBatch": t_plan - t0,
+                              {"addBatch": t_commit - t_add + stateful[0],
+                               "queryPlanning": max(0.0, t_add - t_plan - stateful[0]),
+                               "latestOffset": latest_s, "getBatch": t_plan - t0,
                                "commitOffsets": t_end - t_commit,
-                               "triggerExecution": t_end - t0, "walCommit": 0.0}, t0)
+                               "triggerExecution": t_end - t_begin, "walCommit": wal_s}, t0)
         if next_wm != watermark_ms and any(op.has_watermark for op in self.operators) and \
                 not self._stop.is_set():
             nb = batch_id + 1

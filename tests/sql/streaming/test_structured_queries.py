@@ -344,6 +344,10 @@ def test_noop_sink_runs_each_batch_and_drops_it(spark):
     assert p["sink"]["description"].startswith(
         "org.apache.spark.sql.execution.datasources.noop.NoopTable$")
     assert p["stateOperators"][0]["numRowsTotal"] == 2
+    d = p["durationMs"]  # Spark's phases of a trigger, each within the whole
+    assert set(d) == {"addBatch", "commitOffsets", "getBatch", "latestOffset",
+                      "queryPlanning", "triggerExecution", "walCommit"}
+    assert sum(v for k, v in d.items() if k != "triggerExecution") <= d["triggerExecution"]
 
 
 def _providers_per_executor(sc, root):
