@@ -6,8 +6,8 @@ or a string column holding one per row (Spark's dynamic gap), and a gap that is 
 positive gives the row no session (NULL).
 
 Grouped by (``groupBy(session_window(...), keys)``), sessions merge: that is
-runtime/sql/execution/sessions.py. Streaming session windows are not built yet: the
-streaming checks refuse them with one line.
+runtime/sql/execution/sessions.py; on a stream, with the sessions kept in the state store
+between batches, runtime/sql/streaming/session_aggregation.py.
 """
 
 from __future__ import annotations

@@ -50,7 +50,8 @@ from runtime.sql.plan import logical as L
 from runtime.sql.streaming.state_rdd import StatefulOperator, info_of, run_stateful, with_info
 from runtime.sql.streaming.state_store import PROVIDERS, StateStoreConf, StateStoreId
 
-__all__ = ["AggregateStateUpdate", "StatefulAggregate", "check_aggregate"]
+__all__ = ["AggregateStateUpdate", "StatefulAggregate", "check_aggregate", "derived_ids",
+           "merge_partials"]
 
 
 #: Spark's name of the aggregation buffer field that holds each kind of partial result
@@ -110,12 +111,12 @@ def check_aggregate(agg: L.Aggregate) -> None:
                 errorClass="STREAMING_AGGREGATE_NOT_SUPPORTED")
 
 
-def _derived(plan: L.LogicalPlan, ids: set[int]) -> set[int]:
+def derived_ids(plan: L.LogicalPlan, ids: set[int]) -> set[int]:
     """``ids`` plus the attributes computed from them below ``plan`` (a sliding window's
     generated column, a projection's alias of the event time)."""
     out = set(ids)
     for c in plan.children:
-        out |= _derived(c, ids)
+        out |= derived_ids(c, ids)
     if isinstance(plan, L.Generate) and plan.generator.references() & out:
         out |= {a.expr_id for a in plan.gen_output}
     if isinstance(plan, L.Project):
@@ -127,7 +128,7 @@ def _derived(plan: L.LogicalPlan, ids: set[int]) -> set[int]:
 
 def event_time_key(agg: L.Aggregate, event_time_ids: set[int]) -> int | None:
     """The position of the grouping key that carries the watermark, or None."""
-    event_time_ids = _derived(agg.child, event_time_ids) if event_time_ids else set()
+    event_time_ids = derived_ids(agg.child, event_time_ids) if event_time_ids else set()
     for i, g in enumerate(agg.groupings):
         refs = g.references() if hasattr(g, "references") else set()
         if isinstance(g, AttributeReference) and g.expr_id in event_time_ids:
@@ -165,6 +166,19 @@ class StatefulAggregate(StatefulOperator):
     def has_watermark(self) -> bool:
         return self.wm_key is not None
 
+    def runs_no_data_batch(self, mode: str) -> bool:
+        return self.has_watermark and mode != "complete"
+
+    @property
+    def state_keys(self) -> tuple[int, ...]:
+        """The columns of the partial rows that choose their state partition."""
+        return tuple(range(self.key_count))
+
+    def _update(self, mode: str, watermark_ms: int, ectx: EvalContext) -> AggregateStateUpdate:
+        return AggregateStateUpdate(self.final, self.key_count, self.wm_key, mode,
+                                    watermark_ms, self.schema, self.state_dir, self.run_id,
+                                    self.version, self.conf, ectx)
+
     def recorded_schema(self) -> Any:
         """The state schema as Spark records it: each value field named after Spark's
         aggregation buffer (``count``, ``sum``, ``min``...; a count's is not nullable)."""
@@ -184,11 +198,8 @@ class StatefulAggregate(StatefulOperator):
             ectx: EvalContext) -> L.LocalRelation:
         partial = HashAggregateExec(list(self.agg.groupings), self.aggregates,
                                     (child_physical,), "partial")
-        update = AggregateStateUpdate(self.final, self.key_count, self.wm_key, mode,
-                                      watermark_ms, self.schema, self.state_dir, self.run_id,
-                                      self.version, self.conf, ectx)
-        tables = run_stateful(runner, partial, tuple(range(self.key_count)), self.partitions,
-                              update, self.locations)
+        tables = run_stateful(runner, partial, self.state_keys, self.partitions,
+                              self._update(mode, watermark_ms, ectx), self.locations)
         self.version += 1
         totals = {"numRowsTotal": 0, "numRowsUpdated": 0, "numRowsRemoved": 0}
         for t in tables:
@@ -279,57 +290,66 @@ class AggregateStateUpdate:
         of its group's rows (keeping the distinct values for a set)."""
         import numpy as np
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         if fresh.num_rows == 0:
             return old, pa.array(np.zeros(old.num_rows, dtype=bool))
         both = pa.concat_tables([old, fresh.cast(old.schema)]).combine_chunks()
         flag = pa.array(np.arange(both.num_rows) >= old.num_rows)
-        n = self.key_count
-        cols: dict[str, Any] = {f"k{i}": both.column(i) for i in range(n)}
-        specs: list[tuple] = []
-        out_names: list[str | None] = []  # per partial: its merged column, None: collected
-        for offset, (_name, _src, fn, k, j, _idx) in enumerate(self.final._specs):
-            col = f"p{offset}"
-            if fn in COLLECTED:
-                out_names.append(None)
-                continue
-            cols[col] = both.column(n + offset)
-            merge = MERGE[fn]
-            if fn in ("count", "count_all"):
-                opts = pc.ScalarAggregateOptions(skip_nulls=True, min_count=0)
-            elif merge in ("first", "last"):
-                opts = self.final._options(j, k)
-            else:
-                opts = pc.ScalarAggregateOptions(skip_nulls=True, min_count=1)
-            specs.append((col, merge, opts) if opts is not None else (col, merge))
-            out_names.append(f"{col}_{merge}")
-        cols["__upd"] = flag
-        specs.append(("__upd", "max"))
-        if None in out_names:
-            cols["__row"] = pa.array(np.arange(both.num_rows, dtype=np.int64))
-            specs.append(("__row", "list"))
-        keys = [f"k{i}" for i in range(n)]
-        if not keys:
-            cols["__g"] = pa.repeat(pa.scalar(0, pa.int8()), both.num_rows)
-            keys = ["__g"]
-        structs = {k: cols[k] for k in keys if pa.types.is_struct(cols[k].type)}
-        if structs:  # a window() key: group by its fields (as the batch aggregate does)
-            grouped = _group_by_struct_keys(cols, keys, structs, specs)
+        return merge_partials(self.final, both, self.key_count, flag)
+
+
+def merge_partials(final: HashAggregateExec, both: Any, n: int, flag: Any) -> tuple[Any, Any]:
+    """The rows of ``both`` (``n`` key columns, then the partial results of ``final``'s
+    aggregates) merged per key, in ``both``'s schema; and per merged row, whether a row
+    ``flag`` marks is in it."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cols: dict[str, Any] = {f"k{i}": both.column(i) for i in range(n)}
+    specs: list[tuple] = []
+    out_names: list[str | None] = []  # per partial: its merged column, None: collected
+    for offset, (_name, _src, fn, k, j, _idx) in enumerate(final._specs):
+        col = f"p{offset}"
+        if fn in COLLECTED:
+            out_names.append(None)
+            continue
+        cols[col] = both.column(n + offset)
+        merge = MERGE[fn]
+        if fn in ("count", "count_all"):
+            opts = pc.ScalarAggregateOptions(skip_nulls=True, min_count=0)
+        elif merge in ("first", "last"):
+            opts = final._options(j, k)
         else:
-            grouped = pa.table(cols).group_by(keys, use_threads=False).aggregate(specs)
-        rows = grouped.column("__row_list").combine_chunks() if None in out_names else None
-        arrays = [grouped.column(f"k{i}") for i in range(n)]
-        for offset, name in enumerate(out_names):
-            if name is not None:
-                arrays.append(grouped.column(name))
-            else:
-                fn = self.final._specs[offset][2]
-                arrays.append(_concat_lists(both.column(n + offset).combine_chunks(), rows,
-                                            distinct=fn == "distinct"))
-        fixed = [a.cast(f.type) if a.type != f.type else a for a, f in zip(arrays, old.schema)]
-        merged = pa.Table.from_arrays(fixed, schema=old.schema)
-        return merged, grouped.column("__upd_max").combine_chunks()
+            opts = pc.ScalarAggregateOptions(skip_nulls=True, min_count=1)
+        specs.append((col, merge, opts) if opts is not None else (col, merge))
+        out_names.append(f"{col}_{merge}")
+    cols["__upd"] = flag
+    specs.append(("__upd", "max"))
+    if None in out_names:
+        cols["__row"] = pa.array(np.arange(both.num_rows, dtype=np.int64))
+        specs.append(("__row", "list"))
+    keys = [f"k{i}" for i in range(n)]
+    if not keys:
+        cols["__g"] = pa.repeat(pa.scalar(0, pa.int8()), both.num_rows)
+        keys = ["__g"]
+    structs = {k: cols[k] for k in keys if pa.types.is_struct(cols[k].type)}
+    if structs:  # a window() key: group by its fields (as the batch aggregate does)
+        grouped = _group_by_struct_keys(cols, keys, structs, specs)
+    else:
+        grouped = pa.table(cols).group_by(keys, use_threads=False).aggregate(specs)
+    rows = grouped.column("__row_list").combine_chunks() if None in out_names else None
+    arrays = [grouped.column(f"k{i}") for i in range(n)]
+    for offset, name in enumerate(out_names):
+        if name is not None:
+            arrays.append(grouped.column(name))
+        else:
+            fn = final._specs[offset][2]
+            arrays.append(_concat_lists(both.column(n + offset).combine_chunks(), rows,
+                                        distinct=fn == "distinct"))
+    fixed = [a.cast(f.type) if a.type != f.type else a for a, f in zip(arrays, both.schema)]
+    merged = pa.Table.from_arrays(fixed, schema=both.schema)
+    return merged, grouped.column("__upd_max").combine_chunks()
 
 
 def _concat_lists(lists: Any, rows: Any, distinct: bool) -> Any:

@@ -1,7 +1,8 @@
 """What Spark refuses on a streaming query, checked at ``start()`` with Spark's messages
 (UnsupportedOperationChecker): the output mode against the aggregations, sorting without an
 aggregation in complete mode, several streaming aggregations, stream-stream outer joins
-without watermarks, dropDuplicatesWithinWatermark without a watermark. (A distinct on a
+without watermarks, dropDuplicatesWithinWatermark without a watermark, session windows
+in update mode or without another grouping key. (A distinct on a
 stream is a deduplication of whole rows, as Spark's.)"""
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 from runtime.sql.errors import AnalysisException
 from runtime.sql.execution.aggregate import collect_aggregates
 from runtime.sql.execution.planner import split_conjuncts
-from runtime.sql.expressions.base import Alias, AttributeReference, Call
-from runtime.sql.expressions.session_window import is_session_window
+from runtime.sql.execution.sessions import session_grouping
+from runtime.sql.expressions.base import AttributeReference, Call
 from runtime.sql.plan import logical as L
 from runtime.sql.streaming.join import _event_column, range_bounds
 from runtime.sql.streaming.relation import (
     DeduplicateWithinWatermark, EventTimeWatermark, find, is_streaming)
+from runtime.sql.streaming.session_aggregation import GLOBAL_SESSION_ERROR
 
 __all__ = ["check_query", "streaming_aggregates"]
 
@@ -46,10 +48,12 @@ def check_query(plan: L.LogicalPlan, mode: str) -> None:
         if any(c.distinct for c in collect_aggregates(list(a.aggregates))):
             _fail("Distinct aggregations are not supported on streaming DataFrames/Datasets. "
                   "Consider using approx_count_distinct() instead.", a)
-        if any(is_session_window(g.children[0] if isinstance(g, Alias) else g)
-               for g in a.groupings):
-            _fail("session_window is not supported in streaming aggregations yet (only on "
-                  "batch DataFrames)", a)
+        if session_grouping(list(a.groupings)) is not None:
+            if mode == "update":
+                raise _mode_error("update", "session window streaming aggregations")
+            if len(a.groupings) == 1:
+                raise AnalysisException(GLOBAL_SESSION_ERROR,
+                                        errorClass="_LEGACY_ERROR_TEMP_3068")
     if mode == "complete" and not aggs:
         raise _mode_error("complete", "no streaming aggregations")
     if mode == "append" and aggs and not watermarked:

@@ -38,7 +38,7 @@ from runtime.sql.execution.operators import schema_of
 from runtime.sql.expressions.base import AttributeReference
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan import logical as L
-from runtime.sql.streaming.aggregation import _derived
+from runtime.sql.streaming.aggregation import derived_ids
 from runtime.sql.streaming.relation import DeduplicateWithinWatermark
 from runtime.sql.streaming.state_rdd import StatefulOperator, info_of, run_stateful, with_info
 from runtime.sql.streaming.state_store import (
@@ -74,7 +74,7 @@ class StatefulDeduplicate(StatefulOperator):
         self.event_col: int | None = None  # the watermarked column in the child's output
         self.delay_ms = 0
         for w in watermarks:
-            derived = _derived(node.child, {w.event_time.expr_id})
+            derived = derived_ids(node.child, {w.event_time.expr_id})
             for i, a in enumerate(child_out):
                 if a.expr_id in derived and isinstance(a.dtype, T.TimestampType):
                     self.event_col, self.delay_ms = i, w.delay_ms

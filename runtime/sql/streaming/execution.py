@@ -9,7 +9,7 @@ sink. Its thread, per trigger:
    that shape state: spark.sql.shuffle.partitions = the number of state partitions);
 3. runs the plan over the new rows only: each StreamingRelation becomes its source's leaf
    for ``(committed, latest]``, each stateful operator (a streaming aggregation,
-   aggregation.py; a deduplication, dedup.py; a stream-stream join, join.py) becomes the rows it emits this batch, and
+   aggregation.py, or of session windows, session_aggregation.py; a deduplication, dedup.py; a stream-stream join, join.py) becomes the rows it emits this batch, and
    the rest of the plan runs as stages on the runtime like any batch query; the sink takes
    the result (sinks.py);
 4. writes ``commits/N`` with the next watermark, lets sources drop committed rows, and
@@ -50,6 +50,7 @@ from typing import Any, Callable
 from runtime.sql import types as T
 from runtime.sql.errors import AnalysisException, StreamingQueryException
 from runtime.sql.execution.aggregate import HashAggregateExec
+from runtime.sql.execution.sessions import session_grouping
 from runtime.sql.expressions.base import Alias, AttributeReference, UnresolvedFunction
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan import logical as L
@@ -57,6 +58,7 @@ from runtime.sql.streaming.aggregation import StatefulAggregate
 from runtime.sql.streaming.checkpoint import Checkpoint
 from runtime.sql.streaming.dedup import StatefulDeduplicate
 from runtime.sql.streaming.join import StatefulStreamJoin
+from runtime.sql.streaming.session_aggregation import StatefulSessionAggregate
 from runtime.sql.streaming.relation import (
     EventTimeWatermark, StreamingRelation, find, is_streaming, substitute)
 from runtime.sql.streaming.sinks import BatchData, Sink, run_per_partition
@@ -375,8 +377,8 @@ class MicroBatchExecution:
                                "latestOffset": latest_s, "getBatch": t_plan - t0,
                                "commitOffsets": t_end - t_commit,
                                "triggerExecution": t_end - t_begin, "walCommit": wal_s}, t0)
-        if next_wm != watermark_ms and any(op.has_watermark for op in self.operators) and \
-                not self._stop.is_set():
+        if next_wm != watermark_ms and not self._stop.is_set() and \
+                any(op.runs_no_data_batch(self.mode) for op in self.operators):
             nb = batch_id + 1
             meta2 = dict(meta, batchWatermarkMs=next_wm,
                          batchTimestampMs=int(self.clock() * 1000))
@@ -472,7 +474,9 @@ def _stateful_operators(plan: L.LogicalPlan, watermarks: list,
         op_id = len(ops)
         if streaming and isinstance(node, L.Aggregate):
             ids = {w.event_time.expr_id for w in watermarks}
-            ops.append(StatefulAggregate(op_id, node, ids, state_dir(op_id), parts, conf))
+            kind = StatefulSessionAggregate if session_grouping(list(node.groupings)) \
+                is not None else StatefulAggregate
+            ops.append(kind(op_id, node, ids, state_dir(op_id), parts, conf))
         elif streaming and isinstance(node, (L.Deduplicate, L.Distinct)):
             ops.append(StatefulDeduplicate(op_id, node, watermarks, state_dir(op_id), parts,
                                            conf))

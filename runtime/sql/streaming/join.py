@@ -44,7 +44,7 @@ from runtime.sql.expressions.base import Alias, AttributeReference, Call, Cast, 
 from runtime.sql.expressions.binding import cast_to
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan import logical as L
-from runtime.sql.streaming.aggregation import _derived
+from runtime.sql.streaming.aggregation import derived_ids
 from runtime.sql.streaming.dedup import total_metrics
 from runtime.sql.streaming.state_rdd import StatefulOperator, run_stateful, with_info
 from runtime.sql.streaming.state_store import PROVIDERS, StateStoreConf, StateStoreId
@@ -133,7 +133,7 @@ def range_bounds(condition: Any, left_time: int, right_time: int) -> tuple[int |
 def _event_column(plan: L.LogicalPlan, watermarks: list) -> int | None:
     out = list(plan.output)
     for w in watermarks:
-        derived = _derived(plan, {w.event_time.expr_id})
+        derived = derived_ids(plan, {w.event_time.expr_id})
         for i, a in enumerate(out):
             if a.expr_id in derived and isinstance(a.dtype, T.TimestampType):
                 return i

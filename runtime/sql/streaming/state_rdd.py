@@ -66,6 +66,17 @@ class StatefulOperator:
         """State partitions: one for a keyless operator (Spark's AllTuples)."""
         return self.num_partitions if self.key_count else 1
 
+    @property
+    def has_watermark(self) -> bool:
+        """Whether the operator evicts state (or drops late rows) by the watermark."""
+        return False
+
+    def runs_no_data_batch(self, mode: str) -> bool:
+        """Whether a watermark that moved calls for a batch without new data (Spark's
+        shouldRunAnotherBatch): yes when the operator evicts by the watermark; an aggregation
+        in complete mode never evicts."""
+        return self.has_watermark
+
     def load(self, version: int) -> None:
         """The next batch starts from state ``version``."""
         self.version = version
