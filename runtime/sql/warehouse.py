@@ -57,6 +57,8 @@ class TableMeta:
     view_text: str = ""
     view_database: str = ""  # the current database when the view was created
     view_columns: list = field(default_factory=list)  # the query's output names
+    properties: dict = field(default_factory=dict)  # TBLPROPERTIES
+    statistics: str = ""  # ANALYZE TABLE's "N bytes[, M rows]"
 
     @property
     def is_view(self) -> bool:
@@ -70,7 +72,8 @@ class TableMeta:
         j = {"database": self.database, "name": self.name, "format": self.fmt,
              "schema": self.schema.jsonValue(), "partitionBy": self.partition_by,
              "options": self.options, "location": self.location,
-             "tableType": self.table_type, "comment": self.comment, "created": self.created}
+             "tableType": self.table_type, "comment": self.comment, "created": self.created,
+             "properties": self.properties, "statistics": self.statistics}
         if self.is_view:
             j.update(viewText=self.view_text, viewDatabase=self.view_database,
                      viewColumns=self.view_columns)
@@ -83,7 +86,8 @@ class TableMeta:
                    list(j.get("partitionBy") or []), dict(j.get("options") or {}),
                    j["location"], j.get("tableType", "MANAGED"), j.get("comment"),
                    float(j.get("created") or 0.0), j.get("viewText", ""),
-                   j.get("viewDatabase", ""), list(j.get("viewColumns") or []))
+                   j.get("viewDatabase", ""), list(j.get("viewColumns") or []),
+                   dict(j.get("properties") or {}), j.get("statistics", ""))
 
 
 def _ident(db: str, name: str) -> str:

@@ -24,6 +24,8 @@ from runtime.sql.sqltext.parsing import parse_statement
 from runtime.sql.warehouse import TableMeta, ordered_for
 from sparkcli.sql.column import Column
 from sparkcli.sql.sql_names import like, table_name
+from sparkcli.sql.sql_tables import (
+    add_columns, analyze_table, rename, show_create_table, truncate_table)
 from sparkcli.sql.sql_views import (
     alter_view, create_view, detail_rows, drop_view, show_views)
 from runtime.sql.expressions.base import Alias, Cast, UnresolvedAttribute
@@ -115,6 +117,11 @@ def _show(session: Any, rest: str) -> Any:
                      for t in like(m.group(3), sorted(state.global_temp_views))]
         rows += [("", t, True) for t in like(m.group(3), sorted(state.temp_views))]
         return _result(session, rows, "namespace STRING, tableName STRING, isTemporary BOOLEAN")
+    m = re.match(r"(?is)^CREATE\s+TABLE\s+(\S+)(?:\s+AS\s+SERDE)?$", rest)
+    if m:
+        node = parse_statement(f"SELECT * FROM {m.group(1)}").args["from_"].this
+        return _result(session, [(show_create_table(session, node),)],
+                       "createtab_stmt STRING")
     m = re.match(r"(?is)^(DATABASES|SCHEMAS|NAMESPACES)(?:\s+LIKE)?(?:\s+'(.*)')?$", rest)
     if m:
         names = like(m.group(2), state.warehouse().databases())
@@ -190,6 +197,10 @@ def _prop_values(tree: Any) -> tuple[str | None, list[str], dict]:
             cols = node.expressions if hasattr(node, "expressions") and node.expressions \
                 else [node]
             parts = [c.name for c in cols]
+        elif name == "OptionsProperty":
+            for o in p.expressions:
+                options.setdefault("__options__", {})[o.name] = o.args["value"].name if hasattr(o.args["value"], "name") \
+                    else str(o.args["value"])
         elif name == "Property" and hasattr(p.this, "name"):
             options[p.name] = p.args["value"].name if hasattr(p.args["value"], "name") \
                 else str(p.args["value"])
@@ -216,6 +227,7 @@ def _create(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:
         props = _props(tree)
         if "TemporaryProperty" not in props:
             options = _prop_values(tree)[2]
+            options.pop("__options__", None)
             options["__comment__"] = _comment(tree)
             create_view(session, tree, text, args, frames, options)
             return _empty(session)
@@ -257,7 +269,8 @@ def _create(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:
     if columns is None:
         raise AnalysisException("CREATE TABLE needs columns or AS SELECT",
                                 errorClass="PARSE_SYNTAX_ERROR")
-    meta = TableMeta(db, name, fmt, columns, parts, options)
+    meta = TableMeta(db, name, fmt, columns, parts, options.pop("__options__", {}),
+                     comment=_comment(tree), properties=options)
     meta.schema = ordered_for(meta, columns)
     created = state.warehouse().create_table(meta, bool(tree.args.get("exists")),
                                              bool(tree.args.get("replace")))
@@ -344,9 +357,28 @@ def _alter(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:
     if kind == "VIEW" and len(actions) == 1 and type(actions[0]).__name__ in _QUERY_NODES:
         alter_view(session, tree, text, args, frames)
         return _empty(session)
+    if len(actions) == 1 and type(actions[0]).__name__ == "AlterRename":
+        rename(session, tree, actions[0].this)
+        return _empty(session)
+    if kind == "TABLE" and actions and all(type(a).__name__ in ("Schema", "ColumnDef")
+                                           for a in actions):
+        defs = [d for a in actions for d in (a.expressions if type(a).__name__ == "Schema"
+                                             else [a])]
+        add_columns(session, tree, text, defs)
+        return _empty(session)
     raise AnalysisException(
         f"[UNSUPPORTED_FEATURE] This ALTER {kind} statement is not supported by spark.sql yet. "
         "SQLSTATE: 0A000", errorClass="UNSUPPORTED_FEATURE")
+
+
+def _truncatetable(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:
+    truncate_table(session, tree, text)
+    return _empty(session)
+
+
+def _analyze(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:
+    analyze_table(session, tree, text)
+    return _empty(session)
 
 
 def _describe(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:

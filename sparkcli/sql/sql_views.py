@@ -315,6 +315,10 @@ def detail_rows(meta: TableMeta) -> list[tuple]:
         rows.append(("Provider", meta.fmt, ""))
     if meta.comment:
         rows.append(("Comment", meta.comment, ""))
+    if not meta.is_view and meta.properties:
+        rows.append(("Table Properties", _bracketed(meta.properties), ""))
+    if not meta.is_view and meta.statistics:
+        rows.append(("Statistics", meta.statistics, ""))
     if meta.is_view:
         rows += [("View Text", meta.view_text, ""), ("View Original Text", meta.view_text, ""),
                  ("View Schema Mode", "COMPENSATION", ""),
@@ -322,8 +326,15 @@ def detail_rows(meta: TableMeta) -> list[tuple]:
                  ("View Query Output Columns",
                   "[" + ", ".join(f"`{c}`" for c in meta.view_columns) + "]", "")]
         if meta.options:
-            rows.append(("Table Properties", "[" + ", ".join(
-                f"{k}={v}" for k, v in sorted(meta.options.items())) + "]", ""))
+            rows.append(("Table Properties", _bracketed(meta.options), ""))
     else:
         rows.append(("Location", f"file:{meta.location}", ""))
+        if meta.options:
+            rows.append(("Storage Properties", _bracketed(meta.options), ""))
+        if meta.partition_by:
+            rows.append(("Partition Provider", "Catalog", ""))
     return rows
+
+
+def _bracketed(d: dict) -> str:
+    return "[" + ", ".join(f"{k}={v}" for k, v in sorted(d.items())) + "]"
