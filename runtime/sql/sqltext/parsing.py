@@ -68,11 +68,13 @@ def parse_statement(text: str) -> Any:
         col = max(int(err.get("col") or 1) - len(token), 0)
         offset = sum(len(x) + 1 for x in text.split("\n")[:line - 1]) + col
         hint = ""
-        if "SENTINEL" in str(err.get("description")):  # the statement ended too early
-            lines = text.rstrip().split("\n")
+        desc = str(err.get("description"))
+        last = not text[offset + len(token):].strip().rstrip(";").strip()  # nothing follows
+        if "SENTINEL" in desc or (last and desc.startswith("Expecting")):  # ended too early
+            lines = text.rstrip().rstrip(";").rstrip().split("\n")
             raise syntax_error(text, "end of input", len(lines), len(lines[-1])) from None
-        if str(err.get("description")).startswith("Invalid expression / Unexpected token") \
-                and text[:offset].strip():
+        if desc.startswith("Invalid expression / Unexpected token") and last and \
+                text[:offset].strip():
             try:  # a whole statement, then more: ANTLR's "extra input"
                 sqlglot.parse_one(text[:offset], read=spark_dialect())
                 hint = f": extra input '{token}'"

@@ -63,6 +63,12 @@ def test_identifier_execute_immediate_and_range(views):
                 "(line 1, pos 0)"),
     ("SELECT 1 FORM t", "[PARSE_SYNTAX_ERROR] Syntax error at or near 't': extra input 't'. "
                         "SQLSTATE: 42601 (line 1, pos 14)"),
+    ("SELECT a b c FROM t", "[PARSE_SYNTAX_ERROR] Syntax error at or near 'c'. SQLSTATE: 42601 "
+                            "(line 1, pos 11)"),
+    ("select * form t where x = 1", "[PARSE_SYNTAX_ERROR] Syntax error at or near 't'. "
+                                    "SQLSTATE: 42601 (line 1, pos 14)"),
+    ("SELECT (1", "[PARSE_SYNTAX_ERROR] Syntax error at or near end of input. SQLSTATE: 42601 "
+                  "(line 1, pos 9)"),
 ])
 def test_parse_errors_as_spark(spark, text, first_line):
     with pytest.raises(ParseException) as e:
