@@ -306,11 +306,13 @@ class Planner:
         can_build_right = p.join_type in ("inner", "cross", "left", "semi", "anti")
         threshold = self.conf.broadcast_threshold
         lsize, rsize = estimate_size(p.left), estimate_size(p.right)
-        if (p.hint is None and p.join_type in ("inner", "cross") and lk and lsize <= threshold
-                and lsize < rsize):
-            # Spark's BuildLeft: the smaller side is broadcast; here the sides swap and a
-            # projection puts the columns back in the join's order
-            join = JoinExec(p.join_type, rk, lk, and_all(residual),
+        build_left = p.hint == "broadcast_left" and p.join_type in ("inner", "cross", "right")
+        if build_left or (p.hint is None and p.join_type in ("inner", "cross") and lk and
+                          lsize <= threshold and lsize < rsize):
+            # Spark's BuildLeft: the smaller (or hinted) side is broadcast; here the sides swap
+            # (a right outer join becomes a left one) and a projection puts the columns back
+            swapped = "left" if p.join_type == "right" else p.join_type
+            join = JoinExec(swapped, rk, lk, and_all(residual),
                             (right, BroadcastExchangeExec((left,), tuple(lk))), "broadcast",
                             list(p.right.output) + list(p.left.output))
             return P.ProjectExec(list(p.output), (join,))

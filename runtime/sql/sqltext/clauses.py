@@ -20,8 +20,10 @@ Each one becomes the logical nodes the DataFrame API builds for the same thing:
   ``COALESCE(n)`` and ``REBALANCE`` apply to the SELECT's result as the DataFrame methods do;
   the join hints ``BROADCAST``/``BROADCASTJOIN``/``MAPJOIN``, ``MERGE``/``SHUFFLE_MERGE``/
   ``MERGEJOIN`` and ``SHUFFLE_HASH`` name relations: a join whose right side is a hinted
-  relation carries the hint (``Join.hint``) and the planner follows it. A hint on the left
-  side of a join, or an unknown hint, is ignored as Spark ignores hints it cannot apply.
+  relation carries the hint (``Join.hint``) and the planner follows it; ``BROADCAST`` naming
+  the left side of an explicit JOIN is ``broadcast_left`` (Spark's BuildLeft: inner, cross
+  and right outer joins). A hint that cannot apply, or an unknown hint, is ignored as Spark
+  ignores hints it cannot apply.
 * ``WINDOW w AS (...)``: the named windows the expression converter looks ``OVER w`` up in.
 """
 

@@ -142,7 +142,10 @@ class FromClause:
             cond = self.resolve(self.expr(on), left.output + right.output)
         if kind == "inner" and cond is None:
             kind = "cross"
-        return self.an.analyze(L.Join(kind, cond, (left, right), self._join_hint(right)))
+        hint = self._join_hint(right)
+        if hint is None and self._join_hint(left) == "broadcast":
+            hint = "broadcast_left"  # BROADCAST(l): build the left side (Spark's BuildLeft)
+        return self.an.analyze(L.Join(kind, cond, (left, right), hint))
 
     def _using_join(self, left: L.LogicalPlan, right: L.LogicalPlan, kind: str,
                     using: list) -> L.LogicalPlan:

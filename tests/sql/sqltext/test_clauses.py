@@ -98,6 +98,13 @@ def test_hints_reach_the_plan(arrays):
         "SELECT /*+ BROADCAST(u) */ t.id FROM t JOIN t u ON t.id = u.id")
     assert "BroadcastExchange" not in physical(
         "SELECT /*+ MERGE(u) */ t.id FROM t JOIN t u ON t.id = u.id")
+    right = "SELECT /*+ BROADCAST(t) */ t.id, u.id FROM t RIGHT JOIN t u ON t.id = u.id + 1"
+    assert "BroadcastExchange" in physical(right)  # the hinted left side is built
+    assert "BroadcastExchange" not in physical(right.replace("/*+ BROADCAST(t) */", ""))
+    got = sorted((tuple(r) for r in arrays.sql(right).collect()), key=str)
+    assert got == sorted((tuple(r) for r in arrays.sql(
+        right.replace("/*+ BROADCAST(t) */", "")).collect()), key=str)
+    assert any(r[0] is None for r in got) and len(got) == arrays.table("t").count()
     assert "hashpartitioning(k" in physical("SELECT /*+ REPARTITION(3, k) */ id, k FROM t")
     assert arrays.sql("SELECT /*+ REPARTITION(3) */ id FROM t").rdd.getNumPartitions() == 3
     assert arrays.sql("SELECT /*+ COALESCE(1) */ id FROM t").rdd.getNumPartitions() == 1
