@@ -9,6 +9,8 @@ Each one becomes the logical nodes the DataFrame API builds for the same thing:
   grouping columns are the relation's columns that neither the aggregates nor the pivot
   column use; a first Aggregate by (groupings, col), then one ``first(CASE WHEN col <=> v
   THEN agg END, true)`` per value and aggregate, named ``v`` (one aggregate) or ``v_a``.
+* ``PIVOT (... FOR (c1, c2) IN ((v1, v2) [AS x], ...))``: several pivot columns; an
+  unnamed value's column is ``{v1, v2}`` as Spark names it.
 * ``UNPIVOT [INCLUDE|EXCLUDE NULLS] (val FOR name IN (c1 [AS x], ...))``: an Expand (ids,
   column name, value) as ``DataFrame.unpivot``; EXCLUDE NULLS (the default) filters NULL
   values out.
@@ -114,36 +116,57 @@ class Clauses:
 
         fields = p.args.get("fields") or []
         if len(fields) != 1 or not isinstance(fields[0], exp.In):
-            raise _unsupported("PIVOT over several columns")
+            raise _unsupported("PIVOT over several FOR clauses")
         inputs = plan.output
-        pcol = self.resolve(self.expr(fields[0].this), inputs)
+        target = fields[0].this
+        targets = target.expressions if isinstance(target, exp.Tuple) else [target]
+        pcols = [self.resolve(self.expr(t), inputs) for t in targets]
         aggs, names = [], []
         for a in p.expressions:
             e = self.resolve(self.expr(a.this if isinstance(a, exp.Alias) else a), inputs)
             aggs.append(e)
             names.append(a.alias if isinstance(a, exp.Alias) else e.sql())
-        used = set(pcol.references()).union(*(e.references() for e in aggs))
+        used = set().union(*(c.references() for c in pcols), *(e.references() for e in aggs))
         keys = [a for a in inputs if a.expr_id not in used]
         first = self.an.analyze(L.Aggregate(
-            tuple(keys) + (pcol,),
-            tuple(keys) + (Alias((pcol,), "__pivot_col"),) +
+            tuple(keys) + tuple(pcols),
+            tuple(keys) + tuple(Alias((c,), f"__pivot_col{i}") for i, c in enumerate(pcols)) +
             tuple(Alias((e,), f"__pivot_{i}") for i, e in enumerate(aggs)), (plan,)))
         out = first.output
-        k = len(keys)
-        pattr, results = out[k], out[k + 1:]
+        k, w = len(keys), len(pcols)
+        pattrs, results = out[k:k + w], out[k + w:]
         outputs: list[Expression] = list(out[:k])
         for v in fields[0].expressions:
             label = v.alias if isinstance(v, exp.PivotAlias) else None
-            lit = fold(self.resolve(self.expr(v.this if label else v), []), self.ctx)
-            if not isinstance(lit, Literal):
+            value = v.this if label else v
+            items = value.expressions if isinstance(value, exp.Tuple) else [value]
+            lits = [fold(self.resolve(self.expr(x), []), self.ctx) for x in items]
+            bad = [x for x in lits if not isinstance(x, Literal)]
+            if bad:
                 raise AnalysisException(
                     f"[NON_LITERAL_PIVOT_VALUES] Literal expressions required for pivot "
-                    f"values, found \"{lit.sql()}\". SQLSTATE: 42K08",
+                    f"values, found \"{bad[0].sql()}\". SQLSTATE: 42K08",
                     errorClass="NON_LITERAL_PIVOT_VALUES")
+            if len(lits) != w:
+                shown = ", ".join(f"col{i + 1}, {format_value(x.value, x.dtype)}"
+                                  for i, x in enumerate(lits))
+                vtype = ",".join(f"col{i + 1}:{x.dtype.simpleString()}"
+                                 for i, x in enumerate(lits))
+                ptype = ",".join(f"{c.name}:{c.dtype.simpleString()}" for c in pcols)
+                raise AnalysisException(
+                    f"[PIVOT_VALUE_DATA_TYPE_MISMATCH] Invalid pivot value 'named_struct("
+                    f"{shown})': value data type struct<{vtype}> does not match pivot column "
+                    f"data type struct<{ptype}>. SQLSTATE: 42K09",
+                    errorClass="PIVOT_VALUE_DATA_TYPE_MISMATCH")
             if label is None:
-                label = "null" if lit.value is None else format_value(lit.value, lit.dtype)
+                texts = ["null" if x.value is None else format_value(x.value, x.dtype)
+                         for x in lits]
+                label = texts[0] if w == 1 else "{" + ", ".join(texts) + "}"
+            match = UnresolvedFunction("<=>", (pattrs[0], lits[0]))
+            for a, x in zip(pattrs[1:], lits[1:]):
+                match = UnresolvedFunction("and", (match, UnresolvedFunction("<=>", (a, x))))
             for a, n in zip(results, names):
-                pick = CaseWhen((UnresolvedFunction("<=>", (pattr, lit)), a))
+                pick = CaseWhen((match, a))
                 outputs.append(Alias((UnresolvedFunction(
                     "first", (pick, Literal(True, T.BooleanType()))),),
                     label if len(results) == 1 else f"{label}_{n}"))

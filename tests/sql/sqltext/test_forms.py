@@ -87,3 +87,28 @@ def test_timestamps_in_the_session_time_zone(spark):
         assert "|2024-01-01 12:00:00|2024-06-01 00:00:00|12 |" in text
     finally:
         spark.conf.unset("spark.sql.session.timeZone")
+
+
+def test_pivot_over_several_columns(spark):
+    spark.sql("CREATE OR REPLACE TEMP VIEW s AS SELECT * FROM VALUES (2012, 'dotNET', 'Java', "
+              "10000), (2012, 'Java', 'dotNET', 20000), (2013, 'dotNET', 'Java', 48000), "
+              "(2013, 'Java', 'Java', 30000) AS s(year, course, c2, earnings)")
+    df = spark.sql("SELECT * FROM s PIVOT (sum(earnings) FOR (course, c2) IN "
+                   "(('dotNET', 'Java') AS dj, ('Java', 'dotNET') AS jd)) ORDER BY year")
+    assert df.dtypes == [("year", "int"), ("dj", "bigint"), ("jd", "bigint")]
+    assert rows(df) == [(2012, 10000, 20000), (2013, 48000, None)]
+    df = spark.sql("SELECT * FROM s PIVOT (sum(earnings) FOR (course, c2) IN "
+                   "(('dotNET', 'Java'), ('Java', 'Java'))) ORDER BY year")
+    assert df.columns == ["year", "{dotNET, Java}", "{Java, Java}"]
+    assert rows(df) == [(2012, 10000, None), (2013, 48000, 30000)]
+    df = spark.sql("SELECT * FROM s PIVOT (sum(earnings) AS e, count(*) AS n FOR (course, c2) "
+                   "IN (('dotNET', 'Java') AS dj, ('Java', 'Java') AS jj)) ORDER BY year")
+    assert df.columns == ["year", "dj_e", "dj_n", "jj_e", "jj_n"]
+    assert rows(df) == [(2012, 10000, 1, None, None), (2013, 48000, 1, 30000, 1)]
+    with pytest.raises(AnalysisException) as e:
+        spark.sql("SELECT * FROM s PIVOT (sum(earnings) FOR (course, c2) IN "
+                  "(('dotNET', 'Java', 1)))")
+    assert str(e.value).split("\n")[0] == (
+        "[PIVOT_VALUE_DATA_TYPE_MISMATCH] Invalid pivot value 'named_struct(col1, dotNET, "
+        "col2, Java, col3, 1)': value data type struct<col1:string,col2:string,col3:int> does "
+        "not match pivot column data type struct<course:string,c2:string>. SQLSTATE: 42K09")
