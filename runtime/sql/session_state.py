@@ -90,7 +90,7 @@ class SessionState:
         return BindContext(self.flag("spark.sql.ansi.enabled"),
                            self.flag("spark.sql.caseSensitive"),
                            self.conf("spark.sql.session.timeZone"),
-                           self.flag("spark.sql.timeType.enabled"))
+                           self.flag("spark.sql.timeType.enabled"), self.current_database)
 
     def planner_conf(self) -> PlannerConf:
         threshold = _size(self.conf("spark.sql.autoBroadcastJoinThreshold"))

@@ -185,6 +185,9 @@ class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods):
     # -- projections ----------------------------------------------------------------------------
     def select(self, *cols: Any) -> DataFrame:
         """Project expressions: column names, Columns, ``"*"``."""
+        bad = [c for c in _cols(cols) if not isinstance(c, (Column, str))]
+        if bad:
+            raise _not_expected("col", "Column or str", bad[0])
         exprs = tuple(to_expr(c) for c in _cols(cols))
         return self._with(L.Project(exprs, (self._plan,)))
 
@@ -201,9 +204,7 @@ class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods):
         elif isinstance(condition, Column):
             cond = condition._expr
         else:
-            raise PySparkTypeError(
-                f"[NOT_COLUMN_OR_STR] Argument `condition` should be a Column or str, got "
-                f"{type(condition).__name__}.", errorClass="NOT_COLUMN_OR_STR")
+            raise _not_expected("condition", "Column or str", condition)
         return self._with(L.Filter(cond, (self._plan,)))
 
     where = filter
@@ -241,9 +242,7 @@ class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods):
     def withColumn(self, colName: str, col: Column) -> DataFrame:
         """Add a column or replace the one of that name."""
         if not isinstance(col, Column):
-            raise PySparkTypeError(
-                f"[NOT_COLUMN] Argument `col` should be a Column, got {type(col).__name__}.",
-                errorClass="NOT_COLUMN", messageParameters={"arg_name": "col"})
+            raise _not_expected("col", "Column", col)
         return self.withColumns({colName: col})
 
     def withColumnsRenamed(self, colsMap: dict[str, str]) -> DataFrame:
@@ -646,3 +645,12 @@ def _when(cond: Column, value: Any) -> Column:
 
 
 _unused = (lit_expr, UnresolvedFunction)
+
+
+def _not_expected(arg: str, expected: str, value: Any) -> PySparkTypeError:
+    """PySpark 4.3's error for an argument of the wrong type (select(1.5), filter(1.5))."""
+    got = type(value).__name__
+    return PySparkTypeError(
+        f"[NOT_EXPECTED_TYPE] Argument `{arg}` should be {expected}, got {got}.",
+        errorClass="NOT_EXPECTED_TYPE",
+        messageParameters={"arg_name": arg, "expected_type": expected, "arg_type": got})

@@ -9,8 +9,8 @@ the block functions read the file the scan below is reading (runtime/sql/input_f
 ``""`` and -1 when the rows do not come from a file (after a shuffle, or from local rows),
 as Spark. ``uuid`` draws a version-4
 UUID per row (a Python call per row: there is no Arrow kernel for it).
-``current_database`` is the built-in ``default`` database (the catalog's current database
-is not visible to a kernel yet).
+``current_database`` is the session's current database (``USE db``), fixed when the query
+is analysed.
 """
 
 from __future__ import annotations
@@ -102,18 +102,24 @@ def _constant(name: str, value: Any, dtype: T.DataType = S, shown: str | None = 
               *aliases: str) -> None:
     def bind(args: list[Expression], ctx: Any) -> Expression:
         arity(name, args, 0)
+        if value is _DATABASE:  # fixed at analysis, as Spark's (USE db before the query)
+            return make_call(lookup(name), [], dtype, False,
+                             (("value", getattr(ctx, "database", "default")),))
         return make_call(lookup(name), [], dtype, False)
 
     def kernel(call: Any, args: list, ectx: EvalContext) -> Any:
         import pyarrow as pa
 
         v = value() if callable(value) else value
+        if value is _DATABASE:
+            v = dict(call.options).get("value", "default")
         return pa.scalar(v, pa.string() if dtype == S else pa.int64())
 
     simple(name, bind, kernel, lambda c: f"{shown or name}()", *aliases)
 
 
-_constant("current_database", "default", S, "current_schema", "current_schema")
+_DATABASE = object()  # current_database(): the BindContext's database
+_constant("current_database", _DATABASE, S, "current_schema", "current_schema")
 _constant("current_catalog", "spark_catalog")
 _constant("current_path", "system.builtin,system.session,spark_catalog.default")
 _constant("current_user", getpass.getuser, S, None)

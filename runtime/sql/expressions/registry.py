@@ -41,6 +41,7 @@ class BindContext:
     case_sensitive: bool = False
     time_zone: str = "UTC"
     time_type: bool = False  # spark.sql.timeType.enabled: the TIME type (time_functions.py)
+    database: str = "default"  # the session's current database (USE db): current_database()
 
 
 def default_pretty(call: Any) -> str:
