@@ -45,7 +45,7 @@ from runtime.sql.streaming.relation import (
     DeduplicateWithinWatermark, EventTimeWatermark, is_streaming)
 from runtime.sql.streaming.intervals import parse_interval_ms
 from sparkcli.sql.streaming.readwriter import DataStreamWriter
-from sparkcli.sql.not_provided import not_provided, not_provided_property
+from sparkcli.sql.dataframe_not_provided import DataFrameNotProvided
 
 __all__ = ["DataFrame"]
 
@@ -56,23 +56,9 @@ def _cols(cols: tuple) -> list:
     return list(cols)
 
 
-class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods):
+class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods,
+                DataFrameNotProvided):
     """A distributed collection of rows with named columns (see module docstring)."""
-
-    # PySpark names not provided (sparkcli/sql/not_provided.py)
-    asTable = not_provided("DataFrame.asTable", "table-valued functions")
-    exists = not_provided("DataFrame.exists", "use a join or an EXISTS subquery in spark.sql")
-    scalar = not_provided("DataFrame.scalar", "use a scalar subquery in spark.sql")
-    lateralJoin = not_provided("DataFrame.lateralJoin")
-    mergeInto = not_provided("DataFrame.mergeInto", "the warehouse tables are not Delta/V2")
-    nearestByJoin = not_provided("DataFrame.nearestByJoin")
-    pandas_api = not_provided("DataFrame.pandas_api", "pyspark.pandas is not provided")
-    plot = not_provided_property("DataFrame.plot")
-    repartitionById = not_provided("DataFrame.repartitionById")
-    zip = not_provided("DataFrame.zip")
-    writeTo = not_provided("DataFrame.writeTo", "DataFrameWriterV2")
-    observe = not_provided("DataFrame.observe", "Observation")
-    withMetadata = not_provided("DataFrame.withMetadata")
 
     def __init__(self, plan: L.LogicalPlan, session: Any):
         self._plan = plan
