@@ -8,8 +8,8 @@
   (``map at app.py:12``; sparkcli/rdd.py ``wrap``): stage names, StageInfo's RDD infos and
   toDebugString read it there. It runs for every RDD made, so it builds one string only.
 
-The file name is the base name, as Spark's (Scala) call sites show it; PySpark shows the
-full path of the script.
+The file is named by its full path, as PySpark shows it (``reduceByKey at
+/home/me/app.py:4``; Spark's Scala call sites show a base name).
 """
 
 from __future__ import annotations
@@ -50,13 +50,24 @@ def _api_call(frame: Any) -> tuple[str, Any]:
     return action or "runJob", user
 
 
+_PATHS: dict[str, str] = {}  # a frame's file name -> its full path
+
+
+def _path(filename: str) -> str:
+    path = _PATHS.get(filename)
+    if path is None:
+        path = _PATHS[filename] = filename if filename.startswith(("/", "<")) \
+            else os.path.abspath(filename)
+    return path
+
+
 def creation_site(depth: int = 1) -> str:
     """``"<API method> at <file>:<line>"`` of the API call in progress (the method alone when
     no user frame called it, e.g. on a streaming scheduler thread)."""
     action, user = _api_call(sys._getframe(depth))
     if user is None:
         return action
-    return f"{action} at {os.path.basename(user.f_code.co_filename)}:{user.f_lineno}"
+    return f"{action} at {_path(user.f_code.co_filename)}:{user.f_lineno}"
 
 
 def call_site(depth: int = 1) -> tuple[str, str]:
@@ -65,7 +76,7 @@ def call_site(depth: int = 1) -> tuple[str, str]:
     action, user = _api_call(sys._getframe(depth))
     if user is None:
         return action, action
-    short = f"{action} at {os.path.basename(user.f_code.co_filename)}:{user.f_lineno}"
+    short = f"{action} at {_path(user.f_code.co_filename)}:{user.f_lineno}"
     lines = [f"{action} at {user.f_code.co_filename}:{user.f_lineno}"]
     caller = user.f_back
     while caller is not None and len(lines) < LONG_FRAMES:

@@ -134,6 +134,6 @@ def test_empty_rdd_is_sparks_class(sc):
     assert repr(rdd) == f"EmptyRDD[{rdd.id()}] at RDD"
     line = rdd._node.creation_site.rpartition(":")[2]
     assert rdd.toDebugString().decode() == \
-        f"(0) EmptyRDD[{rdd.id()}] at emptyRDD at test_context_files.py:{line} []"
+        f"(0) EmptyRDD[{rdd.id()}] at emptyRDD at {__file__}:{line} []"
     assert int(line) == sys._getframe().f_lineno - 5  # the line of sc.emptyRDD()
     assert rdd.collect() == [] and rdd.getNumPartitions() == 0

@@ -100,8 +100,8 @@ def test_event_stream_of_a_shuffle_job_with_a_cache_a_retry_and_a_lost_executor(
     assert [s.stageId for s in start0.stageInfos] == [0, 1]
     assert start0.stageInfos[1].parentIds == [0]
     assert start0.properties["callSite.short"] == \
-        f"collect at test_listener.py:{_line_of('# line of the call site')}"
-    assert start1.properties["callSite.short"].startswith("count at test_listener.py:")
+        f"collect at {__file__}:{_line_of('# line of the call site')}"
+    assert start1.properties["callSite.short"].startswith(f"count at {__file__}:")
     assert [e.stageInfo.stageId for e in by["StageSubmitted"]] == [0, 1, 2]
     assert by["StageSubmitted"][1].stageInfo.name == start0.properties["callSite.short"]
     completed = [e.stageInfo for e in by["StageCompleted"]]
@@ -279,8 +279,8 @@ def test_call_site_names_the_action_and_the_user_line():
         return call_site(1)
 
     short, long = api_like()  # frames of this test file are user frames
-    assert short.startswith("api_like at test_listener.py:") or \
-        short.startswith("runJob at test_listener.py:")
+    assert short.startswith(f"api_like at {__file__}:") or \
+        short.startswith(f"runJob at {__file__}:")
     assert "test_listener.py" in long
 
 

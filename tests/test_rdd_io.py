@@ -178,7 +178,7 @@ def test_to_debug_string(sc):
     rdd = sc.parallelize([1, 2], 2)
     line = sys._getframe().f_lineno - 1
     assert rdd.toDebugString() == \
-        f"(2) ParallelCollectionRDD[{rdd.id}] at parallelize at test_rdd_io.py:{line} []".encode()
+        f"(2) ParallelCollectionRDD[{rdd.id}] at parallelize at {__file__}:{line} []".encode()
     pairs = sc.parallelize([(1, 1), (2, 2)], 2).map(lambda x: x).setName("pairs")
     reduced = pairs.reduceByKey(lambda a, b: a + b, 3).cache()
     text = reduced.map(lambda x: x).toDebugString().decode()

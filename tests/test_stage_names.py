@@ -1,5 +1,5 @@
 """Stage names and StageInfo's RDD infos come from where the user made each RDD, as
-PySpark shows them: ``reduceByKey at app.py:11`` for a map stage, the action's call site for
+PySpark shows them: ``reduceByKey at /path/app.py:11`` for a map stage, the action's call site for
 the result stage, and each RDD's creation site, parents, level and determinism."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def line_of(marker: str) -> int:
 
 
 def site(op: str, marker: str) -> str:
-    return f"{op} at test_stage_names.py:{line_of(marker)}"
+    return f"{op} at {__file__}:{line_of(marker)}"
 
 
 def test_stage_names_and_rdd_infos_of_a_word_count(sc, tmp_path):

@@ -4,6 +4,7 @@ manual clock (PySpark's streaming test tables)."""
 from __future__ import annotations
 
 import operator
+import os
 import sys
 from datetime import datetime
 
@@ -183,8 +184,9 @@ def test_a_dstreams_batches_are_named_after_the_dstream(ssc):
     finally:
         sc.removeSparkListener(names)
     assert out == [[("a", 3)]]
-    assert names.names[0] == f"reduceByKey at test_streaming_ops.py:{line}"
-    assert names.names[1].startswith("collect at conftest.py:")  # the output's own call
+    assert names.names[0] == f"reduceByKey at {__file__}:{line}"
+    conftest = os.path.join(os.path.dirname(__file__), "conftest.py")
+    assert names.names[1].startswith(f"collect at {conftest}:")  # the output's own call
 
 
 def _line() -> int:

@@ -98,7 +98,7 @@ def test_every_tab_loads_without_errors_and_shows_the_numbers(browser, app):
     assert text(browser, "#completed-count") == "2"
     rows = browser.find_elements("css selector", "#completed-jobs tr.job-row")
     assert len(rows) == 2
-    assert "count at test_browser.py" in browser.page_source
+    assert f"count at {__file__}:" in browser.page_source
     assert browser.find_elements("css selector", "svg.timeline rect.tl-job")
 
     visit(browser, f"{url}/jobs/job/?id=1", "job")
@@ -190,7 +190,7 @@ def test_sql_structured_streaming_and_thread_dump_pages(browser, app):
         assert browser.find_elements("css selector", "#completed-queries tr.sql-row")
         [link] = [a for a in browser.find_elements(
             "css selector", "#completed-queries tr.sql-row a.name-link")
-            if a.text.startswith("collect at test_browser.py")]
+            if a.text.startswith(f"collect at {__file__}:")]
         execution = link.get_attribute("href").rsplit("=", 1)[-1]
         visit(browser, f"{url}/SQL/execution/?id={execution}", "sql-execution")
         assert text(browser, "#sql-status") == "COMPLETED"

@@ -63,7 +63,7 @@ def test_each_action_is_one_execution_with_sparks_event_fields(app):
     assert [e["executionId"] for e in starts] == [0, 1, 2]
     assert [e["executionId"] for e in ends] == [0, 1, 2]
     first = starts[0]
-    assert first["description"] == f"collect at {__file__.rsplit('/', 1)[-1]}:{app['line']}"
+    assert first["description"] == f"collect at {__file__}:{app['line']}"
     assert first["rootExecutionId"] == 0 and isinstance(first["time"], int)
     assert first["physicalPlanDescription"].startswith("== Physical Plan ==\n")
     info = first["sparkPlanInfo"]
