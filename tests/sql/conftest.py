@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from runtime.sql.errors import AnalysisException
+
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory):
@@ -27,3 +29,15 @@ def spark(tmp_path_factory):
 def show(df, *args, **kwargs) -> str:
     """The text df.show(...) prints (print() adds one more newline)."""
     return df._show_string(*args, **kwargs)
+
+
+def rows(df) -> list[tuple]:
+    """The DataFrame's rows as plain tuples."""
+    return [tuple(r) for r in df.collect()]
+
+
+def sql_error(spark, text) -> tuple[str, str]:
+    """The error class and first message line that spark.sql(text) raises."""
+    with pytest.raises(AnalysisException) as e:
+        spark.sql(text)
+    return e.value.getErrorClass(), str(e.value).split("\n")[0]

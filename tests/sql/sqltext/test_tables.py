@@ -7,17 +7,8 @@ import re
 
 import pytest
 
-from runtime.sql.errors import AnalysisException
-
-
-def rows(df):
-    return [tuple(r) for r in df.collect()]
-
-
-def error(spark, text):
-    with pytest.raises(AnalysisException) as e:
-        spark.sql(text)
-    return e.value.getErrorClass(), str(e.value).split("\n")[0]
+from tests.sql.conftest import rows
+from tests.sql.conftest import sql_error as error
 
 
 @pytest.fixture
