@@ -83,10 +83,6 @@ def test_windowed_wordcount(tmp_path, server):
 
 
 def test_flights_streaming(tmp_path):
-    from sparkcli.sql.session import SparkSession
-
-    if not hasattr(SparkSession, "sql"):
-        pytest.skip("spark.sql (SQL text, issue 13) is not on this branch yet")
     folder = tmp_path / "flights"
     folder.mkdir()
     header = "Year,Month,DayofMonth,DepTime,Carrier,FlightNum,Origin,Dest,ArrDelay,Distance"
