@@ -42,6 +42,7 @@ from runtime.ui.launch import start_driver_ui
 from sparkcli import shared
 from sparkcli.conf import SparkConf
 from sparkcli.files import SparkFiles, sys_path_entry
+from sparkcli.lazy import INPROCESS_BACKEND, RPC_AUTH, STANDALONE_BACKEND
 from sparkcli.listener import application_end, application_start, call_site
 from sparkcli.context_files import FilesMixin
 from sparkcli.context_jobs import JobsMixin
@@ -54,6 +55,12 @@ from sparkcli.version import PYSPARK_API_VERSION, SPARKCLI_VERSION
 # (runtime/inprocess.py), so a test or doctest runs a job in one process and a debugger can
 # step into a task; local masters only
 IN_PROCESS = "spark.sparkcli.inProcess"
+
+# SparkContext's backends: the method that starts the executors of each kind of master
+# (local[N], spark.sparkcli.inProcess, spark://); the last two load their runtime modules on
+# first use (sparkcli/lazy.py), so a local[N] application pays for neither
+_BACKENDS = {"local": "_local_launcher", "inprocess": "_inprocess_launcher",
+             "spark": "_standalone_launcher"}
 
 _lock = threading.RLock()
 # the work dirs of the applications started in this process, oldest first: submit and shell
@@ -172,43 +179,43 @@ class SparkContext(FilesMixin, JobsMixin):
                if k.startswith("spark.executorEnv.")}
         env["SPARKCLI_FILES_DIR"] = self._files_dir
         level = c.get("spark.log.level") or _current_level()
-        if self._spec.kind == "local" and c.get_bool(IN_PROCESS, False):
-            # start-up case: only this backend needs the executor side in the driver (~40 ms)
-            from runtime.inprocess import InProcessLauncher
+        kind = self._spec.kind
+        if kind == "local" and c.get_bool(IN_PROCESS, False):
+            kind = "inprocess"
+        app.launcher = getattr(self, _BACKENDS[kind])(py_files + paths, env, level)
 
-            app.launcher = InProcessLauncher(local_dir=self._local_dir, app_dir=self._app_dir,
-                                             driver=app.driver)
-            app.driver.launcher = app.launcher
-            app.driver.start()
-            app.launcher.start()
-            return
-        if self._spec.kind == "spark":
-            app.launcher = self._standalone_launcher(py_files + paths, env, level)
-            return
-        app.launcher = LocalLauncher(
+    def _local_launcher(self, python_paths: list[str], env: dict, level: str) -> Any:
+        """local[N]: N executor processes forked from the zygote (runtime.scheduler.local)."""
+        launcher = LocalLauncher(
             app_id=self._app_id, app_dir=self._app_dir, local_dir=self._local_dir,
-            driver_address=app.driver.address, num_executors=self._spec.threads,
-            log_level=level, python_paths=py_files + paths,
+            driver_address=self._driver.address, num_executors=self._spec.threads,
+            log_level=level, python_paths=python_paths,
             init_hooks=["sparkcli.compat:install"], env=env)
-        app.driver.launcher = app.launcher
-        app.driver.start()
-        app.launcher.start()
+        self.runtime.launcher = self._driver.launcher = launcher
+        self._driver.start()
+        launcher.start()
+        return launcher
+
+    def _inprocess_launcher(self, python_paths: list[str], env: dict, level: str) -> Any:
+        """spark.sparkcli.inProcess: tasks run in this process, one at a time."""
+        launcher = INPROCESS_BACKEND.InProcessLauncher(
+            local_dir=self._local_dir, app_dir=self._app_dir, driver=self._driver)
+        self.runtime.launcher = self._driver.launcher = launcher
+        self._driver.start()
+        launcher.start()
+        return launcher
 
     def _standalone_launcher(self, python_paths: list[str], env: dict, level: str) -> Any:
         """spark://: register with the master, which has workers start the executors."""
-        # start-up case: a local[N] application never loads the cluster client
-        from runtime.rpc import auth
-        from runtime.scheduler.standalone import StandaloneLauncher
-
         c = self._config
         try:
-            secret = auth.secret_from(c.get)
+            secret = RPC_AUTH.secret_from(c.get)
         except ValueError as e:
             raise SparkException(str(e)) from None
         self._driver.auth_secret = secret
         if not c.get_bool("spark.shuffle.readHostLocalDisk", True):
             env["SPARKCLI_SHUFFLE_READ_HOST_LOCAL"] = "0"
-        launcher = StandaloneLauncher(
+        launcher = STANDALONE_BACKEND.StandaloneLauncher(
             master_hosts=self._spec.hosts, app_id=self._app_id, app_name=self.appName,
             driver_address=self._driver.address, cores_max=c.get_int("spark.cores.max"),
             executor_cores=c.get_int("spark.executor.cores", 1) or 1,

@@ -12,7 +12,7 @@ The command line is parsed once, by click. ``submit`` and ``shell`` start the ex
 zygote from their click callbacks, before importing the code behind them, so executors cost
 a fork, not an interpreter start, when the application asks (not with ``--master
 spark://``: there the workers start the executors); see
-:func:`sparkcli.cli.options.start_executor_zygote`.
+:func:`sparkcli.cli.executor_zygote.start_executor_zygote`.
 """
 
 from __future__ import annotations

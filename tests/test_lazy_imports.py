@@ -42,3 +42,56 @@ def test_an_rdd_app_imports_no_arrow_numpy_or_sqlglot(tmp_path):
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("LOADED "))
     loaded = json.loads(line[len("LOADED "):])
     assert loaded == {"driver": [], "executors": [[], [], [], []]}
+
+
+# -- the lazy-loading policy (runtime/lazy.py) ---------------------------------------------------
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _imports_inside_functions():
+    """(file, top-level module name) of every import written inside a function or class body
+    of sparkcli/ and runtime/."""
+    import ast
+
+    for pkg in ("sparkcli", "runtime"):
+        for folder, _, files in os.walk(os.path.join(ROOT, pkg)):
+            for name in files:
+                if not name.endswith(".py"):
+                    continue
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as f:
+                    tree = ast.parse(f.read())
+                for node in ast.walk(tree):
+                    if not isinstance(node, (ast.Import, ast.ImportFrom)) or node.col_offset == 0:
+                        continue
+                    if isinstance(node, ast.ImportFrom):
+                        mods = [("." if node.level else "") + (node.module or "")]
+                    else:
+                        mods = [alias.name for alias in node.names]
+                    for mod in mods:
+                        yield os.path.relpath(path, ROOT), mod.split(".")[0]
+
+
+def test_only_heavy_libraries_are_imported_inside_functions():
+    from runtime.lazy import HEAVY_LIBRARIES
+
+    stdlib = set(sys.stdlib_module_names)
+    project = [(f, m) for f, m in _imports_inside_functions()
+               if m in ("sparkcli", "runtime", "")]
+    assert project == [], "project modules load at the top of a module (or via runtime/lazy.py)"
+    others = sorted({(f, m) for f, m in _imports_inside_functions()
+                     if m not in stdlib and m not in HEAVY_LIBRARIES
+                     and m not in ("sparkcli", "runtime", "")})
+    assert others == [], "a library imported on first use must be listed in HEAVY_LIBRARIES"
+
+
+def test_every_deferred_handle_names_an_importable_module():
+    import importlib
+
+    import runtime.lazy
+    import sparkcli.lazy
+
+    handles = runtime.lazy.DEFERRED + sparkcli.lazy.DEFERRED
+    assert len({h.name for h in handles}) == len(handles)
+    for handle in handles:
+        assert importlib.import_module(handle.name) is handle.module

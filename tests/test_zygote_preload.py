@@ -1,11 +1,11 @@
 """The executor zygote preloads pyarrow and the SQL engine only for an application whose
-source looks like a DataFrame/SQL program (sparkcli.cli.options.uses_dataframes)."""
+source looks like a DataFrame/SQL program (sparkcli.cli.executor_zygote.uses_dataframes)."""
 
 from __future__ import annotations
 
 import pytest
 
-from sparkcli.cli.options import uses_dataframes
+from sparkcli.cli.executor_zygote import uses_dataframes
 
 PI = """from operator import add
 from pyspark.sql import SparkSession

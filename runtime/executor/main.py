@@ -33,7 +33,8 @@ import sys
 import time
 from types import SimpleNamespace
 
-from runtime import protocol
+from runtime import log, protocol, serde
+from runtime.blockstore import BlockStore
 from runtime.protocol.deploy import BlockData, FetchBlock
 from runtime.protocol.executor import (
     ExecutorExiting, ForgetBinaries, KillTask, LaunchTask, RegisterExecutor, RemoveRdd,
@@ -42,7 +43,12 @@ from runtime.protocol.executor import (
 )
 from runtime.errors import TaskKilledException
 from runtime.executor.interrupt import TaskInterrupter
-from runtime.rpc import frames
+from runtime.executor.task import run_task
+from runtime.memory import MIN_POOL, MemoryManager
+from runtime.rpc import auth, frames
+from runtime.rpc.server import Client
+from runtime.shuffle.reader import fetch_local
+from runtime.shuffle.spec import FetchFailedError
 from runtime.threaddump import thread_dump
 
 
@@ -73,8 +79,6 @@ def parse_args(argv: list[str]) -> SimpleNamespace:
 
 def _configure_logging(level: str) -> None:
     try:
-        from runtime import log
-
         log.configure_executor(level)
     except Exception:  # logging must never stop an executor
         pass
@@ -92,8 +96,6 @@ def main(argv: list[str] | None = None) -> None:
     host, port = args.driver.rsplit(":", 1)
     sock = socket.create_connection((host, int(port)))
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    from runtime.rpc import auth
-
     secret = auth.env_secret()  # set by a worker when spark.authenticate is on
     if secret is not None:
         auth.client_handshake(sock, secret)
@@ -109,10 +111,6 @@ def _cluster_fetch(secret: bytes | None):
     me = os.environ.get("SPARKCLI_SHUFFLE_SERVICE")
     if not me:
         return None
-    from runtime.rpc.server import Client
-    from runtime.shuffle.reader import fetch_local
-    from runtime.shuffle.spec import FetchFailedError
-
     host_local = os.environ.get("SPARKCLI_SHUFFLE_READ_HOST_LOCAL", "1") != "0"
     my_host = me.rsplit(":", 1)[0]
     client = Client(secret)
@@ -176,11 +174,6 @@ def serve(sock: socket.socket, args: SimpleNamespace) -> None:
     import queue
     import threading
 
-    from runtime import serde
-    from runtime.blockstore import BlockStore
-    from runtime.executor.task import run_task
-    from runtime.memory import MIN_POOL, MemoryManager
-
     shuffle_dir = os.path.join(args.local_dir, "shuffle")
     os.makedirs(shuffle_dir, exist_ok=True)
     # the executor's one memory pool, sized by the first launch (see runtime/executor/task.py)
@@ -191,8 +184,6 @@ def serve(sock: socket.socket, args: SimpleNamespace) -> None:
     inbox: queue.Queue = queue.Queue()
     running: dict[int, object] = {}
     _watch_worker()
-    from runtime.rpc import auth
-
     fetch = _cluster_fetch(auth.env_secret())
     shuffle_address = os.environ.get("SPARKCLI_SHUFFLE_SERVICE")
 

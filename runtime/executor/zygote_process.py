@@ -28,6 +28,8 @@ import select
 import signal
 import sys
 
+from runtime.executor.main import main
+
 
 def _child(req: dict, wake_fds: tuple[int, int]) -> None:
     try:
@@ -47,8 +49,6 @@ def _child(req: dict, wake_fds: tuple[int, int]) -> None:
         os.environ.update(req.get("env") or {})
         if req.get("cwd"):
             os.chdir(req["cwd"])
-        from runtime.executor.main import main
-
         main(req["argv"])
     except BaseException:  # noqa: BLE001 - report and exit the child, never return
         import traceback

@@ -3,8 +3,8 @@
 A SparkContext calls :func:`start_driver_ui` and goes on at once: a starter thread waits
 half a second (or until ``uiWebUrl`` is asked for), then imports
 :mod:`runtime.ui.driver` (the status store, the event log writer, ``http.server`` and the
-REST API: tens of milliseconds that a hello world run by the ``submit`` command must not wait for — the
-one documented start-up lazy import of the web layer), builds the
+REST API: tens of milliseconds that a hello world run by the ``submit`` command must not wait
+for; the ``DRIVER_UI`` handle of runtime/lazy.py), builds the
 :class:`~runtime.ui.driver.DriverUI` and binds its port. This module itself imports only the
 standard library and runtime.config, so importing it costs nothing.
 
@@ -27,6 +27,7 @@ import threading
 from typing import Any, Callable
 
 from runtime import config as rconfig
+from runtime.lazy import DRIVER_UI
 from runtime.status.streaming import DEFAULT_RETAINED_BATCHES, StreamingProgress
 
 START_WAIT = 2.0
@@ -60,9 +61,7 @@ class DriverUIHandle:
                 self._ready.set()
                 return
         try:
-            from runtime.ui.driver import DriverUI  # off the critical path (module docstring)
-
-            ui = DriverUI(**kwargs)
+            ui = DRIVER_UI.DriverUI(**kwargs)  # off the critical path (module docstring)
             ui.start(background=False)
         except Exception:  # the application must run on without its UI
             log.exception("The SparkUI could not start; the application runs without it")

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import click
 
+from runtime.config import ConfigError
+from runtime.deploy import daemon as d
+from runtime.deploy.common import Program
+from runtime.ui.history import run
 from sparkcli import __version__
 from sparkcli.cli import options as opt
 
@@ -21,8 +25,7 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@click.command(context_settings={"help_option_names": ["--help"]},
-               short_help="Run the history server (like start-history-server.sh).")
+@click.command(context_settings={"help_option_names": ["--help"]})
 @click.argument("action", required=False, type=click.Choice(["start", "stop"]))
 @click.option("--host", "-h", default="127.0.0.1", show_default=True,
               help="Address to bind the web UI to.")
@@ -44,12 +47,6 @@ def history(action: str | None, host: str, port: int | None, conf: tuple[str, ..
     sparkcli history start        background; log in logs/sparkcli-USER-history-1-HOST.out
     sparkcli history stop         stop the background history server
     """
-    # the code behind the command (see docs/architecture.md)
-    from runtime.config import ConfigError
-    from runtime.deploy import daemon as d
-    from runtime.deploy.common import Program
-    from runtime.ui.history import run
-
     program = Program(opt.PROGRAM_NAME, opt.PROGRAM_VERSION, opt.program_argv())
     overrides = _pairs(conf)
     if action == "stop":

@@ -9,11 +9,11 @@ from __future__ import annotations
 import click
 
 from sparkcli.cli import options as opt
+from sparkcli.cli.app_logs import LogsArgs, LogsError, run
 
 
 @click.command(
     context_settings={"help_option_names": ["-h", "--help"]},
-    short_help="List applications, print or follow their logs.",
 )
 @click.argument("app_id", required=False, metavar="[APP_ID]")
 @click.option("--latest", "-l", is_flag=True, help="The most recently started application.")
@@ -34,8 +34,6 @@ def logs(ctx: click.Context, app_id: str | None, latest: bool, executors: tuple[
     With APP_ID (or --latest): the driver log and each executor's stdout/stderr, each under a
     '==> app-.../0/stdout <==' title.
     """
-    from sparkcli.cli.app_logs import LogsArgs, LogsError, run  # see docs/architecture.md
-
     args = LogsArgs(app_id=app_id, latest=latest, executors=list(executors), driver=driver,
                     stdout=stdout, stderr=stderr, lines=lines, follow=follow)
     try:

@@ -1,9 +1,10 @@
 """The ``sparkcli`` command group and the console-script entry point.
 
-Subcommands are looked up lazily (:class:`LazyGroup`): ``sparkcli submit`` imports only
-``sparkcli.cli.submit``. A subcommand module ``sparkcli.cli.<name>`` provides a click command
-named ``<name>`` (or ``cli``/``command``); commands whose module does not exist yet are simply
-not listed.
+Subcommands are looked up lazily (click's documented LazyGroup pattern): :data:`COMMANDS`
+names each command's module and its one-line help, so ``sparkcli submit`` imports only
+``sparkcli.cli.submit`` (which imports the code behind it at its top, see sparkcli/lazy.py)
+and ``sparkcli --help`` imports no command module at all. A command module
+``sparkcli.cli.<name>`` provides a click command named ``<name>``.
 
 The console script is sparkcli.launcher:main, which fixes PYTHONHASHSEED for the processes
 it starts and calls :func:`cli`.
@@ -12,46 +13,54 @@ it starts and calls :func:`cli`.
 from __future__ import annotations
 
 import importlib
-import importlib.util
+from typing import NamedTuple
+
 import click
 
 from sparkcli.version import SPARKCLI_VERSION
 
-# name -> module; the order is the order of `sparkcli --help`
-SUBCOMMANDS: dict[str, str] = {
-    "submit": "sparkcli.cli.submit",
-    "shell": "sparkcli.cli.shell",
-    "master": "sparkcli.cli.master",
-    "worker": "sparkcli.cli.worker",
-    "logs": "sparkcli.cli.logs",
-    "history": "sparkcli.cli.history",
+
+class Command(NamedTuple):
+    module: str
+    short_help: str
+
+
+# name -> its module and the line `sparkcli --help` shows; in the order `--help` lists them
+COMMANDS: dict[str, Command] = {
+    "submit": Command("sparkcli.cli.submit", "Run a PySpark application (like spark-submit)."),
+    "shell": Command("sparkcli.cli.shell",
+                     "Interactive PySpark shell (spark and sc ready to use)."),
+    "master": Command("sparkcli.cli.master",
+                      "Run the standalone cluster master (like start-master.sh)."),
+    "worker": Command("sparkcli.cli.worker",
+                      "Run a standalone cluster worker (like start-worker.sh)."),
+    "logs": Command("sparkcli.cli.logs", "List applications, print or follow their logs."),
+    "history": Command("sparkcli.cli.history",
+                       "Run the history server (like start-history-server.sh)."),
 }
-
-
-def _module_exists(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 class LazyGroup(click.Group):
     """A click group whose subcommands are imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        lazy = [n for n, mod in SUBCOMMANDS.items() if _module_exists(mod)]
-        return lazy + sorted(n for n in super().list_commands(ctx) if n not in lazy)
+        return list(COMMANDS) + sorted(n for n in super().list_commands(ctx)
+                                       if n not in COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        mod_name = SUBCOMMANDS.get(cmd_name)
-        if mod_name is None or not _module_exists(mod_name):
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
             return super().get_command(ctx, cmd_name)
-        module = importlib.import_module(mod_name)
-        for attr in (cmd_name, cmd_name.replace("-", "_"), "cli", "command"):
-            cmd = getattr(module, attr, None)
-            if isinstance(cmd, click.Command):
-                return cmd
-        return super().get_command(ctx, cmd_name)
+        command = getattr(importlib.import_module(entry.module), cmd_name)
+        command.short_help = entry.short_help
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands' table from :data:`COMMANDS`, without importing their modules."""
+        rows = [(name, entry.short_help) for name, entry in COMMANDS.items()]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import click
 
+from runtime.config import ConfigError
+from runtime.deploy import daemon as d
+from runtime.deploy.common import PortInUse, Program
+from runtime.deploy.master import run
 from sparkcli.cli import options as opt
 
 
-@click.command(context_settings={"help_option_names": ["--help"]},
-               short_help="Run the standalone cluster master (like start-master.sh).")
+@click.command(context_settings={"help_option_names": ["--help"]})
 @click.argument("action", required=False, type=click.Choice(["start", "stop"]))
 @click.option("--host", "-h", "-i", default="127.0.0.1", envvar="SPARK_MASTER_HOST",
               show_default=True,
@@ -31,12 +34,6 @@ def master(action: str | None, host: str, port: int, webui_port: int,
     sparkcli master start         background; log in logs/sparkcli-USER-master-1-HOST.out
     sparkcli master stop          stop the background master
     """
-    # the code behind the command (see docs/architecture.md)
-    from runtime.config import ConfigError
-    from runtime.deploy import daemon as d
-    from runtime.deploy.common import PortInUse, Program
-    from runtime.deploy.master import run
-
     program = Program(opt.PROGRAM_NAME, opt.PROGRAM_VERSION, opt.program_argv())
     if action == "stop":
         raise SystemExit(d.stop(program, "master"))

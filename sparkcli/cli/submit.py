@@ -1,5 +1,6 @@
-"""``sparkcli submit``: parse spark-submit's options and call
-:func:`sparkcli.cli.submission.run`.
+"""``sparkcli submit``: parse spark-submit's options, start the executor zygote, and call
+:func:`sparkcli.cli.submission.run` (through ``SUBMISSION`` in sparkcli/lazy.py, so the
+zygote's imports overlap the driver's).
 
 No logic here. A mistake found by ``run()`` (SubmitError/ConfigError) becomes one line
 ``Error: ...`` on stderr with exit code USAGE_ERROR; the app's own exit code is passed on.
@@ -9,8 +10,10 @@ from __future__ import annotations
 
 import click
 
-from sparkcli.version import SPARKCLI_VERSION
 from sparkcli.cli import options as opt
+from sparkcli.cli.executor_zygote import start_executor_zygote
+from sparkcli.lazy import SUBMISSION
+from sparkcli.version import SPARKCLI_VERSION
 
 
 @click.command(
@@ -18,7 +21,6 @@ from sparkcli.cli import options as opt
         "help_option_names": ["-h", "--help"],
         "allow_interspersed_args": False,
     },
-    short_help="Run a PySpark application (like spark-submit).",
 )
 @opt.MASTER
 @click.option("--deploy-mode", metavar="DEPLOY_MODE",
@@ -53,13 +55,12 @@ def submit(ctx: click.Context, app: str, app_args: tuple[str, ...], **options: o
     if app is None and not request:
         raise click.UsageError("Missing argument 'APP.py'.")
     if not request:
-        opt.start_executor_zygote(options.get("master"), app)  # type: ignore[arg-type]
-    # the code behind the command, after the zygote started (see docs/architecture.md)
-    from sparkcli.cli.submission import ConfigError, SubmitArgs, SubmitError, run
-
-    args = SubmitArgs(app=app or "", app_args=list(app_args), **options)  # type: ignore[arg-type]
+        start_executor_zygote(options.get("master"), app)  # type: ignore[arg-type]
+    # the code behind the command, loaded after the zygote started
+    args = SUBMISSION.SubmitArgs(app=app or "", app_args=list(app_args),
+                                 **options)  # type: ignore[arg-type]
     try:
-        code = run(args)
-    except (SubmitError, ConfigError) as e:
+        code = SUBMISSION.run(args)
+    except (SUBMISSION.SubmitError, SUBMISSION.ConfigError) as e:
         raise opt.OneLineError(str(e)) from None
     ctx.exit(code)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import click
 
+from runtime.config import ConfigError
+from runtime.deploy import daemon as d
+from runtime.deploy.common import PortInUse, Program, RegistrationFailed
+from runtime.deploy.worker import run
 from sparkcli.cli import options as opt
 
 
-@click.command(context_settings={"help_option_names": ["--help"]},
-               short_help="Run a standalone cluster worker (like start-worker.sh).")
+@click.command(context_settings={"help_option_names": ["--help"]})
 @click.argument("args", nargs=-1, metavar="[start|stop] MASTER_URL")
 @click.option("--cores", "-c", type=int, envvar="SPARK_WORKER_CORES",
               help="Cores for applications (default: all CPUs).")
@@ -38,12 +41,6 @@ def worker(args: tuple[str, ...], cores: int | None, memory: str | None, work_di
     sparkcli worker start spark://127.0.0.1:7077    background (logs/...-worker-N-HOST.out)
     sparkcli worker stop                            stop the background workers
     """
-    # the code behind the command (see docs/architecture.md)
-    from runtime.config import ConfigError
-    from runtime.deploy import daemon as d
-    from runtime.deploy.common import PortInUse, Program, RegistrationFailed
-    from runtime.deploy.worker import run
-
     program = Program(opt.PROGRAM_NAME, opt.PROGRAM_VERSION, opt.program_argv())
     words = list(args)
     action = words.pop(0) if words and words[0] in ("start", "stop") else None

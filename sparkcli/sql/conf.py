@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from runtime.config import Config
+from sparkcli.errors import AnalysisException, SparkNoSuchElementException
 
 __all__ = ["RuntimeConfig", "is_modifiable"]
 
@@ -67,8 +68,6 @@ def is_modifiable(key: str) -> bool:
 
 
 def _cannot_modify(key: str) -> Exception:
-    from sparkcli.errors import AnalysisException
-
     return AnalysisException(
         f'[CANNOT_MODIFY_CONFIG] Cannot modify the value of the Spark config: "{key}". '
         "Set it before the SparkContext starts instead: SparkSession.builder.config(...), "
@@ -100,8 +99,6 @@ class RuntimeConfig:
             return value
         if default is not _NO_VALUE:
             return None if default is None else _to_str(default)
-        from sparkcli.errors import SparkNoSuchElementException
-
         raise SparkNoSuchElementException(
             f'[SQL_CONF_NOT_FOUND] The SQL config "{key}" cannot be found. '
             "Please verify that the config exists, or pass a default: "

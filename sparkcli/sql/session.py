@@ -22,11 +22,10 @@ import threading
 from typing import Any
 
 from runtime.log import get_logger
-from sparkcli import shared
 from sparkcli.conf import SparkConf
 from sparkcli.context import SparkContext
 from sparkcli.errors import PySparkRuntimeError
-from sparkcli.listener import call_site
+from sparkcli.lazy import SQL_ENGINE as _engine
 from sparkcli.rdd import RDD
 from sparkcli.sql.conf import RuntimeConfig
 from sparkcli.version import PYSPARK_API_VERSION
@@ -60,18 +59,12 @@ def _monkey_patch_rdd(session: Any) -> None:
 
 
 def _log():
-
     return get_logger("SparkSession")
 
 
 def _context_is_active(sc: Any) -> bool:
     """Is ``sc`` the process's active, running SparkContext?"""
-    import sys
-
-    mod = sys.modules.get("sparkcli.context")
-    if mod is None or sc is None:
-        return False
-    return getattr(mod.SparkContext, "_active_spark_context", None) is sc
+    return sc is not None and SparkContext._active_spark_context is sc
 
 
 class SparkSession:
@@ -249,23 +242,14 @@ class SparkSession:
         session._state().global_temp_views = self._state().global_temp_views
         return session
 
-    # -- DataFrames --------------------------------------------------------------------------------
+    # -- DataFrames: the heavy half, sparkcli/sql/session_engine.py (loaded on first use) --------
     def _state(self) -> Any:
         """The session's SQL state (temp views, conf reader), made on first use."""
-        state = self.__dict__.get("_sql_state")
-        if state is None:
-            from runtime.sql.session_state import SessionState
-
-            state = SessionState(lambda key: self._conf.get(key, None),
-                                 lambda: self._sc.defaultParallelism, _job_hooks(self))
-            self._sql_state = state
-        return state
+        return _engine.state(self)
 
     def _dataframe(self, plan: Any) -> Any:
         """A DataFrame of this session over an analyzed logical plan."""
-        from sparkcli.sql.dataframe import DataFrame
-
-        return DataFrame(plan, self)
+        return _engine.dataframe(self, plan)
 
     def createDataFrame(self, data: Any, schema: Any = None, samplingRatio: float | None = None,
                         verifySchema: bool = True) -> Any:
@@ -276,49 +260,22 @@ class SparkSession:
         >>> spark.createDataFrame([("Alice", 1)], ["name", "age"]).dtypes
         [('name', 'string'), ('age', 'bigint')]
         """
-        from runtime.sql.local_data import local_relation
-        from sparkcli.sql.dataframe import DataFrame
-
-        parts = self._sc.defaultParallelism
-        if hasattr(data, "collect") and hasattr(data, "getNumPartitions") and \
-                not hasattr(data, "schema"):
-            parts = max(1, data.getNumPartitions())
-            data = data.collect()
-        elif hasattr(data, "_plan") and hasattr(data, "schema"):
-            raise TypeError("data is already a DataFrame")
-        plan = local_relation(data, schema, parts)
-        return DataFrame(plan, self)
+        return _engine.create_dataframe(self, data, schema, samplingRatio)
 
     def range(self, start: int, end: int | None = None, step: int = 1,
               numPartitions: int | None = None) -> Any:
         """A DataFrame with one bigint column ``id``: start, start+step, ... below end."""
-        from runtime.sql import types as T
-        from runtime.sql.expressions.base import AttributeReference
-        from runtime.sql.plan.logical import Range
-        from sparkcli.sql.dataframe import DataFrame
-
-        if end is None:
-            start, end = 0, start
-        n = numPartitions or self._sc.defaultParallelism
-        attr = AttributeReference("id", T.LongType(), False)
-        return DataFrame(Range(int(start), int(end), int(step), int(n), attr), self)
+        return _engine.range_(self, start, end, step, numPartitions)
 
     @property
     def read(self) -> Any:
         """A DataFrameReader: ``spark.read.csv(path, header=True)``, ``.parquet``, ``.json``,
         ``.text``, ``.format(...).load(...)``."""
-        from sparkcli.sql.readwriter import DataFrameReader
-
-        return DataFrameReader(self)
+        return _engine.reader(self)
 
     def table(self, tableName: str) -> Any:
         """The temporary view (or table) of that name as a DataFrame."""
-        from runtime.sql.plan.logical import UnresolvedRelation
-        from sparkcli.sql.column import _split
-        from sparkcli.sql.dataframe import DataFrame
-
-        plan = self._state().analyze(UnresolvedRelation(tuple(_split(tableName))))
-        return DataFrame(plan, self)
+        return _engine.table(self, tableName)
 
     def sql(self, sqlQuery: str, args: Any = None, **kwargs: Any) -> Any:
         """A DataFrame of a SQL query (or the result of a SQL statement).
@@ -329,41 +286,28 @@ class SparkSession:
         >>> spark.sql("SELECT :x + 1 AS y", args={"x": 41}).collect()
         [Row(y=42)]
         """
-        from sparkcli.sql.sql_text import run_sql  # the SQL engine: on first use (module doc)
-
-        return run_sql(self, sqlQuery, args, kwargs)
+        return _engine.sql(self, sqlQuery, args, kwargs)
 
     @property
     def readStream(self) -> Any:
         """A DataStreamReader: ``spark.readStream.format("socket").option(...).load()``."""
-        from sparkcli.sql.streaming.readwriter import DataStreamReader  # engine: on first use
-
-        return DataStreamReader(self)
+        return _engine.stream_reader(self)
 
     @property
     def streams(self) -> Any:
         """The StreamingQueryManager of this session (active queries, listeners)."""
         with SparkSession._lock:
-            manager = self.__dict__.get("_streams")
-            if manager is None:
-                from sparkcli.sql.streaming.query import StreamingQueryManager  # on first use
-
-                manager = self._streams = StreamingQueryManager(self._sc.runtime.bus.post)
-            return manager
+            return _engine.streams(self)
 
     @property
     def udf(self) -> Any:
         """UDFRegistration: ``spark.udf.register(name, f, returnType)`` for SQL and expr()."""
-        from sparkcli.sql.udf import UDFRegistration
-
-        return UDFRegistration(self)
+        return _engine.udf_registration(self)
 
     @property
     def catalog(self) -> Any:
         """The Catalog: temp views (listTables, tableExists, dropTempView, ...)."""
-        from sparkcli.sql.catalog import Catalog
-
-        return Catalog(self)
+        return _engine.catalog(self)
 
     def stop(self) -> None:
         """Stop the underlying SparkContext and forget the default and active sessions."""
@@ -387,43 +331,3 @@ class SparkSession:
 
     def __getattr__(self, name: str) -> Any:
         raise AttributeError(f"'SparkSession' object has no attribute {name!r}")
-
-
-def _job_hooks(session: SparkSession) -> Any:
-    """What the SQL engine needs of the context to run plans as stages on the executors."""
-    import weakref
-
-    sc = session._sc
-
-    from runtime.sql.execution.lineage_runner import JobHooks
-
-    def on_shuffle(node: Any, shuffle_id: int) -> None:
-        driver = sc.runtime.driver
-        weakref.finalize(node, driver.shuffle_unreachable, shuffle_id).atexit = False
-
-    def enabled() -> bool:  # spark.sparkcli.sql.runner=local: the in-process runner
-        return session.conf.get("spark.sparkcli.sql.runner", "lineage") != "local"
-
-    ids = sc.runtime.ids
-    return JobHooks(ids.rdd, ids.shuffle, sc._run_node_job, on_shuffle, enabled,
-                    sc.runtime.driver.map_output_sizes, _execution_tracker(sc))
-
-
-def _execution_tracker(sc: Any) -> Any:
-    """The application's SQL executions (one id sequence per SparkContext, shared by its
-    sessions): events on the context's listener bus, metrics as accumulators."""
-    tracker = getattr(sc, "_sql_executions", None)
-    if tracker is not None:
-        return tracker
-    from runtime.sql.execution.tracking import ExecutionHooks, ExecutionTracker
-
-    def drop(metric: Any) -> None:
-        shared.forget_accumulator(metric.aid)
-
-    tracker = sc._sql_executions = ExecutionTracker(ExecutionHooks(
-        sc.runtime.bus.post, sc.getLocalProperty, sc.setLocalProperty,
-        lambda: sc.accumulator(0), drop, lambda: call_site(2)))
-    return tracker
-
-
-# SparkSession members of PySpark that belong to DataFrames/SQL, not built yet.

@@ -1,0 +1,94 @@
+"""What is loaded on first use, and why: the project's lazy-loading policy.
+
+A PySpark script that only uses RDDs must start as fast as before DataFrames existed: its
+driver and executors never import pyarrow, numpy, sqlglot or pandas, nor the SQL engine that
+imports them (the engine's Python modules alone take about 0.3 s to import, pyarrow another
+0.1-0.2 s; tests/test_lazy_imports.py checks a submitted RDD application). Every other import
+sits at the top of its module, so the import graph shows what depends on what.
+
+Two kinds of thing are loaded on first use, and only these:
+
+* **Heavy third-party libraries**, :data:`HEAVY_LIBRARIES`: imported inside the functions that
+  use them (``import pyarrow as pa`` in the body of a kernel), in the engine and the API alike.
+  A module that needs one only on some paths (the shuffle's Arrow format, the interactive
+  shell's line editor, the logs command's tables) imports it there. No other third-party
+  library is imported inside a function, and no project module is
+  (tests/test_lazy_imports.py reads both packages and checks it).
+* **Project modules that are entry points to heavy code**, through :class:`Deferred` handles:
+  a module stand-in that imports its module on the first attribute access (callers write
+  ``SQL_ENGINE.create_dataframe(...)``). The engine's one handle is :data:`DRIVER_UI` below;
+  the API's handles (the DataFrame API and SQL engine behind a SparkSession, SparkContext's
+  backends other than ``local[N]``, the code behind the submit and shell commands) are listed
+  in the API package's own ``lazy`` module, since the engine never names the API. Handles are
+  defined at the top of those two modules and nowhere else.
+
+The import graph tool does not see a handle's target; each target imports what it needs at
+its own top, so no cycle can hide behind a handle (the test imports every target).
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from types import ModuleType
+from typing import Any
+
+__all__ = ["DRIVER_UI", "Deferred", "HEAVY_LIBRARIES"]
+
+#: third-party libraries imported inside the functions that use them (and only these)
+HEAVY_LIBRARIES: dict[str, str] = {
+    "pyarrow": "DataFrames and SQL: batches, kernels, Arrow IPC shuffles, Parquet (~0.15 s)",
+    "numpy": "vectorized hashing and index arithmetic next to pyarrow",
+    "sqlglot": "the SQL text parser (spark.sql, selectExpr, expr)",
+    "pandas": "optional: toPandas, pandas UDFs, createDataFrame(pandas.DataFrame)",
+    "cloudpickle": "pickling closures, only where a value is not plain data",
+    "zstandard": "optional: zstd-compressed event logs",
+    "jinja2": "the web UI's templates, on the first page served",
+    "rich": "the logs command's tables",
+    "ptpython": "optional: the interactive shell's line editor",
+    "pyspark": "optional: real PySpark's docstrings for DESCRIBE FUNCTION, when installed",
+}
+
+
+class Deferred:
+    """A stand-in for module ``name``, imported on the first attribute access."""
+
+    __slots__ = ("_name", "_module", "_lock")
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: ModuleType | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def module(self) -> ModuleType:
+        module = self._module
+        if module is None:
+            with self._lock:
+                if self._module is None:
+                    self._module = importlib.import_module(self._name)
+                module = self._module
+        return module
+
+    @property
+    def loaded(self) -> bool:
+        return self._module is not None
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.module, attr)
+
+    def __repr__(self) -> str:
+        return f"<deferred module {self._name!r}{' (loaded)' if self.loaded else ''}>"
+
+
+#: the driver's web UI (status store, event log writer, http.server, REST API: tens of ms),
+#: imported by runtime/ui/launch.py's starter thread half a second after the context starts,
+#: so a short application never waits for it
+DRIVER_UI = Deferred("runtime.ui.driver")
+
+#: every handle of the engine
+DEFERRED: tuple[Deferred, ...] = (DRIVER_UI,)

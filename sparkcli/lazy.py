@@ -1,0 +1,38 @@
+"""The API's entry points to heavy code, loaded on first use (the policy: runtime/lazy.py).
+
+Each handle is a :class:`runtime.lazy.Deferred`: a module stand-in that imports its module on
+the first attribute access. An RDD-only application loads none of them.
+
+* ``SQL_ENGINE``: the DataFrame API and the SQL engine behind SparkSession (pyarrow, sqlglot);
+  sparkcli/sql/session.py is the light half an RDD application may load for its context.
+* ``INPROCESS_BACKEND``, ``STANDALONE_BACKEND``, ``RPC_AUTH``: SparkContext's backends other
+  than local[N] (sparkcli/context.py's ``_BACKENDS`` table): tasks in the driver's process
+  (brings the executor side into the driver, ~40 ms) and the standalone cluster's client with
+  its authentication (~70 ms).
+* ``SUBMISSION``, ``REPL``: the code behind ``submit`` and ``shell``, reached after they start
+  the executor zygote, so its imports overlap the driver's (sparkcli/cli/executor_zygote.py).
+
+The click commands are listed once in sparkcli/cli/main.py's ``COMMANDS`` table (click's
+LazyGroup pattern): ``sparkcli submit`` imports sparkcli.cli.submit only, ``sparkcli --help``
+no command module; a command module imports the code behind it at its top. Package names
+(``pyspark.SparkContext``, ``pyspark.sql.DataFrame``) resolve through the PEP 562
+``__getattr__`` tables of sparkcli/__init__.py and sparkcli/sql/__init__.py.
+"""
+
+from __future__ import annotations
+
+from runtime.lazy import Deferred
+
+__all__ = ["DEFERRED", "INPROCESS_BACKEND", "REPL", "RPC_AUTH", "SQL_ENGINE",
+           "STANDALONE_BACKEND", "SUBMISSION"]
+
+SQL_ENGINE = Deferred("sparkcli.sql.session_engine")
+INPROCESS_BACKEND = Deferred("runtime.inprocess")
+STANDALONE_BACKEND = Deferred("runtime.scheduler.standalone")
+RPC_AUTH = Deferred("runtime.rpc.auth")
+SUBMISSION = Deferred("sparkcli.cli.submission")
+REPL = Deferred("sparkcli.cli.repl")
+
+#: every handle of the API
+DEFERRED: tuple[Deferred, ...] = (SQL_ENGINE, INPROCESS_BACKEND, STANDALONE_BACKEND, RPC_AUTH,
+                                  SUBMISSION, REPL)
