@@ -202,6 +202,17 @@ class QueryExecution:
         return tracker.run(self.physical, self.plan_description, runner,
                            lambda r: r.partitions(self.physical))
 
+    def map_partitions(self, func: Any) -> list:
+        """Run the query with ``func(split, batches, io)`` in each partition's task (a file
+        write: runtime/sql/io/writer.py); their results, in partition order. One SQL
+        execution, as :meth:`partitions`."""
+        runner = self.state.runner()
+        tracker = getattr(self.state.job_hooks, "executions", None)
+        if tracker is None:
+            return runner.map_partitions(self.physical, func)
+        return tracker.run(self.physical, self.plan_description, runner,
+                           lambda r: r.map_partitions(self.physical, func))
+
     def plan_description(self) -> str:
         """The SQL tab's plan text: ``explain("formatted")``, as spark.sql.ui.explainMode."""
         return explain_string(self, "formatted")

@@ -34,7 +34,7 @@ from typing import Any
 from runtime.sql import types as T
 from runtime.sql.errors import AnalysisException
 from runtime.sql.io.sources import file_relation
-from runtime.sql.io.writer import write_files
+from runtime.sql.io.writer import write_query
 from runtime.sql.plan.logical import LogicalPlan
 
 __all__ = ["TableMeta", "Warehouse"]
@@ -228,16 +228,12 @@ class Warehouse:
     def relation(self, meta: TableMeta) -> LogicalPlan:
         return file_relation(meta.fmt, [meta.location], dict(meta.options), meta.schema)
 
-    def write(self, meta: TableMeta, partitions: list, schema: T.StructType,
+    def write(self, meta: TableMeta, execution: Any, schema: T.StructType,
               overwrite: bool) -> None:
-        import pyarrow as pa
-
+        """Write ``execution``'s result (a QueryExecution) into the table, in its tasks."""
         # a table's columns are nullable: batches from non-null inputs get the same schema
-        parts = [[pa.RecordBatch.from_arrays(
-            b.columns, schema=pa.schema([f.with_nullable(True) for f in b.schema]))
-            for b in part] for part in partitions]
         schema = T.StructType([T.StructField(f.name, f.dataType, True) for f in schema.fields])
-        write_files(parts, schema, meta.fmt, meta.location,
+        write_query(execution.map_partitions, schema, meta.fmt, meta.location,
                     "overwrite" if overwrite else "append", dict(meta.options),
                     list(meta.partition_by))
 

@@ -13,7 +13,7 @@ from runtime.sql import types as T
 from runtime.sql.ddl import parse_schema
 from runtime.sql.errors import AnalysisException, PySparkTypeError
 from runtime.sql.io.sources import file_relation
-from runtime.sql.io.writer import write_files
+from runtime.sql.io.writer import write_query
 from runtime.sql.errors import PySparkNotImplementedError
 from sparkcli.sql.sql_commands import insert_into, save_as_table
 from sparkcli.sql.not_provided import not_provided
@@ -182,7 +182,7 @@ class DataFrameWriter:
         if path is None:
             raise AnalysisException("'path' is not specified", errorClass="UNSPECIFIED_PATH")
         df = self._df
-        write_files(df._execution().partitions(), df.schema, self._format, path, self._mode,
+        write_query(df._execution().map_partitions, df.schema, self._format, path, self._mode,
                     dict(self._options), self._partition_by)
 
     def parquet(self, path: str, mode: str | None = None, partitionBy: Any = None,

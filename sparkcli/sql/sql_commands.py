@@ -297,8 +297,7 @@ def save_into(session: Any, meta: TableMeta, df: Any, overwrite: bool) -> None:
             errorClass="INSERT_COLUMN_ARITY_MISMATCH")
     out = df.select(*[Column(Alias((Cast((UnresolvedAttribute((c,)),), f.dataType),), f.name))
                       for c, f in zip(df.columns, data_cols)])
-    session._state().warehouse().write(meta, out._execution().partitions(), out.schema,
-                                       overwrite)
+    session._state().warehouse().write(meta, out._execution(), out.schema, overwrite)
 
 
 def _insert(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:

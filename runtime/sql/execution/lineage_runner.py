@@ -47,6 +47,8 @@ from runtime.sql.execution.spill import SpillResources
 from runtime.sql.execution.tracking import count_rows
 from runtime.sql.expressions.evaluate import evaluate, materialize
 from runtime.sql.expressions.registry import EvalContext
+from runtime.sql.io.scan import FileScanExec
+from runtime.task_env import io_metrics
 
 __all__ = ["JobHooks", "LineageRunner"]
 
@@ -73,7 +75,24 @@ class SqlScan(Node):
         self.source, self.ansi, self.tz = source, ansi, tz
 
     def compute(self, split: int, tc: Any) -> Iterator:
-        return self.source.read(split, EvalContext(self.ansi, self.tz, split))
+        ectx = EvalContext(self.ansi, self.tz, split)
+        if isinstance(self.source, FileScanExec):  # files read count as the task's input
+            return self.source.read(split, ectx, io_metrics(tc))
+        return self.source.read(split, ectx)
+
+
+class TaskFunction(Node):
+    """One value per partition: ``func(split, batches, io)`` over the parent's partition,
+    with the task's input/output metrics (a file write counts its output there)."""
+
+    rdd_class = "MapPartitionsRDD"
+
+    def __init__(self, id: int, prev: Node, func: Callable):
+        super().__init__(id, [OneToOneDependency(prev)], prev.num_partitions)
+        self.prev, self.func = prev, func
+
+    def compute(self, split: int, tc: Any) -> Iterator:
+        return iter([self.func(split, tc.iterate(self.prev, split), io_metrics(tc))])
 
 
 class ZipPartitions(Node):
@@ -229,6 +248,12 @@ class LineageRunner:
                 rows += t.num_rows
             scanned += len(parts)
         return list(plan.run(0, iter(got), EvalContext(self.ansi, self.tz, 0)))
+
+    def map_partitions(self, plan: P.PhysicalPlan, func: Callable) -> list:
+        """``func(split, batches, io)`` in the task of each partition of ``plan`` (``io``:
+        the task's input/output metrics, e.g. a file write's); the results, in order."""
+        node = TaskFunction(self.hooks.new_rdd_id(), self.build(plan), func)
+        return [r for part in self.hooks.run_job(node, list, None) for r in part]
 
     def _collect_all(self, plan: P.PhysicalPlan) -> list:
         return [b for p in self.partitions(plan) for b in p]

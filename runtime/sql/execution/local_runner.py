@@ -31,6 +31,7 @@ from runtime.sql.execution.sort import sort_indices
 from runtime.sql.execution.tracking import count_rows
 from runtime.sql.expressions.evaluate import evaluate, materialize
 from runtime.sql.expressions.registry import EvalContext
+from runtime.task_env import InputOutputMetrics
 
 __all__ = ["CachedData", "InMemoryTableScanExec", "LocalRunner"]
 
@@ -85,6 +86,11 @@ class LocalRunner:
     # -- whole results -------------------------------------------------------------------------
     def partitions(self, plan: P.PhysicalPlan) -> list[list[Any]]:
         return [list(self.iterate(plan, i)) for i in range(self.num_partitions(plan))]
+
+    def map_partitions(self, plan: P.PhysicalPlan, func: Any) -> list:
+        """``func(split, batches, io)`` per partition of ``plan``, here (scratch metrics)."""
+        return [func(i, self.iterate(plan, i), InputOutputMetrics())
+                for i in range(self.num_partitions(plan))]
 
     def num_partitions(self, plan: P.PhysicalPlan) -> int:
         kind = plan.kind

@@ -41,15 +41,25 @@ class FileScanExec(PhysicalPlan):
     def num_partitions(self) -> int:
         return len(self.splits)
 
-    def read(self, index: int, ectx: EvalContext) -> Iterator[Any]:
+    def read(self, index: int, ectx: EvalContext, io: Any = None) -> Iterator[Any]:
+        """The batches of partition ``index``; ``io`` (the task's InputOutputMetrics, when
+        it runs in a task) counts the bytes of each file piece as it is opened and the rows
+        as they are yielded (Spark's input metrics of a file scan)."""
         sizes = {f[0]: f[1] for f in self.relation.files}
         for path, length, part_values, start in self.splits[index]:
             size = sizes.get(path, 0)
             whole = start == 0 and length >= size
             # announced while its batches are processed: input_file_name() (input_file.py)
             with reading(path, start, length):
-                yield from read_file(self.relation, path, part_values, ectx,
-                                     (start, length, whole), self.filters, size)
+                batches = read_file(self.relation, path, part_values, ectx,
+                                    (start, length, whole), self.filters, size)
+                if io is None:
+                    yield from batches
+                    continue
+                io.bytes_read += size if whole else min(length, size - start)
+                for b in batches:
+                    io.records_read += b.num_rows
+                    yield b
 
     def node_name(self) -> str:
         return f"FileScan {self.relation.fmt}"

@@ -137,6 +137,8 @@ def _partition_type_of_text(vs: list[str]) -> T.DataType:
 def file_relation(fmt: str, paths: list[str], options: dict[str, str],
                   schema: T.StructType | None) -> FileRelation:
     files = list_files(paths)
+    if fmt in ("csv", "json", "text"):  # an empty file holds no rows (a write's partition 0)
+        files = [f for f in files if f[1] > 0]
     part_schema = _partition_schema(files)
     if schema is None:
         data_schema = infer_schema(fmt, [f[0] for f in files], options)
