@@ -88,7 +88,7 @@ def test_planned_sql_names_say_they_are_not_there_yet():
 
 
 def test_session_dataframe_api_says_it_is_not_there_yet():
-    from runtime.sql.errors import PySparkNotImplementedError
+    from runtime.sql.errors import PySparkNotImplementedError, PySparkTypeError
     from sparkcli.sql.session import SparkSession
 
     session = SparkSession.__new__(SparkSession)
@@ -96,8 +96,8 @@ def test_session_dataframe_api_says_it_is_not_there_yet():
     with pytest.raises(PySparkNotImplementedError,
                        match=r"\[NOT_IMPLEMENTED\] SparkSession.tvf is not implemented"):
         session.tvf.range(3)
-    assert hasattr(session, "udtf")  # as in PySpark; using it says it is not provided
-    with pytest.raises(PySparkNotImplementedError, match=r"SparkSession.udtf"):
+    assert hasattr(session, "udtf")  # as in PySpark
+    with pytest.raises(PySparkTypeError, match=r"\[CANNOT_REGISTER_UDTF\]"):
         session.udtf.register("f", None)
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         session.nope  # noqa: B018

@@ -20,6 +20,8 @@ _LAZY = {
     "DataFrameStatFunctions": "sparkcli.sql.stat",
     "Window": "sparkcli.sql.window",
     "WindowSpec": "sparkcli.sql.window",
+    "UDFRegistration": "sparkcli.sql.udf",
+    "UDTFRegistration": "sparkcli.sql.udtf",
 }
 
 __all__ = ["Catalog", "Column", "DataFrame", "DataFrameNaFunctions", "DataFrameReader",
@@ -30,7 +32,7 @@ __all__ = ["Catalog", "Column", "DataFrame", "DataFrameNaFunctions", "DataFrameR
 # fails with a line saying so, not Python's bare "cannot import name".
 PLANNED = frozenset({
     "HiveContext", "Observation",
-    "SQLContext", "UDFRegistration", "UDTFRegistration",
+    "SQLContext",
     "avro", "streaming",
 })
 

@@ -90,7 +90,6 @@ class SparkSession:
     removeProgressHandler = not_provided("SparkSession.removeProgressHandler")
     clearProgressHandlers = not_provided("SparkSession.clearProgressHandlers")
     dataSource = not_provided_property("SparkSession.dataSource", "Python data sources")
-    udtf = not_provided_property("SparkSession.udtf", "user-defined table functions")
     tvf = not_provided_property("SparkSession.tvf", "table-valued functions")
     profile = not_provided_property("SparkSession.profile")
 
@@ -303,6 +302,11 @@ class SparkSession:
     def udf(self) -> Any:
         """UDFRegistration: ``spark.udf.register(name, f, returnType)`` for SQL and expr()."""
         return _engine.udf_registration(self)
+
+    @property
+    def udtf(self) -> Any:
+        """UDTFRegistration: ``spark.udtf.register(name, f)`` for SQL's FROM clause."""
+        return _engine.udtf_registration(self)
 
     @property
     def catalog(self) -> Any:

@@ -34,6 +34,7 @@ from sparkcli.sql.sql_text import run_sql
 from sparkcli.sql.streaming.query import StreamingQueryManager
 from sparkcli.sql.streaming.readwriter import DataStreamReader
 from sparkcli.sql.udf import UDFRegistration
+from sparkcli.sql.udtf_registration import UDTFRegistration
 
 
 def state(session: Any) -> SessionState:
@@ -97,6 +98,10 @@ def streams(session: Any) -> StreamingQueryManager:
 
 def udf_registration(session: Any) -> UDFRegistration:
     return UDFRegistration(session)
+
+
+def udtf_registration(session: Any) -> UDTFRegistration:
+    return UDTFRegistration(session)
 
 
 def catalog(session: Any) -> Catalog:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from runtime.sql.errors import PySparkNotImplementedError
+from runtime.sql.errors import PySparkNotImplementedError, PySparkTypeError
 from sparkcli.sql.column import Column
 from sparkcli.sql.dataframe import DataFrame
 from sparkcli.sql.group import GroupedData
@@ -65,8 +65,9 @@ def test_not_provided_raises_one_clear_error(spark):
         df.mergeInto("t", df.id == 1)
     with pytest.raises(PySparkNotImplementedError, match=r"DataFrameReader.jdbc"):
         spark.read.jdbc("url", "t")
-    with pytest.raises(PySparkNotImplementedError, match=r"SparkSession.udtf"):
-        spark.udtf.register("f", None)
+    with pytest.raises(PySparkTypeError, match=r"^\[CANNOT_REGISTER_UDTF\] Cannot register "
+                                               r"the UDTF 'f': expected a"):
+        spark.udtf.register("f", None)  # spark.udtf exists now (tests/sql/functions/test_udtf.py)
     assert hasattr(df, "plot") and hasattr(spark, "tvf")
     with pytest.raises(PySparkNotImplementedError, match=r"DataFrame.plot"):
         df.plot.bar()

@@ -114,6 +114,13 @@ class Analyzer:
             i = gens[0]
             gen = _generator(exprs[i])
             assert gen is not None
+            if "udtf" in gen.spec.extra:  # a Python UDTF belongs in FROM (as in Spark)
+                raise AnalysisException(
+                    f"[NOT_A_SCALAR_FUNCTION] `{gen.spec.name}` appears as a scalar expression "
+                    "here, but the function was defined as a table function. Please update the "
+                    "query to move the function call into the FROM clause, or redefine "
+                    f"`{gen.spec.name}` as a scalar function instead. SQLSTATE: 42887",
+                    errorClass="NOT_A_SCALAR_FUNCTION")
             names = _generator_names(exprs[i], gen)
             attrs = tuple(AttributeReference(n, f.dataType, f.nullable or gen_outer(gen))
                           for n, f in zip(names, gen.dtype.fields))

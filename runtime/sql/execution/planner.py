@@ -40,6 +40,7 @@ from runtime.sql.execution.setops import SetOpExec
 from runtime.sql.execution.topk import TakeOrderedExec
 from runtime.sql.execution.expand import ExpandExec
 from runtime.sql.execution.window import WindowExec
+from runtime.sql.execution.python_udtf import PythonUDTFExec, is_udtf
 from runtime.sql.execution.python_udf_map import FlatMapGroupsInPandasExec, MapInBatchesExec
 
 __all__ = ["PlannerConf", "plan_physical", "split_conjuncts"]
@@ -180,6 +181,9 @@ class Planner:
         return self.plan(p.child)
 
     def _generate(self, p: L.Generate) -> P.PhysicalPlan:
+        if is_udtf(p.generator):
+            return PythonUDTFExec(p.generator, p.outer, list(p.gen_output),
+                                  (self.plan(p.child),), p.required)
         return P.GenerateExec(p.generator, p.outer, list(p.gen_output), (self.plan(p.child),),
                               p.required)
 

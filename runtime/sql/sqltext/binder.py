@@ -448,6 +448,9 @@ class QueryBinder(FromClause, Clauses):
     def _table_function(self, call: Any) -> L.LogicalPlan:
         """``range(...)`` (Spark's table-valued function) and ``IDENTIFIER('name')``."""
         name = call.name.lower()
+        generated = self._generator_relation(call)
+        if generated is not None:
+            return generated
         args = [fold(self.resolve(self.expr(a), []), self.ctx) for a in call.expressions]
         if name == "identifier" and len(args) == 1 and isinstance(args[0], Literal):
             return self.an.analyze(self._named(tuple(split_identifier(str(args[0].value)))))
@@ -466,6 +469,30 @@ class QueryBinder(FromClause, Clauses):
             "it. For more information about defining table-valued functions, please refer to the "
             "Apache Spark documentation. SQLSTATE: 42883",
             errorClass="UNRESOLVABLE_TABLE_VALUED_FUNCTION")
+
+    def _generator_relation(self, call: Any) -> L.LogicalPlan | None:
+        """``FROM f(...)`` of a generator (a Python UDTF, explode, inline...): a Generate over
+        one row, or over the rows of a ``TABLE(t)`` first argument (each passed as a struct);
+        only the generated columns are kept."""
+        try:
+            if not lookup(call.name).generator:
+                return None
+        except AnalysisException:
+            return None
+        args = list(call.expressions)
+        child: L.LogicalPlan = L.Range(0, 1, 1, 1, AttributeReference("id", T.LongType(), False))
+        exprs: list = []
+        if args and type(args[0]).__name__ == "Anonymous" and args[0].name.upper() == "TABLE":
+            src = args.pop(0).expressions[0]
+            child = self._named(tuple(p.name for p in src.parts)) \
+                if type(src).__name__ == "Column" else self.bind(src)[0]
+            exprs.append(UnresolvedFunction("struct", tuple(child.output)))
+        exprs += [self.expr(a) for a in args]
+        gen = self.resolve(UnresolvedFunction(call.name, tuple(exprs)), child.output)
+        outer = bool(dict(gen.options).get("outer"))
+        attrs = tuple(AttributeReference(f.name, f.dataType, f.nullable or outer)
+                      for f in gen.dtype.fields)
+        return L.Generate(gen, outer, attrs, (child,), ())
 
     def _named(self, parts: tuple) -> L.LogicalPlan:
         if len(parts) == 1:

@@ -44,6 +44,12 @@ class FromClause:
             group = [self.relation(src.this)]
             conds = []
             for j in sel.args.get("joins") or []:
+                if type(j.this).__name__ == "Lateral":  # FROM t, LATERAL f(t.a): a generator
+                    left, corr = self._join_group(group, conds, None)  # over what is left
+                    group, conds = [self._lateral_views(left, [j.this])], []
+                    if j.args.get("on") is not None:
+                        conds += conjuncts(j.args["on"])
+                    continue
                 right = self.relation(j.this)
                 kind = _join_kind(j)
                 if kind == "inner" and not j.args.get("using") and not j.args.get("method"):

@@ -39,7 +39,9 @@ from sparkcli.sql.functions.xml_functions import *  # noqa: F401,F403
 from sparkcli.sql.functions.partition_functions import *  # noqa: F401,F403
 from sparkcli.sql.functions.variant_functions import *  # noqa: F401,F403
 from sparkcli.sql.udf import *  # noqa: F401,F403
+from sparkcli.sql.udtf import *  # noqa: F401,F403
 from sparkcli.sql import udf as _udf
+from sparkcli.sql import udtf as _udtf
 from sparkcli.sql.functions.pyspark_names import PYSPARK_FUNCTIONS as _PYSPARK_FUNCTIONS
 from runtime.sql.errors import PySparkNotImplementedError as _NotImplemented
 from sparkcli.sql.pandas_udf import PandasUDFType, pandas_udf  # noqa: F401
@@ -48,7 +50,7 @@ __all__ = sorted(set(_builtin.__all__).union(*(m.__all__ for m in (
     _math_functions, _string_functions, _datetime_functions, _collection_functions,
     _json_functions, _hash_functions, _aggregate_functions, _window_functions, _misc_functions,
     _vector_functions, _generator_functions, _xml_functions, _partition_functions,
-    _variant_functions, _udf)))) + ["PandasUDFType", "pandas_udf"]
+    _variant_functions, _udf, _udtf)))) + ["PandasUDFType", "pandas_udf"]
 
 
 def _why_not(name: str) -> str:

@@ -20,6 +20,10 @@ _NOT_SQL = {"col", "column", "lit", "expr", "broadcast", "call_function", "when"
             # Python spellings of DISTINCT aggregates and the UDF machinery
             "count_distinct", "sum_distinct", "listagg_distinct", "string_agg_distinct",
             "udf", "pandas_udf", "PandasUDFType", "UserDefinedFunction",
+            # UDTFs (called in FROM; the rest are the classes of pyspark.sql.udtf)
+            "udtf", "UserDefinedTableFunction", "AnalyzeArgument", "AnalyzeResult",
+            "OrderingColumn", "PartitioningColumn", "SelectedColumn",
+            "SkipRestOfInputTableException",
             # partition transforms: Python only in Spark too (SQL has no such function)
             "years", "months", "days", "hours", "bucket"}
 _SQL_NAME = {"negate": "negative", "ucase": "upper", "lcase": "lower"}
@@ -73,4 +77,4 @@ def test_a_function_not_provided_raises_one_clear_error():
 
 
 FLOOR = 200
-ALL_FLOOR = 483  # of PySpark 4.3's 562 names
+ALL_FLOOR = 491  # of PySpark 4.3's 562 names
