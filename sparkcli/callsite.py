@@ -20,6 +20,7 @@ import sysconfig
 from typing import Any
 
 import runtime
+from sparkcli.scope import WRAPPER_CODE
 
 __all__ = ["call_site", "creation_site"]
 
@@ -42,7 +43,8 @@ def _api_call(frame: Any) -> tuple[str, Any]:
     """(the API method the user called, the user's frame that called it, or None)."""
     action = None
     while frame is not None and _ours(frame.f_code.co_filename):
-        action = frame.f_code.co_name
+        if frame.f_code is not WRAPPER_CODE:  # a scope's wrapper is not the API method
+            action = frame.f_code.co_name
         frame = frame.f_back
     user = frame
     while user is not None and _library(user.f_code.co_filename):

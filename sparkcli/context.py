@@ -39,7 +39,7 @@ from runtime.scheduler.driver import Driver
 from runtime.scheduler.local import LocalLauncher
 from runtime.status.live import LiveStatus
 from runtime.ui.launch import start_driver_ui
-from sparkcli import shared
+from sparkcli import scope, shared
 from sparkcli.conf import SparkConf
 from sparkcli.files import SparkFiles, sys_path_entry
 from sparkcli.lazy import INPROCESS_BACKEND, RPC_AUTH, STANDALONE_BACKEND
@@ -265,6 +265,8 @@ class SparkContext(FilesMixin, JobsMixin):
         props = dict(getattr(self._local_properties, "props", {}) or {})
         if "callSite.short" not in props:
             props["callSite.short"], props["callSite.long"] = call_site(2)
+        if "spark.rdd.scope" not in props and scope.current() is not None:
+            props["spark.rdd.scope"] = scope.current()  # the action's, as Spark's jobs carry
         try:
             return self._driver.run_job(node, func, partitions, props)
         finally:
@@ -499,6 +501,13 @@ class SparkContext(FilesMixin, JobsMixin):
 
     def __repr__(self) -> str:
         return f"<SparkContext master={self.master} appName={self.appName}>"
+
+
+# the RDDs these make carry their operation's scope (sparkcli/scope.py), as Spark's withScope
+scope.scope_all(SparkContext, (
+    "parallelize", "range", "emptyRDD", "textFile", "wholeTextFiles", "pickleFile", "union",
+    "binaryFiles", "binaryRecords", "sequenceFile", "hadoopFile", "newAPIHadoopFile",
+    "hadoopRDD", "newAPIHadoopRDD"))
 
 
 def _split(value: str | None) -> list[str]:

@@ -38,6 +38,7 @@ from runtime.lineage.precombine import counting_map_side
 from runtime.lineage.shuffled import Shuffled
 from runtime.shuffle.hashing import portable_hash
 from runtime.shuffle.spec import Aggregator, ShuffleSpec
+from sparkcli import scope
 from sparkcli.callsite import creation_site
 from sparkcli.rdd_actions import ActionsMixin
 from sparkcli.rdd_io import IOMixin
@@ -248,6 +249,9 @@ class RDD(PairMixin, ActionsMixin, IOMixin, Generic[T_co]):
         return self._node.name
 
 
+scope.scope_all(RDD)  # every RDD made by one API call carries its scope (sparkcli/scope.py)
+
+
 class PipelinedRDD(RDD[U], Generic[T, U]):
     """An RDD over a chain of fused narrow functions (runtime.lineage.narrow.MapPartitions)."""
 
@@ -257,4 +261,6 @@ def wrap(ctx: Any, node: Node) -> RDD:
     RDD infos, toDebugString)."""
     if node.creation_site is None:  # a DStream's batches carry the DStream's (as Spark's)
         node.creation_site = ctx.getLocalProperty("callSite.short") or creation_site(2)
+    if node.scope is None:
+        node.scope = scope.current()
     return (PipelinedRDD if isinstance(node, MapPartitions) else RDD)(ctx, node)

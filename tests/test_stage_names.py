@@ -63,7 +63,7 @@ def test_stage_names_and_rdd_infos_of_a_word_count(sc, tmp_path):
     assert first["Storage Level"] == {"Use Disk": True, "Use Memory": True,
                                       "Use Off Heap": False, "Deserialized": False,
                                       "Replication": 1}
-    assert json.loads(first["Scope"]) == {"id": str(pairs.id), "name": "map"}
+    assert json.loads(first["Scope"])["name"] == "map"
     assert list(first) == ["RDD ID", "Name", "Scope", "Callsite", "Parent IDs",
                            "Storage Level", "Barrier", "DeterministicLevel",
                            "Number of Partitions", "Number of Cached Partitions",
@@ -101,3 +101,48 @@ def test_a_shuffle_made_inside_another_call_is_named_by_the_user_call(sc):
     assert [s.name for s in rec.submitted] == [site("distinct", "# (distinct)"),
                                                site("collect", "# (distinct)")]
 
+
+
+class Jobs(SparkListener):
+    def __init__(self):
+        self.props = []
+
+    def onJobStart(self, e):
+        self.props.append(e.properties)
+
+
+def test_rdds_carry_the_scope_of_the_operation_that_made_them(sc):
+    """Spark's RDDOperationScope: one scope per API call (a new id each call), named after
+    the method, shared by every RDD the call made (reduceByKey's map side, shuffle and
+    result); the action's scope is in the job's properties; the stage page's DAG draws one
+    box per scope."""
+    rec, jobs = Stages(), Jobs()
+    sc.addSparkListener(rec)
+    sc.addSparkListener(jobs)
+    nums = sc.parallelize(range(10), 2)
+    once = nums.map(lambda x: (x % 3, x))
+    twice = once.map(lambda kv: kv)
+    sums = twice.reduceByKey(operator.add)
+    assert sorted(sums.collect()) == [(0, 18), (1, 12), (2, 15)]
+    assert sc._driver.bus.wait_until_empty(30)
+    sc.removeSparkListener(rec)
+    sc.removeSparkListener(jobs)
+
+    def scope(node):
+        return json.loads(node.scope)
+
+    assert scope(nums._node)["name"] == "parallelize"
+    assert (scope(once._node)["name"], scope(twice._node)["name"]) == ("map", "map")
+    assert scope(once._node)["id"] != scope(twice._node)["id"]  # a new scope per call
+    mapped, result = rec.submitted
+    red = [json.loads(r.scope) for r in result.rddInfos]
+    assert {s["name"] for s in red} == {"reduceByKey"} and len({s["id"] for s in red}) == 1
+    # the map stage: the two maps, pipelined into one RDD (the later one's), over parallelize
+    assert [json.loads(r.scope) for r in mapped.rddInfos] == [scope(twice._node),
+                                                              scope(nums._node)]
+    assert json.loads(jobs.props[-1]["spark.rdd.scope"])["name"] == "collect"
+
+    # the DAG of the result stage: one dashed box for reduceByKey around its RDDs
+    status, body = get(f"{sc.uiWebUrl}/stages/stage/?id={result.stageId}&attempt=0")
+    assert status == 200, body
+    assert body.count('class="dag-scope"') == 1 and ">reduceByKey</text>" in body

@@ -26,6 +26,9 @@ Fields of every node:
     checkpoint_dir   where the partitions of a written checkpoint are, else None
     name             the user's name for it (RDD.setName), else None
     creation_site    where it was built (``map at app.py:12``), for stage names; or None
+    scope            the operation scope of the API call that built it (JSON text, e.g.
+                     ``{"id":"4","name":"reduceByKey"}``: StageInfo's RDD infos, the UI's
+                     DAG), or None
 
 ``compute(split, tc)`` returns an iterator over one partition. It reads a parent partition
 with ``tc.iterate(parent_node, split)`` (served from the block store when the parent is
@@ -52,7 +55,7 @@ class CheckpointState(enum.Enum):
 #: the attributes a WRITTEN node keeps when pickled into a task
 _CHECKPOINTED_STATE = frozenset({
     "id", "dependencies", "num_partitions", "partitioner", "storage_level", "checkpoint",
-    "checkpoint_dir", "name", "creation_site", "compute"})
+    "checkpoint_dir", "name", "creation_site", "scope", "compute"})
 
 
 class Node:
@@ -72,6 +75,7 @@ class Node:
         self.checkpoint_dir: str | None = None
         self.name: str | None = None
         self.creation_site: str | None = None
+        self.scope: str | None = None
 
     def compute(self, split: int, tc: Any) -> Iterator:
         raise NotImplementedError

@@ -238,6 +238,7 @@ class TaskEndReason(_Repr):
         elif self.reason == "FetchFailed":
             out.update({"Block Manager Address": {"Executor ID": self.executorId},
                         "Shuffle ID": self.shuffleId, "Map ID": self.mapId,
+                        "Map Index": self.mapId,  # the map task's partition, as Spark 3+
                         "Reduce ID": self.reduceId, "Message": self.description})
         elif self.reason == "TaskKilled":
             out["Kill Reason"] = self.description

@@ -8,8 +8,10 @@ completion time and failure reason filled in). Entries go when the stage complet
 
 A StageInfo carries its RDD infos (Spark's ``rddInfos``): the stage's RDD, then its narrow
 ancestors by id, each with its parents (the RDD a shuffle reads included), creation site,
-storage level and output determinism (UNORDERED below a shuffle, as Spark's
-RDD.outputDeterministicLevel for shuffles without key ordering; DETERMINATE otherwise).
+storage level, operation scope (the node's ``scope``: the JSON text of the API call that
+made it, ``{"id":"4","name":"reduceByKey"}``, or none) and output determinism (UNORDERED
+below a shuffle, as Spark's RDD.outputDeterministicLevel for shuffles without key ordering;
+DETERMINATE otherwise).
 
 Order of events, as Spark posts them: JobStart (with the StageInfo of every stage the job
 needs, skipped ones included), then per stage StageSubmitted, TaskStart/TaskEnd per task,
@@ -20,7 +22,6 @@ StageCompleted; JobEnd last. A lost executor: ExecutorRemoved, then TaskEnd
 from __future__ import annotations
 
 import copy
-import json
 import time
 from typing import Any
 
@@ -73,13 +74,9 @@ def rdd_infos(rdd: Any) -> list[RDDInfo]:
 
 
 def _rdd_info(node: Any, unordered: dict[int, bool]) -> RDDInfo:
-    site = node.creation_site or ""
-    scope = None
-    if site:
-        scope = json.dumps({"id": str(node.id), "name": site.split(" at ")[0]},
-                           separators=(",", ":"))
     return RDDInfo(node.id, node.name or node.rdd_class, node.num_partitions,
-                   [d.rdd.id for d in node.dependencies if d.rdd is not None], site, scope,
+                   [d.rdd.id for d in node.dependencies if d.rdd is not None],
+                   node.creation_site or "", getattr(node, "scope", None),
                    node.storage_level,
                    "UNORDERED" if _is_unordered(node, unordered) else "DETERMINATE")
 

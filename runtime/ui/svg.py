@@ -10,7 +10,9 @@ with ``|safe``).
   axis from the application's start.
 * :func:`stage_dag` — the RDDs of one stage as boxes ("PythonRDD [5]" with the call site),
   placed in layers by their depth from the stage's inputs, with an edge per parent inside
-  the stage; cached RDDs are drawn green.
+  the stage; cached RDDs are drawn green. As in Spark's DAG visualization, the RDDs made by
+  one operation (their ``Scope``: ``{"id":"4","name":"reduceByKey"}``) are drawn inside one
+  dashed box labelled with the operation's name.
 * :func:`job_dag` — the stages of a job side by side (skipped ones grey), each drawn as a
   :func:`stage_dag` cluster, with an edge from each parent stage to its child.
 * :func:`plan_graph` — a SQL execution's physical operators as a tree (scans on top), each
@@ -20,12 +22,14 @@ with ``|safe``).
 from __future__ import annotations
 
 import html
+import json
 
 from runtime.ui.formatting import date, duration
 
 COLORS = {"SUCCEEDED": "#5cb85c", "COMPLETE": "#5cb85c", "RUNNING": "#3a87ad",
           "ACTIVE": "#3a87ad", "FAILED": "#d9534f", "SKIPPED": "#bbbbbb", "PENDING": "#f0ad4e"}
 BOX_W, BOX_H, GAP_Y, GAP_X = 200, 38, 22, 30
+TOP = 44  # a stage cluster's title row (and its first scope box's label) above the RDDs
 
 
 def _e(text) -> str:
@@ -102,7 +106,7 @@ def _stage_cluster(stage: dict, ox: int, oy: int) -> tuple[list[str], int, int]:
     layers = _layers(stage["rdds"])
     cols = max((len(layer) for layer in layers), default=1)
     w = cols * (BOX_W + 10) + 10
-    h = 30 + len(layers) * (BOX_H + GAP_Y)
+    h = TOP + len(layers) * (BOX_H + GAP_Y)
     color = COLORS.get(stage.get("status", ""), "#999")
     out = [f'<g class="stage-cluster" data-stage="{_e(stage["stageId"])}">',
            (f'<rect x="{ox}" y="{oy}" width="{w}" height="{h}" rx="6" fill="none" '
@@ -110,17 +114,21 @@ def _stage_cluster(stage: dict, ox: int, oy: int) -> tuple[list[str], int, int]:
            (f'<text x="{ox + 8}" y="{oy + 18}" class="dag-stage">Stage {_e(stage["stageId"])}'
            f'</text>')]
     pos: dict[int, tuple[float, float]] = {}
+    boxes = []
     for li, layer in enumerate(layers):
         for ci, rdd in enumerate(layer):
-            bx, by = ox + 10 + ci * (BOX_W + 10), oy + 28 + li * (BOX_H + GAP_Y)
+            bx, by = ox + 10 + ci * (BOX_W + 10), oy + TOP + li * (BOX_H + GAP_Y)
             pos[rdd["RDD ID"]] = (bx + BOX_W / 2, by)
-            fill = "#c3e6c3" if _cached(rdd) else "#e8f0f8"
-            out.append(f'<rect class="dag-rdd" x="{bx}" y="{by}" width="{BOX_W}" '
-                       f'height="{BOX_H}" rx="4" fill="{fill}" stroke="#6c8ebf"/>')
-            out.append(f'<text x="{bx + 6}" y="{by + 15}" class="dag-name">'
-                       f'{_e(rdd.get("Name", "RDD"))} [{_e(rdd["RDD ID"])}]</text>')
-            out.append(f'<text x="{bx + 6}" y="{by + 30}" class="dag-site">'
-                       f'{_e((rdd.get("Callsite") or "")[:34])}</text>')
+            boxes.append((rdd, bx, by))
+    out.extend(_scope_boxes(boxes))
+    for rdd, bx, by in boxes:
+        fill = "#c3e6c3" if _cached(rdd) else "#e8f0f8"
+        out.append(f'<rect class="dag-rdd" x="{bx}" y="{by}" width="{BOX_W}" '
+                   f'height="{BOX_H}" rx="4" fill="{fill}" stroke="#6c8ebf"/>')
+        out.append(f'<text x="{bx + 6}" y="{by + 15}" class="dag-name">'
+                   f'{_e(rdd.get("Name", "RDD"))} [{_e(rdd["RDD ID"])}]</text>')
+        out.append(f'<text x="{bx + 6}" y="{by + 30}" class="dag-site">'
+                   f'{_e((rdd.get("Callsite") or "")[:34])}</text>')
     for rdd in stage["rdds"]:
         for parent in rdd.get("Parent IDs", []):
             if parent in pos and rdd["RDD ID"] in pos:
@@ -129,6 +137,35 @@ def _stage_cluster(stage: dict, ox: int, oy: int) -> tuple[list[str], int, int]:
                            f'y2="{cy:.0f}" stroke="#555" marker-end="url(#arrow)"/>')
     out.append("</g>")
     return out, w, h
+
+
+def _scope_of(rdd: dict) -> tuple[str, str] | None:
+    """(id, name) of an RDD info's ``Scope`` JSON text, or None."""
+    try:
+        scope = json.loads(rdd.get("Scope") or "null")
+        return (str(scope["id"]), str(scope["name"])) if scope else None
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _scope_boxes(boxes: list[tuple[dict, int, int]]) -> list[str]:
+    """A dashed box around the RDD boxes of each operation scope, labelled with its name."""
+    groups: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for rdd, bx, by in boxes:
+        scope = _scope_of(rdd)
+        if scope is not None:
+            groups.setdefault(scope, []).append((bx, by))
+    out = []
+    for (sid, name), members in groups.items():
+        x0 = min(x for x, _ in members) - 4
+        y0 = min(y for _, y in members) - 16
+        x1 = max(x for x, _ in members) + BOX_W + 4
+        y1 = max(y for _, y in members) + BOX_H + 4
+        out.append(f'<g class="dag-scope" data-scope="{_e(sid)}"><rect x="{x0}" y="{y0}" '
+                   f'width="{x1 - x0}" height="{y1 - y0}" rx="5" fill="none" stroke="#8fa8c8" '
+                   f'stroke-dasharray="3 2"/><text x="{x0 + 4}" y="{y0 + 11}" '
+                   f'class="dag-scope-name">{_e(name)}</text></g>')
+    return out
 
 
 ARROW = ('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" '
