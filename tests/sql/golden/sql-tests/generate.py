@@ -1,0 +1,131 @@
+"""Record the expected results of tests/sql/golden/sql-tests/inputs/*.sql with real PySpark.
+
+Run with a Python that has PySpark 4.3 (and Java):
+
+    /tmp/venv-pyspark/bin/python tests/sql/golden/sql-tests/generate.py [name ...]
+
+For every query of an input file it writes, to results/<name>.sql.out, the block Spark's own
+SQLQueryTestSuite writes: the query, its schema (``StructType.catalogString``) and its output
+(``HiveResult.hiveResultString`` of the executed plan, one line per row, rows sorted when the
+query does not order them, as Spark's suite sorts them), or the JVM exception class and a JSON
+object with the error class, SQLSTATE and message parameters. The format is Spark's, so the
+runner (tests/sql/sqltext/golden_runner.py) reads Spark's own .sql.out files as well.
+
+Each input file runs in a fresh session with spark.sql.session.timeZone=UTC; queries are
+separated by a ``;`` at the end of a line, and lines starting with ``--`` are comments.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def split_queries(text: str) -> list[str]:
+    lines = [ln for ln in text.splitlines() if not ln.strip().startswith("--")]
+    out, cur = [], []
+    for ln in lines:
+        cur.append(ln)
+        if ln.rstrip().endswith(";"):
+            q = "\n".join(cur).strip().rstrip(";").strip()
+            if q:
+                out.append(q)
+            cur = []
+    rest = "\n".join(cur).strip()
+    if rest:
+        out.append(rest)
+    return out
+
+
+def is_sorted(plan) -> bool:
+    """Spark's SQLQueryTestHelper.isSorted over the analyzed plan (by class name)."""
+    name = plan.getClass().getSimpleName()
+    if name in ("Join", "Aggregate", "Generate", "Sample", "Distinct"):
+        return False
+    if name.startswith("Describe"):
+        return True
+    node = plan
+    while node.getClass().getSimpleName() in ("Project", "Filter", "SubqueryAlias"):
+        node = node.child()
+    if node.getClass().getSimpleName() == "Sort" and getattr(node, "global")():
+        return True
+    children = plan.children()
+    return any(is_sorted(children.apply(i)) for i in range(children.size()))
+
+
+def _throwable(jexc) -> bool:
+    return any(i.getName() == "org.apache.spark.SparkThrowable"
+               for i in jexc.getClass().getInterfaces())
+
+
+class _Java:
+    """A Java SparkThrowable seen through PySpark's exception accessors."""
+
+    def __init__(self, jexc):
+        self._j = jexc
+
+    def getCondition(self):
+        return self._j.getCondition()
+
+    def getSqlState(self):
+        return self._j.getSqlState()
+
+    def getMessageParameters(self):
+        return dict(self._j.getMessageParameters())
+
+
+def run_one(spark, query: str) -> str:
+    jvm = spark._jvm
+    try:
+        df = spark.sql(query)
+        qe = df._jdf.queryExecution()
+        schema = df._jdf.schema().catalogString()
+        seq = jvm.org.apache.spark.sql.execution.HiveResult.hiveResultString(qe.executedPlan())
+        rows = [seq.apply(i) for i in range(seq.size())]
+        if not is_sorted(qe.analyzed()):
+            rows.sort()
+        return f"-- !query schema\n{schema}\n-- !query output\n" + "\n".join(rows)
+    except Exception as e:  # noqa: BLE001 - every error is recorded
+        origin = getattr(e, "_origin", None) or getattr(e, "java_exception", None)
+        while origin is not None and origin.getCause() is not None and not _throwable(origin):
+            origin = origin.getCause()  # a job failure wraps the task's SparkThrowable
+        cls = origin.getClass().getName() if origin is not None else type(e).__name__
+        if origin is not None and _throwable(origin) and not hasattr(e, "getCondition"):
+            e = _Java(origin)
+        cond = e.getCondition() if hasattr(e, "getCondition") else None
+        if cond is None:
+            return f"-- !query schema\nstruct<>\n-- !query output\n{cls}\n{str(e).splitlines()[0]}"
+        body = {"errorClass": cond, "sqlState": e.getSqlState(),
+                "messageParameters": e.getMessageParameters() or {}}
+        text = json.dumps(body, indent=2, separators=(",", " : "))
+        return f"-- !query schema\nstruct<>\n-- !query output\n{cls}\n{text}"
+
+
+def main(names: list[str]) -> None:
+    from pyspark.sql import SparkSession
+
+    base = (SparkSession.builder.master("local[2]").appName("golden")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.enabled", "false").getOrCreate())
+    base.sparkContext.setLogLevel("ERROR")
+    inputs = sorted((HERE / "inputs").glob("*.sql"))
+    for path in inputs:
+        if names and path.stem not in names:
+            continue
+        spark = base.newSession()
+        spark.conf.set("spark.sql.session.timeZone", "UTC")
+        blocks = [f"-- Automatically generated by tests/sql/golden/sql-tests/generate.py "
+                  f"with PySpark {base.version}"]
+        for q in split_queries(path.read_text()):
+            blocks.append(f"-- !query\n{q}\n" + run_one(spark, q))
+        (HERE / "results" / (path.name + ".out")).write_text("\n\n\n".join(blocks) + "\n")
+        print(path.name, len(blocks) - 1, "queries")
+    base.stop()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

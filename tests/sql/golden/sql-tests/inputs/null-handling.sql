@@ -1,0 +1,22 @@
+CREATE OR REPLACE TEMPORARY VIEW nh AS SELECT * FROM VALUES (1, 0, 0), (2, 0, 1), (3, 1, 0), (4, 1, 1), (5, null, 0), (6, null, 1), (7, null, null) AS nh(a, b, c);
+
+SELECT a, b + c FROM nh ORDER BY a;
+SELECT a + 10, b * 0 FROM nh ORDER BY a;
+SELECT DISTINCT b FROM nh ORDER BY b;
+SELECT b, c FROM nh ORDER BY b, c;
+SELECT a + 10, b * 0 FROM nh WHERE b * 0 = 0 ORDER BY a;
+SELECT a FROM nh WHERE b = 1 OR c = 1 ORDER BY a;
+SELECT a FROM nh WHERE NOT (b = 1 AND c = 1) ORDER BY a;
+SELECT a, b <=> c, b = c, b IS NULL, c IS NOT NULL, b IS DISTINCT FROM c FROM nh ORDER BY a;
+SELECT a, coalesce(b, c, -1), nvl(b, 9), nvl2(b, 'y', 'n'), ifnull(b, 7), nullif(b, 0) FROM nh ORDER BY a;
+SELECT a, CASE WHEN b = 1 THEN 'one' WHEN b = 0 THEN 'zero' ELSE 'other' END, CASE b WHEN 1 THEN 'x' END FROM nh ORDER BY a;
+SELECT a, if(b = 1, 'y', 'n'), iff(b IS NULL, 1, 0) FROM nh ORDER BY a;
+SELECT count(b), count(*), sum(b), avg(b), max(b), min(c) FROM nh;
+SELECT b, count(*) FROM nh GROUP BY b ORDER BY b;
+SELECT NULL AND false, NULL AND true, NULL OR true, NULL OR false, NOT NULL;
+SELECT NULL = NULL, NULL <=> NULL, NULL + 1, NULL IN (1, 2), 1 IN (1, NULL), 3 IN (1, NULL), 3 NOT IN (1, NULL);
+SELECT a FROM nh ORDER BY b NULLS LAST, a;
+SELECT a FROM nh ORDER BY b DESC NULLS FIRST, c DESC, a;
+SELECT isnull(b), isnotnull(b), equal_null(b, c), nanvl(CAST('NaN' AS DOUBLE), 1.0D), zeroifnull(b), nullifzero(b) FROM nh ORDER BY a;
+SELECT sum(b) FROM nh WHERE a > 100;
+SELECT greatest(1, NULL, 3), least(1, NULL, 3), greatest(NULL, NULL);
