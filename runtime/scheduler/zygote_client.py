@@ -3,9 +3,10 @@
 :func:`start` launches the zygote (the command line calls it before importing the
 application's code, so the zygote's imports overlap the driver's start-up; it names the API
 modules to pre-import besides the engine's own); :func:`current` returns it while it is
-alive. :meth:`Zygote.spawn` asks for an executor and returns a :class:`ForkedProcess`, which
-offers the part of ``subprocess.Popen`` the local launcher uses (pid, poll, wait,
-terminate, kill, returncode), fed by the zygote's exit reports.
+alive. :meth:`Zygote.spawn` asks for an executor and returns at once a
+:class:`ForkedProcess` (the fork happens once the zygote's pre-imports are done, while the
+driver imports its own), which offers the part of ``subprocess.Popen`` the local launcher
+uses (pid, poll, wait, terminate, kill, returncode), fed by the zygote's exit reports.
 """
 
 from __future__ import annotations
@@ -27,27 +28,63 @@ ENGINE_MODULES = ("runtime.executor.main", "runtime.executor.task", "runtime.tas
 _zygote: "Zygote | None" = None
 
 
+#: exit code of an executor the zygote never forked (it died, or did not fork it in time)
+NEVER_STARTED = 1
+
+
 class ForkedProcess:
-    def __init__(self, zygote: "Zygote", pid: int):
+    """An executor asked of the zygote. Asking does not wait for the fork: the zygote may
+    still be pre-importing (pyarrow and the SQL engine for a DataFrame application), and the
+    driver goes on with its own imports meanwhile. ``pid`` is None until the zygote reports
+    the fork; a signal sent before then waits for it."""
+
+    def __init__(self, zygote: "Zygote", rid: int, timeout: float):
         self.zygote = zygote
-        self.pid = pid
+        self.rid = rid
+        self.deadline = time.monotonic() + timeout
         self.returncode: int | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self.zygote.started.get(self.rid)
 
     def poll(self) -> int | None:
         if self.returncode is None:
-            self.returncode = self.zygote.codes.get(self.pid)
-            if self.returncode is None and not self.zygote.alive():
-                self.returncode = self._probe()
+            pid = self.pid
+            if pid is None:
+                self.returncode = self._never_started()
+            else:
+                self.returncode = self.zygote.codes.get(pid)
+                if self.returncode is None and not self.zygote.alive():
+                    self.returncode = self._probe(pid)
         return self.returncode
 
-    def _probe(self) -> int | None:
+    def _never_started(self) -> int | None:
+        if not self.zygote.alive():
+            return NEVER_STARTED
+        if time.monotonic() > self.deadline:  # a zygote that hangs: later executors exec
+            self.zygote.proc.kill()
+            return NEVER_STARTED
+        return None
+
+    @staticmethod
+    def _probe(pid: int) -> int | None:
         try:
-            os.kill(self.pid, 0)
+            os.kill(pid, 0)
             return None
         except ProcessLookupError:
             return -signal.SIGKILL
         except PermissionError:
             return None
+
+    def _started_pid(self) -> int | None:
+        """The pid once forked (waiting for the fork), None if it never will be."""
+        with self.zygote.cond:
+            while self.pid is None:
+                if self.poll() is not None:
+                    return None
+                self.zygote.cond.wait(0.1)
+            return self.pid
 
     def wait(self, timeout: float | None = None) -> int:
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -60,9 +97,10 @@ class ForkedProcess:
         return self.returncode  # type: ignore[return-value]
 
     def send_signal(self, sig: int) -> None:
-        if self.poll() is None:
+        pid = self._started_pid()
+        if pid is not None and self.poll() is None:
             try:
-                os.kill(self.pid, sig)
+                os.kill(pid, sig)
             except ProcessLookupError:
                 pass
 
@@ -107,7 +145,9 @@ class Zygote:
 
     def spawn(self, argv: list[str], env: dict[str, str], cwd: str, stdout: str,
               stderr: str, timeout: float = 10.0) -> ForkedProcess | None:
-        """Fork an executor; None if the zygote is gone (the caller falls back to exec)."""
+        """Ask for an executor, without waiting for the fork; None if the zygote is gone
+        (the caller falls back to exec). One not forked within ``timeout`` exits with
+        NEVER_STARTED, and the zygote is killed (the launcher then execs)."""
         rid = next(self._ids)
         req = {"id": rid, "argv": argv, "env": env, "cwd": cwd, "stdout": stdout,
                "stderr": stderr}
@@ -117,14 +157,7 @@ class Zygote:
                 self.proc.stdin.flush()  # type: ignore[union-attr]
         except (OSError, ValueError):
             return None
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while rid not in self.started:
-                left = deadline - time.monotonic()
-                if left <= 0 or not self.alive():
-                    return None
-                self.cond.wait(min(left, 0.1))
-            return ForkedProcess(self, self.started.pop(rid))
+        return ForkedProcess(self, rid, timeout)
 
     def close(self) -> None:
         try:
