@@ -63,6 +63,8 @@ def sc(tmp_path_factory):
 def test_the_driver_and_each_executor_dump_their_threads(sc):
     assert sc.parallelize(range(4), 2).count() == 4
     url, app = sc.uiWebUrl, sc.applicationId
+    # executors register in the background: the count may have run on executor 0 alone
+    wait_for(lambda: len(sc._driver.sched.executors) == 2, what="both executors registered")
     sc._driver.bus.wait_until_empty()
     api = f"{url}/api/v1/applications/{app}/executors"
     driver = json.loads(get(f"{api}/driver/threads"))
