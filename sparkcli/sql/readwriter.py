@@ -182,8 +182,11 @@ class DataFrameWriter:
         if path is None:
             raise AnalysisException("'path' is not specified", errorClass="UNSPECIFIED_PATH")
         df = self._df
+        options = dict(self._options)
+        if not any(k.lower() == "timezone" for k in options):  # dates/times in the session's
+            options["timeZone"] = df._session._state().conf("spark.sql.session.timeZone")
         write_query(df._execution().map_partitions, df.schema, self._format, path, self._mode,
-                    dict(self._options), self._partition_by)
+                    options, self._partition_by)
 
     def parquet(self, path: str, mode: str | None = None, partitionBy: Any = None,
                 compression: str | None = None) -> None:

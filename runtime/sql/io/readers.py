@@ -2,10 +2,8 @@
 
 Arrow's readers do the parsing (pyarrow.csv, pyarrow.json, pyarrow.parquet); Spark's
 semantics are applied on the result:
-* csv: everything is read as strings first (empty unquoted fields are NULL, as Spark's
-  default ``nullValue``), then cast column by column to the schema with non-ANSI casts:
-  a value that does not parse is NULL in ``mode=PERMISSIVE`` (default), drops its row in
-  ``DROPMALFORMED`` and fails the read naming the file and line in ``FAILFAST``;
+* csv: csv_read.py (tokens, Spark's per-type parsers, the read modes, the header and
+  inference);
 * text: one row per line (``\\n``, ``\\r\\n``), or one per file with ``wholetext``;
 * json: JSON Lines, or one document (an object or an array of objects) per file with
   ``multiLine``; fields missing from a line are NULL;
@@ -22,11 +20,11 @@ from runtime.sql import types as T
 from runtime.sql.arrow_types import from_arrow, to_arrow, to_arrow_schema
 from runtime.sql.errors import SparkRuntimeException
 from runtime.sql.expressions.casts import cast_array
-from runtime.sql.expressions.datetime_patterns import DAY_US, from_local, parse_local
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan.logical import FileRelation
 from runtime.sql.errors import AnalysisException
 from runtime.sql.arrow_types import rows_to_batch
+from runtime.sql.io.csv_read import header_names, infer_types, parse_with_pattern, read_csv
 from runtime.sql.io.file_metadata import ROW_INDEX, metadata_array
 from runtime.sql.io.parquet_scan import read_parquet_piece
 
@@ -46,87 +44,6 @@ def _opt(options: dict[str, str], *keys: str, default: str | None = None) -> str
 def _flag(options: dict[str, str], key: str, default: bool = False) -> bool:
     v = _opt(options, key)
     return default if v is None else str(v).lower() == "true"
-
-
-# -- csv ----------------------------------------------------------------------------------------
-def _csv_table(path: str, options: dict[str, str], names: list[str] | None,
-               on_invalid: Any = None) -> Any:
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-
-    header = _flag(options, "header")
-    sep = _opt(options, "sep", "delimiter", default=",") or ","
-    quote = _opt(options, "quote", default='"')
-    escape = _opt(options, "escape", default="\\")
-    null_value = _opt(options, "nullValue", default="")
-    encoding = _opt(options, "encoding", "charset", default="utf8")
-    read = pcsv.ReadOptions(column_names=names if names else None,
-                            autogenerate_column_names=not header and not names,
-                            skip_rows=1 if header and names else 0, encoding=encoding or "utf8",
-                            block_size=1 << 24)
-    parse = pcsv.ParseOptions(delimiter=sep, quote_char=quote or False,
-                              escape_char=escape or False, double_quote=True,
-                              newlines_in_values=_flag(options, "multiLine"),
-                              invalid_row_handler=on_invalid)
-    nulls = sorted({null_value or "", ""})  # an empty field is NULL whatever nullValue is
-    convert = pcsv.ConvertOptions(strings_can_be_null=True, null_values=nulls,
-                                  quoted_strings_can_be_null=False,
-                                  column_types=None if names is None else
-                                  {n: pa.string() for n in names})
-    if names is None:
-        table = pcsv.read_csv(path, read_options=read, parse_options=parse,
-                              convert_options=pcsv.ConvertOptions(
-                                  strings_can_be_null=True, null_values=nulls,
-                                  quoted_strings_can_be_null=False))
-        return table.cast(pa.schema([pa.field(f.name, pa.string()) for f in table.schema]))
-    return pcsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
-
-
-def _csv_header_names(path: str, options: dict[str, str]) -> list[str]:
-    import pyarrow.csv as pcsv
-
-    header = _flag(options, "header")
-    sep = _opt(options, "sep", "delimiter", default=",") or ","
-    read = pcsv.ReadOptions(autogenerate_column_names=not header, block_size=1 << 20)
-    reader = pcsv.open_csv(path, read_options=read,
-                           parse_options=pcsv.ParseOptions(delimiter=sep))
-    names = reader.schema.names
-    if not header:
-        names = [f"_c{i}" for i in range(len(names))]
-    return names
-
-
-def _infer_column(arr: Any) -> T.DataType:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    values = pc.drop_null(arr)
-    if len(values) == 0:
-        return T.StringType()
-    for target, dtype in ((pa.int64(), None), (pa.float64(), T.DoubleType())):
-        try:
-            out = pc.cast(values, target)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            continue
-        if dtype is None:
-            lo, hi = pc.min(out).as_py(), pc.max(out).as_py()
-            return T.IntegerType() if -2**31 <= lo and hi < 2**31 else T.LongType()
-        return dtype
-    low = pc.utf8_lower(values)
-    if pc.all(pc.is_in(low, value_set=pa.array(["true", "false"]))).as_py():
-        return T.BooleanType()
-    try:
-        pc.strptime(values, format="%Y-%m-%d", unit="s")
-        if pc.all(pc.equal(pc.utf8_length(values), 10)).as_py():
-            return T.DateType()
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    try:
-        pc.cast(values, pa.timestamp("us"))
-        return T.TimestampType()
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    return T.StringType()
 
 
 def _variant_columns(meta: dict) -> set:
@@ -167,13 +84,10 @@ def infer_schema(fmt: str, files: list[str], options: dict[str, str]) -> T.Struc
     if fmt == "csv":
         if not files:
             raise _unable(fmt)
-        names = _csv_header_names(files[0], options)
-        if not _flag(options, "inferSchema"):
-            return T.StructType([T.StructField(n, T.StringType(), True) for n in names])
-        tables = [_csv_table(f, options, names) for f in files]
-        table = pa.concat_tables(tables)
-        return T.StructType([T.StructField(n, _infer_column(table.column(i).combine_chunks()),
-                                           True) for i, n in enumerate(names)])
+        names = header_names(files[0], options)
+        types = infer_types(files, options, names) if _flag(options, "inferSchema") else \
+            [T.StringType()] * len(names)
+        return T.StructType([T.StructField(n, t, True) for n, t in zip(names, types)])
     if fmt == "json":
         if not files:
             raise _unable(fmt)
@@ -265,21 +179,6 @@ def _pattern_for(options: dict[str, str], dtype: T.DataType) -> str | None:
     return None
 
 
-def _parse_with_pattern(src: Any, dtype: T.DataType, pattern: str, ectx: EvalContext) -> Any:
-    """Strings parsed with a Java pattern (dateFormat/timestampFormat); NULL if they do not
-    match (a malformed value for the read mode)."""
-    import numpy as np
-    import pyarrow as pa
-
-    micros, ok = parse_local(src, pattern)
-    valid = ok & src.is_valid().to_numpy(zero_copy_only=False)
-    if isinstance(dtype, T.DateType):
-        days = (micros // DAY_US).astype(np.int32)
-        return pa.array(days, pa.int32(), mask=~valid).cast(pa.date32())
-    naive = pa.array(micros, pa.timestamp("us"), mask=~valid)
-    return from_local(naive, ectx.time_zone).cast(to_arrow(dtype))
-
-
 def _raw_lines(path: str, bad: Any, data_offset: int, n: int) -> Any:
     """The corrupt-record column: each malformed row's line of the file, else NULL."""
     import pyarrow as pa
@@ -311,7 +210,7 @@ def _conform(table: Any, schema: T.StructType, options: dict[str, str], path: st
         pattern = _pattern_for(options, f.dataType) if isinstance(src_type, T.StringType) \
             else None
         if pattern:
-            out = _parse_with_pattern(src, f.dataType, pattern, ectx)
+            out = parse_with_pattern(src, f.dataType, pattern, ectx.time_zone)
         else:
             out = cast_array(src, src_type, f.dataType, False, ectx) \
                 if src_type != f.dataType else src
@@ -372,26 +271,9 @@ def _read_table(rel: FileRelation, path: str, ectx: EvalContext,
                                              if f.name in want and f.name in available]),
                         options, path, ectx, 0)
     if rel.fmt == "csv":
-        n_file_cols = len(_csv_header_names(path, options))
-        corrupt = _opt(options, "columnNameOfCorruptRecord", default="_corrupt_record")
-        extra = [f for f in full.fields[n_file_cols:] if f.name == corrupt]
-        full = T.StructType(full.fields[:n_file_cols])
-        names = [f.name for f in full.fields]
-        mode = (_opt(options, "mode", default="PERMISSIVE") or "PERMISSIVE").upper()
-
-        def invalid(row: Any) -> str:
-            if mode == "FAILFAST":
-                raise SparkRuntimeException(
-                    "[MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION] Malformed records are "
-                    f"detected in record parsing: file {path}, line {row.number}. Parse Mode: "
-                    "FAILFAST. To process malformed records as null result, try setting the "
-                    "option 'mode' as 'PERMISSIVE'. SQLSTATE: 22023",
-                    errorClass="MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION")
-            return "skip"
-
-        table = _csv_table(path, options, names, invalid)
-        offset = 1 if _flag(options, "header") else 0
-        return _conform(table, T.StructType(full.fields + extra), options, path, ectx, offset)
+        parts = {k for k, _ in rel.files[0][2]} if rel.files else set()
+        return read_csv(path, options, [f for f in full.fields if f.name not in parts],
+                        [a.name for a in rel.output], ectx)
     if rel.fmt == "json":
         parts = {k for k, _ in rel.files[0][2]} if rel.files else set()
         own = T.StructType([f for f in full.fields if f.name not in parts])

@@ -35,11 +35,9 @@ from typing import Any, Callable, Iterator
 from runtime.sql import types as T
 from runtime.sql.arrow_types import batch_to_rows, to_arrow_schema
 from runtime.sql.errors import AnalysisException
-from runtime.sql.expressions.casts import cast_array
-from runtime.sql.expressions.registry import EvalContext
-from runtime.sql.formatting.jsonrows import row_to_json, timestamp_text
+from runtime.sql.io.csv_write import check_csv_schema, write_csv
+from runtime.sql.formatting.jsonrows import row_to_json
 from runtime.sql.formatting.values import format_value
-from runtime.sql.arrow_types import column_to_python
 from runtime.task_env import InputOutputMetrics
 
 __all__ = ["FileWrite", "abort_write", "commit_write", "prepare_write", "write_files",
@@ -130,6 +128,9 @@ def prepare_write(schema: T.StructType, fmt: str, path: str, mode: str,
             f"[INVALID_SAVE_MODE] The specified save mode \"{mode}\" is invalid. Valid save "
             'modes include "append", "overwrite", "ignore", "error", "errorifexists", and '
             '"default". SQLSTATE: 42000', errorClass="INVALID_SAVE_MODE")
+    if fmt == "csv":
+        check_csv_schema(T.StructType([f for f in schema.fields
+                                       if f.name not in partition_by]))
     lower = {k.lower(): v for k, v in options.items()}
     codec = lower.get("compression") or lower.get("codec")
     job = FileWrite(path, exists, mode, schema, fmt, lower, codec.lower() if codec else None,
@@ -286,7 +287,8 @@ def _write_one(table: Any, schema: T.StructType, fmt: str, path: str, options: d
                                          ensure_ascii=False).encode() + b"\n")
         return
     if fmt == "csv":
-        _write_csv(table, schema, opener, options)
+        with opener as fh:
+            write_csv(table, schema, fh, options)
         return
     raise AnalysisException(f"[DATA_SOURCE_NOT_FOUND] Failed to find the data source: {fmt}.",
                             errorClass="DATA_SOURCE_NOT_FOUND")
@@ -303,40 +305,3 @@ def _opener(path: str, codec: str | None) -> Any:
 
         return bz2.open(path, "wb")
     return open(path, "wb")
-
-
-def _csv_cell(v: Any, sep: str, quote: str) -> str:
-    if v is None:
-        return ""
-    s = str(v)
-    if s == "":
-        return quote + quote
-    if sep in s or quote in s or "\n" in s or "\r" in s or s[0] == " " or s[-1] == " ":
-        return quote + s.replace("\\", "\\\\").replace(quote, "\\" + quote) + quote
-    return s
-
-
-def _write_csv(table: Any, schema: T.StructType, opener: Any, options: dict[str, str]) -> None:
-    import pyarrow as pa
-
-    sep = options.get("sep") or options.get("delimiter") or ","
-    quote = options.get("quote") or '"'
-    header = str(options.get("header", "false")).lower() == "true"
-    ectx = EvalContext(False, "UTC")
-    columns = []
-    for i, f in enumerate(schema.fields):
-        col = table.column(i).combine_chunks()
-        if isinstance(f.dataType, T.TimestampType):
-            columns.append([None if v is None else timestamp_text(v)
-                            for v in column_to_python(col, f.dataType)])
-        else:
-            columns.append(cast_array(col, f.dataType, T.StringType(), False, ectx)
-                           .to_pylist() if not isinstance(f.dataType, T.StringType)
-                           else col.to_pylist())
-    with opener as fh:
-        if header:
-            fh.write((sep.join(_csv_cell(f.name, sep, quote) for f in schema.fields) + "\n")
-                     .encode())
-        for row in zip(*columns):
-            fh.write((sep.join(_csv_cell(v, sep, quote) for v in row) + "\n").encode())
-    del pa
