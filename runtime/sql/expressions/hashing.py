@@ -426,3 +426,28 @@ def _sha2(call: Any, v: Any, bits: int) -> str | None:
 
 
 simple("sha2", _bind_sha2, per_row(_sha2, to_arrow(T.StringType())))
+
+
+def hash64(arr: Any, dtype: T.DataType) -> Any:
+    """A 64-bit hash (numpy uint64) of every non-NULL value of a column, for the sketches
+    (sketch_distinct.py): integers of every width hash as the same long (XXH64, seed 9001),
+    floats as the same double (-0.0 as 0.0),
+    strings and binaries as two Murmur3 words (seeds 9001 and 9002) side by side. NULLs are
+    dropped; the caller passes only valid values or filters them first."""
+    import numpy as np
+    import pyarrow as pa
+
+    with np.errstate(over="ignore"):
+        if isinstance(dtype, (T.StringType, T.BinaryType)):
+            n = len(arr)
+            hi = _np_murmur_bytes(arr, np.full(n, 9001, np.uint32)).astype(np.uint64)
+            lo = _np_murmur_bytes(arr, np.full(n, 9002, np.uint32)).astype(np.uint64)
+            return (hi << np.uint64(32)) | lo
+        if isinstance(dtype, _NP_INT):
+            arr, dtype = arr.cast(pa.int64()), T.LongType()
+        elif isinstance(dtype, T.FloatType):  # a float hashes as the double it widens to
+            arr, dtype = arr.cast(pa.float64()), T.DoubleType()
+        col = _np_column(arr, dtype)
+        assert col is not None
+        words, _valid, width = col
+        return _np_xx(words, width, np.full(len(words), 9001, np.uint64))

@@ -23,6 +23,7 @@ from sparkcli.sql.functions import generator_functions as _generator_functions
 from sparkcli.sql.functions import xml_functions as _xml_functions
 from sparkcli.sql.functions import partition_functions as _partition_functions
 from sparkcli.sql.functions import variant_functions as _variant_functions
+from sparkcli.sql.functions import sketch_functions as _sketch_functions
 from sparkcli.sql.functions.builtin import *  # noqa: F401,F403
 from sparkcli.sql.functions.math_functions import *  # noqa: F401,F403
 from sparkcli.sql.functions.string_functions import *  # noqa: F401,F403
@@ -38,6 +39,7 @@ from sparkcli.sql.functions.generator_functions import *  # noqa: F401,F403
 from sparkcli.sql.functions.xml_functions import *  # noqa: F401,F403
 from sparkcli.sql.functions.partition_functions import *  # noqa: F401,F403
 from sparkcli.sql.functions.variant_functions import *  # noqa: F401,F403
+from sparkcli.sql.functions.sketch_functions import *  # noqa: F401,F403
 from sparkcli.sql.udf import *  # noqa: F401,F403
 from sparkcli.sql.udtf import *  # noqa: F401,F403
 from sparkcli.sql import udf as _udf
@@ -50,14 +52,14 @@ __all__ = sorted(set(_builtin.__all__).union(*(m.__all__ for m in (
     _math_functions, _string_functions, _datetime_functions, _collection_functions,
     _json_functions, _hash_functions, _aggregate_functions, _window_functions, _misc_functions,
     _vector_functions, _generator_functions, _xml_functions, _partition_functions,
-    _variant_functions, _udf, _udtf)))) + ["PandasUDFType", "pandas_udf"]
+    _variant_functions, _sketch_functions, _udf, _udtf)))) + ["PandasUDFType", "pandas_udf"]
 
 
 def _why_not(name: str) -> str:
     """Why a PySpark function is not provided (after ``is not implemented``)."""
     if name.startswith(("aes_", "try_aes_")):
         return ": it needs AES, and no crypto library (such as 'cryptography') is installed"
-    if name.startswith(("hll_", "kll_", "theta_", "tuple_")) or name == "count_min_sketch":
+    if name.startswith(("kll_", "tuple_")) or name == "count_min_sketch":
         return ": Spark's sketches use the Apache DataSketches binary formats, not provided"
     if name.startswith("st_"):
         return ": the geospatial types are not provided"
