@@ -1,6 +1,7 @@
-"""``pyspark.sql.functions``, distinct-count sketches: hll_* (HyperLogLog) and theta_*
-(the engine's runtime/sql/expressions/sketch_distinct.py says what they compute and how
-their binary format differs from Spark's DataSketches buffers).
+"""``pyspark.sql.functions``, sketches: hll_* (HyperLogLog) and theta_* distinct counts
+(runtime/sql/expressions/sketch_distinct.py) and the kll_* quantile sketches for bigint,
+double and float (runtime/sql/expressions/sketch_quantiles.py); those modules say what the
+sketches compute and how their binary format differs from Spark's DataSketches buffers.
 
 >>> from pyspark.sql import functions as F
 >>> F.hll_sketch_estimate(F.hll_sketch_agg("x"))
@@ -14,9 +15,17 @@ from typing import Any
 from sparkcli.sql.column import Column
 from sparkcli.sql.functions.arguments import call, col_arg, lit_arg
 
+
+def _point(v: Any) -> Any:
+    """A ``ColumnOrName`` argument that also takes a Python number or list (a literal)."""
+    return col_arg(v) if isinstance(v, (str, Column)) else lit_arg(v)
+
+_KLL = ("kll_merge_agg", "kll_sketch_agg", "kll_sketch_get_n", "kll_sketch_get_quantile",
+        "kll_sketch_get_rank", "kll_sketch_merge", "kll_sketch_to_string")
 __all__ = ["hll_sketch_agg", "hll_sketch_estimate", "hll_union", "hll_union_agg",
            "theta_difference", "theta_intersection", "theta_intersection_agg",
-           "theta_sketch_agg", "theta_sketch_estimate", "theta_union", "theta_union_agg"]
+           "theta_sketch_agg", "theta_sketch_estimate", "theta_union", "theta_union_agg"] + \
+    [f"{f}_{t}" for f in _KLL for t in ("bigint", "double", "float")]
 
 
 def _with(name: str, cols: list, option: Any) -> Column:
@@ -79,3 +88,39 @@ def theta_intersection(col1: Any, col2: Any) -> Column:
 def theta_difference(col1: Any, col2: Any) -> Column:
     """The values of the first theta sketch not in the second."""
     return _with("theta_difference", [col1, col2], None)
+
+
+def _kll(kind: str) -> dict:
+    def sketch_agg(col: Any, k: Any = None) -> Column:
+        return _with(f"kll_sketch_agg_{kind}", [col], k)
+
+    def merge_agg(col: Any, k: Any = None) -> Column:
+        return _with(f"kll_merge_agg_{kind}", [col], k)
+
+    def get_n(col: Any) -> Column:
+        return _with(f"kll_sketch_get_n_{kind}", [col], None)
+
+    def get_quantile(sketch: Any, rank: Any) -> Column:
+        return call(f"kll_sketch_get_quantile_{kind}", col_arg(sketch), _point(rank))
+
+    def get_rank(sketch: Any, quantile: Any) -> Column:
+        return call(f"kll_sketch_get_rank_{kind}", col_arg(sketch), _point(quantile))
+
+    def merge(left: Any, right: Any) -> Column:
+        return _with(f"kll_sketch_merge_{kind}", [left, right], None)
+
+    def to_string(col: Any) -> Column:
+        return _with(f"kll_sketch_to_string_{kind}", [col], None)
+
+    fns = dict(zip(_KLL, (merge_agg, sketch_agg, get_n, get_quantile, get_rank, merge,
+                          to_string)))
+    out = {}
+    for base, fn in fns.items():
+        fn.__name__ = fn.__qualname__ = f"{base}_{kind}"
+        fn.__doc__ = f"``{base}_{kind}``: a KLL quantile sketch function ({kind} items)."
+        out[fn.__name__] = fn
+    return out
+
+
+for _t in ("bigint", "double", "float"):
+    globals().update(_kll(_t))

@@ -140,3 +140,108 @@ def test_python_functions(spark):
                     F.theta_sketch_estimate(F.theta_union_agg("a")),
                     F.theta_sketch_estimate(F.theta_intersection_agg("b"))).collect()[0]
     assert tuple(got) == (2, 2, 2)
+
+
+FIVE = "VALUES (1), (2), (3), (4), (5) tab(col)"
+# KLL quantile sketches: PySpark 4.3's answers (exact while n <= k)
+KLL_CASES = [
+    ("SELECT kll_sketch_get_n_bigint(kll_sketch_agg_bigint(col)) FROM VALUES (1), (2), (3), "
+     "(NULL) tab(col)", 3, "kll_sketch_get_n_bigint(kll_sketch_agg_bigint(col))", "bigint"),
+    (f"SELECT kll_sketch_get_quantile_bigint(kll_sketch_agg_bigint(col), 0.5) FROM {FIVE}", 3,
+     "kll_sketch_get_quantile_bigint(kll_sketch_agg_bigint(col), 0.5)", "bigint"),
+    (f"SELECT kll_sketch_get_quantile_bigint(kll_sketch_agg_bigint(col), array(0.0, 0.25, 0.5,"
+     f" 1.0)) FROM {FIVE}", [1, 2, 3, 5], "kll_sketch_get_quantile_bigint(kll_sketch_agg_bigint"
+     "(col), array(0.0, 0.25, 0.5, 1.0))", "array<bigint>"),
+    (f"SELECT kll_sketch_get_rank_bigint(kll_sketch_agg_bigint(col), 3) FROM {FIVE}", 0.6,
+     "kll_sketch_get_rank_bigint(kll_sketch_agg_bigint(col), 3)", "double"),
+    (f"SELECT kll_sketch_get_rank_bigint(kll_sketch_agg_bigint(col), array(0, 3, 10)) FROM "
+     f"{FIVE}", [0.0, 0.6, 1.0], "kll_sketch_get_rank_bigint(kll_sketch_agg_bigint(col), "
+     "array(0, 3, 10))", "array<double>"),
+    ("SELECT kll_sketch_get_quantile_double(kll_sketch_agg_double(col), 0.5) FROM VALUES "
+     "(1.0D), (2.0D), (3.0D) tab(col)", 2.0, "kll_sketch_get_quantile_double("
+     "kll_sketch_agg_double(col), 0.5)", "double"),
+    ("SELECT kll_sketch_get_quantile_float(kll_sketch_agg_float(col), 0.5) FROM VALUES "
+     "(1.0F), (2.0F), (3.0F) tab(col)", 2.0, "kll_sketch_get_quantile_float("
+     "kll_sketch_agg_float(col), 0.5)", "float"),
+    ("SELECT kll_sketch_get_n_bigint(kll_sketch_merge_bigint(kll_sketch_agg_bigint(col), "
+     "kll_sketch_agg_bigint(col))) FROM VALUES (1), (2), (3) tab(col)", 6,
+     "kll_sketch_get_n_bigint(kll_sketch_merge_bigint(kll_sketch_agg_bigint(col), "
+     "kll_sketch_agg_bigint(col)))", "bigint"),
+    ("SELECT kll_sketch_get_n_bigint(kll_merge_agg_bigint(s)) FROM (SELECT "
+     "kll_sketch_agg_bigint(col) s FROM VALUES (1), (2), (3) tab(col))", 3,
+     "kll_sketch_get_n_bigint(kll_merge_agg_bigint(s))", "bigint"),
+    ("SELECT kll_sketch_to_string_bigint(kll_sketch_agg_bigint(col)) FROM VALUES (1), (2), "
+     "(3) tab(col)", "\n### KllKllLongsSketch Summary:\n   K                      : 200\n"
+     "   Dynamic min K          : 200\n   M                      : 8\n   N                      "
+     ": 3\n   Epsilon                : 1.329%\n   Epsilon PMF            : 1.652%\n   Empty   "
+     "               : false\n   Estimation Mode        : false\n   Levels                 : "
+     "1\n   Level 0 Sorted         : false\n   Capacity Items         : 200\n   Retained Items"
+     "         : 3\n   Free Space             : 197\n   ReadOnly               : false\n   "
+     "Updatable Storage Bytes: 1644\n   Compact Storage Bytes  : 64\n   Min Item              "
+     " : 1\n   Max Item               : 3\n### End sketch summary\n",
+     "kll_sketch_to_string_bigint(kll_sketch_agg_bigint(col))", "string"),
+]
+
+
+@pytest.mark.parametrize("query,value,name,dtype", KLL_CASES, ids=range(len(KLL_CASES)))
+def test_kll_values(spark, query, value, name, dtype):
+    test_sketch_values(spark, query, value, name, dtype)
+
+
+def test_kll_estimates_within_the_sketch_error(spark):
+    # Spark: 49981 and 0.5008 (k = 200), 49896 (k = 8); DataSketches documents a normalized
+    # rank error of 1.33% at k = 200 and about 30% at k = 8
+    q, r = spark.sql("SELECT kll_sketch_get_quantile_bigint(kll_sketch_agg_bigint(id), 0.5), "
+                     "kll_sketch_get_rank_bigint(kll_sketch_agg_bigint(id), 50000) "
+                     "FROM range(100000)").collect()[0]
+    assert abs(q - 50000) < 1330 and abs(r - 0.5) < 0.0133, (q, r)
+    q8 = spark.sql("SELECT kll_sketch_get_quantile_bigint(kll_sketch_agg_bigint(id, 8), 0.5) "
+                   "FROM range(100000)").collect()[0][0]
+    assert abs(q8 - 50000) < 30000, q8
+    # merging the sketches of two halves answers as one sketch of the whole does
+    m = spark.sql("SELECT kll_sketch_get_quantile_double(kll_merge_agg_double(s), 0.9) FROM "
+                  "(SELECT kll_sketch_agg_double(CAST(id AS DOUBLE)) s FROM range(100000) "
+                  "GROUP BY id % 2)").collect()[0][0]
+    assert abs(m - 90000) < 1330, m
+
+
+KLL_ERRORS = [
+    ("SELECT kll_sketch_get_quantile_bigint(kll_sketch_agg_bigint(col), 1.5) FROM VALUES (1) "
+     "tab(col)", SparkRuntimeException, "[KLL_SKETCH_INVALID_QUANTILE_RANGE] For function "
+     "`kll_sketch_get_quantile_bigint`, the quantile value must be between 0.0 and 1.0 "
+     "(inclusive). SQLSTATE: 22003"),
+    ("SELECT kll_sketch_get_quantile_bigint(kll_sketch_agg_bigint(col), 0.5) FROM VALUES "
+     "(CAST(NULL AS BIGINT)) tab(col)", SparkRuntimeException,
+     "[KLL_INVALID_INPUT_SKETCH_BUFFER] Invalid call to `kll_sketch_get_quantile_bigint`; only "
+     "valid KLL sketch buffers are supported as inputs (such as those produced by the "
+     "`kll_sketch_agg` function). SQLSTATE: 22000"),
+    ("SELECT kll_sketch_agg_bigint(col) FROM VALUES (1.5D) tab(col)", AnalysisException,
+     '[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "kll_sketch_agg_bigint(col)" due'
+     ' to data type mismatch: The first parameter requires the ("TINYINT" or "INT" or "BIGINT"'
+     ' or "SMALLINT") type, however "col" has the type "DOUBLE". SQLSTATE: 42K09'),
+    ("SELECT kll_sketch_agg_double(col) FROM VALUES (1) tab(col)", AnalysisException,
+     '[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "kll_sketch_agg_double(col)" due'
+     ' to data type mismatch: The first parameter requires the ("FLOAT" or "DOUBLE") type, '
+     'however "col" has the type "INT". SQLSTATE: 42K09'),
+    ("SELECT kll_sketch_agg_bigint(col, 7) FROM VALUES (1) tab(col)", AnalysisException,
+     '[DATATYPE_MISMATCH.TYPE_CHECK_FAILURE_WITH_HINT] Cannot resolve "kll_sketch_agg_bigint('
+     'col, 7)" due to data type mismatch: [KLL_SKETCH_K_OUT_OF_RANGE] For function '
+     '`kll_sketch_agg_bigint`, the k parameter must be between 8 and 65535 (inclusive), but got'
+     ' 7. SQLSTATE: 22003. SQLSTATE: 42K09'),
+]
+
+
+@pytest.mark.parametrize("query,cls,message", KLL_ERRORS, ids=range(len(KLL_ERRORS)))
+def test_kll_errors(spark, query, cls, message):
+    test_sketch_errors(spark, query, cls, message)
+
+
+def test_kll_python_functions(spark):
+    df = spark.createDataFrame([(1, 1.5), (2, 2.5), (3, 3.5)], "x bigint, d double")
+    sk = df.select(F.kll_sketch_agg_bigint("x").alias("a"),
+                   F.kll_sketch_agg_double(df.d, 100).alias("b"))
+    got = sk.select(F.kll_sketch_get_n_bigint("a"), F.kll_sketch_get_quantile_bigint("a", 0.5),
+                    F.kll_sketch_get_rank_double("b", 2.5),
+                    F.kll_sketch_get_n_bigint(F.kll_sketch_merge_bigint("a", "a"))).collect()[0]
+    assert tuple(got) == (3, 2, 2 / 3, 6)
+    assert F.kll_sketch_get_quantile_float.__name__ == "kll_sketch_get_quantile_float"
