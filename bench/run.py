@@ -1,6 +1,7 @@
 """sparkcli's benchmark suite: each workload as a whole process, against PySpark and plain Python.
 
     python bench/run.py [--quick] [--compare pyspark,plain] [--only NAME[,NAME]] [--runs N]
+                        [--baseline REV]
 
 For each workload: generate (or reuse) its seeded input under bench/data/, then run every system
 once as a warm-up and --runs more times, interleaved (sparkcli, pyspark, plain, sparkcli, ...) so
@@ -12,6 +13,12 @@ that drifting background load hits all systems alike. Each run is measured by be
   bench/.venv-pyspark/bin/python, then this python), with PYSPARK_SUBMIT_ARGS giving the same
   master and --conf; skipped with a note when no such python is found.
 - plain:    bench/workloads/plain_NAME.py ARGS, one process, no framework (not for streaming).
+- baseline: with --baseline REV (a commit, tag or branch of this repository): the sparkcli of
+  that revision on the same workloads (this checkout's bench/workloads scripts), for a
+  before/after table. REV's `sparkcli/` and `runtime/` are exported (`git archive`) into a
+  temporary directory that goes first on PYTHONPATH (driver and executors alike), and the
+  command is `python -m sparkcli submit --master local[2] ...`; a "time vs baseline" column
+  gives this checkout / REV.
 - cluster:  only for workloads with a `cluster` shape (cluster_wordcount): bench/cluster.py starts
   a standalone master and workers on 127.0.0.1 (free ports, a temporary SPARKCLI_HOME) before the
   warm-up, then each run is `sparkcli submit --master spark://127.0.0.1:PORT ... SCRIPT ARGS`,
@@ -139,8 +146,30 @@ def find_pyspark_python(given: str | None) -> tuple[str | None, str]:
     )
 
 
+def export_tree(rev: str, into: Path) -> Path:
+    """The sparkcli and runtime packages of git revision ``rev`` of this repository, under
+    ``into`` (compiled, as ours are); raises ValueError with git's message if ``rev`` is not
+    a revision."""
+    repo = BENCH.parent
+    archive = subprocess.run(
+        ["git", "-C", str(repo), "archive", "--format=tar", rev, "sparkcli", "runtime"],
+        capture_output=True,
+    )
+    if archive.returncode != 0:
+        raise ValueError(archive.stderr.decode(errors="replace").strip() or f"git archive {rev}")
+    into.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    compile_packages(into / "sparkcli", into / "runtime")
+    return into
+
+
 def commands(
-    w: Workload, args: list[str], pyspark_py: str | None, home: str, cluster: Cluster | None
+    w: Workload,
+    args: list[str],
+    pyspark_py: str | None,
+    home: str,
+    cluster: Cluster | None,
+    baseline: Path | None = None,
 ) -> dict[str, Command]:
     """system -> Command for one workload."""
     env = dict(os.environ, PYTHONHASHSEED="0")
@@ -156,6 +185,10 @@ def commands(
         return launcher + ["submit", "--master", master, *conf(w.conf), script, *args]
 
     cmds = {"sparkcli": Command(submit(MASTER), dict(env, SPARKCLI_HOME=home))}
+    if baseline is not None:  # the old tree first on the path, for the driver and executors
+        path = os.pathsep.join(p for p in (str(baseline), env.get("PYTHONPATH")) if p)
+        old = [sys.executable, "-m", "sparkcli"] + submit(MASTER)[len(launcher):]
+        cmds["baseline"] = Command(old, dict(env, SPARKCLI_HOME=home, PYTHONPATH=path))
     if cluster:
         cmds["cluster"] = Command(
             submit(cluster.url), dict(env, SPARKCLI_HOME=str(cluster.home)), cluster.worker_pids
@@ -265,13 +298,13 @@ def run_workload(
                 f"(bench/cluster.py; start-up not timed); its sparkcli row is {MASTER}, run in "
                 "the same interleaved rounds"
             )
-        cmds = commands(w, args, pyspark_py, home, cluster)
+        cmds = commands(w, args, pyspark_py, home, cluster, getattr(a, "baseline_tree", None))
         settle = cluster.wait_idle if cluster else None
         return bench_workload(w, run_systems, cmds, a.runs, a.timeout, log_dir, settle)
 
 
 def REFERENCE_ORDER(item: tuple[str, dict]) -> int:
-    return ["plain", "sparkcli", "pyspark", "cluster"].index(item[0])
+    return ["plain", "sparkcli", "pyspark", "cluster", "baseline"].index(item[0])
 
 
 def table(results: dict[str, dict[str, dict]], compare: list[str]) -> str:
@@ -376,6 +409,15 @@ def streaming_table(by_system: dict[str, dict]) -> str:
     return "\n".join(rows)
 
 
+def rev_name(rev: str) -> str:
+    """``<short hash> <subject>`` of a revision, for the notes."""
+    out = subprocess.run(
+        ["git", "-C", str(BENCH.parent), "log", "-1", "--format=%h %s", rev],
+        capture_output=True, text=True,
+    )
+    return out.stdout.strip()[:80] or rev
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -403,6 +445,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=3, help="counted runs after one warm-up (>= 1)")
     p.add_argument("--pyspark-python", help="a python that can import pyspark")
     p.add_argument("--timeout", type=float, default=1800, help="seconds per run")
+    p.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also run the sparkcli of this git revision (before/after; see the module doc)",
+    )
     a = p.parse_args(argv)
     if a.compare is None:
         a.compare = "plain" if a.quick else "pyspark,plain"
@@ -429,6 +476,16 @@ def main(argv: list[str] | None = None) -> int:
         if not pyspark_py:
             compare.remove("pyspark")
     systems = ["sparkcli", *compare]
+    baseline_dir = tempfile.TemporaryDirectory(prefix="sparkcli-baseline-")
+    a.baseline_tree = None
+    if a.baseline:
+        try:
+            a.baseline_tree = export_tree(a.baseline, Path(baseline_dir.name))
+        except ValueError as e:
+            p.error(f"--baseline {a.baseline}: {e}")
+        systems.append("baseline")
+        compare.append("baseline")
+        notes.append(f"baseline: the sparkcli of {a.baseline} ({rev_name(a.baseline)})")
     mode = "quick" if a.quick else "full"
     stamp = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     started = time.monotonic()

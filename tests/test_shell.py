@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import glob
 import json
+import signal
 import os
 import subprocess
 import sys
@@ -269,6 +270,19 @@ class Terminal:
     def type(self, keys: str) -> None:
         os.write(self.fd, keys.encode())
 
+    def exit_code(self, timeout: float) -> int:
+        """The command's exit code once it ends within ``timeout`` s; else a failure that
+        shows the terminal's text and every thread's stack (PYTHONFAULTHANDLER: SIGABRT
+        makes the process print them before it dies)."""
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.kill(self.proc.pid, signal.SIGABRT)
+            self.proc.wait(30)
+            self._reader.join(5)
+            raise AssertionError(f"still running {timeout} s later; the terminal:\n"
+                                 + self.text()) from None
+
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
@@ -280,7 +294,8 @@ class Terminal:
 def test_interactive_shell_on_a_terminal(home):
     env = dict(os.environ, SPARKCLI_HOME=str(home), PYTHONHASHSEED="0", TERM="xterm",
                HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
-               PROMPT_TOOLKIT_NO_CPR="1")  # no cursor-position queries to answer
+               PROMPT_TOOLKIT_NO_CPR="1",  # no cursor-position queries to answer
+               PYTHONFAULTHANDLER="1")  # a hang's stacks (Terminal.exit_code)
     for var in ("SPARKCLI_CONF_DIR", "SPARKCLI_LOG_DIR", "SPARKCLI_WORKER_DIR", "COLUMNS"):
         env.pop(var, None)
     term = Terminal([sys.executable, "-m", "sparkcli", "shell", "--master", "local[2]"],
@@ -304,8 +319,13 @@ def test_interactive_shell_on_a_terminal(home):
         wait_for(lambda: "\n1234\r" in term.text(), 60, "the count")
         assert "Error" not in term.text()
 
+        # Ctrl-D only once the next prompt is drawn: between prompts the terminal is in
+        # cooked mode, where the line discipline takes a Ctrl-D on an empty line as an
+        # end-of-file for whoever reads then and no character is left for the prompt to see
+        # (the shell then waited at its prompt forever; more likely the busier the machine)
+        wait_for(lambda: ">>>" in term.text().split("\n1234\r", 1)[-1], 60, "the next prompt")
         term.type("\x04")  # Ctrl-D
-        assert term.proc.wait(60) == 0
+        assert term.exit_code(60) == 0
     finally:
         term.close()
     info = assert_stopped_cleanly(home)
