@@ -166,13 +166,13 @@ def fold(e: Expression, ctx: BindContext) -> Expression:
     def fn(x: Expression) -> Expression | None:
         if isinstance(x, (Call, Cast, CaseWhen)) and x.foldable() and _deterministic(x) and \
                 not (isinstance(x, Call) and (x.spec.generator or x.spec.agg)):
-            return Literal(_eval_constant(x, ctx), x.dtype)
+            return Literal(eval_constant(x, ctx), x.dtype)
         return None
 
     return transform_up(e, fn)
 
 
-def _eval_constant(e: Expression, ctx: BindContext) -> Any:
+def eval_constant(e: Expression, ctx: BindContext) -> Any:
     import pyarrow as pa
 
 

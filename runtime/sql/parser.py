@@ -31,6 +31,7 @@ _BINARY = {
     "NEQ": "!=", "GT": ">", "GTE": ">=", "LT": "<", "LTE": "<=", "And": "and", "Or": "or",
     "NullSafeEQ": "<=>", "Like": "like", "ILike": "ilike", "RegexpLike": "rlike",
     "Pow": "pow", "BitwiseAnd": "&", "BitwiseOr": "|", "BitwiseXor": "^",
+    "BitwiseLeftShift": "<<", "BitwiseRightShift": ">>",
 }
 _RENAMED = {
     "REGEXP_SPLIT": "split", "ARRAY_AGG": "collect_list", "ARRAY_UNIQUE_AGG": "collect_set",
@@ -118,13 +119,21 @@ class _Converter:
             if e.args.get("position") is not None:
                 args.append(self.convert(e.args["position"]))
             return UnresolvedFunction("position", tuple(args))
+        if isinstance(e, exp.DPipe):  # 'a' || 'b': Spark's concat(a, b)
+            return UnresolvedFunction("concat", (self.convert(e.this),
+                                                 self.convert(e.expression)))
+        if isinstance(e, exp.NullSafeNEQ):  # a IS DISTINCT FROM b: NOT (a <=> b)
+            return UnresolvedFunction("not", (UnresolvedFunction("<=>", (
+                self.convert(e.this), self.convert(e.expression))),))
+        if isinstance(e, exp.Any) and not isinstance(e.this, (exp.Subquery, exp.Select)):
+            return UnresolvedFunction("any", (self.convert(e.this),))  # the aggregate
         if isinstance(e, exp.BitwiseNot):
             return UnresolvedFunction("~", (self.convert(e.this),))
         if isinstance(e, exp.Neg):
-            inner = self.convert(e.this)
-            if isinstance(inner, Literal) and isinstance(inner.value, (int, float)) and \
-                    isinstance(inner.dtype, T.NumericType):
-                return _number("-" + str(inner.value))
+            inner = self.convert(e.this)  # -6.5 is a literal, -(6.5) a negation
+            if isinstance(e.this, exp.Literal) and not e.this.is_string and \
+                    isinstance(inner, Literal) and isinstance(inner.dtype, T.NumericType):
+                return _number("-" + e.this.this)
             return UnresolvedFunction("negative", (inner,), options=(("display", "-"),))
         if isinstance(e, exp.In):
             return UnresolvedFunction("in", (self.convert(e.this),) +
@@ -139,8 +148,7 @@ class _Converter:
                 parse_type(e.to.sql(dialect="spark"))
             child = self.convert(e.this)
             if isinstance(child, Literal) and child.value is not None and \
-                    isinstance(e.this, exp.Literal) and not e.this.is_string and \
-                    not isinstance(dtype, T.VariantType):
+                    _suffixed(e.this) and not isinstance(dtype, T.VariantType):
                 typed = _typed_number(e.this.this, dtype)
                 if typed is not None:
                     return typed
@@ -272,6 +280,22 @@ def _number(text: str) -> Literal:
         return Literal(d, T.DecimalType(max(len(d.as_tuple().digits), scale, 1), scale))
     v = int(t)
     return Literal(v, T.IntegerType() if -2**31 <= v < 2**31 else T.LongType())
+
+
+def _suffixed(lit: Any) -> bool:
+    """Whether a literal under a cast was written with a type suffix (``1L``, ``2S``, ``3Y``,
+    ``1.5D``, ``1BD``: sqlglot reads them as casts; Spark names them by their value) rather
+    than in ``CAST(1 AS BIGINT)`` or ``1::BIGINT`` (named ``CAST(1 AS BIGINT)``). sqlglot's
+    token of a suffixed number spans the suffix; a ``BD`` number is a string literal with no
+    position."""
+    from sqlglot import exp
+
+    if not isinstance(lit, exp.Literal):
+        return False
+    start, end = lit.meta.get("start"), lit.meta.get("end")
+    if lit.is_string:
+        return start is None
+    return start is not None and end - start + 1 > len(str(lit.this))
 
 
 def _typed_number(text: str, dtype: T.DataType) -> Literal | None:

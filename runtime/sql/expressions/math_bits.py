@@ -23,7 +23,7 @@ from runtime.sql.errors import IllegalArgumentException
 from runtime.sql.expressions.base import Expression
 from runtime.sql.expressions.coercion import wider_numeric
 from runtime.sql.expressions.binding import (
-    arity, binary_pretty, cast_to, make_call, require, simple)
+    alias_function, arity, binary_pretty, cast_to, make_call, require, simple)
 from runtime.sql.expressions.math_functions import from_np
 from runtime.sql.expressions.registry import EvalContext, lookup
 from runtime.sql.expressions.rowwise import per_row
@@ -142,6 +142,9 @@ def _shift(kind: str):
 for _name, _kind in (("shiftleft", "left"), ("shiftright", "right"),
                      ("shiftrightunsigned", "unsigned")):
     simple(_name, _bind_shift(_name), _np_int(_shift(_kind)))
+for _symbol, _target in (("<<", "shiftleft"), (">>", "shiftright"),
+                         (">>>", "shiftrightunsigned")):  # 1 << 2 in SQL, named (1 << 2)
+    alias_function(_symbol, _target, binary_pretty(_symbol))
 
 
 # -- bit_count / bit_get --------------------------------------------------------------------------

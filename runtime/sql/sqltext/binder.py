@@ -43,7 +43,7 @@ from runtime.sql.expressions.base import (
 from runtime.sql.expressions.coercion import common_type
 from runtime.sql.expressions.registry import BindContext, lookup
 from runtime.sql.local_data import local_relation
-from runtime.sql.optimizer import fold
+from runtime.sql.optimizer import eval_constant, fold
 from runtime.sql.plan import logical as L
 from runtime.sql.sqltext import subqueries
 from runtime.sql.sqltext.clauses import Clauses
@@ -431,7 +431,8 @@ class QueryBinder(FromClause, Clauses):
             plan = L.SubqueryAlias(alias or "__auto_generated_subquery_name",
                                    (self.fresh(plan),))
         elif isinstance(node, exp.Values):
-            plan = self._values(node)
+            plan = self._values(node)  # may name the table (VALUES 0, 1 AS t(id))
+            alias = node.args["alias"].name if node.args.get("alias") is not None else alias
             plan = L.SubqueryAlias(alias or "__auto_generated_subquery_name", (plan,))
         else:
             raise AnalysisException(
@@ -510,9 +511,13 @@ class QueryBinder(FromClause, Clauses):
         from sqlglot import exp
 
         rows = []
+        table_alias = None
         for t in node.expressions:
-            vals = t.expressions if isinstance(t, exp.Tuple) else [t]
-            rows.append([fold(self.resolve(self.expr(v), []), self.ctx) for v in vals])
+            vals = list(t.expressions if isinstance(t, exp.Tuple) else [t])
+            if isinstance(vals[-1], exp.Alias):  # VALUES 0, 1, 2 AS t(id): sqlglot puts
+                table_alias = vals[-1].alias      # the table's name on the last value
+                vals[-1] = vals[-1].this
+            rows.append([self._constant(v) for v in vals])
         width = len(rows[0])
         if any(len(r) != width for r in rows):
             raise AnalysisException(
@@ -522,6 +527,8 @@ class QueryBinder(FromClause, Clauses):
         alias = node.args.get("alias")
         names = [c.name for c in (alias.columns if alias is not None else [])] or \
             [f"col{i + 1}" for i in range(width)]
+        if table_alias is not None and alias is not None and not alias.name:
+            alias.set("this", exp.to_identifier(table_alias))
         fields = []
         for i, name in enumerate(names):
             vals = [r[i] for r in rows]
@@ -536,6 +543,14 @@ class QueryBinder(FromClause, Clauses):
             fields.append(T.StructField(name, t, any(v.value is None for v in vals)))
         data = [tuple(_coerce(v.value, f.dataType) for v, f in zip(r, fields)) for r in rows]
         return local_relation(data, T.StructType(fields), 1)
+
+
+    def _constant(self, node: Any) -> Expression:
+        """A VALUES cell: folded to a literal when it reads no column (``array()`` too)."""
+        e = fold(self.resolve(self.expr(node), []), self.ctx)
+        if not isinstance(e, Literal) and e.resolved and not e.references():
+            return Literal(eval_constant(e, self.ctx), e.dtype)
+        return e
 
 
 def _coerce(v: Any, t: T.DataType) -> Any:

@@ -112,3 +112,25 @@ def test_pivot_over_several_columns(spark):
         "[PIVOT_VALUE_DATA_TYPE_MISMATCH] Invalid pivot value 'named_struct(col1, dotNET, "
         "col2, Java, col3, 1)': value data type struct<col1:string,col2:string,col3:int> does "
         "not match pivot column data type struct<course:string,c2:string>. SQLSTATE: 42K09")
+
+
+def test_result_names_as_spark(spark):
+    # names and types as PySpark 4.3 gives them (checked there)
+    df = spark.sql("SELECT CAST(1 AS BIGINT), 1::BIGINT, 1L, 2S, 1BD, 1.5D, -6.5, (- 6.5), "
+                   "-(6.5), -1e3, 1 << 2, -8 >> 1, 'x' || 1 || 2.5, 1 IS DISTINCT FROM 2")
+    assert df.columns == [
+        "CAST(1 AS BIGINT)", "CAST(1 AS BIGINT)", "1", "2", "1", "1.5", "-6.5", "-6.5",
+        "(- 6.5)", "-1000.0", "(1 << 2)", "(-8 >> 1)", "concat(concat(x, 1), 2.5)",
+        "(NOT (1 <=> 2))"]
+    assert [t for _, t in df.dtypes] == [
+        "bigint", "bigint", "bigint", "smallint", "decimal(1,0)", "double", "decimal(2,1)",
+        "decimal(2,1)", "decimal(2,1)", "double", "int", "int", "string", "boolean"]
+    assert rows(df)[0][:2] + rows(df)[0][9:] == (1, 1, -1000.0, 4, -4, "x12.5", True)
+
+
+def test_values_with_expressions_and_a_bare_alias(spark):
+    df = spark.sql("SELECT t.id FROM VALUES 0, 1, 2 AS t(id)")
+    assert rows(df) == [(0,), (1,), (2,)]
+    df = spark.sql("SELECT * FROM VALUES (1, array(1, 2)), (3, array()) AS v(a, b)")
+    assert df.dtypes == [("a", "int"), ("b", "array<int>")]
+    assert rows(df) == [(1, [1, 2]), (3, [])]
