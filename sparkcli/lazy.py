@@ -9,6 +9,8 @@ the first attribute access. An RDD-only application loads none of them.
   than local[N] (sparkcli/context.py's ``_BACKENDS`` table): tasks in the driver's process
   (brings the executor side into the driver, ~40 ms) and the standalone cluster's client with
   its authentication (~70 ms).
+* ``DEPLOY_CLIENT``: the submission client of a standalone master (``submit --deploy-mode
+  cluster``, ``--kill``, ``--status``; with RPC_AUTH ~0.1 s that a local submit never needs).
 * ``SUBMISSION``, ``REPL``: the code behind ``submit`` and ``shell``, reached after they start
   the executor zygote, so its imports overlap the driver's (sparkcli/cli/executor_zygote.py).
 
@@ -23,16 +25,17 @@ from __future__ import annotations
 
 from runtime.lazy import Deferred
 
-__all__ = ["DEFERRED", "INPROCESS_BACKEND", "REPL", "RPC_AUTH", "SQL_ENGINE",
+__all__ = ["DEFERRED", "DEPLOY_CLIENT", "INPROCESS_BACKEND", "REPL", "RPC_AUTH", "SQL_ENGINE",
            "STANDALONE_BACKEND", "SUBMISSION"]
 
 SQL_ENGINE = Deferred("sparkcli.sql.session_engine")
 INPROCESS_BACKEND = Deferred("runtime.inprocess")
 STANDALONE_BACKEND = Deferred("runtime.scheduler.standalone")
 RPC_AUTH = Deferred("runtime.rpc.auth")
+DEPLOY_CLIENT = Deferred("runtime.deploy.client")
 SUBMISSION = Deferred("sparkcli.cli.submission")
 REPL = Deferred("sparkcli.cli.repl")
 
 #: every handle of the API
 DEFERRED: tuple[Deferred, ...] = (SQL_ENGINE, INPROCESS_BACKEND, STANDALONE_BACKEND, RPC_AUTH,
-                                  SUBMISSION, REPL)
+                                  DEPLOY_CLIENT, SUBMISSION, REPL)

@@ -40,13 +40,13 @@ from runtime.config import (
     load_properties_file,
     set_launch_layers,
 )
-from runtime.deploy import client
 from runtime.master_url import parse_master
-from runtime.rpc import auth
 from runtime.tracebacks import format_user_exception
 from sparkcli import compat
 from sparkcli.cli import exit_codes
 from sparkcli.files import sys_path_entry
+from sparkcli.lazy import DEPLOY_CLIENT as client
+from sparkcli.lazy import RPC_AUTH as auth
 
 __all__ = [
     "ConfigError",
@@ -409,7 +409,7 @@ def run(args: SubmitArgs) -> int:
 
 
 # -------------------------------------------------------------------------------------------
-# standalone cluster deploy mode (runtime.deploy.client)
+# standalone cluster deploy mode (runtime.deploy.client, loaded on first use: sparkcli/lazy.py)
 
 
 def _secret(config: Config) -> bytes | None:
