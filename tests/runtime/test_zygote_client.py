@@ -15,12 +15,20 @@ with open({fifo!r}) as f:
 """
 
 
-def test_spawn_returns_before_the_zygote_is_ready(tmp_path):
+def gated_zygote(tmp_path):
+    """A new zygote (not one an in-process submit test left running) blocked in its preloads
+    until the FIFO it returns is opened for writing."""
+    zygote_client.shutdown()
     fifo = tmp_path / "gate"
     os.mkfifo(fifo)
     (tmp_path / "gated_preload.py").write_text(GATED.format(fifo=str(fifo)))
     zygote = zygote_client.start(preload=["gated_preload"], extra_paths=[str(tmp_path)])
     assert zygote is not None
+    return zygote, fifo
+
+
+def test_spawn_returns_before_the_zygote_is_ready(tmp_path):
+    zygote, fifo = gated_zygote(tmp_path)
     try:
         # bad executor arguments: the forked child reports them and exits with code 1
         proc = zygote.spawn(["--bogus"], {}, str(tmp_path), str(tmp_path / "out"),
@@ -37,11 +45,7 @@ def test_spawn_returns_before_the_zygote_is_ready(tmp_path):
 
 
 def test_an_executor_the_zygote_never_forks_exits_with_never_started(tmp_path):
-    fifo = tmp_path / "gate"
-    os.mkfifo(fifo)
-    (tmp_path / "gated_preload.py").write_text(GATED.format(fifo=str(fifo)))
-    zygote = zygote_client.start(preload=["gated_preload"], extra_paths=[str(tmp_path)])
-    assert zygote is not None
+    zygote, _ = gated_zygote(tmp_path)
     try:
         proc = zygote.spawn(["--bogus"], {}, str(tmp_path), str(tmp_path / "out"),
                             str(tmp_path / "err"), timeout=0)  # past its deadline at once
