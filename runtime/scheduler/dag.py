@@ -68,9 +68,9 @@ class Stage:
 
 class ShuffleMapStage(Stage):
     def __init__(self, stage_id: int, dep: ShuffleDependency, parents, job_id: int,
-                 site: str | None = None):
+                 site: str | None = None, job_site: str | None = None):
         super().__init__(stage_id, dep.rdd, parents, job_id)
-        self.name = site or self.name
+        self.name = site or dep.rdd.creation_site or job_site or self.name
         self.dep = dep
         self.outputs: list[Any] = [None] * self.num_partitions
 
@@ -186,7 +186,9 @@ class DAGScheduler:
         stage = self.shuffle_stages.get(dep.shuffle_id)
         if stage is None:
             parents = self._parent_stages(dep.rdd, job_id)
-            stage = ShuffleMapStage(next(self._stage_ids), dep, parents, job_id, site)
+            job = self.jobs.get(job_id)  # no creation site (a SQL plan's): the job's, as Spark
+            stage = ShuffleMapStage(next(self._stage_ids), dep, parents, job_id, site,
+                                    job.props.get("callSite.short") if job else None)
             self.shuffle_stages[dep.shuffle_id] = stage
         return stage
 

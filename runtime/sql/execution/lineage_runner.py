@@ -25,6 +25,8 @@ through :class:`JobHooks`; nothing here knows the API package.
 
 from __future__ import annotations
 
+import itertools
+import json
 import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
@@ -151,6 +153,28 @@ class ExprPartitioner:
         return self.inner.partition_ids(self._keys(batch), num_partitions)
 
 
+_plan_ids = itertools.count()
+
+
+def _scope(node: Node, plan: P.PhysicalPlan) -> None:
+    """Spark's operation scope for the RDDs a physical operator made,
+    ``{"id":"spark_plan_7","name":"HashAggregate"}`` (StageInfo's RDD infos; the UI's DAG
+    draws a box per scope): ``node`` and its ancestors up to the nodes of the operators
+    below, which have theirs already. Narrow operators fused into one node show the top
+    one's, as Spark's WholeStageCodegen groups them."""
+    scope = None
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if n.scope is not None:
+            continue
+        if scope is None:
+            scope = json.dumps({"id": f"spark_plan_{next(_plan_ids)}",
+                                "name": plan.node_name()}, separators=(",", ":"))
+        n.scope = scope
+        todo.extend(d.rdd for d in n.dependencies if d.rdd is not None)
+
+
 def _collector(plan: P.PhysicalPlan) -> Callable[[Iterator], Any]:
     """The task function that brings one partition of ``plan`` to the driver as a Table."""
     schema = schema_of(plan.output)
@@ -260,16 +284,17 @@ class LineageRunner:
 
     # -- plan -> nodes ------------------------------------------------------------------------------
     def build(self, plan: P.PhysicalPlan) -> Node:
-        """The lineage of ``plan``; an operator with a metric counts its output rows."""
+        """The lineage of ``plan``; an operator with a metric counts its output rows. The
+        nodes made for the operator carry its scope (see :func:`_scope`)."""
         node = self._build(plan)
         metric = self.metrics.get(plan)
-        if metric is None:
-            return node
+        if metric is not None:
+            def counted(split: int, it: Iterator) -> Iterator:
+                return count_rows(it, metric)
 
-        def counted(split: int, it: Iterator) -> Iterator:
-            return count_rows(it, metric)
-
-        return MapPartitions(self.hooks.new_rdd_id(), node, counted)
+            node = MapPartitions(self.hooks.new_rdd_id(), node, counted)
+        _scope(node, plan)
+        return node
 
     def _build(self, plan: P.PhysicalPlan) -> Node:
         kind = plan.kind
