@@ -15,7 +15,7 @@ from sparkcli.sql.column import Column
 from sparkcli.sql.functions.arguments import call, col_arg, lit_arg, named_call, unary
 
 __all__ = [
-    "assert_true", "bitmap_bit_position", "bitmap_bucket_number", "bitmap_count",
+    "aes_decrypt", "aes_encrypt", "assert_true", "try_aes_decrypt", "bitmap_bit_position", "bitmap_bucket_number", "bitmap_count",
     "call_function", "call_udf", "current_catalog", "current_database", "current_path",
     "current_schema", "current_user", "equal_null", "ifnull", "ilike",
     "input_file_block_length", "input_file_block_start", "input_file_name", "java_method",
@@ -143,3 +143,35 @@ def call_function(funcName: str, *cols: Any) -> Column:
 def call_udf(udfName: str, *cols: Any) -> Column:
     """Call the UDF registered as ``udfName`` (``spark.udf.register``) on ``cols``."""
     return call(udfName.lower(), *(col_arg(c) for c in cols))
+
+
+_AES_DEFAULTS = {"mode": "GCM", "padding": "DEFAULT", "iv": "", "aad": ""}
+
+
+def _aes(name: str, input: Any, key: Any, **optional: Any) -> Column:
+    """``name(input, key, ...)``: optional arguments up to the last one given, the ones left
+    out before it filled with Spark's defaults (as PySpark does)."""
+    args = [col_arg(input), col_arg(key)]
+    given = [k for k, v in optional.items() if v is not None]
+    for k in list(optional)[:list(optional).index(given[-1]) + 1] if given else []:
+        v = optional[k]
+        args.append(lit_arg(_AES_DEFAULTS[k]) if v is None else col_arg(v))
+    return call(name, *args)
+
+
+def aes_encrypt(input: Any, key: Any, mode: Any = None, padding: Any = None, iv: Any = None,
+                aad: Any = None) -> Column:
+    """AES encryption as Spark's (GCM by default; ECB, CBC); see misc_aes.py."""
+    return _aes("aes_encrypt", input, key, mode=mode, padding=padding, iv=iv, aad=aad)
+
+
+def aes_decrypt(input: Any, key: Any, mode: Any = None, padding: Any = None,
+                aad: Any = None) -> Column:
+    """AES decryption of what aes_encrypt (or Spark's) wrote."""
+    return _aes("aes_decrypt", input, key, mode=mode, padding=padding, aad=aad)
+
+
+def try_aes_decrypt(input: Any, key: Any, mode: Any = None, padding: Any = None,
+                    aad: Any = None) -> Column:
+    """aes_decrypt, NULL where decryption fails."""
+    return _aes("try_aes_decrypt", input, key, mode=mode, padding=padding, aad=aad)
