@@ -102,6 +102,11 @@ def _make(f: Callable, returnType: Any, functionType: int | None) -> Callable:
             f"or GROUPED_AGG for pandas_udf, got {kind}; use applyInPandas for grouped maps.",
             errorClass="INVALID_PANDAS_UDF_TYPE")
 
+    return udf_wrapper(f, build, rtype, kind, spec)
+
+
+def udf_wrapper(f: Callable, build: Callable, rtype: Any, kind: int, spec: Any) -> Callable:
+    """The function users call on columns, with PySpark's attributes (pandas and Arrow UDFs)."""
     @functools.wraps(f)
     def wrapper(*cols: Any) -> Column:
         return Column(build(tuple(to_expr(c) for c in cols)))
@@ -114,17 +119,24 @@ def _make(f: Callable, returnType: Any, functionType: int | None) -> Callable:
     return wrapper
 
 
-def pandas_udf(f: Any = None, returnType: Any = None, functionType: int | None = None) -> Any:
-    """A vectorized UDF over pandas Series: ``@pandas_udf("double")`` on
-    ``def f(s: pd.Series) -> pd.Series``; grouped aggregates return a scalar."""
+def decorator_or_udf(make: Callable, f: Any, returnType: Any, functionType: int | None
+                     ) -> Any:
+    """PySpark's call forms: ``@x_udf("type")``, ``@x_udf(returnType=...)``,
+    ``x_udf(f, "type")``, ``x_udf(f, "type", kind)`` and ``x_udf(f, kind)``."""
     if f is None or isinstance(f, (str, T.DataType)):
         rtype = f if f is not None else returnType
         if isinstance(returnType, int) and functionType is None:
             functionType = returnType
-        return lambda fn: _make(fn, rtype, functionType)
+        return lambda fn: make(fn, rtype, functionType)
     if isinstance(returnType, int) and not isinstance(returnType, bool):
         functionType, returnType = returnType, None
-    return _make(f, returnType, functionType)
+    return make(f, returnType, functionType)
+
+
+def pandas_udf(f: Any = None, returnType: Any = None, functionType: int | None = None) -> Any:
+    """A vectorized UDF over pandas Series: ``@pandas_udf("double")`` on
+    ``def f(s: pd.Series) -> pd.Series``; grouped aggregates return a scalar."""
+    return decorator_or_udf(_make, f, returnType, functionType)
 
 
 # -- DataFrame / GroupedData methods --------------------------------------------------------------

@@ -128,6 +128,9 @@ class UDFRegistration:
     def register(self, name: str, f: Callable, returnType: Any = None) -> Any:
         """Register ``f`` (a function or a UDF) under ``name``; returns the UDF."""
         inner = getattr(f, "_unwrapped", f)
+        if getattr(f, "_spec", None) is not None and returnType is None:
+            register(f._spec, name.lower())  # a pandas_udf / arrow_udf: as it is
+            return f
         if isinstance(inner, UserDefinedFunction):
             if returnType is not None:
                 raise PySparkTypeError(

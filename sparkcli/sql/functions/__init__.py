@@ -47,18 +47,18 @@ from sparkcli.sql import udtf as _udtf
 from sparkcli.sql.functions.pyspark_names import PYSPARK_FUNCTIONS as _PYSPARK_FUNCTIONS
 from runtime.sql.errors import PySparkNotImplementedError as _NotImplemented
 from sparkcli.sql.pandas_udf import PandasUDFType, pandas_udf  # noqa: F401
+from sparkcli.sql.arrow_udf import ArrowUDFType, arrow_udf  # noqa: F401
 
 __all__ = sorted(set(_builtin.__all__).union(*(m.__all__ for m in (
     _math_functions, _string_functions, _datetime_functions, _collection_functions,
     _json_functions, _hash_functions, _aggregate_functions, _window_functions, _misc_functions,
     _vector_functions, _generator_functions, _xml_functions, _partition_functions,
-    _variant_functions, _sketch_functions, _udf, _udtf)))) + ["PandasUDFType", "pandas_udf"]
+    _variant_functions, _sketch_functions, _udf, _udtf)))) + \
+    ["ArrowUDFType", "PandasUDFType", "arrow_udf", "pandas_udf"]
 
 
 def _why_not(name: str) -> str:
     """Why a PySpark function is not provided (after ``is not implemented``)."""
-    if name.startswith(("aes_", "try_aes_")):
-        return ": it needs AES, and no crypto library (such as 'cryptography') is installed"
     if name.startswith(("kll_", "tuple_")) or name == "count_min_sketch":
         return ": Spark's sketches use the Apache DataSketches binary formats, not provided"
     if name.startswith("st_"):
