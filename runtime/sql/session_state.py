@@ -74,6 +74,7 @@ class SessionState:
         self.temp_views: dict[str, L.LogicalPlan] = {}
         self.global_temp_views: dict[str, L.LogicalPlan] = {}
         self.current_database = "default"  # USE db; tables in the warehouse directory
+        self.observed_metrics: dict[str, dict] = {}  # df.observe("name", ...): the last row
 
     def conf(self, key: str) -> str:
         value = self._conf_get(key)
@@ -178,7 +179,7 @@ class QueryExecution:
     @property
     def optimized(self) -> L.LogicalPlan:
         if self._optimized is None:
-            self._optimized = optimize(self.analyzed, self.state.bind_context())
+            self._optimized = optimize(_without_metrics(self.analyzed), self.state.bind_context())
         return self._optimized
 
     @property
@@ -198,9 +199,13 @@ class QueryExecution:
         runner = self.state.runner()
         tracker = getattr(self.state.job_hooks, "executions", None)
         if tracker is None:
-            return runner.partitions(self.physical)
-        return tracker.run(self.physical, self.plan_description, runner,
-                           lambda r: r.partitions(self.physical))
+            parts = runner.partitions(self.physical)
+        else:
+            parts = tracker.run(self.physical, self.plan_description, runner,
+                                lambda r: r.partitions(self.physical))
+        for sink in _metric_sinks(self.analyzed):  # df.observe(...): after the action
+            sink()
+        return parts
 
     def map_partitions(self, func: Any) -> list:
         """Run the query with ``func(split, batches, io)`` in each partition's task (a file
@@ -216,3 +221,20 @@ class QueryExecution:
     def plan_description(self) -> str:
         """The SQL tab's plan text: ``explain("formatted")``, as spark.sql.ui.explainMode."""
         return explain_string(self, "formatted")
+
+
+def _without_metrics(plan: L.LogicalPlan) -> L.LogicalPlan:
+    """The plan without its CollectMetrics nodes (rows pass through them unchanged)."""
+    if isinstance(plan, L.CollectMetrics):
+        return _without_metrics(plan.child)
+    kids = tuple(_without_metrics(c) for c in plan.children)
+    if any(a is not b for a, b in zip(kids, plan.children)):
+        return plan.with_children(kids)
+    return plan
+
+
+def _metric_sinks(plan: L.LogicalPlan) -> list:
+    found = [plan.sink] if isinstance(plan, L.CollectMetrics) else []
+    for c in plan.children:
+        found += _metric_sinks(c)
+    return found

@@ -51,7 +51,7 @@ class TableMeta:
     partition_by: list = field(default_factory=list)
     options: dict = field(default_factory=dict)
     location: str = ""
-    table_type: str = "MANAGED"  # or "VIEW"
+    table_type: str = "MANAGED"  # or "VIEW", or "EXTERNAL" (files at location, kept on DROP)
     comment: str | None = None
     created: float = 0.0  # epoch seconds
     view_text: str = ""
@@ -205,6 +205,9 @@ class Warehouse:
                     errorClass="TABLE_OR_VIEW_ALREADY_EXISTS")
             self.drop_table(meta.database, meta.name, True)
         meta.location = meta.location or self.data_path(meta.database, meta.name)
+        if meta.table_type == "EXTERNAL":  # files of its own, left where they are
+            self.save_meta(meta)
+            return True
         if os.path.exists(meta.location) and os.listdir(meta.location):
             raise AnalysisException(
                 f"[LOCATION_ALREADY_EXISTS] Cannot name the managed table as "
@@ -221,7 +224,7 @@ class Warehouse:
         if meta is None:
             return False
         os.remove(self._meta_path(db, name))
-        if not meta.is_view and meta.location:
+        if not meta.is_view and meta.table_type != "EXTERNAL" and meta.location:
             shutil.rmtree(meta.location, ignore_errors=True)
         return True
 

@@ -15,7 +15,9 @@ _LAZY = {
     "GroupedData": "sparkcli.sql.group",
     "DataFrameReader": "sparkcli.sql.readwriter",
     "DataFrameWriter": "sparkcli.sql.readwriter",
+    "DataFrameWriterV2": "sparkcli.sql.readwriter",
     "Catalog": "sparkcli.sql.catalog",
+    "Observation": "sparkcli.sql.observation",
     "DataFrameNaFunctions": "sparkcli.sql.na",
     "DataFrameStatFunctions": "sparkcli.sql.stat",
     "Window": "sparkcli.sql.window",
@@ -25,13 +27,13 @@ _LAZY = {
 }
 
 __all__ = ["Catalog", "Column", "DataFrame", "DataFrameNaFunctions", "DataFrameReader",
-           "DataFrameStatFunctions", "DataFrameWriter", "GroupedData", "Row", "RuntimeConfig",
-           "SparkSession", "Window", "WindowSpec"]
+           "DataFrameStatFunctions", "DataFrameWriter", "DataFrameWriterV2", "GroupedData",
+           "Observation", "Row", "RuntimeConfig", "SparkSession", "Window", "WindowSpec"]
 
 # PySpark's pyspark.sql names that sparkcli does not have yet: ``from pyspark.sql import Row``
 # fails with a line saying so, not Python's bare "cannot import name".
 PLANNED = frozenset({
-    "HiveContext", "Observation",
+    "HiveContext",
     "SQLContext",
     "avro", "streaming",
 })

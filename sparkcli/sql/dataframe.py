@@ -25,7 +25,7 @@ from runtime.sql.expressions.base import (
 from runtime.sql.plan import logical as L
 from sparkcli.sql.column import Column, lit_expr, name_expr, to_expr
 from sparkcli.sql.dataframe_actions import DataFrameActions
-from sparkcli.sql.readwriter import DataFrameWriter
+from sparkcli.sql.readwriter import DataFrameWriter, DataFrameWriterV2
 from sparkcli.sql.stats import describe, summary
 from sparkcli.storagelevel import StorageLevel
 from runtime.sql.parser import parse_expression
@@ -46,6 +46,7 @@ from runtime.sql.streaming.relation import (
 from runtime.sql.streaming.intervals import parse_interval_ms
 from sparkcli.sql.streaming.readwriter import DataStreamWriter
 from sparkcli.sql.dataframe_not_provided import DataFrameNotProvided
+from sparkcli.sql.observation import ObserveMethod
 
 __all__ = ["DataFrame"]
 
@@ -56,7 +57,7 @@ def _cols(cols: tuple) -> list:
     return list(cols)
 
 
-class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods,
+class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods, ObserveMethod,
                 DataFrameNotProvided):
     """A distributed collection of rows with named columns (see module docstring)."""
 
@@ -277,6 +278,10 @@ class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods,
             exprs.append(Alias((c if c.dtype == f.dataType else
                                 Column(c).cast(f.dataType)._expr,), f.name))
         return self._with(L.Project(tuple(exprs), (self._plan,)))
+
+    def writeTo(self, table: str) -> DataFrameWriterV2:
+        """A writer to a warehouse table: ``df.writeTo("t").partitionedBy("p").create()``."""
+        return DataFrameWriterV2(self, table)
 
     def alias(self, alias: str) -> DataFrame:
         """Name this DataFrame for qualified references (``df.alias("a")`` then ``"a.x"``)."""

@@ -32,7 +32,7 @@ class DataFrameActions:
     @property
     def schema(self) -> T.StructType:
         """The DataFrame's schema as a StructType."""
-        return T.StructType([T.StructField(a.name, a.dtype, a.nullable)
+        return T.StructType([T.StructField(a.name, a.dtype, a.nullable, a.metadata)
                              for a in self._plan.output])
 
     @property

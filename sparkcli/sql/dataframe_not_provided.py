@@ -19,6 +19,3 @@ class DataFrameNotProvided:
     plot = not_provided_property("DataFrame.plot")
     repartitionById = not_provided("DataFrame.repartitionById")
     zip = not_provided("DataFrame.zip")
-    writeTo = not_provided("DataFrame.writeTo", "DataFrameWriterV2")
-    observe = not_provided("DataFrame.observe", "Observation")
-    withMetadata = not_provided("DataFrame.withMetadata")

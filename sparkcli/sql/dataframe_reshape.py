@@ -1,5 +1,5 @@
 """Reshaping methods of ``DataFrame`` (a mixin; see dataframe.py): rollup, cube,
-groupingSets, unpivot/melt and transpose.
+groupingSets, unpivot/melt, transpose and withMetadata.
 
 Rollup, cube and grouping sets return a ``GroupedData`` whose aggregation is an Aggregate
 over an Expand (runtime/sql/analysis/grouping_sets.py). ``unpivot`` is an Expand too: one
@@ -166,6 +166,18 @@ class DataFrameReshape:
                               [T.StructField(n, t, True) for n in names])
         data = [[a.name] + [r[i + 1] for r in rows] for i, a in enumerate(rest)]
         return self._session.createDataFrame(data, schema)
+
+    def withMetadata(self, columnName: str, metadata: dict) -> Any:
+        """The same rows with ``metadata`` on column ``columnName``."""
+        if not isinstance(metadata, dict):
+            raise PySparkTypeError(
+                "[NOT_DICT] Argument `metadata` should be a dict, got "
+                f"{type(metadata).__name__}.", errorClass="NOT_DICT")
+        target = self[columnName]._expr  # [UNRESOLVED_COLUMN] for an unknown name
+        exprs = tuple(Alias((a,), a.name, metadata=(("metadata", metadata),))
+                      if a.expr_id == getattr(target, "expr_id", None) else a
+                      for a in self._plan.output)
+        return self._with(L.Project(exprs, (self._plan,)))
 
 
 _ORDERABLE = (T.NumericType, T.StringType, T.BooleanType, T.DateType, T.TimestampType,

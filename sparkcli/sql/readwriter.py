@@ -15,10 +15,11 @@ from runtime.sql.errors import AnalysisException, PySparkTypeError
 from runtime.sql.io.sources import file_relation
 from runtime.sql.io.writer import write_query
 from runtime.sql.errors import PySparkNotImplementedError
+from sparkcli.sql.functions import coalesce, expr, lit
 from sparkcli.sql.sql_commands import insert_into, save_as_table
 from sparkcli.sql.not_provided import not_provided
 
-__all__ = ["DataFrameReader", "DataFrameWriter"]
+__all__ = ["DataFrameReader", "DataFrameWriter", "DataFrameWriterV2"]
 
 _FORMATS = {"csv", "json", "text", "parquet", "orc"}
 
@@ -222,3 +223,150 @@ class DataFrameWriter:
     def insertInto(self, tableName: str, overwrite: bool | None = None) -> None:
         """Insert the rows (by position) into an existing warehouse table."""
         insert_into(self._df, tableName, bool(overwrite) or self._mode == "overwrite")
+
+
+class DataFrameWriterV2:
+    """``df.writeTo("table")``: create, replace, append to or overwrite a warehouse table.
+
+    Columns go by name (``append``, ``overwrite``, ``overwritePartitions``), as Spark's V2
+    writes. Spark's own session catalog refuses all but ``create`` for its built-in file
+    tables ("Cannot write into v1 table"); the warehouse here does them all:
+    ``overwrite(condition)`` keeps the rows the condition does not select and adds the new
+    ones; ``overwritePartitions()`` replaces the partitions the new rows fall in (the whole
+    table when it is not partitioned). ``partitionedBy`` takes columns (identity
+    transforms); ``clusterBy`` is accepted and has no effect on the layout.
+    """
+
+    def __init__(self, df: Any, table: str):
+        self._df = df
+        self._table = table
+        self._provider: str | None = None
+        self._options: dict[str, str] = {}
+        self._properties: dict[str, str] = {}
+        self._partitioning: list[str] = []
+
+    def using(self, provider: str) -> DataFrameWriterV2:
+        self._provider = provider.lower()
+        return self
+
+    def option(self, key: str, value: Any) -> DataFrameWriterV2:
+        if value is not None:
+            self._options[key] = _to_str(value)
+        return self
+
+    def options(self, **options: Any) -> DataFrameWriterV2:
+        for k, v in options.items():
+            self.option(k, v)
+        return self
+
+    def tableProperty(self, property: str, value: str) -> DataFrameWriterV2:
+        self._properties[property] = value
+        return self
+
+    def partitionedBy(self, col: Any, *cols: Any) -> DataFrameWriterV2:
+        names = []
+        for c in (col,) + cols:
+            expr = getattr(c, "_expr", None)
+            if isinstance(c, str):
+                names.append(c)
+            elif getattr(expr, "parts", None) and not getattr(expr, "children", ()):
+                names.append(".".join(expr.parts))
+            else:
+                shown = expr.sql().replace("@transform", "") if expr is not None else str(c)
+                raise AnalysisException(
+                    f"[UNSUPPORTED_PARTITION_TRANSFORM] Unsupported partition transform: "
+                    f"`{shown}`. The supported transforms are `identity`, `bucket`, and "
+                    "`clusterBy`. Ensure your transform expression uses one of these. "
+                    "SQLSTATE: 0A000", errorClass="UNSUPPORTED_PARTITION_TRANSFORM")
+        self._partitioning = names
+        return self
+
+    def clusterBy(self, col: str, *cols: str) -> DataFrameWriterV2:
+        return self
+
+    # -- the table -------------------------------------------------------------------------------
+    def _where(self) -> tuple[Any, str, str]:
+        state = self._df._session._state()
+        parts = [p.strip("`") for p in self._table.split(".")]
+        db = parts[-2].lower() if len(parts) >= 2 else state.current_database
+        return state.warehouse(), db, parts[-1].lower()
+
+    def _meta(self) -> Any:
+        wh, db, name = self._where()
+        meta = wh.get(db, name)
+        if meta is None or meta.is_view:
+            self._df._session.table(self._table)  # [TABLE_OR_VIEW_NOT_FOUND]
+        return meta
+
+    def _create(self) -> None:
+        save_as_table(self._df, self._table, self._provider or self._df._session._state()
+                      .conf("spark.sql.sources.default") or "parquet", "errorifexists",
+                      self._partitioning, dict(self._options))
+        if self._properties:
+            wh, db, name = self._where()
+            meta = wh.get(db, name)
+            meta.properties.update(self._properties)
+            wh.save_meta(meta)
+
+    def create(self) -> None:
+        """Create the table from the rows; ``[TABLE_OR_VIEW_ALREADY_EXISTS]`` if it exists."""
+        self._create()
+
+    def replace(self) -> None:
+        """Replace an existing table (its schema, layout and rows)."""
+        wh, db, name = self._where()
+        if wh.get(db, name) is None:
+            raise AnalysisException(
+                f"[CANNOT_REPLACE_MISSING_TABLE] Table `spark_catalog`.`{db}`.`{name}` cannot "
+                "be replaced as it did not exist. Use DROP TABLE IF EXISTS and CREATE TABLE, "
+                "or createOrReplace(). SQLSTATE: 42P01",
+                errorClass="CANNOT_REPLACE_MISSING_TABLE")
+        self.createOrReplace()
+
+    def createOrReplace(self) -> None:
+        wh, db, name = self._where()
+        wh.drop_table(db, name, True)
+        self._create()
+
+    def _by_name(self, meta: Any) -> Any:
+        """The rows with the table's columns, matched by name."""
+        have = {c.lower(): c for c in self._df.columns}
+        want = [f.name for f in meta.schema.fields]
+        ident = f"`spark_catalog`.`{meta.database}`.`{meta.name}`"
+        missing = [w for w in want if w.lower() not in have]
+        extra = [c for c in self._df.columns if c.lower() not in {w.lower() for w in want}]
+        if missing or extra:
+            what = (f"Cannot find data for the output column `{missing[0]}`" if missing else
+                    "Cannot write extra columns " + ", ".join(f"`{c}`" for c in extra))
+            kind = "CANNOT_FIND_DATA" if missing else "EXTRA_COLUMNS"
+            raise AnalysisException(
+                f"[INCOMPATIBLE_DATA_FOR_TABLE.{kind}] Cannot write incompatible data for the "
+                f"table {ident}: {what}. SQLSTATE: KD000",
+                errorClass=f"INCOMPATIBLE_DATA_FOR_TABLE.{kind}")
+        return self._df.select(*[f"`{have[w.lower()]}`" for w in want])
+
+    def append(self) -> None:
+        """Add the rows to the existing table (columns by name)."""
+        meta = self._meta()
+        insert_into(self._by_name(meta), self._table, False)
+
+    def overwrite(self, condition: Any) -> None:
+        """Delete the rows ``condition`` selects, then add the new rows."""
+        meta = self._meta()
+        cond = expr(condition) if isinstance(condition, str) else condition
+        kept = self._df._session.table(self._table).where(~coalesce(cond, lit(False)))
+        insert_into(kept.unionByName(self._by_name(meta)), self._table, True)
+
+    def overwritePartitions(self) -> None:
+        """Replace the partitions the new rows fall in (all rows of an unpartitioned
+        table)."""
+        meta = self._meta()
+        new = self._by_name(meta)
+        if not meta.partition_by:
+            insert_into(new, self._table, True)
+            return
+        old = self._df._session.table(self._table)
+        keys = [f"`{p}`" for p in meta.partition_by]
+        kept = old.join(new.select(*keys).distinct(), on=list(meta.partition_by),
+                        how="left_anti")
+        insert_into(kept.unionByName(new), self._table, True)

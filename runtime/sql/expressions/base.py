@@ -151,6 +151,7 @@ class AttributeReference(Expression):
     nullable: bool = True
     expr_id: int = field(default_factory=new_expr_id)
     qualifier: tuple[str, ...] = ()
+    metadata: Any = None  # the column's metadata dict (alias(..., metadata=), withMetadata)
     resolved = True
 
     def sql(self) -> str:
@@ -226,7 +227,11 @@ class Alias(Expression):
         return replace(self, children=tuple(children))
 
     def to_attribute(self) -> AttributeReference:
-        return AttributeReference(self.name, self.dtype, self.nullable, self.expr_id)
+        meta = dict(self.metadata).get("metadata")
+        if meta is None and isinstance(self.child, AttributeReference):
+            meta = self.child.metadata  # an alias keeps its column's metadata, as Spark's
+        return AttributeReference(self.name, self.dtype, self.nullable, self.expr_id,
+                                  metadata=meta)
 
     def sql(self) -> str:
         return self.child.sql()

@@ -28,7 +28,7 @@ from runtime.sql.expressions.base import (
     Alias, AttributeReference, Expression, Literal, SortOrder, debug_sql)
 
 __all__ = [
-    "Aggregate", "Coalesce", "Deduplicate", "Distinct", "Expand", "FileRelation", "Filter", "Generate",
+    "Aggregate", "Coalesce", "CollectMetrics", "Deduplicate", "Distinct", "Expand", "FileRelation", "Filter", "Generate",
     "InMemoryRelation", "Join", "Limit", "LocalRelation", "LogicalPlan", "Offset", "Project",
     "Range", "Repartition", "RepartitionByExpression", "Sample", "SetOperation", "Sort",
     "SubqueryAlias", "Tail", "Union", "UnresolvedRelation", "Window",
@@ -203,6 +203,23 @@ class UnresolvedRelation(LogicalPlan):
 
 
 # -- unary --------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class CollectMetrics(LogicalPlan):
+    """``df.observe(name, *metrics)``: the child's rows pass through unchanged; once an
+    action has run a plan holding this node, ``sink()`` computes and publishes the metrics
+    (session_state.QueryExecution; the node is removed before optimization)."""
+    name: str
+    sink: Any  # a callable of no arguments
+    children: tuple
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output
+
+    def arg_string(self) -> str:
+        return self.name
+
+
 @dataclass(frozen=True, eq=False)
 class Project(LogicalPlan):
     exprs: tuple
