@@ -29,6 +29,7 @@ import threading
 from typing import Any, Callable
 
 from runtime.sql.expressions.base import Alias, AttributeReference, Expression, debug_sql
+from runtime.sql.formatting.scan_filters import scan_filters
 
 __all__ = ["formatted_plan"]
 
@@ -166,10 +167,18 @@ def _scan(node: Any, real: Any) -> list[str]:
     rel = real.relation
     batched = "true" if rel.fmt in ("parquet", "orc") else "false"
     paths = ", ".join(f"file:{p}" for p in rel.paths)
+    filters = scan_filters(rel, getattr(real, "filters", ()))
+    parts = {a.expr_id for a in rel.attrs if a.name in {k for _, _, ps in rel.files
+                                                        for k, _ in ps}}
     schema = ",".join(f"{a.name}:{a.dtype.simpleString()}" for a in rel.output
-                      if a is not rel.meta_attr)
-    return [_field("Output", _output(node)), f"Batched: {batched}",
-            f"Location: InMemoryFileIndex [{paths}]", f"ReadSchema: struct<{schema}>"]
+                      if a is not rel.meta_attr and a.expr_id not in parts)
+    lines = [_field("Output", _output(node)), f"Batched: {batched}",
+             f"Location: InMemoryFileIndex [{paths}]"]
+    if filters.partition:  # Spark leaves out the empty lists here
+        lines.append("PartitionFilters: " + filters.shown(filters.partition))
+    if filters.pushed:
+        lines.append("PushedFilters: [" + ", ".join(filters.pushed) + "]")
+    return lines + [f"ReadSchema: struct<{schema}>"]
 
 
 def _take_ordered(node: Any, real: Any) -> list[str]:

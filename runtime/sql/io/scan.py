@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 from runtime.sql.execution.operators import PhysicalPlan
 from runtime.sql.expressions.registry import EvalContext
+from runtime.sql.formatting.scan_filters import scan_filters
 from runtime.sql.plan.logical import FileRelation
 from runtime.sql.input_file import reading
 from runtime.sql.io.readers import read_file
@@ -67,12 +68,15 @@ class FileScanExec(PhysicalPlan):
     def arg_string(self) -> str:
         paths = ", ".join(f"file:{p}" for p in self.relation.paths)
         attrs = "[" + ",".join(a.debug() for a in self.output) + "]"
-        return f"{attrs} Batched: true, DataFilters: [], Format: " \
+        f = scan_filters(self.relation, self.filters)
+        parts = {k for _, _, ps in self.relation.files for k, _ in ps}
+        return f"{attrs} Batched: true, DataFilters: {f.shown(f.data)}, Format: " \
             f"{self.relation.fmt.upper() if self.relation.fmt != 'parquet' else 'Parquet'}, " \
             f"Location: InMemoryFileIndex({len(self.relation.paths)} paths)[{paths}], " \
-            "PartitionFilters: [], " \
-            "PushedFilters: [], ReadSchema: struct<" + ",".join(
-                f"{a.name}:{a.dtype.simpleString()}" for a in self.output) + ">"
+            f"PartitionFilters: {f.shown(f.partition)}, " \
+            f"PushedFilters: [{', '.join(f.pushed)}], ReadSchema: struct<" + ",".join(
+                f"{a.name}:{a.dtype.simpleString()}" for a in self.output
+                if a.name not in parts) + ">"
 
 
 def plan_scan(rel: FileRelation, conf: FileSplitConf | None = None,
