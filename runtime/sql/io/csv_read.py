@@ -305,20 +305,31 @@ def _clean(x: Any, o: CsvOptions) -> Any:
     return pc.if_else(pc.equal(x, o.null_value), null, x)
 
 
-def _parse_int(x: Any, dtype: T.DataType) -> Any:
+def _valid_only(x: Any, ok: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    ok = pc.match_substring_regex(x, _INT)
-    digits = pc.if_else(ok, pc.replace_substring_regex(x, r"^\+", ""),
-                        pa.scalar(None, pa.string()))
-    try:
-        vals = pc.cast(digits, pa.int64())
-    except pa.ArrowInvalid:  # beyond 64 bits somewhere: those rows one by one
+    return x if pc.all(ok).as_py() is not False else \
+        pc.if_else(ok, x, pa.scalar(None, pa.string()))
+
+
+def _parse_int(x: Any, dtype: T.DataType) -> Any:
+    # validated by a regular expression first: a failing Arrow cast costs seconds per
+    # million values
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    digits = _valid_only(x, pc.match_substring_regex(x, _INT))
+    if pc.any(pc.starts_with(digits, "+")).as_py():
+        digits = pc.replace_substring_regex(digits, r"^\+", "")
+    if pc.any(pc.greater(pc.utf8_length(digits), 18)).as_py():  # may pass 64 bits
         vals = pa.array([_int_or_none(v) for v in digits.to_pylist()], pa.int64())
+    else:
+        vals = pc.cast(digits, pa.int64())
     bits = _INT_RANGE[type(dtype)]
-    inside = pc.and_(pc.greater_equal(vals, -(1 << bits)), pc.less(vals, 1 << bits))
-    vals = pc.if_else(inside, vals, pa.scalar(None, pa.int64()))
+    if bits < 63:
+        inside = pc.and_(pc.greater_equal(vals, -(1 << bits)), pc.less(vals, 1 << bits))
+        vals = pc.if_else(inside, vals, pa.scalar(None, pa.int64()))
     return vals.cast(to_arrow(dtype))
 
 
@@ -333,9 +344,10 @@ def _parse_double(x: Any, dtype: T.DataType, o: CsvOptions) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    ok = pc.match_substring_regex(x, _DOUBLE)
-    text = pc.replace_substring_regex(pc.utf8_trim_whitespace(x), "[fFdD]$", "")
-    vals = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
+    text = _valid_only(x, pc.match_substring_regex(x, _DOUBLE))
+    if pc.any(pc.match_substring_regex(text, r"[fFdD\s]")).as_py():
+        text = pc.replace_substring_regex(pc.utf8_trim_whitespace(text), "[fFdD]$", "")
+    vals = pc.cast(text, pa.float64())
     for token, value in ((o.nan_value, float("nan")), (o.pos_inf, float("inf")),
                          (o.neg_inf, float("-inf"))):
         vals = pc.if_else(pc.equal(x, token), pa.scalar(value, pa.float64()), vals)
@@ -471,14 +483,16 @@ def _infer(x: Any, o: CsvOptions) -> T.DataType:
     if len(values) == 0:
         return T.StringType()
     ectx = EvalContext(False, "UTC")
-    for dtype in (T.IntegerType(), T.LongType(), T.DoubleType(), T.BooleanType(),
-                  T.DateType(), T.TimestampType()):
-        if isinstance(dtype, T.DateType) and not o.date_format:
-            ok = pc.all(pc.match_substring_regex(values, r"^\d{4}-\d{2}-\d{2}$")).as_py()
-            if not ok:
-                continue
-        if isinstance(dtype, T.TimestampType) and not o.timestamp_format and \
-                not pc.all(pc.match_substring_regex(values, r"^\d{4}-\d{1,2}-\d{1,2}[T ]")).as_py():
+    longs = _parse_int(values, T.LongType())
+    if longs.null_count == 0:
+        lo, hi = pc.min(longs).as_py(), pc.max(longs).as_py()
+        return T.IntegerType() if -2**31 <= lo and hi < 2**31 else T.LongType()
+    for dtype in (T.DoubleType(), T.BooleanType(), T.DateType(), T.TimestampType()):
+        if isinstance(dtype, T.DateType) and not o.date_format and \
+                not pc.all(pc.match_substring_regex(values, r"^\d{4}-\d{2}-\d{2}$")).as_py():
+            continue
+        if isinstance(dtype, T.TimestampType) and not o.timestamp_format and not pc.all(
+                pc.match_substring_regex(values, r"^\d{4}-\d{1,2}-\d{1,2}[T ]")).as_py():
             continue
         try:
             out = parse_column(values, dtype, o, ectx)
