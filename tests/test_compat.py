@@ -75,10 +75,11 @@ def test_uninstall_removes_alias():
 
 def test_planned_sql_names_say_they_are_not_there_yet():
     with pytest.raises(ImportError,
-                       match=r"pyspark.sql.Observation is not available in sparkcli yet"):
-        exec("from pyspark.sql import Observation", {})
+                       match=r"pyspark.sql.HiveContext is not available in sparkcli yet"):
+        exec("from pyspark.sql import HiveContext", {})
     ns: dict = {}
-    exec("from pyspark.sql import Row, DataFrame, Window, functions as F", ns)
+    exec("from pyspark.sql import Row, DataFrame, Window, Observation, functions as F", ns)
+    assert ns["Observation"].__module__ == "sparkcli.sql.observation"  # provided now
     assert ns["Window"].currentRow == 0
     assert ns["Row"](a=1).a == 1 and ns["F"].col("x") is not None
     import pyspark.sql
