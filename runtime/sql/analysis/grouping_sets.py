@@ -65,13 +65,19 @@ def grouping_sets_aggregate(resolver: ExpressionResolver, child: L.LogicalPlan,
     n = len(aliases)
     expanded = [AttributeReference(a.name, a.dtype, True) for a in aliases]
     gid = AttributeReference(GROUPING_ID, T.LongType(), False)
+    # a grouping set given twice (GROUP BY a, CUBE(a, b)) gives its rows twice, as Spark's
+    # _gen_grouping_pos keeps the copies apart
+    twice = len({frozenset(s) for s in sets}) < len(sets)
+    pos = (AttributeReference("_gen_grouping_pos", T.IntegerType(), False),) if twice else ()
     projections = []
-    for s in sets:
+    for k, s in enumerate(sets):
         mask = sum(1 << (n - 1 - i) for i in range(n) if i not in s)
         projections.append(tuple(inputs) + tuple(
             a.to_attribute() if i in s else Literal(None, a.dtype)
-            for i, a in enumerate(aliases)) + (Literal(mask, T.LongType()),))
-    expand = L.Expand(tuple(projections), tuple(inputs) + tuple(expanded) + (gid,), (project,))
+            for i, a in enumerate(aliases)) + (Literal(mask, T.LongType()),) +
+            ((Literal(k, T.IntegerType()),) if twice else ()))
+    expand = L.Expand(tuple(projections), tuple(inputs) + tuple(expanded) + (gid,) + pos,
+                      (project,))
     keys = [(g.child if isinstance(g, Alias) else g).sql() for g in resolved]
     out: list[Expression] = []
     for e in aggregates:
@@ -80,7 +86,8 @@ def grouping_sets_aggregate(resolver: ExpressionResolver, child: L.LogicalPlan,
         r = resolver.resolve(e, inputs + [gid])
         r = _use_expanded(r, keys, expanded)
         out.append(Alias((r,), name) if name else resolver.named(r))
-    return L.Aggregate(tuple(expanded) + (gid,), tuple(expanded) + tuple(out), (expand,))
+    return L.Aggregate(tuple(expanded) + (gid,) + pos, tuple(expanded) + tuple(out),
+                       (expand,))
 
 
 def _grouping_name(e: Expression) -> str | None:

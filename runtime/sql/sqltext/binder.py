@@ -163,13 +163,28 @@ class QueryBinder(FromClause, Clauses):
         return plan
 
     def _int(self, node: Any, what: str) -> int:
-        e = fold(self.resolve(self.expr(node), []), self.ctx)
-        if not isinstance(e, Literal) or not isinstance(e.value, int) or e.value < 0:
-            raise AnalysisException(
-                f"[INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE] The {what} expression "
-                f"\"{e.sql()}\" is invalid. SQLSTATE: 42K0E",
-                errorClass="INVALID_LIMIT_LIKE_EXPRESSION")
-        return e.value
+        """The value of a LIMIT or OFFSET: a constant non-negative integer (Spark's checks)."""
+        e = self.resolve(self.expr(node), [])
+        name = what.lower()
+        if not e.foldable():
+            problem, detail = "IS_UNFOLDABLE", f"The {name} expression must evaluate to a " \
+                "constant value."
+        elif not isinstance(e.dtype, (T.IntegerType, T.ShortType, T.ByteType, T.NullType)):
+            problem, detail = "DATA_TYPE", f"The {name} expression must be integer type, but " \
+                f'got "{e.dtype.simpleString().upper()}".'
+        else:
+            v = fold(e, self.ctx)
+            value = v.value if isinstance(v, Literal) else None
+            if value is not None and value >= 0:
+                return value
+            problem, detail = ("IS_NULL", f"The evaluated {name} expression must not be "
+                               "null.") if value is None else (
+                "IS_NEGATIVE", f"The {name} expression must be equal to or greater than 0, "
+                f"but got {value}.")
+        raise AnalysisException(
+            f"[INVALID_LIMIT_LIKE_EXPRESSION.{problem}] The limit like expression "
+            f"\"{e.sql()}\" is invalid. {detail} SQLSTATE: 42K0E",
+            errorClass=f"INVALID_LIMIT_LIKE_EXPRESSION.{problem}")
 
     def _order_item(self, node: Any, output: list, hook: Any = None) -> SortOrder:
         o = self.expr(node, hook)
@@ -278,7 +293,10 @@ class QueryBinder(FromClause, Clauses):
             return transform_up(e, fn)
 
         pending = subqueries.Pending(self)
-        having_e = hide(self.expr(having.this, pending)) if having is not None else None
+        having_e = None
+        if having is not None:
+            having_e = hide(self.expr(self._grouped_in_having(having.this, group, hidden),
+                                      pending))
         order = sel.args.get("order")
         named = [self.an.exprs.named(self.resolve(i, plan.output)) for i in items]
         orders = []
@@ -313,44 +331,72 @@ class QueryBinder(FromClause, Clauses):
         out = self.an.analyze(L.Project(tuple(visible), (out,)))
         return self._limits(out, sel)
 
+    def _grouped_in_having(self, node: Any, group: Any, hidden: list) -> Any:
+        """HAVING may name a grouping expression (GROUP BY v + 1 HAVING v + 1 = 2): each one
+        it repeats becomes a hidden column of the aggregate, read by the filter."""
+        from sqlglot import exp
+
+        if group is None:
+            return node
+        for g in group.expressions:
+            if isinstance(g, (exp.Column, exp.Literal)) or not any(
+                    n.sql() == g.sql() for n in node.walk()):
+                continue
+            name = self.hidden_name()
+            hidden.append(Alias((self.expr(g),), name))
+            text = g.sql()
+            node = node.copy().transform(
+                lambda n, t=text, c=name: exp.column(c) if n.sql() == t else n)
+        return node
+
     def _grouping_sets(self, group: Any) -> tuple[list, list] | None:
-        """(grouping expressions, sets as index lists) of GROUP BY ROLLUP/CUBE/GROUPING SETS
-        (one such clause, as the whole GROUP BY), else None."""
+        """(grouping expressions, sets as index lists) of a GROUP BY with ROLLUP/CUBE/
+        GROUPING SETS, else None. Items are crossed as Spark crosses them: ``GROUP BY a,
+        CUBE(b, c)`` groups by ``a`` plus each set of the cube (``ROLLUP(a), CUBE(b)`` too)."""
         from sqlglot import exp
 
         if group is None:
             return None
-        nodes = [g for g in group.expressions
-                 if isinstance(g, (exp.Rollup, exp.Cube, exp.GroupingSets))]
-        if not nodes:
+        items = list(group.expressions)
+        declared: list = []
+        if group.args.get("grouping_sets"):  # Hive's GROUP BY a, b GROUPING SETS (...)
+            items, declared = list(group.args["grouping_sets"]), items
+        elif group.args.get("cube"):  # GROUP BY a, b WITH CUBE
+            items = [exp.Cube(expressions=items)]
+        elif group.args.get("rollup"):
+            items = [exp.Rollup(expressions=items)]
+        if not any(isinstance(g, (exp.Rollup, exp.Cube, exp.GroupingSets)) for g in items):
             return None
-        if len(group.expressions) != 1:
-            raise AnalysisException(
-                "[UNSUPPORTED_FEATURE] GROUP BY mixing columns with ROLLUP/CUBE/GROUPING SETS "
-                "is not supported by spark.sql yet. SQLSTATE: 0A000",
-                errorClass="UNSUPPORTED_FEATURE")
-        node = nodes[0]
-        if isinstance(node, exp.GroupingSets):
-            texts: list[str] = []
-            exprs: list[Expression] = []
-            sets = []
-            for item in node.expressions:
-                members = item.expressions if isinstance(item, exp.Tuple) else \
-                    ([] if isinstance(item, exp.Paren) and item.this is None else [item])
-                if isinstance(item, exp.Paren):
-                    members = [item.this]
-                idx = []
-                for m in members:
-                    t = m.sql()
-                    if t not in texts:
-                        texts.append(t)
-                        exprs.append(self.expr(m))
-                    idx.append(texts.index(t))
-                sets.append(idx)
-            return exprs, sets
-        exprs = [self.expr(e) for e in node.expressions]
-        n = len(exprs)
-        return exprs, (rollup_sets(n) if isinstance(node, exp.Rollup) else cube_sets(n))
+        texts: list[str] = []
+        exprs: list[Expression] = []
+
+        def index(m: Any) -> int:
+            t = m.sql()
+            if t not in texts:
+                texts.append(t)
+                exprs.append(self.expr(m))
+            return texts.index(t)
+
+        for node in declared:
+            index(node)
+        crossed: list[list[int]] = [[]]
+        for node in items:
+            if isinstance(node, exp.GroupingSets):
+                sets = []
+                for item in node.expressions:
+                    members = item.expressions if isinstance(item, exp.Tuple) else \
+                        ([] if isinstance(item, exp.Paren) and item.this is None else [item])
+                    if isinstance(item, exp.Paren) and item.this is not None:
+                        members = [item.this]
+                    sets.append([index(m) for m in members])
+            elif isinstance(node, (exp.Rollup, exp.Cube)):
+                idx = [index(e) for e in node.expressions]
+                shape = rollup_sets if isinstance(node, exp.Rollup) else cube_sets
+                sets = [[idx[i] for i in s] for s in shape(len(idx))]
+            else:
+                sets = [[index(node)]]
+            crossed = [c + [i for i in s if i not in c] for c in crossed for s in sets]
+        return exprs, crossed
 
     def _grouping_sets_aggregate(self, sel: Any, plan: L.LogicalPlan, items: list, having: Any,
                                  exprs: list, sets: list) -> L.LogicalPlan:

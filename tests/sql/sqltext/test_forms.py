@@ -134,3 +134,33 @@ def test_values_with_expressions_and_a_bare_alias(spark):
     df = spark.sql("SELECT * FROM VALUES (1, array(1, 2)), (3, array()) AS v(a, b)")
     assert df.dtypes == [("a", "int"), ("b", "array<int>")]
     assert rows(df) == [(1, [1, 2]), (3, [])]
+
+
+def test_group_by_crosses_columns_with_cube_and_rollup(spark):
+    spark.sql("CREATE OR REPLACE TEMP VIEW g AS SELECT * FROM VALUES (1, 1), (1, 2), (2, 1) "
+              "AS g(a, b)")
+    # a grouping set given twice gives its rows twice (PySpark 4.3's rows)
+    df = spark.sql("SELECT a, b, count(1) FROM g GROUP BY a, CUBE(a, b) ORDER BY a, b")
+    assert rows(df) == [(1, None, 2), (1, None, 2), (1, 1, 1), (1, 1, 1), (1, 2, 1),
+                        (1, 2, 1), (2, None, 1), (2, None, 1), (2, 1, 1), (2, 1, 1)]
+    df = spark.sql("SELECT a, b, sum(b) FROM g GROUP BY a, b WITH ROLLUP ORDER BY a, b")
+    assert rows(df) == [(None, None, 4), (1, None, 3), (1, 1, 1), (1, 2, 2), (2, None, 1),
+                        (2, 1, 1)]
+    df = spark.sql("SELECT a, b, sum(b) FROM g GROUP BY a, b GROUPING SETS (a) ORDER BY a")
+    assert rows(df) == [(1, None, 3), (2, None, 1)]
+
+
+def test_having_names_a_grouping_expression(spark):
+    df = spark.sql("SELECT count(*) FROM range(6) GROUP BY id % 3 + 1 HAVING id % 3 + 1 = 2")
+    assert rows(df) == [(2,)]
+
+
+@pytest.mark.parametrize("limit, problem", [
+    ("-1", "IS_NEGATIVE"), ("CAST(NULL AS INT)", "IS_NULL"), ("true", "DATA_TYPE"),
+    ("'a'", "DATA_TYPE")])
+def test_limit_errors_as_spark(spark, limit, problem):
+    with pytest.raises(AnalysisException) as e:
+        spark.sql(f"SELECT * FROM range(3) LIMIT {limit}")
+    assert e.value.getErrorClass() == f"INVALID_LIMIT_LIKE_EXPRESSION.{problem}"
+    assert str(e.value).startswith(f"[INVALID_LIMIT_LIKE_EXPRESSION.{problem}] The limit like "
+                                   "expression")
