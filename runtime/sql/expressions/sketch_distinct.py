@@ -48,14 +48,19 @@ from runtime.sql.expressions.hashing import hash64
 from runtime.sql.expressions.registry import FunctionSpec, lookup, register, type_mismatch
 from runtime.sql.expressions.rowwise import per_row
 
-__all__ = ["hll_estimate", "theta_estimate"]
+__all__ = ["THETA_TOP", "hll_estimate", "sketch_error", "theta_estimate", "theta_parts"]
 
 _HLL, _THETA = b"SCHL", b"SCTT"
-_TOP = 1 << 63  # theta of an exact theta sketch
+_TOP = THETA_TOP = 1 << 63  # theta of an exact theta sketch
 
 
 def _err(cls: str, text: str, state: str = "22546") -> SparkRuntimeException:
     return SparkRuntimeException(f"[{cls}] {text} SQLSTATE: {state}", errorClass=cls)
+
+
+def sketch_error(cls: str, text: str, state: str = "22546") -> SparkRuntimeException:
+    """A sketch function's runtime error with Spark's class (sketch_tuples.py too)."""
+    return _err(cls, text, state)
 
 
 def _bad_buffer(kind: str, fn: str) -> SparkRuntimeException:
@@ -217,6 +222,11 @@ def _theta_unpack(b: Any, fn: str) -> tuple[int, int, Any]:
         raise _bad_buffer("THETA", fn)
     (theta,) = struct.unpack_from("<Q", b, 8)
     return b[5], theta, np.frombuffer(bytes(b[16:]), "<u8").astype(np.uint64)
+
+
+def theta_parts(b: Any, fn: str) -> tuple[int, int, Any]:
+    """(lgNomEntries, theta, sorted hashes) of a theta sketch buffer (sketch_tuples.py)."""
+    return _theta_unpack(b, fn)
 
 
 def _theta_cut(lg: int, theta: int, values: Any) -> bytes:

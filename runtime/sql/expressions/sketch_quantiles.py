@@ -36,7 +36,7 @@ from runtime.sql.expressions.binding import arity, cast_to, make_call
 from runtime.sql.expressions.registry import FunctionSpec, lookup, register, type_mismatch
 from runtime.sql.expressions.rowwise import per_row
 
-__all__ = ["KINDS"]
+__all__ = ["KINDS", "binary_argument"]
 
 _MAGIC = b"SCKL"
 # kind: (code, Spark result type, numpy dtype, accepted inputs, their names, class name)
@@ -226,7 +226,8 @@ def _k_arg(name: str, args: list) -> int:
     return value
 
 
-def _binary(name: str, args: list, i: int) -> Expression:
+def binary_argument(name: str, args: list, i: int) -> Expression:
+    """Argument ``i`` of a sketch function, a sketch: BINARY (NULL cast to it)."""
     x = args[i]
     if isinstance(x.dtype, T.NullType):
         return cast_to(x, T.BinaryType())
@@ -277,7 +278,7 @@ def _register_kind(kind: str) -> None:
     def bind_merge_agg(args: list[Expression], ctx: Any, distinct: bool = False) -> Expression:
         arity(merge_agg, args, 1, 2)
         k = _k_arg(merge_agg, args) if len(args) > 1 else None
-        return AggCall(lookup(merge_agg), (_binary(merge_agg, args, 0),), T.BinaryType(),
+        return AggCall(lookup(merge_agg), (binary_argument(merge_agg, args, 0),), T.BinaryType(),
                        False, False, (("k", k), ("sql", _sql(merge_agg, args))))
 
     def finish_merge_agg(call: AggCall, arrs: list) -> Any:
@@ -299,7 +300,7 @@ def _register_kind(kind: str) -> None:
                fn: Callable, prepare: Callable | None = None) -> None:
         def bind(args: list[Expression], ctx: Any) -> Expression:
             arity(name, args, n_args)
-            call_args = [_binary(name, args, 0)] + [prepare(name, args) if prepare else a
+            call_args = [binary_argument(name, args, 0)] + [prepare(name, args) if prepare else a
                                                     for a in args[1:]]
             return make_call(lookup(name), call_args, dtype(call_args), None,
                              (("sql", _sql(name, args)),))
@@ -334,7 +335,7 @@ def _register_kind(kind: str) -> None:
     scalar(f"kll_sketch_get_rank_{kind}", 2, of_point(T.DoubleType()), rank, point)
     scalar(f"kll_sketch_merge_{kind}", 2, lambda a: T.BinaryType(),
            lambda name, call, a, b: _merge(kind, [a, b], name), lambda name, args:
-           _binary(name, args, 1))
+           binary_argument(name, args, 1))
     scalar(f"kll_sketch_to_string_{kind}", 1, lambda a: T.StringType(),
            lambda name, call, b: _summary(kind, _unpack(b, kind, name)))
 

@@ -59,8 +59,8 @@ __all__ = sorted(set(_builtin.__all__).union(*(m.__all__ for m in (
 
 def _why_not(name: str) -> str:
     """Why a PySpark function is not provided (after ``is not implemented``)."""
-    if name.startswith(("kll_", "tuple_")) or name == "count_min_sketch":
-        return ": Spark's sketches use the Apache DataSketches binary formats, not provided"
+    if name == "count_min_sketch":
+        return ": Spark's count-min sketch binary format is not provided"
     if name.startswith("st_"):
         return ": the geospatial types are not provided"
     if name in ("timestamp_nanos", "unix_nanos"):

@@ -25,7 +25,11 @@ _KLL = ("kll_merge_agg", "kll_sketch_agg", "kll_sketch_get_n", "kll_sketch_get_q
 __all__ = ["hll_sketch_agg", "hll_sketch_estimate", "hll_union", "hll_union_agg",
            "theta_difference", "theta_intersection", "theta_intersection_agg",
            "theta_sketch_agg", "theta_sketch_estimate", "theta_union", "theta_union_agg"] + \
-    [f"{f}_{t}" for f in _KLL for t in ("bigint", "double", "float")]
+    [f"{f}_{t}" for f in _KLL for t in ("bigint", "double", "float")] + \
+    [f"tuple_{f}_{t}" for f in ("sketch_agg", "union_agg", "intersection_agg", "union",
+                                "intersection", "difference", "union_theta",
+                                "intersection_theta", "difference_theta", "sketch_estimate",
+                                "sketch_summary", "sketch_theta") for t in ("double", "integer")]
 
 
 def _with(name: str, cols: list, option: Any) -> Column:
@@ -124,3 +128,68 @@ def _kll(kind: str) -> dict:
 
 for _t in ("bigint", "double", "float"):
     globals().update(_kll(_t))
+
+
+def _tuple(kind: str) -> dict:
+    def sketch_agg(key: Any, summary: Any, lgNomEntries: Any = None, mode: Any = None
+                   ) -> Column:
+        return _optional(f"tuple_sketch_agg_{kind}", [key, summary], [lgNomEntries, mode],
+                         [12, "sum"])
+
+    def union_agg(col: Any, lgNomEntries: Any = None, mode: Any = None) -> Column:
+        return _optional(f"tuple_union_agg_{kind}", [col], [lgNomEntries, mode], [12, "sum"])
+
+    def intersection_agg(col: Any, mode: Any = None) -> Column:
+        return _optional(f"tuple_intersection_agg_{kind}", [col], [mode], ["sum"])
+
+    def union(col1: Any, col2: Any, lgNomEntries: Any = None, mode: Any = None) -> Column:
+        return _optional(f"tuple_union_{kind}", [col1, col2], [lgNomEntries, mode],
+                         [12, "sum"])
+
+    def intersection(col1: Any, col2: Any, mode: Any = None) -> Column:
+        return _optional(f"tuple_intersection_{kind}", [col1, col2], [mode], ["sum"])
+
+    def difference(col1: Any, col2: Any) -> Column:
+        return _with(f"tuple_difference_{kind}", [col1, col2], None)
+
+    def union_theta(col1: Any, col2: Any, lgNomEntries: Any = None, mode: Any = None
+                    ) -> Column:
+        return _optional(f"tuple_union_theta_{kind}", [col1, col2], [lgNomEntries, mode],
+                         [12, "sum"])
+
+    def intersection_theta(col1: Any, col2: Any, mode: Any = None) -> Column:
+        return _optional(f"tuple_intersection_theta_{kind}", [col1, col2], [mode], ["sum"])
+
+    def difference_theta(col1: Any, col2: Any) -> Column:
+        return _with(f"tuple_difference_theta_{kind}", [col1, col2], None)
+
+    def sketch_estimate(col: Any) -> Column:
+        return _with(f"tuple_sketch_estimate_{kind}", [col], None)
+
+    def sketch_summary(col: Any, mode: Any = None) -> Column:
+        return _optional(f"tuple_sketch_summary_{kind}", [col], [mode], ["sum"])
+
+    def sketch_theta(col: Any) -> Column:
+        return _with(f"tuple_sketch_theta_{kind}", [col], None)
+
+    out = {}
+    for fn in (sketch_agg, union_agg, intersection_agg, union, intersection, difference,
+               union_theta, intersection_theta, difference_theta, sketch_estimate,
+               sketch_summary, sketch_theta):
+        fn.__name__ = fn.__qualname__ = f"tuple_{fn.__name__}_{kind}"
+        fn.__doc__ = f"``{fn.__name__}``: a tuple sketch function ({kind} summaries)."
+        out[fn.__name__] = fn
+    return out
+
+
+def _optional(name: str, cols: list, options: list, defaults: list) -> Column:
+    """``name(cols..., options...)``: options up to the last one given, defaults before it."""
+    args = [col_arg(c) for c in cols]
+    last = max([i for i, o in enumerate(options) if o is not None], default=-1)
+    for o, d in zip(options[:last + 1], defaults):
+        args.append(lit_arg(d if o is None else o))
+    return call(name, *args)
+
+
+for _t in ("double", "integer"):
+    globals().update(_tuple(_t))

@@ -245,3 +245,100 @@ def test_kll_python_functions(spark):
                     F.kll_sketch_get_n_bigint(F.kll_sketch_merge_bigint("a", "a"))).collect()[0]
     assert tuple(got) == (3, 2, 2 / 3, 6)
     assert F.kll_sketch_get_quantile_float.__name__ == "kll_sketch_get_quantile_float"
+
+
+V = "VALUES (1, 1.0D, 5), (1, 2.0D, 6), (2, 3.0D, 7), (3, 4.0D, 8) tab(k, d, i)"
+W = "VALUES (1, 10.0D, 50), (3, 20.0D, 60), (4, 30.0D, 70) tab(k, d, i)"
+AB = (f"(SELECT tuple_sketch_agg_double(k, d) a FROM {V}), "
+      f"(SELECT tuple_sketch_agg_double(k, d) b FROM {W})")
+AT = (f"(SELECT tuple_sketch_agg_double(k, d) a FROM {V}), "
+      f"(SELECT theta_sketch_agg(k) b FROM {W})")
+BOTH = (f"(SELECT tuple_sketch_agg_double(k, d) s FROM {V} UNION ALL "
+        f"SELECT tuple_sketch_agg_double(k, d) s FROM {W})")
+# tuple sketches: (query, values, Spark's schema), PySpark 4.3's answers
+TUPLE_CASES = [
+    (f"SELECT tuple_sketch_estimate_double(tuple_sketch_agg_double(k, d)) FROM {V}", (3.0,),
+     "struct<tuple_sketch_estimate_double(tuple_sketch_agg_double(k, d, 12, sum)):double>"),
+    (f"SELECT tuple_sketch_summary_double(tuple_sketch_agg_double(k, d)) FROM {V}", (10.0,),
+     "struct<tuple_sketch_summary_double(tuple_sketch_agg_double(k, d, 12, sum), sum):double>"),
+    (f"SELECT tuple_sketch_summary_double(tuple_sketch_agg_double(k, d, 12, 'min')), "
+     f"tuple_sketch_summary_double(tuple_sketch_agg_double(k, d, 12, 'max')), "
+     f"tuple_sketch_summary_double(tuple_sketch_agg_double(k, d, 12, 'alwaysone')), "
+     f"tuple_sketch_summary_double(tuple_sketch_agg_double(k, d), 'max') FROM {V}",
+     (8.0, 9.0, 3.0, 4.0), None),
+    (f"SELECT tuple_sketch_summary_integer(tuple_sketch_agg_integer(k, i)), "
+     f"tuple_sketch_estimate_integer(tuple_sketch_agg_integer(k, i)) FROM {V}", (26, 3.0),
+     "struct<tuple_sketch_summary_integer(tuple_sketch_agg_integer(k, i, 12, sum), sum):bigint,"
+     "tuple_sketch_estimate_integer(tuple_sketch_agg_integer(k, i, 12, sum)):double>"),
+    (f"SELECT tuple_sketch_theta_double(tuple_sketch_agg_double(k, d)) FROM {V}", (1.0,), None),
+    (f"SELECT tuple_sketch_estimate_double(tuple_union_double(a, b)), "
+     f"tuple_sketch_summary_double(tuple_union_double(a, b)) FROM {AB}", (4.0, 70.0), None),
+    (f"SELECT tuple_sketch_estimate_double(tuple_intersection_double(a, b)), "
+     f"tuple_sketch_summary_double(tuple_intersection_double(a, b)) FROM {AB}", (2.0, 37.0),
+     None),
+    (f"SELECT tuple_sketch_estimate_double(tuple_difference_double(a, b)), "
+     f"tuple_sketch_summary_double(tuple_difference_double(a, b)) FROM {AB}", (1.0, 3.0), None),
+    (f"SELECT tuple_sketch_estimate_double(tuple_union_theta_double(a, b)), "
+     f"tuple_sketch_summary_double(tuple_union_theta_double(a, b)) FROM {AT}", (4.0, 10.0),
+     None),
+    (f"SELECT tuple_sketch_estimate_double(tuple_intersection_theta_double(a, b)), "
+     f"tuple_sketch_summary_double(tuple_intersection_theta_double(a, b)) FROM {AT}",
+     (2.0, 7.0), None),
+    (f"SELECT tuple_sketch_estimate_double(tuple_difference_theta_double(a, b)), "
+     f"tuple_sketch_summary_double(tuple_difference_theta_double(a, b)) FROM {AT}", (1.0, 3.0),
+     None),
+    (f"SELECT tuple_sketch_summary_double(tuple_union_agg_double(s)), "
+     f"tuple_sketch_summary_double(tuple_intersection_agg_double(s)) FROM {BOTH}", (70.0, 37.0),
+     "struct<tuple_sketch_summary_double(tuple_union_agg_double(s, 12, sum), sum):double,"
+     "tuple_sketch_summary_double(tuple_intersection_agg_double(s, sum), sum):double>"),
+    (f"SELECT tuple_sketch_summary_double(tuple_union_agg_double(s, 12, 'max')), "
+     f"tuple_sketch_summary_double(tuple_intersection_agg_double(s, 'min')) FROM {BOTH}",
+     (63.0, 7.0), None),
+    ("SELECT tuple_sketch_summary_double(tuple_sketch_agg_double(k, d)) FROM VALUES "
+     "(CAST(NULL AS INT), 1.0D), (1, NULL) tab(k, d)", (0.0,), None),
+]
+
+
+@pytest.mark.parametrize("query,values,schema", TUPLE_CASES, ids=range(len(TUPLE_CASES)))
+def test_tuple_values(spark, query, values, schema):
+    df = spark.sql(query)
+    assert tuple(df.collect()[0]) == values
+    if schema is not None:
+        assert df.schema.simpleString() == schema
+
+
+def test_tuple_estimates_and_errors(spark):
+    est, total = spark.sql("SELECT tuple_sketch_estimate_double(s), tuple_sketch_summary_double"
+                           "(s) FROM (SELECT tuple_sketch_agg_double(id, 1.0D) s FROM "
+                           "range(100000))").collect()[0]
+    assert abs(est - 100000) < 5000 and total <= 4096 * 2  # Spark: 4285 retained entries
+    with pytest.raises(AnalysisException) as e:
+        spark.sql(f"SELECT tuple_sketch_agg_double(k, d, 12, 'avg') FROM {V}")
+    assert str(e.value).split("\n")[0] == (
+        '[DATATYPE_MISMATCH.TYPE_CHECK_FAILURE_WITH_HINT] Cannot resolve "tuple_sketch_agg_'
+        'double(k, d, 12, avg)" due to data type mismatch: [TUPLE_INVALID_SKETCH_MODE] Invalid '
+        "call to `tuple_sketch_agg_double`: mode 'avg' is not supported. Valid modes are: sum, "
+        "min, max, alwaysone. SQLSTATE: 22023. SQLSTATE: 42K09")
+    with pytest.raises(AnalysisException, match=r"\[SKETCH_INVALID_LG_NOM_ENTRIES\] Invalid "
+                                                r"call to `tuple_sketch_agg_double`; the "
+                                                r"`lgNomEntries` value must be between 4 and "
+                                                r"26, inclusive: 3"):
+        spark.sql(f"SELECT tuple_sketch_agg_double(k, d, 3) FROM {V}")
+    with pytest.raises(SparkRuntimeException) as e:
+        spark.sql("SELECT tuple_sketch_estimate_double(X'01')").collect()
+    assert str(e.value).split("\n")[0] == (
+        "[TUPLE_INVALID_INPUT_SKETCH_BUFFER] Invalid call to `tuple_sketch_estimate_double`; "
+        "only valid Tuple sketch buffers are supported as inputs (such as those produced by the "
+        "corresponding `tuple_sketch_agg_*` function). SQLSTATE: 22000")
+
+
+def test_tuple_python_functions(spark):
+    df = spark.createDataFrame([(1, 2.0), (1, 3.0), (2, 4.0)], "k int, v double")
+    sk = df.select(F.tuple_sketch_agg_double("k", "v").alias("a"),
+                   F.tuple_sketch_agg_double("k", "v", mode="max").alias("m"),
+                   F.theta_sketch_agg("k").alias("t"))
+    got = sk.select(F.tuple_sketch_summary_double("a"), F.tuple_sketch_summary_double("m"),
+                    F.tuple_sketch_estimate_double(F.tuple_union_double("a", "m", mode="max")),
+                    F.tuple_sketch_summary_double(F.tuple_intersection_theta_double("a", "t")),
+                    F.tuple_sketch_theta_double("a")).collect()[0]
+    assert tuple(got) == (9.0, 7.0, 2.0, 9.0, 1.0)
