@@ -5,9 +5,14 @@ consumes a map task's record batches (tables are split into theirs) and writes t
 data file and offsets index as the PICKLE format (runtime/shuffle/spec.py), so the
 scheduler, MapStatus, the worker's shuffle service and the cleanup are format-blind:
 
-* each batch is partitioned by ``spec.partitioner.partition_ids(batch, n)`` (vectorized,
-  runtime/shuffle/partitioner.py): one stable ``argsort`` of the partition ids, one
-  ``take``, then zero-copy slices, one per reducer that got rows;
+* input batches are gathered until they hold ``PARTITION_ROWS`` rows (or the budget is
+  short, or the input ends), then partitioned together by
+  ``spec.partitioner.partition_ids(batch, n)`` (vectorized, runtime/shuffle/partitioner.py):
+  one stable ``argsort`` of the partition ids, one ``take``, then zero-copy slices, one per
+  reducer that got rows. Gathering first keeps a reducer's segment to a few large batches
+  when the input comes in many small ones (a Parquet scan yields one per row group): a
+  slice per input batch per reducer made ~5,000 tiny IPC batches per map task of an
+  SF 1 join, each with its own write and read overhead;
 * the slices are buffered per reducer; their size (the taken batch's ``nbytes``) is asked
   of the task's budget of the executor's pool (runtime/memory.py). When the budget cannot
   grow, every reducer's buffer is *spilled*: written, after the optional ``spec.combiner``
@@ -56,6 +61,9 @@ from runtime.shuffle.spec import (
 
 LOGGER = "ExternalSorter"
 
+#: input rows gathered before they are partitioned together (see the module doc)
+PARTITION_ROWS = 1 << 20
+
 
 def write_arrow_map_output(
     batches: Iterable,
@@ -86,13 +94,14 @@ class _ArrowWriter:
         self.budget = as_memory(memory).budget(LOGGER)
         self.tracker = SpillTracker(LOGGER, metrics)
         self.buffers: list[list] = [[] for _ in range(self.n)]
-        self.buffered = 0  # bytes of the batches in buffers
+        self.buffered = 0  # bytes of the batches in buffers and pending
+        self.pending: list = []  # input batches not yet partitioned
+        self.pending_rows = 0
         self.spill_path: str | None = None
         self.spill_sink = None
         self.spills: list[list[int]] = []  # per spill: n + 1 absolute offsets
 
     def add(self, batch) -> None:
-        import numpy as np
         import pyarrow as pa
 
         if isinstance(batch, pa.Table):
@@ -104,25 +113,40 @@ class _ArrowWriter:
             return
         if self.n == 1:
             self.buffers[0].append(batch)
-            size = batch.nbytes
         else:
-            pids = self.spec.partitioner.partition_ids(batch, self.n)
-            counts = np.bincount(pids, minlength=self.n)
-            nonzero = np.flatnonzero(counts)
-            if len(nonzero) == 1:
-                self.buffers[int(nonzero[0])].append(batch)
-                size = batch.nbytes
-            else:
-                order = np.argsort(pids, kind="stable")
-                taken = batch.take(pa.array(order))
-                size = taken.nbytes
-                starts = np.concatenate(([0], np.cumsum(counts)))
-                for r in nonzero:
-                    r = int(r)
-                    self.buffers[r].append(taken.slice(int(starts[r]), int(counts[r])))
-        self.buffered += size
+            self.pending.append(batch)
+            self.pending_rows += rows
+        self.buffered += batch.nbytes
+        if self.pending_rows >= PARTITION_ROWS:
+            self._partition()
         if not self.budget.grow_to(self.buffered):
             self.spill()
+
+    def _partition(self) -> None:
+        """The pending batches partitioned together into the reducers' buffers."""
+        import numpy as np
+        import pyarrow as pa
+
+        if not self.pending:
+            return
+        batch = self.pending[0] if len(self.pending) == 1 else \
+            pa.concat_batches(self.pending)
+        self.pending = []
+        self.pending_rows = 0
+        pids = self.spec.partitioner.partition_ids(batch, self.n)
+        counts = np.bincount(pids, minlength=self.n)
+        nonzero = np.flatnonzero(counts)
+        if len(nonzero) == 1:
+            self.buffers[int(nonzero[0])].append(batch)
+            return
+        # a stable sort of small integers: numpy's radix sort (uint16), ~15x a general one
+        order = np.argsort(pids.astype(np.uint16) if self.n <= 1 << 16 else pids, kind="stable")
+        taken = batch.take(pa.array(order))
+        self.buffered += taken.nbytes - batch.nbytes
+        starts = np.concatenate(([0], np.cumsum(counts)))
+        for r in nonzero:
+            r = int(r)
+            self.buffers[r].append(taken.slice(int(starts[r]), int(counts[r])))
 
     def _combined(self, batches: list) -> list:
         combiner = self.spec.combiner
@@ -138,6 +162,7 @@ class _ArrowWriter:
                 self.dir, f"spill_{self.spec.shuffle_id}_{self.map_id}_{uuid.uuid4().hex}"
                 ".arrow.tmp")
             self.spill_sink = pa.OSFile(self.spill_path, "wb")
+        self._partition()
         sink = self.spill_sink
         base = sink.tell()
         offs = [base]
@@ -158,6 +183,7 @@ class _ArrowWriter:
     def finish(self, path: str) -> tuple[list[int], int]:
         import pyarrow as pa
 
+        self._partition()
         spilled = None
         if self.spill_sink is not None:
             self.spill_sink.close()

@@ -49,13 +49,19 @@ def _np():
 
 
 def fmix(h):
-    """Murmur3's 64-bit finalizer over a uint64 array (wrapping arithmetic)."""
+    """Murmur3's 64-bit finalizer over a uint64 array (wrapping arithmetic); ``h`` is
+    updated in place (and returned): one scratch array, no fresh one per step."""
     np = _np()
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> np.uint64(33))
+    shift, tmp = np.uint64(33), np.empty_like(h)
+    np.right_shift(h, shift, out=tmp)
+    h ^= tmp
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    np.right_shift(h, shift, out=tmp)
+    h ^= tmp
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    np.right_shift(h, shift, out=tmp)
+    h ^= tmp
+    return h
 
 
 def _powers(n: int):
@@ -162,11 +168,14 @@ def row_hash(batch, columns: Sequence[str | int], seed: int = 42):
     """One uint64 per row of ``batch`` (a RecordBatch or Table) over ``columns``."""
     np = _np()
     n = batch.num_rows
-    h = fmix(np.full(n, seed & 0xFFFFFFFFFFFFFFFF, dtype=np.uint64))
+    start = fmix(np.array([seed & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64))[0]
+    h = np.full(n, start, dtype=np.uint64)
     m = np.uint64(_M)
     for c in columns:
         col = batch.column(c)
-        h = fmix(h * m + column_words(col))
+        h *= m
+        h += column_words(col)
+        fmix(h)
     return h
 
 

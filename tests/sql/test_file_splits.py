@@ -85,10 +85,14 @@ def test_parquet_row_groups_split_and_filters_pushed(spark, tmp_path):
         assert df.filter((F.col("k") < 10) | (F.col("k") > n - 3)).count() == 12
         # the statistics drop the row groups that cannot match: one of 20 is read
         k = _attr("k", T.LongType(), 1)
-        piece = read_parquet_piece(str(path), 0, 0, True, [T.StructField("k", T.LongType())],
-                                   [_cmp(">=", k, Literal(19500, T.LongType()))], {1: "k"},
-                                   EvalContext(True, "UTC"))
-        assert piece.column("k").to_pylist() == list(range(19000, 20000))
+        pieces = list(read_parquet_piece(
+            str(path), 0, 0, True, [T.StructField("k", T.LongType())],
+            [_cmp(">=", k, Literal(19500, T.LongType()))], {1: "k"}, EvalContext(True, "UTC")))
+        assert len(pieces) == 1  # one table per row group read
+        every = list(read_parquet_piece(str(path), 0, 0, True, [T.StructField("k", T.LongType())],
+                                        [], {1: "k"}, EvalContext(True, "UTC")))
+        assert [t.num_rows for t in every] == [1000] * 20
+        assert pieces[0].column("k").to_pylist() == list(range(19000, 20000))
     finally:
         spark.conf.unset("spark.sql.files.maxPartitionBytes")
 

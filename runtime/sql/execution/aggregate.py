@@ -40,9 +40,10 @@ from runtime.sql.plan.logical import _order
 __all__ = ["HashAggregateExec", "SortExec", "collect_aggregates"]
 
 #: a partial aggregate emits its partial result whenever this many input rows are buffered
-#: (or its memory budget is reached): big input batches are aggregated one by one, never
-#: copied into one table first, and the final aggregate merges the partial rows
-PARTIAL_FLUSH_ROWS = 1 << 19
+#: (or its memory budget is reached): big input batches (a Parquet row group's, ~100k rows)
+#: are aggregated one by one, never copied into one table first, small ones a few together,
+#: and the final aggregate merges the partial rows
+PARTIAL_FLUSH_ROWS = 1 << 16
 
 
 def collect_aggregates(exprs: list[Expression]) -> list[AggCall]:
@@ -134,6 +135,8 @@ class HashAggregateExec(PhysicalPlan):
         n = sum(b.num_rows for b in batches)
         if not n:
             return empty_batch(self.children[0].output), 0
+        if len(batches) == 1:
+            return batches[0], n
         table = pa.Table.from_batches(batches, schema=schema_of(self.children[0].output))
         return table.combine_chunks().to_batches()[0], n
 

@@ -4,9 +4,11 @@
 a shuffled join, or a stream partition against the broadcast build side):
 
 1. the equi-join keys (``l = r`` conjuncts of the condition, split out by the planner) are
-   evaluated on each side; Arrow joins two small tables ``(keys, row id)`` (inner), giving
-   matching row-id pairs; nested payload columns never enter Arrow's join, which cannot carry
-   them;
+   evaluated on each side. Integer-like keys (hash_index.py) index the build side once
+   (a broadcast join probes that index with every stream batch) and give the matching
+   row-id pairs in order; other keys go through Arrow's join of two small tables
+   ``(keys, row id)`` (inner), whose pairs are then sorted into that order. Nested payload
+   columns never enter a join, which cannot carry them;
 2. the residual condition (whatever is not an equi-key) is evaluated on the matched pairs
    and filters them;
 3. the join type decides what is emitted: matched pairs (inner/cross), plus unmatched left
@@ -21,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from runtime.sql.execution.hash_index import KeyIndex
 from runtime.sql.execution.operators import (
     PhysicalPlan, _attrs, _expr_str, empty_batch, positions_of, schema_of)
 from runtime.sql.execution.spill import BatchBuffer, HashBuckets, SpillResources
@@ -30,6 +33,11 @@ from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan.logical import JOIN_NAMES
 
 __all__ = ["JoinExec", "join_batches"]
+
+#: a broadcast join whose keys Arrow must join (no KeyIndex) gathers this many stream rows
+#: per call: Arrow rebuilds its hash table of the build side on every call
+ARROW_PROBE_ROWS = 1 << 20
+_AUTO = object()  # join_batches: build the index of the right side itself
 
 
 @dataclass(eq=False)
@@ -59,10 +67,11 @@ class JoinExec(PhysicalPlan):
         schema = schema_of(self.attrs)
         if self.strategy == "broadcast":
             rb = _concat(list(right), ro)
-            for b in left:
-                if b.num_rows:
-                    yield join_batches(b, rb, lo, ro, self.left_keys, self.right_keys,
-                                       self.residual, self.join_type, schema, ectx)
+            index = KeyIndex.build(_keys(rb, self.right_keys, ro, ectx)) \
+                if self.left_keys else None
+            for b in _gathered(left, lo, ARROW_PROBE_ROWS if index is None else 0):
+                yield join_batches(b, rb, lo, ro, self.left_keys, self.right_keys,
+                                   self.residual, self.join_type, schema, ectx, index)
             return
         if res is None or not self.left_keys:
             lb = _concat(list(left), lo)
@@ -151,6 +160,26 @@ class JoinExec(PhysicalPlan):
             (", false, false" if self.strategy == "broadcast" else "")
 
 
+def _gathered(batches: Iterator[Any], attrs: list, rows: int) -> Iterator[Any]:
+    """The non-empty ``batches``, concatenated into batches of at least ``rows`` rows
+    (the last may have fewer); as they come when ``rows`` is 0."""
+    buf: list = []
+    held = 0
+    for b in batches:
+        if not b.num_rows:
+            continue
+        if not rows:
+            yield b
+            continue
+        buf.append(b)
+        held += b.num_rows
+        if held >= rows:
+            yield _concat(buf, attrs)
+            buf, held = [], 0
+    if buf:
+        yield _concat(buf, attrs)
+
+
 def _chain(first: list, rest: Iterator[Any]) -> Iterator[Any]:
     yield from first
     yield from rest
@@ -193,13 +222,21 @@ def _keys(batch: Any, exprs: list, attrs: list, ectx: EvalContext) -> list:
 
 def join_batches(lb: Any, rb: Any, lo: list, ro: list, left_keys: list, right_keys: list,
                  residual: Expression | None, join_type: str, schema: Any,
-                 ectx: EvalContext) -> Any:
+                 ectx: EvalContext, index: Any = _AUTO) -> Any:
+    """``index``: the KeyIndex of ``rb``'s keys (None: they need Arrow's join); built here
+    when not given."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     nl, nr = lb.num_rows, rb.num_rows
-    if left_keys:
+    if left_keys and index is _AUTO:
+        index = KeyIndex.build(_keys(rb, right_keys, ro, ectx))
+    pairs = index.probe(_keys(lb, left_keys, lo, ectx)) \
+        if left_keys and index is not None else None
+    if pairs is not None:
+        lid, rid = pa.array(pairs[0]), pa.array(pairs[1])
+    elif left_keys:
         lcols = {f"k{i}": k for i, k in enumerate(_keys(lb, left_keys, lo, ectx))}
         rcols = {f"r{i}": k for i, k in enumerate(_keys(rb, right_keys, ro, ectx))}
         lcols["__lid"] = _ids(nl)
@@ -222,24 +259,36 @@ def join_batches(lb: Any, rb: Any, lo: list, ro: list, left_keys: list, right_ke
         mask = pc.fill_null(mask, False)
         lid, rid = lid.filter(mask), rid.filter(mask)
     if join_type in ("semi", "anti"):
-        hit = pc.is_in(_ids(nl), value_set=lid)
-        keep = hit if join_type == "semi" else pc.invert(hit)
-        return pa.RecordBatch.from_arrays(list(lb.filter(keep).columns), schema=schema)
-    null_ids = pa.nulls(0, pa.int64())
+        hit = _matched(lid, nl)
+        keep = hit if join_type == "semi" else ~hit
+        if keep.all():
+            return pa.RecordBatch.from_arrays(list(lb.columns), schema=schema)
+        return pa.RecordBatch.from_arrays(list(lb.filter(pa.array(keep)).columns),
+                                          schema=schema)
     if join_type in ("left", "full"):
-        miss = pc.filter(_ids(nl),
-                         pc.invert(pc.is_in(_ids(nl), value_set=lid)))
+        miss = pa.array(np.flatnonzero(~_matched(lid, nl)))
         lid = pa.concat_arrays([lid, miss])
         rid = pa.concat_arrays([rid, pa.nulls(len(miss), pa.int64())])
     if join_type in ("right", "full"):
-        miss = pc.filter(_ids(nr),
-                         pc.invert(pc.is_in(_ids(nr), value_set=rid)))
+        miss = pa.array(np.flatnonzero(~_matched(rid, nr)))
         lid = pa.concat_arrays([lid, pa.nulls(len(miss), pa.int64())])
         rid = pa.concat_arrays([rid, miss])
-    del null_ids
     cols = list(lb.take(lid).columns) + list(rb.take(rid).columns)
     fixed = [c if c.type == f.type else c.cast(f.type) for c, f in zip(cols, schema)]
     return pa.RecordBatch.from_arrays(fixed, schema=schema)
+
+
+def _matched(ids: Any, n: int) -> Any:
+    """A numpy bool per row 0..n-1: does it occur in ``ids`` (an int64 Arrow array; its
+    NULLs, a full join's padding, are no row)?"""
+    import numpy as np
+
+    hit = np.zeros(n, dtype=bool)
+    if ids.null_count:
+        ids = ids.drop_null()
+    if len(ids):
+        hit[ids.to_numpy(zero_copy_only=False)] = True
+    return hit
 
 
 def _pair_order(lid: Any, rid: Any, nr: int) -> tuple[Any, Any]:

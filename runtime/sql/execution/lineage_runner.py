@@ -38,6 +38,7 @@ from runtime.lineage.node import Node
 from runtime.lineage.shuffled import Shuffled
 from runtime.shuffle.partitioner import ArrowRangePartitioner, RowHashPartitioner, SortKey
 from runtime.shuffle.spec import ShuffleSpec
+from runtime.sql.execution import allocators
 from runtime.sql.execution import operators as P
 from runtime.sql.execution.adaptive import (
     MIN_PARTITION_SIZE, CoalescedShuffled, MapStages, coalesce_groups, read_nothing)
@@ -77,6 +78,7 @@ class SqlScan(Node):
         self.source, self.ansi, self.tz = source, ansi, tz
 
     def compute(self, split: int, tc: Any) -> Iterator:
+        allocators.tune()  # once per process (allocators.py)
         ectx = EvalContext(self.ansi, self.tz, split)
         if isinstance(self.source, FileScanExec):  # files read count as the task's input
             return self.source.read(split, ectx, io_metrics(tc))
@@ -107,6 +109,7 @@ class ZipPartitions(Node):
         self.a, self.b, self.func = a, b, func
 
     def compute(self, split: int, tc: Any) -> Iterator:
+        allocators.tune()
         return iter(self.func(split, tc.iterate(self.a, split), tc.iterate(self.b, split), tc))
 
 
@@ -121,6 +124,7 @@ class SqlOperator(Node):
         self.prev, self.func = prev, func
 
     def compute(self, split: int, tc: Any) -> Iterator:
+        allocators.tune()
         return iter(self.func(split, tc.iterate(self.prev, split), SpillResources.of_task(tc)))
 
 
@@ -352,6 +356,7 @@ class LineageRunner:
             return SqlOperator(ids(), child, run_spilling)
 
         def run(split: int, it: Iterator) -> Iterator:
+            allocators.tune()
             return plan.run(split, it, EvalContext(ansi, tz, split))
 
         return MapPartitions(ids(), child, run)

@@ -164,7 +164,8 @@ class HashBuckets:
             return
         keys = self.key_fn(batch)
         ids = partition_ids(keys, list(range(keys.num_columns)), self.n, BUCKET_SEED)
-        order = np.argsort(ids, kind="stable")
+        # a stable sort of small integers: numpy's radix sort on uint16
+        order = np.argsort(ids.astype(np.uint16) if self.n <= 1 << 16 else ids, kind="stable")
         counts = np.bincount(ids, minlength=self.n)
         taken = batch.take(pa.array(order))
         start = 0

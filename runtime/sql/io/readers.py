@@ -239,9 +239,24 @@ def _conform(table: Any, schema: T.StructType, options: dict[str, str], path: st
     return result
 
 
+def _read_tables(rel: FileRelation, path: str, ectx: EvalContext,
+                 piece: tuple = (0, 0, True), filters: tuple = ()) -> Iterator[Any]:
+    """The tables of one file, or of the piece ``(start, length, whole)`` of a splittable
+    one: Parquet's one per row group (parquet_scan.py), the other formats' one."""
+    if rel.fmt != "parquet":
+        return iter([_read_table(rel, path, ectx, piece, filters)])
+    want = {a.name for a in rel.output}
+    return read_parquet_piece(path, piece[0], piece[1], piece[2],
+                              [T.StructField(a.name, a.dtype, True) for a in rel.attrs
+                               if a.name in want], filters,
+                              {a.expr_id: a.name for a in rel.attrs}, ectx,
+                              ROW_INDEX if _reads_metadata(rel) else None)
+
+
 def _read_table(rel: FileRelation, path: str, ectx: EvalContext,
                 piece: tuple = (0, 0, True), filters: tuple = ()) -> Any:
-    """One file, or the piece ``(start, length, whole)`` of a splittable one."""
+    """One file (not Parquet), or the piece ``(start, length, whole)`` of a splittable
+    one."""
     import pyarrow as pa
 
     options = dict(rel.options)
@@ -249,12 +264,6 @@ def _read_table(rel: FileRelation, path: str, ectx: EvalContext,
     full = T.StructType(data_fields)
     if rel.fmt == "text":
         return _read_text(path, options, None if piece[2] else piece[:2])
-    if rel.fmt == "parquet":
-        want = {a.name for a in rel.output}
-        names = {a.expr_id: a.name for a in rel.attrs}
-        return read_parquet_piece(path, piece[0], piece[1], piece[2],
-                                  [f for f in data_fields if f.name in want], filters, names,
-                                  ectx, ROW_INDEX if _reads_metadata(rel) else None)
     if rel.fmt == "orc":
         import pyarrow.orc as po
 
@@ -351,29 +360,29 @@ def read_file(rel: FileRelation, path: str, part_values: tuple, ectx: EvalContex
     ``size``: the file's bytes (for the ``_metadata`` column, file_metadata.py)."""
     import pyarrow as pa
 
-    table = _read_table(rel, path, ectx, piece, filters)
-    parts = dict(part_values)
-    meta_id = rel.meta_attr.expr_id if rel.meta_attr is not None else None
-    cols = []
-    for a in rel.output:
-        if a.expr_id == meta_id:
-            rows = table.column(ROW_INDEX).combine_chunks() \
-                if ROW_INDEX in table.column_names else None
-            length = piece[1] if not piece[2] else size
-            col = metadata_array(a.dtype, path, size, piece[0] if not piece[2] else 0,
-                                 length, table.num_rows, rows)
-        elif a.name in table.column_names:
-            col = table.column(a.name)
-        elif a.name in parts:
-            raw = parts[a.name]
-            value = None if raw == "__HIVE_DEFAULT_PARTITION__" else raw
-            col = cast_array(pa.array([value] * table.num_rows, pa.string()), T.StringType(),
-                             a.dtype, False, ectx)
-        else:
-            col = pa.nulls(table.num_rows, to_arrow(a.dtype))
-        cols.append(col)
-    schema = to_arrow_schema(T.StructType([T.StructField(a.name, a.dtype, True)
-                                           for a in rel.output]))
-    out = pa.Table.from_arrays(cols, schema=schema) if cols else table.select([])
-    for b in out.to_batches(max_chunksize=_LINES_PER_BATCH):
-        yield b
+    for table in _read_tables(rel, path, ectx, piece, filters):
+        parts = dict(part_values)
+        meta_id = rel.meta_attr.expr_id if rel.meta_attr is not None else None
+        cols = []
+        for a in rel.output:
+            if a.expr_id == meta_id:
+                rows = table.column(ROW_INDEX).combine_chunks() \
+                    if ROW_INDEX in table.column_names else None
+                length = piece[1] if not piece[2] else size
+                col = metadata_array(a.dtype, path, size, piece[0] if not piece[2] else 0,
+                                     length, table.num_rows, rows)
+            elif a.name in table.column_names:
+                col = table.column(a.name)
+            elif a.name in parts:
+                raw = parts[a.name]
+                value = None if raw == "__HIVE_DEFAULT_PARTITION__" else raw
+                col = cast_array(pa.repeat(pa.scalar(value, pa.string()), table.num_rows),
+                                 T.StringType(), a.dtype, False, ectx)
+            else:
+                col = pa.nulls(table.num_rows, to_arrow(a.dtype))
+            cols.append(col)
+        schema = to_arrow_schema(T.StructType([T.StructField(a.name, a.dtype, True)
+                                               for a in rel.output]))
+        out = pa.Table.from_arrays(cols, schema=schema) if cols else table.select([])
+        for b in out.to_batches(max_chunksize=_LINES_PER_BATCH):
+            yield b
