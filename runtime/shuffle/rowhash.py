@@ -139,6 +139,8 @@ def column_words(arr):
         words = column_words(arr.dictionary)
         idx = arr.indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
         out = words[idx] if len(words) else np.zeros(len(arr), dtype=np.uint64)
+    elif t == pa.int64() and not arr.null_count:  # as it is, no copy
+        out = arr.to_numpy().view(np.uint64)
     elif pa.types.is_integer(t) or pa.types.is_boolean(t):
         out = arr.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
         out = out.astype(np.uint64)

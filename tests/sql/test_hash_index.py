@@ -36,6 +36,7 @@ def test_single_key_against_nested_loops(layout, unique, monkeypatch):
     if layout == "sorted":
         monkeypatch.setattr(hash_index, "DENSE_FACTOR", 0)
         monkeypatch.setattr(hash_index, "DENSE_MAX", 0)
+        monkeypatch.setattr(hash_index, "DENSE_SLOTS", 0)
     rng = random.Random(7)
     keys = list(range(-50, 400, 3))
     build = [(k,) for k in (keys if unique else [rng.choice(keys) for _ in range(300)])]
@@ -43,6 +44,7 @@ def test_single_key_against_nested_loops(layout, unique, monkeypatch):
     probe = [(rng.choice(keys + [None, 10**12, -10**12, 1, 2]),) for _ in range(500)]
     index = KeyIndex.build(_cols(build, [pa.int64()]))
     assert index.dense == (layout == "dense") and index.unique == unique
+    assert (index.slots is not None) == (layout == "dense" and unique)
     assert _pairs(probe, build, [pa.int64()]) == _expected(probe, build)
 
 
@@ -87,3 +89,54 @@ def test_joins_take_the_index_and_keep_spark_order(spark):
         [(v, None) for v in range(40) if (v % 7) % 2]
     assert sorted(r.v for r in left.join(right, "k", "left_anti").collect()) == \
         [v for v in range(40) if (v % 7) % 2]
+
+
+@pytest.mark.parametrize("join_type", ["inner", "semi", "anti", "left", "full"])
+@pytest.mark.parametrize("keys", ["int", "string"])
+def test_join_batches_either_build_side(join_type, keys):
+    """The smaller side builds the index (inner, semi, anti): same rows in the same order
+    as when the right side builds it; strings go through Arrow's join, same rows again."""
+    from runtime.sql import types as T
+    from runtime.sql.execution.joins import join_batches
+    from runtime.sql.execution.operators import schema_of
+    from runtime.sql.expressions.base import AttributeReference
+    from runtime.sql.expressions.registry import EvalContext
+
+    kt = T.LongType() if keys == "int" else T.StringType()
+    conv = (lambda k: k) if keys == "int" else (lambda k: None if k is None else f"k{k}")
+    lk, lv = AttributeReference("lk", kt, True, expr_id=1), \
+        AttributeReference("lv", T.LongType(), True, expr_id=2)
+    rk, rv = AttributeReference("rk", kt, True, expr_id=3), \
+        AttributeReference("rv", T.LongType(), True, expr_id=4)
+    rng = random.Random(11)
+    left = [(rng.choice([1, 2, 3, None]), i) for i in range(5)]
+    right = [(rng.choice([0, 1, 2, 2, None]), 100 + j) for j in range(40)]
+
+    def batch(rows, names):
+        return pa.RecordBatch.from_pydict(
+            {names[0]: pa.array([conv(r[0]) for r in rows],
+                                pa.int64() if keys == "int" else pa.string()),
+             names[1]: pa.array([r[1] for r in rows], pa.int64())})
+
+    lb, rb = batch(left, ["lk", "lv"]), batch(right, ["rk", "rv"])
+    attrs = [lk, lv] if join_type in ("semi", "anti") else [lk, lv, rk, rv]
+    out = join_batches(lb, rb, [lk, lv], [rk, rv], [lk], [rk], None, join_type,
+                       schema_of(attrs), EvalContext(True, "UTC"))
+    got = [tuple(r.values()) for r in out.to_pylist()]
+    pairs = [(li, rj) for li, (a, _) in enumerate(left) for rj, (b, _) in enumerate(right)
+             if a is not None and a == b]
+    matched = {li for li, _ in pairs}
+    if join_type == "semi":
+        want = [(conv(left[i][0]), left[i][1]) for i in range(len(left)) if i in matched]
+    elif join_type == "anti":
+        want = [(conv(left[i][0]), left[i][1]) for i in range(len(left)) if i not in matched]
+    else:
+        want = [(conv(left[i][0]), left[i][1], conv(right[j][0]), right[j][1])
+                for i, j in pairs]
+        if join_type in ("left", "full"):
+            want += [(conv(a), v, None, None) for i, (a, v) in enumerate(left)
+                     if i not in matched]
+        if join_type == "full":
+            hit = {j for _, j in pairs}
+            want += [(None, None, conv(b), v) for j, (b, v) in enumerate(right) if j not in hit]
+    assert got == want

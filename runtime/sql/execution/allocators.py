@@ -24,7 +24,7 @@ after, page faults a third.
 Only on glibc (``mallopt`` through ctypes), once per process, and not when the
 ``SPARKCLI_ALLOCATOR_TUNING`` environment variable is ``0``. Executors call it before
 their first SQL partition (lineage_runner.py); so does the driver when it runs SQL tasks
-itself (``spark.sparkcli.inProcess``).
+itself (the in-process runner).
 """
 
 from __future__ import annotations

@@ -16,8 +16,12 @@ other types, or when the product of spans passes 2**62. A probe value outside it
 column's build range cannot match and is dropped before folding. NULL keys never match
 (Spark's ``=``): build rows with a NULL key are left out, probe rows with one find nothing.
 
-**Two layouts**, both from one stable argsort of the build codes (``order``; equal codes
-keep their build-row order):
+**Three layouts**; the last two from one stable argsort of the build codes (``order``;
+equal codes keep their build-row order):
+* *slots*: unique codes (a primary key) whose span is at most ``DENSE_FACTOR`` times the
+  build rows or ``DENSE_SLOTS``: per code its build row or -1 (int32), written without a
+  sort: a probe is one gather (SF 1's orders filtered to 150k rows over order keys up to
+  6M: 24 MB of slots);
 * *dense*: when the codes' span is at most ``DENSE_FACTOR`` times the build rows (and at most
   ``DENSE_MAX`` slots), per code its first position in the sorted order (``starts``) and its
   count (``counts``): a probe is two gathers, ``starts[code]`` and ``counts[code]``;
@@ -27,18 +31,19 @@ Either gives, per probe row, a run ``order[start:start + count]`` of build rows;
 are expanded without a Python loop (``np.repeat`` and a cumulative sum). When every build
 code is unique (a primary key) the run is at most one row and the expansion is one gather.
 
-State: ``mins``/``mults`` (per key column), ``order`` (int64, build rows sorted by code),
-``sorted_codes`` (sorted layout) or ``starts``/``counts`` (dense layout), ``unique``.
+State: ``mins``/``maxs``/``mults`` (per key column), ``order`` (int64, build rows sorted by
+code), ``slots`` or ``starts``/``counts`` (``dense``) or ``sorted_codes``, ``unique``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["KeyIndex", "DENSE_FACTOR", "DENSE_MAX"]
+__all__ = ["KeyIndex", "DENSE_FACTOR", "DENSE_MAX", "DENSE_SLOTS"]
 
 DENSE_FACTOR = 8  # a dense table may have this many slots per build row
 DENSE_MAX = 1 << 26  # and at most this many (two int64 arrays: 1 GiB at most)
+DENSE_SLOTS = 1 << 23  # unique keys: a slot table this large is fine whatever the rows
 _LIMIT = 1 << 62
 
 
@@ -77,6 +82,7 @@ class KeyIndex:
         self.sorted_codes: Any = None
         self.starts: Any = None
         self.counts: Any = None
+        self.slots: Any = None
         self.unique = True
         self.dense = False
 
@@ -107,13 +113,24 @@ class KeyIndex:
             self.mults.append(span)
             code += (v - lo) * span
             span *= width
+        m = len(code)
+        small = np.int32 if n < (1 << 31) - 1 else np.int64
+        if span <= min(max(DENSE_FACTOR * m, DENSE_SLOTS), DENSE_MAX):
+            # a primary key needs no sort: write each row into its code's slot; the codes
+            # were unique when as many slots were written as there are rows
+            slots = np.full(span, -1, dtype=small)
+            slots[code] = np.arange(n, dtype=small) if rows is None else rows.astype(small)
+            if m == 0 or int(np.count_nonzero(slots >= 0)) == m:
+                self.dense, self.slots = True, slots
+                return self
+            del slots
         order = np.argsort(code, kind="stable")
         codes = code[order]
         self.order = order if rows is None else rows[order]
-        self.unique = len(codes) < 2 or bool((codes[1:] != codes[:-1]).all())
-        if span <= max(DENSE_FACTOR * len(codes), 1024) and span <= DENSE_MAX:
+        self.unique = m < 2 or bool((codes[1:] != codes[:-1]).all())
+        if span <= max(DENSE_FACTOR * m, 1024) and span <= DENSE_MAX:
             self.dense = True
-            self.counts = np.bincount(codes, minlength=span).astype(np.int64)
+            self.counts = np.bincount(codes, minlength=span)
             self.starts = np.cumsum(self.counts) - self.counts
         else:
             self.sorted_codes = codes
@@ -138,6 +155,10 @@ class KeyIndex:
             code += (values - lo) * mult
         rows = np.flatnonzero(ok)
         code = code[rows]
+        if self.slots is not None:
+            found = self.slots[code]
+            hit = found >= 0
+            return rows[hit], found[hit].astype(np.int64)
         if self.dense:
             counts = self.counts[code]
             starts = self.starts[code]

@@ -38,6 +38,8 @@ __all__ = ["JoinExec", "join_batches"]
 #: per call: Arrow rebuilds its hash table of the build side on every call
 ARROW_PROBE_ROWS = 1 << 20
 _AUTO = object()  # join_batches: build the index of the right side itself
+#: join types whose pairs do not depend on which side builds the index
+_EITHER_SIDE = ("inner", "cross", "semi", "anti")
 
 
 @dataclass(eq=False)
@@ -223,22 +225,37 @@ def _keys(batch: Any, exprs: list, attrs: list, ectx: EvalContext) -> list:
 def join_batches(lb: Any, rb: Any, lo: list, ro: list, left_keys: list, right_keys: list,
                  residual: Expression | None, join_type: str, schema: Any,
                  ectx: EvalContext, index: Any = _AUTO) -> Any:
-    """``index``: the KeyIndex of ``rb``'s keys (None: they need Arrow's join); built here
-    when not given."""
+    """``index``: the KeyIndex of ``rb``'s keys (None: they need Arrow's join); when not
+    given, the index is built here, over the left side's keys instead when that side is
+    the smaller one and the join type allows it (the pairs are then put in the right
+    side's order: same result)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     nl, nr = lb.num_rows, rb.num_rows
-    if left_keys and index is _AUTO:
-        index = KeyIndex.build(_keys(rb, right_keys, ro, ectx))
-    pairs = index.probe(_keys(lb, left_keys, lo, ectx)) \
-        if left_keys and index is not None else None
+    pairs = None
+    lkeys = rkeys = None
+    if left_keys and index is _AUTO:  # both sides whole here: the smaller one builds
+        lkeys, rkeys = _keys(lb, left_keys, lo, ectx), _keys(rb, right_keys, ro, ectx)
+        if nl < nr and join_type in _EITHER_SIDE:
+            flipped = KeyIndex.build(lkeys)
+            found = flipped.probe(rkeys) if flipped is not None else None
+            if found is not None:
+                pairs = _in_left_order(found[1], found[0], nr, join_type)
+        index = KeyIndex.build(rkeys) if pairs is None else None
+        if pairs is None and index is not None:
+            pairs = index.probe(lkeys)
+    elif left_keys and index is not None:
+        lkeys = _keys(lb, left_keys, lo, ectx)
+        pairs = index.probe(lkeys)
     if pairs is not None:
         lid, rid = pa.array(pairs[0]), pa.array(pairs[1])
     elif left_keys:
-        lcols = {f"k{i}": k for i, k in enumerate(_keys(lb, left_keys, lo, ectx))}
-        rcols = {f"r{i}": k for i, k in enumerate(_keys(rb, right_keys, ro, ectx))}
+        lkeys = lkeys if lkeys is not None else _keys(lb, left_keys, lo, ectx)
+        rkeys = rkeys if rkeys is not None else _keys(rb, right_keys, ro, ectx)
+        lcols = {f"k{i}": k for i, k in enumerate(lkeys)}
+        rcols = {f"r{i}": k for i, k in enumerate(rkeys)}
         lcols["__lid"] = _ids(nl)
         rcols["__rid"] = _ids(nr)
         lt, rt = pa.table(lcols), pa.table(rcols)
@@ -276,6 +293,22 @@ def join_batches(lb: Any, rb: Any, lo: list, ro: list, left_keys: list, right_ke
     cols = list(lb.take(lid).columns) + list(rb.take(rid).columns)
     fixed = [c if c.type == f.type else c.cast(f.type) for c, f in zip(cols, schema)]
     return pa.RecordBatch.from_arrays(fixed, schema=schema)
+
+
+def _in_left_order(lrows: Any, rrows: Any, nr: int, join_type: str) -> tuple[Any, Any]:
+    """Pairs found from the right side (the left one built the index) in (left, right)
+    order, as the right side's index would have given them; semi and anti joins only ask
+    which left rows matched, in any order."""
+    import numpy as np
+
+    if join_type in ("semi", "anti") or not len(lrows):
+        return lrows, rrows
+    if (int(lrows.max()) + 1) * max(nr, 1) < (1 << 62):
+        key = lrows * nr + rrows
+        key.sort()
+        return key // nr, key % nr
+    order = np.lexsort((rrows, lrows))
+    return lrows[order], rrows[order]
 
 
 def _matched(ids: Any, n: int) -> Any:
