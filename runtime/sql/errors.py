@@ -189,18 +189,21 @@ def arithmetic_overflow(message: str, alternative: str) -> ArithmeticException:
     )
 
 
-def cast_invalid_input(value: str, source: str, target: str) -> PySparkException:
+def cast_invalid_input(value: str, source: str, target: str,
+                       quote: bool = True) -> PySparkException:
     """Spark's error for a malformed value: a DateTimeException for a date or timestamp
-    target (SparkDateTimeException), a NumberFormatException otherwise."""
+    target (SparkDateTimeException), a NumberFormatException otherwise. The value is shown as
+    SQL shows it: a string quoted, a number (``NaN``) as it is."""
     cls = DateTimeException if target.startswith(("DATE", "TIMESTAMP")) else \
         NumberFormatException
+    shown = f"'{value}'" if quote else value
     return cls(
-        f"[CAST_INVALID_INPUT] The value '{value}' of the type \"{source}\" cannot be cast to "
+        f"[CAST_INVALID_INPUT] The value {shown} of the type \"{source}\" cannot be cast to "
         f"\"{target}\" because it is malformed. Correct the value as per the syntax, or change "
         "its target type. Use `try_cast` to tolerate malformed input and return NULL instead. "
         "SQLSTATE: 22018",
         errorClass="CAST_INVALID_INPUT",
-        messageParameters={"expression": f"'{value}'", "sourceType": f'"{source}"',
+        messageParameters={"expression": shown, "sourceType": f'"{source}"',
                            "targetType": f'"{target}"'},
     )
 
@@ -209,11 +212,10 @@ def cast_overflow(value: str, source: str, target: str) -> ArithmeticException:
     return ArithmeticException(
         f"[CAST_OVERFLOW] The value {value} of the type \"{source}\" cannot be cast to "
         f"\"{target}\" due to an overflow. Use `try_cast` to tolerate overflow and return NULL "
-        'instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error. '
-        "SQLSTATE: 22003",
+        "instead. SQLSTATE: 22003",  # Spark 4's text (ansiConfig is a parameter, not shown)
         errorClass="CAST_OVERFLOW",
         messageParameters={"value": value, "sourceType": f'"{source}"',
-                           "targetType": f'"{target}"'},
+                           "targetType": f'"{target}"', "ansiConfig": '"spark.sql.ansi.enabled"'},
     )
 
 

@@ -69,7 +69,7 @@ def parse_expression(text: str) -> Expression:
 
 class _Converter:
     def __init__(self, text: str):
-        self.try_cast_written = "try_cast" in text.lower()
+        self.text = text
 
     def convert(self, e: Any) -> Expression:
         from sqlglot import exp
@@ -152,7 +152,8 @@ class _Converter:
                 typed = _typed_number(e.this.this, dtype)
                 if typed is not None:
                     return typed
-            try_ = isinstance(e, exp.TryCast) and self.try_cast_written
+            # sqlglot's Spark dialect reads every CAST as a TryCast; the one written TRY_CAST is "safe"
+            try_ = isinstance(e, exp.TryCast) and bool(e.args.get("safe"))
             typed = type(e) is exp.Cast and isinstance(e.this, exp.Literal) and \
                 e.this.is_string and isinstance(
                     dtype, (T.DateType, T.TimestampType, T.TimestampNTZType, T.TimeType))

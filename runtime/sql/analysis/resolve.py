@@ -108,7 +108,7 @@ class ExpressionResolver:
 
     # -- expressions ---------------------------------------------------------------------------
     def resolve(self, expr: Expression, inputs: list[AttributeReference]) -> Expression:
-        if expr.resolved and not isinstance(expr, (CaseWhen,)):
+        if expr.resolved and not isinstance(expr, (CaseWhen, Cast)):  # a Cast is checked
             return self._check_present(expr, inputs)
         if isinstance(expr, UnresolvedAttribute):
             return self.resolve_name(expr.parts, inputs)

@@ -50,6 +50,8 @@ def can_cast(src: T.DataType, dst: T.DataType) -> bool:
         return True
     if isinstance(src, (T.DateType, T.TimestampType)) and isinstance(dst, T.NumericType):
         return isinstance(src, T.TimestampType)
+    if isinstance(src, T.NumericType) and isinstance(dst, T.TimestampType):
+        return True  # seconds since the epoch (not to TIMESTAMP_NTZ, as Spark)
     if isinstance(src, T.ArrayType) and isinstance(dst, T.ArrayType):
         return can_cast(src.elementType, dst.elementType)
     if isinstance(src, T.StructType) and isinstance(dst, T.StructType):
@@ -109,6 +111,8 @@ def cast_array(arr: Any, src: T.DataType, dst: T.DataType, ansi: bool, ectx: Eva
         if isinstance(dst, T.IntegralType):
             return pc.cast(_floor_div(us, 1_000_000), target)
         return pc.cast(pc.divide(us.cast(pa.float64()), 1e6), target)
+    if isinstance(src, T.NumericType) and isinstance(dst, T.TimestampType):
+        return pc.cast(_seconds_to_micros(arr, src, ansi), target)
     if isinstance(src, T.DateType) and isinstance(dst, T.TimestampType):
         naive = pc.cast(arr, pa.timestamp("us"))
         return pc.assume_timezone(naive, ectx.time_zone, ambiguous="earliest",
@@ -175,6 +179,42 @@ def _variant_cast(arr: Any, src: T.DataType, dst: T.DataType, ansi: bool,
                 raise invalid_cast(tree, dst, ectx.time_zone) from None
             out.append(None)
     return pa.array(out, to_arrow(dst))
+
+
+_MAX_SECONDS = (2 ** 63 - 1) // 1_000_000
+
+
+def _seconds_to_micros(arr: Any, src: T.DataType, ansi: bool) -> Any:
+    """Spark's numeric -> timestamp: the value is seconds since the epoch. Integers saturate
+    (SECONDS.toMicros); a fraction is truncated to microseconds; NaN/Infinity and a double out
+    of BIGINT's range after scaling fail under ANSI (``[CAST_INVALID_INPUT]``/``[CAST_OVERFLOW]``,
+    naming the scaled value as Spark does) and are NULL otherwise."""
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(src, T.IntegralType):
+        secs = arr.cast(pa.int64())
+        clipped = pc.max_element_wise(pc.min_element_wise(secs, _MAX_SECONDS), -_MAX_SECONDS)
+        micros = pc.multiply(clipped, 1_000_000)
+        micros = pc.if_else(pc.greater(secs, _MAX_SECONDS), pa.scalar(2 ** 63 - 1), micros)
+        return pc.if_else(pc.less(secs, -_MAX_SECONDS), pa.scalar(-2 ** 63), micros)
+    if isinstance(src, T.DecimalType):
+        scaled = pc.multiply(arr, pa.scalar(decimal.Decimal(1_000_000)))
+        return pc.cast(pc.round(scaled, 0, round_mode="towards_zero"), pa.int64())
+    scaled = pc.multiply(arr.cast(pa.float64()), 1e6)
+    bad = pc.or_(pc.is_nan(arr.cast(pa.float64())), pc.is_inf(arr.cast(pa.float64())))
+    over = pc.greater_equal(pc.abs(scaled), 9.223372036854776e18)
+    if ansi and pc.any(bad).as_py():
+        v = arr.filter(bad)[0].as_py()
+        raise cast_invalid_input(_num_text(v, src).rstrip("D"), src.simpleString().upper(),
+                                 "TIMESTAMP", quote=False)
+    if ansi and pc.any(pc.and_(over, pc.invert(bad))).as_py():
+        v = scaled.filter(pc.and_(over, pc.invert(bad)))[0].as_py()
+        raise cast_overflow(_num_text(v, T.DoubleType()), "DOUBLE", "BIGINT")
+    safe = pc.if_else(pc.or_(bad, over), pa.scalar(None, pa.float64()), scaled)
+    return pc.cast(pc.trunc(safe), pa.int64())
 
 
 def _floor_div(arr: Any, d: int) -> Any:
