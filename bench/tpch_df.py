@@ -19,13 +19,13 @@ import argparse
 import datetime
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import tree_rss  # noqa: E402
 from bench.tpch import data  # noqa: E402
 
 QUERY_NUMBERS = (1, 3, 5, 6, 9, 18)
@@ -116,11 +116,6 @@ def q18(t, F):
 QUERIES = {1: q1, 3: q3, 5: q5, 6: q6, 9: q9, 18: q18}
 
 
-def _peak_rss_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return (own + kids) / 1024
-
 
 def run_spark(engine: str, sf: float, queries: tuple) -> dict:
     if engine == "pyspark":
@@ -169,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--engine", choices=("sparkcli", "pyspark", "duckdb"), default="sparkcli")
     ap.add_argument("--queries", default=",".join(map(str, QUERY_NUMBERS)))
     args = ap.parse_args(argv)
+    tree_rss.start()
     queries = tuple(int(q) for q in args.queries.split(","))
     start = time.perf_counter()
     if args.engine == "duckdb":
@@ -178,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(r["seconds"] for r in result.values())
     summary = {"engine": args.engine, "sf": args.sf, "total_query_seconds": round(total, 3),
                "wall_seconds": round(time.perf_counter() - start, 3),
-               "peak_rss_mb": round(_peak_rss_mb(), 1), "queries": result,
+               "peak_rss_mb": round(tree_rss.peak_mb(), 1), "queries": result,
                "all_ok": all(r.get("ok", True) for r in result.values()),
                "pid": os.getpid()}
     print(json.dumps(summary))

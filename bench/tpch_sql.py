@@ -24,7 +24,6 @@ import datetime
 import decimal
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -33,16 +32,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import tree_rss  # noqa: E402
 from bench.tpch import data  # noqa: E402
 from bench.tpch_df import run_duckdb  # noqa: E402
 
 DEFAULT_PYSPARK = "/tmp/venv-pyspark/bin/python"
 
-
-def _peak_rss_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return (own + kids) / 1024
 
 
 def _encode(v: Any) -> Any:
@@ -108,7 +103,7 @@ def one_engine(engine: str, sf: float, queries: tuple, master: str) -> dict:
     return {"engine": engine, "sf": sf, "master": master,
             "total_query_seconds": round(sum(r["seconds"] for r in result.values()), 3),
             "wall_seconds": round(time.perf_counter() - start, 3),
-            "peak_rss_mb": round(_peak_rss_mb(), 1), "queries": result,
+            "peak_rss_mb": round(tree_rss.peak_mb(), 1), "queries": result,
             "all_ok": all(r["ok"] for r in result.values())}
 
 
@@ -173,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pyspark-python", default=os.environ.get("PYSPARK_BENCH_PYTHON",
                                                                 DEFAULT_PYSPARK))
     args = ap.parse_args(argv)
+    tree_rss.start()
     if args.engine:
         summary = one_engine(args.engine, args.sf,
                              tuple(int(q) for q in args.queries.split(",")), args.master)
