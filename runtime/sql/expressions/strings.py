@@ -16,6 +16,7 @@ from runtime.sql.expressions.base import Expression, Literal
 from runtime.sql.expressions.binding import arity, cast_to, fixed_function, make_call, simple
 from runtime.sql.expressions.registry import EvalContext, lookup
 from runtime.sql.expressions.registry import wrong_num_args
+from runtime.sql.expressions.rowwise import per_row
 
 S, I, B = T.StringType(), T.IntegerType(), T.BinaryType()
 
@@ -226,29 +227,19 @@ def _bind_pad(name: str):
     return bind
 
 
-def _pad(left: bool):
-    def kernel(call: Any, args: list, ectx: EvalContext) -> Any:
-        import pyarrow as pa
-
-        s, n, pad = args
-        width, p = n.as_py(), pad.as_py()
-        out: list = []
-        for v in s.to_pylist():
-            if v is None or width is None or p is None:
-                out.append(None)
-            elif len(v) >= width:
-                out.append(v[:max(width, 0)])
-            elif not p:
-                out.append(v)
-            else:
-                fill = (p * (width // len(p) + 1))[: width - len(v)]
-                out.append(fill + v if left else v + fill)
-        return pa.array(out, s.type)
-    return kernel
+def _pad(call: Any, v: Any, width: int, p: Any) -> Any:
+    """lpad/rpad of one value (text or bytes): cut to ``width`` when longer, unchanged when
+    the pad is empty, else filled with repeats of the pad on the left or right."""
+    if len(v) >= width:
+        return v[:max(width, 0)]
+    if not p:
+        return v
+    fill = (p * (width // len(p) + 1))[: width - len(v)]
+    return fill + v if call.spec.name == "lpad" else v + fill
 
 
-simple("lpad", _bind_pad("lpad"), _pad(True))
-simple("rpad", _bind_pad("rpad"), _pad(False))
+simple("lpad", _bind_pad("lpad"), per_row(_pad))
+simple("rpad", _bind_pad("rpad"), per_row(_pad))
 
 
 def _bind_str_pred(name: str):
