@@ -14,6 +14,8 @@ The helper functions at the bottom build the common errors with Spark's exact te
 
 from __future__ import annotations
 
+from typing import Any
+
 from runtime.errors import (  # noqa: F401 - the base classes, re-exported (pyspark.errors)
     PySparkAssertionError, PySparkAttributeError, PySparkException, PySparkImportError,
     PySparkIndexError, PySparkKeyError, PySparkNotImplementedError, PySparkPicklingError,
@@ -206,6 +208,18 @@ def cast_invalid_input(value: str, source: str, target: str,
         messageParameters={"expression": shown, "sourceType": f'"{source}"',
                            "targetType": f'"{target}"'},
     )
+
+
+def numeric_out_of_range(value: Any, precision: int, scale: int) -> ArithmeticException:
+    """A decimal result or cast that does not fit its type (ANSI)."""
+    return ArithmeticException(
+        f"[NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION]  {format(value, 'f')} cannot be "
+        f"represented as Decimal({precision}, {scale}). If necessary set "
+        '"spark.sql.ansi.enabled" to "false" to bypass this error, and return NULL '
+        "instead. SQLSTATE: 22003",
+        errorClass="NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
+        messageParameters={"value": format(value, "f"), "precision": str(precision),
+                           "scale": str(scale), "config": '"spark.sql.ansi.enabled"'})
 
 
 def cast_overflow(value: str, source: str, target: str) -> ArithmeticException:

@@ -280,6 +280,10 @@ def _number(text: str) -> Literal:
         scale = max(0, -d.as_tuple().exponent)  # type: ignore[operator]
         return Literal(d, T.DecimalType(max(len(d.as_tuple().digits), scale, 1), scale))
     v = int(t)
+    if not -2**63 <= v < 2**63 and len(str(abs(v))) <= 38:  # Spark: past BIGINT, a DECIMAL
+        import decimal
+
+        return Literal(decimal.Decimal(v), T.DecimalType(len(str(abs(v))), 0))
     return Literal(v, T.IntegerType() if -2**31 <= v < 2**31 else T.LongType())
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from runtime.sql import types as T
 from runtime.sql.arrow_types import to_arrow
-from runtime.sql.errors import arithmetic_overflow, divide_by_zero, remainder_by_zero
+from runtime.sql.errors import arithmetic_overflow, divide_by_zero, numeric_out_of_range, \
+    remainder_by_zero
 from runtime.sql.expressions.base import Expression, Literal
 from runtime.sql.expressions.binding import (
     arity, binary_pretty, cast_to, fixed_function, make_call, require, simple)
@@ -170,6 +171,8 @@ def _decimal256(x: Any) -> Any:
 
 
 def _fit_decimal(out: Any, dtype: T.DecimalType, ectx: EvalContext) -> Any:
+    import decimal
+
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -182,10 +185,18 @@ def _fit_decimal(out: Any, dtype: T.DecimalType, ectx: EvalContext) -> Any:
         return pc.cast(out, target)
     except pa.ArrowInvalid:
         if ectx.ansi:
-            raise arithmetic_overflow(
-                f"Decimal precision {dtype.precision + 1} exceeds max precision "
-                f"{dtype.precision}", "") from None
-        return pa.nulls(len(out), target)
+            values = [out.as_py()] if isinstance(out, pa.Scalar) else out.to_pylist()
+            for v in values:  # name the first value that does not fit, as Spark
+                try:
+                    pc.cast(pa.array([v], out.type), target)
+                except pa.ArrowInvalid:
+                    raise numeric_out_of_range(v, dtype.precision, dtype.scale) from None
+            raise
+        limit = decimal.Decimal(10) ** (dtype.precision - dtype.scale)
+        if isinstance(out, pa.Scalar):
+            return pa.scalar(None, target)
+        return pa.array([v if v is not None and abs(v) < limit else None  # NULL for what
+                         for v in out.to_pylist()], target)  # does not fit (not ANSI)
 
 
 def _zero_error(call: Any) -> Exception:
@@ -276,14 +287,16 @@ def _decimal_divide(a: Any, b: Any, dtype: T.DecimalType, ectx: EvalContext) -> 
     q = decimal.Decimal(1).scaleb(-dtype.scale)
     av = a.to_pylist() if not isinstance(a, pa.Scalar) else None
     bv = b.to_pylist() if not isinstance(b, pa.Scalar) else None
-    n = len(av if av is not None else bv)  # type: ignore[arg-type]
+    both_scalars = av is None and bv is None  # a constant folded in the optimizer
+    n = 1 if both_scalars else len(av if av is not None else bv)  # type: ignore[arg-type]
     out = []
     for i in range(n):
         x = av[i] if av is not None else a.as_py()
         y = bv[i] if bv is not None else b.as_py()
         out.append(None if x is None or y is None else
                    ctx.divide(x, y).quantize(q, rounding=decimal.ROUND_HALF_UP))
-    return pa.array(out, to_arrow(dtype))
+    result = pa.array(out, to_arrow(dtype))
+    return result[0] if both_scalars else result
 
 
 _SPECS = {

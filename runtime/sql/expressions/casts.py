@@ -17,7 +17,8 @@ from typing import Any
 
 from runtime.sql import types as T
 from runtime.sql.arrow_types import to_arrow
-from runtime.sql.errors import ArithmeticException, cast_invalid_input, cast_overflow
+from runtime.sql.errors import cast_invalid_input, cast_overflow, \
+    numeric_out_of_range
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.expressions.time_parsing import parse_times
 from runtime.sql.expressions.variant_cast import CastFailed, cast_tree, from_sql_value, \
@@ -139,12 +140,7 @@ def cast_array(arr: Any, src: T.DataType, dst: T.DataType, ansi: bool, ectx: Eva
             if arr is not original:  # name the value as written, before rounding
                 bad = original[arr.to_pylist().index(bad)].as_py()
             if isinstance(src, T.DecimalType) and isinstance(dst, T.DecimalType):
-                raise ArithmeticException(
-                    f"[NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION]  {format(bad, 'f')} cannot be "
-                    f"represented as Decimal({dst.precision}, {dst.scale}). If necessary set "
-                    '"spark.sql.ansi.enabled" to "false" to bypass this error, and return NULL '
-                    "instead. SQLSTATE: 22003",
-                    errorClass="NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION") from None
+                raise numeric_out_of_range(bad, dst.precision, dst.scale) from None
             raise cast_overflow(_num_text(bad, src), src.simpleString().upper(),
                                 dst.simpleString().upper()) from None
         return _cast_each_or_null(arr, target)
