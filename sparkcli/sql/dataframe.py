@@ -25,8 +25,8 @@ from runtime.sql.expressions.base import (
 from runtime.sql.plan import logical as L
 from sparkcli.sql.column import Column, lit_expr, name_expr, to_expr
 from sparkcli.sql.dataframe_actions import DataFrameActions
-from sparkcli.sql.readwriter import DataFrameWriter, DataFrameWriterV2
 from sparkcli.sql.stats import describe, summary
+from sparkcli.lazy import SQL_IO, SQL_STREAMING
 from sparkcli.storagelevel import StorageLevel
 from runtime.sql.parser import parse_expression
 from sparkcli.sql.join import build_join
@@ -44,7 +44,6 @@ from runtime.sql.errors import quote_ident, unresolved_column
 from runtime.sql.streaming.relation import (
     DeduplicateWithinWatermark, EventTimeWatermark, is_streaming)
 from runtime.sql.streaming.intervals import parse_interval_ms
-from sparkcli.sql.streaming.readwriter import DataStreamWriter
 from sparkcli.sql.dataframe_not_provided import DataFrameNotProvided
 from sparkcli.sql.observation import ObserveMethod
 
@@ -81,7 +80,7 @@ class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods, Obse
     @property
     def writeStream(self) -> Any:
         """A DataStreamWriter for this streaming DataFrame."""
-        return DataStreamWriter(self)
+        return SQL_STREAMING.DataStreamWriter(self)
 
     def withWatermark(self, eventTime: str, delayThreshold: str) -> DataFrame:
         """Event time ``eventTime`` is at most ``delayThreshold`` late: stateful operators
@@ -279,9 +278,10 @@ class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods, Obse
                                 Column(c).cast(f.dataType)._expr,), f.name))
         return self._with(L.Project(tuple(exprs), (self._plan,)))
 
-    def writeTo(self, table: str) -> DataFrameWriterV2:
-        """A writer to a warehouse table: ``df.writeTo("t").partitionedBy("p").create()``."""
-        return DataFrameWriterV2(self, table)
+    def writeTo(self, table: str) -> Any:
+        """A writer to a warehouse table (a DataFrameWriterV2):
+        ``df.writeTo("t").partitionedBy("p").create()``."""
+        return SQL_IO.DataFrameWriterV2(self, table)
 
     def alias(self, alias: str) -> DataFrame:
         """Name this DataFrame for qualified references (``df.alias("a")`` then ``"a.x"``)."""
@@ -591,7 +591,7 @@ class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods, Obse
 
     @property
     def write(self) -> Any:
-        return DataFrameWriter(self)
+        return SQL_IO.DataFrameWriter(self)
 
     def inputFiles(self) -> list[str]:
         files: list[str] = []

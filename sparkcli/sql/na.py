@@ -20,7 +20,7 @@ from typing import Any
 
 from runtime.sql import types as T
 from runtime.sql.errors import AnalysisException, PySparkTypeError, PySparkValueError
-from sparkcli.sql import functions as F
+from sparkcli.lazy import FUNCTIONS as F
 from sparkcli.sql.column import Column
 
 __all__ = ["DataFrameNaFunctions", "NaMethods"]

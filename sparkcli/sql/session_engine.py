@@ -25,14 +25,11 @@ from runtime.sql.local_data import local_relation
 from runtime.sql.plan.logical import Range, UnresolvedRelation
 from runtime.sql.session_state import SessionState
 from sparkcli import shared
+from sparkcli.lazy import SQL_IO, SQL_STREAMING, SQL_TEXT
 from sparkcli.listener import call_site
 from sparkcli.sql.catalog import Catalog
 from sparkcli.sql.column import _split
 from sparkcli.sql.dataframe import DataFrame
-from sparkcli.sql.readwriter import DataFrameReader
-from sparkcli.sql.sql_text import run_sql
-from sparkcli.sql.streaming.query import StreamingQueryManager
-from sparkcli.sql.streaming.readwriter import DataStreamReader
 from sparkcli.sql.udf import UDFRegistration
 from sparkcli.sql.udtf_registration import UDTFRegistration
 
@@ -71,8 +68,8 @@ def range_(session: Any, start: int, end: int | None, step: int,
     return DataFrame(Range(int(start), int(end), int(step), int(n), attr), session)
 
 
-def reader(session: Any) -> DataFrameReader:
-    return DataFrameReader(session)
+def reader(session: Any) -> Any:
+    return SQL_IO.DataFrameReader(session)
 
 
 def table(session: Any, tableName: str) -> DataFrame:
@@ -81,18 +78,19 @@ def table(session: Any, tableName: str) -> DataFrame:
 
 
 def sql(session: Any, sqlQuery: str, args: Any, kwargs: dict) -> Any:
-    return run_sql(session, sqlQuery, args, kwargs)
+    return SQL_TEXT.run_sql(session, sqlQuery, args, kwargs)
 
 
-def stream_reader(session: Any) -> DataStreamReader:
-    return DataStreamReader(session)
+def stream_reader(session: Any) -> Any:
+    return SQL_STREAMING.DataStreamReader(session)
 
 
-def streams(session: Any) -> StreamingQueryManager:
+def streams(session: Any) -> Any:
     """The session's StreamingQueryManager (call with the session's lock held)."""
     manager = session.__dict__.get("_streams")
     if manager is None:
-        manager = session._streams = StreamingQueryManager(session._sc.runtime.bus.post)
+        manager = session._streams = SQL_STREAMING.StreamingQueryManager(
+            session._sc.runtime.bus.post)
     return manager
 
 

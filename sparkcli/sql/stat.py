@@ -21,7 +21,7 @@ from typing import Any
 
 from runtime.sql import types as T
 from runtime.sql.errors import IllegalArgumentException, PySparkTypeError, PySparkValueError
-from sparkcli.sql import functions as F
+from sparkcli.lazy import FUNCTIONS as F
 
 __all__ = ["DataFrameStatFunctions", "StatMethods"]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from runtime.sql import types as T
 from runtime.sql.formatting.values import format_value
-from sparkcli.sql import functions as F
+from sparkcli.lazy import FUNCTIONS as F
 
 __all__ = ["describe", "summary"]
 
