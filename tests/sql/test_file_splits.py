@@ -54,6 +54,12 @@ def test_text_pieces_read_every_line_once(spark, tmp_path):
         crlf = tmp_path / "crlf.txt"
         crlf.write_bytes(b"a\r\nb\r\n" * 3000)
         assert [r.value for r in spark.read.text(str(crlf)).collect()] == ["a", "b"] * 3000
+        # pieces that end exactly on a newline, or just after one; no final newline
+        for width in (63, 64, 65):
+            aligned = tmp_path / f"aligned{width}.txt"
+            rows = [f"{i:05d}" + "y" * (width - 6) for i in range(300)]
+            aligned.write_text("\n".join(rows))
+            assert [r.value for r in spark.read.text(str(aligned)).collect()] == rows
     finally:
         spark.conf.unset("spark.sql.files.maxPartitionBytes")
         spark.conf.unset("spark.sql.files.openCostInBytes")

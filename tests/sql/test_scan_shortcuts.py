@@ -51,3 +51,15 @@ def test_text_lines_cut_on_the_bytes(spark, tmp_path):
     assert [r.value for r in got.collect()] == lines
     assert got.select(F.length("value").alias("n")).groupBy().sum("n").first()[0] == \
         sum(len(s) for s in lines)
+
+
+def test_count_star_reads_no_input_next_to_aggregates_that_do(spark):
+    df = spark.createDataFrame([("a", 1), ("b", None), ("a", 3), ("a", None)], "k STRING, v INT")
+    out = df.groupBy("k").agg(F.count("*").alias("n"), F.sum("v").alias("s"),
+                              F.count(F.lit(1)).alias("n1"), F.count("v").alias("nv"),
+                              F.countDistinct("v").alias("d")).orderBy("k")
+    assert out.schema.simpleString() == \
+        "struct<k:string,n:bigint,s:bigint,n1:bigint,nv:bigint,d:bigint>"
+    assert [tuple(r) for r in out.collect()] == [("a", 3, 4, 3, 2, 2), ("b", 1, None, 1, 0, 0)]
+    assert [tuple(r) for r in df.groupBy().count().collect()] == [(4,)]
+    assert [tuple(r) for r in df.where("v > 5").groupBy("k").count().collect()] == []

@@ -253,7 +253,10 @@ class HashAggregateExec(PhysicalPlan):
         for i, g in enumerate(self._cse_groupings):
             cols[f"k{i}"] = _normalize(materialize(evaluate(g, batch, pos, ectx), n))
         inputs: dict[int, list] = {}
+        used = {s[4] for s in self._specs if s[1] is not None}
         for j, a in enumerate(self._aggs):
+            if j not in used:  # count(*), count(1): Arrow's count_all reads no column
+                continue
             vals = [materialize(evaluate(c, batch, pos, ectx), n) for c in self._cse_inputs[j]]
             if a.distinct and len(vals) > 1:
                 valid = vals[0].is_valid()

@@ -296,7 +296,7 @@ def _read_table(rel: FileRelation, path: str, ectx: EvalContext,
 def _read_text(path: str, options: dict[str, str], piece: tuple | None = None) -> Any:
     """One row per line. ``piece`` (start, length): the lines that start in that byte range
     (Hadoop's rule: a piece not at 0 skips its first, partial, line; the last line may run
-    past the end), so the pieces of a file read each line once. Lines are cut by Arrow."""
+    past the end), so the pieces of a file read each line once. Lines are cut by _lines."""
     import pyarrow as pa
 
     with open(path, "rb") as fh:
@@ -309,9 +309,12 @@ def _read_text(path: str, options: dict[str, str], piece: tuple | None = None) -
                 fh.readline()
             pos = fh.tell()
             end = start + length
-            data = fh.read(end - pos + 1) if pos <= end else b""
-            if data and not data.endswith(b"\n"):
-                data += fh.readline()
+            data = b""
+            if pos <= end:  # to the first newline at or after `end`, in one read (no copy)
+                fh.seek(end)
+                tail = len(fh.readline())
+                fh.seek(pos)
+                data = fh.read(end - pos + tail)
     if not _flag(options, "wholetext") and not _opt(options, "lineSep"):
         return _lines(data)
     text = data.decode("utf-8", errors="replace")
@@ -336,8 +339,6 @@ def _lines(data: bytes) -> Any:
 
     if not data:
         return pa.table({"value": pa.array([], pa.string())})
-    if data.endswith(b"\n"):
-        data = data[:-1]
     arr = _cut_lines(data)
     try:
         arr.validate(full=True)  # the UTF-8 of every line
@@ -349,19 +350,21 @@ def _lines(data: bytes) -> Any:
 
 
 def _cut_lines(data: bytes) -> Any:
-    """``data`` cut at its newlines (the last line has none), unvalidated."""
+    """``data`` cut at its newlines (a last line may have none), unvalidated."""
     import numpy as np
     import pyarrow as pa
 
     ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
     body = data.replace(b"\n", b"") if len(ends) else data
+    k = len(ends)  # the lines a newline ends
+    n = k if data.endswith(b"\n") else k + 1
     large = len(body) >= 1 << 31
-    offsets = np.empty(len(ends) + 2, np.int64 if large else np.int32)
+    offsets = np.empty(n + 1, np.int64 if large else np.int32)
     offsets[0] = 0
-    offsets[1:-1] = ends - np.arange(len(ends))
-    offsets[-1] = len(body)
+    offsets[1:k + 1] = ends - np.arange(k)
+    offsets[n] = len(body)
     kind = pa.LargeStringArray if large else pa.StringArray
-    return kind.from_buffers(len(ends) + 1, pa.py_buffer(offsets), pa.py_buffer(body))
+    return kind.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(body))
 
 
 def _reads_metadata(rel: FileRelation) -> bool:
