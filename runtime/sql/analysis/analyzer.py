@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from runtime.sql import types as T
+from runtime.sql.analysis.join_hidden_keys import hidden_keys_of, qualified_only
 from runtime.sql.analysis.metadata_columns import expose
 from runtime.sql.analysis.resolve import ExpressionResolver, contains_aggregate, expand_star
 from runtime.sql.analysis.windows import check_no_bare_window_function, extract_windows
@@ -89,20 +90,36 @@ class Analyzer:
         return replace(plan, **changes) if changes else plan  # type: ignore[type-var]
 
     def _project_list(self, exprs: tuple, inputs: list[AttributeReference],
-                      hidden: set[int] = frozenset()) -> list[Expression]:  # type: ignore
+                      hidden: set[int] = frozenset(),  # type: ignore
+                      keys: set[int] = frozenset()) -> list[Expression]:  # type: ignore
         out: list[Expression] = []
         visible = [a for a in inputs if a.expr_id not in hidden]
+        # ``nt2.*`` lists a USING join's hidden key of its side too (join_hidden_keys.py)
+        with_keys = [a for a in inputs if a.expr_id not in hidden or a.expr_id in keys]
         for e in exprs:
             if isinstance(e, UnresolvedStar):
-                out.extend(expand_star(e, visible, self.ctx.case_sensitive))
+                star_in = with_keys if getattr(e, "target", None) else visible
+                out.extend(expand_star(e, star_in, self.ctx.case_sensitive))
             else:
-                out.append(self.exprs.named(self._resolve(e, inputs)))
+                out.append(self.exprs.named(self._resolve_shown(e, inputs, hidden)))
         return out
+
+    def _resolve_shown(self, e: Expression, inputs: list[AttributeReference],
+                       hidden: set[int]) -> Expression:
+        """A bare name means the shown column, not a hidden one of the same name (a USING
+        join's other key: join_hidden_keys.py); qualified names reach both."""
+        if hidden and any(a.expr_id in hidden for a in inputs):
+            try:
+                return self._resolve(e, [a for a in inputs if a.expr_id not in hidden])
+            except AnalysisException:
+                pass
+        return self._resolve(e, inputs)
 
     # -- operators -------------------------------------------------------------------------------
     def _project(self, plan: L.Project) -> L.LogicalPlan:
         child, hidden = expose(plan.exprs, plan.child)  # _metadata (metadata_columns.py)
-        exprs = self._project_list(plan.exprs, child.output, hidden)
+        keys = {a.expr_id for a in hidden_keys_of(plan.child)}
+        exprs = self._project_list(plan.exprs, child.output, hidden, keys)
         gens = [i for i, e in enumerate(exprs) if _generator(e) is not None]
         if gens:
             if len(gens) > 1:
@@ -132,7 +149,7 @@ class Analyzer:
             return extract_windows(exprs, child, None, self._check_aggregate)
         if any(contains_aggregate(e) for e in exprs):
             return self._check_aggregate(L.Aggregate((), tuple(exprs), (child,)))
-        return L.Project(tuple(exprs), (child,))
+        return L.Project(tuple(exprs), (child,), plan.hidden if child is plan.child else ())
 
     def _aggregate(self, plan: L.Aggregate) -> L.LogicalPlan:
         child, hidden = expose(plan.groupings + plan.aggregates, plan.child)
@@ -218,7 +235,11 @@ class Analyzer:
         try:
             orders = tuple(self._resolve(o, child.output) for o in plan.orders)
             return L.Sort(orders, plan.is_global, plan.children)
-        except AnalysisException:
+        except AnalysisException as e:
+            quiet = qualified_only(child)  # ORDER BY k over SELECT k, nt2.k (USING join)
+            if quiet and e.getErrorClass() == "AMBIGUOUS_REFERENCE":
+                return L.Sort(tuple(self._resolve_shown(o, child.output, quiet)
+                                    for o in plan.orders), plan.is_global, plan.children)
             if not isinstance(child, L.Project):
                 raise
         # names the projection dropped: sort below it on a widened projection, project back

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable
 
+from runtime.sql.analysis.join_hidden_keys import expose_keys
 from runtime.sql.expressions.base import AttributeReference, Expression, UnresolvedAttribute
 from runtime.sql.plan import logical as L
 
@@ -56,10 +57,11 @@ def _exposed(plan: L.LogicalPlan) -> L.LogicalPlan:
 def expose(exprs: Iterable[Expression], child: L.LogicalPlan
            ) -> tuple[L.LogicalPlan, set[int]]:
     """``child`` with ``_metadata`` in its output if ``exprs`` name it and it has one to
-    give, and the ids ``*`` must leave out."""
+    give, and the ids ``*`` must leave out (also a USING join's hidden keys:
+    join_hidden_keys.py)."""
     meta = metadata_attribute(child)
     if meta is None:
-        return child, set()
+        return expose_keys(exprs, child)
     present = any(a.expr_id == meta.expr_id for a in child.output)
     if not present and any(_names_it(e, meta) for e in exprs):
         child = _exposed(child)

@@ -224,6 +224,9 @@ class CollectMetrics(LogicalPlan):
 class Project(LogicalPlan):
     exprs: tuple
     children: tuple
+    # attributes of the child a qualified name still reaches though they are not in the
+    # output: the other side's key of a USING/NATURAL join (analysis/join_hidden_keys.py)
+    hidden: tuple = ()
 
     @property
     def output(self) -> list[AttributeReference]:

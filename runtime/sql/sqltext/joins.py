@@ -14,9 +14,11 @@ resolves only with the outer query's columns is correlated and handed back to it
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from runtime.sql import types as T
+from runtime.sql.analysis.join_hidden_keys import expose_keys, hidden_keys_of
 from runtime.sql.errors import AnalysisException
 from runtime.sql.execution.planner import and_all
 from runtime.sql.expressions.base import (
@@ -67,7 +69,12 @@ class FromClause:
                 plan = self.filter(plan, and_all([self.resolve(self.expr(c), plan.output)
                                                   for c in plain]))
         else:
+            group, keys = _expose_keys_named(self, group, conds + plain)
             plan, corr = self._join_group(group, conds + plain, outer)
+            if keys:  # WHERE nt2.k: read below, hidden again above (analysis/join_hidden_keys)
+                ids = {a.expr_id for a in keys}
+                shown = tuple(a for a in plan.output if a.expr_id not in ids)
+                plan = replace(self.an.analyze(L.Project(shown, (plan,))), hidden=keys)
         if deferred:
             base = plan.output
             holder = [plan]
@@ -155,6 +162,18 @@ class FromClause:
 
     def _using_join(self, left: L.LogicalPlan, right: L.LogicalPlan, kind: str,
                     using: list) -> L.LogicalPlan:
+        for side, plan in (("left", left), ("right", right)):
+            names = {a.name.lower() for a in plan.output}
+            for u in using:
+                if u.lower() not in names:
+                    cols = ", ".join(f"`{n}`" for n in sorted(a.name for a in plan.output))
+                    raise AnalysisException(
+                        f"[UNRESOLVED_USING_COLUMN_FOR_JOIN] USING column `{u}` cannot be "
+                        f"resolved on the {side} side of the join. The {side}-side columns: "
+                        f"[{cols}]. SQLSTATE: 42703",
+                        errorClass="UNRESOLVED_USING_COLUMN_FOR_JOIN",
+                        messageParameters={"colName": f"`{u}`", "side": side,
+                                           "suggestion": cols})
         lk = [self.resolve(UnresolvedAttribute((u,)), left.output) for u in using]
         rk = [self.resolve(UnresolvedAttribute((u,)), right.output) for u in using]
         cond = and_all([self.resolve(UnresolvedFunction("=", (a, b)), left.output + right.output)
@@ -173,8 +192,27 @@ class FromClause:
         lids = {k.expr_id for k in lk}
         rids = {k.expr_id for k in rk}
         rest = [a for a in joined.output if a.expr_id not in lids | rids]
-        return self.an.analyze(L.Project(tuple(keys + rest), (joined,)))
+        out = self.an.analyze(L.Project(tuple(keys + rest), (joined,)))
+        # the other side's keys stay reachable as nt2.k (analysis/join_hidden_keys.py)
+        hidden = {"right": lk, "full": lk + rk}.get(kind, rk)
+        return replace(out, hidden=tuple(hidden)) if isinstance(out, L.Project) else out
 
+
+
+def _expose_keys_named(b: Any, group: list, conds: list) -> tuple[list, tuple]:
+    """The members of a FROM group with the USING-join keys ``conds`` name in their output,
+    and those keys."""
+    if not conds or not any(hidden_keys_of(m) for m in group):
+        return group, ()
+    exprs = [b.expr(c) for c in conds]
+    out, keys = [], []
+    for m in group:
+        hidden = hidden_keys_of(m)
+        shown, _ = expose_keys(exprs, m)
+        if shown is not m:
+            keys.extend(hidden)
+        out.append(shown)
+    return out, tuple(keys)
 
 
 def conjuncts(node: Any) -> list:
