@@ -11,7 +11,10 @@ Two kinds of thing are loaded on first use, and only these:
 * **Heavy third-party libraries**, :data:`HEAVY_LIBRARIES`: imported inside the functions that
   use them (``import pyarrow as pa`` in the body of a kernel), in the engine and the API alike.
   A module that needs one only on some paths (the shuffle's Arrow format, the interactive
-  shell's line editor, the logs command's tables) imports it there. No other third-party
+  shell's line editor, the logs command's tables) imports it there. numpy is deferred one
+  step further: pyarrow loads without it until something imports it (runtime/arrow_numpy.py,
+  installed by the processes that run the engine), so code imports numpy before it calls
+  pyarrow's ``to_numpy()``. No other third-party
   library is imported inside a function, and no project module is
   (tests/test_lazy_imports.py reads both packages and checks it).
 * **Project modules that are entry points to heavy code**, through :class:`Deferred` handles:
@@ -38,7 +41,9 @@ __all__ = ["DRIVER_UI", "Deferred", "HEAVY_LIBRARIES"]
 #: third-party libraries imported inside the functions that use them (and only these)
 HEAVY_LIBRARIES: dict[str, str] = {
     "pyarrow": "DataFrames and SQL: batches, kernels, Arrow IPC shuffles, Parquet (~0.15 s)",
-    "numpy": "vectorized hashing and index arithmetic next to pyarrow",
+    "numpy": "vectorized hashing and index arithmetic next to pyarrow; pyarrow itself is "
+             "loaded without it until first use (runtime/arrow_numpy.py: ~60% of pyarrow's "
+             "import time)",
     "sqlglot": "the SQL text parser (spark.sql, selectExpr, expr)",
     "pandas": "optional: toPandas, pandas UDFs, createDataFrame(pandas.DataFrame)",
     "cloudpickle": "pickling closures, only where a value is not plain data",

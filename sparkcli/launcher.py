@@ -20,6 +20,10 @@ modules a DataFrame application loads (engine, pyarrow, numpy), 60-100 ms of a 0
 ``spark.range(10).show()``, only to free memory the process gives back anyway. Module
 teardown still runs (reference counting frees what it frees, atexit handlers run, files are
 flushed); only cyclic garbage left at exit is not finalized, which Python never promises.
+
+pyarrow is loaded without numpy until something imports numpy (runtime/arrow_numpy.py,
+installed here first thing): a first query needs pyarrow, rarely numpy, which is most of
+pyarrow's import time.
 """
 
 from __future__ import annotations
@@ -27,11 +31,13 @@ from __future__ import annotations
 import gc
 import os
 
+from runtime import arrow_numpy
 from sparkcli.cli.main import cli
 
 
 def main() -> None:
     os.environ["PYTHONHASHSEED"] = "0"
+    arrow_numpy.install()
     try:
         cli(prog_name="sparkcli")
     finally:

@@ -16,7 +16,9 @@ The zygote never starts threads, so forking is safe. A child gets its own sessio
 terminal's Ctrl-C does not reach it), its stdout/stderr files, the request's environment
 and working directory, then runs :func:`runtime.executor.main.main`. The zygote exits when
 its stdin closes (the driver stopped or died); executors end on their own when the driver's
-socket closes. Started with PYTHONHASHSEED=0, so every executor hashes strings alike.
+socket closes. Started with PYTHONHASHSEED=0, so every executor hashes strings alike. pyarrow is
+preloaded without numpy (runtime/arrow_numpy.py): a task that needs numpy imports it then,
+unless ``numpy`` is in the preload list itself.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import select
 import signal
 import sys
 
+from runtime import arrow_numpy
 from runtime.executor.main import main
 
 
@@ -60,6 +63,7 @@ def _child(req: dict, wake_fds: tuple[int, int]) -> None:
 
 
 def serve(preload: list[str]) -> None:
+    arrow_numpy.install()
     for name in preload:
         try:
             importlib.import_module(name)

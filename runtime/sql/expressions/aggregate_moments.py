@@ -89,6 +89,7 @@ def _sum_parts(call: AggCall) -> list:
 
 
 def _arrays(arrs: list) -> list:
+    import numpy  # noqa: F401 - to_numpy() needs it loaded (runtime/arrow_numpy.py)
     import pyarrow as pa
     import pyarrow.compute as pc
 

@@ -57,6 +57,7 @@ def _group_offsets(parents: Any, n: int) -> tuple[Any, Any]:
 
 
 def _numbers(arr: Any) -> tuple[Any, Any]:
+    import numpy  # noqa: F401 - to_numpy() needs it loaded (runtime/arrow_numpy.py)
     import pyarrow as pa
     import pyarrow.compute as pc
 

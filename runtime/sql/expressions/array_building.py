@@ -141,6 +141,8 @@ def _bind_compact(args: list[Expression], ctx: Any) -> Expression:
 
 
 def _array_compact(call: Any, args: list, ectx: EvalContext) -> Any:
+    import numpy  # noqa: F401 - to_numpy() needs it loaded (runtime/arrow_numpy.py)
+
     n = width(args)
     f = flat(args[0], n)
     keep = f.values.is_valid()

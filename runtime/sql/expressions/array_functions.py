@@ -360,6 +360,7 @@ def _bind_join(args: list[Expression], ctx: Any) -> Expression:
 
 
 def _array_join(call: Any, args: list, ectx: EvalContext) -> Any:
+    import numpy  # noqa: F401 - to_numpy() needs it loaded (runtime/arrow_numpy.py)
     import pyarrow as pa
     import pyarrow.compute as pc
 

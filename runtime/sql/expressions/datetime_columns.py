@@ -31,6 +31,7 @@ def column(a: Any, n: int) -> Any:
 
 
 def ints(a: Any, n: int) -> Any:
+    import numpy  # noqa: F401 - to_numpy() needs it loaded (runtime/arrow_numpy.py)
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -53,6 +54,7 @@ def valid(n: int, *args: Any) -> Any:
 
 def wall_micros(a: Any, dtype: T.DataType, n: int, tz: str) -> Any:
     """Date/timestamp/timestamp_ntz as numpy int64 wall-clock microseconds in ``tz``."""
+    import numpy  # noqa: F401 - to_numpy() needs it loaded (runtime/arrow_numpy.py)
     import pyarrow as pa
     import pyarrow.compute as pc
 

@@ -221,6 +221,7 @@ def _bind_ints(name: str, args: list[Expression], lo: int, hi: int, result: T.Da
 
 def decimal_micros(arr: Any) -> Any:
     """Seconds (a decimal column with 6 digits of fraction) as numpy int64 microseconds."""
+    import numpy  # noqa: F401 - to_numpy() needs it loaded (runtime/arrow_numpy.py)
     import pyarrow as pa
     import pyarrow.compute as pc
 

@@ -236,6 +236,7 @@ def _pattern(call: Any, i: int, default: str = DEFAULT_FORMAT) -> str:
 
 
 def _from_unixtime(call: Any, args: list, ectx: EvalContext) -> Any:
+    import numpy  # noqa: F401 - to_numpy() needs it loaded (runtime/arrow_numpy.py)
     import pyarrow as pa
 
     n = width(args)

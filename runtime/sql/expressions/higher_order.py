@@ -83,6 +83,7 @@ _register("transform", _bind_array_lambda(
 
 
 def _filter(call: Any, batch: Any, positions: dict, ectx: EvalContext) -> Any:
+    import numpy  # noqa: F401 - to_numpy() needs it loaded (runtime/arrow_numpy.py)
     import pyarrow.compute as pc
 
     arr = _args(call, batch, positions, ectx)[0]
@@ -298,6 +299,7 @@ def _bind_map_lambda(name: str):
 
 def _map_lambda(name: str):
     def kernel(call: Any, batch: Any, positions: dict, ectx: EvalContext) -> Any:
+        import numpy  # noqa: F401 - to_numpy() needs it loaded (runtime/arrow_numpy.py)
         import pyarrow.compute as pc
 
         n = batch.num_rows

@@ -30,6 +30,7 @@ def _map(name: str, arg: Expression, index: int = 1) -> T.MapType:
 
 
 def check_keys(keys: Any, parents: Any) -> None:
+    import numpy  # noqa: F401 - to_numpy() needs it loaded (runtime/arrow_numpy.py)
     import pyarrow as pa
 
     if keys.null_count:

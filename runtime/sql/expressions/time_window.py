@@ -122,6 +122,7 @@ def _starts(ts: Any, opts: dict) -> Any:
 
 
 def _micros(arr: Any) -> tuple[Any, Any]:
+    import numpy  # noqa: F401 - to_numpy() needs it loaded (runtime/arrow_numpy.py)
     import pyarrow as pa
     import pyarrow.compute as pc
 

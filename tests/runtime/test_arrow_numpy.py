@@ -1,0 +1,89 @@
+"""pyarrow without numpy until numpy is imported (runtime/arrow_numpy.py): pyarrow loads
+without it, and once numpy is imported every Arrow <-> numpy conversion gives what it gives
+after an eager import. Each case runs in a fresh interpreter (the finder acts on the first
+imports of a process)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from runtime import arrow_numpy
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+CONVERSIONS = """
+import pyarrow as pa, pyarrow.compute as pc, pyarrow.ipc
+before = "numpy" in sys.modules
+tbl = pa.table({"id": pa.array(range(10), pa.int64())})
+sink = pa.BufferOutputStream()
+with pa.ipc.new_stream(sink, tbl.schema) as w:
+    w.write_table(tbl)
+back = pa.ipc.open_stream(sink.getvalue()).read_all()
+out = [before, "numpy" in sys.modules, pc.sum(back["id"]).as_py()]
+import numpy as np
+out += [
+    np.nan_to_num(pa.array([1, 2, None, 4]).to_numpy(zero_copy_only=False), nan=-1).tolist(),
+    np.asarray(pa.array([1, 2, 3])).tolist(),
+    pa.array(np.arange(5)).to_pylist(),
+    pa.array([np.int64(1), np.float64(2.5)]).to_pylist(),
+    pa.array(np.array(["a", None], dtype=object)).to_pylist(),
+    pa.array(np.array([1.5], dtype=np.float16)).type.id,
+    pc.quantile(pa.array([1.0, 2.0, 3.0]), q=np.array([0.5])).to_pylist(),
+    pc.is_in(pa.array([1, 2, 3]), value_set=pa.array(np.array([2, 3]))).to_pylist(),
+    pa.chunked_array([np.arange(3)]).to_numpy().tolist(),
+    pa.scalar(np.float32(1.5)).as_py(),
+    pa.Tensor.from_numpy(np.arange(6).reshape(2, 3)).to_numpy().tolist(),
+    np.asarray(tbl["id"]).sum().item(),
+    str(pa.array([[1, 2]], pa.list_(pa.int64())).to_numpy(zero_copy_only=False)[0].dtype),
+    pa.array(np.ma.masked_array([1, 2], mask=[0, 1])).to_pylist(),
+    pa.array([1, 2], mask=np.array([False, True])).to_pylist(),
+]
+"""
+
+
+def _run(code: str, install: bool) -> list:
+    prog = ("import sys\nfrom runtime import arrow_numpy\n"
+            f"installed = arrow_numpy.install() if {install} else False\n" + code +
+            "\nprint(repr([installed] + out))")
+    proc = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return eval(proc.stdout.strip().splitlines()[-1])  # noqa: S307 - our own repr
+
+
+def _supported() -> bool:
+    return arrow_numpy._pyarrow_major() in arrow_numpy.TESTED_MAJORS and \
+        hasattr(os, "RTLD_NOLOAD")
+
+
+@pytest.mark.skipif(not _supported(), reason="pyarrow version not in TESTED_MAJORS")
+def test_pyarrow_loads_without_numpy_and_converts_as_eagerly_once_numpy_is_imported():
+    eager = _run(CONVERSIONS, install=False)
+    lazy = _run(CONVERSIONS, install=True)
+    assert eager[:4] == [False, True, True, 45]  # not installed: numpy came with pyarrow
+    assert lazy[:4] == [True, False, False, 45]  # installed: numpy not loaded by the query
+    assert lazy[4:] == eager[4:]
+
+
+@pytest.mark.skipif(not _supported(), reason="pyarrow version not in TESTED_MAJORS")
+def test_numpy_imported_by_another_thread_during_the_pyarrow_import_is_given_to_it():
+    code = """
+import threading
+t = threading.Thread(target=lambda: __import__("numpy"))
+t.start()
+import pyarrow as pa
+t.join()
+import numpy as np
+out = [pa.array([1, 2]).to_numpy().tolist(), pa.array(np.arange(3)).to_pylist(),
+       pa.array([np.int64(7)]).to_pylist()]
+"""
+    assert _run(code, install=True) == [True, [1, 2], [0, 1, 2], [7]]
+
+
+def test_not_installed_once_pyarrow_or_numpy_is_loaded():
+    code = "import numpy\nout = [arrow_numpy.install()]"
+    assert _run(code, install=False) == [False, False]
