@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from typing import Any, Callable
 
+from runtime.sql.expressions.outer_references import OuterScopeMissing
 from runtime.sql.analysis.analyzer import Analyzer
 from runtime.sql.errors import AnalysisException
 from runtime.sql.execution.local_runner import LocalRunner
@@ -147,7 +148,7 @@ class SessionState:
         try:
             return Analyzer(self.bind_context(), self.lookup_relation).analyze(plan)
         except AnalysisException as e:
-            if ";\n" not in e._message:
+            if ";\n" not in e._message and not isinstance(e, OuterScopeMissing):
                 e._message += ";\n" + plan.tree_string().rstrip("\n")
                 e.args = (e._message,)
             raise

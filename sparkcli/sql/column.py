@@ -19,6 +19,7 @@ import datetime as _dt
 import decimal
 from typing import Any
 
+from runtime.sql.expressions.outer_references import UnresolvedOuterReference
 from runtime.sql import types as T
 from runtime.sql.ddl import parse_type
 from runtime.sql.errors import PySparkTypeError, PySparkValueError
@@ -127,7 +128,6 @@ class Column:
 
     __slots__ = ("_expr",)
 
-    outer = not_provided("Column.outer", "lateral joins are not supported")
 
     def __init__(self, expr: Expression):
         self._expr = expr
@@ -345,6 +345,16 @@ class Column:
                 "[NOT_WINDOWSPEC] Argument `window` should be a WindowSpec, got "
                 f"{type(window).__name__}.", errorClass="NOT_WINDOWSPEC")
         return Column(WindowExpression((self._expr, definition())))
+
+    def outer(self) -> Column:
+        """This column read from the outer query's current row (in ``lateralJoin``'s right
+        side).
+
+        >>> from pyspark.sql import functions as sf
+        >>> sf.col("t.c1").outer()
+        Column<'outer(t.c1)'>
+        """
+        return Column(UnresolvedOuterReference(self._expr))
 
     def __repr__(self) -> str:
         return f"Column<'{self._expr.sql()}'>"

@@ -46,6 +46,7 @@ from runtime.sql.streaming.relation import (
 from runtime.sql.streaming.intervals import parse_interval_ms
 from sparkcli.sql.dataframe_not_provided import DataFrameNotProvided
 from sparkcli.sql.observation import ObserveMethod
+from sparkcli.sql.lateral import LateralJoinMethod, analyze_lazily
 
 __all__ = ["DataFrame"]
 
@@ -57,7 +58,7 @@ def _cols(cols: tuple) -> list:
 
 
 class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods, ObserveMethod,
-                DataFrameNotProvided):
+                LateralJoinMethod, DataFrameNotProvided):
     """A distributed collection of rows with named columns (see module docstring)."""
 
     def __init__(self, plan: L.LogicalPlan, session: Any):
@@ -66,7 +67,7 @@ class DataFrame(DataFrameActions, DataFrameReshape, NaMethods, StatMethods, Obse
         self._cached_from: L.LogicalPlan | None = None
 
     def _with(self, plan: L.LogicalPlan) -> DataFrame:
-        return DataFrame(self._session._state().analyze(plan), self._session)
+        return DataFrame(analyze_lazily(self._session._state(), plan), self._session)
 
     @property
     def sparkSession(self) -> Any:

@@ -12,8 +12,6 @@ class DataFrameNotProvided:
     asTable = not_provided("DataFrame.asTable", "table-valued functions")
     exists = not_provided("DataFrame.exists", "use a join or an EXISTS subquery in spark.sql")
     scalar = not_provided("DataFrame.scalar", "use a scalar subquery in spark.sql")
-    lateralJoin = not_provided("DataFrame.lateralJoin", "the engine has no correlated "
-                               "(LATERAL) subqueries; use join, or explode for a generator")
     mergeInto = not_provided("DataFrame.mergeInto", "the warehouse tables are not Delta/V2")
     nearestByJoin = not_provided("DataFrame.nearestByJoin")
     pandas_api = not_provided("DataFrame.pandas_api", "pyspark.pandas is not provided")

@@ -34,6 +34,7 @@ from runtime.sql.expressions.base import (
     AggCall, Alias, AttributeReference, Call, Expression, SortOrder, UnresolvedStar, transform_up)
 from runtime.sql.expressions.binding import cast_to
 from runtime.sql.expressions.coercion import common_type
+from runtime.sql.expressions.outer_references import OuterReference
 from runtime.sql.expressions.registry import BindContext
 from runtime.sql.plan import logical as L
 
@@ -99,7 +100,7 @@ class Analyzer:
         for e in exprs:
             if isinstance(e, UnresolvedStar):
                 star_in = with_keys if getattr(e, "target", None) else visible
-                out.extend(expand_star(e, star_in, self.ctx.case_sensitive))
+                out.extend(self._star(e, star_in))
             else:
                 out.append(self.exprs.named(self._resolve_shown(e, inputs, hidden)))
         return out
@@ -114,6 +115,21 @@ class Analyzer:
             except AnalysisException:
                 pass
         return self._resolve(e, inputs)
+
+    def _star(self, star: UnresolvedStar, visible: list) -> list[Expression]:
+        """``*`` / ``t.*``; in a LATERAL subquery, one naming only the outer query's columns
+        expands to those, read as ``outer(c)``."""
+        outer = self.exprs.outer
+        try:
+            found = expand_star(star, visible, self.ctx.case_sensitive)
+        except AnalysisException:
+            if not outer:
+                raise
+            found = []
+        if found or not outer or not star.target:  # a bare * never reads the outer query
+            return list(found)
+        found = expand_star(star, outer, self.ctx.case_sensitive)
+        return [Alias((OuterReference(a),), a.name) for a in found]
 
     # -- operators -------------------------------------------------------------------------------
     def _project(self, plan: L.Project) -> L.LogicalPlan:

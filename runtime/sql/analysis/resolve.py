@@ -28,6 +28,8 @@ from runtime.sql.expressions.casts import can_cast
 from runtime.sql.ddl import type_ddl
 from runtime.sql.expressions.base import Call
 from runtime.sql.expressions.lambdas import is_lambda
+from runtime.sql.expressions.outer_references import (
+    OuterReference, OuterScopeMissing, UnresolvedOuterReference)
 from runtime.sql.expressions.window_base import WindowExpression, bind_window
 
 __all__ = ["ExpressionResolver", "UnresolvedRegex", "expand_star"]
@@ -75,6 +77,9 @@ def expand_star(star: UnresolvedStar, inputs: list[AttributeReference],
 class ExpressionResolver:
     def __init__(self, ctx: BindContext):
         self.ctx = ctx
+        # the columns of the query around a LATERAL subquery being resolved: a name found
+        # only there becomes ``outer(name)`` (outer_references.py); None outside one
+        self.outer: list[AttributeReference] | None = None
 
     # -- names ---------------------------------------------------------------------------------
     def resolve_name(self, parts: tuple[str, ...], inputs: list[AttributeReference],
@@ -98,6 +103,11 @@ class ExpressionResolver:
                 "SQLSTATE: 42704", errorClass="AMBIGUOUS_REFERENCE",
                 messageParameters={"name": name, "referenceNames": f"[{options}]"})
         if not unique:
+            if self.outer:
+                try:
+                    return self._outer(UnresolvedAttribute(parts))
+                except AnalysisException:
+                    pass
             raise unresolved_column(shown or ".".join(parts), [_shown(a) for a in inputs])
         out: Expression = unique[0]
         for field in rest:
@@ -112,6 +122,8 @@ class ExpressionResolver:
             return self._check_present(expr, inputs)
         if isinstance(expr, UnresolvedAttribute):
             return self.resolve_name(expr.parts, inputs)
+        if isinstance(expr, UnresolvedOuterReference):
+            return self._outer(expr.expr)
         if isinstance(expr, UnresolvedStar):
             raise AnalysisException(
                 "[INVALID_USAGE_OF_STAR_OR_REGEX] Invalid usage of '*' in expression "
@@ -128,6 +140,19 @@ class ExpressionResolver:
         if isinstance(expr, Cast):
             return self._cast(expr.with_children(kids))  # type: ignore[arg-type]
         return expr.with_children(kids)
+
+    def _outer(self, expr: Expression) -> Expression:
+        """``expr`` resolved over the outer query's columns, each read as ``outer(a)``."""
+        outer = self.outer
+        if outer is None:
+            raise OuterScopeMissing(expr.sql())
+        self.outer = None
+        try:
+            bound = self.resolve(expr, outer)
+        finally:
+            self.outer = outer
+        return transform_up(bound, lambda x: OuterReference(x)
+                            if isinstance(x, AttributeReference) else None)
 
     def _check_present(self, expr: Expression, inputs: list[AttributeReference]) -> Expression:
         ids = {a.expr_id for a in inputs}
@@ -223,6 +248,8 @@ class ExpressionResolver:
 
 
 def _auto_name(expr: Expression) -> str:
+    if isinstance(expr, OuterReference):  # SELECT c1 of the outer query: named c1
+        return expr.attr.name
     if isinstance(expr, Call) and expr.spec.name == "getfield" and \
             dict(expr.options).get("by_name"):  # col("s.x") is x, col("s").x is s.x
         return str(expr.children[1].value)

@@ -41,6 +41,7 @@ from runtime.sql.expressions.base import (
     Alias, AttributeReference, Call, Cast, Expression, Literal, SortOrder, UnresolvedAttribute,
     UnresolvedFunction, UnresolvedStar, transform_up)
 from runtime.sql.expressions.coercion import common_type
+from runtime.sql.expressions.outer_references import is_constant
 from runtime.sql.expressions.registry import BindContext, lookup
 from runtime.sql.local_data import local_relation
 from runtime.sql.optimizer import eval_constant, fold
@@ -582,7 +583,8 @@ class QueryBinder(FromClause, Clauses):
                 raise AnalysisException(
                     "[INVALID_INLINE_TABLE.CANNOT_EVALUATE_EXPRESSION_IN_INLINE_TABLE] Invalid "
                     "inline table. Cannot evaluate the expression in inline table definition. "
-                    "SQLSTATE: 42000", errorClass="INVALID_INLINE_TABLE")
+                    "SQLSTATE: 42000",
+                    errorClass="INVALID_INLINE_TABLE.CANNOT_EVALUATE_EXPRESSION_IN_INLINE_TABLE")
             t = common_type([v.dtype for v in vals]) or T.StringType()
             if isinstance(t, T.NullType):
                 t = T.NullType()
@@ -590,11 +592,10 @@ class QueryBinder(FromClause, Clauses):
         data = [tuple(_coerce(v.value, f.dataType) for v, f in zip(r, fields)) for r in rows]
         return local_relation(data, T.StructType(fields), 1)
 
-
     def _constant(self, node: Any) -> Expression:
         """A VALUES cell: folded to a literal when it reads no column (``array()`` too)."""
         e = fold(self.resolve(self.expr(node), []), self.ctx)
-        if not isinstance(e, Literal) and e.resolved and not e.references():
+        if not isinstance(e, Literal) and e.resolved and is_constant(e):
             return Literal(eval_constant(e, self.ctx), e.dtype)
         return e
 

@@ -26,6 +26,8 @@ from runtime.sql.expressions.base import (
     transform_up)
 from runtime.sql.plan import logical as L
 from runtime.sql.sqltext import subqueries
+from runtime.sql.sqltext.lateral import (
+    bind_lateral, bind_lateral_generator, is_lateral_subquery)
 
 __all__ = ["FromClause", "conjuncts"]
 
@@ -43,9 +45,18 @@ class FromClause:
             group = [plan]
             conds: list = []
         else:
-            group = [self.relation(src.this)]
+            group = [bind_lateral(self, None, src.this) if is_lateral_subquery(src.this)
+                     else self.relation(src.this)]
             conds = []
             for j in sel.args.get("joins") or []:
+                if is_lateral_subquery(j.this):  # FROM t, LATERAL (SELECT ... t.a ...)
+                    left, corr = self._join_group(group, conds, None)
+                    group, conds = [bind_lateral(self, left, j.this, j)], []
+                    continue
+                if type(j.this).__name__ == "Lateral" and (j.side or "").upper() == "LEFT":
+                    left, corr = self._join_group(group, conds, None)
+                    group, conds = [bind_lateral_generator(self, left, j.this, j)], []
+                    continue
                 if type(j.this).__name__ == "Lateral":  # FROM t, LATERAL f(t.a): a generator
                     left, corr = self._join_group(group, conds, None)  # over what is left
                     group, conds = [self._lateral_views(left, [j.this])], []

@@ -35,11 +35,11 @@ from runtime.sql import types as T
 from runtime.sql.errors import AnalysisException, SparkRuntimeException
 from runtime.sql.execution.planner import and_all
 from runtime.sql.expressions.base import (
-    AggCall, Alias, AttributeReference, Call, CaseWhen, Expression, Literal, UnresolvedAttribute,
+    Alias, AttributeReference, Call, CaseWhen, Expression, Literal, UnresolvedAttribute,
     UnresolvedFunction, UnresolvedStar, transform_up)
 from runtime.sql.expressions.registry import EvalContext, FunctionSpec
-from runtime.sql.optimizer import fold
 from runtime.sql.plan import logical as L
+from runtime.sql.analysis.decorrelate import empty_input_value
 
 __all__ = ["Pending", "apply_predicate", "contains_subquery", "correlation_keys", "hook",
            "is_predicate", "substitute"]
@@ -124,33 +124,10 @@ def scalar(b: Any, holder: list, node: Any) -> Expression:
                      holder[0].output)
 
 
-_EMPTY_ZERO = {"count", "count_if", "approx_count_distinct", "count_min_sketch"}
-
-
 def _empty_value(b: Any, q: L.LogicalPlan, value: Any) -> Literal | None:
     """The subquery's value over no input rows when it is not NULL (the count bug)."""
     found = _defining(q, value.expr_id)
-    if found is None or not any(isinstance(x, AggCall) for x in _walk(found)):
-        return None
-
-    def empty(x: Expression) -> Expression | None:
-        if isinstance(x, AggCall):
-            if x.spec.name in _EMPTY_ZERO:
-                return Literal(0, x.dtype)
-            return Literal(None, x.dtype)
-        return None
-
-    out = fold(transform_up(found, empty), b.ctx)
-    if isinstance(out, Literal) and out.value is not None:
-        return Literal(out.value, value.dtype)
-    return None
-
-
-def _walk(e: Expression) -> list:
-    out = [e]
-    for c in e.children:
-        out += _walk(c)
-    return out
+    return None if found is None else empty_input_value(found, b.ctx, value.dtype)
 
 
 def _defining(plan: L.LogicalPlan, expr_id: int) -> Expression | None:
