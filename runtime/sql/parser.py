@@ -64,13 +64,10 @@ def parse_expression(text: str) -> Expression:
         raise ParseException(
             f"[PARSE_SYNTAX_ERROR] Syntax error at or near '{near or text}'. SQLSTATE: 42601",
             errorClass="PARSE_SYNTAX_ERROR", messageParameters={"error": f"'{near}'"}) from None
-    return _Converter(text).convert(tree)
+    return _Converter().convert(tree)
 
 
 class _Converter:
-    def __init__(self, text: str):
-        self.text = text
-
     def convert(self, e: Any) -> Expression:
         from sqlglot import exp
 

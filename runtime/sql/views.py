@@ -52,7 +52,7 @@ def view_plan(meta: TableMeta, ctx: Any, lookup: Callable[[tuple], Any], depth: 
             "want to work around this, please try to increase the value of "
             "\"spark.sql.view.maxNestedViewDepth\". SQLSTATE: 54K00",
             errorClass="VIEW_EXCEED_MAX_NESTED_DEPTH")
-    binder = QueryBinder(ctx, lookup, meta.view_text)
+    binder = QueryBinder(ctx, lookup)
     query, _ = binder.bind(parse_statement(meta.view_text))
     return compensate(meta, query, ctx.case_sensitive)
 

@@ -19,12 +19,10 @@ import typing
 from typing import Any, Callable
 
 from runtime.sql.errors import PySparkTypeError
-from runtime.sql.execution.python_udf import PythonUDF, UdfInfo
+from runtime.sql.execution.python_udf import UdfInfo
 from runtime.sql.execution.python_udf_arrow import (
     GROUPED_AGG_ARROW, SCALAR_ARROW, SCALAR_ARROW_ITER, arrow_agg_finish, arrow_kernel)
-from runtime.sql.expressions.aggregates import AggSpec
-from runtime.sql.expressions.registry import FunctionSpec
-from sparkcli.sql.pandas_udf import PandasAggUDF, decorator_or_udf, udf_wrapper
+from sparkcli.sql.pandas_udf import decorator_or_udf, udf_wrapper, vectorized_spec
 from sparkcli.sql.udf import _type
 
 __all__ = ["ArrowUDFType", "arrow_udf"]
@@ -51,29 +49,15 @@ def _kind_from_hints(f: Callable) -> int:
     return GROUPED_AGG_ARROW
 
 
-def _pretty(call: Any) -> str:
-    return f"{call.spec.name}({', '.join(c.sql() for c in call.children)})"
-
-
 def _make(f: Callable, returnType: Any, functionType: int | None) -> Callable:
     rtype = _type(returnType)
     kind = functionType if functionType is not None else _kind_from_hints(f)
     name = getattr(f, "__name__", "arrow_udf")
     info = UdfInfo(f, rtype, kind, True)
     if kind == GROUPED_AGG_ARROW:
-        agg = AggSpec(lambda c: [(i, "list", None) for i in range(len(c.children))],
-                      arrow_agg_finish)
-        spec = FunctionSpec(name, lambda args, ctx, distinct=False: PandasAggUDF(
-            spec, tuple(args), rtype), None, _pretty, agg=agg, extra={"udf": info})
-
-        def build(cols: tuple) -> Any:
-            return PandasAggUDF(spec, cols, rtype)
+        spec, build = vectorized_spec(name, info, agg_finish=arrow_agg_finish)
     elif kind in (SCALAR_ARROW, SCALAR_ARROW_ITER):
-        spec = FunctionSpec(name, lambda args, ctx: PythonUDF(spec, tuple(args), rtype),
-                            arrow_kernel, _pretty, extra={"lazy": True, "udf": info})
-
-        def build(cols: tuple) -> Any:
-            return PythonUDF(spec, cols, rtype)
+        spec, build = vectorized_spec(name, info, kernel=arrow_kernel)
     else:
         raise PySparkTypeError(
             f"[INVALID_ARROW_UDF_TYPE] `functionType` should be one of SCALAR, SCALAR_ITER or "

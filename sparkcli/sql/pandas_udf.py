@@ -83,19 +83,9 @@ def _make(f: Callable, returnType: Any, functionType: int | None) -> Callable:
     name = getattr(f, "__name__", "pandas_udf")
     info = UdfInfo(f, rtype, kind, True)
     if kind == EvalType.SQL_GROUPED_AGG_PANDAS_UDF:
-        agg = AggSpec(lambda c: [(i, "list", None) for i in range(len(c.children))],
-                      pandas_agg_finish)
-        spec = FunctionSpec(name, lambda args, ctx, distinct=False: PandasAggUDF(
-            spec, tuple(args), rtype), None, _pretty, agg=agg, extra={"udf": info})
-
-        def build(cols: tuple) -> Expression:
-            return PandasAggUDF(spec, cols, rtype)
+        spec, build = vectorized_spec(name, info, agg_finish=pandas_agg_finish)
     elif kind in (EvalType.SQL_SCALAR_PANDAS_UDF, EvalType.SQL_SCALAR_PANDAS_ITER_UDF):
-        spec = FunctionSpec(name, lambda args, ctx: PythonUDF(spec, tuple(args), rtype),
-                            pandas_kernel, _pretty, extra={"lazy": True, "udf": info})
-
-        def build(cols: tuple) -> Expression:
-            return PythonUDF(spec, cols, rtype)
+        spec, build = vectorized_spec(name, info, kernel=pandas_kernel)
     else:
         raise PySparkTypeError(
             f"[INVALID_PANDAS_UDF_TYPE] `functionType` should be one of SCALAR, SCALAR_ITER "
@@ -103,6 +93,28 @@ def _make(f: Callable, returnType: Any, functionType: int | None) -> Callable:
             errorClass="INVALID_PANDAS_UDF_TYPE")
 
     return udf_wrapper(f, build, rtype, kind, spec)
+
+
+def vectorized_spec(name: str, info: UdfInfo, kernel: Callable | None = None,
+                    agg_finish: Callable | None = None) -> tuple[FunctionSpec, Callable]:
+    """The function spec of a pandas or Arrow UDF and the builder of its call expressions: a
+    grouped aggregate when ``agg_finish`` is given (its inputs collected as lists), else a
+    scalar UDF evaluated by ``kernel``."""
+    rtype = info.return_type
+    if agg_finish is not None:
+        agg = AggSpec(lambda c: [(i, "list", None) for i in range(len(c.children))], agg_finish)
+        spec = FunctionSpec(name, lambda args, ctx, distinct=False: PandasAggUDF(
+            spec, tuple(args), rtype), None, _pretty, agg=agg, extra={"udf": info})
+
+        def build(cols: tuple) -> Expression:
+            return PandasAggUDF(spec, cols, rtype)
+    else:
+        spec = FunctionSpec(name, lambda args, ctx: PythonUDF(spec, tuple(args), rtype),
+                            kernel, _pretty, extra={"lazy": True, "udf": info})
+
+        def build(cols: tuple) -> Expression:
+            return PythonUDF(spec, cols, rtype)
+    return spec, build
 
 
 def udf_wrapper(f: Callable, build: Callable, rtype: Any, kind: int, spec: Any) -> Callable:

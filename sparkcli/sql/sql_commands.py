@@ -76,7 +76,7 @@ def run_command(session: Any, text: str, args: Any, frames: dict) -> Any:
 
 def _bind(session: Any, node: Any, text: str, args: Any, frames: dict) -> Any:
     state = session._state()
-    binder = QueryBinder(state.bind_context(), state.lookup_relation, text, args, frames)
+    binder = QueryBinder(state.bind_context(), state.lookup_relation, args, frames)
     plan, _ = binder.bind(node)
     return plan
 

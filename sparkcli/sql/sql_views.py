@@ -60,7 +60,7 @@ def _bind_checked(session: Any, query: Any, text: str, args: Any, frames: dict,
             temps.append(".".join(name))
         return state.lookup_relation(name)
 
-    binder = QueryBinder(state.bind_context(), spy, text, args, frames)
+    binder = QueryBinder(state.bind_context(), spy, args, frames)
     plan, _ = binder.bind(query)
     temps += [k for k in (frames or {})]
     if temps:
@@ -249,7 +249,7 @@ def alter_view(session: Any, tree: Any, text: str, args: Any, frames: dict) -> N
     parts = [p.name for p in tree.this.parts]
     query = tree.args["actions"][0]
     if len(parts) == 1 and state.view_key(parts[0]) in state.temp_views:
-        binder = QueryBinder(state.bind_context(), state.lookup_relation, text, args, frames)
+        binder = QueryBinder(state.bind_context(), state.lookup_relation, args, frames)
         state.temp_views[state.view_key(parts[0])] = binder.bind(query)[0]
         return
     db, name = table_name(tree.this, state)

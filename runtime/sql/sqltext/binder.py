@@ -58,7 +58,7 @@ __all__ = ["QueryBinder", "bind_query"]
 def bind_query(state: Any, text: str, args: Any = None, frames: dict | None = None) -> Any:
     """The analyzed logical plan of a query text, for a SessionState."""
     tree = parse_statement(text)
-    binder = QueryBinder(state.bind_context(), state.lookup_relation, text, args, frames)
+    binder = QueryBinder(state.bind_context(), state.lookup_relation, args, frames)
     binder.default_parallelism = state.default_parallelism()
     plan, _ = binder.bind(tree)
     return plan
@@ -66,11 +66,10 @@ def bind_query(state: Any, text: str, args: Any = None, frames: dict | None = No
 
 class QueryBinder(FromClause, Clauses):
     def __init__(self, ctx: BindContext, lookup_relation: Callable[[tuple], Any],
-                 text: str, args: Any = None, frames: dict | None = None):
+                 args: Any = None, frames: dict | None = None):
         self.ctx = ctx
         self.lookup_relation = lookup_relation
         self.an = Analyzer(ctx, lookup_relation)
-        self.text = text
         self.args = args
         self.frames = {k.lower(): v for k, v in (frames or {}).items()}
         self.ctes: dict[str, L.LogicalPlan] = {}
@@ -84,7 +83,7 @@ class QueryBinder(FromClause, Clauses):
 
     # -- expressions -----------------------------------------------------------------------------
     def converter(self, hook: Any = None) -> SqlExpressionConverter:
-        conv = SqlExpressionConverter(self.text, self.args, hook, self.param_position)
+        conv = SqlExpressionConverter(self.args, hook, self.param_position)
         conv.named_windows = self.named_windows
         return conv
 

@@ -63,10 +63,9 @@ def python_literal(value: Any) -> Literal:
 
 
 class SqlExpressionConverter(_Converter):
-    def __init__(self, text: str, args: Any = None,
+    def __init__(self, args: Any = None,
                  on_subquery: Callable[[str, Any, bool], Expression] | None = None,
                  position: list | None = None):
-        super().__init__(text)
         self.args = args
         self.position = position if position is not None else [0]  # shared by a statement
         self.on_subquery = on_subquery
