@@ -2,23 +2,24 @@
 
 Tokenizing. Two tokenizers give the same result: one string column per schema column, where
 an unquoted empty field is NULL and a quoted one is ``""`` (so ``emptyValue`` can tell them
-apart). The fast one is Arrow's (pyarrow.csv) over the file's bytes, lines starting with
-``comment`` removed first. Arrow cannot keep a row with too few or too many fields (it can
-only skip it) and does not say which text a row came from, so a file is tokenized again by
-``_records`` -- a small tokenizer in Python that jumps from field to field with regular
-expressions and keeps each record's raw text and first line number -- when it has such a
-row and the mode keeps it or reports it (PERMISSIVE, FAILFAST), when the schema holds the
-corrupt-record column, and to find the line of a FAILFAST error. Without ``multiLine`` a
-record ends at the end of its line even inside quotes (``1,"a`` is ``1`` and ``a``), as in
-Spark; Arrow's tokenizer lets quotes span lines either way.
+apart). Spark's rules (univocity's) are in csv_tokens.py, whose ``records`` follows them in
+Python and keeps each record's raw text and first line number. The fast one is Arrow's
+(pyarrow.csv) over the file's bytes, lines starting with ``comment`` removed first, used
+when ``arrow_safe`` finds nothing in the bytes it would read differently (escapes, quotes
+not around whole fields, trimming around quotes). Arrow cannot keep a row with too few or
+too many fields (it can only skip it) and does not say which text a row came from, so a
+file is tokenized by ``records`` when it has such a row and the mode keeps it or reports it
+(PERMISSIVE, FAILFAST), when the schema holds the corrupt-record column, and to find the
+line of a FAILFAST error. Without ``multiLine`` a record ends at the end of its line even
+inside quotes (``1,"a`` is ``1`` and ``a``), as in Spark.
 
 Tokens to values (``convert``) use Spark's per-type parsers, not SQL casts: integers as
 Java's Integer.parseInt (digits with a sign; no spaces, no fraction), doubles and floats as
 Double.parseDouble plus ``nanValue`` (NaN), ``positiveInf`` (Inf) and ``negativeInf`` (-Inf),
 booleans ``true``/``false`` in any case, dates and timestamps with ``dateFormat`` /
 ``timestampFormat`` when given (else Spark's cast rules), the other types by cast. Before
-that, ``ignoreLeadingWhiteSpace``/``ignoreTrailingWhiteSpace`` trim each token (a token
-trimmed to nothing is NULL), a quoted ``""`` becomes ``emptyValue`` (default ``""``) and a
+that, ``ignoreLeadingWhiteSpace``/``ignoreTrailingWhiteSpace`` trim each unquoted token (a
+token trimmed to nothing is NULL), a quoted ``""`` becomes ``emptyValue`` (default ``""``) and a
 token equal to ``nullValue`` (default ``""``) is NULL.
 
 A row is malformed when a token of a column the query reads does not parse, or when the
@@ -50,6 +51,7 @@ from runtime.sql.errors import SparkRuntimeException
 from runtime.sql.expressions.casts import cast_array
 from runtime.sql.expressions.datetime_patterns import DAY_US, from_local, parse_local
 from runtime.sql.expressions.registry import EvalContext
+from runtime.sql.io.csv_tokens import arrow_safe, lines_of, records
 
 __all__ = ["CsvOptions", "csv_options", "header_names", "infer_types", "parse_with_pattern",
            "read_csv"]
@@ -77,6 +79,7 @@ class CsvOptions:
     corrupt: str = "_corrupt_record"
     date_format: str | None = None
     timestamp_format: str | None = None
+    unescaped_quote_handling: str = "STOP_AT_DELIMITER"
 
 
 def csv_options(options: dict[str, str]) -> CsvOptions:
@@ -104,7 +107,8 @@ def csv_options(options: dict[str, str]) -> CsvOptions:
         mode=(get("PERMISSIVE", "mode") or "PERMISSIVE").upper(),
         corrupt=get("_corrupt_record", "columnNameOfCorruptRecord"),
         date_format=get("", "dateFormat") or None,
-        timestamp_format=get("", "timestampFormat") or None)
+        timestamp_format=get("", "timestampFormat") or None,
+        unescaped_quote_handling=get("STOP_AT_DELIMITER", "unescapedQuoteHandling").upper())
 
 
 # -- the file's text ------------------------------------------------------------------------------
@@ -123,62 +127,7 @@ def _bytes(path: str, o: CsvOptions, limit: int | None = None) -> bytes:
 
 def _text(data: bytes, o: CsvOptions) -> str:
     enc = o.encoding.lower().replace("-", "")
-    return data.decode("utf-8" if enc == "utf8" else o.encoding, errors="replace")
-
-
-# -- the Python tokenizer -------------------------------------------------------------------------
-def _records(text: str, o: CsvOptions) -> Any:
-    """(tokens, raw text, first line number) of each non-blank record of ``text``."""
-    sep, q, esc = o.sep, o.quote, o.escape
-    unquoted = re.compile("(?:(?!" + re.escape(sep) + ")[^\r\n])*")
-    body_end = "" if o.multi_line else "\r\n"
-    if esc and esc != q:
-        body = (f"(?:{re.escape(esc)}[\\s\\S]|{re.escape(q)}{re.escape(q)}|"
-                f"[^{re.escape(q)}{re.escape(esc)}{body_end}])*")
-        unescape = re.compile(f"{re.escape(esc)}([\\s\\S])|{re.escape(q)}{re.escape(q)}")
-    else:
-        body = f"(?:{re.escape(q)}{re.escape(q)}|[^{re.escape(q)}{body_end}])*"
-        unescape = re.compile(f"{re.escape(q)}{re.escape(q)}")
-    quoted = re.compile(re.escape(q) + "(" + body + ")(?:" + re.escape(q) + ")?")
-
-    def unesc(m: Any) -> str:
-        g = m.group(1) if m.lastindex else None
-        if g is None:
-            return q
-        return g if g in (q, esc) else esc + g
-
-    pos, n, line = 0, len(text), 1
-    while pos < n:
-        ch = text[pos]
-        if ch in "\r\n":  # a blank line
-            pos += 2 if text.startswith("\r\n", pos) else 1
-            line += 1
-            continue
-        start, tokens = pos, []
-        while True:
-            if text.startswith(q, pos):
-                m = quoted.match(text, pos)
-                value = unescape.sub(unesc, m.group(1))
-                pos = m.end()
-                rest = unquoted.match(text, pos)  # text after the closing quote
-                if rest.end() > pos:
-                    value += rest.group(0)
-                    pos = rest.end()
-                tokens.append(value)
-            else:
-                m = unquoted.match(text, pos)
-                tokens.append(m.group(0) or None)
-                pos = m.end()
-            if text.startswith(sep, pos):
-                pos += len(sep)
-                continue
-            break
-        raw = text[start:pos]
-        yield tokens, raw, line
-        line += raw.count("\n") + (raw.count("\r") - raw.count("\r\n"))
-        if pos < n:
-            pos += 2 if text.startswith("\r\n", pos) else 1
-            line += 1
+    return lines_of(data.decode("utf-8" if enc == "utf8" else o.encoding, errors="replace"), o)
 
 
 def header_names(path: str, options: dict[str, str], case_sensitive: bool = False
@@ -186,7 +135,7 @@ def header_names(path: str, options: dict[str, str], case_sensitive: bool = Fals
     """The file's column names: the header's (made safe as Spark's) or ``_c0, _c1, ...``."""
     o = csv_options(options)
     data = _bytes(path, o, _HEAD_BYTES)
-    first = next(iter(_records(_text(data, o), o)), None)
+    first = next(iter(records(_text(data, o), o)), None)
     if first is None:
         return []
     tokens = first[0]
@@ -223,9 +172,10 @@ class Tokens:
     ragged: Any = None  # numpy bool mask: rows with too few or too many fields
     raw: list | None = None  # each row's text (Python tokenizer only)
     lines: list | None = None  # each row's first line number (Python tokenizer only)
+    trimmed: bool = True  # ignoreLeading/TrailingWhiteSpace applied (Python tokenizer)
 
 
-def _arrow_tokens(path: str, o: CsvOptions, n: int, want: list[int]) -> tuple[Any, int]:
+def _arrow_tokens(data: bytes, o: CsvOptions, n: int, want: list[int]) -> tuple[Any, int]:
     """Arrow's tokens (the wanted columns) and the number of rows it had to skip."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
@@ -237,11 +187,10 @@ def _arrow_tokens(path: str, o: CsvOptions, n: int, want: list[int]) -> tuple[An
         skipped[0] += 1
         return "skip"
 
-    data = _bytes(path, o)
-    escape = o.escape if o.escape and o.escape != o.quote else False
     read = pcsv.ReadOptions(column_names=names, skip_rows=1 if o.header else 0,
                             encoding=o.encoding, block_size=1 << 24)
-    parse = pcsv.ParseOptions(delimiter=o.sep, quote_char=o.quote, escape_char=escape,
+    parse = pcsv.ParseOptions(delimiter=o.sep, quote_char=False if o.quote == "\0" else o.quote,
+                              escape_char=False,
                               double_quote=True, newlines_in_values=o.multi_line,
                               invalid_row_handler=invalid)
     include = [names[i] for i in want] or names[:1]
@@ -253,16 +202,16 @@ def _arrow_tokens(path: str, o: CsvOptions, n: int, want: list[int]) -> tuple[An
     return table, skipped[0]
 
 
-def _python_tokens(path: str, o: CsvOptions, n: int, want: list[int]) -> Tokens:
+def _python_tokens(data: bytes, o: CsvOptions, n: int, want: list[int]) -> Tokens:
     import numpy as np
     import pyarrow as pa
 
-    records = _records(_text(_bytes(path, o), o), o)
+    recs = records(_text(data, o), o)
     if o.header:
-        next(records, None)
+        next(recs, None)
     cols: list[list] = [[] for _ in want]
     raw, lines, ragged = [], [], []
-    for tokens, text, line in records:
+    for tokens, text, line in recs:
         k = len(tokens)
         ragged.append(k != n)
         for j, i in enumerate(want):
@@ -274,12 +223,13 @@ def _python_tokens(path: str, o: CsvOptions, n: int, want: list[int]) -> Tokens:
 
 
 def _tokens(path: str, o: CsvOptions, n: int, want: list[int], need_text: bool) -> Tokens:
-    if not need_text:
-        table, skipped = _arrow_tokens(path, o, n, want)
+    data = _bytes(path, o)
+    if not need_text and arrow_safe(data, o):
+        table, skipped = _arrow_tokens(data, o, n, want)
         if not skipped or (o.mode == "DROPMALFORMED" and len(want) == n):
             cols = [table.column(j).combine_chunks() for j in range(len(want))]
-            return Tokens(cols, table.num_rows)
-    return _python_tokens(path, o, n, want)
+            return Tokens(cols, table.num_rows, trimmed=False)
+    return _python_tokens(data, o, n, want)
 
 
 # -- tokens to values ---------------------------------------------------------------------------
@@ -288,13 +238,13 @@ _DOUBLE = r"^\s*[+-]?(?:NaN|Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-
 _INT_RANGE = {T.ByteType: 7, T.ShortType: 15, T.IntegerType: 31, T.LongType: 63}
 
 
-def _clean(x: Any, o: CsvOptions) -> Any:
-    """Trimming, emptyValue and nullValue applied to a column of tokens."""
+def _clean(x: Any, o: CsvOptions, trim: bool = True) -> Any:
+    """Trimming (Arrow's tokens), emptyValue and nullValue applied to a column of tokens."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     null = pa.scalar(None, pa.string())
-    if o.ltrim or o.rtrim:
+    if trim and (o.ltrim or o.rtrim):
         trim = pc.utf8_trim if o.ltrim and o.rtrim else \
             pc.utf8_ltrim if o.ltrim else pc.utf8_rtrim
         t = trim(x, characters=" \t")
@@ -432,7 +382,7 @@ def read_csv(path: str, options: dict[str, str], fields: list[T.StructField],
     # pruning hands the parser the read columns alone)
     values, bad = [], tok.ragged if len(want) == n else None
     for j, i in enumerate(want):
-        x = _clean(tok.columns[j], o)
+        x = _clean(tok.columns[j], o, not tok.trimmed)
         out = parse_column(x, data_fields[i].dataType, o, ectx)
         failed = pc.and_(pc.is_valid(x), pc.is_null(out)).to_numpy(zero_copy_only=False)
         bad = failed if bad is None else (bad | failed)
@@ -441,7 +391,7 @@ def read_csv(path: str, options: dict[str, str], fields: list[T.StructField],
         if o.mode == "FAILFAST":
             row = int(np.argmax(bad))
             if tok.lines is None:  # Arrow's tokens: the Python tokenizer finds the line
-                tok = _python_tokens(path, o, n, [])
+                tok = _python_tokens(_bytes(path, o), o, n, [])
             line = tok.lines[row] if tok.lines and row < len(tok.lines) else None
             shown = [values[want.index(i)][row].as_py() if i in want else None
                      for i in range(n)]
@@ -470,7 +420,7 @@ def infer_types(files: list[str], options: dict[str, str], names: list[str]
     per_file = [_tokens(f, o, n, list(range(n)), False) for f in files]
     types = []
     for i in range(n):
-        chunks = [_clean(t.columns[i], o) for t in per_file]
+        chunks = [_clean(t.columns[i], o, not t.trimmed) for t in per_file]
         col = pa.concat_arrays(chunks) if chunks else pa.array([], pa.string())
         types.append(_infer(col, o))
     return types
