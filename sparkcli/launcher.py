@@ -8,11 +8,13 @@ for a key's partition when the driver's own string hashing is salted, and
 ``portable_hash`` called in such a driver raises PySpark's ``[PYTHON_HASH_SEED_NOT_SET]``
 PySparkRuntimeError instead of returning a value executors would not agree with.
 
-The command line is parsed once, by click. ``submit`` and ``shell`` start the executor
-zygote from their click callbacks, before importing the code behind them, so executors cost
-a fork, not an interpreter start, when the application asks (not with ``--master
-spark://``: there the workers start the executors); see
-:func:`sparkcli.cli.executor_zygote.start_executor_zygote`.
+The command line is parsed by click (``CLI`` in sparkcli/lazy.py, loaded after the
+zygote started). ``submit`` and ``shell`` start the executor zygote from their click
+callbacks, before importing the code behind them, so executors cost a fork, not an
+interpreter start, when the application asks (not with ``--master spark://``: there the
+workers start the executors); see :func:`sparkcli.cli.executor_zygote.start_executor_zygote`.
+A ``submit`` command line the launcher can read by itself starts the zygote even before
+click loads (:func:`sparkcli.cli.executor_zygote.prestart`).
 
 When the command is done, every object left is frozen (``gc.freeze``) before the interpreter
 exits: its final garbage collections would otherwise walk all the objects of the ~500
@@ -30,15 +32,18 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 
 from runtime import arrow_numpy
-from sparkcli.cli.main import cli
+from sparkcli.cli.executor_zygote import prestart
+from sparkcli.lazy import CLI
 
 
 def main() -> None:
     os.environ["PYTHONHASHSEED"] = "0"
     arrow_numpy.install()
+    prestart(sys.argv[1:])  # before click loads: see sparkcli/cli/executor_zygote.py
     try:
-        cli(prog_name="sparkcli")
+        CLI.cli(prog_name="sparkcli")
     finally:
         gc.freeze()

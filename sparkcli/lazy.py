@@ -22,6 +22,9 @@ the first attribute access. An RDD-only application loads none of them.
 * ``SUBMISSION``, ``REPL``: the code behind ``submit`` and ``shell``, reached after they start
   the executor zygote, so its imports overlap the driver's (sparkcli/cli/executor_zygote.py).
 
+``CLI`` is the ``sparkcli`` click group (sparkcli/cli/main.py, click itself ~15 ms): the
+launcher reaches it after starting the executor zygote.
+
 The click commands are listed once in sparkcli/cli/main.py's ``COMMANDS`` table (click's
 LazyGroup pattern): ``sparkcli submit`` imports sparkcli.cli.submit only, ``sparkcli --help``
 no command module; a command module imports the code behind it at its top. Package names
@@ -33,7 +36,7 @@ from __future__ import annotations
 
 from runtime.lazy import Deferred
 
-__all__ = ["DEFERRED", "DEPLOY_CLIENT", "FUNCTIONS", "INPROCESS_BACKEND", "REPL", "RPC_AUTH", "SQL_ENGINE",
+__all__ = ["CLI", "DEFERRED", "DEPLOY_CLIENT", "FUNCTIONS", "INPROCESS_BACKEND", "REPL", "RPC_AUTH", "SQL_ENGINE",
            "SQL_IO", "SQL_STREAMING", "SQL_TEXT", "STANDALONE_BACKEND", "SUBMISSION"]
 
 SQL_ENGINE = Deferred("sparkcli.sql.session_engine")
@@ -46,8 +49,10 @@ STANDALONE_BACKEND = Deferred("runtime.scheduler.standalone")
 RPC_AUTH = Deferred("runtime.rpc.auth")
 DEPLOY_CLIENT = Deferred("runtime.deploy.client")
 SUBMISSION = Deferred("sparkcli.cli.submission")
+CLI = Deferred("sparkcli.cli.main")
 REPL = Deferred("sparkcli.cli.repl")
 
 #: every handle of the API
 DEFERRED: tuple[Deferred, ...] = (SQL_ENGINE, SQL_IO, SQL_TEXT, SQL_STREAMING, FUNCTIONS,
-                                  INPROCESS_BACKEND, STANDALONE_BACKEND, RPC_AUTH, DEPLOY_CLIENT, SUBMISSION, REPL)
+                                  INPROCESS_BACKEND, STANDALONE_BACKEND, RPC_AUTH, DEPLOY_CLIENT,
+                                  SUBMISSION, REPL, CLI)
