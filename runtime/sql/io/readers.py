@@ -62,10 +62,10 @@ def _variant_columns(meta: dict) -> set:
 
 
 def infer_schema(fmt: str, files: list[str], options: dict[str, str]) -> T.StructType:
+    if fmt == "text":  # no pyarrow: a driver may plan and submit a text job before loading it
+        return T.StructType([T.StructField("value", T.StringType(), True)])
     import pyarrow as pa
 
-    if fmt == "text":
-        return T.StructType([T.StructField("value", T.StringType(), True)])
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
