@@ -11,6 +11,7 @@ The statement-level parser (``spark.sql``) comes with the next issue on the same
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from runtime.sql import types as T
@@ -155,10 +156,22 @@ class _Converter:
                 e.this.is_string and isinstance(
                     dtype, (T.DateType, T.TimestampType, T.TimestampNTZType, T.TimeType))
             return Cast((child,), dtype, try_=try_, typed_literal=typed)
+        if isinstance(e, exp.Filter):  # agg(x) FILTER (WHERE c): analysis/agg_filter.py
+            f = self.convert(e.this)
+            if not isinstance(f, UnresolvedFunction):
+                raise ParseException(
+                    "[PARSE_SYNTAX_ERROR] Syntax error at or near 'FILTER'. SQLSTATE: 42601",
+                    errorClass="PARSE_SYNTAX_ERROR")
+            return replace(f, children=f.children + (self.convert(e.expression.this),),
+                           options=f.options + (("agg_filter", True),))
         if isinstance(e, exp.Case):
             kids: list[Expression] = []
+            operand = self.convert(e.this) if e.this is not None else None  # CASE b WHEN 1
             for when in e.args.get("ifs") or []:
-                kids += [self.convert(when.this), self.convert(when.args["true"])]
+                cond = self.convert(when.this)
+                if operand is not None:
+                    cond = UnresolvedFunction("=", (operand, cond))
+                kids += [cond, self.convert(when.args["true"])]
             default = e.args.get("default")
             if default is not None:
                 kids.append(self.convert(default))

@@ -26,6 +26,7 @@ from typing import Any, Callable
 from runtime.sql import types as T
 from runtime.sql.analysis.join_hidden_keys import hidden_keys_of, qualified_only
 from runtime.sql.analysis.metadata_columns import expose
+from runtime.sql.analysis.set_operations import check_no_map, set_column_type
 from runtime.sql.analysis.resolve import ExpressionResolver, contains_aggregate, expand_star
 from runtime.sql.analysis.windows import check_no_bare_window_function, extract_windows
 from runtime.sql.expressions.window_base import contains_window
@@ -33,7 +34,6 @@ from runtime.sql.errors import AnalysisException, quote_ident
 from runtime.sql.expressions.base import (
     AggCall, Alias, AttributeReference, Call, Expression, SortOrder, UnresolvedStar, transform_up)
 from runtime.sql.expressions.binding import cast_to
-from runtime.sql.expressions.coercion import common_type
 from runtime.sql.expressions.outer_references import OuterReference
 from runtime.sql.expressions.registry import BindContext
 from runtime.sql.plan import logical as L
@@ -49,7 +49,8 @@ class Analyzer:
         self.lookup_relation = lookup_relation or (lambda name: None)
 
     def analyze(self, plan: L.LogicalPlan) -> L.LogicalPlan:
-        if plan.resolved and not isinstance(plan, (L.Project, L.Aggregate, L.Join, L.Union)):
+        if plan.resolved and not isinstance(plan, (L.Project, L.Aggregate, L.Join, L.Union,
+                                                   L.Distinct, L.SetOperation)):
             return plan
         if isinstance(plan, L.UnresolvedRelation):
             found = self.lookup_relation(plan.name)
@@ -293,7 +294,7 @@ class Analyzer:
                     errorClass="NUM_COLUMNS_MISMATCH")
         types = []
         for i in range(len(first)):
-            t = common_type([c.output[i].dtype for c in plan.children])
+            t = set_column_type([c.output[i].dtype for c in plan.children], self.ctx.ansi)
             if t is None:
                 raise AnalysisException(
                     "[INCOMPATIBLE_COLUMN_TYPE] UNION can only be performed on tables with "
@@ -312,6 +313,15 @@ class Analyzer:
                     a if a.dtype == t else Alias((cast_to(a, t),), a.name)
                     for a, t in zip(c.output, types)), (c,)))
         return L.Union(tuple(kids))
+
+
+    def _distinct(self, plan: L.Distinct) -> L.LogicalPlan:
+        check_no_map(plan.child.output)  # set_operations.py
+        return plan
+
+    def _setoperation(self, plan: L.SetOperation) -> L.LogicalPlan:
+        check_no_map(plan.children[0].output)
+        return plan
 
 
 def dedup_right(plan: L.LogicalPlan) -> L.LogicalPlan:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from runtime.sql import types as T
+from runtime.sql.analysis.agg_filter import FILTER_OPTION, filtered
 from runtime.sql.errors import AnalysisException, quote_ident, unresolved_column
 from runtime.sql.expressions.base import (
     AggCall, Alias, AttributeReference, CaseWhen, Cast, Expression, Literal, SortOrder,
@@ -72,6 +73,21 @@ def expand_star(star: UnresolvedStar, inputs: list[AttributeReference],
         f"[CANNOT_RESOLVE_STAR_EXPAND] Cannot resolve {'.'.join(quote_ident(t) for t in target)}"
         f".* given input columns {', '.join(_shown(a) for a in inputs)}. SQLSTATE: 42704",
         errorClass="CANNOT_RESOLVE_STAR_EXPAND")
+
+
+def _cast_function(src: T.DataType, dst: T.DataType) -> str | None:
+    """The function Spark suggests for a cast it refuses between dates and numbers."""
+    if isinstance(src, T.NumericType) and isinstance(dst, T.DateType):
+        return "DATE_FROM_UNIX_DATE"
+    if isinstance(src, T.DateType) and isinstance(dst, T.NumericType):
+        return "UNIX_DATE"
+    return None
+
+
+def _legacy_castable(src: T.DataType, dst: T.DataType) -> bool:
+    """Casts Spark allows only with ANSI mode off (CAST_WITH_CONF_SUGGESTION under ANSI)."""
+    return isinstance(src, (T.DateType, T.TimestampType)) and isinstance(dst, T.BooleanType) \
+        or isinstance(src, T.IntegralType) and isinstance(dst, T.BinaryType)
 
 
 class ExpressionResolver:
@@ -172,6 +188,11 @@ class ExpressionResolver:
             "SQLSTATE: XX000", errorClass="MISSING_ATTRIBUTES.RESOLVED_ATTRIBUTE_MISSING_FROM_INPUT")
 
     def _function(self, fn: UnresolvedFunction, inputs: list[AttributeReference]) -> Expression:
+        if (FILTER_OPTION, True) in fn.options:  # agg(x) FILTER (WHERE c): agg_filter.py
+            bare = replace(fn, children=fn.children[:-1], options=tuple(
+                o for o in fn.options if o != (FILTER_OPTION, True)))
+            return filtered(self._function(bare, inputs),
+                            self.resolve(fn.children[-1], inputs), fn.name)
         spec = lookup(fn.name)
         if fn.name.lower() == "count" and any(isinstance(c, UnresolvedStar) and not c.target
                                               for c in fn.children):
@@ -196,8 +217,6 @@ class ExpressionResolver:
         else:
             out = spec.bind(args, self.ctx)
         if fn.options and hasattr(out, "options"):
-            from dataclasses import replace
-
             out = replace(out, options=tuple(fn.options) + tuple(out.options))
         return out
 
@@ -229,11 +248,21 @@ class ExpressionResolver:
     def _cast(self, cast: Cast) -> Expression:
         src = cast.child.dtype
         if not can_cast(src, cast.dtype):
+            a, b = type_ddl(src), type_ddl(cast.dtype)
+            kind, tail = "CAST_WITHOUT_SUGGESTION", "."
+            fn = _cast_function(src, cast.dtype)
+            if fn is not None:
+                kind = "CAST_WITH_FUNC_SUGGESTION"
+                tail = (f'. To convert values from "{a}" to "{b}", you can use the functions '
+                        f"`{fn}` instead.")
+            elif _legacy_castable(src, cast.dtype):  # allowed with ANSI off (Spark's canCast)
+                kind = "CAST_WITH_CONF_SUGGESTION"
+                tail = (f' with ANSI mode on. If you have to cast "{a}" to "{b}", you can set '
+                        "\"spark.sql.ansi.enabled\" as 'false'.")
             raise AnalysisException(
-                f'[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] Cannot resolve "{cast.sql()}" '
-                f'due to data type mismatch: cannot cast "{type_ddl(src)}" to '
-                f'"{type_ddl(cast.dtype)}". SQLSTATE: 42K09',
-                errorClass="DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION")
+                f'[DATATYPE_MISMATCH.{kind}] Cannot resolve "{cast.sql()}" due to data type '
+                f'mismatch: cannot cast "{a}" to "{b}"{tail} SQLSTATE: 42K09',
+                errorClass=f"DATATYPE_MISMATCH.{kind}")
         return cast
 
     # -- named outputs --------------------------------------------------------------------------

@@ -309,6 +309,9 @@ class AggCall(Expression):
         return replace(self, children=tuple(children))
 
     def sql(self) -> str:
+        for k, v in self.options:  # agg(x) FILTER (WHERE c): analysis/agg_filter.py
+            if k == "filter_sql":
+                return v
         return self.spec.pretty(self)
 
     def foldable(self) -> bool:

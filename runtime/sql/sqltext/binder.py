@@ -140,10 +140,10 @@ class QueryBinder(FromClause, Clauses):
         distinct = node.args.get("distinct", True) is not False
         if isinstance(node, exp.Union):
             plan = self.an.analyze(L.Union((left, self.fresh(right))))
-            return L.Distinct((plan,)) if distinct else plan
+            return self.an.analyze(L.Distinct((plan,))) if distinct else plan
         kind = "intersect" if isinstance(node, exp.Intersect) else "except"
         union = self.an.analyze(L.Union((left, self.fresh(right))))  # widening rules
-        return L.SetOperation(kind, not distinct, tuple(union.children))
+        return self.an.analyze(L.SetOperation(kind, not distinct, tuple(union.children)))
 
     def _modifiers(self, plan: L.LogicalPlan, node: Any) -> L.LogicalPlan:
         order = node.args.get("order")
@@ -158,7 +158,7 @@ class QueryBinder(FromClause, Clauses):
         if off is not None:
             plan = L.Offset(self._int(off.expression, "OFFSET"), (plan,))
         lim = node.args.get("limit")
-        if lim is not None:
+        if lim is not None and lim.expression.sql().upper() != "ALL":  # LIMIT ALL: all rows
             plan = L.Limit(self._int(lim.expression, "LIMIT"), (plan,))
         return plan
 
@@ -237,7 +237,7 @@ class QueryBinder(FromClause, Clauses):
         else:
             plan = self.an.analyze(L.Project(tuple(items), (plan,)))
             if sel.args.get("distinct") is not None:
-                plan = L.Distinct((plan,))
+                plan = self.an.analyze(L.Distinct((plan,)))
             plan = self._partition_hints(plan, self.hints)
             order = sel.args.get("order")
             if order is not None:
