@@ -99,6 +99,11 @@ WORKLOADS = [
         lambda q: [],
         plain_cmd=["-c", "print('RESULT', sum(x * 2 for x in range(1000)))"],
     ),
+    Workload(
+        "df_startup",  # spark.range(10).show(): issue 12's start-up target (<= 0.4 s)
+        lambda q: [],
+        plain_cmd=["-c", "print('RESULT id ' + ' '.join(map(str, range(10))))"],
+    ),
     Workload("wordcount", lambda q: [str(datagen.text((10 if q else 100) * MB))]),
     Workload("df_wordcount", lambda q: [str(datagen.text((10 if q else 100) * MB))]),
     Workload(
@@ -188,7 +193,11 @@ def commands(
     if baseline is not None:  # the old tree first on the path, for the driver and executors
         path = os.pathsep.join(p for p in (str(baseline), env.get("PYTHONPATH")) if p)
         old = [sys.executable, "-m", "sparkcli"] + submit(MASTER)[len(launcher):]
-        cmds["baseline"] = Command(old, dict(env, SPARKCLI_HOME=home, PYTHONPATH=path))
+        # PYTHONSAFEPATH: ``python -m`` would put the working directory (this checkout, when
+        # the bench runs from its root) ahead of PYTHONPATH, and run today's code as the
+        # baseline (Python 3.11+; the driver's zygote and executors inherit it)
+        cmds["baseline"] = Command(old, dict(env, SPARKCLI_HOME=home, PYTHONPATH=path,
+                                             PYTHONSAFEPATH="1"))
     if cluster:
         cmds["cluster"] = Command(
             submit(cluster.url), dict(env, SPARKCLI_HOME=str(cluster.home)), cluster.worker_pids
