@@ -19,7 +19,8 @@ from runtime.sql.errors import AnalysisException
 from runtime.sql.execution.local_runner import LocalRunner
 from runtime.sql.execution.planner import PlannerConf, plan_physical
 from runtime.sql.formatting.explain import explain_string
-from runtime.sql.expressions.registry import BindContext
+from runtime.sql.expressions.registry import BindContext, EvalContext
+from runtime.sql.execution.collect_metrics import BatchListParam, LocalSink, attach, publish
 from runtime.sql.plan import logical as L
 from runtime.sql.analysis.resolve import ExpressionResolver
 from runtime.sql.execution.lineage_runner import LineageRunner
@@ -180,7 +181,7 @@ class QueryExecution:
     @property
     def optimized(self) -> L.LogicalPlan:
         if self._optimized is None:
-            self._optimized = optimize(_without_metrics(self.analyzed), self.state.bind_context())
+            self._optimized = optimize(self.analyzed, self.state.bind_context())
         return self._optimized
 
     @property
@@ -198,44 +199,49 @@ class QueryExecution:
         """Run the query: one SQL execution (runtime/sql/execution/tracking.py) when the
         session tracks them."""
         runner = self.state.runner()
+        observed = self._observe(runner)
         tracker = getattr(self.state.job_hooks, "executions", None)
         if tracker is None:
             parts = runner.partitions(self.physical)
         else:
             parts = tracker.run(self.physical, self.plan_description, runner,
                                 lambda r: r.partitions(self.physical))
-        for sink in _metric_sinks(self.analyzed):  # df.observe(...): after the action
-            sink()
+        self._publish(observed)
         return parts
+
+    def _observe(self, runner: Any) -> list:
+        """df.observe(...)'s operators, each with a fresh sink for this run: an accumulator
+        on the executors' runner (execution/collect_metrics.py)."""
+        hooks = self.state.job_hooks
+        if isinstance(runner, LineageRunner) and hooks.new_accumulator is not None:
+            return attach(self.physical, lambda: hooks.new_accumulator([], BatchListParam()))
+        return attach(self.physical, LocalSink)
+
+    def _publish(self, observed: list) -> None:
+        if not observed:
+            return
+        publish(observed, EvalContext(self.state.flag("spark.sql.ansi.enabled"),
+                                      self.state.conf("spark.sql.session.timeZone"), 0))
+        drop = getattr(self.state.job_hooks, "drop_accumulator", None)
+        for op in observed:
+            if drop is not None and not isinstance(op.sink, LocalSink):
+                drop(op.sink)
 
     def map_partitions(self, func: Any) -> list:
         """Run the query with ``func(split, batches, io)`` in each partition's task (a file
         write: runtime/sql/io/writer.py); their results, in partition order. One SQL
         execution, as :meth:`partitions`."""
         runner = self.state.runner()
+        observed = self._observe(runner)
         tracker = getattr(self.state.job_hooks, "executions", None)
         if tracker is None:
-            return runner.map_partitions(self.physical, func)
-        return tracker.run(self.physical, self.plan_description, runner,
-                           lambda r: r.map_partitions(self.physical, func))
+            out = runner.map_partitions(self.physical, func)
+        else:
+            out = tracker.run(self.physical, self.plan_description, runner,
+                              lambda r: r.map_partitions(self.physical, func))
+        self._publish(observed)
+        return out
 
     def plan_description(self) -> str:
         """The SQL tab's plan text: ``explain("formatted")``, as spark.sql.ui.explainMode."""
         return explain_string(self, "formatted")
-
-
-def _without_metrics(plan: L.LogicalPlan) -> L.LogicalPlan:
-    """The plan without its CollectMetrics nodes (rows pass through them unchanged)."""
-    if isinstance(plan, L.CollectMetrics):
-        return _without_metrics(plan.child)
-    kids = tuple(_without_metrics(c) for c in plan.children)
-    if any(a is not b for a, b in zip(kids, plan.children)):
-        return plan.with_children(kids)
-    return plan
-
-
-def _metric_sinks(plan: L.LogicalPlan) -> list:
-    found = [plan.sink] if isinstance(plan, L.CollectMetrics) else []
-    for c in plan.children:
-        found += _metric_sinks(c)
-    return found

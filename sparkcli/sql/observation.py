@@ -3,17 +3,14 @@ available once an action has run it.
 
 ``df.observe(observation, F.count(F.lit(1)).alias("rows"), F.max("age"))`` returns a
 DataFrame with the same rows whose plan holds a CollectMetrics node
-(runtime/sql/plan/logical.py). When an action runs a plan that contains the node, the
-session calls the node's sink afterwards; the sink computes the metrics as one aggregation
-of the observed DataFrame (``df.agg(*metrics)``) and stores the row: ``observation.get``
-returns it as a dict, from the first action on (later actions do not change it, as in
-Spark). A string name instead of an Observation keeps the metrics under that name
+(runtime/sql/plan/logical.py) with the metrics resolved as ``df.agg(*metrics)`` would. The
+action that runs the plan aggregates them while its own rows pass through the node, in its
+own job, as Spark's CollectMetricsExec (runtime/sql/execution/collect_metrics.py): after a
+``show()`` or ``limit`` they cover the rows the action read, and a nondeterministic input
+is read once. When the action is over the row is published: ``observation.get`` returns it
+as a dict, from the first action on (later actions do not change it, as in Spark). A
+string name instead of an Observation keeps the metrics under that name
 (``df.observe("name", ...)``; Spark reports them to its listeners).
-
-Difference from Spark: Spark aggregates the metrics while the action's own rows flow
-through the node; here they are a second job over the observed DataFrame after the action,
-so they cover all its rows even when the action read only some (``show``, ``limit``), and
-a nondeterministic input is read again.
 """
 
 from __future__ import annotations
@@ -81,11 +78,8 @@ class Observation:
 
 
 def _observed(df: Any, name: str, exprs: tuple, publish: Any) -> Any:
-    def sink() -> None:
-        row = df.agg(*exprs).collect()[0]
-        publish(row.asDict(recursive=False))
-
-    return df._with(L.CollectMetrics(name, sink, (df._plan,)))
+    metrics = df.agg(*exprs)._plan.aggregates  # resolved over df's columns
+    return df._with(L.CollectMetrics(name, tuple(metrics), publish, (df._plan,)))
 
 
 def observe(df: Any, observation: Any, *exprs: Any) -> Any:

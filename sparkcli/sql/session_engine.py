@@ -119,7 +119,8 @@ def _job_hooks(session: Any) -> JobHooks:
 
     ids = sc.runtime.ids
     return JobHooks(ids.rdd, ids.shuffle, sc._run_node_job, on_shuffle, enabled,
-                    sc.runtime.driver.map_output_sizes, _execution_tracker(sc))
+                    sc.runtime.driver.map_output_sizes, _execution_tracker(sc),
+                    sc.accumulator, lambda acc: shared.forget_accumulator(acc.aid))
 
 
 def _execution_tracker(sc: Any) -> ExecutionTracker:

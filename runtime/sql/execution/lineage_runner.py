@@ -66,6 +66,9 @@ class JobHooks:
     # bytes per reducer of a finished shuffle (AQE's statistics), None when unknown
     map_output_sizes: Callable[[int], list | None] | None = None
     executions: Any = None  # a tracking.ExecutionTracker: the SQL tab's executions
+    # (zero, param) -> a new accumulator; (accumulator) -> the driver forgets it
+    new_accumulator: Callable[[Any, Any], Any] | None = None
+    drop_accumulator: Callable[[Any], None] | None = None
 
 
 class SqlScan(Node):

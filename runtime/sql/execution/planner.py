@@ -39,6 +39,7 @@ from runtime.sql.execution.local_runner import InMemoryTableScanExec
 from runtime.sql.execution.setops import SetOpExec
 from runtime.sql.execution.topk import TakeOrderedExec
 from runtime.sql.execution.expand import ExpandExec
+from runtime.sql.execution.collect_metrics import CollectMetricsExec
 from runtime.sql.execution.window import WindowExec
 from runtime.sql.execution.python_udtf import PythonUDTFExec, is_udtf
 from runtime.sql.execution.python_udf_map import FlatMapGroupsInPandasExec, MapInBatchesExec
@@ -179,6 +180,9 @@ class Planner:
 
     def _subqueryalias(self, p: L.SubqueryAlias) -> P.PhysicalPlan:
         return self.plan(p.child)
+
+    def _collectmetrics(self, p: L.CollectMetrics) -> P.PhysicalPlan:
+        return CollectMetricsExec(p.name, list(p.metrics), p.publish, (self.plan(p.child),))
 
     def _generate(self, p: L.Generate) -> P.PhysicalPlan:
         if is_udtf(p.generator):

@@ -205,19 +205,23 @@ class UnresolvedRelation(LogicalPlan):
 # -- unary --------------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class CollectMetrics(LogicalPlan):
-    """``df.observe(name, *metrics)``: the child's rows pass through unchanged; once an
-    action has run a plan holding this node, ``sink()`` computes and publishes the metrics
-    (session_state.QueryExecution; the node is removed before optimization)."""
+    """``df.observe(name, *metrics)``: the child's rows pass through unchanged; the action
+    that runs a plan holding this node aggregates ``metrics`` over the rows that pass and
+    calls ``publish(row_dict)`` when it is over (execution/collect_metrics.py)."""
     name: str
-    sink: Any  # a callable of no arguments
+    metrics: tuple  # named aggregate expressions over the child's output
+    publish: Any  # callable(dict)
     children: tuple
 
     @property
     def output(self) -> list[AttributeReference]:
         return self.child.output
 
+    def expressions(self) -> list[Expression]:
+        return list(self.metrics)
+
     def arg_string(self) -> str:
-        return self.name
+        return f"{self.name}, {_attrs(list(self.metrics))}"
 
 
 @dataclass(frozen=True, eq=False)
