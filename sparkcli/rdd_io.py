@@ -3,15 +3,22 @@
 Output commit (Hadoop's FileOutputCommitter, v1, simplified). ``saveAsTextFile`` and
 ``saveAsPickleFile`` refuse an existing output path, then:
 
-1. the driver creates ``<out>/_temporary/0``;
+1. the driver creates ``<out>/_temporary/<job>`` (``<job>`` unique to this save);
 2. each task writes ``part-NNNNN[.ext]`` into its own attempt dir
-   ``_temporary/0/_temporary/attempt_NNNNN_<task attempt id>`` and, once the file is
+   ``_temporary/<job>/_temporary/attempt_NNNNN_<task attempt id>`` and, once the file is
    complete, *task-commits* it by renaming the attempt's file to
-   ``_temporary/0/task_NNNNN/`` (a retried or failed attempt never leaves a partial file
+   ``_temporary/<job>/task_NNNNN/`` (a retried or failed attempt never leaves a partial file
    where the driver looks);
 3. after the job succeeded the driver *job-commits*: renames every committed part file into
    ``<out>``, removes ``_temporary`` and writes an empty ``_SUCCESS``. When the job fails
    the whole output directory is removed, so the same call can simply be retried.
+
+A failed job's other tasks may still run when the driver sees the failure (a straggler).
+Tasks only ever create directories under their job's own ``_temporary/<job>`` and never
+its parents, so a straggler cannot recreate the output directory nor write into the next
+save's tree; the driver first renames the output directory aside (atomically) and removes
+it there, so a straggler between two steps fails on a missing path instead of leaving a
+half-removed tree behind at ``<out>``.
 
 Reliable checkpoints (``checkpoint()``): the RDD's node is marked (``CheckpointState.
 REQUESTED``) and pipelining stops at it. After the first job whose lineage reaches it, the
@@ -32,6 +39,7 @@ import shlex
 import shutil
 import subprocess
 import threading
+import uuid
 import zlib
 from itertools import chain, islice
 from typing import Any, Callable, Iterable, Iterator
@@ -187,7 +195,7 @@ class IOMixin:
         out = local_path(path)
         if os.path.exists(out):
             raise FileExistsError(f"Output directory file:{out} already exists")
-        tmp_root = os.path.join(out, "_temporary", "0")
+        tmp_root = os.path.join(out, "_temporary", uuid.uuid4().hex)
         os.makedirs(tmp_root)
 
         def write_partition(iterator: Iterable) -> str:
@@ -216,7 +224,7 @@ class IOMixin:
                 os.replace(os.path.join(tmp_root, "task_%05d" % split, name),
                            os.path.join(out, name))
         except BaseException:
-            shutil.rmtree(out, ignore_errors=True)
+            _remove_aborted(out)
             raise
         shutil.rmtree(os.path.join(out, "_temporary"), ignore_errors=True)
         open(os.path.join(out, "_SUCCESS"), "wb").close()
@@ -425,6 +433,22 @@ def reject_java_converters(*converters: str | None) -> None:
 
 def _lazy(make: Callable[[], Iterator]) -> Iterator:
     yield from make()
+
+
+def _remove_aborted(out: str) -> None:
+    """The output directory of a failed save removed: renamed aside first (its tasks' paths
+    are gone at once), then deleted; a straggler still writing there may leave that hidden
+    sibling, never ``out`` itself."""
+    aside = os.path.join(os.path.dirname(out), f".{os.path.basename(out)}.aborted-"
+                                               f"{uuid.uuid4().hex}")
+    try:
+        os.rename(out, aside)
+    except OSError:
+        aside = out
+    for _ in range(2):  # a straggler may add an entry while the first pass deletes
+        shutil.rmtree(aside, ignore_errors=True)
+        if not os.path.exists(aside):
+            return
 
 
 def _mkdir(parent: str, name: str) -> str:
