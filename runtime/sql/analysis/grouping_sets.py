@@ -14,7 +14,8 @@
 * ``spark_grouping_id`` has bit ``n-1-i`` set when grouping column ``i`` is *not* in the
   row's set (Spark's grouping_id()); ``grouping(g_i)`` is ``(gid >> (n-1-i)) & 1`` as a
   tinyint, ``grouping_id()`` the id itself (bigint; ``grouping_id(cols)`` must name all
-  the grouping columns in order, as in Spark).
+  the grouping columns in order, as in Spark); ``grouping__id`` (Hive's virtual column) is
+  grouping_id() under that name.
 * Aggregate arguments read the original column (``sum(a)`` sums every row of ``a``); a
   grouping expression used outside an aggregate reads the expanded, nullable grouping
   column, so ``rollup("a").agg(...)`` shows NULL for ``a`` in the grand total.
@@ -30,12 +31,12 @@ from runtime.sql import types as T
 from runtime.sql.analysis.resolve import ExpressionResolver
 from runtime.sql.errors import AnalysisException
 from runtime.sql.expressions.base import (
-    AggCall, Alias, AttributeReference, Cast, Expression, Literal, UnresolvedFunction,
-    transform_up)
+    AggCall, Alias, AttributeReference, Cast, Expression, Literal, UnresolvedAttribute,
+    UnresolvedFunction, transform_up)
 from runtime.sql.expressions.registry import lookup
 from runtime.sql.plan import logical as L
 
-__all__ = ["cube_sets", "grouping_sets_aggregate", "rollup_sets"]
+__all__ = ["cube_sets", "grouping_sets_aggregate", "mentions_grouping", "rollup_sets"]
 
 GROUPING_ID = "spark_grouping_id"
 
@@ -81,7 +82,7 @@ def grouping_sets_aggregate(resolver: ExpressionResolver, child: L.LogicalPlan,
     keys = [(g.child if isinstance(g, Alias) else g).sql() for g in resolved]
     out: list[Expression] = []
     for e in aggregates:
-        name = _grouping_name(e)
+        name = _grouping_name(e) or ("grouping__id" if _is_legacy_gid(e) else None)
         e = transform_up(e, lambda x: _grouping_call(x, resolver, inputs, keys, gid))
         r = resolver.resolve(e, inputs + [gid])
         r = _use_expanded(r, keys, expanded)
@@ -96,8 +97,25 @@ def _grouping_name(e: Expression) -> str | None:
     return None
 
 
+def _is_legacy_gid(e: Expression) -> bool:
+    """``grouping__id``: Hive's virtual column, Spark's grouping_id() under that name."""
+    return isinstance(e, UnresolvedAttribute) and len(e.parts) == 1 and \
+        e.parts[0].lower() == "grouping__id"
+
+
+def mentions_grouping(e: Expression) -> bool:
+    """Whether ``e`` calls grouping()/grouping_id() or reads grouping__id (a HAVING that
+    does is computed inside the aggregate: binder's grouping-sets path)."""
+    if _is_legacy_gid(e) or isinstance(e, UnresolvedFunction) and \
+            e.name.lower() in ("grouping", "grouping_id"):
+        return True
+    return any(mentions_grouping(c) for c in e.children)
+
+
 def _grouping_call(x: Expression, resolver: ExpressionResolver, inputs: list,
                    keys: list[str], gid: AttributeReference) -> Expression | None:
+    if _is_legacy_gid(x):
+        return gid
     if not isinstance(x, UnresolvedFunction) or \
             x.name.lower() not in ("grouping", "grouping_id"):
         return None

@@ -10,8 +10,9 @@ attributes back into that projection's output (reached through the operators tha
 their input's columns through unchanged: filter, sort, limit, offset, sample), in USING order
 ahead of the first other column of their side, so ``nt2.*`` lists the keys first as Spark
 (the projection keeps them in ``hidden``: once selected as ``nt2.k`` a bare ``k`` above, as
-in ``ORDER BY k``, still means the shown one, :func:`qualified_only`); the unqualified ``*`` of that query still leaves them out (the ids it
-returns). Names that the output already gives are never taken from the hidden keys.
+in ``ORDER BY k``, still means the shown one, :func:`qualified_only`); the unqualified
+``*`` of that query still leaves them out (the ids it returns). Names that the output
+already gives are never taken from the hidden keys.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ def _bind_field(name: str):
     def bind(args: list[Expression], ctx: Any) -> Expression:
         arity(name, args, 1)
         a = args[0]
-        if isinstance(a.dtype, T.StringType):
+        if isinstance(a.dtype, (T.StringType, T.NullType)):  # year(NULL): NULL, INT
             a = cast_to(a, T.TimestampType() if name in ("hour", "minute", "second")
                         else T.DateType())
         return make_call(lookup(name), [a], T.IntegerType())

@@ -34,11 +34,12 @@ from typing import Any, Callable
 
 from runtime.sql import types as T
 from runtime.sql.analysis.analyzer import Analyzer, dedup_right
-from runtime.sql.analysis.grouping_sets import cube_sets, grouping_sets_aggregate, rollup_sets
+from runtime.sql.analysis.grouping_sets import (
+    cube_sets, grouping_sets_aggregate, mentions_grouping, rollup_sets)
 from runtime.sql.analysis.resolve import expand_star
 from runtime.sql.errors import AnalysisException
 from runtime.sql.expressions.base import (
-    Alias, AttributeReference, Call, Cast, Expression, Literal, SortOrder, UnresolvedAttribute,
+    Alias, AttributeReference, Cast, Expression, Literal, SortOrder, UnresolvedAttribute,
     UnresolvedFunction, UnresolvedStar, transform_up)
 from runtime.sql.expressions.coercion import common_type
 from runtime.sql.expressions.outer_references import is_constant
@@ -48,7 +49,8 @@ from runtime.sql.optimizer import eval_constant, fold
 from runtime.sql.plan import logical as L
 from runtime.sql.sqltext import subqueries
 from runtime.sql.sqltext.clauses import Clauses
-from runtime.sql.sqltext.expressions import SqlExpressionConverter, split_identifier
+from runtime.sql.sqltext.expressions import (
+    SqlExpressionConverter, has_agg, is_agg, split_identifier)
 from runtime.sql.sqltext.joins import FromClause
 from runtime.sql.sqltext.parsing import parse_statement
 
@@ -231,7 +233,7 @@ class QueryBinder(FromClause, Clauses):
             needed = set().union(*(c.references() for c in corr))
             items += [a for a in plan.output if a.expr_id in needed]
         aggregated = group is not None or having is not None or keys or \
-            any(_has_agg(i) for i in items)
+            any(has_agg(i) for i in items)
         if aggregated:
             plan = self._aggregate(sel, plan, items, group, having, keys)
         else:
@@ -285,7 +287,7 @@ class QueryBinder(FromClause, Clauses):
 
         def hide(e: Expression) -> Expression:
             def fn(x: Expression) -> Expression | None:
-                if isinstance(x, UnresolvedFunction) and _is_agg(x.name):
+                if isinstance(x, UnresolvedFunction) and is_agg(x.name):
                     name = self.hidden_name()
                     hidden.append(Alias((x,), name))
                     return UnresolvedAttribute((name,))
@@ -400,12 +402,15 @@ class QueryBinder(FromClause, Clauses):
 
     def _grouping_sets_aggregate(self, sel: Any, plan: L.LogicalPlan, items: list, having: Any,
                                  exprs: list, sets: list) -> L.LogicalPlan:
+        cond = self.expr(having.this) if having is not None else None
+        inside = cond is not None and mentions_grouping(cond)  # HAVING grouping(a) = 1
+        extra = [Alias((cond,), self.hidden_name())] if inside else []
         agg = self.an.analyze(grouping_sets_aggregate(self.an.exprs, plan, exprs, sets,
-                                                      list(items)))
+                                                      list(items) + extra))
         out: L.LogicalPlan = agg
-        if having is not None:
-            out = self.filter(out, self.expr(having.this))
-        visible = agg.output[-len(items):]
+        if cond is not None:
+            out = self.filter(out, agg.output[-1] if inside else cond)
+        visible = agg.output[-len(items) - len(extra):len(agg.output) - len(extra)]
         order = sel.args.get("order")
         if order is not None:
             orders = [self._order_item(o, visible) for o in order.expressions]
@@ -419,7 +424,7 @@ class QueryBinder(FromClause, Clauses):
         if group is None:
             return []
         if group.args.get("all"):
-            return [_strip_alias(i) for i in items if not _has_agg(i)]
+            return [_strip_alias(i) for i in items if not has_agg(i)]
         out: list[Expression] = []
         for g in group.expressions:
             e = self.expr(g)
@@ -631,20 +636,3 @@ def _attr_of(e: Expression) -> AttributeReference:
 
 def _strip_alias(e: Expression) -> Expression:
     return e.children[0] if isinstance(e, Alias) else e
-
-
-def _is_agg(name: str) -> bool:
-    try:
-        return lookup(name).agg is not None
-    except AnalysisException:
-        return False
-
-
-def _has_agg(e: Expression) -> bool:
-    if type(e).__name__ == "WindowExpression":  # sum(x) OVER (...) is not an aggregation
-        return any(_has_agg(c) for c in e.children[0].children)
-    if isinstance(e, UnresolvedFunction) and _is_agg(e.name):
-        return True
-    if isinstance(e, Call) and e.spec.agg is not None:
-        return True
-    return type(e).__name__ == "AggCall" or any(_has_agg(c) for c in e.children)

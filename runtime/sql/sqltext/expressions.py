@@ -16,11 +16,13 @@ from typing import Any, Callable
 from runtime.sql import types as T
 from runtime.sql.errors import AnalysisException, ParseException
 from runtime.sql.expressions.base import (
-    Expression, Literal, UnresolvedAttribute, UnresolvedFunction)
+    Call, Expression, Literal, UnresolvedAttribute, UnresolvedFunction)
+from runtime.sql.expressions.registry import lookup
 from runtime.sql.inference import infer_type
 from runtime.sql.parser import _Converter
 
-__all__ = ["SqlExpressionConverter", "python_literal", "split_identifier"]
+__all__ = ["SqlExpressionConverter", "has_agg", "is_agg", "python_literal",
+           "split_identifier"]
 
 _EXTRACT = {
     "YEAR": "year", "YEARS": "year", "Y": "year", "MONTH": "month", "MONTHS": "month",
@@ -146,3 +148,21 @@ def _column_value(v: Any) -> Any:
     if isinstance(inner, Literal):
         return inner.value
     return v
+
+
+def is_agg(name: str) -> bool:
+    try:
+        return lookup(name).agg is not None
+    except AnalysisException:
+        return False
+
+
+def has_agg(e: Expression) -> bool:
+    """Whether a select item aggregates (an aggregate call outside a window's OVER)."""
+    if type(e).__name__ == "WindowExpression":  # sum(x) OVER (...) is not an aggregation
+        return any(has_agg(c) for c in e.children[0].children)
+    if isinstance(e, UnresolvedFunction) and is_agg(e.name):
+        return True
+    if isinstance(e, Call) and e.spec.agg is not None:
+        return True
+    return type(e).__name__ == "AggCall" or any(has_agg(c) for c in e.children)
