@@ -63,3 +63,33 @@ def test_count_star_reads_no_input_next_to_aggregates_that_do(spark):
     assert [tuple(r) for r in out.collect()] == [("a", 3, 4, 3, 2, 2), ("b", 1, None, 1, 0, 0)]
     assert [tuple(r) for r in df.groupBy().count().collect()] == [(4,)]
     assert [tuple(r) for r in df.where("v > 5").groupBy("k").count().collect()] == []
+
+
+def test_split_kernels_never_loop_on_empty_matches(spark):
+    # Arrow's regex split loops forever on a pattern that matches an empty string: such
+    # patterns (and lookarounds RE2 lacks) split one row at a time with Java's rules
+    df = spark.createDataFrame([("abc",), ("a.b.c",), ("",), (None,), ("xaxbx",)], "s STRING")
+
+    def split(p, limit=-1):
+        return [r[0] for r in df.select(F.split("s", p, limit)).collect()]
+
+    assert split("") == [["a", "b", "c"], ["a", ".", "b", ".", "c"], [""], None,
+                         ["x", "a", "x", "b", "x"]]  # as PySpark 4.3
+    assert split("", 2) == [["a", "bc"], ["a", ".b.c"], [""], None, ["x", "axbx"]]
+    assert split("(?=b)") == [["a", "bc"], ["a.", "b.c"], [""], None, ["xax", "bx"]]
+    assert split("x*") == [["a", "b", "c", ""], ["a", ".", "b", ".", "c", ""], [""], None,
+                           ["", "", "a", "", "b", "", ""]]
+    assert split("b|") == [["a", "", "c", ""], ["a", ".", "", ".", "c", ""], [""], None,
+                           ["x", "a", "x", "", "x", ""]]
+    assert split("\\b") == [["abc", ""], ["a", ".", "b", ".", "c", ""], [""], None,
+                             ["xaxbx", ""]]
+    assert split("x*", 2) == [["a", "bc"], ["a", ".b.c"], [""], None, ["", "axbx"]]
+    assert split("\\.") == [["abc"], ["a", "b", "c"], [""], None, ["xaxbx"]]
+    assert split("x") == [["abc"], ["a.b.c"], [""], None, ["", "a", "b", ""]]
+    assert split("[^a]", 2) == [["a", "c"], ["a", "b.c"], [""], None, ["", "axbx"]]
+    assert split("\\s+") == [["abc"], ["a.b.c"], [""], None, ["xaxbx"]]
+    typed = df.select(F.split("s", "x*").alias("w"))
+    assert typed.schema.simpleString() == "struct<w:array<string>>"
+    # explode of a NULL array gives no row, explode_outer one NULL row
+    assert df.select(F.explode(F.split("s", "(?=b)"))).count() == 7
+    assert df.select(F.explode_outer(F.split("s", "(?=b)"))).count() == 8

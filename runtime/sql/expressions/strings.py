@@ -14,6 +14,7 @@ from typing import Any
 from runtime.sql import types as T
 from runtime.sql.expressions.base import Expression, Literal
 from runtime.sql.expressions.binding import arity, cast_to, fixed_function, make_call, simple
+from runtime.sql.expressions.regex import compile_java, re2_pattern
 from runtime.sql.expressions.registry import EvalContext, lookup
 from runtime.sql.expressions.registry import wrong_num_args
 from runtime.sql.expressions.rowwise import per_row
@@ -200,17 +201,74 @@ def _bind_split(args: list[Expression], ctx: Any) -> Expression:
 
 
 def _split(call: Any, args: list, ectx: EvalContext) -> Any:
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     s, p, limit = args
-    n = limit.as_py()
+    n = limit.as_py() if isinstance(limit, pa.Scalar) else None
     max_splits = None if n is None or n <= 0 else n - 1
+    if not isinstance(p, pa.Scalar) or not isinstance(limit, pa.Scalar):
+        return _split_rows(s, p, limit)
     pattern = p.as_py()
+    if pattern is None:
+        return pa.nulls(len(s), pa.list_(pa.string())) if not isinstance(s, pa.Scalar) \
+            else pa.scalar(None, pa.list_(pa.string()))
     if pattern == r"\s+":  # Java's \s: ASCII [ \t\n\x0B\f\r], as Arrow's (4x the regex's speed)
         return pc.ascii_split_whitespace(s, max_splits=max_splits)
-    if re.escape(pattern) == pattern or (len(pattern) == 1 and pattern not in ".$|()[{^?*+\\"):
+    if pattern and (re.escape(pattern) == pattern or
+                    (len(pattern) == 1 and pattern not in ".$|()[{^?*+\\")):
         return pc.split_pattern(s, pattern=pattern, max_splits=max_splits)
-    return pc.split_pattern_regex(s, pattern=pattern, max_splits=max_splits)
+    rx = compile_java(pattern, "split")  # Spark's error for an invalid pattern
+    re2 = re2_pattern(pattern)
+    if re2 is not None and not _may_match_empty(rx, pattern):
+        try:
+            return pc.split_pattern_regex(s, pattern=re2, max_splits=max_splits)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return _split_rows(s, p, limit)
+
+
+#: what lets a pattern match an empty string somewhere without matching "": anchors,
+#: boundaries, lookarounds (Arrow's regex split loops forever on an empty match)
+_ZERO_WIDTH = re.compile(r"\\[bBAGZz]|[\^$]|\(\?<?[=!]")
+
+
+def _may_match_empty(rx: re.Pattern, pattern: str) -> bool:
+    return rx.fullmatch("") is not None or _ZERO_WIDTH.search(pattern) is not None
+
+
+def _split_rows(s: Any, p: Any, limit: Any) -> Any:
+    """split one row at a time with Java's String.split rules (a pattern that may match
+    an empty string, one RE2 cannot run, a pattern or limit column)."""
+    import pyarrow as pa
+
+    scalar = isinstance(s, pa.Scalar)
+    rows = len(s) if not scalar else (1 if isinstance(p, pa.Scalar) else len(p))
+    vals, pats, lims = _vals(s, rows), _vals(p, rows), _vals(limit, rows)
+    out = [None if v is None or q is None or k is None
+           else _java_split(v, compile_java(q, "split"), k) for v, q, k in zip(vals, pats, lims)]
+    arr = pa.array(out, pa.list_(pa.string()))
+    return arr[0] if scalar and isinstance(p, pa.Scalar) else arr
+
+
+def _java_split(s: str, rx: re.Pattern, limit: int) -> list[str]:
+    """Java's ``s.split(regex, limit)`` (Spark: limit <= 0 keeps every field, trailing empty
+    ones too); a zero-width match at the start makes no leading empty field."""
+    if not rx.pattern and limit <= 0:  # Spark: the characters, no trailing empty field
+        return list(s) or [""]
+    out: list[str] = []
+    index = 0
+    for m in rx.finditer(s):
+        if 0 < limit <= len(out) + 1:
+            break
+        if index == 0 and m.start() == 0 and m.end() == 0:
+            continue
+        out.append(s[index:m.start()])
+        index = m.end()
+    if not out:
+        return [s]
+    out.append(s[index:])
+    return out
 
 
 simple("split", _bind_split, _split)
