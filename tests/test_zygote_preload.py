@@ -47,10 +47,13 @@ def test_preload_holds_what_a_task_needs(tmp_path):
     app.write_text("spark.range(10).show()\n")
     assert preload_for(str(app)) == EXECUTOR_PRELOAD + SQL_PRELOAD
     assert "numpy" not in SQL_PRELOAD and "runtime.sql.execution.planner" not in SQL_PRELOAD
-    for source in ("spark.read.parquet(p).show()\n", "df = spark.sql('SELECT 1')\n",
-                   "spark.range(3).write.saveAsTable('t')\n"):
+    for source in ("spark.read.parquet(p).show()\n", "spark.range(3).write.saveAsTable('t')\n"):
         app.write_text(source)
         assert preload_for(str(app)) == EXECUTOR_PRELOAD + SQL_PRELOAD + PARQUET_PRELOAD
+    app.write_text("df = spark.sql('SELECT 1')\n")
+    assert preload_for(str(app)) == EXECUTOR_PRELOAD + SQL_PRELOAD + PARQUET_PRELOAD + ("numpy",)
+    app.write_text("spark.read.text(p).groupBy('value').count().show()\n")  # shuffles
+    assert preload_for(str(app)) == EXECUTOR_PRELOAD + SQL_PRELOAD + ("numpy",)
     app.write_text(PI)
     assert preload_for(str(app)) == EXECUTOR_PRELOAD
 

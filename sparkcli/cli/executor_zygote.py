@@ -6,10 +6,12 @@ callbacks, and only then reach the code behind them (``SUBMISSION``/``REPL`` in
 sparkcli/lazy.py), so the zygote's imports run while the driver is still importing. What it
 pre-imports: the API modules every executor needs, plus pyarrow and the SQL engine's
 operators when the application's source looks like a DataFrame/SQL program, and Parquet when
-it names Parquet or tables (guesses: wrong either way, they cost time, never a result). The
-zygote's preload is the critical path of a short DataFrame application (its executors are
-ready after it), so it holds only what a task needs: not the planner or the analyzer (driver
-side), not numpy (runtime/arrow_numpy.py; a task that needs it imports it).
+it names Parquet or tables, and numpy when it shuffles (guesses: wrong either way, they cost
+time, never a result). The zygote's preload is the critical path of a short DataFrame
+application (its executors are ready after it), so it holds only what a task needs: not the
+planner or the analyzer (driver side), and numpy (runtime/arrow_numpy.py) only for an
+application whose source names a shuffling operation (hash and range partitioning use it:
+each executor would otherwise import it at its first such task).
 
 The launcher calls :func:`prestart` before it even imports click (sparkcli/launcher.py): it
 reads ``submit``'s command line itself (:func:`submit_target`), knowing which of its options
@@ -37,6 +39,11 @@ SQL_PRELOAD = ("pyarrow", "pyarrow.compute", "pyarrow.ipc",
 #: Parquet's reader and writer (~20 ms), for an application that names Parquet or tables
 #: (a warehouse table is Parquet; ``load()``/``save()`` default to it)
 PARQUET_PRELOAD = ("pyarrow.parquet", "runtime.sql.io.parquet_scan")
+#: operations whose exchange partitions with numpy: the zygote then preloads it once
+_SHUFFLING_APP = re.compile(
+    r"\.(?:groupBy|groupby|agg|join|crossJoin|orderBy|sort|distinct|dropDuplicates|"
+    r"repartition|repartitionByRange|intersect|subtract|exceptAll|union|rollup|cube|"
+    r"pivot|count|describe|summary)\s*\(|\bsql\s*\(|GROUP\s+BY|ORDER\s+BY|JOIN")
 _PARQUET_APP = re.compile(r"parquet|\.(?:saveAsTable|insertInto|table|load|save)\s*\(|\bsql\s*\(",
                           re.IGNORECASE)
 
@@ -71,7 +78,8 @@ def preload_for(app: str | None) -> tuple[str, ...]:
     if _DATAFRAME_APP.search(source) is None:
         return EXECUTOR_PRELOAD
     parquet = PARQUET_PRELOAD if _PARQUET_APP.search(source) else ()
-    return EXECUTOR_PRELOAD + SQL_PRELOAD + parquet
+    shuffles = ("numpy",) if _SHUFFLING_APP.search(source) else ()
+    return EXECUTOR_PRELOAD + SQL_PRELOAD + parquet + shuffles
 
 
 def start_executor_zygote(master: str | None, app: str | None = None) -> None:
