@@ -115,6 +115,14 @@ def test_dataframe_lateral_join_errors(spark):
      [(0, 1, 1), (0, 1, 2), (0, 1, 2), (0, 1, 3), (1, 2, 1), (1, 2, 3)]),
     ("SELECT * FROM lt1 JOIN LATERAL (SELECT sum(lt2.c2) over (order by lt2.c1) FROM lt2 "
      "WHERE lt2.c1 >= lt1.c1)", [(0, 1, 5), (0, 1, 5)]),
+    # table-valued functions after LATERAL, first in FROM, and inside a lateral subquery
+    ("SELECT * FROM LATERAL EXPLODE(ARRAY(1, 2))", [(1,), (2,)]),
+    ("SELECT * FROM lt1, LATERAL RANGE(2)", [(0, 1, 0), (0, 1, 1), (1, 2, 0), (1, 2, 1)]),
+    ("SELECT * FROM EXPLODE(ARRAY(1, 2)) t(v), LATERAL (SELECT v + 1)", [(1, 2), (2, 3)]),
+    ("SELECT * FROM lt1, LATERAL (SELECT * FROM EXPLODE(ARRAY(c1, c2)))",
+     [(0, 1, 0), (0, 1, 1), (1, 2, 1), (1, 2, 2)]),
+    ("SELECT * FROM lt3 LEFT JOIN LATERAL EXPLODE(c2) t(c3) ON lt3.c1 = c3",
+     [(0, [0, 1], 0), (1, [2], None), (2, [], None), (None, [4], None)]),
 ])
 def test_sql_lateral_subqueries(views, query, expected):
     if expected is None:

@@ -56,8 +56,8 @@ class OuterReference(Expression):
     def foldable(self) -> bool:
         return False
 
-    def sql(self) -> str:
-        return f"outer({self.attr.sql()})"
+    def sql(self) -> str:  # Spark names it by its qualified name: outer(t.c1)
+        return "outer(" + ".".join((*self.attr.qualifier, self.attr.name)) + ")"
 
 
 def outer_references(e: Expression) -> list[AttributeReference]:

@@ -53,6 +53,7 @@ from runtime.sql.sqltext.expressions import (
     SqlExpressionConverter, has_agg, is_agg, split_identifier)
 from runtime.sql.sqltext.joins import FromClause
 from runtime.sql.sqltext.parsing import parse_statement
+from runtime.sql.sqltext.lateral import as_anonymous
 
 __all__ = ["QueryBinder", "bind_query"]
 
@@ -467,8 +468,8 @@ class QueryBinder(FromClause, Clauses):
         alias_node = node.args.get("alias")
         alias = alias_node.name if alias_node is not None else None
         columns = [c.name for c in (alias_node.columns if alias_node is not None else [])]
-        if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous):
-            plan = self._table_function(node.this)
+        if isinstance(node, exp.Table) and isinstance(node.this, exp.Func):  # f(...) [t(c)]
+            plan = self._table_function(as_anonymous(node.this))
             name = alias or (plan.output[0].name if isinstance(plan, L.Range) else
                              "__auto_generated_subquery_name")
             plan = L.SubqueryAlias(name, (self.fresh(plan),))

@@ -27,7 +27,8 @@ from runtime.sql.expressions.base import (
 from runtime.sql.plan import logical as L
 from runtime.sql.sqltext import subqueries
 from runtime.sql.sqltext.lateral import (
-    bind_lateral, bind_lateral_generator, is_lateral_subquery)
+    bind_lateral, bind_lateral_generator, is_generator, is_lateral_subquery,
+    lateral_function_table)
 
 __all__ = ["FromClause", "conjuncts"]
 
@@ -45,8 +46,9 @@ class FromClause:
             group = [plan]
             conds: list = []
         else:
-            group = [bind_lateral(self, None, src.this) if is_lateral_subquery(src.this)
-                     else self.relation(src.this)]
+            first = lateral_function_table(src.this) or src.this  # FROM LATERAL f(...)
+            group = [bind_lateral(self, None, first) if is_lateral_subquery(first)
+                     else self.relation(first)]
             conds = []
             for j in sel.args.get("joins") or []:
                 if is_lateral_subquery(j.this):  # FROM t, LATERAL (SELECT ... t.a ...)
@@ -56,6 +58,12 @@ class FromClause:
                 if type(j.this).__name__ == "Lateral" and (j.side or "").upper() == "LEFT":
                     left, corr = self._join_group(group, conds, None)
                     group, conds = [bind_lateral_generator(self, left, j.this, j)], []
+                    continue
+                table = lateral_function_table(j.this)
+                if table is not None and not is_generator(table.this):  # LATERAL range(3)
+                    group.append(self.relation(table))
+                    if j.args.get("on") is not None:
+                        conds += conjuncts(j.args["on"])
                     continue
                 if type(j.this).__name__ == "Lateral":  # FROM t, LATERAL f(t.a): a generator
                     left, corr = self._join_group(group, conds, None)  # over what is left

@@ -21,9 +21,47 @@ from runtime.sql.analysis.decorrelate import lateral_join
 from runtime.sql.errors import AnalysisException, ParseException
 from runtime.sql import types as T
 from runtime.sql.expressions.base import Alias, AttributeReference
+from runtime.sql.expressions.registry import lookup
 from runtime.sql.plan import logical as L
 
-__all__ = ["bind_lateral", "bind_lateral_generator", "is_lateral_subquery"]
+__all__ = ["as_anonymous", "bind_lateral", "bind_lateral_generator", "is_lateral_subquery",
+           "is_generator", "lateral_function_table"]
+
+
+def as_anonymous(call: Any) -> Any:
+    """A function node of sqlglot's (``Explode``, ``Posexplode``...) as an ``Anonymous`` call
+    with its arguments in order, as the binder reads table-valued functions."""
+    from sqlglot import exp
+
+    if isinstance(call, exp.Anonymous):
+        return call
+    args: list = []
+    for key in call.arg_types:
+        v = call.args.get(key)
+        if isinstance(v, list):
+            args.extend(v)
+        elif v is not None:
+            args.append(v)
+    return exp.Anonymous(this=call.sql_name(), expressions=args)
+
+
+def lateral_function_table(lat: Any) -> Any:
+    """``LATERAL f(...) [t(a, b)]`` as the FROM item ``f(...) [t(a, b)]`` when ``f`` is a
+    table-valued function, not a generator (``LATERAL range(3)``), or when it starts the
+    FROM clause (nothing to correlate with); else None (a generator: a LATERAL VIEW)."""
+    from sqlglot import exp
+
+    call = lat.this
+    if type(lat).__name__ != "Lateral" or not isinstance(call, exp.Func):
+        return None
+    return exp.Table(this=call, alias=lat.args.get("alias"))
+
+
+def is_generator(call: Any) -> bool:
+    try:
+        return bool(lookup(as_anonymous(call).name).generator)
+    except AnalysisException:
+        return False
 
 
 def is_lateral_subquery(node: Any) -> bool:
