@@ -20,6 +20,7 @@ READ_CASES = [
     ("escaped_escape", '"a\\\\b",x,y\n', {}, ABC),
     ("escaped_escape_at_end", '"a\\\\",x,y\n', {}, ABC),
     ("escape_outside_quotes", 'a\\"b,x,y\n', {}, ABC),
+    ("escape_outside_quotes_arrow", 'a\\b,"x",y\n"c",d\\,e\n', {}, ABC),
     ("escape_is_quote_doubling", '"a""b",x,y\n', {"escape": '"'}, ABC),
     ("escape_is_quote_backslash", '"a\\b",x,y\n', {"escape": '"'}, ABC),
     ("quote_inside_unquoted", 'a"b"c,x,y\n', {}, ABC),

@@ -27,8 +27,8 @@ quoted fields are cut with regular expressions; a field with anything unusual go
 ``_QuotedField``, a port of univocity's parseQuotedValue state machine.
 
 ``arrow_safe`` says whether pyarrow.csv tokenizes the file's bytes the same way: one-byte
-separator and quote, no escape character in the data, no whitespace trimming when the data
-has quotes, and every quote where a well-formed quoted field puts it: the 1st, 3rd, ... of a
+separator and quote, no escape character inside quotes (outside them both take it as it
+is), no whitespace trimming when the data has quotes, and every quote where a well-formed quoted field puts it: the 1st, 3rd, ... of a
 record after a field boundary, the 2nd, 4th, ... before one (checked with numpy over the
 quotes' positions, per line without ``multiLine``); otherwise ``records`` tokenizes.
 """
@@ -54,9 +54,10 @@ def arrow_safe(data: bytes, o: Any) -> bool:
     if len(o.sep.encode()) != 1 or len(o.quote.encode()) != 1:
         return False
     q = o.quote.encode()
-    if o.escape and o.escape != o.quote and o.escape.encode() in data:
+    esc = o.escape.encode() if o.escape and o.escape != o.quote else b""
+    if esc and esc in data and len(esc) != 1:
         return False
-    if q not in data or o.quote == "\0":
+    if q not in data or o.quote == "\0":  # an escape outside quotes is a plain char
         return not o.multi_line or b"\r" not in data
     if o.ltrim or o.rtrim:
         return False
@@ -71,9 +72,12 @@ def arrow_safe(data: bytes, o: Any) -> bool:
     inner = at < len(arr) - 1
     after[inner] = bound[arr[at[inner] + 1]]
     rank = np.arange(len(at))  # the quote's place in its record: even opens, odd closes
+    escapes = np.flatnonzero(arr == esc[0]) if esc and esc in data else None
     if o.multi_line:
         if len(at) % 2 or b"\r" in data:
             return False
+        if escapes is not None and (np.searchsorted(at, escapes) % 2).any():
+            return False  # an escape inside quotes
     else:
         nl = np.flatnonzero(arr == 10)
         line = np.searchsorted(nl, at)  # each quote's line
@@ -82,6 +86,10 @@ def arrow_safe(data: bytes, o: Any) -> bool:
         if (per_line % 2).any():
             return False
         rank -= np.r_[0, first][line]
+        if escapes is not None:  # inside quotes: after an odd number of its line's quotes
+            opened = np.searchsorted(at, escapes) - np.r_[0, first][np.searchsorted(nl, escapes)]
+            if (opened % 2).any():
+                return False
     return bool(np.all(np.where(rank % 2 == 0, before, after)))
 
 
