@@ -9,6 +9,7 @@ import operator
 import os
 import threading
 from collections import Counter
+from functools import partial
 
 import pytest
 
@@ -17,6 +18,7 @@ from runtime.status.live import LiveStatus
 from runtime.status.store import AppStatusStore
 from sparkcli.listener import SparkListener, call_site
 from sparkcli.progress import ConsoleProgressBar, render
+from gate import PASS_GATE, Gate
 from waiting import wait_for
 
 
@@ -40,14 +42,19 @@ class Recorder(SparkListener):
         return [type(e).__name__.removeprefix("SparkListener") for e in self.events]
 
 
-def fail_once(it):
-    """Partition 0's first attempt in stage 0 raises ValueError; the retry succeeds. (Not in
-    a later stage: when the lost executor held the cached partition 0, the count job
-    recomputes it, and which executor held it depends on scheduling.)"""
+def fail_once(it, port=None):
+    """Partition 0's first attempt in stage 0 raises ValueError (once gate ``port`` opens:
+    when partition 1 has started, so both ran at once whatever the load); the retry
+    succeeds. (Not in a later stage: when the lost executor held the cached partition 0,
+    the count job recomputes it, and which executor held it depends on scheduling.)"""
     from sparkcli.taskcontext import TaskContext
 
     tc = TaskContext.get()
     if tc.stageId() == 0 and tc.partitionId() == 0 and tc.attemptNumber() == 0:
+        if port is not None:
+            namespace: dict = {}
+            exec(PASS_GATE, namespace)
+            namespace["pass_gate"](port)
         raise ValueError("first attempt fails")
     return it
 
@@ -74,12 +81,30 @@ def sc2(tmp_path, monkeypatch):
         context.stop()
 
 
+class OpenWhenStarted(SparkListener):
+    """Opens ``gate`` when stage 0's partition 1 starts."""
+
+    def __init__(self, gate):
+        self.gate = gate
+
+    def onTaskStart(self, taskStart):
+        if taskStart.stageId == 0 and taskStart.taskInfo.partitionId == 1:
+            self.gate.open()
+
+
 def test_event_stream_of_a_shuffle_job_with_a_cache_a_retry_and_a_lost_executor(sc2):
     rec = Recorder()
     sc2.addSparkListener(rec)
-    cached = sc2.parallelize(range(100), 2).mapPartitions(fail_once).cache()
+    gate = Gate()
+    sc2.addSparkListener(OpenWhenStarted(gate))
+    cached = sc2.parallelize(range(100), 2).mapPartitions(
+        partial(fail_once, port=gate.port)).cache()
     pairs = cached.map(lambda x: (x % 10, x)).reduceByKey(operator.add)
-    result = pairs.mapPartitions(lose_executor_once).collect()  # line of the call site
+    try:
+        result = pairs.mapPartitions(lose_executor_once).collect()  # line of the call site
+    finally:
+        gate.open()
+        gate.close()
     assert sorted(result) == [(k, sum(range(k, 100, 10))) for k in range(10)]
     assert cached.count() == 100  # a second job reads the cache, skipping nothing else
     cached.unpersist()  # a command to the scheduler loop, which then posts UnpersistRDD
