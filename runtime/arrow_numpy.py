@@ -10,10 +10,11 @@ pyarrow (16 and later) treats numpy as optional: ``pyarrow.lib`` and ``pyarrow._
 :func:`install` puts an :class:`ArrowNumpyFinder` first on ``sys.meta_path``. It does two
 things, and nothing for any other module:
 
-* **pyarrow loads without numpy.** While a thread runs the import of a ``pyarrow`` module
-  and numpy is not loaded, a search for ``numpy`` from that thread fails
-  (ModuleNotFoundError), so pyarrow's optional import falls back to "no numpy". Other
-  threads are not affected.
+* **pyarrow loads without numpy** when the engine imports it. While a thread runs the
+  import of a ``pyarrow`` module that the project's own code started and numpy is not
+  loaded, a search for ``numpy`` from that thread fails (ModuleNotFoundError), so pyarrow's
+  optional import falls back to "no numpy". Other threads are not affected, and an
+  application's own first ``import pyarrow`` loads numpy as usual.
 * **numpy, once imported, is given to pyarrow.** When ``numpy`` is imported later (by a
   kernel, pandas, the user's code), :func:`_give_numpy_to_pyarrow` does what pyarrow's import
   would have done with numpy present: it initializes the C++ layer's NumPy C-API by calling
@@ -27,7 +28,11 @@ things, and nothing for any other module:
 The one thing that differs before numpy is imported: ``Array.to_numpy()`` raises
 ImportError ("Cannot return a numpy.ndarray if NumPy is not present"), so engine code
 imports numpy before it calls ``to_numpy`` (tests/test_lazy_imports.py checks every such
-call in the project). Everything else numpy-related needs a numpy object, hence numpy loaded.
+call in the project), and the places that hand Arrow objects to an application's code call
+:func:`give_numpy` first (``DataFrame.toArrow``, ``mapInArrow``, Arrow UDFs). What is left
+uncovered: an application that first imports pyarrow after the engine has loaded it, and
+calls ``to_numpy()`` on an array of its own without ever importing numpy or pandas.
+Everything else numpy-related needs a numpy object, hence numpy loaded.
 
 These are pyarrow internals, so this is done only for the pyarrow versions in
 :data:`TESTED_MAJORS`, read from ``pyarrow/_generated_version.py`` without importing
@@ -55,7 +60,7 @@ import warnings
 from types import ModuleType
 from typing import Any, Callable, Sequence
 
-__all__ = ["ArrowNumpyFinder", "TESTED_MAJORS", "install", "numpy_deferred"]
+__all__ = ["ArrowNumpyFinder", "TESTED_MAJORS", "give_numpy", "install", "numpy_deferred"]
 
 #: pyarrow major versions whose numpy hand-over (the module globals and the exported C++
 #: function below) tests/runtime/test_arrow_numpy.py has checked
@@ -63,6 +68,12 @@ TESTED_MAJORS = frozenset({26})
 
 #: arrow::py::arrow_init_numpy(), libarrow_python's NumPy C-API initialization
 _INIT_NUMPY = "_ZN5arrow2py16arrow_init_numpyEv"
+
+#: module name prefixes of the frames :func:`_imported_by_engine` looks past, and of the
+#: project's own code
+_MACHINERY = frozenset({"importlib", "_frozen_importlib", "_frozen_importlib_external",
+                        "pyarrow"})
+_ENGINE = frozenset({"runtime", "sparkcli"})
 
 _lock = threading.RLock()
 _importing: set[int] = set()
@@ -130,6 +141,8 @@ class ArrowNumpyFinder:
             return self._hooked(fullname, path, target, _nothing, _numpy_loaded)
         if top != "pyarrow" or "numpy" in sys.modules:
             return None
+        if not _hidden and not _imported_by_engine():  # once hidden, every pyarrow module is
+            return None
         return self._hooked(fullname, path, target, _hide_numpy, _show_numpy)
 
     def _hooked(self, fullname: str, path: Any, target: Any, before: Callable[[], Any],
@@ -145,6 +158,35 @@ class ArrowNumpyFinder:
                     spec.loader = _Hooked(spec.loader, before, after)
                 return spec
         return None
+
+
+def _imported_by_engine() -> bool:
+    """Whether the pyarrow import under way was started by the project's own code: the
+    first frame up the stack that is not the import machinery, pyarrow or this module
+    belongs to ``runtime`` or ``sparkcli``. An application's own ``import pyarrow`` loads
+    numpy with it as usual, so its ``to_numpy()`` works as without sparkcli."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_globals.get("__name__") or ""
+        spec = frame.f_globals.get("__spec__")
+        if name == "__main__" and spec is not None:  # a module run with -m: the zygote's
+            name = spec.name or name
+        top = name.partition(".")[0]
+        if name != __name__ and top not in _MACHINERY:
+            return top in _ENGINE
+        frame = frame.f_back
+    return False
+
+
+def give_numpy() -> None:
+    """Hand numpy to pyarrow now if it was deferred (numpy imported: see the module
+    docstring): called before Arrow objects reach an application's code (``toArrow``,
+    ``mapInArrow``, Arrow UDFs), whose ``to_numpy()`` must work as with an eager import."""
+    if numpy_deferred():
+        try:
+            import numpy  # noqa: F401  (the finder gives it to pyarrow)
+        except ImportError:
+            pass
 
 
 def _nothing() -> None:

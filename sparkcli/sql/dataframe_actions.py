@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from runtime import arrow_numpy
 from runtime.sql import types as T
 from runtime.sql.arrow_types import batch_to_rows, to_arrow_schema
 from runtime.sql.errors import AnalysisException, PySparkTypeError, PySparkValueError
@@ -121,6 +122,8 @@ class DataFrameActions:
     def toArrow(self) -> Any:
         """The rows as a pyarrow Table."""
         import pyarrow as pa
+
+        arrow_numpy.give_numpy()  # the Table is the application's: its to_numpy() works
 
         schema = to_arrow_schema(self.schema)
         batches = [pa.RecordBatch.from_arrays(list(b.columns), schema=schema)

@@ -15,7 +15,14 @@ from runtime import arrow_numpy
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-CONVERSIONS = """
+#: the engine's first use of pyarrow (only an import the project's code starts defers numpy)
+ENGINE_IMPORT = """
+from runtime.sql import types as T
+from runtime.sql.arrow_types import to_arrow
+to_arrow(T.LongType())
+"""
+
+CONVERSIONS = ENGINE_IMPORT + """
 import pyarrow as pa, pyarrow.compute as pc, pyarrow.ipc
 before = "numpy" in sys.modules
 tbl = pa.table({"id": pa.array(range(10), pa.int64())})
@@ -87,3 +94,44 @@ out = [pa.array([1, 2]).to_numpy().tolist(), pa.array(np.arange(3)).to_pylist(),
 def test_not_installed_once_pyarrow_or_numpy_is_loaded():
     code = "import numpy\nout = [arrow_numpy.install()]"
     assert _run(code, install=False) == [False, False]
+
+
+@pytest.mark.skipif(not _supported(), reason="pyarrow version not in TESTED_MAJORS")
+def test_only_the_engines_pyarrow_import_defers_numpy():
+    """An application's own first ``import pyarrow`` loads numpy as without sparkcli; the
+    engine's (here runtime.sql.arrow_types's) loads pyarrow without it."""
+    user = _run("import pyarrow as pa\nout = ['numpy' in sys.modules, "
+                "pa.array([1, 2]).to_numpy().tolist()]", install=True)
+    engine = _run(ENGINE_IMPORT + "out = ['pyarrow' in sys.modules, 'numpy' in sys.modules]",
+                  install=True)
+    assert user == [True, True, [1, 2]]
+    assert engine == [True, True, False]
+
+
+APP = """
+from pyspark.sql import SparkSession
+spark = SparkSession.builder.master("local[1]").getOrCreate()
+df = spark.range(3)
+df.count()
+import pyarrow as pa
+print(df.toArrow().column(0).to_numpy().tolist())
+def double(batches):
+    for b in batches:
+        yield pa.RecordBatch.from_arrays([pa.array(b.column(0).to_numpy() * 2)], ["id"])
+print([r.id for r in df.mapInArrow(double, "id long").collect()])
+spark.stop()
+"""
+
+@pytest.mark.skipif(not _supported(), reason="pyarrow version not in TESTED_MAJORS")
+def test_arrow_objects_given_to_the_application_convert_to_numpy(tmp_path):
+    """Under submit (finder installed in the driver and the executors), the Arrow objects an
+    application receives from toArrow and mapInArrow have a working to_numpy(); the app
+    imports pyarrow only after the engine loaded it, and never numpy."""
+    app = tmp_path / "app.py"
+    app.write_text(APP)
+    env = dict(os.environ, SPARKCLI_HOME=str(tmp_path / "home"))
+    proc = subprocess.run([sys.executable, "-m", "sparkcli", "submit", str(app)],
+                          capture_output=True, text=True, cwd=str(tmp_path), env=env,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.split("\n")[:2] == ["[0, 1, 2]", "[0, 2, 4]"]

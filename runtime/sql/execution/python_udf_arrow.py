@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from runtime import arrow_numpy
 from runtime.sql.arrow_types import to_arrow
 from runtime.sql.errors import PythonException
 from runtime.sql.execution.python_udf import PYTHON_WORKER_PREFIX, python_exception
@@ -56,6 +57,7 @@ def arrow_kernel(call: Any, batch: Any, positions: dict, ectx: Any) -> Any:
     import pyarrow as pa
 
     info = call.spec.extra["udf"]
+    arrow_numpy.give_numpy()  # the arrays are the user function's: to_numpy() works
     n = batch.num_rows
     arrays = []
     for c in call.children:
@@ -80,6 +82,7 @@ def arrow_agg_finish(call: Any, lists: list) -> Any:
     import pyarrow.compute as pc
 
     info = call.spec.extra["udf"]
+    arrow_numpy.give_numpy()
     out = []
     try:
         for g in range(len(lists[0])):

@@ -23,6 +23,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+from runtime import arrow_numpy
 from runtime.sql.arrow_types import column_to_python, to_arrow, to_arrow_schema
 from runtime.sql import types as T
 from runtime.sql.execution.operators import PhysicalPlan, _attrs, positions_of, schema_of
@@ -138,6 +139,7 @@ class MapInBatchesExec(PhysicalPlan):
 
     def run(self, index: int, batches: Iterator[Any], ectx: EvalContext) -> Iterator[Any]:
         names = [a.name for a in self.children[0].output]
+        arrow_numpy.give_numpy()  # the batches are the user function's: to_numpy() works
 
         def inputs() -> Iterator[Any]:
             for b in batches:
