@@ -6,6 +6,8 @@
 * **PushDownPredicate**: a filter moves below a projection (aliases substituted) and into
   the sides of a join its conjuncts reference (both sides of inner joins; the preserved side
   of outer joins; the left of semi/anti joins).
+* **InferFiltersFromConstraints**: ``isnotnull`` conjuncts for the columns a null-intolerant
+  filter or join condition reads (infer_filters.py).
 * **CollapseProject**: adjacent projections merge (aliases substituted) unless that would
   compute a non-trivial expression twice or move a non-deterministic one.
 * **ColumnPruning**: a projection keeps only what its parent reads, a generator only the
@@ -28,6 +30,7 @@ from runtime.sql.analysis.resolve import contains_aggregate
 from runtime.sql.execution.planner import and_all, split_conjuncts
 from runtime.sql.arrow_types import column_to_python
 from runtime.sql.expressions.evaluate import evaluate, materialize
+from runtime.sql.infer_filters import infer_filter, infer_join
 
 __all__ = ["optimize"]
 
@@ -50,7 +53,14 @@ def _pass(plan: L.LogicalPlan, ctx: BindContext) -> L.LogicalPlan:
         collapsed = _collapse_projects(plan, plan.child)
         if collapsed is not None:
             return collapsed
+    if isinstance(plan, L.Join):
+        inferred = infer_join(plan)
+        if inferred is not None:
+            return inferred
     if isinstance(plan, L.Filter):
+        inferred = infer_filter(plan)
+        if inferred is not None:
+            return inferred
         child = plan.child
         if isinstance(child, L.Filter):
             return L.Filter(and_all([child.condition, plan.condition]), child.children)

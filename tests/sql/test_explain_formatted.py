@@ -69,8 +69,11 @@ def test_formatted_join_details(spark):
     from runtime.sql.formatting.explain import explain_string
 
     out = explain_string(text, "formatted")
-    assert "BroadcastHashJoin Inner BuildRight (4)" in out
-    assert re.search(r"\(4\) BroadcastHashJoin\nLeft keys \[1\]: \[id#\d+\]\n"
+    # the inferred isnotnull(id) Filter on each side, as in Spark's plan (infer_filters.py)
+    assert "BroadcastHashJoin Inner BuildRight (6)" in out
+    assert re.search(r"\(2\) Filter\nInput \[2\]: \[id#\d+, name#\d+\]\n"
+                     r"Condition : isnotnull\(id#\d+\)\n", out)
+    assert re.search(r"\(6\) BroadcastHashJoin\nLeft keys \[1\]: \[id#\d+\]\n"
                      r"Right keys \[1\]: \[id#\d+\]\nJoin type: Inner\n"
                      r"Join build side: BuildRight\nJoin condition: None\n", out)
-    assert out.startswith("== Physical Plan ==\nAdaptiveSparkPlan (6)\n")
+    assert out.startswith("== Physical Plan ==\nAdaptiveSparkPlan (8)\n")

@@ -85,8 +85,26 @@ def transform_up(expr: Expression, fn) -> Expression:
 
 def debug_sql(expr: Expression) -> str:
     """An expression as Spark prints it in plans: attributes as ``name#12L``."""
-    return transform_up(expr, lambda x: replace(x, name=x.debug())
-                        if isinstance(x, AttributeReference) else None).sql()
+    return transform_up(expr, _debug_node).sql()
+
+
+@dataclass(frozen=True, eq=False)
+class _PlanCall(Expression):
+    """``isnotnull(x#1)``/``isnull(x#1)``: how Spark's plans print those two predicates."""
+    text: str
+    children = ()
+
+    def sql(self) -> str:
+        return self.text
+
+
+def _debug_node(x: Expression) -> Expression | None:
+    if isinstance(x, AttributeReference):
+        return replace(x, name=x.debug())
+    name = getattr(getattr(x, "spec", None), "name", "")
+    if name in ("isnotnull", "isnull") and len(x.children) == 1:
+        return _PlanCall(f"{name}({x.children[0].sql()})")
+    return None
 
 
 # -- unresolved ---------------------------------------------------------------------------------

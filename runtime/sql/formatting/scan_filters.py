@@ -11,7 +11,7 @@
 Both catalyst lists start with the ``isnotnull(col)`` Spark's optimizer infers for every
 column a null-intolerant conjunct reads (comparisons, arithmetic, NOT, startswith...; not
 ``<=>``), unless the query already says it, then the conjuncts in their order: the order
-Spark prints. (The Filter above the scan is not given those isnotnull conjuncts here.)
+Spark prints. (infer_filters.py gives the Filter above the scan the same conjuncts.)
 """
 
 from __future__ import annotations
@@ -21,13 +21,11 @@ from typing import Any
 from runtime.sql import types as T
 from runtime.sql.expressions.base import (
     AttributeReference, Call, Cast, Expression, Literal, debug_sql)
-from runtime.sql.expressions.registry import lookup
 from runtime.sql.formatting.values import format_value
+from runtime.sql.infer_filters import intolerant_attrs, not_null
 
 __all__ = ["ScanFilters", "plan_string", "scan_filters"]
 
-_NULL_INTOLERANT = {"=", "<", "<=", ">", ">=", "!=", "<>", "+", "-", "*", "/", "%", "not",
-                    "negative", "startswith", "endswith", "contains", "like"}
 _SOURCE = {"=": "EqualTo", "<=>": "EqualNullSafe", ">": "GreaterThan",
            ">=": "GreaterThanOrEqual", "<": "LessThan", "<=": "LessThanOrEqual"}
 _FLIP = {"=": "=", "<=>": "<=>", ">": "<", ">=": "<=", "<": ">", "<=": ">="}
@@ -57,26 +55,10 @@ def _name(e: Any) -> str:
     return getattr(getattr(e, "spec", None), "name", "")
 
 
-def _attrs_read(e: Expression, out: list) -> None:
-    """The attributes a null-intolerant expression reads (NULL in any gives NULL)."""
-    if isinstance(e, AttributeReference):
-        if all(a.expr_id != e.expr_id for a in out):
-            out.append(e)
-    elif isinstance(e, Cast) or (isinstance(e, Call) and _name(e) in _NULL_INTOLERANT):
-        for c in e.children:
-            _attrs_read(c, out)
-
-
 def _with_not_nulls(conjuncts: list) -> list:
     explicit = {c.children[0].expr_id for c in conjuncts
                 if _name(c) == "isnotnull" and isinstance(c.children[0], AttributeReference)}
-    attrs: list = []
-    for c in conjuncts:
-        if isinstance(c, Call) and _name(c) in _NULL_INTOLERANT:
-            _attrs_read(c, attrs)
-    spec = lookup("isnotnull")
-    inferred = [Call(spec, (a,), T.BooleanType(), False) for a in attrs
-                if a.expr_id not in explicit]
+    inferred = [not_null(a) for a in intolerant_attrs(conjuncts) if a.expr_id not in explicit]
     return inferred + list(conjuncts)
 
 
