@@ -27,7 +27,7 @@ from sparkcli.sql.sql_names import like, table_name
 from sparkcli.sql.sql_tables import (
     add_columns, analyze_table, rename, show_create_table, truncate_table)
 from sparkcli.sql.sql_views import (
-    alter_view, create_view, detail_rows, drop_view, show_views)
+    alter_view, create_view, detail_rows, drop_view, show_views, temp_view_plan)
 from runtime.sql.expressions.base import Alias, Cast, UnresolvedAttribute
 
 __all__ = ["insert_into", "run_command", "save_as_table"]
@@ -231,9 +231,7 @@ def _create(session: Any, tree: Any, text: str, args: Any, frames: dict) -> Any:
             options["__comment__"] = _comment(tree)
             create_view(session, tree, text, args, frames, options)
             return _empty(session)
-        target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
-        name = target.name
-        plan = _bind(session, tree.expression, text, args, frames)
+        name, plan = temp_view_plan(tree, _bind(session, tree.expression, text, args, frames))
         views = state.global_temp_views if "GlobalProperty" in props else state.temp_views
         key = state.view_key(name)
         if key in views and not tree.args.get("replace"):

@@ -21,7 +21,9 @@ from typing import Any
 
 from runtime.sql import types as T
 from runtime.sql.errors import AnalysisException
+from runtime.sql.expressions.base import Alias
 from runtime.sql.parser_dialect import spark_dialect
+from runtime.sql.plan import logical as L
 from runtime.sql.sqltext.binder import QueryBinder
 from runtime.sql.sqltext.parsing import parse_statement
 from runtime.sql.warehouse import TableMeta
@@ -124,12 +126,8 @@ def _columns(tree: Any) -> tuple[Any, list]:
     return target, cols
 
 
-def _view_meta(session: Any, db: str, name: str, query: Any, text: str, args: Any,
-               frames: dict, cols: list) -> TableMeta:
-    state = session._state()
-    ident = f"`spark_catalog`.`{db}`.`{name}`"
-    plan = _bind_checked(session, query, text, args, frames, ident)
-    out = plan.output
+def _check_arity(cols: list, out: list, ident: str) -> None:
+    """A declared column list must name every column of the view's query, no more."""
     if cols and len(cols) != len(out):
         reason = ("NOT_ENOUGH_DATA_COLUMNS", "not enough") if len(cols) > len(out) else \
             ("TOO_MANY_DATA_COLUMNS", "too many")
@@ -139,6 +137,26 @@ def _view_meta(session: Any, db: str, name: str, query: Any, text: str, args: An
             ", ".join(f"`{c}`" for c, _ in cols) + ".\nData columns: " +
             ", ".join(f"`{a.name}`" for a in out) + ". SQLSTATE: 21S01",
             errorClass=f"CREATE_VIEW_COLUMN_ARITY_MISMATCH.{reason[0]}")
+
+
+def temp_view_plan(tree: Any, plan: Any) -> tuple[str, Any]:
+    """(name, plan) of CREATE TEMP VIEW name [(cols)] AS query: a declared column list
+    renames the query's columns, as Spark's (the comments are not kept)."""
+    target, cols = _columns(tree)
+    _check_arity(cols, plan.output, f"`{target.name}`")
+    if cols:
+        plan = L.Project(tuple(Alias((a,), c) for a, (c, _) in zip(plan.output, cols)),
+                         (plan,))
+    return target.name, plan
+
+
+def _view_meta(session: Any, db: str, name: str, query: Any, text: str, args: Any,
+               frames: dict, cols: list) -> TableMeta:
+    state = session._state()
+    ident = f"`spark_catalog`.`{db}`.`{name}`"
+    plan = _bind_checked(session, query, text, args, frames, ident)
+    out = plan.output
+    _check_arity(cols, out, ident)
     bad = _unaliased(query, [a.name for a in out])
     if bad is not None:
         raise AnalysisException(
