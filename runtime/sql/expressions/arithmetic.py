@@ -512,8 +512,11 @@ def _bind_extreme(name: str):
 
 def _extreme(fn: str):
     def kernel(call: Any, args: list, ectx: EvalContext) -> Any:
+        import pyarrow as pa
         import pyarrow.compute as pc
 
+        if all(pa.types.is_null(a.type) for a in args):  # greatest(NULL, NULL): VOID NULL
+            return args[0]
         return getattr(pc, fn)(*args, skip_nulls=True)
     return kernel
 

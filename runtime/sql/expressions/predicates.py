@@ -74,6 +74,8 @@ def _compare_kernel(fn: str):
         import pyarrow.compute as pc
 
         a, b = args
+        if pa.types.is_null(a.type) and pa.types.is_null(b.type):  # NULL = NULL: Arrow has
+            a, b = a.cast(pa.bool_()), b.cast(pa.bool_())  # no kernel for two null types
         out = getattr(pc, fn)(a, b)
         if isinstance(call.children[0].dtype, _FLOATS):
             na, nb = _is_nan(a), _is_nan(b)
