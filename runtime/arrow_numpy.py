@@ -69,11 +69,11 @@ TESTED_MAJORS = frozenset({26})
 #: arrow::py::arrow_init_numpy(), libarrow_python's NumPy C-API initialization
 _INIT_NUMPY = "_ZN5arrow2py16arrow_init_numpyEv"
 
-#: module name prefixes of the frames :func:`_imported_by_engine` looks past, and of the
-#: project's own code
+#: top-level package names of the frames :func:`_imported_by_engine` looks past
 _MACHINERY = frozenset({"importlib", "_frozen_importlib", "_frozen_importlib_external",
                         "pyarrow"})
-_ENGINE = frozenset({"runtime", "sparkcli"})
+#: top-level packages of the engine's code: this one, and those :func:`install` is given
+_engine: set[str] = {__name__.partition(".")[0]}
 
 _lock = threading.RLock()
 _importing: set[int] = set()
@@ -163,8 +163,8 @@ class ArrowNumpyFinder:
 def _imported_by_engine() -> bool:
     """Whether the pyarrow import under way was started by the project's own code: the
     first frame up the stack that is not the import machinery, pyarrow or this module
-    belongs to ``runtime`` or ``sparkcli``. An application's own ``import pyarrow`` loads
-    numpy with it as usual, so its ``to_numpy()`` works as without sparkcli."""
+    belongs to one of the ``_engine`` packages. An application's own ``import pyarrow``
+    loads numpy with it as usual, so its ``to_numpy()`` works as it would anywhere else."""
     frame = sys._getframe(1)
     while frame is not None:
         name = frame.f_globals.get("__name__") or ""
@@ -173,7 +173,7 @@ def _imported_by_engine() -> bool:
             name = spec.name or name
         top = name.partition(".")[0]
         if name != __name__ and top not in _MACHINERY:
-            return top in _ENGINE
+            return top in _engine
         frame = frame.f_back
     return False
 
@@ -265,10 +265,12 @@ def _init_numpy_c_api(folder: str) -> None:
     raise OSError(f"no loaded libarrow_python in {folder}")
 
 
-def install() -> bool:
+def install(packages: tuple[str, ...] = ()) -> bool:
     """Put an :class:`ArrowNumpyFinder` first on ``sys.meta_path`` (once), unless pyarrow
     or numpy is already loaded, pyarrow is not a version of :data:`TESTED_MAJORS`, or the
-    platform has no ``RTLD_NOLOAD``; True when it is in place."""
+    platform has no ``RTLD_NOLOAD``; True when it is in place. ``packages``: the top-level
+    packages, besides this one, whose pyarrow imports are the engine's (the API's)."""
+    _engine.update(packages)
     if any(isinstance(f, ArrowNumpyFinder) for f in sys.meta_path):
         return True
     if "pyarrow" in sys.modules or "numpy" in sys.modules or not hasattr(os, "RTLD_NOLOAD"):

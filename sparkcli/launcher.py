@@ -41,7 +41,7 @@ from sparkcli.lazy import CLI
 
 def main() -> None:
     os.environ["PYTHONHASHSEED"] = "0"
-    arrow_numpy.install()
+    arrow_numpy.install(packages=("sparkcli",))  # the API's imports of pyarrow are the engine's
     prestart(sys.argv[1:])  # before click loads: see sparkcli/cli/executor_zygote.py
     try:
         CLI.cli(prog_name="sparkcli")
