@@ -30,6 +30,7 @@ from runtime.sql.execution.spill import (
     CHUNK_ROWS, BatchBuffer, HashBuckets, RunFile, SpillResources, merge_sorted_runs)
 from runtime.sql.expressions.base import (
     AggCall, Alias, AttributeReference, Expression, transform_up)
+from runtime.sql.expressions.decimal_scaled import Scaled, scalable, sum_fits, to_decimal
 from runtime.sql.expressions.evaluate import evaluate, materialize
 from runtime.sql.expressions.aggregates import MERGE
 from runtime.sql.expressions.registry import EvalContext
@@ -110,10 +111,17 @@ class HashAggregateExec(PhysicalPlan):
             return keys.get(_group_key(e))
 
         self._final_exprs = [_rewrite_top_down(e, rewrite) for e in self.aggregates]
+        # sums and averages of decimal trees computed as scaled int64 (decimal_scaled.py);
+        # they stay out of the shared subexpressions (which would compute them in decimal)
+        self._scaled = {j for j, a in enumerate(self._aggs) if _scalable_agg(a)} \
+            if self.mode in ("complete", "partial") else set()
         # what _group evaluates per batch, with repeated subexpressions computed once
-        self._cse, shared = eliminate(list(self.groupings) + list(self._aggs))
+        plain = [a for j, a in enumerate(self._aggs) if j not in self._scaled]
+        self._cse, shared = eliminate(list(self.groupings) + plain)
         self._cse_groupings = shared[:len(self.groupings)]
-        self._cse_inputs = [a.children for a in shared[len(self.groupings):]]
+        rest = iter(shared[len(self.groupings):])
+        self._cse_inputs = [a.children if j in self._scaled else next(rest).children
+                            for j, a in enumerate(self._aggs)]
         self._final_pos = positions_of(self._key_attrs + self._agg_attrs)
         if self.mode == "partial":
             self._out = list(self._partial_attrs)
@@ -249,14 +257,22 @@ class HashAggregateExec(PhysicalPlan):
         import pyarrow.compute as pc
 
         cols: dict[str, Any] = {}
+        scaled = Scaled(batch, self._pos) if self._scaled else None
         batch, pos = self._cse.extend(batch, self._pos, ectx)
         for i, g in enumerate(self._cse_groupings):
             cols[f"k{i}"] = _normalize(materialize(evaluate(g, batch, pos, ectx), n))
         inputs: dict[int, list] = {}
+        as_int: set[int] = set()  # the aggregates whose input is scaled int64
         used = {s[4] for s in self._specs if s[1] is not None}
         for j, a in enumerate(self._aggs):
             if j not in used:  # count(*), count(1): Arrow's count_all reads no column
                 continue
+            if scaled is not None and j in self._scaled:
+                v = scaled.eval(a.children[0])
+                if v is not None and sum_fits(v):
+                    inputs[j] = [v]
+                    as_int.add(j)
+                    continue
             vals = [materialize(evaluate(c, batch, pos, ectx), n) for c in self._cse_inputs[j]]
             if a.distinct and len(vals) > 1:
                 valid = vals[0].is_valid()
@@ -271,8 +287,13 @@ class HashAggregateExec(PhysicalPlan):
             if src is not None:
                 cols[src] = inputs[j][idx]
             specs.append(((src or []), fn, opts) if opts is not None else ((src or []), fn))
-        return self._aggregate(cols, specs, n), {s[0]: _arrow_name(s[1], s[2])
-                                                  for s in self._specs}
+        out = self._aggregate(cols, specs, n)
+        for name, src, fn, k, j, idx in self._specs:
+            if j in as_int and fn == "sum":  # Arrow's decimal sum type: decimal(38, s)
+                col = _arrow_name(src, fn)
+                out = out.set_column(out.schema.get_field_index(col), col, to_decimal(
+                    out.column(col), 38, self._aggs[j].children[0].dtype.scale))
+        return out, {s[0]: _arrow_name(s[1], s[2]) for s in self._specs}
 
     def _merge(self, batch: Any, n: int) -> tuple[Any, dict]:
         """The final aggregation: partial results merged per group (sum of counts...)."""
@@ -342,6 +363,13 @@ class HashAggregateExec(PhysicalPlan):
         prefix = "partial_" if self.mode == "partial" else ""
         fns = ", ".join(prefix + _fn_string(a) for a in self._aggs)
         return f"(keys={_attrs(self.groupings)}, functions=[{fns}])"
+
+
+def _scalable_agg(a: AggCall) -> bool:
+    """sum/avg/count (not DISTINCT) of one decimal expression that runs as scaled int64."""
+    return not a.distinct and len(a.children) == 1 and \
+        all(fn in ("sum", "count") for _, fn, _ in a.spec.agg.parts(a)) and \
+        scalable(a.children[0])
 
 
 def _nested_lists(cols: dict, specs: list, n: int) -> dict:
