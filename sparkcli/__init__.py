@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from runtime import tracebacks as _tracebacks
+from runtime.lazy import load as _load
 from sparkcli.version import PYSPARK_API_VERSION as __version__  # pyspark.__version__
 
 _tracebacks.hide_frames_under(os.path.dirname(os.path.abspath(__file__)))
@@ -36,8 +37,6 @@ def __getattr__(name: str):
     mod = _LAZY.get(name)
     if mod is None:
         raise AttributeError(f"module 'sparkcli' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(mod), name)
+    value = getattr(_load(mod), name)
     globals()[name] = value
     return value

@@ -34,13 +34,14 @@ import gc
 import os
 import sys
 
-from runtime import arrow_numpy
+from runtime import arrow_numpy, lazy
 from sparkcli.cli.executor_zygote import prestart
 from sparkcli.lazy import CLI
 
 
 def main() -> None:
     os.environ["PYTHONHASHSEED"] = "0"
+    lazy.freeze_loaded_modules()  # one application per process: see runtime/lazy.py
     arrow_numpy.install(packages=("sparkcli",))  # the API's imports of pyarrow are the engine's
     prestart(sys.argv[1:])  # before click loads: see sparkcli/cli/executor_zygote.py
     try:

@@ -131,6 +131,34 @@ def test_every_deferred_handle_names_an_importable_module():
         assert importlib.import_module(handle.name) is handle.module
 
 
+LOAD_PROBE = """
+import gc, json, sys
+from runtime import lazy
+FREEZE
+passes = []
+gc.callbacks.append(lambda phase, info: phase == "stop" and passes.append(info["generation"]))
+module = lazy.load("runtime.sql.plan.logical")
+assert module is sys.modules["runtime.sql.plan.logical"] and lazy.load(module.__name__) is module
+print(json.dumps({"enabled": gc.isenabled(), "frozen": gc.get_freeze_count(), "passes": len(passes)}))
+"""
+
+
+def _probe_load(freeze: bool) -> dict:
+    code = LOAD_PROBE.replace("FREEZE", "lazy.freeze_loaded_modules()" if freeze else "")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          timeout=60, check=True)
+    return json.loads(proc.stdout)
+
+
+def test_a_launcher_process_loads_with_the_collector_paused_then_frozen():
+    """runtime/lazy.py: the ``sparkcli`` launcher's process loads the engine's parts without
+    collector passes and freezes them; the application then runs with the collector on."""
+    out = _probe_load(freeze=True)
+    assert out["enabled"] is True and out["passes"] == 0 and out["frozen"] > 10_000
+    plain = _probe_load(freeze=False)  # tests, embedding: a plain import
+    assert plain["enabled"] is True and plain["passes"] > 0 and plain["frozen"] == 0
+
+
 # -- numpy before to_numpy() (runtime/arrow_numpy.py) ---------------------------------------------
 def _loads_numpy(fn: ast.AST) -> bool:
     for node in ast.walk(fn):

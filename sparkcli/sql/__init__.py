@@ -6,6 +6,8 @@ DataFrame is built).
 
 from __future__ import annotations
 
+from runtime.lazy import load as _load
+
 _LAZY = {
     "SparkSession": "sparkcli.sql.session",
     "RuntimeConfig": "sparkcli.sql.conf",
@@ -51,8 +53,6 @@ def __getattr__(name: str):
             f"module 'sparkcli.sql' has no attribute {name!r} "
             f"(sparkcli.sql provides {', '.join(__all__)})"
         )
-    import importlib
-
-    value = getattr(importlib.import_module(mod), name)
+    value = getattr(_load(mod), name)
     globals()[name] = value
     return value
