@@ -29,10 +29,15 @@ The one thing that differs before numpy is imported: ``Array.to_numpy()`` raises
 ImportError ("Cannot return a numpy.ndarray if NumPy is not present"), so engine code
 imports numpy before it calls ``to_numpy`` (tests/test_lazy_imports.py checks every such
 call in the project), and the places that hand Arrow objects to an application's code call
-:func:`give_numpy` first (``DataFrame.toArrow``, ``mapInArrow``, Arrow UDFs). What is left
-uncovered: an application that first imports pyarrow after the engine has loaded it, and
-calls ``to_numpy()`` on an array of its own without ever importing numpy or pandas.
-Everything else numpy-related needs a numpy object, hence numpy loaded.
+:func:`give_numpy` first (``DataFrame.toArrow``, ``mapInArrow``, Arrow UDFs). An application
+may also import pyarrow itself after the engine loaded it, and call ``to_numpy()`` on an array
+of its own without ever importing numpy: so while numpy is deferred, the public pyarrow modules
+(:data:`_WATCHED`) are instances of :class:`_WatchedModule`, whose attribute lookups check who
+asks. The first lookup from code that is not the engine's, pyarrow's or the import machinery's
+(``pa.array``, ``import pyarrow.compute as pc``, ``from pyarrow.parquet import read_table``)
+imports numpy, which gives it to pyarrow, and the modules become plain modules again. The
+engine's own lookups meanwhile cost a frame check each. Everything else numpy-related needs a
+numpy object, hence numpy loaded.
 
 These are pyarrow internals, so this is done only for the pyarrow versions in
 :data:`TESTED_MAJORS`, read from ``pyarrow/_generated_version.py`` without importing
@@ -69,11 +74,15 @@ TESTED_MAJORS = frozenset({26})
 #: arrow::py::arrow_init_numpy(), libarrow_python's NumPy C-API initialization
 _INIT_NUMPY = "_ZN5arrow2py16arrow_init_numpyEv"
 
-#: top-level package names of the frames :func:`_imported_by_engine` looks past
+#: top-level package names of the frames looked past when asking whose code runs: the import
+#: machinery, pickling (which acts for whoever pickles) and pyarrow itself
 _MACHINERY = frozenset({"importlib", "_frozen_importlib", "_frozen_importlib_external",
-                        "pyarrow"})
+                        "pickle", "copyreg", "cloudpickle", "pyarrow"})
 #: top-level packages of the engine's code: this one, and those :func:`install` is given
 _engine: set[str] = {__name__.partition(".")[0]}
+#: the pyarrow modules an application imports by name, watched while numpy is deferred
+_WATCHED = ("pyarrow", "pyarrow.compute", "pyarrow.parquet", "pyarrow.ipc", "pyarrow.csv",
+            "pyarrow.json", "pyarrow.dataset", "pyarrow.fs", "pyarrow.feather", "pyarrow.types")
 
 _lock = threading.RLock()
 _importing: set[int] = set()
@@ -160,6 +169,17 @@ class ArrowNumpyFinder:
         return None
 
 
+def _owner(frame: Any) -> str | None:
+    """The top-level package of a frame's module, None for the import machinery, pyarrow
+    and this module (frames to look past)."""
+    name = frame.f_globals.get("__name__") or ""
+    spec = frame.f_globals.get("__spec__")
+    if name == "__main__" and spec is not None:  # a module run with -m: the zygote's
+        name = spec.name or name
+    top = name.partition(".")[0]
+    return None if name == __name__ or top in _MACHINERY else top
+
+
 def _imported_by_engine() -> bool:
     """Whether the pyarrow import under way was started by the project's own code: the
     first frame up the stack that is not the import machinery, pyarrow or this module
@@ -167,15 +187,38 @@ def _imported_by_engine() -> bool:
     loads numpy with it as usual, so its ``to_numpy()`` works as it would anywhere else."""
     frame = sys._getframe(1)
     while frame is not None:
-        name = frame.f_globals.get("__name__") or ""
-        spec = frame.f_globals.get("__spec__")
-        if name == "__main__" and spec is not None:  # a module run with -m: the zygote's
-            name = spec.name or name
-        top = name.partition(".")[0]
-        if name != __name__ and top not in _MACHINERY:
+        top = _owner(frame)
+        if top is not None:
             return top in _engine
         frame = frame.f_back
     return False
+
+
+class _WatchedModule(ModuleType):
+    """A pyarrow module while numpy is deferred: a lookup by an application's code first
+    gives numpy to pyarrow (see the module docstring)."""
+
+    def __getattribute__(self, name: str) -> Any:
+        if name[:1] != "_" and not _given:  # __spec__, __version__...: no array work
+            owner = _owner(sys._getframe(1))
+            if owner is not None and owner not in _engine:
+                give_numpy()
+                _unwatch()  # numpy missing or refused: stop checking, pyarrow works without it
+        return ModuleType.__getattribute__(self, name)
+
+
+def _watch() -> None:
+    for name in _WATCHED:
+        module = sys.modules.get(name)
+        if module is not None and type(module) is ModuleType:
+            module.__class__ = _WatchedModule
+
+
+def _unwatch() -> None:
+    for name in _WATCHED:
+        module = sys.modules.get(name)
+        if module is not None and type(module) is _WatchedModule:
+            module.__class__ = ModuleType
 
 
 def give_numpy() -> None:
@@ -211,6 +254,8 @@ def _show_numpy(added: bool) -> None:
         _hidden = True
         if "numpy" in sys.modules and not _importing:  # another thread imported it meanwhile
             _give_numpy_to_pyarrow()
+        elif not _given:
+            _watch()
 
 
 def _numpy_loaded(_: Any = None) -> None:
@@ -228,6 +273,7 @@ def _give_numpy_to_pyarrow() -> None:
                 getattr(numpy, "ndarray", None) is None:  # numpy's own import failed
             return
         _given = True
+        _unwatch()
         try:
             _init_numpy_c_api(os.path.dirname(lib.__file__ or ""))
         except (OSError, AttributeError, ImportError) as e:

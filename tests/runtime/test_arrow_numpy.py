@@ -22,7 +22,10 @@ from runtime.sql.arrow_types import to_arrow
 to_arrow(T.LongType())
 """
 
-CONVERSIONS = ENGINE_IMPORT + """
+#: a query run as the engine's code (its frames' module is runtime.*): its pyarrow lookups
+#: leave numpy deferred, where an application's load it (test below)
+ENGINE_QUERY = ENGINE_IMPORT + '''
+QUERY = """
 import pyarrow as pa, pyarrow.compute as pc, pyarrow.ipc
 before = "numpy" in sys.modules
 tbl = pa.table({"id": pa.array(range(10), pa.int64())})
@@ -31,6 +34,13 @@ with pa.ipc.new_stream(sink, tbl.schema) as w:
     w.write_table(tbl)
 back = pa.ipc.open_stream(sink.getvalue()).read_all()
 out = [before, "numpy" in sys.modules, pc.sum(back["id"]).as_py()]
+"""
+ns = {"__name__": "runtime.query", "sys": sys}
+exec(QUERY, ns)
+pa, pc, tbl, out = ns["pa"], ns["pc"], ns["tbl"], ns["out"]
+'''
+
+CONVERSIONS = ENGINE_QUERY + """
 import numpy as np
 out += [
     np.nan_to_num(pa.array([1, 2, None, 4]).to_numpy(zero_copy_only=False), nan=-1).tolist(),
@@ -108,25 +118,49 @@ def test_only_the_engines_pyarrow_import_defers_numpy():
     assert engine == [True, True, False]
 
 
+@pytest.mark.skipif(not _supported(), reason="pyarrow version not in TESTED_MAJORS")
+@pytest.mark.parametrize("lookup, expected", [
+    ("import pyarrow as pa\nvalues = pa.array([1, 2]).to_numpy().tolist()", [1, 2]),
+    ("import pyarrow.compute as pc\nvalues = pc.add(1, 1).as_py()", 2),
+    ("from pyarrow.compute import add\nvalues = add(1, 1).as_py()", 2),
+])
+def test_an_applications_own_pyarrow_lookup_gives_numpy_to_pyarrow(lookup, expected):
+    """The engine loaded pyarrow without numpy; the application then imports pyarrow itself
+    and never numpy: its first lookup in a pyarrow module loads numpy and gives it to
+    pyarrow, so ``to_numpy()`` works as it would without sparkcli."""
+    code = (ENGINE_QUERY + "deferred = 'numpy' not in sys.modules\n" + lookup +
+            "\nout = [deferred, values, 'numpy' in sys.modules,"
+            " pa.array([3]).to_numpy().tolist(), type(pa).__name__]")
+    assert _run(code, install=True) == [True, True, expected, True, [3], "module"]
+
+
 APP = """
 from pyspark.sql import SparkSession
 spark = SparkSession.builder.master("local[1]").getOrCreate()
 df = spark.range(3)
 df.count()
 import pyarrow as pa
+print(pa.array([5, 6]).to_numpy().tolist())
 print(df.toArrow().column(0).to_numpy().tolist())
 def double(batches):
     for b in batches:
         yield pa.RecordBatch.from_arrays([pa.array(b.column(0).to_numpy() * 2)], ["id"])
 print([r.id for r in df.mapInArrow(double, "id long").collect()])
+from pyspark.sql.functions import udf
+@udf("long")
+def own(x):
+    import pyarrow
+    return int(pyarrow.array([x, x]).to_numpy().sum())
+print([r[0] for r in df.select(own("id")).collect()])
 spark.stop()
 """
 
 @pytest.mark.skipif(not _supported(), reason="pyarrow version not in TESTED_MAJORS")
 def test_arrow_objects_given_to_the_application_convert_to_numpy(tmp_path):
     """Under submit (finder installed in the driver and the executors), the Arrow objects an
-    application receives from toArrow and mapInArrow have a working to_numpy(); the app
-    imports pyarrow only after the engine loaded it, and never numpy."""
+    application receives from toArrow and mapInArrow have a working to_numpy(), and so
+    have its own arrays, in the driver and in a UDF; the app imports pyarrow only after the
+    engine loaded it, and never numpy."""
     app = tmp_path / "app.py"
     app.write_text(APP)
     env = dict(os.environ, SPARKCLI_HOME=str(tmp_path / "home"))
@@ -134,4 +168,4 @@ def test_arrow_objects_given_to_the_application_convert_to_numpy(tmp_path):
                           capture_output=True, text=True, cwd=str(tmp_path), env=env,
                           timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert proc.stdout.split("\n")[:2] == ["[0, 1, 2]", "[0, 2, 4]"]
+    assert proc.stdout.split("\n")[:4] == ["[5, 6]", "[0, 1, 2]", "[0, 2, 4]", "[0, 2, 4]"]
