@@ -6,6 +6,13 @@
 * **PushDownPredicate**: a filter moves below a projection (aliases substituted) and into
   the sides of a join its conjuncts reference (both sides of inner joins; the preserved side
   of outer joins; the left of semi/anti joins).
+* **PushLeftSemiLeftAntiThroughJoin**: a semi/anti join above an inner, cross or outer join
+  moves to the side of that join its condition reads (the left of inner/cross/left joins, the
+  right of inner/cross/right joins), as Spark's rule does, when its right side is a grouped
+  result (an ``IN (SELECT k ... GROUP BY k HAVING ...)``, TPC-H Q18): such a subquery usually
+  keeps few keys, so the side it filters shrinks before the join instead of after it. A
+  semi join against a plain table (Q21's ``EXISTS`` over lineitem) stays where the other
+  joins' filters have already shrunk its input.
 * **InferFiltersFromConstraints**: ``isnotnull`` conjuncts for the columns a null-intolerant
   filter or join condition reads (infer_filters.py).
 * **CollapseProject**: adjacent projections merge (aliases substituted) unless that would
@@ -54,6 +61,9 @@ def _pass(plan: L.LogicalPlan, ctx: BindContext) -> L.LogicalPlan:
         if collapsed is not None:
             return collapsed
     if isinstance(plan, L.Join):
+        pushed = _push_semi_through_join(plan)
+        if pushed is not None:
+            return pushed
         inferred = infer_join(plan)
         if inferred is not None:
             return inferred
@@ -150,6 +160,36 @@ def _push_into_join(f: L.Filter, j: L.Join) -> L.LogicalPlan | None:
     right = L.Filter(and_all(to_right), (j.right,)) if to_right else j.right
     joined = L.Join(j.join_type, j.condition, (left, right), j.hint)
     return L.Filter(and_all(stay), (joined,)) if stay else joined
+
+
+def _grouped(p: L.LogicalPlan) -> bool:
+    """Is ``p`` an aggregate (or distinct), under projections, filters and aliases?"""
+    while isinstance(p, (L.Project, L.Filter, L.SubqueryAlias)):
+        p = p.children[0]
+    return isinstance(p, (L.Aggregate, L.Distinct, L.Deduplicate))
+
+
+def _push_semi_through_join(j: L.Join) -> L.LogicalPlan | None:
+    """Spark's PushLeftSemiLeftAntiThroughJoin for a grouped right side (module doc)."""
+    low = j.left
+    if j.join_type not in ("semi", "anti") or j.condition is None or \
+            not isinstance(low, L.Join) or low.hint is not None or \
+            low.join_type not in ("inner", "cross", "left", "right") or not _grouped(j.right):
+        return None
+    sub = {a.expr_id for a in j.right.output}
+    left_ids = {a.expr_id for a in low.left.output} | sub
+    right_ids = {a.expr_id for a in low.right.output} | sub
+    conds = [c.references() for c in split_conjuncts(j.condition)]
+    if not all(_deterministic(c) for c in split_conjuncts(j.condition)):
+        return None
+    if all(r <= left_ids for r in conds) and low.join_type != "right":
+        side = L.Join(j.join_type, j.condition, (low.left, j.right), j.hint)
+        return L.Join(low.join_type, low.condition, (side, low.right), low.hint)
+    if all(r <= right_ids for r in conds) and not any(r <= left_ids for r in conds) and \
+            low.join_type != "left":
+        side = L.Join(j.join_type, j.condition, (low.right, j.right), j.hint)
+        return L.Join(low.join_type, low.condition, (low.left, side), low.hint)
+    return None
 
 
 # -- constant folding -------------------------------------------------------------------------------

@@ -165,7 +165,9 @@ class SessionState:
                 _size(self.conf("spark.sql.adaptive.advisoryPartitionSizeInBytes")))
         if self.job_hooks is not None and self.job_hooks.enabled():
             return LineageRunner(self.job_hooks, *args, self.default_parallelism(), _size(
-                self.conf("spark.sql.adaptive.coalescePartitions.minPartitionSize")))
+                self.conf("spark.sql.adaptive.coalescePartitions.minPartitionSize")),
+                _size(self.conf("spark.sql.adaptive.autoBroadcastJoinThreshold") or
+                      self.conf("spark.sql.autoBroadcastJoinThreshold")))
         return LocalRunner(*args)
 
 

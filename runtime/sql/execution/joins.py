@@ -51,6 +51,7 @@ class JoinExec(PhysicalPlan):
     children: tuple
     strategy: str  # "broadcast" (right side broadcast) or "shuffled"
     attrs: list
+    hint: str | None = None  # the join's SQL/DataFrame hint (a hinted join stays as planned)
     kind = "join"
 
     @property

@@ -18,7 +18,10 @@ on local[N] and spark:// executors alike:
 With ``spark.sql.adaptive.enabled`` an exchange whose input is estimated under the minimum
 partition size gets one reducer at once; any other (but ``repartition(n)``'s) is built with
 ``spark.sql.shuffle.partitions`` reducers, its map stage runs first, and the reducers are
-coalesced by the bytes they got (adaptive.py, Spark's AQE coalescing). Results come to the driver as Arrow
+coalesced by the bytes they got (adaptive.py, Spark's AQE coalescing). A shuffled
+equi-join first runs the map stage of the side that may build alone; when that output is
+within ``spark.sql.adaptive.autoBroadcastJoinThreshold`` it is read back and broadcast and
+the other side is never shuffled (Spark's AQE join conversion; ``_shuffled_join``). Results come to the driver as Arrow
 tables (the task result format tag). Everything app-wide (ids, running a job) comes in
 through :class:`JobHooks`; nothing here knows the API package.
 """
@@ -28,7 +31,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator
 
 from runtime.dataformat import ARROW
@@ -232,14 +235,18 @@ def _estimate(plan: P.PhysicalPlan) -> int:
     if isinstance(plan, InMemoryTableScanExec):
         parts = plan.cache.partitions
         return sum(b.nbytes for p in parts for b in p) if parts else _estimate(plan.cached_plan)
+    if plan.kind == "join" and plan.join_type in ("semi", "anti"):  # type: ignore
+        return _estimate(plan.children[0])  # at most the left side's rows
     return sum(_estimate(c) for c in plan.children)
 
 
 class LineageRunner:
     def __init__(self, hooks: JobHooks, ansi: bool = True, time_zone: str = "UTC",
                  adaptive: bool = True, target_bytes: int = 64 << 20,
-                 min_partitions: int = 2, min_partition_size: int = MIN_PARTITION_SIZE):
+                 min_partitions: int = 2, min_partition_size: int = MIN_PARTITION_SIZE,
+                 broadcast_threshold: int = -1):
         self.hooks = hooks
+        self.broadcast_threshold = broadcast_threshold
         self.ansi = ansi
         self.tz = time_zone
         self.adaptive = adaptive
@@ -335,7 +342,10 @@ class LineageRunner:
                     return plan.join(split, it, build, EvalContext(ansi, tz, split))
 
                 return MapPartitions(ids(), self.build(left), bjoin)
-            a, b = self._coalesce(list(self._co_shuffles(left, right)))
+            converted, shuffles = self._shuffled_join(plan)
+            if converted is not None:
+                return converted
+            a, b = self._coalesce(shuffles)
 
             def sjoin(split: int, it: Iterator, other: Iterator, tc: Any) -> Iterator:
                 return plan.join(split, it, other, EvalContext(ansi, tz, split),
@@ -389,6 +399,77 @@ class LineageRunner:
         if len(groups) == nodes[0].num_partitions:
             return nodes
         return [CoalescedShuffled(self.hooks.new_rdd_id(), n, groups) for n in nodes]
+
+    # -- AQE: a shuffled join whose side turned out small becomes a broadcast join ----------------
+    def _shuffled_join(self, plan: Any) -> tuple[Node | None, list[Node]]:
+        """Spark's AQE join conversion (its planner re-run on a finished query stage's
+        statistics): the side that may build (the right one; either of an inner or cross
+        join, the smaller estimate first) runs its map stage alone; when its shuffle output
+        is at most ``spark.sql.adaptive.autoBroadcastJoinThreshold`` (by default
+        ``spark.sql.autoBroadcastJoinThreshold``) bytes, its rows are read back whole and
+        broadcast, and the other side is joined where it stands, never shuffled. Otherwise
+        (or for hinted, keyless and full outer joins) -> (None, the two shuffles): the one
+        whose map stage ran is reused as it is."""
+        left, right = plan.children
+        n = max(self._reduce_partitions(left, left.partitioning.num_partitions),
+                self._reduce_partitions(right, right.partitioning.num_partitions))
+        side = self._build_side(plan)
+        built: dict = {}
+        if side is not None:
+            built[side] = node = self._shuffle(plan.children[side], n)
+            rows = self._small_output(node, plan.children[side])
+            if rows is not None:
+                return self._broadcast_join(plan, side, rows), []
+        a = built[0] if 0 in built else self._shuffle(left, n)
+        b = built[1] if 1 in built else self._shuffle(right, n)
+        return None, [a, b]
+
+    def _build_side(self, plan: Any) -> int | None:
+        if not self.adaptive or self.broadcast_threshold < 0 or plan.hint is not None or \
+                not plan.left_keys or self.hooks.map_output_sizes is None:
+            return None
+        right = plan.join_type in ("inner", "cross", "left", "semi", "anti")
+        left = plan.join_type in ("inner", "cross", "right")
+        if right and left:
+            return 0 if _estimate(plan.children[0]) < _estimate(plan.children[1]) else 1
+        return 1 if right else 0 if left else None
+
+    def _small_output(self, node: Node, ex: P.PhysicalPlan) -> list | None:
+        """The batches of a shuffle whose map output is within the broadcast threshold
+        (read by one task), else None."""
+        self.hooks.run_job(MapStages(self.hooks.new_rdd_id(), [node]), read_nothing, [0])
+        sizes = self.hooks.map_output_sizes(node.spec.shuffle_id)  # type: ignore
+        if sizes is None or sum(sizes) > self.broadcast_threshold:
+            return None
+        whole = CoalescedShuffled(self.hooks.new_rdd_id(), node, [(0, node.num_partitions)])
+        tables = self.hooks.run_job(whole, _collector(ex), None)
+        return [b for t in tables for b in t.to_batches() if b.num_rows]
+
+    def _broadcast_join(self, plan: Any, side: int, rows: list) -> Node:
+        """``plan`` as a broadcast join of ``rows`` (its side ``side``); a left build side
+        (inner, cross, right joins) swaps the sides, as the planner's BuildLeft does, and
+        puts the columns back in order."""
+        ansi, tz = self.ansi, self.tz
+        stream = plan.children[1 - side].children[0]
+        if side == 1:
+            bplan = replace(plan, strategy="broadcast")
+            perm = None
+        else:
+            nl = len(plan.children[0].output)
+            jt = "left" if plan.join_type == "right" else plan.join_type
+            bplan = replace(plan, join_type=jt, left_keys=plan.right_keys,
+                            right_keys=plan.left_keys, children=plan.children[::-1],
+                            strategy="broadcast", attrs=plan.attrs[nl:] + plan.attrs[:nl])
+            nr = len(plan.attrs) - nl
+            perm = list(range(nr, nr + nl)) + list(range(nr))
+
+        def bjoin(split: int, it: Iterator) -> Iterator:
+            out = bplan.join(split, it, rows, EvalContext(ansi, tz, split))
+            if perm is None:
+                return out
+            return (b.select(perm) for b in out)
+
+        return MapPartitions(self.hooks.new_rdd_id(), self.build(stream), bjoin)
 
     def _co_shuffles(self, left: P.PhysicalPlan, right: P.PhysicalPlan) -> tuple[Node, Node]:
         n = max(self._reduce_partitions(left, left.partitioning.num_partitions),  # type: ignore

@@ -335,7 +335,7 @@ class Planner:
         rpart = HashPartitioning(tuple(rk), n) if rk else SinglePartition()
         return JoinExec(p.join_type, lk, rk, and_all(residual),
                         (ShuffleExchangeExec(lpart, (left,)), ShuffleExchangeExec(rpart, (right,))),
-                        "shuffled", p.output)
+                        "shuffled", p.output, p.hint)
 
     def _setoperation(self, p: L.SetOperation) -> P.PhysicalPlan:
         left, right = (self.plan(c) for c in p.children)
