@@ -14,6 +14,7 @@ import os
 from typing import Any, Callable
 
 from runtime.sql.expressions.outer_references import OuterScopeMissing
+from runtime.sql.plan.pending_outer import PendingOuter
 from runtime.sql.analysis.analyzer import Analyzer
 from runtime.sql.errors import AnalysisException
 from runtime.sql.execution.local_runner import LocalRunner
@@ -155,6 +156,8 @@ class SessionState:
             raise
 
     def execution(self, plan: L.LogicalPlan) -> QueryExecution:
+        if isinstance(plan, PendingOuter):  # outer() columns read alone (pending_outer.py)
+            plan = plan.local()
         return QueryExecution(self, plan)
 
     def runner(self) -> Any:

@@ -16,18 +16,22 @@ from runtime.sql.analysis.decorrelate import lateral_join
 from runtime.sql.errors import AnalysisException, PySparkTypeError
 from runtime.sql.expressions.outer_references import OuterScopeMissing
 from runtime.sql.plan import logical as L
+from runtime.sql.plan.pending_outer import PendingOuter, has_pending
 from sparkcli.sql.column import Column
 
 __all__ = ["LateralJoinMethod", "analyze_lazily"]
 
 
 def analyze_lazily(state: Any, plan: L.LogicalPlan) -> L.LogicalPlan:
-    """The analyzed plan, or ``plan`` as written when it reads ``outer()`` columns (then
-    ``lateralJoin`` analyzes it)."""
+    """The analyzed plan, or ``plan`` as written, wrapped in ``PendingOuter``, when it
+    reads ``outer()`` columns (``lateralJoin`` analyzes it; used alone, its ``outer(x)``
+    reads its own ``x``: runtime/sql/plan/pending_outer.py)."""
+    if has_pending(plan):
+        return PendingOuter(plan, state.analyze)
     try:
         return state.analyze(plan)
     except OuterScopeMissing:
-        return plan
+        return PendingOuter(plan, state.analyze)
 
 _HOW = {"inner": "inner", "cross": "cross", "left": "left", "leftouter": "left",
         "left_outer": "left"}

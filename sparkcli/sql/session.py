@@ -90,7 +90,6 @@ class SparkSession:
     removeProgressHandler = not_provided("SparkSession.removeProgressHandler")
     clearProgressHandlers = not_provided("SparkSession.clearProgressHandlers")
     dataSource = not_provided_property("SparkSession.dataSource", "Python data sources")
-    tvf = not_provided_property("SparkSession.tvf", "table-valued functions")
     profile = not_provided_property("SparkSession.profile")
 
     emptyDataFrame = not_provided_property("SparkSession.emptyDataFrame",
@@ -271,6 +270,11 @@ class SparkSession:
         """A DataFrameReader: ``spark.read.csv(path, header=True)``, ``.parquet``, ``.json``,
         ``.text``, ``.format(...).load(...)``."""
         return _engine.reader(self)
+
+    @property
+    def tvf(self) -> Any:
+        """Table-valued functions as DataFrames: ``spark.tvf.explode(array(lit(1)))``."""
+        return _engine.tvf(self)
 
     def table(self, tableName: str) -> Any:
         """The temporary view (or table) of that name as a DataFrame."""

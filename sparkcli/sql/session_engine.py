@@ -30,6 +30,7 @@ from sparkcli.listener import call_site
 from sparkcli.sql.catalog import Catalog
 from sparkcli.sql.column import _split
 from sparkcli.sql.dataframe import DataFrame
+from sparkcli.sql.tvf import TableValuedFunction
 from sparkcli.sql.udf import UDFRegistration
 from sparkcli.sql.udtf_registration import UDTFRegistration
 
@@ -104,6 +105,10 @@ def udtf_registration(session: Any) -> UDTFRegistration:
 
 def catalog(session: Any) -> Catalog:
     return Catalog(session)
+
+
+def tvf(session: Any) -> TableValuedFunction:
+    return TableValuedFunction(session)
 
 
 def _job_hooks(session: Any) -> JobHooks:

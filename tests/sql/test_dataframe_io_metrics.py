@@ -1,7 +1,8 @@
 """DataFrame file scans and writes fill the tasks' input/output metrics (Spark's
 InputMetrics/OutputMetrics): writes run in the tasks, each counting the bytes of the files
 it wrote and its rows; scans count the bytes of the file pieces they read and the rows
-they produced. Listeners, /api/v1 and the stage page see them with Spark's names."""
+they produced. Listeners, /api/v1, the stage page and the event log see them with Spark's
+names."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def _parts(path):
     return sorted(p for p in os.listdir(path) if p.startswith("part-"))
 
 
-@pytest.mark.parametrize("fmt", ["parquet", "csv", "json", "text"])
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "json", "text", "orc"])
 def test_write_then_read_counts_bytes_and_records(spark, tmp_path, fmt):
     rec = listen(spark)
     df = spark.range(0, 1000, 1, 2).selectExpr("cast(id * 7 as string) AS s")
@@ -128,6 +129,18 @@ def test_stage_totals_in_the_rest_api_and_the_stage_page(spark, tmp_path):
     assert sum(t["taskMetrics"]["inputMetrics"]["recordsRead"] for t in json.loads(body)) == 300
     status, body = get(f"{sc.uiWebUrl}/stages/stage/?id={write_stage}&attempt=0")
     assert status == 200 and "Output Size / Records" in body
+
+    # the event log (flushed per line) carries the same numbers under Spark's names
+    [log] = [p for p in os.listdir(spark.conf.get("spark.eventLog.dir"))
+             if p.startswith(sc.applicationId)]
+    ends = [e for e in map(json.loads, open(os.path.join(
+        spark.conf.get("spark.eventLog.dir"), log))) if e["Event"] == "SparkListenerTaskEnd"]
+    def stage_total(stage, group, key):
+        return sum(e["Task Metrics"][group][key] for e in ends if e["Stage ID"] == stage)
+    assert (stage_total(write_stage, "Output Metrics", "Bytes Written"),
+            stage_total(write_stage, "Output Metrics", "Records Written")) == (size, 300)
+    assert (stage_total(read_stage, "Input Metrics", "Bytes Read"),
+            stage_total(read_stage, "Input Metrics", "Records Read")) == (size, 300)
 
     # saveAsTable runs its write in tasks too
     n = len(rec.tasks)

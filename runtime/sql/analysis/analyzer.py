@@ -37,6 +37,7 @@ from runtime.sql.expressions.binding import cast_to
 from runtime.sql.expressions.outer_references import OuterReference
 from runtime.sql.expressions.registry import BindContext
 from runtime.sql.plan import logical as L
+from runtime.sql.plan.pending_outer import PendingOuter
 
 __all__ = ["Analyzer"]
 
@@ -49,6 +50,8 @@ class Analyzer:
         self.lookup_relation = lookup_relation or (lambda name: None)
 
     def analyze(self, plan: L.LogicalPlan) -> L.LogicalPlan:
+        if isinstance(plan, PendingOuter):
+            return self._pending(plan)
         if plan.resolved and not isinstance(plan, (L.Project, L.Aggregate, L.Join, L.Union,
                                                    L.Distinct, L.SetOperation)):
             return plan
@@ -72,6 +75,17 @@ class Analyzer:
             plan = plan.with_children(kids)
         method = getattr(self, "_" + type(plan).__name__.lower(), None)
         return method(plan) if method else self._generic(plan)
+
+    def _pending(self, plan: PendingOuter) -> L.LogicalPlan:
+        """A plan reading ``outer()`` columns (pending_outer.py): inside a lateral join
+        (an outer scope is set) as written; alone, each ``outer(x)`` read as its own ``x``."""
+        if self.exprs.outer is not None or self.exprs.outer_local:
+            return self.analyze(plan.raw)
+        self.exprs.outer_local = True
+        try:
+            return self.analyze(plan.raw)
+        finally:
+            self.exprs.outer_local = False
 
     # -- helpers ---------------------------------------------------------------------------------
     def _resolve(self, e: Expression, inputs: list[AttributeReference]) -> Expression:

@@ -433,6 +433,11 @@ def _row_wise(plan: L.LogicalPlan) -> bool:
     return isinstance(plan, L.Range) and plan.count() == 1
 
 
+def _plan_references(plan: L.LogicalPlan) -> set:
+    return {i for e in plan.expressions() for i in e.references()} | {
+        i for c in plan.children for i in _plan_references(c)}
+
+
 def _inline(sub: L.LogicalPlan, left: L.LogicalPlan, how: str, cond: Expression | None
             ) -> L.LogicalPlan | None:
     """A row-wise subquery (``LATERAL (SELECT c1 + c2)``, ``LATERAL (SELECT explode(c2))``)
@@ -454,8 +459,12 @@ def _inline(sub: L.LogicalPlan, left: L.LogicalPlan, how: str, cond: Expression 
     ids = {a.expr_id: a for a in left.output}
 
     def rebuild(plan: L.LogicalPlan) -> L.LogicalPlan:
-        if isinstance(plan, L.Range):
-            return left
+        if isinstance(plan, L.Range):  # its one row's id, where the subquery reads it
+            if plan.attr.expr_id not in _plan_references(sub):
+                return left
+            one = Alias((Literal(plan.start, plan.attr.dtype),), plan.attr.name,
+                        expr_id=plan.attr.expr_id)
+            return L.Project(tuple(left.output) + (one,), (left,))
         child = rebuild(plan.child)
         mapping = {i: ids[i] for i in ids}
         if isinstance(plan, L.SubqueryAlias):

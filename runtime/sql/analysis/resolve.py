@@ -96,6 +96,9 @@ class ExpressionResolver:
         # the columns of the query around a LATERAL subquery being resolved: a name found
         # only there becomes ``outer(name)`` (outer_references.py); None outside one
         self.outer: list[AttributeReference] | None = None
+        # True while a DataFrame reading ``outer()`` is analyzed alone (pending_outer.py):
+        # ``outer(x)`` then reads the plan's own ``x``
+        self.outer_local = False
 
     # -- names ---------------------------------------------------------------------------------
     def resolve_name(self, parts: tuple[str, ...], inputs: list[AttributeReference],
@@ -139,6 +142,8 @@ class ExpressionResolver:
         if isinstance(expr, UnresolvedAttribute):
             return self.resolve_name(expr.parts, inputs)
         if isinstance(expr, UnresolvedOuterReference):
+            if self.outer_local and self.outer is None:
+                return self.resolve(expr.expr, inputs)
             return self._outer(expr.expr)
         if isinstance(expr, UnresolvedStar):
             raise AnalysisException(

@@ -271,6 +271,8 @@ class GenerateExec(PhysicalPlan):
                                                                     0), pa.int64()))]),
                                  parents)
                 pos = pc.subtract(pa.array(range(len(parents)), pa.int64()), starts)
+                if self.outer:  # the NULL row of an empty or NULL collection has no position
+                    pos = pc.if_else(pc.take(empty, parents), pa.scalar(None, pa.int64()), pos)
                 cols.append(pc.cast(pos, pa.int32()))
             if opts.get("spread"):  # one column per field (json_tuple, inline, stack);
                 cols += flat.flatten()  # a NULL struct gives NULL fields
