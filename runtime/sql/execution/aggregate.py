@@ -24,6 +24,7 @@ from typing import Any, Iterator
 
 from runtime.sql import types as T
 from runtime.sql.execution.operators import PhysicalPlan, _attrs, positions_of, schema_of
+from runtime.sql.execution.aggregate_runs import aggregate_sorted_runs
 from runtime.sql.execution.sort import sort_indices, sort_table
 from runtime.sql.execution.subexpr import eliminate
 from runtime.sql.execution.spill import (
@@ -351,8 +352,11 @@ class HashAggregateExec(PhysicalPlan):
             structs = {k: cols[k] for k in keys if pa.types.is_struct(cols[k].type)}
             if structs:  # Arrow groups by no struct key (window()): group by its fields
                 out = _group_by_struct_keys(cols, group_keys, structs, specs)
-            else:
-                out = pa.table(cols).group_by(group_keys, use_threads=False).aggregate(specs)
+            else:  # keys already sorted (clustered data): runs, no hash table
+                out = None if nested else aggregate_sorted_runs(cols, group_keys, specs)
+                if out is None:
+                    out = pa.table(cols).group_by(group_keys, use_threads=False
+                                                  ).aggregate(specs)
             return _take_nested(out, nested)
         return _empty_global(cols, specs, n)  # a global aggregate of no rows: one row
 
