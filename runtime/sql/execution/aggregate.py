@@ -10,7 +10,8 @@
 * ``partial``/``final`` (planned for decomposable aggregates: the planner emits partial
   before the Exchange and final after) share the same code with the AggSpec's parts;
   ``finish`` takes partial rows that are already one per group (a streaming aggregation's
-  state) and only finishes them.
+  state) and only finishes them. A partial aggregate groups its input a run at a time and
+  merges the runs' partial rows where runs shrink (aggregate_stream.py).
 
 Float grouping keys are normalized first (``-0.0`` becomes ``0.0``) so Spark's grouping
 (``NaN`` one group, ``0.0`` and ``-0.0`` one group) holds. A global aggregate over no rows
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from runtime.sql import types as T
+from runtime.sql.execution.aggregate_stream import partial_runs
 from runtime.sql.execution.operators import PhysicalPlan, _attrs, positions_of, schema_of
 from runtime.sql.execution.aggregate_runs import aggregate_sorted_runs
 from runtime.sql.execution.sort import sort_indices, sort_table
@@ -46,6 +48,9 @@ __all__ = ["HashAggregateExec", "SortExec", "collect_aggregates"]
 #: are aggregated one by one, never copied into one table first, small ones a few together,
 #: and the final aggregate merges the partial rows
 PARTIAL_FLUSH_ROWS = 1 << 16
+#: the partial aggregations whose merge gives their own partial type exactly (a partial
+#: aggregate merges its runs' rows: aggregate_stream.py)
+_STREAMED = frozenset({"count", "count_all", "min", "max", "all", "any"})
 
 
 def collect_aggregates(exprs: list[Expression]) -> list[AggCall]:
@@ -169,16 +174,13 @@ class HashAggregateExec(PhysicalPlan):
     def _run_chunked(self, batches: Iterator[Any], ectx: EvalContext, res: SpillResources
                      ) -> Iterator[Any]:
         """Partial mode: aggregate each run of buffered input (PARTIAL_FLUSH_ROWS rows or
-        the memory budget)."""
+        the memory budget); the partial rows of runs that shrink are merged into one batch
+        at the end (aggregate_stream.py)."""
         buf = BatchBuffer(res, "HashAggregate", factor=2.0)
-        emitted = False
         try:
-            for b in batches:
-                if b.num_rows and (not buf.add(b) or buf.rows >= PARTIAL_FLUSH_ROWS):
-                    yield from self._run_all(buf.take(), ectx)
-                    emitted = True
-            if buf.rows or not emitted:
-                yield from self._run_all(buf.take(), ectx)
+            yield from partial_runs(batches, buf, PARTIAL_FLUSH_ROWS,
+                                    lambda run: next(self._run_all(run, ectx)),
+                                    self._merge_partials if self._merges() else None)
         finally:
             buf.release()
 
@@ -235,9 +237,7 @@ class HashAggregateExec(PhysicalPlan):
         m = grouped.num_rows
         keys = [grouped.column(f"k{i}").combine_chunks() for i in range(len(self.groupings))]
         if self.mode == "partial":
-            cols = keys + [grouped.column(parts[s[0]]).combine_chunks() for s in self._specs]
-            fixed = [x if x.type == f.type else x.cast(f.type) for x, f in zip(cols, self._schema)]
-            yield pa.RecordBatch.from_arrays(fixed, schema=self._schema)
+            yield self._partial_batch(grouped, parts)
             return
         arrays = list(keys)
         for a, names in zip(self._aggs, self._part_names):
@@ -251,6 +251,34 @@ class HashAggregateExec(PhysicalPlan):
             v = materialize(evaluate(e, inter, self._final_pos, ectx), m)
             out.append(v if v.type == f.type else v.cast(f.type))
         yield pa.RecordBatch.from_arrays(out, schema=self._schema)
+
+    def _partial_batch(self, grouped: Any, parts: dict) -> Any:
+        import pyarrow as pa
+
+        keys = [grouped.column(f"k{i}").combine_chunks() for i in range(len(self.groupings))]
+        cols = keys + [grouped.column(parts[s[0]]).combine_chunks() for s in self._specs]
+        fixed = [x if x.type == f.type else x.cast(f.type) for x, f in zip(cols, self._schema)]
+        return pa.RecordBatch.from_arrays(fixed, schema=self._schema)
+
+    def _merges(self) -> bool:
+        """Whether this partial aggregate may merge its runs' partial rows
+        (aggregate_stream.py): it has grouping keys and parts that merge exactly into their
+        own type."""
+        if self.mode != "partial" or not self.groupings:
+            return False
+        g = len(self.groupings)
+        return all(fn in _STREAMED or (fn == "sum" and isinstance(
+            self._partial_attrs[g + i].dtype, (T.LongType, T.DoubleType)))
+            for i, (_, _, fn, _, _, _) in enumerate(self._specs))
+
+    def _merge_partials(self, parts: list) -> Any:
+        """Partial batches (of the same groups, from several runs) merged into one."""
+        import pyarrow as pa
+
+        batch = pa.Table.from_batches(parts, schema=self._schema).combine_chunks()
+        batch = batch.to_batches()[0] if batch.num_rows else parts[0]
+        grouped, names = self._merge(batch, batch.num_rows)
+        return self._partial_batch(grouped, names)
 
     def _group(self, batch: Any, n: int, ectx: EvalContext) -> tuple[Any, dict]:
         """Arrow's aggregations over the evaluated keys and inputs (complete, partial)."""

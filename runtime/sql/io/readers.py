@@ -14,6 +14,7 @@ Partition directory values are appended as constant columns.
 from __future__ import annotations
 
 import json as _json
+import os
 from typing import Any, Iterator
 
 from runtime.sql import types as T
@@ -31,6 +32,11 @@ from runtime.sql.io.parquet_scan import read_parquet_piece
 __all__ = ["infer_schema", "read_file"]
 
 _LINES_PER_BATCH = 1 << 20
+#: bytes of a text file cut into lines at a time: every buffer of a block (the bytes, the
+#: lines, the words split from them) stays under glibc's mmap threshold (32 MiB,
+#: allocators.py), so a task reuses its freed heap instead of faulting fresh pages in, and
+#: the operators after the scan (a streaming partial aggregate) work block by block
+_TEXT_BLOCK = 4 << 20
 #: bytes searched for newlines at a time (a fresh 50 MB mask cost ~150 ms of page faults)
 _MASK_BYTES = 1 << 20
 
@@ -245,6 +251,8 @@ def _read_tables(rel: FileRelation, path: str, ectx: EvalContext,
                  piece: tuple = (0, 0, True), filters: tuple = ()) -> Iterator[Any]:
     """The tables of one file, or of the piece ``(start, length, whole)`` of a splittable
     one: Parquet's one per row group (parquet_scan.py), the other formats' one."""
+    if rel.fmt == "text":
+        return _text_tables(path, dict(rel.options), None if piece[2] else piece[:2])
     if rel.fmt != "parquet":
         return iter([_read_table(rel, path, ectx, piece, filters)])
     want = {a.name for a in rel.output}
@@ -302,21 +310,9 @@ def _read_text(path: str, options: dict[str, str], piece: tuple | None = None) -
     import pyarrow as pa
 
     with open(path, "rb") as fh:
-        if piece is None:
-            data = fh.read()
-        else:
-            start, length = piece
-            fh.seek(start)
-            if start:
-                fh.readline()
-            pos = fh.tell()
-            end = start + length
-            data = b""
-            if pos <= end:  # to the first newline at or after `end`, in one read (no copy)
-                fh.seek(end)
-                tail = len(fh.readline())
-                fh.seek(pos)
-                data = fh.read(end - pos + tail)
+        pos, stop = _piece_range(fh, piece)
+        fh.seek(pos)
+        data = fh.read(stop - pos)  # to the first newline at or after the end: one read
     if not _flag(options, "wholetext") and not _opt(options, "lineSep"):
         return _lines(data)
     text = data.decode("utf-8", errors="replace")
@@ -328,6 +324,46 @@ def _read_text(path: str, options: dict[str, str], piece: tuple | None = None) -
         if lines and lines[-1] == "":
             lines.pop()
         return pa.table({"value": pa.array(lines, pa.string())})
+
+
+def _piece_range(fh: Any, piece: tuple | None) -> tuple[int, int]:
+    """The bytes [pos, stop) of the lines of ``piece`` (_read_text's rule; None: the whole
+    file) in the open file ``fh``."""
+    if piece is None:
+        return 0, os.fstat(fh.fileno()).st_size
+    start, length = piece
+    fh.seek(start)
+    if start:
+        fh.readline()
+    pos = fh.tell()
+    end = start + length
+    if pos > end:
+        return pos, pos
+    fh.seek(end)
+    return pos, end + len(fh.readline())
+
+
+def _text_tables(path: str, options: dict[str, str], piece: tuple | None = None
+                 ) -> Iterator[Any]:
+    """The lines of a text file (or of its ``piece``: _read_text's rule) as one table per
+    block of about ``_TEXT_BLOCK`` bytes that ends at a newline; ``wholetext`` and
+    ``lineSep`` read the whole piece at once (_read_text)."""
+    if _flag(options, "wholetext") or _opt(options, "lineSep"):
+        yield _read_text(path, options, piece)
+        return
+    with open(path, "rb") as fh:
+        pos, stop = _piece_range(fh, piece)
+        while pos < stop:
+            want = min(_TEXT_BLOCK, stop - pos)
+            if want < stop - pos:  # to the end of the line the block's last byte is in
+                fh.seek(pos + want)
+                want = min(want + len(fh.readline()), stop - pos)
+            fh.seek(pos)
+            data = fh.read(want)
+            if not data:
+                return
+            pos += len(data)
+            yield _lines(data)
 
 
 def _lines(data: bytes) -> Any:
