@@ -19,7 +19,8 @@ Two kinds of thing are loaded on first use, and only these:
   (tests/test_lazy_imports.py reads both packages and checks it).
 * **Project modules that are entry points to heavy code**, through :class:`Deferred` handles:
   a module stand-in that imports its module on the first attribute access (callers write
-  ``SQL_ENGINE.create_dataframe(...)``). The engine's one handle is :data:`DRIVER_UI` below;
+  ``SQL_ENGINE.create_dataframe(...)``). The engine's handles are below (the driver's web UI,
+  persistent views with the SQL text binder they need);
   the API's handles (the DataFrame API and SQL engine behind a SparkSession, SparkContext's
   backends other than ``local[N]``, the code behind the submit and shell commands) are listed
   in the API package's own ``lazy`` module, since the engine never names the API. Handles are
@@ -50,7 +51,7 @@ import threading
 from types import ModuleType
 from typing import Any
 
-__all__ = ["DRIVER_UI", "Deferred", "HEAVY_LIBRARIES", "freeze_loaded_modules", "load"]
+__all__ = ["DRIVER_UI", "SQL_VIEWS", "Deferred", "HEAVY_LIBRARIES", "freeze_loaded_modules", "load"]
 
 #: third-party libraries imported inside the functions that use them (and only these)
 HEAVY_LIBRARIES: dict[str, str] = {
@@ -136,5 +137,10 @@ class Deferred:
 #: so a short application never waits for it
 DRIVER_UI = Deferred("runtime.ui.driver")
 
+#: persistent views of the session catalog (runtime/sql/views.py): a view's stored SQL text is
+#: bound by the SQL text binder (runtime/sql/sqltext/: ~2,000 lines a query over DataFrames or
+#: temporary views never uses), loaded when a name first resolves to a persistent view
+SQL_VIEWS = Deferred("runtime.sql.views")
+
 #: every handle of the engine
-DEFERRED: tuple[Deferred, ...] = (DRIVER_UI,)
+DEFERRED: tuple[Deferred, ...] = (DRIVER_UI, SQL_VIEWS)

@@ -25,7 +25,7 @@ import zipfile
 
 from runtime import config as rconfig
 from runtime.lineage.binary_files import BinaryFiles, BinaryRecords
-from runtime.lineage.hadoop_files import HadoopFiles
+from sparkcli.lazy import HADOOP_FILES
 from sparkcli.rdd import RDD, wrap
 from sparkcli.rdd_io import reject_java_converters
 
@@ -88,7 +88,7 @@ class FilesMixin:
         SequenceFileAsTextInputFormat, TextInputFormat ((offset, line) pairs) or
         KeyValueTextInputFormat."""
         reject_java_converters(keyConverter, valueConverter)
-        return wrap(self, HadoopFiles(self._new_rdd_id(), path, inputFormatClass, conf))
+        return wrap(self, HADOOP_FILES.HadoopFiles(self._new_rdd_id(), path, inputFormatClass, conf))
 
     def newAPIHadoopFile(self, path: str, inputFormatClass: str, keyClass: str | None = None,
                          valueClass: str | None = None, keyConverter: str | None = None,

@@ -17,6 +17,9 @@ the first attribute access. An RDD-only application loads none of them.
   than local[N] (sparkcli/context.py's ``_BACKENDS`` table): tasks in the driver's process
   (brings the executor side into the driver, ~40 ms) and the standalone cluster's client with
   its authentication (~70 ms).
+* ``HADOOP_FILES``, ``HADOOP_FORMATS``: SequenceFiles and Hadoop InputFormats/OutputFormats in
+  pure Python (runtime/hadoop: ~900 lines), for ``sc.sequenceFile``/``hadoopFile``... and
+  ``rdd.saveAsSequenceFile``/``saveAsHadoopFile``...; no other application loads them.
 * ``DEPLOY_CLIENT``: the submission client of a standalone master (``submit --deploy-mode
   cluster``, ``--kill``, ``--status``; with RPC_AUTH ~0.1 s that a local submit never needs).
 * ``SUBMISSION``, ``REPL``: the code behind ``submit`` and ``shell``, reached after they start
@@ -36,8 +39,9 @@ from __future__ import annotations
 
 from runtime.lazy import Deferred
 
-__all__ = ["CLI", "DEFERRED", "DEPLOY_CLIENT", "FUNCTIONS", "INPROCESS_BACKEND", "REPL", "RPC_AUTH", "SQL_ENGINE",
-           "SQL_IO", "SQL_STREAMING", "SQL_TEXT", "STANDALONE_BACKEND", "SUBMISSION"]
+__all__ = ["CLI", "DEFERRED", "DEPLOY_CLIENT", "FUNCTIONS", "HADOOP_FILES", "HADOOP_FORMATS", "INPROCESS_BACKEND",
+           "REPL", "RPC_AUTH", "SQL_ENGINE", "SQL_IO", "SQL_STREAMING", "SQL_TEXT", "STANDALONE_BACKEND",
+           "SUBMISSION"]
 
 SQL_ENGINE = Deferred("sparkcli.sql.session_engine")
 SQL_IO = Deferred("sparkcli.sql.readwriter")
@@ -48,6 +52,8 @@ INPROCESS_BACKEND = Deferred("runtime.inprocess")
 STANDALONE_BACKEND = Deferred("runtime.scheduler.standalone")
 RPC_AUTH = Deferred("runtime.rpc.auth")
 DEPLOY_CLIENT = Deferred("runtime.deploy.client")
+HADOOP_FILES = Deferred("runtime.lineage.hadoop_files")
+HADOOP_FORMATS = Deferred("runtime.hadoop.formats")
 SUBMISSION = Deferred("sparkcli.cli.submission")
 CLI = Deferred("sparkcli.cli.main")
 REPL = Deferred("sparkcli.cli.repl")
@@ -55,4 +61,4 @@ REPL = Deferred("sparkcli.cli.repl")
 #: every handle of the API
 DEFERRED: tuple[Deferred, ...] = (SQL_ENGINE, SQL_IO, SQL_TEXT, SQL_STREAMING, FUNCTIONS,
                                   INPROCESS_BACKEND, STANDALONE_BACKEND, RPC_AUTH, DEPLOY_CLIENT,
-                                  SUBMISSION, REPL, CLI)
+                                  HADOOP_FILES, HADOOP_FORMATS, SUBMISSION, REPL, CLI)

@@ -46,11 +46,11 @@ from typing import Any, Callable, Iterable, Iterator
 
 from runtime import serde, task_env
 from runtime.errors import SparkException
-from runtime.hadoop import formats
 from runtime.lineage.dependency import ShuffleDependency
 from runtime.lineage.files import local_path
 from runtime.lineage.node import CheckpointState, Node
 from sparkcli.errors import PySparkNotImplementedError, PySparkRuntimeError
+from sparkcli.lazy import HADOOP_FORMATS
 from sparkcli.storagelevel import StorageLevel
 
 #: Hadoop codec class -> (file extension, opener of a binary write stream)
@@ -241,7 +241,7 @@ class IOMixin:
         >>> sorted(sc.sequenceFile(d).collect())
         [(1, ''), (1, 'a'), (3, 'x')]
         """
-        self._save_hadoop(path, formats.output_settings(
+        self._save_hadoop(path, HADOOP_FORMATS.output_settings(
             "org.apache.hadoop.mapred.SequenceFileOutputFormat", codec=compressionCodecClass))
 
     def saveAsHadoopFile(self, path: str, outputFormatClass: str, keyClass: str | None = None,
@@ -251,7 +251,7 @@ class IOMixin:
         """Save (key, value) pairs through a Hadoop OutputFormat of the old (mapred) API:
         SequenceFileOutputFormat or TextOutputFormat (``key<TAB>value`` lines)."""
         reject_java_converters(keyConverter, valueConverter)
-        self._save_hadoop(path, formats.output_settings(
+        self._save_hadoop(path, HADOOP_FORMATS.output_settings(
             outputFormatClass, keyClass, valueClass, conf, compressionCodecClass))
 
     def saveAsNewAPIHadoopFile(self, path: str, outputFormatClass: str,
@@ -262,7 +262,7 @@ class IOMixin:
         """As :meth:`saveAsHadoopFile`, for the new (mapreduce) API: part files are named
         ``part-r-NNNNN``."""
         reject_java_converters(keyConverter, valueConverter)
-        self._save_hadoop(path, formats.output_settings(outputFormatClass, keyClass,
+        self._save_hadoop(path, HADOOP_FORMATS.output_settings(outputFormatClass, keyClass,
                                                         valueClass, conf))
 
     def saveAsHadoopDataset(self, conf: dict, keyConverter: str | None = None,
@@ -290,12 +290,12 @@ class IOMixin:
             raise ValueError("the Hadoop conf names no output directory "
                              "(mapreduce.output.fileoutputformat.outputdir)")
         fmt = conf.get(format_keys[0]) or conf.get(format_keys[1]) or default_format
-        self._save_hadoop(out, formats.output_settings(fmt, conf=conf))
+        self._save_hadoop(out, HADOOP_FORMATS.output_settings(fmt, conf=conf))
 
-    def _save_hadoop(self, path: str, settings: formats.OutputSettings) -> None:
+    def _save_hadoop(self, path: str, settings: HADOOP_FORMATS.OutputSettings) -> None:
         first = self.take(1)  # PySpark infers the classes from the first record
-        settings = formats.with_classes_of(settings, first[0] if first else None)
-        self._save_files(path, "", formats.partition_writer(settings), settings.part_prefix)
+        settings = HADOOP_FORMATS.with_classes_of(settings, first[0] if first else None)
+        self._save_files(path, "", HADOOP_FORMATS.partition_writer(settings), settings.part_prefix)
 
     # -- pipe --------------------------------------------------------------------------------
     def pipe(self, command: str, env: dict | None = None, checkCode: bool = False):

@@ -63,7 +63,10 @@ def loaded(_=None):
 spark = SparkSession.builder.getOrCreate()
 spark.range(10).show()
 executors = spark.sparkContext.parallelize(range(2), 2).mapPartitions(lambda it: [loaded()])
-print("LOADED " + json.dumps({"driver": loaded(), "executors": executors.collect()}))
+frozen = spark.sparkContext.parallelize(range(2), 2).mapPartitions(
+    lambda it: [__import__("gc").get_freeze_count() > 0]).collect()
+print("LOADED " + json.dumps({"driver": loaded(), "executors": executors.collect(),
+                              "frozen": frozen}))
 spark.stop()
 """
 
@@ -73,6 +76,8 @@ def test_a_first_dataframe_loads_pyarrow_but_not_numpy_sqlglot_or_the_readers(tm
     of the API's parts a first DataFrame does not use (sparkcli/lazy.py)."""
     loaded, stdout = _submit_loaded(tmp_path, DF_APP)
     assert "|  9|" in stdout
+    # executors fork from a zygote whose preloads are frozen (runtime/lazy.py load())
+    assert loaded.pop("frozen") == [True, True]
     assert loaded == {"driver": ["pyarrow"], "executors": [["pyarrow"], ["pyarrow"]]}
 
 

@@ -18,19 +18,21 @@ and working directory, then runs :func:`runtime.executor.main.main`. The zygote 
 its stdin closes (the driver stopped or died); executors end on their own when the driver's
 socket closes. Started with PYTHONHASHSEED=0, so every executor hashes strings alike. pyarrow is
 preloaded without numpy (runtime/arrow_numpy.py): a task that needs numpy imports it then,
-unless ``numpy`` is in the preload list itself.
+unless ``numpy`` is in the preload list itself. Preloads load with the cyclic collector paused
+and are frozen after (runtime/lazy.py :func:`~runtime.lazy.load`): no collector passes over
+the preloaded modules while they load, none in an executor later, and a forked executor's
+first collection does not touch (and copy) the pages the zygote shares with it.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import select
 import signal
 import sys
 
-from runtime import arrow_numpy
+from runtime import arrow_numpy, lazy
 from runtime.executor.main import main
 
 
@@ -64,9 +66,10 @@ def _child(req: dict, wake_fds: tuple[int, int]) -> None:
 
 def serve(preload: list[str]) -> None:
     arrow_numpy.install()
+    lazy.freeze_loaded_modules()  # executors fork from here: see runtime/lazy.py
     for name in preload:
         try:
-            importlib.import_module(name)
+            lazy.load(name)
         except Exception as e:  # a missing optional module must not stop the zygote
             print(json.dumps({"warning": f"preload {name}: {e!r}"}), flush=True)
     r, w = os.pipe()

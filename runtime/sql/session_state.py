@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from typing import Any, Callable
 
+from runtime.lazy import SQL_VIEWS
 from runtime.sql.expressions.outer_references import OuterScopeMissing
 from runtime.sql.plan.pending_outer import PendingOuter
 from runtime.sql.analysis.analyzer import Analyzer
@@ -28,7 +29,6 @@ from runtime.sql.execution.lineage_runner import LineageRunner
 from runtime.sql.optimizer import optimize
 from runtime.sql.io.scan import plan_scan
 from runtime.sql.io.splits import FileSplitConf
-from runtime.sql.views import MAX_DEPTH, view_plan
 from runtime.sql.warehouse import Warehouse
 
 __all__ = ["QueryExecution", "SessionState", "local_time_zone"]
@@ -129,8 +129,8 @@ class SessionState:
         if meta is None:
             return None
         if meta.is_view:
-            depth_limit = int(self.conf("spark.sql.view.maxNestedViewDepth") or MAX_DEPTH)
-            return view_plan(meta, self.bind_context(), lambda n: self._lookup(
+            depth_limit = int(self.conf("spark.sql.view.maxNestedViewDepth") or SQL_VIEWS.MAX_DEPTH)
+            return SQL_VIEWS.view_plan(meta, self.bind_context(), lambda n: self._lookup(
                 n, meta.view_database, False, depth + 1), depth, depth_limit)
         return wh.relation(meta)
 
