@@ -32,6 +32,7 @@ from runtime.sql.expressions.base import (
     Alias, AttributeReference, Call, Cast, CaseWhen, Expression, Literal, transform_up)
 from runtime.sql.expressions.registry import BindContext, EvalContext
 from runtime.sql.plan import logical as L
+from runtime.sql.plan.lateral_join import without_lateral
 from runtime.sql.execution.planner import and_all
 from runtime.sql.analysis.resolve import contains_aggregate
 from runtime.sql.execution.planner import and_all, split_conjuncts
@@ -43,6 +44,7 @@ __all__ = ["optimize"]
 
 
 def optimize(plan: L.LogicalPlan, ctx: BindContext) -> L.LogicalPlan:
+    plan = without_lateral(plan)  # what a LateralJoin node runs: its rewrite
     for _ in range(20):
         new = _pass(plan, ctx)
         if new is plan:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from runtime.sql.errors import PySparkAssertionError, PySparkTypeError, PySparkValueError
+from runtime.sql.errors import (
+    IllegalArgumentException, PySparkAssertionError, PySparkTypeError, PySparkValueError)
 from runtime.sql.plan import logical as L
 from sparkcli.sql.column import Column
 
@@ -55,6 +56,12 @@ class Observation:
             raise PySparkAssertionError(
                 "[REUSE_OBSERVATION] An Observation can be used with a DataFrame only once.",
                 errorClass="REUSE_OBSERVATION")
+        if df.isStreaming:
+            raise IllegalArgumentException(
+                "Observation does not support streaming Datasets.This is because there will be "
+                "multiple observed metrics as microbatches are constructed. Please register a "
+                "StreamingQueryListener and get the metric for each microbatch in "
+                "QueryProgressEvent.progress, or use query.lastProgress or query.recentProgress.")
         self._attached = True
         return _observed(df, self._name, exprs, self._publish)
 

@@ -140,3 +140,41 @@ def test_sql_lateral_errors(views):
     with pytest.raises(AnalysisException) as e:
         views.sql("SELECT * FROM lt1 RIGHT JOIN LATERAL (SELECT c1 + c2 AS c3) ON c2 = c3")
     assert e.value.getErrorClass() == "INVALID_LATERAL_JOIN_TYPE"
+
+
+def _no_ids(text):
+    import re
+    return re.sub(r"#\d+", "#x", text)
+
+
+def test_explain_shows_spark_lateral_join_node(spark, views):
+    # PySpark 4.3 (LogicalRDD where we have a LocalRelation): the analyzed plan holds
+    # LateralJoin with the subquery printed as Spark prints subqueries; the optimized plan
+    # is the rewrite into ordinary joins
+    t1 = spark.createDataFrame([(0, 1), (1, 2)], "c1 int, c2 int")
+    t2 = spark.createDataFrame([(0, 2), (0, 3)], "c1 int, c2 int")
+    df = t1.alias("t1").lateralJoin(t2.alias("t2").where(
+        sf.col("t1.c1").outer() == sf.col("t2.c1")).select(sf.col("t2.c2")))
+    qe = df._execution()
+    assert _no_ids(qe.analyzed.tree_string()) == (
+        "LateralJoin lateral-subquery#x [c1#x], Inner\n"
+        ":  +- Project [c2#x]\n"
+        ":     +- Filter (outer(c1#x) = c1#x)\n"
+        ":        +- SubqueryAlias t2\n"
+        ":           +- LocalRelation [c1#x, c2#x]\n"
+        "+- SubqueryAlias t1\n"
+        "   +- LocalRelation [c1#x, c2#x]\n")
+    assert "LateralJoin" not in qe.optimized.tree_string()
+    assert qe.optimized.tree_string().startswith("Project [c1#")
+    df = t1.lateralJoin(spark.range(3).select(
+        (sf.col("id") + sf.col("c1").outer()).alias("v")), sf.col("v") > 1)
+    assert _no_ids(df._execution().analyzed.tree_string()).splitlines()[:2] == [
+        "LateralJoin lateral-subquery#x [c1#x], Inner, (v#xL > 1)",
+        ":  +- Project [(id#xL + outer(c1#x)) AS v#xL]"]
+    assert _no_ids(t1.lateralJoin(t2.select("c2"), how="cross")._execution().analyzed
+                   .tree_string()).splitlines()[0] == "LateralJoin lateral-subquery#x [], Cross"
+    text = _no_ids(spark.sql("SELECT * FROM lt1 LEFT JOIN LATERAL (SELECT c1 + c2 AS c3) "
+                             "ON c2 = c3")._execution().analyzed.tree_string())
+    assert "+- LateralJoin lateral-subquery#x [c1#x && c2#x], LeftOuter, (c2#x = c3#x)\n" \
+        "   :  +- SubqueryAlias __auto_generated_subquery_name\n" \
+        "   :     +- Project [(outer(c1#x) + outer(c2#x)) AS c3#x]\n" in text

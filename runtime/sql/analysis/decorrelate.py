@@ -32,7 +32,9 @@ Anything else reading an outer column (a FULL OUTER join, OFFSET...) is refused 
 Spark's ``[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.ACCESSING_OUTER_QUERY_COLUMN_IS_NOT_ALLOWED]``.
 Finally ``left`` is joined with ``plan'`` on ``a <=> tag(a)`` for every outer column (plus
 the lateral join's own condition), inner or left outer as asked, and the result keeps
-``left``'s columns then ``sub``'s.
+``left``'s columns then ``sub``'s. ``lateral_join`` returns that rewrite under a
+``LateralJoin`` node (plan/lateral_join.py), which keeps the subquery as written for explain,
+as Spark's analyzed plan shows it; the optimizer continues from the rewrite.
 """
 
 from __future__ import annotations
@@ -44,12 +46,13 @@ from runtime.sql.errors import AnalysisException
 from runtime.sql.execution.planner import and_all
 from runtime.sql.expressions.base import (
     AggCall, Alias, AttributeReference, Call, CaseWhen, Expression, Literal, SortOrder,
-    UnresolvedFunction, transform_up)
+    UnresolvedFunction, new_expr_id, transform_up)
 from runtime.sql.expressions.outer_references import (
     OuterReference, outer_references, strip_outer)
 from runtime.sql.expressions.window_base import WindowExpression, WindowSpecDefinition
 from runtime.sql.optimizer import fold
 from runtime.sql.plan import logical as L
+from runtime.sql.plan.lateral_join import LateralJoin
 from runtime.sql import types as T
 
 __all__ = ["Decorrelator", "has_outer", "lateral_join", "plan_outer_references"]
@@ -329,6 +332,9 @@ class Decorrelator:
             jt = "inner"
         return L.Join(jt, cond, (left, right), plan.hint), m
 
+    def _lateraljoin(self, plan: LateralJoin) -> tuple[L.LogicalPlan, dict]:
+        return self.run(plan.child)  # a lateral join inside the subquery: its rewrite
+
     def _union(self, plan: L.Union) -> tuple[L.LogicalPlan, dict]:
         kids, attrs = self._branches(plan)
         out = L.Union(tuple(kids))
@@ -491,10 +497,21 @@ def _inline(sub: L.LogicalPlan, left: L.LogicalPlan, how: str, cond: Expression 
         a.with_qualifier(q.qualifier) for a, q in zip(sub_out, sub.output)), (plan,))
 
 
+_JOIN_NAMES = {"inner": "Inner", "left": "LeftOuter", "cross": "Cross"}
+
+
 def lateral_join(an: Any, left: L.LogicalPlan, sub: L.LogicalPlan, how: str,
                  cond: Expression | None) -> L.LogicalPlan:
-    """``left`` LATERAL JOIN ``sub`` (``how``: inner, cross or left) as a plan of ordinary
-    joins; ``cond`` is resolved over ``left``'s and ``sub``'s outputs."""
+    """``left`` LATERAL JOIN ``sub`` (``how``: inner, cross or left): a LateralJoin node
+    (what explain shows) over its rewrite as a plan of ordinary joins; ``cond`` is
+    resolved over ``left``'s and ``sub``'s outputs."""
+    plan = _rewrite(an, left, sub, how, cond)
+    return LateralJoin(left, sub, tuple(plan_outer_references(sub)), _JOIN_NAMES[how], cond,
+                         new_expr_id(), (plan,))
+
+
+def _rewrite(an: Any, left: L.LogicalPlan, sub: L.LogicalPlan, how: str,
+             cond: Expression | None) -> L.LogicalPlan:
     attrs = plan_outer_references(sub)
     if not plan_deterministic(sub) and not _one_row(left):
         raise _unsupported(

@@ -101,6 +101,9 @@ class _PlanCall(Expression):
 def _debug_node(x: Expression) -> Expression | None:
     if isinstance(x, AttributeReference):
         return replace(x, name=x.debug())
+    debug = getattr(x, "debug_text", None)  # a leaf printed its own way (outer(c1#0))
+    if debug is not None:
+        return _PlanCall(debug())
     name = getattr(getattr(x, "spec", None), "name", "")
     if name in ("isnotnull", "isnull") and len(x.children) == 1:
         return _PlanCall(f"{name}({x.children[0].sql()})")

@@ -56,6 +56,9 @@ class OuterReference(Expression):
     def foldable(self) -> bool:
         return False
 
+    def debug_text(self) -> str:  # in plans: outer(c1#0)
+        return f"outer({self.attr.debug()})"
+
     def sql(self) -> str:  # Spark names it by its qualified name: outer(t.c1)
         return "outer(" + ".".join((*self.attr.qualifier, self.attr.name)) + ")"
 

@@ -63,6 +63,14 @@ class LogicalPlan:
     def arg_string(self) -> str:
         return ""
 
+    def tree_children(self) -> tuple:
+        """The nodes explain prints below this one (its children, but for LateralJoin)."""
+        return self.children
+
+    def tree_subqueries(self) -> tuple:
+        """Plans explain prints first, as Spark prints a subquery (``:  +- ``)."""
+        return ()
+
     def tree_string(self) -> str:
         lines: list[str] = []
         _tree(self, lines, "", "")
@@ -88,7 +96,9 @@ def _tree(plan: LogicalPlan, lines: list[str], prefix: str, child_prefix: str) -
     args = plan.arg_string()
     mark = "" if plan.resolved or plan.node_name().startswith("'") else "'"
     lines.append(prefix + mark + plan.node_name() + (" " + args if args else ""))
-    kids = list(plan.children)
+    for q in plan.tree_subqueries():
+        _tree(q, lines, child_prefix + ":  +- ", child_prefix + ":     ")
+    kids = list(plan.tree_children())
     for i, c in enumerate(kids):
         last = i == len(kids) - 1
         _tree(c, lines, child_prefix + ("+- " if last else ":- "),

@@ -13,7 +13,9 @@ sink. Its thread, per trigger:
    the rest of the plan runs as stages on the runtime like any batch query; the sink takes
    the result (sinks.py);
 4. writes ``commits/N`` with the next watermark, lets sources drop committed rows, and
-   records the progress (Spark's StreamingQueryProgress fields).
+   records the progress (Spark's StreamingQueryProgress fields; ``observedMetrics``: each
+   ``df.observe(name, ...)`` in the plan, its metrics over this batch's rows, computed in the
+   batch's own job; one below a stateful operator is not computed).
 
 A watermark advance after a batch with stateful operators runs one more batch at once with
 no new data (Spark's no-data batch), so append mode emits the windows the watermark passed.
@@ -44,6 +46,7 @@ import tempfile
 import threading
 import time
 import uuid
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -332,8 +335,13 @@ class MicroBatchExecution:
         max_event = self._max_event_times(leaf_for, runner) if self.watermarks else []
 
         stateful = [0.0]  # seconds the stateful operators ran (execution, not planning)
+        observed: dict = {}  # df.observe(name, ...)'s metrics of this batch: progress
 
         def replace(node: L.LogicalPlan) -> L.LogicalPlan | None:
+            if isinstance(node, L.CollectMetrics):  # its metrics go to this batch's progress
+                return dataclasses.replace(
+                    node, publish=lambda row, name=node.name: observed.setdefault(name, row),
+                    children=(substitute(node.child, leaf_for, replace),))
             op = self._by_node.get(id(node))
             if op is not None:
                 kids = [substitute(c, leaf_for, replace) for c in node.children]
@@ -350,8 +358,13 @@ class MicroBatchExecution:
         execution = self.state.execution(batch_plan)
         schema_fields = batch_plan.output
         from_attrs = _schema(schema_fields)
-        data = BatchData(batch_plan, from_attrs, execution.partitions,
-                         lambda f: run_per_partition(self.state.runner(), execution.physical, f))
+        if observed_in(batch_plan):  # one SQL execution, which computes the metrics
+            per_partition: Callable = lambda f: execution.map_partitions(  # noqa: E731
+                lambda split, batches, io: f(split, batches))
+        else:
+            per_partition = lambda f: run_per_partition(  # noqa: E731
+                self.state.runner(), execution.physical, f)
+        data = BatchData(batch_plan, from_attrs, execution.partitions, per_partition)
         self.sink.add_batch(batch_id, data)
         t_commit = self.clock()
         for i, (w, mx) in enumerate(zip(self.watermarks, max_event)):
@@ -376,7 +389,8 @@ class MicroBatchExecution:
                                "queryPlanning": max(0.0, t_add - t_plan - stateful[0]),
                                "latestOffset": latest_s, "getBatch": t_plan - t0,
                                "commitOffsets": t_end - t_commit,
-                               "triggerExecution": t_end - t_begin, "walCommit": wal_s}, t0)
+                               "triggerExecution": t_end - t_begin, "walCommit": wal_s}, t0,
+                              observed)
         if next_wm != watermark_ms and not self._stop.is_set() and \
                 any(op.runs_no_data_batch(self.mode) for op in self.operators):
             nb = batch_id + 1
@@ -411,7 +425,7 @@ class MicroBatchExecution:
     # -- progress -------------------------------------------------------------------------------
     def _record_progress(self, batch_id: int, start: list, end: list, input_rows: list,
                          data: BatchData, watermark_ms: int, max_event: list,
-                         durations: dict, t0: float) -> None:
+                         durations: dict, t0: float, observed: dict | None = None) -> None:
         total = sum(input_rows)
         secs = max(durations["triggerExecution"], 1e-9)
         prev = self.progress[-1] if self.progress else None
@@ -449,11 +463,18 @@ class MicroBatchExecution:
             "processedRowsPerSecond": input_rows[i] / secs} for i, s in enumerate(self.sources)]
         progress["sink"] = {"description": self.sink.description(),
                             "numOutputRows": data.num_rows() if data._parts is not None else -1}
+        if observed:  # Spark's JSON leaves an empty map out
+            progress["observedMetrics"] = dict(observed)
         progress["_t0"] = t0
         with self._cond:
             self.progress.append(progress)
             del self.progress[:-100]
         self.listener("progress", self)
+
+
+def observed_in(plan: L.LogicalPlan) -> bool:
+    """``plan`` holds a ``df.observe(...)`` (a CollectMetrics node)."""
+    return isinstance(plan, L.CollectMetrics) or any(observed_in(c) for c in plan.children)
 
 
 def _temporary_dirs() -> Callable[[int], str]:

@@ -11,13 +11,29 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from runtime.sql.row import Row
+
 __all__ = ["QueryIdleEvent", "QueryProgressEvent", "QueryStartedEvent",
            "QueryTerminatedEvent", "StreamingQueryListener", "StreamingQueryProgress"]
 
 
 class StreamingQueryProgress(dict):
     """One batch's progress: Spark's JSON fields, readable as a dict (``p["batchId"]``) or
-    as attributes (``p.batchId``); ``json``/``prettyJson`` give the JSON text."""
+    as attributes (``p.batchId``); ``json``/``prettyJson`` give the JSON text.
+    ``observedMetrics`` maps each ``df.observe(name, ...)`` to a Row of its metrics over
+    the batch (``{}`` without one; left out of the JSON then, as Spark's)."""
+
+    def __init__(self, fields: dict):
+        super().__init__(fields)
+        self["observedMetrics"] = {name: Row(**metrics) for name, metrics in
+                                   (fields.get("observedMetrics") or {}).items()}
+
+    def _json_fields(self) -> dict:
+        out = dict(self)
+        observed = out.pop("observedMetrics", None)
+        if observed:
+            out["observedMetrics"] = {name: row.asDict() for name, row in observed.items()}
+        return out
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -27,11 +43,11 @@ class StreamingQueryProgress(dict):
 
     @property
     def json(self) -> str:  # type: ignore[override]
-        return json.dumps(dict(self), separators=(",", ":"))
+        return json.dumps(self._json_fields(), separators=(",", ":"))
 
     @property
     def prettyJson(self) -> str:
-        return json.dumps(dict(self), indent=4)
+        return json.dumps(self._json_fields(), indent=4)
 
     def __str__(self) -> str:
         return self.prettyJson
