@@ -20,7 +20,8 @@ Two kinds of thing are loaded on first use, and only these:
 * **Project modules that are entry points to heavy code**, through :class:`Deferred` handles:
   a module stand-in that imports its module on the first attribute access (callers write
   ``SQL_ENGINE.create_dataframe(...)``). The engine's handles are below (the driver's web UI,
-  persistent views with the SQL text binder they need);
+  persistent views with the SQL text binder they need, the cluster messages an executor uses
+  only on a standalone cluster);
   the API's handles (the DataFrame API and SQL engine behind a SparkSession, SparkContext's
   backends other than ``local[N]``, the code behind the submit and shell commands) are listed
   in the API package's own ``lazy`` module, since the engine never names the API. Handles are
@@ -51,7 +52,7 @@ import threading
 from types import ModuleType
 from typing import Any
 
-__all__ = ["DRIVER_UI", "SQL_VIEWS", "Deferred", "HEAVY_LIBRARIES", "freeze_loaded_modules", "load"]
+__all__ = ["DEPLOY_MESSAGES", "DRIVER_UI", "SQL_VIEWS", "Deferred", "HEAVY_LIBRARIES", "freeze_loaded_modules", "load"]
 
 #: third-party libraries imported inside the functions that use them (and only these)
 HEAVY_LIBRARIES: dict[str, str] = {
@@ -67,6 +68,8 @@ HEAVY_LIBRARIES: dict[str, str] = {
     "rich": "the logs command's tables",
     "ptpython": "optional: the interactive shell's line editor",
     "pyspark": "optional: real PySpark's docstrings for DESCRIBE FUNCTION, when installed",
+    "hashlib": "standard library, but OpenSSL's bindings (~10 ms, with hmac): RPC "
+               "authentication only with spark.authenticate (runtime/rpc/auth.py)",
 }
 
 
@@ -142,5 +145,9 @@ DRIVER_UI = Deferred("runtime.ui.driver")
 #: temporary views never uses), loaded when a name first resolves to a persistent view
 SQL_VIEWS = Deferred("runtime.sql.views")
 
+#: the standalone cluster's messages (runtime/protocol/deploy.py, 34 message classes): an
+#: executor needs them only to fetch shuffle blocks from a worker's shuffle service
+DEPLOY_MESSAGES = Deferred("runtime.protocol.deploy")
+
 #: every handle of the engine
-DEFERRED: tuple[Deferred, ...] = (DRIVER_UI, SQL_VIEWS)
+DEFERRED: tuple[Deferred, ...] = (DRIVER_UI, SQL_VIEWS, DEPLOY_MESSAGES)

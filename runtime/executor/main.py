@@ -35,7 +35,7 @@ from types import SimpleNamespace
 
 from runtime import log, protocol, serde
 from runtime.blockstore import BlockStore
-from runtime.protocol.deploy import BlockData, FetchBlock
+from runtime.lazy import DEPLOY_MESSAGES
 from runtime.protocol.executor import (
     ExecutorExiting, ForgetBinaries, KillTask, LaunchTask, RegisterExecutor, RemoveRdd,
     RemoveShuffle, StageBinaryCache, StatusUpdate, StopExecutor, TaskMessage, ThreadDumpReply,
@@ -121,8 +121,8 @@ def _cluster_fetch(secret: bytes | None):
                                           and os.path.exists(status.path)):
             return fetch_local(status, reduce_id)
         start, end = status.offsets[reduce_id], status.offsets[reduce_id + 1]
-        reply = client.call(addr, FetchBlock(status.path, start, end))
-        if not isinstance(reply, BlockData):
+        reply = client.call(addr, DEPLOY_MESSAGES.FetchBlock(status.path, start, end))
+        if not isinstance(reply, DEPLOY_MESSAGES.BlockData):
             raise FetchFailedError(status.shuffle_id, status.map_id, reduce_id,
                                    status.executor_id,
                                    f"{addr}: {getattr(reply, 'message', reply)}")

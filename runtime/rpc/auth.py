@@ -23,8 +23,6 @@ The secret comes from ``spark.authenticate.secret``, else the file named by
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import socket
 from typing import Callable
@@ -73,7 +71,16 @@ def env_secret() -> bytes | None:
 
 
 def _mac(secret: bytes, tag: bytes, cn: bytes, sn: bytes) -> bytes:
+    import hashlib  # OpenSSL's bindings (runtime/lazy.py HEAVY_LIBRARIES): only with a secret
+    import hmac
+
     return hmac.new(secret, tag + cn + sn, hashlib.sha256).digest()
+
+
+def _proves(proof: bytes, secret: bytes, tag: bytes, cn: bytes, sn: bytes) -> bool:
+    import hmac
+
+    return hmac.compare_digest(proof, _mac(secret, tag, cn, sn))
 
 
 def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
@@ -99,7 +106,7 @@ def client_handshake(sock: socket.socket, secret: bytes,
             raise AuthError("connection closed during authentication: the server refused it "
                             "(does it have spark.authenticate=true with the same secret?)")
         sn, proof = reply[:NONCE], reply[NONCE:]
-        if not hmac.compare_digest(proof, _mac(secret, b"S", cn, sn)):
+        if not _proves(proof, secret, b"S", cn, sn):
             raise AuthError("authentication failed: the server's secret differs from this "
                             "side's (check spark.authenticate.secret on both sides)")
         sock.sendall(_mac(secret, b"C", cn, sn))
@@ -139,7 +146,7 @@ def server_handshake(sock: socket.socket, secret: bytes,
         if proof is None:
             return ("closed during authentication: the peer's secret differs (check "
                     "spark.authenticate.secret on both sides)")
-        if not hmac.compare_digest(proof, _mac(secret, b"C", cn, sn)):
+        if not _proves(proof, secret, b"C", cn, sn):
             try:
                 sock.sendall(b"\x00")
             except OSError:
