@@ -35,7 +35,7 @@ def spark(tmp_path_factory):
 class _Batch:
     def __init__(self, rows):
         self.rows = rows
-        self.num_rows = len(rows)
+        self.num_rows = self.nbytes = len(rows)
 
 
 class _Buffer:
@@ -81,6 +81,22 @@ def test_runs_that_shrink_are_merged_once():
     assert _runs(batches, _Buffer(), merge=None)[1] == [["a", "b"], ["a"], ["b"]]
 
 
+def test_held_rows_are_within_their_budget():
+    batches = [_Batch(["a"] * 8), _Batch(["b", "c"] + ["b"] * 6), _Batch(["d"] * 8)]
+    asked = []
+
+    def hold(nbytes):
+        asked.append(nbytes)
+        return len(asked) < 3
+
+    out = [b.rows for b in partial_runs(iter(batches), _Buffer(), 4,
+                                        lambda run: _Batch(sorted({r for b in run
+                                                                   for r in b.rows})),
+                                        _merge, hold)]
+    assert asked == [1, 3, 4]  # the bytes held with each run's (nbytes: its rows here)
+    assert out == [["d"], ("merged", "a", "b", "c")]  # refused: out unmerged, at once
+
+
 def test_a_full_budget_closes_a_run():
     seen, out = _runs([_Batch(["a"] * 8), _Batch(["a"] * 8)], _Buffer(budget=2), run_rows=100)
     assert seen == [8, 8]
@@ -99,9 +115,9 @@ def test_a_run_that_barely_shrinks_stops_the_merging():
 
 
 def _spy(calls):
-    def spy(batches, buffer, run_rows, group, merge):
+    def spy(batches, buffer, run_rows, group, merge, hold):
         calls.append(merge is not None)
-        return aggregate_stream.partial_runs(batches, buffer, run_rows, group, merge)
+        return aggregate_stream.partial_runs(batches, buffer, run_rows, group, merge, hold)
     return spy
 
 

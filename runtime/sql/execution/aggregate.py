@@ -177,12 +177,15 @@ class HashAggregateExec(PhysicalPlan):
         the memory budget); the partial rows of runs that shrink are merged into one batch
         at the end (aggregate_stream.py)."""
         buf = BatchBuffer(res, "HashAggregate", factor=2.0)
+        held = res.memory.budget("HashAggregate partial rows")
         try:
             yield from partial_runs(batches, buf, PARTIAL_FLUSH_ROWS,
                                     lambda run: next(self._run_all(run, ectx)),
-                                    self._merge_partials if self._merges() else None)
+                                    self._merge_partials if self._merges() else None,
+                                    held.grow_to)
         finally:
             buf.release()
+            held.release()
 
     def _run_spilling(self, batches: Iterator[Any], ectx: EvalContext, res: SpillResources
                       ) -> Iterator[Any]:

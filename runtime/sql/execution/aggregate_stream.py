@@ -14,12 +14,14 @@ exchange carries one row per group and task instead of one per group and run (a 
 count: 50,000 instead of 400,000). Where a run barely shrinks (a near-unique key), merging
 would hash the rows a second time for nothing: that run and every later one goes out as it
 is, and the final aggregate merges them, as before. At most ``HELD_ROWS`` partial rows are
-held; runs past that go out unmerged.
+held, and only while ``hold(bytes held)`` grants their memory (the task's budget); runs past
+that go out unmerged.
 
 State: none between calls; one call walks one partition. ``buffer`` is a BatchBuffer
 (spill.py: ``add`` answers False once over budget, ``rows``, ``take``);
 ``aggregate(batches)`` groups input batches into one partial batch; ``merge(batches)``
-merges partial batches into one, or is None where the parts do not merge exactly.
+merges partial batches into one, or is None where the parts do not merge exactly;
+``hold(nbytes)`` answers whether that much memory may be held for the merge (None: yes).
 """
 
 from __future__ import annotations
@@ -36,10 +38,11 @@ HELD_ROWS = 1 << 20
 
 def partial_runs(batches: Iterator[Any], buffer: Any, run_rows: int,
                  aggregate: Callable[[list], Any],
-                 merge: Callable[[list], Any] | None) -> Iterator[Any]:
+                 merge: Callable[[list], Any] | None,
+                 hold: Callable[[int], bool] | None = None) -> Iterator[Any]:
     """The partial batches of ``batches``, grouped run by run (see the module doc)."""
     held: list = []
-    held_rows = 0
+    held_rows = held_bytes = 0
     merging = merge is not None
     emitted = False
     for b in batches:
@@ -48,9 +51,11 @@ def partial_runs(batches: Iterator[Any], buffer: Any, run_rows: int,
         rows = buffer.rows
         part = aggregate(buffer.take())
         merging = merging and part.num_rows * MIN_REDUCTION <= rows
-        if merging and held_rows + part.num_rows <= HELD_ROWS:
+        if merging and held_rows + part.num_rows <= HELD_ROWS and \
+                (hold is None or hold(held_bytes + part.nbytes)):
             held.append(part)
             held_rows += part.num_rows
+            held_bytes += part.nbytes
         else:
             emitted = True
             yield part
