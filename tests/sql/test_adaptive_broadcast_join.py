@@ -13,16 +13,22 @@ from sparkcli.sql import functions as F
 
 @pytest.fixture
 def conversions(spark, monkeypatch):
-    """The build sides (0 left, 1 right) of the joins converted while the test runs; the
-    planner sees every input over its 1 KB threshold, AQE's threshold stays 10 MB."""
+    """The joins converted while the test runs: the build side, 0 (left) or 1 (right), or
+    "L" for a semi/anti join built on its left side. The planner sees every input over its
+    1 KB threshold; AQE's threshold is 10 MB (a test may lower it)."""
     seen: list = []
-    real = LR.LineageRunner._broadcast_join
+    real, real_semi = LR.LineageRunner._broadcast_join, LR.LineageRunner._left_semi
 
-    def spy(self, plan, side, rows):
+    def spy(self, plan, side, rows, stream):
         seen.append(side)
-        return real(self, plan, side, rows)
+        return real(self, plan, side, rows, stream)
+
+    def spy_semi(self, plan, rows, stream):
+        seen.append("L")
+        return real_semi(self, plan, rows, stream)
 
     monkeypatch.setattr(LR.LineageRunner, "_broadcast_join", spy)
+    monkeypatch.setattr(LR.LineageRunner, "_left_semi", spy_semi)
     spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "1k")
     spark.conf.set("spark.sql.adaptive.autoBroadcastJoinThreshold", "10m")
     try:
@@ -57,10 +63,17 @@ def _plain(spark, make):
         spark.conf.set("spark.sql.adaptive.enabled", "true")
 
 
-@pytest.mark.parametrize("how, side", [  # an inner join tries first the side estimated
-    # smaller (here big's range(3000): it fits too, so it is built and the sides swap back)
-    ("inner", 0), ("left", 1), ("semi", 1), ("anti", 1), ("right", 0), ("full", None)])
-def test_small_side_is_broadcast_with_the_shuffled_answer(spark, conversions, how, side):
+@pytest.mark.parametrize("how, side, threshold", [
+    # a join tries first the side estimated smaller (big's range(3000) here): with 10 MB it
+    # fits, so it is built (an inner join swaps its sides back, a semi or anti join is built
+    # on its left side); with 8 KB only small's five rows fit, and big streams from the
+    # shuffle its map stage wrote
+    ("inner", 0, "10m"), ("semi", "L", "10m"), ("anti", "L", "10m"),
+    ("inner", 1, "8k"), ("semi", 1, "8k"), ("anti", 1, "8k"),
+    ("left", 1, "10m"), ("right", 0, "10m"), ("full", None, "10m")])
+def test_small_side_is_broadcast_with_the_shuffled_answer(spark, conversions, how, side,
+                                                          threshold):
+    spark.conf.set("spark.sql.adaptive.autoBroadcastJoinThreshold", threshold)
     big, small = _sides(spark)
     if how == "right":  # the small side on the left: built there, the sides swap back
         def make():
@@ -109,7 +122,7 @@ def test_empty_build_side(spark, conversions):
     assert big.join(none, "k").count() == 0
     assert big.join(none, "k", "anti").count() == 3000
     assert big.join(none, "k", "left").filter(F.col("w").isNull()).count() == 3000
-    assert conversions == [0, 1, 1]  # the inner join builds the side estimated smaller
+    assert conversions == [0, "L", 1]  # big, estimated smaller, is built where it may
 
 
 def test_a_hinted_or_disabled_join_stays_shuffled(spark, conversions):
@@ -124,3 +137,25 @@ def test_a_hinted_or_disabled_join_stays_shuffled(spark, conversions):
     assert big.join(small, "k", "semi").count() == len(
         [r for r in range(3000) if r % 11 and r % 7 in (1, 3)])
     assert conversions == []
+
+
+@pytest.mark.parametrize("how", ["semi", "anti"])
+def test_left_built_semi_join_with_string_keys_and_a_residual(spark, conversions, how):
+    big, small = _sides(spark)
+    # the left side fits: built there; string keys go through Arrow's join, not KeyIndex
+    left = small.select(F.col("w").alias("s"), F.col("k"))
+    right = big.select(F.col("v"), F.when(F.col("k") == 1, "a").when(F.col("k") == 3, "c")
+                       .when(F.col("k") == 2, "n").alias("s"))
+    cond = (left.s == right.s) & (right.v > F.coalesce(left.k, F.lit(0)) * 1000)
+
+    def make():
+        return left.join(right, cond, how)
+    got = sorted(make().collect(), key=_key)
+    assert conversions == ["L"]
+    assert got == _plain(spark, make)
+    # a: k 1 meets v > 1000 with k 1; c: k 3 needs v > 3000 (none); n: k NULL -> v > 0
+    # (k 2 rows); b and z: no right row has them
+    hits = [("a", 1), ("n", None)]
+    expect = hits if how == "semi" else [r for r in [("a", 1), ("b", 1), ("c", 3),
+                                                     ("n", None), ("z", 9)] if r not in hits]
+    assert sorted([tuple(r) for r in got], key=_key) == sorted(expect, key=_key)

@@ -31,6 +31,7 @@ from runtime.sql.expressions.base import AttributeReference, Expression
 from runtime.sql.expressions.evaluate import evaluate, materialize
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.plan.logical import JOIN_NAMES
+from runtime.sql.types import LongType
 
 __all__ = ["JoinExec", "join_batches"]
 
@@ -83,6 +84,29 @@ class JoinExec(PhysicalPlan):
                                self.join_type, schema, ectx)
             return
         yield from self._grace(iter(left), iter(right), ectx, res)
+
+    def left_matches(self, lb: Any, right: Iterator[Any], ectx: EvalContext) -> Any:
+        """A semi/anti join built on its left side ``lb`` (small, whole): per left row a
+        numpy bool, does a row of ``right`` (one partition of the right side, where it
+        stands) match it, residual condition included. The left rows carry their row
+        number through an inner join of each right batch against them."""
+        import numpy as np
+        import pyarrow as pa
+
+        lo, ro = self.children[0].output, self.children[1].output
+        row = AttributeReference("__left_row", LongType(), False)
+        lo2 = list(lo) + [row]
+        lb2 = pa.RecordBatch.from_arrays(list(lb.columns) + [_ids(lb.num_rows)],
+                                         schema=schema_of(lo2))
+        schema = schema_of(list(ro) + lo2)
+        index = KeyIndex.build(_keys(lb2, self.left_keys, lo2, ectx))
+        hit = np.zeros(lb.num_rows, dtype=bool)
+        for rb in _gathered(right, ro, ARROW_PROBE_ROWS if index is None else 1 << 17):
+            out = join_batches(rb, lb2, ro, lo2, self.right_keys, self.left_keys,
+                               self.residual, "inner", schema, ectx, index)
+            if out.num_rows:
+                hit[out.column(out.num_columns - 1).to_numpy()] = True
+        return hit
 
     def _grace(self, left: Iterator[Any], right: Iterator[Any], ectx: EvalContext,
                res: SpillResources) -> Iterator[Any]:

@@ -49,6 +49,7 @@ from runtime.sql.execution.exchange import (
     HashPartitioning, RangePartitioning, RoundRobinPartitioning, SinglePartition)
 from runtime.sql.execution.local_runner import InMemoryTableScanExec
 from runtime.sql.execution.operators import positions_of, schema_of
+from runtime.sql.execution.size_estimates import build_estimate, estimate, grouped
 from runtime.sql.execution.spill import SpillResources
 from runtime.sql.execution.tracking import count_rows
 from runtime.sql.expressions.evaluate import evaluate, materialize
@@ -225,21 +226,6 @@ def _sample_keys(batches: Iterator, exprs: list, positions: dict, ansi: bool, tz
     return table.take(list(range(0, table.num_rows, step)))
 
 
-def _estimate(plan: P.PhysicalPlan) -> int:
-    if isinstance(plan, P.LocalTableScanExec):
-        return sum(b.nbytes for p in plan.partitions for b in p)
-    if isinstance(plan, P.RangeExec):
-        return plan.count * 8
-    if hasattr(plan, "splits"):
-        return sum(f[1] for s in plan.splits for f in s)  # type: ignore[attr-defined]
-    if isinstance(plan, InMemoryTableScanExec):
-        parts = plan.cache.partitions
-        return sum(b.nbytes for p in parts for b in p) if parts else _estimate(plan.cached_plan)
-    if plan.kind == "join" and plan.join_type in ("semi", "anti"):  # type: ignore
-        return _estimate(plan.children[0])  # at most the left side's rows
-    return sum(_estimate(c) for c in plan.children)
-
-
 class LineageRunner:
     def __init__(self, hooks: JobHooks, ansi: bool = True, time_zone: str = "UTC",
                  adaptive: bool = True, target_bytes: int = 64 << 20,
@@ -380,7 +366,7 @@ class LineageRunner:
         after the map stage (adaptive.py)."""
         if not self.adaptive:
             return requested
-        if _estimate(plan) <= self.min_partition_size:
+        if estimate(plan) <= self.min_partition_size:
             return 1
         return requested
 
@@ -403,36 +389,48 @@ class LineageRunner:
     # -- AQE: a shuffled join whose side turned out small becomes a broadcast join ----------------
     def _shuffled_join(self, plan: Any) -> tuple[Node | None, list[Node]]:
         """Spark's AQE join conversion (its planner re-run on a finished query stage's
-        statistics): the side that may build (the right one; either of an inner or cross
-        join, the smaller estimate first) runs its map stage alone; when its shuffle output
-        is at most ``spark.sql.adaptive.autoBroadcastJoinThreshold`` (by default
+        statistics), one side at a time: a side that may build (the right one of a left
+        join, the left one of a right join, either of an inner, cross, semi or anti join:
+        the smaller ``build_estimate`` of an inner or cross join first, the left side
+        of a semi or anti join first unless its right side is grouped) runs its map stage
+        alone; when its shuffle output is at
+        most ``spark.sql.adaptive.autoBroadcastJoinThreshold`` (by default
         ``spark.sql.autoBroadcastJoinThreshold``) bytes, its rows are read back whole and
-        broadcast, and the other side is joined where it stands, never shuffled. Otherwise
-        (or for hinted, keyless and full outer joins) -> (None, the two shuffles): the one
-        whose map stage ran is reused as it is."""
+        broadcast, and the other side is joined where it stands, never shuffled (or read
+        from its shuffle when its map stage ran first). A semi or anti join built on its
+        left side runs as :meth:`_left_semi`. Otherwise (and for hinted, keyless and full
+        outer joins) -> (None, the two shuffles), those whose map stage ran reused."""
         left, right = plan.children
         n = max(self._reduce_partitions(left, left.partitioning.num_partitions),
                 self._reduce_partitions(right, right.partitioning.num_partitions))
-        side = self._build_side(plan)
         built: dict = {}
-        if side is not None:
+        for side in self._build_sides(plan):
             built[side] = node = self._shuffle(plan.children[side], n)
             rows = self._small_output(node, plan.children[side])
-            if rows is not None:
-                return self._broadcast_join(plan, side, rows), []
+            if rows is None:
+                continue
+            other = built.get(1 - side)
+            stream = self._coalesce([other])[0] if other is not None else \
+                self.build(plan.children[1 - side].children[0])
+            if side == 0 and plan.join_type in ("semi", "anti"):
+                return self._left_semi(plan, rows, stream), []
+            return self._broadcast_join(plan, side, rows, stream), []
         a = built[0] if 0 in built else self._shuffle(left, n)
         b = built[1] if 1 in built else self._shuffle(right, n)
         return None, [a, b]
 
-    def _build_side(self, plan: Any) -> int | None:
+    def _build_sides(self, plan: Any) -> list[int]:
         if not self.adaptive or self.broadcast_threshold < 0 or plan.hint is not None or \
                 not plan.left_keys or self.hooks.map_output_sizes is None:
-            return None
-        right = plan.join_type in ("inner", "cross", "left", "semi", "anti")
-        left = plan.join_type in ("inner", "cross", "right")
-        if right and left:
-            return 0 if _estimate(plan.children[0]) < _estimate(plan.children[1]) else 1
-        return 1 if right else 0 if left else None
+            return []
+        if plan.join_type in ("semi", "anti"):  # EXISTS / IN over a big table, under a
+            # filtered query: the query's rows usually fit, but those of a grouped subquery
+            # (IN (... GROUP BY ... HAVING ...)) usually fit better
+            return [1, 0] if grouped(plan.children[1].children[0]) else [0, 1]
+        if plan.join_type in ("inner", "cross"):
+            first = build_estimate(plan.children[0]) <= build_estimate(plan.children[1])
+            return [0, 1] if first else [1, 0]
+        return [1] if plan.join_type == "left" else [0] if plan.join_type == "right" else []
 
     def _small_output(self, node: Node, ex: P.PhysicalPlan) -> list | None:
         """The batches of a shuffle whose map output is within the broadcast threshold
@@ -445,12 +443,11 @@ class LineageRunner:
         tables = self.hooks.run_job(whole, _collector(ex), None)
         return [b for t in tables for b in t.to_batches() if b.num_rows]
 
-    def _broadcast_join(self, plan: Any, side: int, rows: list) -> Node:
-        """``plan`` as a broadcast join of ``rows`` (its side ``side``); a left build side
-        (inner, cross, right joins) swaps the sides, as the planner's BuildLeft does, and
-        puts the columns back in order."""
+    def _broadcast_join(self, plan: Any, side: int, rows: list, stream: Node) -> Node:
+        """``plan`` as a broadcast join of ``rows`` (its side ``side``) with ``stream``; a
+        left build side (inner, cross, right joins) swaps the sides, as the planner's
+        BuildLeft does, and puts the columns back in order."""
         ansi, tz = self.ansi, self.tz
-        stream = plan.children[1 - side].children[0]
         if side == 1:
             bplan = replace(plan, strategy="broadcast")
             perm = None
@@ -469,7 +466,35 @@ class LineageRunner:
                 return out
             return (b.select(perm) for b in out)
 
-        return MapPartitions(self.hooks.new_rdd_id(), self.build(stream), bjoin)
+        return MapPartitions(self.hooks.new_rdd_id(), stream, bjoin)
+
+    def _left_semi(self, plan: Any, rows: list, stream: Node) -> Node:
+        """A semi/anti join whose left side turned out small: each task of the right side
+        (``stream``) tells which left rows its rows match (JoinExec.left_matches), the
+        driver ORs the answers and keeps the left rows that matched (semi) or did not
+        (anti), as local partitions. Spark has no such join (its BroadcastHashJoin builds a
+        semi join's right side only); the answer is the same, and the big right side of
+        TPC-H Q4's and Q21's EXISTS is never shuffled."""
+        import numpy as np
+        import pyarrow as pa
+
+        ansi, tz = self.ansi, self.tz
+        attrs = list(plan.children[0].output)
+        schema = schema_of(attrs)
+        whole = pa.Table.from_batches(rows, schema=schema).combine_chunks().to_batches()
+        lb = whole[0] if whole else pa.RecordBatch.from_pylist([], schema=schema)
+
+        def matches(split: int, it: Iterator, io: Any) -> Any:
+            return plan.left_matches(lb, it, EvalContext(ansi, tz, split))
+
+        node = TaskFunction(self.hooks.new_rdd_id(), stream, matches)
+        masks = [m for part in self.hooks.run_job(node, list, None) for m in part]
+        hit = np.logical_or.reduce(masks) if masks else np.zeros(lb.num_rows, dtype=bool)
+        out = lb.filter(pa.array(hit if plan.join_type == "semi" else ~hit))
+        step = max(1, math.ceil(out.num_rows / max(1, self.min_partitions)))
+        parts = [[out.slice(i, step)] for i in range(0, out.num_rows, step)] or [[]]
+        return SqlScan(self.hooks.new_rdd_id(), P.LocalTableScanExec(attrs, parts),
+                       self.ansi, self.tz)
 
     def _co_shuffles(self, left: P.PhysicalPlan, right: P.PhysicalPlan) -> tuple[Node, Node]:
         n = max(self._reduce_partitions(left, left.partitioning.num_partitions),  # type: ignore
