@@ -140,3 +140,25 @@ def test_parquet_dictionary_strings_read_as_strings(spark, tmp_path):
     assert [r.f for r in rows] == flags and [r.g for r in rows] == table["g"].to_pylist()
     counts = {r.f: r["count"] for r in df.groupBy("f").count().collect()}
     assert counts == {"A": 40, "N": 80, None: 40, "R": 40}
+
+
+def test_decimal_to_double_is_sparks_to_double(spark):
+    """Spark's Decimal.toDouble for a long-held value: (double) unscaled / 10^scale; exact
+    (Python's float(Decimal)) up to 15 digits. Arrow's own cast is off by an ulp at times
+    (6150.190 -> 6150.1900000000005; PySpark 4.3 gives 6150.19)."""
+    import random
+
+    rnd = random.Random(7)
+    for p, s in ((15, 2), (15, 0), (10, 5), (15, 15), (1, 0), (7, 3), (18, 1), (18, 18)):
+        ints = [rnd.randint(-(10 ** p) + 1, 10 ** p - 1) for _ in range(300)] + [10 ** p - 1]
+        vals = [None] + [D(i).scaleb(-s) for i in ints]
+        arr = pa.array(vals, pa.decimal128(p, s)).slice(1)
+        got = DS.exact_double(arr, s).to_pylist()
+        assert got == [float(i) / 10.0 ** s for i in ints]
+        if p <= 15:
+            assert got == [float(v) for v in vals[1:]]
+    df = spark.createDataFrame([(D("0.05"),), (D("6150.19"),), (None,), (D("-0.01"),)],
+                               "d DECIMAL(7,3)")
+    assert [r.x for r in df.select(F.col("d").cast("double").alias("x")).collect()] == \
+        [0.05, 6150.19, None, -0.01]
+    assert df.filter((F.col("d") >= 0.05) & (F.col("d") <= 0.07)).count() == 1

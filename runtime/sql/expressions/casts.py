@@ -19,6 +19,7 @@ from runtime.sql import types as T
 from runtime.sql.arrow_types import to_arrow
 from runtime.sql.errors import cast_invalid_input, cast_overflow, \
     numeric_out_of_range
+from runtime.sql.expressions.decimal_scaled import exact_double
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.expressions.time_parsing import parse_times
 from runtime.sql.expressions.variant_cast import CastFailed, cast_tree, from_sql_value, \
@@ -120,6 +121,9 @@ def cast_array(arr: Any, src: T.DataType, dst: T.DataType, ansi: bool, ectx: Eva
                                   nonexistent="latest").cast(target)
     if isinstance(src, T.IntegralType) and isinstance(dst, T.DecimalType):
         arr = pc.cast(arr, pa.decimal128(38, 0))  # Arrow wants the int's full width first
+    if isinstance(src, T.DecimalType) and src.precision <= 18 and \
+            isinstance(dst, T.DoubleType) and pa.types.is_decimal128(arr.type):
+        return exact_double(arr, src.scale)  # Spark's Decimal.toDouble (decimal_scaled)
     original = arr
     if isinstance(src, T.DecimalType) and src.scale and (
             isinstance(dst, T.IntegralType) or
