@@ -102,6 +102,19 @@ class _Converter:
             return Literal(bool(e.this), T.BooleanType())
         if isinstance(e, exp.Null):
             return Literal(None, T.NullType())
+        if isinstance(e, (exp.IgnoreNulls, exp.RespectNulls)) and \
+                isinstance(e.this, (exp.First, exp.Last, exp.AnyValue)):
+            inner = self.convert(e.this)  # first(x, true) / first(x) IGNORE NULLS
+            if isinstance(inner, UnresolvedFunction) and len(inner.children) == 1:
+                flag = Literal(isinstance(e, exp.IgnoreNulls), T.BooleanType())
+                return replace(inner, children=inner.children + (flag,))
+            return inner
+        if isinstance(e, exp.Concat) and not e.args.get("safe") and all(
+                isinstance(x, exp.Literal) and x.is_string for x in e.expressions):
+            return Literal("".join(x.this for x in e.expressions), T.StringType())  # 'a' 'b'
+        if isinstance(e, exp.NEQ):  # a <> b, a != b: Spark's NOT (a = b)
+            return UnresolvedFunction("not", (UnresolvedFunction("=", (
+                self.convert(e.this), self.convert(e.expression))),))
         if name in _BINARY:
             return UnresolvedFunction(_BINARY[name], (self.convert(e.this),
                                                       self.convert(e.expression)))

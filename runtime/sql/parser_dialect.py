@@ -6,6 +6,7 @@ functions it also rewrites the Java pattern argument into strftime (``from_unixt
 ``transform``/``aggregate`` take their own argument names. The engine implements Spark's
 functions itself (the registry), so the functions listed here are parsed as plain calls by
 name (``exp.Anonymous``) with their arguments untouched; everything else is sqlglot's Spark.
+A quote doubled inside a string literal is one quote (``'it''s'``), as in Spark 4.
 A multi-unit interval literal (``INTERVAL 1 HOUR 30 MINUTES``), which sqlglot reads as a sum
 of one-unit intervals, is marked (``meta["multi_unit_interval"]``) so the converter makes it
 one literal as Spark does.
@@ -60,6 +61,9 @@ def spark_dialect() -> Any:
         from sqlglot.dialects.spark import Spark
 
         class SparkRaw(Spark):
+            class Tokenizer(Spark.Tokenizer):
+                STRING_ESCAPES = ["\\", "'"]  # 'it''s' is it's, as Spark 4's lexer reads it
+
             class Parser(Spark.Parser):
                 FUNCTIONS = {k: v for k, v in Spark.Parser.FUNCTIONS.items()
                              if k.lower() not in RAW_FUNCTIONS}

@@ -29,6 +29,7 @@ from runtime.sql.execution.lineage_runner import LineageRunner
 from runtime.sql.optimizer import optimize
 from runtime.sql.io.scan import plan_scan
 from runtime.sql.io.splits import FileSplitConf
+from runtime.sql.statements.variables import SessionVariables, refreshed
 from runtime.sql.warehouse import Warehouse
 
 __all__ = ["QueryExecution", "SessionState", "local_time_zone"]
@@ -77,6 +78,7 @@ class SessionState:
         self.temp_views: dict[str, L.LogicalPlan] = {}
         self.global_temp_views: dict[str, L.LogicalPlan] = {}
         self.current_database = "default"  # USE db; tables in the warehouse directory
+        self.variables = SessionVariables()  # DECLARE VARIABLE (statements/variables.py)
         self.observed_metrics: dict[str, dict] = {}  # df.observe("name", ...): the last row
 
     def conf(self, key: str) -> str:
@@ -94,7 +96,8 @@ class SessionState:
         return BindContext(self.flag("spark.sql.ansi.enabled"),
                            self.flag("spark.sql.caseSensitive"),
                            self.conf("spark.sql.session.timeZone"),
-                           self.flag("spark.sql.timeType.enabled"), self.current_database)
+                           self.flag("spark.sql.timeType.enabled"), self.current_database,
+                           self.variables)
 
     def planner_conf(self) -> PlannerConf:
         threshold = _size(self.conf("spark.sql.autoBroadcastJoinThreshold"))
@@ -118,9 +121,10 @@ class SessionState:
         cs = self.flag("spark.sql.caseSensitive")
         key = name[-1] if cs else name[-1].lower()
         if temps and len(name) == 2 and name[0].lower() == "global_temp":
-            return self.global_temp_views.get(key)
+            found = self.global_temp_views.get(key)
+            return None if found is None else refreshed(found, self.variables)
         if temps and len(name) == 1 and key in self.temp_views:
-            return self.temp_views[key]
+            return refreshed(self.temp_views[key], self.variables)
         if len(name) > 3 or (len(name) == 3 and name[0].lower() != "spark_catalog"):
             return None
         db = name[-2].lower() if len(name) >= 2 else current_db

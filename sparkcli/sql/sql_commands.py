@@ -21,6 +21,9 @@ from runtime.sql.formatting.function_docs import describe
 from runtime.sql.plan.logical import InMemoryRelation, UnresolvedRelation
 from runtime.sql.sqltext.binder import QueryBinder
 from runtime.sql.sqltext.parsing import parse_statement
+from runtime.sql.statements.variable_commands import (
+    assign_query, check_set_key, declare, drop_variable, is_variable_drop, is_variable_set,
+    find_word, name_parts, set_variables, split_top)
 from runtime.sql.warehouse import TableMeta, ordered_for
 from sparkcli.sql.column import Column
 from sparkcli.sql.sql_names import like, table_name
@@ -47,7 +50,16 @@ def run_command(session: Any, text: str, args: Any, frames: dict) -> Any:
     stripped = text.strip().rstrip(";").strip()
     head = stripped.split(None, 1)[0].upper() if stripped else ""
     if head == "SET":
+        if is_variable_set(stripped[3:].strip()):
+            set_variables(session._state(), stripped, args, frames)
+            return _empty(session)
         return _set(session, stripped[3:].strip())
+    if head == "DECLARE":
+        declare(session._state(), stripped)
+        return _empty(session)
+    if head == "DROP" and is_variable_drop(stripped):
+        drop_variable(session._state(), stripped)
+        return _empty(session)
     if head == "RESET":
         key = stripped[5:].strip()
         if key:
@@ -89,6 +101,7 @@ def _set(session: Any, rest: str) -> Any:
         return _result(session, rows, schema)
     if "=" in rest:
         key, value = (p.strip() for p in rest.split("=", 1))
+        check_set_key(session._state(), key)
         session.conf.set(key, value)
         return _result(session, [(key, value)], schema)
     value = session.conf.get(rest, None)
@@ -147,24 +160,43 @@ def _show(session: Any, rest: str) -> Any:
 
 
 def _execute_immediate(session: Any, text: str, frames: dict) -> Any:
-    """EXECUTE IMMEDIATE 'stmt' [USING expr [AS name], ...]: the statement runs with the
-    values as its ``?`` (positional) or ``:name`` (named) parameters."""
+    """EXECUTE IMMEDIATE stmt [INTO var, ...] [USING expr [AS name], ...]: the statement (a
+    string expression: a literal or a session variable) runs with the values as its ``?``
+    (positional) or ``:name`` (named) parameters; INTO assigns a query's single row to
+    session variables (runtime/sql/statements/variable_commands.py)."""
     from sqlglot import exp
 
-    m = re.match(r"(?is)^EXECUTE\s+IMMEDIATE\s+('(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.)*\")"
-                 r"(?:\s+USING\s+(.*))?$", text)
-    if m is None:
+    body = re.sub(r"(?is)^EXECUTE\s+IMMEDIATE\s+", "", text)
+    using_at = find_word(body, "USING")
+    using = body[using_at + 5:].strip() if using_at >= 0 else ""
+    body = body[:using_at] if using_at >= 0 else body
+    into_at = find_word(body, "INTO")
+    into = body[into_at + 4:].strip() if into_at >= 0 else ""
+    stmt_text = (body[:into_at] if into_at >= 0 else body).strip()
+    if not stmt_text or (into_at >= 0 and not into) or (using_at >= 0 and not using):
         raise AnalysisException(
-            "[UNSUPPORTED_FEATURE] EXECUTE IMMEDIATE takes a string literal and an optional "
-            "USING list here. SQLSTATE: 0A000", errorClass="UNSUPPORTED_FEATURE")
-    stmt = session.sql("SELECT " + m.group(1)).collect()[0][0]
+            "[UNSUPPORTED_FEATURE] EXECUTE IMMEDIATE takes a string expression, an optional "
+            "INTO list and an optional USING list. SQLSTATE: 0A000",
+            errorClass="UNSUPPORTED_FEATURE")
+    stmt = session.sql("SELECT " + stmt_text).collect()[0][0]
     args: Any = None
-    if m.group(2):
-        row = session.sql("SELECT " + m.group(2)).collect()[0]
-        items = parse_statement("SELECT " + m.group(2)).expressions
+    if using:
+        row = session.sql("SELECT " + using).collect()[0]
+        items = parse_statement("SELECT " + using).expressions
         names = [i.alias if isinstance(i, exp.Alias) else None for i in items]
         args = dict(zip(names, row)) if all(names) else list(row)
-    return run_command(session, stmt, args, frames)
+    if not into:
+        return run_command(session, stmt, args, frames)
+    tree = parse_statement(stmt)
+    if type(tree).__name__ not in _QUERY_NODES:
+        raise AnalysisException(
+            "[INVALID_STATEMENT_FOR_EXECUTE_INTO] The INTO clause of EXECUTE IMMEDIATE is only "
+            f"valid for queries but the given statement is not a query: {stmt}. "
+            "SQLSTATE: 07501", errorClass="INVALID_STATEMENT_FOR_EXECUTE_INTO",
+            messageParameters={"sqlString": stmt})
+    targets = [name_parts(t) for t in split_top(into, ",")]
+    assign_query(session._state(), targets, tree, args, frames, unknown_as_column=True)
+    return _empty(session)
 
 
 def _explain(session: Any, rest: str, args: Any, frames: dict) -> Any:

@@ -26,6 +26,7 @@ from runtime.sql.parser_dialect import spark_dialect
 from runtime.sql.plan import logical as L
 from runtime.sql.sqltext.binder import QueryBinder
 from runtime.sql.sqltext.parsing import parse_statement
+from runtime.sql.statements.variables import referenced
 from runtime.sql.warehouse import TableMeta
 from sparkcli.sql.sql_names import like, table_name
 
@@ -65,13 +66,18 @@ def _bind_checked(session: Any, query: Any, text: str, args: Any, frames: dict,
     binder = QueryBinder(state.bind_context(), spy, args, frames)
     plan, _ = binder.bind(query)
     temps += [k for k in (frames or {})]
+    kind = "VIEW"
+    if not temps:  # nor a session variable
+        temps, kind = [v.name for v in referenced(plan)], "VARIABLE"
     if temps:
         t = "`" + temps[0].replace(".", "`.`") + "`"
         raise AnalysisException(
             f"[INVALID_TEMP_OBJ_REFERENCE] Cannot create the persistent object {ident} of the "
-            f"type VIEW because it references to the temporary object {t} of the type VIEW. "
+            f"type VIEW because it references to the temporary object {t} of the type {kind}. "
             f"Please make the temporary object {t} persistent, or make the persistent object "
-            f"{ident} temporary. SQLSTATE: 42K0F", errorClass="INVALID_TEMP_OBJ_REFERENCE")
+            f"{ident} temporary. SQLSTATE: 42K0F", errorClass="INVALID_TEMP_OBJ_REFERENCE",
+            messageParameters={"obj": "VIEW", "objName": ident, "tempObj": kind,
+                               "tempObjName": t})
     return plan
 
 

@@ -126,7 +126,8 @@ class Analyzer:
         join's other key: join_hidden_keys.py); qualified names reach both."""
         if hidden and any(a.expr_id in hidden for a in inputs):
             try:
-                return self._resolve(e, [a for a in inputs if a.expr_id not in hidden])
+                with self.exprs.without_variables():
+                    return self._resolve(e, [a for a in inputs if a.expr_id not in hidden])
             except AnalysisException:
                 pass
         return self._resolve(e, inputs)
@@ -264,15 +265,17 @@ class Analyzer:
     def _sort(self, plan: L.Sort) -> L.LogicalPlan:
         child = plan.child
         try:
-            orders = tuple(self._resolve(o, child.output) for o in plan.orders)
+            with self.exprs.without_variables():  # a column the projection dropped first
+                orders = tuple(self._resolve(o, child.output) for o in plan.orders)
             return L.Sort(orders, plan.is_global, plan.children)
         except AnalysisException as e:
             quiet = qualified_only(child)  # ORDER BY k over SELECT k, nt2.k (USING join)
             if quiet and e.getErrorClass() == "AMBIGUOUS_REFERENCE":
                 return L.Sort(tuple(self._resolve_shown(o, child.output, quiet)
                                     for o in plan.orders), plan.is_global, plan.children)
-            if not isinstance(child, L.Project):
-                raise
+            if not isinstance(child, L.Project):  # then a session variable
+                return L.Sort(tuple(self._resolve(o, child.output) for o in plan.orders),
+                              plan.is_global, plan.children)
         # names the projection dropped: sort below it on a widened projection, project back
         below = child.child.output
         orders = tuple(self._resolve(o, child.output + below) for o in plan.orders)

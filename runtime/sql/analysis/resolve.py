@@ -12,8 +12,9 @@ closest input columns, an ambiguous one ``[AMBIGUOUS_REFERENCE]``.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Iterator
 
 from runtime.sql import types as T
 from runtime.sql.analysis.agg_filter import FILTER_OPTION, filtered
@@ -31,6 +32,7 @@ from runtime.sql.expressions.base import Call
 from runtime.sql.expressions.lambdas import is_lambda
 from runtime.sql.expressions.outer_references import (
     OuterReference, OuterScopeMissing, UnresolvedOuterReference)
+from runtime.sql.expressions.variables import VariableReference
 from runtime.sql.expressions.window_base import WindowExpression, bind_window
 
 __all__ = ["ExpressionResolver", "UnresolvedRegex", "expand_star"]
@@ -99,6 +101,24 @@ class ExpressionResolver:
         # True while a DataFrame reading ``outer()`` is analyzed alone (pending_outer.py):
         # ``outer(x)`` then reads the plan's own ``x``
         self.outer_local = False
+        # > 0 while a caller tries one scope of several (columns, then outer columns): a
+        # session variable is read only after every scope failed
+        self.columns_only = 0
+
+    @contextmanager
+    def without_variables(self) -> Iterator[None]:
+        self.columns_only += 1
+        try:
+            yield
+        finally:
+            self.columns_only -= 1
+
+    def _variable(self, parts: tuple[str, ...]) -> tuple[Expression, tuple] | None:
+        """A session variable the name reads (statements/variables.py), after no column."""
+        variables = self.ctx.variables
+        if variables is None or self.columns_only:
+            return None
+        return variables.reference(parts)
 
     # -- names ---------------------------------------------------------------------------------
     def resolve_name(self, parts: tuple[str, ...], inputs: list[AttributeReference],
@@ -127,8 +147,12 @@ class ExpressionResolver:
                     return self._outer(UnresolvedAttribute(parts))
                 except AnalysisException:
                     pass
-            raise unresolved_column(shown or ".".join(parts), [_shown(a) for a in inputs])
-        out: Expression = unique[0]
+            found = self._variable(parts)
+            if found is None:
+                raise unresolved_column(shown or ".".join(parts), [_shown(a) for a in inputs])
+            out, rest = found
+        else:
+            out = unique[0]
         for field in rest:
             out = lookup("getfield").bind([out, Literal(field, T.StringType())], self.ctx)
         if rest and isinstance(out, Call):  # named by its last part, as Spark's Alias does
@@ -282,6 +306,8 @@ class ExpressionResolver:
 
 
 def _auto_name(expr: Expression) -> str:
+    if isinstance(expr, VariableReference):  # SELECT v: named as written
+        return expr.shown
     if isinstance(expr, OuterReference):  # SELECT c1 of the outer query: named c1
         return expr.attr.name
     if isinstance(expr, Call) and expr.spec.name == "getfield" and \

@@ -380,6 +380,10 @@ class HashAggregateExec(PhysicalPlan):
             if nested:  # Arrow lists no nested values: list row numbers, then take
                 specs = [(f"{s[0]}__row",) + tuple(s[1:]) if s[0] in nested and
                          s[1] == "list" else s for s in specs]
+            picked = _first_last_rows(cols, specs, n)
+            if picked:  # nor first/last of decimals, nested values, NULLs: of row numbers
+                specs = [(f"{s[0]}__pick",) + tuple(s[1:]) if isinstance(s[0], str) and
+                         s[0] in picked and s[1] in ("first", "last") else s for s in specs]
             structs = {k: cols[k] for k in keys if pa.types.is_struct(cols[k].type)}
             if structs:  # Arrow groups by no struct key (window()): group by its fields
                 out = _group_by_struct_keys(cols, group_keys, structs, specs)
@@ -388,7 +392,7 @@ class HashAggregateExec(PhysicalPlan):
                 if out is None:
                     out = pa.table(cols).group_by(group_keys, use_threads=False
                                                   ).aggregate(specs)
-            return _take_nested(out, nested)
+            return _take_picked(_take_nested(out, nested), picked)
         return _empty_global(cols, specs, n)  # a global aggregate of no rows: one row
 
     def node_name(self) -> str:
@@ -424,6 +428,38 @@ def _nested_lists(cols: dict, specs: list, n: int) -> dict:
                     if isinstance(column, pa.ChunkedArray) else column
                 cols[f"{src}__row"] = pa.array(range(n), pa.int64())
     return nested
+
+
+def _first_last_rows(cols: dict, specs: list, n: int) -> dict:
+    """The columns a ``first``/``last`` aggregation reads whose type Arrow's hash_first_last
+    has no kernel for (decimals, lists, structs, maps, NULLs); each gets a ``__pick`` column
+    of row numbers, NULL where the value is, to aggregate instead."""
+    import pyarrow as pa
+
+    picked = {}
+    for spec in specs:
+        src = spec[0]
+        if spec[1] in ("first", "last") and isinstance(src, str) and src in cols and \
+                src not in picked:
+            column = cols[src]
+            t = column.type
+            if pa.types.is_decimal(t) or pa.types.is_nested(t) or pa.types.is_null(t):
+                column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) \
+                    else column
+                picked[src] = column
+                cols[f"{src}__pick"] = pa.array(range(n), pa.int64(), mask=column.is_null())
+    return picked
+
+
+def _take_picked(out: Any, picked: dict) -> Any:
+    """Replace each picked row-number column by the values of those rows."""
+    for src, values in picked.items():
+        for fn in ("first", "last"):
+            name = f"{src}__pick_{fn}"
+            if name in out.column_names:
+                rows = out.column(name).combine_chunks()
+                out = out.append_column(f"{src}_{fn}", values.take(rows)).drop_columns([name])
+    return out
 
 
 def _take_nested(out: Any, nested: dict) -> Any:

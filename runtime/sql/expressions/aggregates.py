@@ -56,6 +56,10 @@ def _register(name: str, bind: Callable, agg: AggSpec, *aliases: str, **extra: A
 
 
 def _cast_result(call: AggCall, arr: Any) -> Any:
+    if dict(call.options).get("boxed"):  # first(x) FILTER (...): struct(x) (agg_filter.py)
+        import pyarrow.compute as pc
+
+        arr = pc.struct_field(arr, [0])
     target = to_arrow(call.dtype)
     return arr if arr.type == target else arr.cast(target)
 

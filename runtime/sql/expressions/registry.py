@@ -42,6 +42,9 @@ class BindContext:
     time_zone: str = "UTC"
     time_type: bool = False  # spark.sql.timeType.enabled: the TIME type (time_functions.py)
     database: str = "default"  # the session's current database (USE db): current_database()
+    # the session's variables (statements/variables.py SessionVariables): a name no column
+    # matches may read one; compared by identity
+    variables: Any = field(default=None, compare=False)
 
 
 def default_pretty(call: Any) -> str:

@@ -439,13 +439,13 @@ class QueryBinder(FromClause, Clauses):
                 e = _strip_alias(items[e.value - 1])
             elif isinstance(e, UnresolvedAttribute) and len(e.parts) == 1:
                 try:
-                    self.resolve(e, plan.output)
+                    with self.an.exprs.without_variables():  # a column, an alias, a variable
+                        self.resolve(e, plan.output)
                 except AnalysisException:
                     alias = [i for i in items if isinstance(i, Alias) and
                              i.name.lower() == e.parts[0].lower()]
-                    if not alias:
-                        raise
-                    e = alias[0].child
+                    if alias:
+                        e = alias[0].child
             out.append(e)
         return out
 

@@ -14,6 +14,7 @@ resolves only with the outer query's columns is correlated and handed back to it
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 
@@ -117,13 +118,15 @@ class FromClause:
         for node in conds:
             e = self.expr(node)
             try:
-                r = self.resolve(e, inputs)
+                with self.an.exprs.without_variables() if outer else nullcontext():
+                    r = self.resolve(e, inputs)  # an outer column before a session variable
             except AnalysisException:
                 if not outer:
                     raise
                 r = self.resolve(self._scoped(e, inputs, list(outer)), inputs + list(outer))
-                corr.append(r)
-                continue
+                if r.references() - set(owner):
+                    corr.append(r)
+                    continue
             rel = {owner[i] for i in r.references() if i in owner}
             if not rel:
                 top.append(r)
@@ -155,7 +158,8 @@ class FromClause:
             if not isinstance(x, UnresolvedAttribute):
                 return None
             try:
-                return self.an.exprs.resolve_name(x.parts, inputs)
+                with self.an.exprs.without_variables():
+                    return self.an.exprs.resolve_name(x.parts, inputs)
             except AnalysisException:
                 return self.an.exprs.resolve_name(x.parts, outer)
         return transform_up(e, fn)

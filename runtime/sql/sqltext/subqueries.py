@@ -104,6 +104,13 @@ def apply_predicate(b: Any, holder: list, node: Any) -> None:
 def scalar(b: Any, holder: list, node: Any) -> Expression:
     cur = holder[0]
     q, corr = b.bind(node, list(cur.output), "scalar")
+    if not corr and len(q.output) != 1:
+        raise AnalysisException(
+            "[INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN] "
+            "Invalid subquery: Scalar subquery must return only one column, but got "
+            f"{len(q.output)}. SQLSTATE: 42823", errorClass="INVALID_SUBQUERY_EXPRESSION."
+            "SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
+            messageParameters={"number": str(len(q.output))})
     if not corr and not _one_row(q):
         q = _checked_single_row(b, q)
     empty = _empty_value(b, q, q.output[0]) if corr and len(q.output) > 1 else None

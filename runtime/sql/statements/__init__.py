@@ -1,0 +1,1 @@
+"""SQL statements that are not queries and need the engine's own state (session variables)."""
