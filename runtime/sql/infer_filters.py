@@ -21,7 +21,8 @@ while the optimizer runs to a fixed point.
 from __future__ import annotations
 
 from runtime.sql import types as T
-from runtime.sql.expressions.base import Alias, AttributeReference, Call, Cast, Expression
+from runtime.sql.expressions.base import (
+    Alias, AttributeReference, Call, Cast, Expression, debug_sql)
 from runtime.sql.expressions.registry import lookup
 from runtime.sql.plan import logical as L
 
@@ -76,17 +77,32 @@ def not_null_ids(plan: L.LogicalPlan) -> set[int]:
                 {a.expr_id for a in intolerant_attrs(cs)})
     if isinstance(plan, L.Project):
         below = not_null_ids(plan.child)
+        tested = _tested_exprs(plan.child)
         out = set()
         for e in plan.exprs:
             inner = e.child if isinstance(e, Alias) else e
             if isinstance(inner, AttributeReference) and inner.expr_id in below:
                 out.add(e.expr_id)
+            elif tested and _deterministic(inner) and debug_sql(inner) in tested:
+                out.add(e.expr_id)  # isnotnull(v) pushed below as isnotnull((x + 1))
         return out
     if isinstance(plan, L.Join):
         left, right = not_null_ids(plan.left), not_null_ids(plan.right)
         return {"inner": left | right, "cross": left | right, "left": left, "right": right,
                 "semi": left, "anti": left}.get(plan.join_type, set())
     return {a.expr_id for a in plan.output if not a.nullable}
+
+
+def _tested_exprs(plan: L.LogicalPlan) -> set[str]:
+    """Expressions (other than columns) the Filters right below test with ``isnotnull``:
+    what a pushed-down ``isnotnull(alias)`` becomes, so the alias above is known not NULL
+    and the rule does not infer (and push down) the same filter on every optimizer pass."""
+    out: set[str] = set()
+    while isinstance(plan, L.Filter):
+        out |= {debug_sql(c.children[0]) for c in _conjuncts(plan.condition)
+                if _name(c) == "isnotnull" and not isinstance(c.children[0], AttributeReference)}
+        plan = plan.child
+    return out
 
 
 def _conjuncts(e: Expression | None) -> list:

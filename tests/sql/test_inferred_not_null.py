@@ -97,3 +97,19 @@ def test_left_join_filters_the_right_side_only(df):
         "   +- Filter isnotnull(x#N)\n"
         "      +- LocalRelation [x#N, s#N, y#N]")
     assert j.count() == 3
+
+
+def test_a_filter_pushed_below_a_projection_is_inferred_once(spark, df):
+    # the join infers isnotnull(v) for v = x + 1; pushed below the projection it reads
+    # isnotnull((x + 1)), which still tells the rule v is not NULL (it was inferred again
+    # on every optimizer pass: 17 copies of isnotnull((x + 1)) ANDed together)
+    j = spark.range(3).join(df.select((F.col("x") + 1).alias("v")), F.col("id") < F.col("v"))
+    plan = optimized(j)
+    assert plan.count("isnotnull((x#N + 1))") == 1, plan
+    # PySpark 4.3's lines below its join (whose condition reads cast(v#N as bigint))
+    assert plan.splitlines()[1:] == [
+        ":- Range (0, 3, step=1, splits=Some(2))",  # local[2] here
+        "+- Project [(x#N + 1) AS v#N]",
+        "   +- Filter isnotnull((x#N + 1))",
+        "      +- LocalRelation [x#N, s#N, y#N]"]
+    assert sorted(tuple(r) for r in j.collect()) == [(0, 2), (0, 8), (1, 2), (1, 8), (2, 8)]
