@@ -7,6 +7,7 @@ functions it also rewrites the Java pattern argument into strftime (``from_unixt
 functions itself (the registry), so the functions listed here are parsed as plain calls by
 name (``exp.Anonymous``) with their arguments untouched; everything else is sqlglot's Spark.
 A quote doubled inside a string literal is one quote (``'it''s'``), as in Spark 4.
+UNPIVOT of several value columns is read here (sqlglot reads one).
 A multi-unit interval literal (``INTERVAL 1 HOUR 30 MINUTES``), which sqlglot reads as a sum
 of one-unit intervals, is marked (``meta["multi_unit_interval"]``) so the converter makes it
 one literal as Spark does.
@@ -54,6 +55,49 @@ find_in_set mask quote sentences jaro_winkler_similarity uniform randstr
 _dialect: Any = None
 
 
+def _multi_value_unpivot(parser: Any) -> Any:
+    """``UNPIVOT [INCLUDE|EXCLUDE NULLS] ((v1, v2) FOR name IN ((a1, a2) [AS x], ...))``, which
+    sqlglot does not read: a Pivot whose value expression and IN items are Tuples (None,
+    nothing consumed, for any other form)."""
+    from sqlglot import exp
+    from sqlglot.tokens import TokenType
+
+    index = parser._index
+    if not parser._match(TokenType.UNPIVOT):
+        return None
+    include = None
+    if parser._match_text_seq("INCLUDE", "NULLS"):
+        include = True
+    elif parser._match_text_seq("EXCLUDE", "NULLS"):
+        include = False
+    if not (parser._match(TokenType.L_PAREN) and parser._curr is not None
+            and parser._curr.token_type == TokenType.L_PAREN):
+        parser._retreat(index)
+        return None
+    values = parser._parse_wrapped_csv(parser._parse_column)
+    if not parser._match(TokenType.FOR):
+        parser.raise_error("Expecting FOR")
+    name = parser._parse_column()
+    if not parser._match(TokenType.IN):
+        parser.raise_error("Expecting IN")
+
+    def item() -> Any:
+        cols = exp.Tuple(expressions=parser._parse_wrapped_csv(parser._parse_column))
+        if not all(isinstance(c, exp.Column) for c in cols.expressions):
+            parser.raise_error("Expecting a column")  # Spark unpivots columns only
+        alias = parser._parse_id_var() if parser._match(TokenType.ALIAS) else \
+            parser._parse_id_var(any_token=False)
+        return exp.PivotAlias(this=cols, alias=alias) if alias else cols
+
+    items = parser._parse_wrapped_csv(item)
+    parser._match_r_paren()
+    pivot = exp.Pivot(expressions=[exp.Tuple(expressions=values)],
+                      fields=[exp.In(this=name, expressions=items)], unpivot=True,
+                      include_nulls=include)
+    pivot.set("alias", parser._parse_table_alias())
+    return pivot
+
+
 def spark_dialect() -> Any:
     """The dialect class to give sqlglot's ``read=`` (built once, lazily)."""
     global _dialect
@@ -72,6 +116,10 @@ def spark_dialect() -> Any:
                 NO_PAREN_FUNCTION_PARSERS = {
                     k: v for k, v in Spark.Parser.NO_PAREN_FUNCTION_PARSERS.items()
                     if k.lower() not in RAW_FUNCTIONS}
+
+                def _parse_pivot(self) -> Any:
+                    multi = _multi_value_unpivot(self)
+                    return multi if multi is not None else super()._parse_pivot()
 
                 def _parse_interval(self, require_interval: bool = True, **kw: Any) -> Any:
                     # INTERVAL 1 HOUR 30 MINUTES comes back as a sum of intervals; mark it

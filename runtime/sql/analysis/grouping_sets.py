@@ -155,7 +155,7 @@ def _use_expanded(e: Expression, keys: list[str], expanded: list) -> Expression:
     """Grouping expressions outside aggregate calls read the expanded (nullable) columns."""
     if isinstance(e, AggCall):
         return e
-    if not isinstance(e, Literal) and e.sql() in keys and e.references():
+    if not isinstance(e, (Literal, Alias)) and e.sql() in keys and e.references():
         return expanded[keys.index(e.sql())]
     if not e.children:
         return e

@@ -281,8 +281,9 @@ class QueryBinder(FromClause, Clauses):
     def _aggregate(self, sel: Any, plan: L.LogicalPlan, items: list, group: Any, having: Any,
                    keys: list) -> L.LogicalPlan:
         sets = self._grouping_sets(group)
-        if sets is not None:
-            return self._grouping_sets_aggregate(sel, plan, items, having, *sets)
+        if sets is not None:  # CUBE(k) of a select alias k groups by what k names
+            exprs = [self._group_alias(e, items, plan) for e in sets[0]]
+            return self._grouping_sets_aggregate(sel, plan, items, having, exprs, sets[1])
         groupings = self._groupings(group, items, plan) + list(keys)
         hidden: list[Expression] = []
 
@@ -437,17 +438,25 @@ class QueryBinder(FromClause, Clauses):
                         f"select list (valid range is [1, {len(items)}]). SQLSTATE: 42805",
                         errorClass="GROUP_BY_POS_OUT_OF_RANGE")
                 e = _strip_alias(items[e.value - 1])
-            elif isinstance(e, UnresolvedAttribute) and len(e.parts) == 1:
-                try:
-                    with self.an.exprs.without_variables():  # a column, an alias, a variable
-                        self.resolve(e, plan.output)
-                except AnalysisException:
-                    alias = [i for i in items if isinstance(i, Alias) and
-                             i.name.lower() == e.parts[0].lower()]
-                    if alias:
-                        e = alias[0].child
+            else:
+                e = self._group_alias(e, items, plan)
             out.append(e)
         return out
+
+    def _group_alias(self, e: Expression, items: list, plan: L.LogicalPlan) -> Expression:
+        """A GROUP BY name that is no column of the input but a select list alias: the
+        aliased expression (a column first, then an alias, then a session variable)."""
+        if not isinstance(e, UnresolvedAttribute) or len(e.parts) != 1:
+            return e
+        try:
+            with self.an.exprs.without_variables():
+                self.resolve(e, plan.output)
+        except AnalysisException:
+            alias = [i for i in items if isinstance(i, Alias) and
+                     i.name.lower() == e.parts[0].lower()]
+            if alias:
+                return alias[0].child
+        return e
 
     def _resolved_groupings(self, groupings: list, plan: L.LogicalPlan) -> list:
         return [self.resolve(g, plan.output) for g in groupings]

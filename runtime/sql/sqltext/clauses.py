@@ -13,7 +13,11 @@ Each one becomes the logical nodes the DataFrame API builds for the same thing:
   unnamed value's column is ``{v1, v2}`` as Spark names it.
 * ``UNPIVOT [INCLUDE|EXCLUDE NULLS] (val FOR name IN (c1 [AS x], ...))``: an Expand (ids,
   column name, value) as ``DataFrame.unpivot``; EXCLUDE NULLS (the default) filters NULL
-  values out.
+  values out. ``UNPIVOT ((v1, v2) FOR name IN ((a1, a2) [AS x], ...))`` unpivots several
+  value columns at once (an unnamed group is labelled ``a1_a2``; EXCLUDE NULLS drops a row
+  whose values are all NULL); each value column takes its values' least common type
+  without string promotion (else ``UNPIVOT_VALUE_DATA_TYPE_MISMATCH``); ``AS u`` names the
+  result.
 * ``TABLESAMPLE (p PERCENT)`` / ``(BUCKET x OUT OF y)``: a ``Sample`` of the fraction
   ``[0, p/100)`` / ``[(x-1)/y, x/y)``; ``(n ROWS)``: a ``Limit``.
 * ``SORT BY``: a Sort within partitions; ``DISTRIBUTE BY``: a hash RepartitionByExpression
@@ -35,7 +39,7 @@ import random
 from typing import Any
 
 from runtime.sql import types as T
-from runtime.sql.errors import AnalysisException
+from runtime.sql.errors import AnalysisException, ParseException
 from runtime.sql.expressions.base import (
     Alias, AttributeReference, CaseWhen, Expression, Literal, SortOrder, UnresolvedFunction)
 from runtime.sql.expressions.binding import cast_to
@@ -177,35 +181,49 @@ class Clauses:
 
         fields = p.args.get("fields") or []
         if len(fields) != 1 or len(p.expressions) != 1:
-            raise _unsupported("UNPIVOT of several value columns")
-        value_name = p.expressions[0].name
+            raise _unsupported("UNPIVOT of several FOR clauses")
+        target = p.expressions[0]
+        value_names = [e.name for e in (target.expressions if isinstance(target, exp.Tuple)
+                                        else [target])]
         name_col = fields[0].this.name
         inputs = plan.output
-        values, labels = [], []
+        if not fields[0].expressions:
+            raise ParseException("[PARSE_SYNTAX_ERROR] Syntax error at or near ')'. "
+                                 "SQLSTATE: 42601", errorClass="PARSE_SYNTAX_ERROR")
+        groups, labels = [], []
         for c in fields[0].expressions:
             label = c.alias if isinstance(c, exp.PivotAlias) else None
-            e = self.resolve(self.expr(c.this if label else c), inputs)
-            values.append(e)
-            labels.append(label or e.name)
-        used = set().union(*(e.references() for e in values))
+            node = c.this if label else c
+            members = node.expressions if isinstance(node, exp.Tuple) else [node]
+            es = [self.resolve(self.expr(m), inputs) for m in members]
+            if len(es) != len(value_names):
+                shown = ", ".join(f"`{n}`" for n in value_names)
+                raise AnalysisException(
+                    "[UNPIVOT_VALUE_SIZE_MISMATCH] All unpivot value columns must have the "
+                    f"same size as there are value column names ({len(value_names)}). "
+                    "SQLSTATE: 428C4", errorClass="UNPIVOT_VALUE_SIZE_MISMATCH",
+                    messageParameters={"names": shown})
+            groups.append(es)
+            labels.append(label or "_".join(e.name for e in es))
+        used = set().union(*(e.references() for es in groups for e in es))
         ids = [a for a in inputs if a.expr_id not in used]
-        t = common_type([e.dtype for e in values])
-        if t is None:
-            shown = ", ".join(f'"{e.dtype.simpleString().upper()}" (`{e.sql()}`)'
-                              for e in values)
-            raise AnalysisException(
-                "[UNPIVOT_VALUE_DATA_TYPE_MISMATCH] Unpivot value columns must share a least "
-                f"common type, some types do not: [{shown}]. SQLSTATE: 42K09",
-                errorClass="UNPIVOT_VALUE_DATA_TYPE_MISMATCH")
-        projections = tuple(tuple(ids) + (Literal(n, T.StringType()), cast_to(e, t))
-                            for e, n in zip(values, labels))
+        types = [_unpivot_type([es[j] for es in groups]) for j in range(len(value_names))]
+        projections = tuple(tuple(ids) + (Literal(n, T.StringType()),) +
+                            tuple(cast_to(e, t) for e, t in zip(es, types))
+                            for es, n in zip(groups, labels))
+        values = tuple(AttributeReference(v, t, any(es[j].nullable for es in groups))
+                       for j, (v, t) in enumerate(zip(value_names, types)))
         attrs = tuple(AttributeReference(a.name, a.dtype, a.nullable) for a in ids) + (
-            AttributeReference(name_col, T.StringType(), False),
-            AttributeReference(value_name, t, any(e.nullable for e in values)))
+            AttributeReference(name_col, T.StringType(), False),) + values
         out: L.LogicalPlan = L.Expand(projections, attrs, (plan,))  # type: ignore[call-arg]
-        if not p.args.get("include_nulls"):
-            out = self.filter(out, self.resolve(UnresolvedFunction(
-                "isnotnull", (attrs[-1],)), list(attrs)))
+        if not p.args.get("include_nulls"):  # EXCLUDE NULLS: a row of NULL values only
+            keep: Expression = UnresolvedFunction("isnotnull", (values[0],))
+            for v in values[1:]:
+                keep = UnresolvedFunction("or", (keep, UnresolvedFunction("isnotnull", (v,))))
+            out = self.filter(out, self.resolve(keep, list(attrs)))
+        alias = p.args.get("alias")
+        if alias is not None and alias.name:
+            out = self.an.analyze(L.SubqueryAlias(alias.name, (out,)))
         return out
 
     # -- TABLESAMPLE -----------------------------------------------------------------------------
@@ -309,3 +327,17 @@ class Clauses:
         if isinstance(node, L.SubqueryAlias):
             return self.join_hints.get(node.alias.lower())
         return None
+
+
+def _unpivot_type(values: list[Expression]) -> T.DataType:
+    """The least common type of one unpivot value column, without turning numbers into
+    strings (Spark's findWiderTypeWithoutStringPromotion)."""
+    strings = [isinstance(e.dtype, T.StringType) for e in values]
+    t = common_type([e.dtype for e in values]) if all(strings) or not any(strings) else None
+    if t is None:
+        shown = ", ".join(f'"{e.dtype.simpleString().upper()}" (`{e.sql()}`)' for e in values)
+        raise AnalysisException(
+            "[UNPIVOT_VALUE_DATA_TYPE_MISMATCH] Unpivot value columns must share a least "
+            f"common type, some types do not: [{shown}]. SQLSTATE: 42K09",
+            errorClass="UNPIVOT_VALUE_DATA_TYPE_MISMATCH")
+    return t
