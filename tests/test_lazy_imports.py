@@ -63,8 +63,10 @@ def loaded(_=None):
 spark = SparkSession.builder.getOrCreate()
 spark.range(10).show()
 executors = spark.sparkContext.parallelize(range(2), 2).mapPartitions(lambda it: [loaded()])
-frozen = spark.sparkContext.parallelize(range(2), 2).mapPartitions(
-    lambda it: [__import__("gc").get_freeze_count() > 0]).collect()
+import os
+driver = os.getpid()
+frozen = spark.sparkContext.parallelize(range(2), 2).mapPartitions(  # (frozen, forked)
+    lambda it: [(__import__("gc").get_freeze_count() > 0, os.getppid() != driver)]).collect()
 print("LOADED " + json.dumps({"driver": loaded(), "executors": executors.collect(),
                               "frozen": frozen}))
 spark.stop()
@@ -76,8 +78,11 @@ def test_a_first_dataframe_loads_pyarrow_but_not_numpy_sqlglot_or_the_readers(tm
     of the API's parts a first DataFrame does not use (sparkcli/lazy.py)."""
     loaded, stdout = _submit_loaded(tmp_path, DF_APP)
     assert "|  9|" in stdout
-    # executors fork from a zygote whose preloads are frozen (runtime/lazy.py load())
-    assert loaded.pop("frozen") == [True, True]
+    # executors fork from a zygote whose preloads are frozen (runtime/lazy.py load()); one
+    # the zygote did not fork in time (a very loaded machine: zygote_client's timeout) is
+    # exec'd instead, and has nothing frozen
+    frozen = loaded.pop("frozen")
+    assert all(is_frozen for is_frozen, forked in frozen if forked), frozen
     assert loaded == {"driver": ["pyarrow"], "executors": [["pyarrow"], ["pyarrow"]]}
 
 

@@ -24,8 +24,8 @@ from typing import Any, Iterator
 
 from runtime.sql.arrow_types import to_arrow_schema
 from runtime.sql import types as T
-from runtime.sql.expressions.base import Alias, AttributeReference, Expression, debug_sql
-from runtime.sql.expressions.evaluate import evaluate, materialize
+from runtime.sql.expressions.base import Alias, AttributeReference, Call, Expression, debug_sql
+from runtime.sql.expressions.evaluate import evaluate, is_deterministic, materialize
 from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.expressions.base import transform_up
 
@@ -188,13 +188,31 @@ def _no_columns(n: int):
         if hasattr(pa.RecordBatch, "drop_columns") else pa.record_batch([], names=[])
 
 
+def split_conjuncts(e: Expression | None) -> list[Expression]:
+    """The operands of a tree of ``AND``s, left to right (``[]`` for None)."""
+    if e is None:
+        return []
+    if isinstance(e, Call) and e.spec.name == "and":
+        return split_conjuncts(e.children[0]) + split_conjuncts(e.children[1])
+    return [e]
+
+
 @dataclass(eq=False)
 class FilterExec(PhysicalPlan):
+    """Keeps the rows its condition holds for. As Spark's ``AND`` (which evaluates its right
+    side only when the left is not false), a deterministic condition's conjuncts run in
+    order, each on the rows the earlier ones kept: ``id < 5 AND element_at(a, id + 1) IS NOT
+    NULL`` never indexes the rows ``id < 5`` rejected, and a later conjunct costs less. A
+    condition with a non-deterministic part (rand, monotonically_increasing_id: they depend
+    on the row's position in the batch) is evaluated whole."""
+
     condition: Expression
     children: tuple
 
     def __post_init__(self) -> None:
         self._pos = positions_of(self.children[0].output)
+        whole = not is_deterministic(self.condition)
+        self._conjuncts = [self.condition] if whole else split_conjuncts(self.condition)
 
     def run(self, index: int, batches: Iterator[Any], ectx: EvalContext) -> Iterator[Any]:
         import pyarrow.compute as pc
@@ -202,12 +220,17 @@ class FilterExec(PhysicalPlan):
         offset = 0
         for b in batches:
             ctx = EvalContext(ectx.ansi, ectx.time_zone, index, offset)
-            mask = pc.fill_null(materialize(evaluate(self.condition, b, self._pos, ctx),
-                                            b.num_rows), False)
             offset += b.num_rows
-            kept = pc.sum(mask).as_py() or 0  # all rows pass: the batch as is, no copy
-            if kept:
-                yield b if kept == b.num_rows else b.filter(mask)
+            for cond in self._conjuncts:
+                mask = pc.fill_null(materialize(evaluate(cond, b, self._pos, ctx),
+                                                b.num_rows), False)
+                kept = pc.sum(mask).as_py() or 0  # all rows pass: the batch as is, no copy
+                if kept < b.num_rows:
+                    b = b.filter(mask)
+                if not kept:
+                    break
+            if b.num_rows:
+                yield b
 
     def node_name(self) -> str:
         return "Filter"

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from runtime.sql.execution import operators as P
+from runtime.sql.execution.operators import split_conjuncts
 from runtime.sql.execution.aggregate import HashAggregateExec, SortExec, collect_aggregates
 from runtime.sql.expressions.aggregates import decomposable
 from runtime.sql.execution.exchange import (
@@ -52,14 +53,6 @@ class PlannerConf:
     shuffle_partitions: int = 200
     broadcast_threshold: int = 10 * 1024 * 1024
     default_parallelism: int = 2
-
-
-def split_conjuncts(e: Expression | None) -> list[Expression]:
-    if e is None:
-        return []
-    if isinstance(e, Call) and e.spec.name == "and":
-        return split_conjuncts(e.children[0]) + split_conjuncts(e.children[1])
-    return [e]
 
 
 def and_all(exprs: list[Expression]) -> Expression | None:

@@ -19,7 +19,7 @@ from runtime.sql.expressions.registry import EvalContext
 from runtime.sql.arrow_types import column_from_python
 from runtime.sql.expressions.casts import cast_array
 
-__all__ = ["evaluate", "literal_scalar", "materialize"]
+__all__ = ["evaluate", "is_deterministic", "literal_scalar", "materialize"]
 
 
 def literal_scalar(value: Any, dtype: T.DataType):
@@ -57,6 +57,8 @@ def evaluate(expr: Expression, batch: Any, positions: dict[int, int], ectx: Eval
     if isinstance(expr, Call):
         if expr.spec.extra.get("lazy"):
             return expr.spec.kernel(expr, batch, positions, ectx)
+        if expr.spec.name in _SHORT_CIRCUIT and is_deterministic(expr):
+            return _short_circuit(expr, batch, positions, ectx)
         args = [evaluate(c, batch, positions, ectx) for c in expr.children]
         return expr.spec.kernel(expr, args, ectx)
     if isinstance(expr, CaseWhen):
@@ -64,8 +66,42 @@ def evaluate(expr: Expression, batch: Any, positions: dict[int, int], ectx: Eval
     raise TypeError(f"cannot evaluate {type(expr).__name__}: {expr.sql()}")
 
 
-def _deterministic(expr: Expression) -> bool:
-    return getattr(expr, "deterministic", True) and all(_deterministic(c) for c in expr.children)
+def is_deterministic(expr: Expression) -> bool:
+    """Whether no part of ``expr`` depends on the row's position or draws at random."""
+    return getattr(expr, "deterministic", True) and \
+        all(is_deterministic(c) for c in expr.children)
+
+
+#: AND and OR: the left value that decides the result without the right side
+_SHORT_CIRCUIT = {"and": False, "or": True}
+
+
+def _short_circuit(expr: Call, batch: Any, positions: dict[int, int], ectx: EvalContext):
+    """As Spark's And/Or: the right side is evaluated only on the rows the left does not
+    decide (AND: left not false; OR: left not true), so ``d <> 0 AND x / d > 1`` never
+    divides by zero. Kleene logic on the rest; a decided row's right side counts as NULL,
+    which leaves its result as the left decided it."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = batch.num_rows
+    deciding = _SHORT_CIRCUIT[expr.spec.name]
+    kernel = pc.and_kleene if expr.spec.name == "and" else pc.or_kleene
+    left = materialize(evaluate(expr.children[0], batch, positions, ectx), n)
+    decided = pc.fill_null(left if deciding else pc.invert(left), False)
+    k = pc.sum(decided).as_py() or 0
+    if k == n:
+        return left
+    if not k:
+        return kernel(left, evaluate(expr.children[1], batch, positions, ectx))
+    keep = pc.invert(decided)
+    rest = batch.filter(keep)
+    right = materialize(evaluate(expr.children[1], rest, positions, ectx), rest.num_rows)
+    index = np.full(n, len(right), dtype=np.int64)
+    index[keep.to_numpy(zero_copy_only=False)] = np.arange(len(right))
+    right = pa.concat_arrays([right, pa.nulls(1, type=right.type)]).take(pa.array(index))
+    return kernel(left, right)
 
 
 def _case_when(expr: CaseWhen, batch: Any, positions: dict[int, int], ectx: EvalContext):
@@ -78,7 +114,7 @@ def _case_when(expr: CaseWhen, batch: Any, positions: dict[int, int], ectx: Eval
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not _deterministic(expr):
+    if not is_deterministic(expr):
         return _case_when_whole(expr, batch, positions, ectx)
     n = batch.num_rows
     target = to_arrow(expr.dtype)

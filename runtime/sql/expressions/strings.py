@@ -134,6 +134,10 @@ def _substring(call: Any, args: list, ectx: EvalContext) -> Any:
     import pyarrow.compute as pc
 
     s, pos, ln = args
+    if isinstance(s, pa.Scalar):  # a literal string, a position or length per row
+        rows = next((len(a) for a in (pos, ln) if not isinstance(a, pa.Scalar)), None)
+        if rows is not None:
+            s = pa.repeat(s, rows) if s.is_valid else pa.nulls(rows, s.type)
     if pa.types.is_binary(s.type):
         return _binary_substring(s, pos, ln)
     if isinstance(pos, pa.Scalar) and isinstance(ln, pa.Scalar):

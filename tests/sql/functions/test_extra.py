@@ -152,3 +152,12 @@ def test_call_udf_calls_a_registered_function(spark):
     assert df.columns == ["plus_one_extra(CAST(id AS INT))"]
     assert [r[0] for r in spark.range(2).select(
         F.call_function("abs", F.col("id") - 1)).collect()] == [1, 0]
+
+
+def test_substring_of_a_literal_string_at_positions_per_row(spark):
+    """A literal string with a column position or length (PySpark 4.3's answers); it used to
+    fail with 'StringScalar' object has no attribute 'to_pylist'."""
+    got = spark.range(3).selectExpr("substr('abcnz', id + 1, 1) AS s",
+                                    "substring('abcnz', 2, id) AS t",
+                                    "substr(CAST(NULL AS STRING), id, 1) AS u").collect()
+    assert [tuple(r) for r in got] == [("a", "", None), ("b", "b", None), ("c", "bc", None)]
