@@ -36,7 +36,7 @@ transform_keys transform_values try_element_at zip_with named_struct cardinality
 approx_percentile corr covar_pop covar_samp histogram_numeric kurtosis listagg max_by median
 min_by mode percentile percentile_approx product regr_avgx regr_avgy regr_count
 regr_intercept regr_r2 regr_slope regr_sxx regr_sxy regr_syy skewness string_agg try_avg
-try_sum bit_and bit_or bit_xor first_value last_value
+try_sum bit_and bit_or bit_xor first_value last_value every some bool_and bool_or
 ceiling mod pmod try_add try_subtract try_multiply try_divide try_mod ifnull nvl nvl2 nullif
 nanvl equal_null lpad rpad substr left right locate instr hex unhex bin conv sha sha1 sha2
 md5 crc32 hash xxhash64 initcap levenshtein soundex translate repeat replace split_part

@@ -302,10 +302,10 @@ def _bind_bool_agg(name: str):
     return bind
 
 
-_register("bool_and", _bind_bool_agg("bool_and"), _single("all", lambda c: _min_count()),
-          "every")
-_register("bool_or", _bind_bool_agg("bool_or"), _single("any", lambda c: _min_count()),
-          "some", "any")
+for _name in ("bool_and", "every"):  # one spec per name: each is named as written
+    _register(_name, _bind_bool_agg(_name), _single("all", lambda c: _min_count()))
+for _name in ("bool_or", "some", "any"):
+    _register(_name, _bind_bool_agg(_name), _single("any", lambda c: _min_count()))
 
 
 def _bind_approx(args: list[Expression], ctx: Any, distinct: bool = False) -> Expression:

@@ -114,6 +114,14 @@ class QueryBinder(FromClause, Clauses):
         try:
             w = node.args.get("with_") if hasattr(node, "args") else None
             if w is not None:
+                names = [cte.alias.lower() for cte in w.expressions]
+                dup = sorted({n for n in names if names.count(n) > 1})
+                if dup:
+                    shown = ", ".join(f"`{n}`" for n in dup)
+                    raise AnalysisException(
+                        f"[DUPLICATED_CTE_NAMES] CTE definition can't have duplicate names: "
+                        f"{shown}. SQLSTATE: 42602", errorClass="DUPLICATED_CTE_NAMES",
+                        messageParameters={"duplicateNames": shown})
                 for cte in w.expressions:
                     plan, _ = self.bind(cte.this)
                     plan = _rename(plan, [c.name for c in cte.args["alias"].columns or []])
@@ -285,6 +293,12 @@ class QueryBinder(FromClause, Clauses):
             exprs = [self._group_alias(e, items, plan) for e in sets[0]]
             return self._grouping_sets_aggregate(sel, plan, items, having, exprs, sets[1])
         groupings = self._groupings(group, items, plan) + list(keys)
+        for g in groupings:
+            if has_agg(g):
+                raise AnalysisException(
+                    "[GROUP_BY_AGGREGATE] Aggregate functions are not allowed in GROUP BY, but "
+                    f"found {self.resolve(g, plan.output).sql()}. SQLSTATE: 42903",
+                    errorClass="GROUP_BY_AGGREGATE")
         hidden: list[Expression] = []
 
         def hide(e: Expression) -> Expression:
@@ -323,7 +337,12 @@ class QueryBinder(FromClause, Clauses):
                 having_e = subqueries.substitute(having_e, pending.apply(holder))
                 out = self.filter(holder[0], having_e)
                 out = self.an.analyze(L.Project(tuple(agg.output), (out,)))
-            else:
+            else:  # a name both a select alias and a hidden grouping column: the column
+                grouped = {a.name.lower(): a for a in agg.output[len(named):]
+                           if a.expr_id in {g.expr_id for g in group_attrs}}
+                having_e = transform_up(having_e, lambda x: grouped.get(x.parts[0].lower())
+                                        if isinstance(x, UnresolvedAttribute) and
+                                        len(x.parts) == 1 else None)
                 out = self.filter(agg, having_e)
         if sel.args.get("distinct") is not None:
             out = L.Distinct((self.an.analyze(L.Project(tuple(agg.output[:len(named)]),

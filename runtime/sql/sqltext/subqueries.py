@@ -93,6 +93,15 @@ def apply_predicate(b: Any, holder: list, node: Any) -> None:
         return
     value = b.resolve(b.expr(inner.this), cur.output)
     q, corr = b.bind(inner.args["query"], list(cur.output), "in")
+    width = len(q.output) - len(correlation_keys(corr, q)) if corr else len(q.output)
+    if width != 1:
+        raise AnalysisException(
+            f'[DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH] Cannot resolve "({value.sql()} '
+            f'IN (listquery()))" due to data type mismatch: The number of columns in the '
+            f"left hand side of an IN subquery does not match the number of columns in the "
+            f"output of subquery. Left hand side columns(length: 1): [{value.sql()}], right "
+            f"hand side columns(length: {width}). SQLSTATE: 42K09",
+            errorClass="DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH")
     col = q.output[0]
     eq = b.resolve(UnresolvedFunction("=", (value, col)), cur.output + q.output)
     if negated and (value.nullable or col.nullable):
