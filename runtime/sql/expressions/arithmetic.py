@@ -23,6 +23,7 @@ from runtime.sql.expressions.base import Expression, Literal
 from runtime.sql.expressions.binding import (
     arity, binary_pretty, cast_to, fixed_function, make_call, require, simple)
 from runtime.sql.expressions.coercion import adjust_decimal, decimal_for, wider_numeric
+from runtime.sql.expressions.decimal_scaled import remainder as decimal_remainder
 from runtime.sql.expressions.interval_arithmetic import bind_datetime_arith
 from runtime.sql.intervals import is_interval
 from runtime.sql.expressions.registry import EvalContext, lookup, type_mismatch
@@ -239,6 +240,8 @@ def _divide_kernel(call: Any, args: list, ectx: EvalContext) -> Any:
     target = to_arrow(call.dtype)
     safe_b = pc.if_else(zero, pa.scalar(None, b.type), b) if not isinstance(zero, bool) \
         else (pa.scalar(None, b.type) if zero else b)
+    if isinstance(call.dtype, T.DecimalType) and call.spec.name == "%":
+        return decimal_remainder(a, safe_b, call.dtype.precision, call.dtype.scale)
     if isinstance(call.dtype, T.DecimalType):
         return _decimal_divide(a, safe_b, call.dtype, ectx)
     if call.spec.name == "div":

@@ -253,3 +253,43 @@ def _key(e: Expression) -> tuple:
         return ("lit", repr(e.value), repr(e.dtype))
     return (type(e).__name__, getattr(getattr(e, "spec", None), "name", ""), repr(e.dtype),
             kids)
+
+
+def remainder(a: Any, b: Any, precision: int, scale: int) -> Any:
+    """Spark's decimal ``a % b`` (its sign is the dividend's, as Java's BigDecimal.remainder)
+    as decimal128(precision, scale), ``scale`` being the larger of the operands' scales: both
+    sides as unscaled int64 at that scale and numpy's ``fmod`` when their integer digits
+    allow, Python's Decimal otherwise. A NULL on either side (a zero divisor arrives as
+    NULL) gives NULL. Scalars in, scalar out."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    scalars = isinstance(a, pa.Scalar) and isinstance(b, pa.Scalar)
+    n = 1 if scalars else len(b if isinstance(a, pa.Scalar) else a)
+    a, b = (_as_decimal_array(x, n) for x in (a, b))
+    target = pa.decimal128(precision, scale)
+    if all(t.precision - t.scale + scale <= _MAX_PRECISION for t in (a.type, b.type)):
+        ai = unscaled(pc.cast(a, pa.decimal128(_MAX_PRECISION, scale)))
+        bi = unscaled(pc.cast(b, pa.decimal128(_MAX_PRECISION, scale)))
+        valid = np.asarray(pc.and_(pc.is_valid(ai), pc.is_valid(bi)))
+        bv = np.asarray(bi.fill_null(1))
+        r = np.fmod(np.asarray(ai.fill_null(0)), np.where(bv == 0, 1, bv))
+        out = to_decimal(pa.array(r, mask=~valid), precision, scale)
+    else:
+        ctx = _dec.Context(prec=80)
+        out = pa.array([None if x is None or y is None or y == 0 else ctx.remainder(x, y)
+                        for x, y in zip(a.to_pylist(), b.to_pylist())], target)
+    return out[0] if scalars else out
+
+
+def _as_decimal_array(x: Any, n: int) -> Any:
+    import pyarrow as pa
+
+    if isinstance(x, pa.Scalar):
+        x = pa.repeat(x, n) if x.is_valid else pa.nulls(n, x.type)
+    if isinstance(x, pa.ChunkedArray):
+        x = x.combine_chunks()
+    if not pa.types.is_decimal(x.type):
+        x = x.cast(pa.decimal128(19, 0))  # an integral operand
+    return x
