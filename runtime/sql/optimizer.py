@@ -39,18 +39,28 @@ from runtime.sql.execution.planner import and_all, split_conjuncts
 from runtime.sql.arrow_types import column_to_python
 from runtime.sql.expressions.evaluate import evaluate, materialize
 from runtime.sql.infer_filters import infer_filter, infer_join
+from runtime.sql.push_disjunctions import push_implied_predicates
 
 __all__ = ["optimize"]
 
 
 def optimize(plan: L.LogicalPlan, ctx: BindContext) -> L.LogicalPlan:
     plan = without_lateral(plan)  # what a LateralJoin node runs: its rewrite
+    plan = _settle(plan, ctx)
+    implied = push_implied_predicates(plan)  # once: see runtime/sql/push_disjunctions.py
+    if implied is not plan:
+        plan = _settle(implied, ctx)
+    return _prune(plan, None)
+
+
+def _settle(plan: L.LogicalPlan, ctx: BindContext) -> L.LogicalPlan:
+    """The rules applied until nothing changes (at most 20 passes)."""
     for _ in range(20):
         new = _pass(plan, ctx)
         if new is plan:
             break
         plan = new
-    return _prune(plan, None)
+    return plan
 
 
 def _pass(plan: L.LogicalPlan, ctx: BindContext) -> L.LogicalPlan:
