@@ -25,6 +25,10 @@ count = spark.sparkContext.parallelize(range(1, 100001), 2).map(lambda x: x).red
     ("import pyspark.sql.functions as F\n", True),
     ("from pyspark.sql import Row, SparkSession\n", True),
     ("q = spark.readStream.format('rate').load()\n", True),
+    # prose is no sign: bench/workloads/pagerank.py's docstring names spark.read.text
+    ('"""PageRank with sc.textFile instead of spark.read.text."""\n' + PI, False),
+    ("# unlike spark.read.text(path), this reads an RDD\n" + PI, False),
+    ('"""An RDD app."""\ndf = spark.createDataFrame([(1,)], ["a"])  # a DataFrame\n', True),
 ])
 def test_uses_dataframes(tmp_path, source, expected):
     app = tmp_path / "app.py"

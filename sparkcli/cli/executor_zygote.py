@@ -56,12 +56,17 @@ _DATAFRAME_APP = re.compile(
     r"|\bfrom\s+pyspark\.sql\s+import\s+[^\n]*\b(?:functions|types|Row|Window|DataFrame)\b")
 
 
+#: docstrings and comments, which may name what the program does not do ("with sc.textFile
+#: instead of spark.read.text"): left out of the guess
+_PROSE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|#[^\n]*')
+
+
 def _source(app: str | None) -> str:
     if not app or not app.endswith(".py"):
         return ""
     try:
         with open(app, encoding="utf-8", errors="replace") as f:
-            return f.read(1 << 20)
+            return _PROSE.sub("", f.read(1 << 20))
     except OSError:
         return ""
 
