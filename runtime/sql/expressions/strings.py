@@ -14,6 +14,7 @@ from typing import Any
 from runtime.sql import types as T
 from runtime.sql.expressions.base import Expression, Literal
 from runtime.sql.expressions.binding import arity, cast_to, fixed_function, make_call, simple
+from runtime.sql.expressions.evaluate import materialize
 from runtime.sql.expressions.regex import compile_java, re2_pattern
 from runtime.sql.expressions.registry import EvalContext, lookup
 from runtime.sql.expressions.registry import wrong_num_args
@@ -137,7 +138,7 @@ def _substring(call: Any, args: list, ectx: EvalContext) -> Any:
     if isinstance(s, pa.Scalar):  # a literal string, a position or length per row
         rows = next((len(a) for a in (pos, ln) if not isinstance(a, pa.Scalar)), None)
         if rows is not None:
-            s = pa.repeat(s, rows) if s.is_valid else pa.nulls(rows, s.type)
+            s = materialize(s, rows)
     if pa.types.is_binary(s.type):
         return _binary_substring(s, pos, ln)
     if isinstance(pos, pa.Scalar) and isinstance(ln, pa.Scalar):
